@@ -1,0 +1,310 @@
+//! The create/edit forms of sessions and findings: which fields, how typed text becomes
+//! stored values, and validation that says which field is wrong.
+
+use chrono::NaiveDate;
+
+use crate::assets::ChoiceList;
+use crate::domain::finding::field as ff;
+use crate::domain::session::field as sf;
+use crate::domain::{Change, EntityId, EntityKind, Finding, FindingStatus, Session, Value};
+use crate::i18n::{Lang, Strings};
+use crate::ui::input::TextInput;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormKind {
+    Session { editing: Option<EntityId> },
+    Finding { session: EntityId, editing: Option<EntityId> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    MultiLine,
+    /// One value, typed or picked from a list.
+    Choice(ChoiceList),
+    /// Several values separated by 、 , ， ; or ；, picked or typed.
+    List(ChoiceList),
+    List0,
+    Date,
+}
+
+pub struct FormField {
+    /// The stored field name.
+    pub name: &'static str,
+    /// i18n key of the label.
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub required: bool,
+    pub input: TextInput,
+    /// The text the field started with, to tell what changed.
+    pub original: String,
+}
+
+impl FormField {
+    fn new(name: &'static str, label: &'static str, kind: FieldKind, text: &str) -> FormField {
+        let input = match kind {
+            FieldKind::MultiLine => TextInput::multi(),
+            _ => TextInput::single(),
+        }
+        .with_text(text);
+        FormField { name, label, kind, required: false, input, original: text.to_string() }
+    }
+    fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn changed(&self) -> bool {
+        self.input.text() != self.original
+    }
+    pub fn choices(&self) -> Option<ChoiceList> {
+        match self.kind {
+            FieldKind::Choice(c) | FieldKind::List(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// A pick list over a field's vocabulary, filtered by what is typed in the field.
+pub struct Picker {
+    pub options: Vec<String>,
+    pub cursor: usize,
+}
+
+pub struct FormState {
+    pub kind: FormKind,
+    pub fields: Vec<FormField>,
+    pub focus: usize,
+    pub picker: Option<Picker>,
+    /// A validation error: which field, and the message.
+    pub error: Option<(usize, String)>,
+}
+
+const LIST_SEPARATORS: [char; 5] = ['、', ',', '，', ';', '；'];
+
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(LIST_SEPARATORS).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+}
+
+/// Accepts 2024-05-01, 2024/5/1, 2024.5.1 and 20240501.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(t, "%Y%m%d").ok();
+    }
+    let norm: String = t.chars().map(|c| if matches!(c, '/' | '.' | '年' | '月') { '-' } else { c }).collect();
+    NaiveDate::parse_from_str(norm.trim_end_matches('日'), "%Y-%m-%d").ok()
+}
+
+impl FormState {
+    pub fn new_session(lang: Lang, last: Option<&Session>) -> FormState {
+        // A new walk usually happens in the same hall with the same people: prefill those.
+        let mut s = Session {
+            id: 0,
+            item: String::new(),
+            mode: String::new(),
+            channel: String::new(),
+            theme: String::new(),
+            place: String::new(),
+            window: String::new(),
+            inspectors: Vec::new(),
+            status: crate::domain::SessionStatus::Open,
+            created_ms: 0,
+            finished_ms: None,
+            deleted: false,
+            conflicts: Vec::new(),
+        };
+        if let Some(l) = last {
+            s.mode = l.mode.clone();
+            s.channel = l.channel.clone();
+            s.place = l.place.clone();
+            s.inspectors = l.inspectors.clone();
+        }
+        let mut f = FormState::session_fields(&s, lang, FormKind::Session { editing: None });
+        for field in &mut f.fields {
+            field.original.clear();
+        }
+        f
+    }
+
+    pub fn edit_session(s: &Session, lang: Lang) -> FormState {
+        FormState::session_fields(s, lang, FormKind::Session { editing: Some(s.id) })
+    }
+
+    fn session_fields(s: &Session, lang: Lang, kind: FormKind) -> FormState {
+        let shown = |list: ChoiceList, stored: &str| list.display(stored, lang);
+        let fields = vec![
+            FormField::new(sf::ITEM, "field.item", FieldKind::Choice(ChoiceList::Items), &s.item).required(),
+            FormField::new(
+                sf::MODE,
+                "field.mode",
+                FieldKind::Choice(ChoiceList::Modes),
+                &shown(ChoiceList::Modes, &s.mode),
+            ),
+            FormField::new(
+                sf::CHANNEL,
+                "field.channel",
+                FieldKind::Choice(ChoiceList::Channels),
+                &shown(ChoiceList::Channels, &s.channel),
+            ),
+            FormField::new(
+                sf::THEME,
+                "field.theme",
+                FieldKind::Choice(ChoiceList::Themes),
+                &shown(ChoiceList::Themes, &s.theme),
+            ),
+            FormField::new(sf::PLACE, "field.place", FieldKind::Choice(ChoiceList::Places), &s.place),
+            FormField::new(sf::WINDOW, "field.window", FieldKind::Text, &s.window),
+            FormField::new(sf::INSPECTORS, "field.inspectors", FieldKind::List0, &s.inspectors.join("、")),
+        ];
+        FormState { kind, fields, focus: 0, picker: None, error: None }
+    }
+
+    pub fn new_finding(session: EntityId) -> FormState {
+        let blank = Finding {
+            id: 0,
+            session_id: session,
+            seq: 0,
+            description: String::new(),
+            category: String::new(),
+            tags: Vec::new(),
+            severity: String::new(),
+            unit: String::new(),
+            measure: String::new(),
+            deadline: None,
+            progress: String::new(),
+            note: String::new(),
+            status: FindingStatus::Found,
+            created_ms: 0,
+            deleted: false,
+            conflicts: Vec::new(),
+        };
+        FormState::finding_fields(&blank, Lang::Zh, FormKind::Finding { session, editing: None })
+    }
+
+    pub fn edit_finding(f: &Finding, lang: Lang) -> FormState {
+        FormState::finding_fields(f, lang, FormKind::Finding { session: f.session_id, editing: Some(f.id) })
+    }
+
+    fn finding_fields(f: &Finding, lang: Lang, kind: FormKind) -> FormState {
+        let shown = |list: ChoiceList, stored: &str| list.display(stored, lang);
+        let deadline = f.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let fields = vec![
+            FormField::new(ff::DESCRIPTION, "field.description", FieldKind::MultiLine, &f.description).required(),
+            FormField::new(
+                ff::CATEGORY,
+                "field.category",
+                FieldKind::Choice(ChoiceList::Categories),
+                &shown(ChoiceList::Categories, &f.category),
+            ),
+            FormField::new(ff::TAGS, "field.tags", FieldKind::List(ChoiceList::Tags), &f.tags.join("、")),
+            FormField::new(
+                ff::SEVERITY,
+                "field.severity",
+                FieldKind::Choice(ChoiceList::Severities),
+                &shown(ChoiceList::Severities, &f.severity),
+            ),
+            FormField::new(ff::UNIT, "field.unit", FieldKind::Choice(ChoiceList::Units), &f.unit),
+            FormField::new(ff::MEASURE, "field.measure", FieldKind::MultiLine, &f.measure),
+            FormField::new(ff::DEADLINE, "field.deadline", FieldKind::Date, &deadline),
+            FormField::new(ff::PROGRESS, "field.progress", FieldKind::Text, &f.progress),
+            FormField::new(ff::NOTE, "field.note", FieldKind::Text, &f.note),
+        ];
+        FormState { kind, fields, focus: 0, picker: None, error: None }
+    }
+
+    pub fn is_new(&self) -> bool {
+        matches!(self.kind, FormKind::Session { editing: None } | FormKind::Finding { editing: None, .. })
+    }
+
+    pub fn has_changes(&self) -> bool {
+        self.fields.iter().any(FormField::changed)
+    }
+
+    pub fn focused(&mut self) -> &mut FormField {
+        &mut self.fields[self.focus]
+    }
+
+    pub fn title_key(&self) -> &'static str {
+        match self.kind {
+            FormKind::Session { editing: None } => "form.session.new",
+            FormKind::Session { editing: Some(_) } => "form.session.edit",
+            FormKind::Finding { editing: None, .. } => "form.finding.new",
+            FormKind::Finding { editing: Some(_), .. } => "form.finding.edit",
+        }
+    }
+
+    /// Turn the form into changes for the store, or say which field is wrong.
+    /// `next_seq` is the 序号 a new finding takes.
+    pub fn to_changes(&self, strings: &Strings, next_seq: i64) -> Result<(EntityId, Vec<Change>), (usize, String)> {
+        let mut values = Vec::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            let text = f.input.text().trim();
+            if f.required && text.is_empty() {
+                return Err((i, strings.tf("error.required", &[("field", strings.t(f.label))])));
+            }
+            if !self.is_new() && !f.changed() {
+                continue;
+            }
+            let value = match f.kind {
+                FieldKind::Text | FieldKind::MultiLine => Value::text(text),
+                FieldKind::Choice(list) => Value::text(list.to_stored(text)),
+                FieldKind::List(_) | FieldKind::List0 => Value::TextList(split_list(text)),
+                FieldKind::Date if text.is_empty() => Value::Null,
+                FieldKind::Date => match parse_date(text) {
+                    Some(d) => Value::date(d),
+                    None => return Err((i, strings.t("error.deadline_format").to_string())),
+                },
+            };
+            if self.is_new() && matches!(&value, Value::Text(t) if t.is_empty()) {
+                continue;
+            }
+            if self.is_new() && matches!(&value, Value::TextList(l) if l.is_empty()) {
+                continue;
+            }
+            values.push((f.name, value));
+        }
+        let (kind, id, extra) = match self.kind {
+            FormKind::Session { editing: Some(id) } => (EntityKind::Session, id, vec![]),
+            FormKind::Session { editing: None } => {
+                (EntityKind::Session, crate::domain::op::new_entity_id(), vec![(sf::STATUS, Value::text("open"))])
+            }
+            FormKind::Finding { editing: Some(id), .. } => (EntityKind::Finding, id, vec![]),
+            FormKind::Finding { session, editing: None } => {
+                (EntityKind::Finding, crate::domain::op::new_entity_id(), new_finding_fields(session, next_seq))
+            }
+        };
+        let changes =
+            extra.into_iter().chain(values).map(|(field, value)| Change::set(kind, id, field, value)).collect();
+        Ok((id, changes))
+    }
+}
+
+/// The fields every new finding carries besides what was typed.
+pub fn new_finding_fields(session: EntityId, seq: i64) -> Vec<(&'static str, Value)> {
+    vec![
+        (ff::SESSION, Value::Ref(session)),
+        (ff::SEQ, Value::Int(seq)),
+        (ff::STATUS, Value::text(FindingStatus::Found.code())),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_the_forms_people_type() {
+        let d = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+        for t in ["2026-05-01", "2026/5/1", "2026.5.1", "20260501", "2026年5月1日", " 2026-5-1 "] {
+            assert_eq!(parse_date(t), Some(d), "{t}");
+        }
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("明天"), None);
+    }
+
+    #[test]
+    fn lists_split_on_chinese_and_ascii_separators() {
+        assert_eq!(split_list("张三、李四, 王五，赵六；"), vec!["张三", "李四", "王五", "赵六"]);
+        assert!(split_list(" 、 ").is_empty());
+    }
+}

@@ -1,0 +1,18 @@
+//! Everything that can happen to the app arrives as one `Msg` on one channel.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use crate::store::StoreEvent;
+use crate::term::signals::Signal;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// Bracketed paste: the whole pasted text at once.
+    Paste(String),
+    Resize(u16, u16),
+    Store(StoreEvent),
+    Signal(Signal),
+    /// The terminal's event source failed or ended (e.g. the SSH connection is gone): fatal.
+    InputClosed(String),
+}

@@ -1,0 +1,43 @@
+//! Moving a cursor in a list: one piece of code for every list screen.
+
+use crate::keymap::Action;
+
+/// The new cursor after `action` in a list of `len` rows with `page` rows visible;
+/// None when the action is not a movement.
+pub fn move_cursor(cursor: usize, len: usize, page: usize, action: Action) -> Option<usize> {
+    if len == 0 {
+        return matches!(
+            action,
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+        )
+        .then_some(0);
+    }
+    let last = len - 1;
+    let page = page.max(1);
+    Some(match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(page),
+        Action::PageDown => (cursor + page).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_stays_inside_the_list() {
+        assert_eq!(move_cursor(0, 5, 2, Action::Up), Some(0));
+        assert_eq!(move_cursor(4, 5, 2, Action::Down), Some(4));
+        assert_eq!(move_cursor(1, 5, 10, Action::PageDown), Some(4));
+        assert_eq!(move_cursor(3, 5, 2, Action::PageUp), Some(1));
+        assert_eq!(move_cursor(3, 5, 2, Action::Top), Some(0));
+        assert_eq!(move_cursor(0, 5, 2, Action::Bottom), Some(4));
+        assert_eq!(move_cursor(0, 0, 2, Action::Down), Some(0));
+        assert_eq!(move_cursor(0, 5, 2, Action::Open), None);
+    }
+}

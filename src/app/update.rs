@@ -1,0 +1,599 @@
+//! `update(&mut State, Msg) -> Vec<Effect>`: the only place state changes.
+//!
+//! Keys resolve through the keymap by layer: the top overlay's layer first (dialog, help,
+//! capture, form → editor), then the screen's layer, then [global]. In a text field printable
+//! keys are text first, so only non-printable global keys (ctrl-c, f1) reach [global] there.
+//! Nothing is shown as saved until the store thread acknowledges the commit; lists are
+//! reloaded from the store after each acknowledgement, so the screen always shows what is on
+//! disk.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::effect::Effect;
+use super::form::{FieldKind, FormKind, FormState, Picker, new_finding_fields};
+use super::msg::Msg;
+use super::nav::move_cursor;
+use super::state::{CaptureState, Confirm, ConfirmAction, Overlay, Pending, SaveStatus, Screen, State};
+use crate::domain::session::field as sf;
+use crate::domain::{Change, EntityId, EntityKind, SessionStatus, Value};
+use crate::domain::{finding::field as ff, op::new_entity_id};
+use crate::keymap::{Action, Layer};
+use crate::store::{StoreEvent, StoreRequest};
+use crate::ui::input::TextInput;
+
+/// Rows of chrome around a list (title, header, status line, borders): the rest is a page.
+const LIST_CHROME_ROWS: u16 = 6;
+
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) if key.kind == KeyEventKind::Release => vec![],
+        Msg::Key(key) => on_key(state, key),
+        Msg::Paste(text) => {
+            if let Some(input) = focused_input(state) {
+                input.insert_str(&text);
+            }
+            vec![]
+        }
+        Msg::Resize(w, h) => {
+            state.size = (w, h);
+            vec![]
+        }
+        Msg::Store(ev) => on_store(state, ev),
+        Msg::Signal(_) | Msg::InputClosed(_) => quit(state),
+    }
+}
+
+fn quit(state: &mut State) -> Vec<Effect> {
+    state.quitting = true;
+    vec![Effect::Quit]
+}
+
+fn focused_input(state: &mut State) -> Option<&mut TextInput> {
+    match state.overlays.last_mut()? {
+        Overlay::Capture(c) => Some(&mut c.input),
+        Overlay::Form(f) => Some(&mut f.focused().input),
+        _ => None,
+    }
+}
+
+fn is_printable(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => Some(c),
+        _ => None,
+    }
+}
+
+fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let km = &state.ctx.keymap;
+    let top = state.overlays.last().map(|o| match o {
+        Overlay::Confirm(_) => Layer::Dialog,
+        Overlay::Help { .. } => Layer::Help,
+        Overlay::Capture(_) => Layer::Capture,
+        Overlay::Form(_) => Layer::Form,
+    });
+    match top {
+        Some(Layer::Dialog) => match km.lookup(Layer::Dialog, &key) {
+            Some(Action::Yes) => confirm_yes(state),
+            Some(Action::No) => {
+                state.overlays.pop();
+                vec![]
+            }
+            _ => global_key(state, &key, false),
+        },
+        Some(Layer::Help) => {
+            let action = km.lookup(Layer::Help, &key);
+            if let Some(Overlay::Help { scroll }) = state.overlays.last_mut() {
+                match action {
+                    Some(Action::Close) => {
+                        state.overlays.pop();
+                    }
+                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                    Some(Action::Down) => *scroll = scroll.saturating_add(1),
+                    Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
+                    Some(Action::PageDown) => *scroll = scroll.saturating_add(10),
+                    _ => return global_key(state, &key, false),
+                }
+            }
+            vec![]
+        }
+        Some(Layer::Capture) => capture_key(state, key),
+        Some(_) => form_key(state, key),
+        None => screen_key(state, key),
+    }
+}
+
+/// Keys of [global]. `typing` is true in a text field, where printable keys were text already.
+fn global_key(state: &mut State, key: &KeyEvent, typing: bool) -> Vec<Effect> {
+    if typing && is_printable(key).is_some() {
+        return vec![];
+    }
+    match state.ctx.keymap.lookup(Layer::Global, key) {
+        Some(Action::Quit) => {
+            if overlay_has_unsaved_text(state) {
+                ask(state, "confirm.quit_discard", &[], ConfirmAction::Quit);
+                vec![]
+            } else {
+                quit(state)
+            }
+        }
+        Some(Action::Help) => {
+            if matches!(state.overlays.last(), Some(Overlay::Help { .. })) {
+                state.overlays.pop();
+            } else {
+                state.overlays.push(Overlay::Help { scroll: 0 });
+            }
+            vec![]
+        }
+        Some(Action::Capture) if state.overlays.is_empty() => {
+            open_capture(state);
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+fn overlay_has_unsaved_text(state: &State) -> bool {
+    state.overlays.iter().any(|o| match o {
+        Overlay::Capture(c) => !c.input.text().trim().is_empty(),
+        Overlay::Form(f) => f.has_changes(),
+        _ => false,
+    })
+}
+
+fn ask(state: &mut State, key: &str, args: &[(&str, &str)], action: ConfirmAction) {
+    let question = state.ctx.strings().tf(key, args);
+    state.overlays.push(Overlay::Confirm(Confirm { question, action }));
+}
+
+fn confirm_yes(state: &mut State) -> Vec<Effect> {
+    let Some(Overlay::Confirm(confirm)) = state.overlays.pop() else { return vec![] };
+    match confirm.action {
+        ConfirmAction::DiscardOverlay => {
+            state.overlays.pop();
+            vec![]
+        }
+        ConfirmAction::Quit => quit(state),
+        ConfirmAction::DeleteSession(id) => {
+            if state.screen == (Screen::Findings { session: id }) {
+                state.screen = Screen::Sessions;
+            }
+            save(state, id, vec![Change::set(EntityKind::Session, id, sf::DELETED, Value::Bool(true))], None)
+        }
+        ConfirmAction::DeleteFinding(id) => {
+            save(state, id, vec![Change::set(EntityKind::Finding, id, ff::DELETED, Value::Bool(true))], None)
+        }
+    }
+}
+
+/// Send one user change to the store as one durable transaction. `reopen` is the overlay to
+/// bring back with its text if the commit fails, so nothing typed is lost.
+fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, reopen: Option<Overlay>) -> Vec<Effect> {
+    if changes.is_empty() {
+        return vec![];
+    }
+    let req = state.next_req;
+    state.next_req += 1;
+    state.pending.insert(req, Pending { entity, reopen });
+    state.save_status.insert(entity, SaveStatus::Saving);
+    vec![Effect::Store(StoreRequest::Apply { req, changes })]
+}
+
+fn reload(state: &State) -> Vec<Effect> {
+    let mut effects = vec![Effect::Store(StoreRequest::LoadSessions)];
+    if let Screen::Findings { session } = state.screen {
+        effects.push(Effect::Store(StoreRequest::LoadFindings { session }));
+    }
+    effects
+}
+
+fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
+    match ev {
+        StoreEvent::Saved { req } => {
+            if let Some(p) = state.pending.remove(&req) {
+                state.save_status.insert(p.entity, SaveStatus::Saved);
+                state.select_after_load.get_or_insert(p.entity);
+            }
+            state.notice = None;
+            reload(state)
+        }
+        StoreEvent::SaveFailed { req, error } => {
+            if let Some(p) = state.pending.remove(&req) {
+                state.save_status.insert(p.entity, SaveStatus::Failed(error.clone()));
+                if let Some(overlay) = p.reopen {
+                    state.overlays.push(overlay);
+                }
+            }
+            state.notice = Some(state.ctx.strings().tf("status.failed", &[("error", &error)]));
+            vec![]
+        }
+        StoreEvent::Sessions(list) => {
+            let keep = state.select_after_load.filter(|id| list.iter().any(|s| s.session.id == *id));
+            let keep = keep.or_else(|| state.selected_session().map(|s| s.session.id));
+            state.sessions = list;
+            state.sessions_loaded = true;
+            if let Some(id) = keep {
+                if let Some(i) = state.sessions.iter().position(|s| s.session.id == id) {
+                    state.session_cursor = i;
+                    if state.select_after_load == Some(id) {
+                        state.select_after_load = None;
+                    }
+                }
+            }
+            state.session_cursor = state.session_cursor.min(state.sessions.len().saturating_sub(1));
+            if let Screen::Findings { session } = state.screen {
+                if state.session_summary(session).is_none() {
+                    state.screen = Screen::Sessions;
+                }
+            }
+            vec![]
+        }
+        StoreEvent::Findings { session, findings } => {
+            let keep = state.select_after_load.filter(|id| findings.iter().any(|f| f.id == *id));
+            let same = state.findings_session == Some(session);
+            let keep = keep.or_else(|| if same { state.selected_finding().map(|f| f.id) } else { None });
+            state.findings = findings;
+            state.findings_session = Some(session);
+            if !same {
+                state.finding_cursor = 0;
+            }
+            if let Some(id) = keep {
+                if let Some(i) = state.findings.iter().position(|f| f.id == id) {
+                    state.finding_cursor = i;
+                    if state.select_after_load == Some(id) {
+                        state.select_after_load = None;
+                    }
+                }
+            }
+            state.finding_cursor = state.finding_cursor.min(state.findings.len().saturating_sub(1));
+            vec![]
+        }
+        StoreEvent::LoadFailed(error) => {
+            state.notice = Some(error);
+            vec![]
+        }
+        StoreEvent::Closed => vec![],
+    }
+}
+
+fn page(state: &State) -> usize {
+    state.size.1.saturating_sub(LIST_CHROME_ROWS) as usize
+}
+
+fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    match state.screen {
+        Screen::Sessions => {
+            let Some(action) = state.ctx.keymap.lookup(Layer::Sessions, &key) else {
+                return global_key(state, &key, false);
+            };
+            if let Some(c) = move_cursor(state.session_cursor, state.sessions.len(), page(state), action) {
+                state.session_cursor = c;
+                return vec![];
+            }
+            let selected = state.selected_session().map(|s| s.session.clone());
+            match (action, selected) {
+                (Action::New, _) => {
+                    let last = state.sessions.first().map(|s| &s.session);
+                    let form = FormState::new_session(state.ctx.lang, last);
+                    state.overlays.push(Overlay::Form(Box::new(form)));
+                    vec![]
+                }
+                (Action::Open, Some(s)) => open_session(state, s.id),
+                (Action::Edit, Some(s)) => {
+                    state.overlays.push(Overlay::Form(Box::new(FormState::edit_session(&s, state.ctx.lang))));
+                    vec![]
+                }
+                (Action::Finish, Some(s)) => toggle_finished(state, &s),
+                (Action::Delete, Some(s)) => {
+                    ask(state, "confirm.delete_session", &[("item", &s.item)], ConfirmAction::DeleteSession(s.id));
+                    vec![]
+                }
+                _ => vec![],
+            }
+        }
+        Screen::Findings { session } => {
+            let Some(action) = state.ctx.keymap.lookup(Layer::Findings, &key) else {
+                return global_key(state, &key, false);
+            };
+            let len = state.findings_of(session).len();
+            if let Some(c) = move_cursor(state.finding_cursor, len, page(state), action) {
+                state.finding_cursor = c;
+                return vec![];
+            }
+            let selected = state.selected_finding().cloned();
+            match (action, selected) {
+                (Action::Back, _) => {
+                    state.screen = Screen::Sessions;
+                    vec![]
+                }
+                (Action::New, _) => {
+                    state.overlays.push(Overlay::Form(Box::new(FormState::new_finding(session))));
+                    vec![]
+                }
+                (Action::Edit, Some(f)) => {
+                    state.overlays.push(Overlay::Form(Box::new(FormState::edit_finding(&f, state.ctx.lang))));
+                    vec![]
+                }
+                (Action::Delete, Some(f)) => {
+                    ask(
+                        state,
+                        "confirm.delete_finding",
+                        &[("seq", &f.seq.to_string())],
+                        ConfirmAction::DeleteFinding(f.id),
+                    );
+                    vec![]
+                }
+                (Action::EditSession, _) => {
+                    if let Some(s) = state.session_summary(session).map(|s| s.session.clone()) {
+                        state.overlays.push(Overlay::Form(Box::new(FormState::edit_session(&s, state.ctx.lang))));
+                    }
+                    vec![]
+                }
+                (Action::Finish, _) => match state.session_summary(session).map(|s| s.session.clone()) {
+                    Some(s) => toggle_finished(state, &s),
+                    None => vec![],
+                },
+                _ => vec![],
+            }
+        }
+    }
+}
+
+fn open_session(state: &mut State, id: EntityId) -> Vec<Effect> {
+    state.screen = Screen::Findings { session: id };
+    if state.findings_session != Some(id) {
+        state.findings.clear();
+        state.findings_session = None;
+        state.finding_cursor = 0;
+    }
+    vec![Effect::Store(StoreRequest::LoadFindings { session: id })]
+}
+
+fn toggle_finished(state: &mut State, s: &crate::domain::Session) -> Vec<Effect> {
+    let changes = match s.status {
+        SessionStatus::Open => vec![
+            Change::set(EntityKind::Session, s.id, sf::STATUS, Value::text("finished")),
+            Change::set(
+                EntityKind::Session,
+                s.id,
+                sf::FINISHED_AT,
+                Value::Timestamp(chrono::Utc::now().timestamp_millis()),
+            ),
+        ],
+        SessionStatus::Finished => vec![Change::set(EntityKind::Session, s.id, sf::STATUS, Value::text("open"))],
+    };
+    save(state, s.id, changes, None)
+}
+
+fn open_capture(state: &mut State) {
+    match state.current_session() {
+        Some(session) => state.overlays.push(Overlay::Capture(CaptureState { session, input: TextInput::single() })),
+        None => state.notice = Some(state.t("capture.no_session").to_string()),
+    }
+}
+
+/// Editing keys shared by the capture line and the form's fields. Returns false when the key
+/// is not an editing key.
+fn edit_key(state_keymap: &crate::keymap::Keymap, input: &mut TextInput, key: &KeyEvent) -> EditOutcome {
+    if let Some(action) = state_keymap.lookup(Layer::Editor, key) {
+        let moved = match action {
+            Action::Left => {
+                input.left();
+                true
+            }
+            Action::Right => {
+                input.right();
+                true
+            }
+            Action::Up => input.up(),
+            Action::Down => input.down(),
+            Action::Home => {
+                input.home();
+                true
+            }
+            Action::End => {
+                input.end();
+                true
+            }
+            Action::WordLeft => {
+                input.word_left();
+                true
+            }
+            Action::WordRight => {
+                input.word_right();
+                true
+            }
+            Action::Backspace => {
+                input.backspace();
+                true
+            }
+            Action::DeleteChar => {
+                input.delete();
+                true
+            }
+            Action::DeleteWord => {
+                input.delete_word_back();
+                true
+            }
+            Action::DeleteToStart => {
+                input.delete_to_start();
+                true
+            }
+            Action::DeleteToEnd => {
+                input.delete_to_end();
+                true
+            }
+            Action::Newline => input.newline(),
+            _ => true,
+        };
+        return if moved { EditOutcome::Done } else { EditOutcome::Unused(action) };
+    }
+    if let Some(c) = is_printable(key) {
+        input.insert_char(c);
+        return EditOutcome::Done;
+    }
+    EditOutcome::NotEditing
+}
+
+enum EditOutcome {
+    Done,
+    /// An editor action that did nothing here (up at the first row, newline in a single line).
+    Unused(Action),
+    NotEditing,
+}
+
+fn capture_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    match state.ctx.keymap.lookup(Layer::Capture, &key) {
+        Some(Action::Submit) => return submit_capture(state),
+        Some(Action::Cancel) => {
+            let has_text =
+                matches!(state.overlays.last(), Some(Overlay::Capture(c)) if !c.input.text().trim().is_empty());
+            if has_text {
+                ask(state, "capture.discard", &[], ConfirmAction::DiscardOverlay);
+            } else {
+                state.overlays.pop();
+            }
+            return vec![];
+        }
+        _ => {}
+    }
+    let Some(Overlay::Capture(c)) = state.overlays.last_mut() else { return vec![] };
+    match edit_key(&state.ctx.keymap, &mut c.input, &key) {
+        EditOutcome::Done | EditOutcome::Unused(_) => vec![],
+        EditOutcome::NotEditing => global_key(state, &key, true),
+    }
+}
+
+fn next_seq(state: &State, session: EntityId) -> i64 {
+    let from_summary = state.session_summary(session).map(|s| s.max_seq).unwrap_or(0);
+    let from_list = state.findings_of(session).iter().map(|f| f.seq).max().unwrap_or(0);
+    // Saves still in flight have not reached either number yet.
+    from_summary.max(from_list) + 1 + state.pending.len() as i64
+}
+
+fn submit_capture(state: &mut State) -> Vec<Effect> {
+    let Some(Overlay::Capture(c)) = state.overlays.pop() else { return vec![] };
+    let text = c.input.text().trim().to_string();
+    if text.is_empty() {
+        return vec![];
+    }
+    let id = new_entity_id();
+    let mut changes: Vec<Change> = new_finding_fields(c.session, next_seq(state, c.session))
+        .into_iter()
+        .map(|(f, v)| Change::set(EntityKind::Finding, id, f, v))
+        .collect();
+    changes.push(Change::set(EntityKind::Finding, id, ff::DESCRIPTION, Value::text(text)));
+    save(state, id, changes, Some(Overlay::Capture(c)))
+}
+
+fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let keymap = &state.ctx.keymap;
+    let Some(Overlay::Form(form)) = state.overlays.last_mut() else { return vec![] };
+    if form.picker.is_some() {
+        picker_key(form, &key);
+        return vec![];
+    }
+    match keymap.lookup(Layer::Form, &key) {
+        Some(Action::NextField) => form_focus(form, 1),
+        Some(Action::PrevField) => form_focus(form, -1),
+        Some(Action::Save) => return save_form(state),
+        Some(Action::Cancel) => {
+            if form.has_changes() {
+                ask(state, "confirm.discard_form", &[], ConfirmAction::DiscardOverlay);
+            } else {
+                state.overlays.pop();
+            }
+        }
+        Some(Action::Pick) => open_picker(form, state.ctx.lang),
+        _ => {
+            form.error = None;
+            let multiline = form.focused().input.is_multiline();
+            match edit_key(keymap, &mut form.focused().input, &key) {
+                EditOutcome::Done => {}
+                // Enter in a one-line field moves on; arrows past a field's edge move between fields.
+                EditOutcome::Unused(Action::Newline) if !multiline => form_focus(form, 1),
+                EditOutcome::Unused(Action::Down) => form_focus(form, 1),
+                EditOutcome::Unused(Action::Up) => form_focus(form, -1),
+                EditOutcome::Unused(_) => {}
+                EditOutcome::NotEditing => return global_key(state, &key, true),
+            }
+        }
+    }
+    vec![]
+}
+
+fn form_focus(form: &mut FormState, delta: isize) {
+    let n = form.fields.len() as isize;
+    form.focus = (form.focus as isize + delta).rem_euclid(n) as usize;
+}
+
+fn open_picker(form: &mut FormState, lang: crate::i18n::Lang) {
+    let field = form.focused();
+    let Some(list) = field.choices() else { return };
+    let typed = match field.kind {
+        FieldKind::List(_) => super::form::split_list(field.input.text()).pop().unwrap_or_default(),
+        _ => field.input.text().trim().to_string(),
+    };
+    let all = list.options(lang);
+    let matching: Vec<String> = all.iter().filter(|o| o.contains(typed.as_str())).cloned().collect();
+    let options = if matching.is_empty() { all } else { matching };
+    form.picker = Some(Picker { options, cursor: 0 });
+}
+
+/// The pick list takes arrows, Enter and Esc (fixed: it is a transient list, not a screen).
+fn picker_key(form: &mut FormState, key: &KeyEvent) {
+    let Some(picker) = form.picker.as_mut() else { return };
+    let len = picker.options.len();
+    match key.code {
+        KeyCode::Up => picker.cursor = picker.cursor.saturating_sub(1),
+        KeyCode::Down => picker.cursor = (picker.cursor + 1).min(len.saturating_sub(1)),
+        KeyCode::PageUp => picker.cursor = picker.cursor.saturating_sub(10),
+        KeyCode::PageDown => picker.cursor = (picker.cursor + 10).min(len.saturating_sub(1)),
+        KeyCode::Enter => {
+            let chosen = picker.options.get(picker.cursor).cloned();
+            form.picker = None;
+            if let Some(choice) = chosen {
+                let field = form.focused();
+                let text = match field.kind {
+                    FieldKind::List(_) => {
+                        let mut items = super::form::split_list(field.input.text());
+                        // Replace the partly typed last entry, or append.
+                        if items.last().is_some_and(|l| choice.contains(l.as_str())) {
+                            items.pop();
+                        }
+                        items.push(choice);
+                        items.join("、")
+                    }
+                    _ => choice,
+                };
+                field.input.set_text(&text);
+            }
+        }
+        KeyCode::Esc => form.picker = None,
+        _ => {}
+    }
+}
+
+fn save_form(state: &mut State) -> Vec<Effect> {
+    let strings = state.ctx.strings();
+    let Some(Overlay::Form(form)) = state.overlays.last() else { return vec![] };
+    let seq = match form.kind {
+        FormKind::Finding { session, .. } => next_seq(state, session),
+        FormKind::Session { .. } => 0,
+    };
+    match form.to_changes(strings, seq) {
+        Err((field, message)) => {
+            if let Some(Overlay::Form(form)) = state.overlays.last_mut() {
+                form.focus = field;
+                form.error = Some((field, message));
+            }
+            vec![]
+        }
+        Ok((id, changes)) => {
+            let overlay = state.overlays.pop();
+            if changes.is_empty() {
+                return vec![];
+            }
+            save(state, id, changes, overlay)
+        }
+    }
+}

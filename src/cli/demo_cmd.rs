@@ -1,0 +1,33 @@
+//! `tiyan demo` fills a profile; `tiyan --demo` opens the TUI on a throwaway one.
+
+use super::Cli;
+use super::open::{CliError, Setup};
+
+pub fn fill(setup: &Setup, sessions: usize, per_session: usize, seed: Option<u64>) -> Result<(), CliError> {
+    let mut store = setup.open_store()?;
+    let seed = seed.unwrap_or_else(rand::random);
+    let counts = crate::demo::fill(&mut store, sessions, per_session, seed).map_err(|e| setup.store_error(e))?;
+    println!(
+        "{}: added {} sessions and {} findings (seed {seed})",
+        setup.paths.store_file().display(),
+        counts.sessions,
+        counts.findings
+    );
+    Ok(())
+}
+
+/// A fresh profile in a temporary directory, filled, opened, and removed afterwards.
+pub fn run_demo_tui(cli: &Cli) -> Result<(), CliError> {
+    let dir = std::env::temp_dir().join(format!("tiyan-demo-{}-{:08x}", std::process::id(), rand::random::<u32>()));
+    let result = (|| {
+        let mut setup = Setup::resolve(cli)?;
+        setup.paths.home = dir.clone();
+        setup.paths.profile = "demo".into();
+        let mut store = setup.open_store()?;
+        crate::demo::fill(&mut store, 12, 6, 2024).map_err(|e| setup.store_error(e))?;
+        let ctx = setup.context(cli.ascii);
+        crate::tui::run(store, ctx).map_err(|e| CliError::new(1, format!("terminal: {e}")))
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}

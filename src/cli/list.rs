@@ -1,0 +1,158 @@
+//! `tiyan list sessions|findings [--session ID] [--json]`. The JSON field names are a
+//! contract (README documents them): add fields, never rename.
+
+use serde::Serialize;
+
+use super::args::ListWhat;
+use super::open::{CliError, Setup};
+use crate::domain::op::{entity_id_string, parse_entity_id};
+use crate::domain::{EntityKind, Finding, SessionSummary};
+use crate::text;
+
+#[derive(Serialize)]
+pub struct SessionJson {
+    pub id: String,
+    pub item: String,
+    pub mode: String,
+    pub channel: String,
+    pub theme: String,
+    pub place: String,
+    pub window: String,
+    pub inspectors: Vec<String>,
+    pub status: &'static str,
+    pub created_at: String,
+    pub finished_at: Option<String>,
+    pub findings: usize,
+}
+
+#[derive(Serialize)]
+pub struct FindingJson {
+    pub id: String,
+    pub seq: i64,
+    pub session_id: String,
+    pub description: String,
+    pub category: String,
+    pub tags: Vec<String>,
+    pub severity: String,
+    pub unit: String,
+    pub measure: String,
+    pub deadline: Option<String>,
+    pub progress: String,
+    pub note: String,
+    pub status: &'static str,
+    pub created_at: String,
+}
+
+/// RFC 3339 in local time, with its offset.
+fn rfc3339(ms: i64) -> String {
+    use chrono::TimeZone;
+    chrono::Local.timestamp_millis_opt(ms).single().map(|t| t.to_rfc3339()).unwrap_or_default()
+}
+
+impl From<&SessionSummary> for SessionJson {
+    fn from(s: &SessionSummary) -> Self {
+        let x = &s.session;
+        SessionJson {
+            id: entity_id_string(x.id),
+            item: x.item.clone(),
+            mode: x.mode.clone(),
+            channel: x.channel.clone(),
+            theme: x.theme.clone(),
+            place: x.place.clone(),
+            window: x.window.clone(),
+            inspectors: x.inspectors.clone(),
+            status: x.status.code(),
+            created_at: rfc3339(x.created_ms),
+            finished_at: x.finished_ms.map(rfc3339),
+            findings: s.findings,
+        }
+    }
+}
+
+impl From<&Finding> for FindingJson {
+    fn from(f: &Finding) -> Self {
+        FindingJson {
+            id: entity_id_string(f.id),
+            seq: f.seq,
+            session_id: entity_id_string(f.session_id),
+            description: f.description.clone(),
+            category: f.category.clone(),
+            tags: f.tags.clone(),
+            severity: f.severity.clone(),
+            unit: f.unit.clone(),
+            measure: f.measure.clone(),
+            deadline: f.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
+            progress: f.progress.clone(),
+            note: f.note.clone(),
+            status: f.status.code(),
+            created_at: rfc3339(f.created_ms),
+        }
+    }
+}
+
+fn print_json<T: Serialize>(rows: &[T]) -> Result<(), CliError> {
+    let out = serde_json::to_string_pretty(rows).map_err(|e| CliError::new(1, e.to_string()))?;
+    println!("{out}");
+    Ok(())
+}
+
+pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
+    let store = setup.open_store()?;
+    let err = |e| setup.store_error(e);
+    match what {
+        ListWhat::Sessions { json } => {
+            let sessions = store.sessions().map_err(err)?;
+            if *json {
+                return print_json(&sessions.iter().map(SessionJson::from).collect::<Vec<_>>());
+            }
+            for s in &sessions {
+                let j = SessionJson::from(s);
+                println!(
+                    "{}  {}  {}  {}  {}  {:>3}",
+                    j.id,
+                    &j.created_at[..16.min(j.created_at.len())].replace('T', " "),
+                    text::pad(&j.item, 20),
+                    text::pad(&j.place, 16),
+                    text::pad(j.status, 8),
+                    j.findings
+                );
+            }
+            Ok(())
+        }
+        ListWhat::Findings { session, json } => {
+            let findings = match session {
+                Some(text_id) => {
+                    let id = resolve_session(&store, text_id).map_err(|m| CliError::new(1, m))?;
+                    store.findings_of(id).map_err(err)?
+                }
+                None => store.all_findings().map_err(err)?,
+            };
+            if *json {
+                return print_json(&findings.iter().map(FindingJson::from).collect::<Vec<_>>());
+            }
+            for f in &findings {
+                let deadline = f.deadline.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+                println!(
+                    "{}  {:>3}  {}  {}  {}  {}",
+                    entity_id_string(f.id),
+                    f.seq,
+                    text::pad(&text::sanitize(&f.description), 40),
+                    text::pad(&f.unit, 14),
+                    text::pad(&deadline, 10),
+                    f.status.zh()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn resolve_session(store: &crate::store::Store, text_id: &str) -> Result<crate::domain::EntityId, String> {
+    if let Some(id) = parse_entity_id(text_id) {
+        return Ok(id);
+    }
+    store
+        .find_by_prefix(EntityKind::Session, text_id)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("--session {text_id}: no session with that id (or the prefix is not unique)"))
+}

@@ -1,0 +1,44 @@
+//! Command-line wiring: arguments → the TUI or a headless subcommand. Subcommands use the
+//! same store, domain and keymap modules as the TUI, never the UI.
+
+mod args;
+mod demo_cmd;
+mod keymap_cmd;
+mod list;
+mod open;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+use open::{CliError, Setup};
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tiyan: {}", e.message);
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match &cli.command {
+        None if cli.demo => demo_cmd::run_demo_tui(&cli),
+        None => {
+            let setup = Setup::resolve(&cli)?;
+            let store = setup.open_store()?;
+            let ctx = setup.context(cli.ascii);
+            crate::tui::run(store, ctx).map_err(|e| CliError::new(1, format!("terminal: {e}")))
+        }
+        Some(Command::Demo { sessions, findings_per_session, seed }) => {
+            let setup = Setup::resolve(&cli)?;
+            demo_cmd::fill(&setup, *sessions, *findings_per_session, *seed)
+        }
+        Some(Command::List { what }) => list::run(&Setup::resolve(&cli)?, what),
+        Some(Command::Keymap { cmd }) => keymap_cmd::run(&Setup::resolve(&cli)?, cmd),
+    }
+}

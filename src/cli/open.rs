@@ -1,0 +1,87 @@
+//! What every command needs: paths, language, config, keymap, and opening the store with
+//! errors a person can act on.
+
+use crate::app::Context;
+use crate::config::Config;
+use crate::i18n::{Lang, Strings};
+use crate::keymap::Keymap;
+use crate::paths::Paths;
+use crate::store::{Store, StoreError};
+use crate::term::caps::Caps;
+
+use super::Cli;
+
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(code: u8, message: impl Into<String>) -> CliError {
+        CliError { code, message: message.into() }
+    }
+}
+
+/// Exit code when the profile is locked by another process.
+pub const EXIT_LOCKED: u8 = 2;
+
+pub struct Setup {
+    pub paths: Paths,
+    pub lang: Lang,
+    /// Problems with the config file, shown but not fatal.
+    pub warnings: Vec<String>,
+}
+
+impl Setup {
+    pub fn resolve(cli: &Cli) -> Result<Setup, CliError> {
+        let paths = Paths::resolve(cli.home.as_deref(), cli.profile.as_deref()).map_err(|e| CliError::new(1, e))?;
+        let mut warnings = Vec::new();
+        let config = Config::load(&paths.config_file()).unwrap_or_else(|e| {
+            warnings.push(e);
+            Config::default()
+        });
+        let env_lang =
+            ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+        let lang = Lang::detect(cli.lang.as_deref(), config.lang.as_deref(), env_lang.as_deref())
+            .map_err(|e| CliError::new(1, e))?;
+        Ok(Setup { paths, lang, warnings })
+    }
+
+    pub fn strings(&self) -> &'static Strings {
+        Strings::get(self.lang)
+    }
+
+    pub fn open_store(&self) -> Result<Store, CliError> {
+        Store::open(&self.paths.store_file()).map_err(|e| self.store_error(e))
+    }
+
+    pub fn store_error(&self, e: StoreError) -> CliError {
+        match e {
+            StoreError::AlreadyOpen { pid, .. } => {
+                let pid = pid.map(|p| self.strings().tf("error.pid", &[("pid", &p.to_string())])).unwrap_or_default();
+                let msg = self.strings().tf("error.profile_locked", &[("name", &self.paths.profile), ("pid", &pid)]);
+                CliError::new(EXIT_LOCKED, msg)
+            }
+            other => CliError::new(1, format!("{}: {other}", self.paths.store_file().display())),
+        }
+    }
+
+    /// The keymap in force: defaults overridden by the user file, with its problems.
+    pub fn keymap(&self) -> (Keymap, Vec<String>) {
+        let file = self.paths.keymap_file();
+        let (km, problems) = Keymap::load(Some(&file));
+        (km, problems.iter().map(|p| p.to_string()).collect())
+    }
+
+    pub fn context(&self, force_ascii: bool) -> Context {
+        let (keymap, mut problems) = self.keymap();
+        problems.extend(self.warnings.iter().cloned());
+        Context {
+            keymap,
+            lang: self.lang,
+            caps: Caps::detect(force_ascii),
+            profile: self.paths.profile.clone(),
+            keymap_problems: problems,
+        }
+    }
+}

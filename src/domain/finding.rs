@@ -1,0 +1,145 @@
+//! 问题: a problem found, with the columns of seed 003's 问题整改清单.
+
+use serde::Serialize;
+
+use super::op::{EntityId, EntityKind, Value, entity_created_ms};
+use super::record::Record;
+
+pub mod field {
+    pub const SESSION: &str = "session";
+    pub const SEQ: &str = "seq";
+    pub const DESCRIPTION: &str = "description";
+    pub const CATEGORY: &str = "category";
+    pub const TAGS: &str = "tags";
+    pub const SEVERITY: &str = "severity";
+    pub const UNIT: &str = "unit";
+    pub const MEASURE: &str = "measure";
+    pub const DEADLINE: &str = "deadline";
+    pub const PROGRESS: &str = "progress";
+    pub const NOTE: &str = "note";
+    pub const STATUS: &str = "status";
+    pub const DELETED: &str = "deleted";
+}
+
+/// The rectification lifecycle (seed 001's closed loop). Codes are the CLI/JSON contract.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+pub enum FindingStatus {
+    Found,
+    Confirmed,
+    NotAProblem,
+    Assigned,
+    Rectifying,
+    Rectified,
+    Closed,
+}
+
+impl FindingStatus {
+    pub const ALL: [FindingStatus; 7] = [
+        FindingStatus::Found,
+        FindingStatus::Confirmed,
+        FindingStatus::NotAProblem,
+        FindingStatus::Assigned,
+        FindingStatus::Rectifying,
+        FindingStatus::Rectified,
+        FindingStatus::Closed,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            FindingStatus::Found => "found",
+            FindingStatus::Confirmed => "confirmed",
+            FindingStatus::NotAProblem => "not-a-problem",
+            FindingStatus::Assigned => "assigned",
+            FindingStatus::Rectifying => "rectifying",
+            FindingStatus::Rectified => "rectified",
+            FindingStatus::Closed => "closed",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            FindingStatus::Found => "待核查",
+            FindingStatus::Confirmed => "已核查",
+            FindingStatus::NotAProblem => "不成立",
+            FindingStatus::Assigned => "已定责",
+            FindingStatus::Rectifying => "整改中",
+            FindingStatus::Rectified => "已整改",
+            FindingStatus::Closed => "已销号",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            FindingStatus::Found => "found",
+            FindingStatus::Confirmed => "confirmed",
+            FindingStatus::NotAProblem => "not a problem",
+            FindingStatus::Assigned => "assigned",
+            FindingStatus::Rectifying => "rectifying",
+            FindingStatus::Rectified => "rectified",
+            FindingStatus::Closed => "closed off",
+        }
+    }
+    /// Accepts the code or the Chinese name.
+    pub fn parse(s: &str) -> Option<FindingStatus> {
+        let s = s.trim();
+        FindingStatus::ALL.into_iter().find(|st| st.code() == s || st.zh() == s)
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Finding {
+    pub id: EntityId,
+    pub session_id: EntityId,
+    /// 序号: short and per session.
+    pub seq: i64,
+    pub description: String,
+    pub category: String,
+    pub tags: Vec<String>,
+    pub severity: String,
+    pub unit: String,
+    pub measure: String,
+    pub deadline: Option<chrono::NaiveDate>,
+    pub progress: String,
+    pub note: String,
+    pub status: FindingStatus,
+    pub created_ms: i64,
+    pub deleted: bool,
+    pub conflicts: Vec<String>,
+}
+
+impl Finding {
+    pub const KIND: EntityKind = EntityKind::Finding;
+
+    pub fn from_record(r: &Record) -> Finding {
+        Finding {
+            id: r.id,
+            session_id: r.get(field::SESSION).as_ref_id().unwrap_or(0),
+            seq: r.get(field::SEQ).as_int().unwrap_or(0),
+            description: r.text(field::DESCRIPTION),
+            category: r.text(field::CATEGORY),
+            tags: r.get(field::TAGS).as_list().to_vec(),
+            severity: r.text(field::SEVERITY),
+            unit: r.text(field::UNIT),
+            measure: r.text(field::MEASURE),
+            deadline: r.get(field::DEADLINE).as_date(),
+            progress: r.text(field::PROGRESS),
+            note: r.text(field::NOTE),
+            status: FindingStatus::parse(r.get(field::STATUS).as_text()).unwrap_or(FindingStatus::Found),
+            created_ms: entity_created_ms(r.id),
+            deleted: r.get(field::DELETED).as_bool(),
+            conflicts: r.conflicts().into_iter().map(String::from).collect(),
+        }
+    }
+
+    /// Every editable field, as the editor writes them.
+    pub fn field_values(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            (field::DESCRIPTION, Value::text(&self.description)),
+            (field::CATEGORY, Value::text(&self.category)),
+            (field::TAGS, Value::TextList(self.tags.clone())),
+            (field::SEVERITY, Value::text(&self.severity)),
+            (field::UNIT, Value::text(&self.unit)),
+            (field::MEASURE, Value::text(&self.measure)),
+            (field::DEADLINE, self.deadline.map(Value::date).unwrap_or(Value::Null)),
+            (field::PROGRESS, Value::text(&self.progress)),
+            (field::NOTE, Value::text(&self.note)),
+        ]
+    }
+}

@@ -1,0 +1,12 @@
+//! Pure types and rules: no I/O, no terminal. Everything the store persists and the UI shows
+//! is defined here, in the words of DOMAIN.md (session 体验活动, finding 问题 …).
+
+pub mod finding;
+pub mod op;
+pub mod record;
+pub mod session;
+
+pub use finding::{Finding, FindingStatus};
+pub use op::{Change, EntityId, EntityKind, Hlc, Op, OpId, OpPayload, ReplicaId, Value};
+pub use record::{FieldState, LiveValue, Record};
+pub use session::{Session, SessionStatus, SessionSummary};

@@ -1,0 +1,102 @@
+//! 体验活动: one walk of one service item.
+
+use serde::Serialize;
+
+use super::op::{EntityId, EntityKind, Value, entity_created_ms};
+use super::record::Record;
+
+/// Field names as stored in the op log. Appending is fine; renaming breaks old stores.
+pub mod field {
+    pub const ITEM: &str = "item";
+    pub const MODE: &str = "mode";
+    pub const CHANNEL: &str = "channel";
+    pub const THEME: &str = "theme";
+    pub const PLACE: &str = "place";
+    pub const WINDOW: &str = "window";
+    pub const INSPECTORS: &str = "inspectors";
+    pub const STATUS: &str = "status";
+    pub const FINISHED_AT: &str = "finished_at";
+    pub const DELETED: &str = "deleted";
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    Open,
+    Finished,
+}
+
+impl SessionStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            SessionStatus::Open => "open",
+            SessionStatus::Finished => "finished",
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Session {
+    pub id: EntityId,
+    pub item: String,
+    pub mode: String,
+    pub channel: String,
+    pub theme: String,
+    pub place: String,
+    pub window: String,
+    pub inspectors: Vec<String>,
+    pub status: SessionStatus,
+    pub created_ms: i64,
+    pub finished_ms: Option<i64>,
+    pub deleted: bool,
+    /// Fields with unresolved conflicting values after a merge.
+    pub conflicts: Vec<String>,
+}
+
+impl Session {
+    pub fn from_record(r: &Record) -> Session {
+        Session {
+            id: r.id,
+            item: r.text(field::ITEM),
+            mode: r.text(field::MODE),
+            channel: r.text(field::CHANNEL),
+            theme: r.text(field::THEME),
+            place: r.text(field::PLACE),
+            window: r.text(field::WINDOW),
+            inspectors: r.get(field::INSPECTORS).as_list().to_vec(),
+            status: if r.get(field::STATUS).as_text() == "finished" {
+                SessionStatus::Finished
+            } else {
+                SessionStatus::Open
+            },
+            created_ms: entity_created_ms(r.id),
+            finished_ms: r.get(field::FINISHED_AT).as_timestamp(),
+            deleted: r.get(field::DELETED).as_bool(),
+            conflicts: r.conflicts().into_iter().map(String::from).collect(),
+        }
+    }
+
+    /// The changes that write every editable field of `self` (used when creating, and when
+    /// saving the form: unchanged fields are filtered out by the caller).
+    pub fn field_values(&self) -> Vec<(&'static str, Value)> {
+        vec![
+            (field::ITEM, Value::text(&self.item)),
+            (field::MODE, Value::text(&self.mode)),
+            (field::CHANNEL, Value::text(&self.channel)),
+            (field::THEME, Value::text(&self.theme)),
+            (field::PLACE, Value::text(&self.place)),
+            (field::WINDOW, Value::text(&self.window)),
+            (field::INSPECTORS, Value::TextList(self.inspectors.clone())),
+        ]
+    }
+
+    pub const KIND: EntityKind = EntityKind::Session;
+}
+
+/// A session as the list shows it: with its number of findings and the highest 序号 used.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SessionSummary {
+    pub session: Session,
+    pub findings: usize,
+    pub max_seq: i64,
+}

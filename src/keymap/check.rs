@@ -1,0 +1,76 @@
+//! Warnings about bindings that are valid but will not do what the file suggests: a screen key
+//! hiding a [global] key, and printable keys bound where they are typed as text.
+
+use super::Keymap;
+use super::action::Layer;
+use super::parse::ParsedLayer;
+use super::problem::Report;
+
+/// Warns about the bindings in force (`merged`), pointing into the file that was parsed
+/// (`parsed`). A conflict between two layers is reported at the side written in that file.
+pub(crate) fn warn_about(merged: &Keymap, parsed: &[ParsedLayer], report: &mut Report) {
+    for parsed_layer in parsed {
+        let layer = parsed_layer.layer;
+        if layer == Layer::Global {
+            warn_global_keys_hidden_by_kept_layers(merged, parsed, parsed_layer, report);
+            continue;
+        }
+        for binding in &parsed_layer.bindings {
+            let key = report.source(binding.key_span.clone()).to_string();
+            if layer.is_text_entry() && binding.chord.is_printable() {
+                report.warning(
+                    binding.key_span.clone(),
+                    format!("{key} is typed as text in [{layer}], so \"{}\" is never triggered by it", binding.action),
+                );
+                continue;
+            }
+            let Some(global_action) = merged.action_for(Layer::Global, &binding.chord) else {
+                continue;
+            };
+            if global_action != binding.action && !binding.action.dismisses() {
+                report.warning(
+                    binding.key_span.clone(),
+                    format!(
+                        "{key} in [{layer}] (\"{}\") shadows the same key in [global] (\"{}\"); \
+                         [{layer}] wins there",
+                        binding.action, global_action
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A new [global] key can collide with a layer this file leaves at its defaults.
+fn warn_global_keys_hidden_by_kept_layers(
+    merged: &Keymap,
+    parsed: &[ParsedLayer],
+    global: &ParsedLayer,
+    report: &mut Report,
+) {
+    let kept_layers = Layer::ALL
+        .into_iter()
+        .filter(|layer| *layer != Layer::Global)
+        .filter(|layer| parsed.iter().all(|parsed_layer| parsed_layer.layer != *layer));
+    for layer in kept_layers {
+        for binding in &global.bindings {
+            if layer.is_text_entry() && binding.chord.is_printable() {
+                continue;
+            }
+            let Some(layer_action) = merged.action_for(layer, &binding.chord) else {
+                continue;
+            };
+            if layer_action != binding.action && !layer_action.dismisses() {
+                let key = report.source(binding.key_span.clone()).to_string();
+                report.warning(
+                    binding.key_span.clone(),
+                    format!(
+                        "{key} in [global] (\"{}\") is shadowed by the same key in [{layer}] \
+                         (\"{layer_action}\"); [{layer}] wins there",
+                        binding.action
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! tiyan (体验): a keyboard-only terminal tool for inspecting public-service halls.
+//! Layers, top to bottom: cli / ui → app (Elm-style core) → store, keymap → domain.
+
+pub mod app;
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod i18n;
+pub mod keymap;
+pub mod paths;
+pub mod store;
+pub mod term;
+pub mod text;
+pub mod tui;
+pub mod ui;

@@ -1,0 +1,205 @@
+//! Writing: stamping changes into ops, importing other replicas' ops, and deriving records.
+//!
+//! Every write is one `Durability::Immediate` transaction that appends to the op log and
+//! updates the derived tables together, so what the UI reads never runs ahead of or behind the
+//! log. `materialize` is the one place an op changes a record; local changes, imports and the
+//! migration replay all go through it.
+//!
+//! Imports arrive in any order and may repeat. Two rules make every order converge to the
+//! same records: an op already in the log is skipped (ids are unique), and an op that some
+//! stored op supersedes is never made live. The second needs the `superseded` table: when an
+//! old op arrives after the op that replaced it, the record alone cannot tell (the replacing
+//! op only removed what was live at the time), and scanning the log per op would be slow.
+//! So a field's live set is always "ops present minus ops superseded by ops present", sorted
+//! by (hlc, replica, seq) — the same whatever the order of arrival.
+
+use redb::{Database, Durability, ReadableTable, Table, WriteTransaction};
+
+use super::codec;
+use super::error::StoreError;
+use super::meta;
+use super::tables;
+use crate::domain::finding::field as finding_field;
+use crate::domain::{Change, EntityId, EntityKind, Hlc, Op, OpId, OpPayload, Record, ReplicaId};
+
+/// The tables one write transaction touches.
+pub(super) struct WriteTables<'t> {
+    pub meta: Table<'t, &'static str, &'static [u8]>,
+    pub ops: Table<'t, (u128, u64), &'static [u8]>,
+    pub records: Table<'t, (u8, u128), &'static [u8]>,
+    pub children: Table<'t, (u128, u128), ()>,
+    pub superseded: Table<'t, (u128, u64), ()>,
+}
+
+impl<'t> WriteTables<'t> {
+    /// Opens (and on first use creates) every table.
+    pub fn open(txn: &'t WriteTransaction) -> Result<WriteTables<'t>, StoreError> {
+        Ok(WriteTables {
+            meta: txn.open_table(tables::META)?,
+            ops: txn.open_table(tables::OPS)?,
+            records: txn.open_table(tables::RECORDS)?,
+            children: txn.open_table(tables::CHILDREN)?,
+            superseded: txn.open_table(tables::SUPERSEDED)?,
+        })
+    }
+}
+
+/// A write transaction whose commit is on disk when `commit` returns.
+pub(super) fn begin_durable(db: &Database) -> Result<WriteTransaction, StoreError> {
+    let mut txn = db.begin_write()?;
+    txn.set_durability(Durability::Immediate)?;
+    Ok(txn)
+}
+
+fn op_key(id: OpId) -> (u128, u64) {
+    (id.replica.as_u128(), id.seq)
+}
+
+pub(super) fn load_record(
+    records: &impl ReadableTable<(u8, u128), &'static [u8]>,
+    kind: EntityKind,
+    id: EntityId,
+) -> Result<Option<Record>, StoreError> {
+    let key = (kind.code(), id);
+    match records.get(key)? {
+        Some(bytes) => Ok(Some(codec::decode_record(bytes.value(), key)?)),
+        None => Ok(None),
+    }
+}
+
+/// The session a finding is filed under, as shown (the winning value of its `session` field).
+fn session_of(record: &Record) -> Option<EntityId> {
+    match record.kind {
+        EntityKind::Finding => record.get(finding_field::SESSION).as_ref_id(),
+        EntityKind::Session => None,
+    }
+}
+
+/// Applies one op (already in the log) to its record and the indexes.
+pub(super) fn materialize(t: &mut WriteTables<'_>, op: &Op) -> Result<(), StoreError> {
+    let OpPayload::Set { entity, kind, field, value, supersedes } = &op.payload;
+    for old in supersedes {
+        t.superseded.insert(op_key(*old), ())?;
+    }
+    let already_superseded = t.superseded.get(op_key(op.id))?.is_some();
+
+    let mut record = load_record(&t.records, *kind, *entity)?.unwrap_or_else(|| Record::new(*entity, *kind));
+    let session_before = session_of(&record);
+    let state = record.fields.entry(field.clone()).or_default();
+    if already_superseded {
+        // Still retire what it replaced; it just never shows itself.
+        state.live.retain(|l| !supersedes.contains(&l.op));
+    } else {
+        state.apply(op.id, op.hlc, value.clone(), supersedes);
+    }
+    let session_after = session_of(&record);
+
+    if session_before != session_after {
+        if let Some(old) = session_before {
+            t.children.remove((old, *entity))?;
+        }
+        if let Some(new) = session_after {
+            t.children.insert((new, *entity), ())?;
+        }
+    }
+    let bytes = codec::encode_record(&record)?;
+    t.records.insert((kind.code(), *entity), bytes.as_slice())?;
+    Ok(())
+}
+
+fn append_op(t: &mut WriteTables<'_>, op: &Op) -> Result<(), StoreError> {
+    let bytes = codec::encode_op(op)?;
+    t.ops.insert(op_key(op.id), bytes.as_slice())?;
+    Ok(())
+}
+
+/// Stamps each change into an op of ours, in one durable transaction.
+pub(super) fn apply_changes(
+    db: &Database,
+    replica: ReplicaId,
+    changes: &[Change],
+    now_ms: u64,
+) -> Result<Vec<OpId>, StoreError> {
+    if changes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let txn = begin_durable(db)?;
+    let mut ids = Vec::with_capacity(changes.len());
+    {
+        let mut t = WriteTables::open(&txn)?;
+        let mut hlc = meta::hlc(&t.meta)?;
+        let mut seq = meta::next_seq(&t.meta)?;
+        for change in changes {
+            hlc = hlc.tick(now_ms);
+            let id = OpId { replica, seq };
+            seq += 1;
+            let supersedes = load_record(&t.records, change.kind, change.entity)?
+                .map(|r| r.live_ops(&change.field))
+                .unwrap_or_default();
+            let op = Op {
+                id,
+                hlc,
+                payload: OpPayload::Set {
+                    entity: change.entity,
+                    kind: change.kind,
+                    field: change.field.clone(),
+                    value: change.value.clone(),
+                    supersedes,
+                },
+            };
+            append_op(&mut t, &op)?;
+            materialize(&mut t, &op)?;
+            ids.push(id);
+        }
+        meta::set_hlc(&mut t.meta, hlc)?;
+        meta::set_next_seq(&mut t.meta, seq)?;
+    }
+    txn.commit()?;
+    Ok(ids)
+}
+
+/// Imports ops (usually other replicas'), skipping those already stored, in one durable
+/// transaction. Returns how many were new.
+pub(super) fn import_ops(db: &Database, replica: ReplicaId, ops: &[Op]) -> Result<usize, StoreError> {
+    if ops.is_empty() {
+        return Ok(0);
+    }
+    let txn = begin_durable(db)?;
+    let mut new = 0;
+    {
+        let mut t = WriteTables::open(&txn)?;
+        let mut hlc = meta::hlc(&t.meta)?;
+        let mut next_seq = meta::next_seq(&t.meta)?;
+        for op in ops {
+            if t.ops.get(op_key(op.id))?.is_some() {
+                continue;
+            }
+            append_op(&mut t, op)?;
+            materialize(&mut t, op)?;
+            new += 1;
+            hlc = hlc.max(op.hlc);
+            // Our own ops coming back (e.g. restored from a bundle) must not have their ids reused.
+            if op.id.replica == replica {
+                next_seq = next_seq.max(op.id.seq.saturating_add(1));
+            }
+        }
+        meta::set_hlc(&mut t.meta, hlc)?;
+        meta::set_next_seq(&mut t.meta, next_seq)?;
+    }
+    if new == 0 {
+        txn.abort()?;
+    } else {
+        txn.commit()?;
+    }
+    Ok(new)
+}
+
+/// Orders ops as a replay must see them: by (hlc, replica, seq).
+pub(super) fn replay_order(ops: &mut [Op]) {
+    ops.sort_by_key(|op| (op.hlc, op.id.replica, op.id.seq));
+}
+
+/// The greatest stamp among ops (the zero stamp when there are none).
+pub(super) fn max_hlc(ops: &[Op]) -> Hlc {
+    ops.iter().map(|op| op.hlc).max().unwrap_or_default()
+}

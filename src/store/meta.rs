@@ -1,0 +1,83 @@
+//! The `meta` table: schema version, replica id, the clock (last HLC stamp) and the next seq.
+
+use redb::{ReadableTable, Table};
+
+use super::codec::{self, MetaValue};
+use super::error::StoreError;
+use super::tables::{meta_key, name};
+use crate::domain::{Hlc, ReplicaId};
+
+/// The first seq a replica uses; 0 means "none yet" in version vectors.
+pub const FIRST_SEQ: u64 = 1;
+
+type MetaTable<'t> = Table<'t, &'static str, &'static [u8]>;
+
+pub fn schema_version(t: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Option<u32>, StoreError> {
+    match t.get(meta_key::SCHEMA_VERSION)? {
+        Some(v) => Ok(Some(codec::decode_schema_version(v.value())?)),
+        None => Ok(None),
+    }
+}
+
+fn get(t: &impl ReadableTable<&'static str, &'static [u8]>, key: &str) -> Result<Option<MetaValue>, StoreError> {
+    match t.get(key)? {
+        Some(v) => Ok(Some(codec::decode_meta(v.value(), key)?)),
+        None => Ok(None),
+    }
+}
+
+fn wrong_kind(key: &str, found: MetaValue) -> StoreError {
+    StoreError::Decode {
+        table: name::META,
+        key: key.to_string(),
+        detail: format!("holds {found:?}, which belongs under another key"),
+    }
+}
+
+pub fn replica(t: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Option<ReplicaId>, StoreError> {
+    match get(t, meta_key::REPLICA)? {
+        None => Ok(None),
+        Some(MetaValue::Replica(r)) => Ok(Some(r)),
+        Some(other) => Err(wrong_kind(meta_key::REPLICA, other)),
+    }
+}
+
+/// The last stamp handed out (or seen); the zero stamp in a new store.
+pub fn hlc(t: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Hlc, StoreError> {
+    match get(t, meta_key::HLC)? {
+        None => Ok(Hlc::default()),
+        Some(MetaValue::Hlc(h)) => Ok(h),
+        Some(other) => Err(wrong_kind(meta_key::HLC, other)),
+    }
+}
+
+pub fn next_seq(t: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<u64, StoreError> {
+    match get(t, meta_key::NEXT_SEQ)? {
+        None => Ok(FIRST_SEQ),
+        Some(MetaValue::NextSeq(s)) => Ok(s),
+        Some(other) => Err(wrong_kind(meta_key::NEXT_SEQ, other)),
+    }
+}
+
+fn put(t: &mut MetaTable<'_>, key: &str, value: MetaValue) -> Result<(), StoreError> {
+    let bytes = codec::encode_meta(value)?;
+    t.insert(key, bytes.as_slice())?;
+    Ok(())
+}
+
+pub fn set_schema_version(t: &mut MetaTable<'_>, version: u32) -> Result<(), StoreError> {
+    t.insert(meta_key::SCHEMA_VERSION, codec::encode_schema_version(version).as_slice())?;
+    Ok(())
+}
+
+pub fn set_replica(t: &mut MetaTable<'_>, replica: ReplicaId) -> Result<(), StoreError> {
+    put(t, meta_key::REPLICA, MetaValue::Replica(replica))
+}
+
+pub fn set_hlc(t: &mut MetaTable<'_>, hlc: Hlc) -> Result<(), StoreError> {
+    put(t, meta_key::HLC, MetaValue::Hlc(hlc))
+}
+
+pub fn set_next_seq(t: &mut MetaTable<'_>, seq: u64) -> Result<(), StoreError> {
+    put(t, meta_key::NEXT_SEQ, MetaValue::NextSeq(seq))
+}

@@ -1,0 +1,134 @@
+//! Schema versions: initialize a new file, refuse a newer one untouched, migrate an older one.
+//!
+//! The op log is the truth and its encoding only grows (envelope variants are appended), so
+//! the generic migration rebuilds every derived table by replaying the whole log in
+//! (hlc, replica, seq) order, then writes the new version — all in one durable transaction:
+//! a crash leaves the old version and old tables, and the next open simply migrates again.
+
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableError};
+
+use super::apply::{self, WriteTables};
+use super::codec;
+use super::error::StoreError;
+use super::meta;
+use super::tables;
+use crate::domain::{Op, ReplicaId};
+
+/// The schema this build reads and writes. Raise it (and add a step to `migrate` if the
+/// generic rebuild is not enough) whenever the derived tables or their encodings change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What the file says before we change anything.
+struct Found {
+    version: Option<u32>,
+    has_ops: bool,
+}
+
+fn inspect(db: &impl ReadableDatabase) -> Result<Found, StoreError> {
+    let txn = db.begin_read()?;
+    let version = match txn.open_table(tables::META) {
+        Ok(t) => meta::schema_version(&t)?,
+        Err(TableError::TableDoesNotExist(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let has_ops = match txn.open_table(tables::OPS) {
+        Ok(t) => !t.is_empty()?,
+        Err(TableError::TableDoesNotExist(_)) => false,
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Found { version, has_ops })
+}
+
+fn refuse(version: Option<u32>) -> Result<(), StoreError> {
+    match version {
+        Some(v) if v > SCHEMA_VERSION => Err(StoreError::NewerSchema { found: v, supported: SCHEMA_VERSION }),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a file of a newer schema before it is opened for writing (which alone would
+/// change its bytes). `db` is a read-only handle.
+pub(super) fn refuse_newer(db: &impl ReadableDatabase) -> Result<(), StoreError> {
+    refuse(inspect(db)?.version)
+}
+
+/// Brings the file to `SCHEMA_VERSION` and returns its replica id. A newer file is refused
+/// before any write transaction starts.
+pub(super) fn prepare(db: &Database) -> Result<ReplicaId, StoreError> {
+    let found = inspect(db)?;
+    // Checked again: the read-only look may have been skipped (new or crashed file).
+    refuse(found.version)?;
+    match found.version {
+        Some(v) if v == SCHEMA_VERSION => current_replica(db),
+        None if !found.has_ops => initialize(db),
+        // No version but ops: written before versions were recorded; treat as version 0.
+        older => migrate(db, older.unwrap_or(0)),
+    }
+}
+
+fn current_replica(db: &Database) -> Result<ReplicaId, StoreError> {
+    let txn = db.begin_read()?;
+    let t = txn.open_table(tables::META)?;
+    meta::replica(&t)?.ok_or_else(|| StoreError::Decode {
+        table: tables::name::META,
+        key: tables::meta_key::REPLICA.to_string(),
+        detail: "missing from a store of the current schema".to_string(),
+    })
+}
+
+fn initialize(db: &Database) -> Result<ReplicaId, StoreError> {
+    let replica = ReplicaId::random();
+    let txn = apply::begin_durable(db)?;
+    {
+        let mut t = WriteTables::open(&txn)?;
+        meta::set_schema_version(&mut t.meta, SCHEMA_VERSION)?;
+        meta::set_replica(&mut t.meta, replica)?;
+        meta::set_hlc(&mut t.meta, Default::default())?;
+        meta::set_next_seq(&mut t.meta, meta::FIRST_SEQ)?;
+    }
+    txn.commit()?;
+    Ok(replica)
+}
+
+/// Rebuilds the derived tables from the op log and records `SCHEMA_VERSION`.
+fn migrate(db: &Database, from: u32) -> Result<ReplicaId, StoreError> {
+    debug_assert!(from < SCHEMA_VERSION);
+    let txn = apply::begin_durable(db)?;
+    let mut ops = {
+        let t = txn.open_table(tables::OPS)?;
+        let mut ops: Vec<Op> = Vec::new();
+        for entry in t.iter()? {
+            let (key, value) = entry?;
+            ops.push(codec::decode_op(value.value(), key.value())?);
+        }
+        ops
+    };
+    apply::replay_order(&mut ops);
+    txn.delete_table(tables::RECORDS)?;
+    txn.delete_table(tables::CHILDREN)?;
+    txn.delete_table(tables::SUPERSEDED)?;
+    let replica;
+    {
+        let mut t = WriteTables::open(&txn)?;
+        for op in &ops {
+            apply::materialize(&mut t, op)?;
+        }
+        replica = match meta::replica(&t.meta)? {
+            Some(r) => r,
+            None => {
+                let r = ReplicaId::random();
+                meta::set_replica(&mut t.meta, r)?;
+                r
+            }
+        };
+        // The clock and seq must stay ahead of everything in the log, whatever meta said.
+        let hlc = meta::hlc(&t.meta)?.max(apply::max_hlc(&ops));
+        let own_next = ops.iter().filter(|op| op.id.replica == replica).map(|op| op.id.seq.saturating_add(1)).max();
+        let next_seq = meta::next_seq(&t.meta)?.max(own_next.unwrap_or(meta::FIRST_SEQ));
+        meta::set_hlc(&mut t.meta, hlc)?;
+        meta::set_next_seq(&mut t.meta, next_seq)?;
+        meta::set_schema_version(&mut t.meta, SCHEMA_VERSION)?;
+    }
+    txn.commit()?;
+    Ok(replica)
+}

@@ -1,0 +1,192 @@
+//! Reading: each query is one read transaction over the derived tables (never the op log,
+//! except the `ops` queries meant for sync).
+
+use std::collections::BTreeMap;
+
+use redb::{Database, ReadOnlyTable, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+
+use super::apply::load_record;
+use super::codec;
+use super::error::StoreError;
+use super::tables;
+use crate::domain::{EntityId, EntityKind, Finding, Op, Record, ReplicaId, Session, SessionSummary};
+
+type Records = ReadOnlyTable<(u8, u128), &'static [u8]>;
+type Children = ReadOnlyTable<(u128, u128), ()>;
+
+/// What a (possibly shortened) id typed by a person resolves to.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Lookup {
+    Found(EntityId),
+    NotFound,
+    /// More than one id starts with the text: up to `MAX_CANDIDATES` of them, and how many.
+    Ambiguous {
+        candidates: Vec<EntityId>,
+        total: usize,
+    },
+}
+
+pub const MAX_CANDIDATES: usize = 8;
+
+fn records_of_kind(records: &Records, kind: EntityKind) -> Result<Vec<Record>, StoreError> {
+    let code = kind.code();
+    let mut out = Vec::new();
+    for entry in records.range((code, 0u128)..=(code, u128::MAX))? {
+        let (key, value) = entry?;
+        out.push(codec::decode_record(value.value(), key.value())?);
+    }
+    Ok(out)
+}
+
+/// The findings filed under `session` (deleted ones included).
+fn children_of(records: &Records, children: &Children, session: EntityId) -> Result<Vec<Finding>, StoreError> {
+    let mut out = Vec::new();
+    for entry in children.range((session, 0u128)..=(session, u128::MAX))? {
+        let (key, _) = entry?;
+        let (_, finding_id) = key.value();
+        if let Some(record) = load_record(records, EntityKind::Finding, finding_id)? {
+            out.push(Finding::from_record(&record));
+        }
+    }
+    Ok(out)
+}
+
+fn by_seq_then_id(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| (f.seq, f.id));
+}
+
+pub(super) fn sessions(db: &Database) -> Result<Vec<SessionSummary>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let children = txn.open_table(tables::CHILDREN)?;
+    let code = EntityKind::Session.code();
+    let mut out = Vec::new();
+    // ULIDs grow with creation time: walking backwards gives newest first.
+    for entry in records.range((code, 0u128)..=(code, u128::MAX))?.rev() {
+        let (key, value) = entry?;
+        let session = Session::from_record(&codec::decode_record(value.value(), key.value())?);
+        if session.deleted {
+            continue;
+        }
+        let findings = children_of(&records, &children, session.id)?;
+        let count = findings.iter().filter(|f| !f.deleted).count();
+        // Deleted findings still hold their 序号, so numbers are never handed out twice.
+        let max_seq = findings.iter().map(|f| f.seq).max().unwrap_or(0);
+        out.push(SessionSummary { session, findings: count, max_seq });
+    }
+    Ok(out)
+}
+
+pub(super) fn findings_of(db: &Database, session: EntityId) -> Result<Vec<Finding>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let children = txn.open_table(tables::CHILDREN)?;
+    let mut findings = children_of(&records, &children, session)?;
+    findings.retain(|f| !f.deleted);
+    by_seq_then_id(&mut findings);
+    Ok(findings)
+}
+
+/// Every finding not deleted, grouped by session (oldest session first), then by 序号.
+pub(super) fn all_findings(db: &Database) -> Result<Vec<Finding>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let mut findings: Vec<Finding> = records_of_kind(&records, EntityKind::Finding)?
+        .iter()
+        .map(Finding::from_record)
+        .filter(|f| !f.deleted)
+        .collect();
+    findings.sort_by_key(|f| (f.session_id, f.seq, f.id));
+    Ok(findings)
+}
+
+pub(super) fn all_records(db: &Database) -> Result<Vec<Record>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let mut out = Vec::new();
+    for entry in records.iter()? {
+        let (key, value) = entry?;
+        out.push(codec::decode_record(value.value(), key.value())?);
+    }
+    Ok(out)
+}
+
+pub(super) fn record(db: &Database, kind: EntityKind, id: EntityId) -> Result<Option<Record>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    load_record(&records, kind, id)
+}
+
+const CROCKFORD: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The lowest and highest ids whose ULID text starts with `prefix` (already upper case).
+fn prefix_bounds(prefix: &str) -> Option<(u128, u128)> {
+    if prefix.is_empty() || prefix.len() > 26 || !prefix.chars().all(|c| CROCKFORD.contains(c)) {
+        return None;
+    }
+    let pad = 26 - prefix.len();
+    let low = format!("{prefix}{}", "0".repeat(pad));
+    let high = format!("{prefix}{}", "Z".repeat(pad));
+    let low = ulid::Ulid::from_string(&low).ok()?.0;
+    // A first character above 7 is beyond u128; the high bound then clamps to the maximum.
+    let high = ulid::Ulid::from_string(&high).map(|u| u.0).unwrap_or(u128::MAX);
+    Some((low, high))
+}
+
+pub(super) fn find_by_prefix(db: &Database, kind: EntityKind, id_text: &str) -> Result<Lookup, StoreError> {
+    let prefix = id_text.trim().to_ascii_uppercase();
+    let Some((low, high)) = prefix_bounds(&prefix) else {
+        return Ok(Lookup::NotFound);
+    };
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let code = kind.code();
+    let mut candidates = Vec::new();
+    let mut total = 0;
+    for entry in records.range((code, low)..=(code, high))? {
+        let (key, _) = entry?;
+        total += 1;
+        if candidates.len() < MAX_CANDIDATES {
+            candidates.push(key.value().1);
+        }
+    }
+    Ok(match (total, candidates.first()) {
+        (1, Some(id)) => Lookup::Found(*id),
+        (0, _) | (_, None) => Lookup::NotFound,
+        _ => Lookup::Ambiguous { candidates, total },
+    })
+}
+
+fn decode_ops(
+    range: redb::Range<'_, (u128, u64), &'static [u8]>,
+    keep: impl Fn((u128, u64)) -> bool,
+) -> Result<Vec<Op>, StoreError> {
+    let mut out = Vec::new();
+    for entry in range {
+        let (key, value) = entry?;
+        if keep(key.value()) {
+            out.push(codec::decode_op(value.value(), key.value())?);
+        }
+    }
+    Ok(out)
+}
+
+/// The whole op log, ordered by (replica, seq).
+pub(super) fn all_ops(db: &Database) -> Result<Vec<Op>, StoreError> {
+    let txn = db.begin_read()?;
+    let ops = txn.open_table(tables::OPS)?;
+    decode_ops(ops.iter()?, |_| true)
+}
+
+/// The ops a peer lacks, given the highest seq it holds per replica (absent = none).
+pub(super) fn ops_since(db: &Database, known: &BTreeMap<ReplicaId, u64>) -> Result<Vec<Op>, StoreError> {
+    let txn = db.begin_read()?;
+    let ops = txn.open_table(tables::OPS)?;
+    decode_ops(ops.iter()?, |(replica, seq)| seq > known.get(&ReplicaId::from_u128(replica)).copied().unwrap_or(0))
+}
+
+pub(super) fn op_count(db: &Database) -> Result<u64, StoreError> {
+    let txn = db.begin_read()?;
+    let ops = txn.open_table(tables::OPS)?;
+    Ok(ops.len()?)
+}

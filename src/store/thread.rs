@@ -1,0 +1,113 @@
+//! The store thread: owns the `Store` so the UI never waits on the disk. Requests are handled
+//! strictly in order; each `Apply` is its own durable transaction, acknowledged only after its
+//! commit returns. Shutdown handles everything queued before it (flush on close), closes the
+//! store (lock and pid file released), then reports `Closed`.
+
+use std::thread::JoinHandle;
+
+use crossbeam_channel::{Receiver, Sender};
+
+use super::Store;
+use crate::domain::{Change, EntityId, Finding, SessionSummary};
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum StoreRequest {
+    /// Save these changes; answered with `Saved { req }` or `SaveFailed { req, .. }`.
+    Apply {
+        req: u64,
+        changes: Vec<Change>,
+    },
+    LoadSessions,
+    LoadFindings {
+        session: EntityId,
+    },
+    Shutdown,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum StoreEvent {
+    Saved {
+        req: u64,
+    },
+    SaveFailed {
+        req: u64,
+        error: String,
+    },
+    Sessions(Vec<SessionSummary>),
+    Findings {
+        session: EntityId,
+        findings: Vec<Finding>,
+    },
+    LoadFailed(String),
+    /// The store is closed: every request before `Shutdown` was handled.
+    Closed,
+}
+
+pub struct StoreHandle {
+    sender: Sender<StoreRequest>,
+    join: Option<JoinHandle<()>>,
+}
+
+/// Starts the thread that owns `store`; `on_event` runs on that thread for every answer.
+pub fn spawn(store: Store, on_event: impl Fn(StoreEvent) + Send + 'static) -> StoreHandle {
+    let (sender, receiver) = crossbeam_channel::unbounded();
+    let join =
+        std::thread::Builder::new().name("tiyan-store".to_string()).spawn(move || run(store, receiver, on_event));
+    // Without a thread, requests go nowhere: `send` then reports false (receiver dropped).
+    StoreHandle { sender, join: join.ok() }
+}
+
+fn run(mut store: Store, receiver: Receiver<StoreRequest>, on_event: impl Fn(StoreEvent)) {
+    // Ends on Shutdown, or when every sender is gone (the queue is drained first either way).
+    while let Ok(request) = receiver.recv() {
+        let event = match request {
+            StoreRequest::Apply { req, changes } => match store.apply(&changes) {
+                Ok(_) => StoreEvent::Saved { req },
+                Err(e) => StoreEvent::SaveFailed { req, error: e.to_string() },
+            },
+            StoreRequest::LoadSessions => match store.sessions() {
+                Ok(s) => StoreEvent::Sessions(s),
+                Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            },
+            StoreRequest::LoadFindings { session } => match store.findings_of(session) {
+                Ok(findings) => StoreEvent::Findings { session, findings },
+                Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            },
+            StoreRequest::Shutdown => break,
+        };
+        on_event(event);
+    }
+    drop(store);
+    on_event(StoreEvent::Closed);
+}
+
+impl StoreHandle {
+    /// Queues a request; false if the store thread is gone.
+    pub fn send(&self, request: StoreRequest) -> bool {
+        self.sender.send(request).is_ok()
+    }
+
+    /// A sender for other threads (e.g. the signal thread asking for a flush and shutdown).
+    pub fn sender(&self) -> Sender<StoreRequest> {
+        self.sender.clone()
+    }
+
+    /// Handles every request queued so far, closes the store and waits for the thread.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if let Some(join) = self.join.take() {
+            let _ = self.sender.send(StoreRequest::Shutdown);
+            let _ = join.join();
+        }
+    }
+}
+
+impl Drop for StoreHandle {
+    /// Dropping the handle flushes like `shutdown`: queued saves are never lost silently.
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

@@ -1,0 +1,5 @@
+//! The real terminal: entering and restoring it on every exit path, signals, capabilities.
+
+pub mod caps;
+pub mod guard;
+pub mod signals;

@@ -1,0 +1,210 @@
+//! Display-width helpers shared by every screen.
+//!
+//! Chinese text is the norm, so widths are terminal columns summed over grapheme clusters, never
+//! byte or char counts. Strings passed to `width`, `truncate` and `pad` should already be
+//! [`sanitize`]d: control characters have no sensible width.
+
+use std::borrow::Cow;
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// The ellipsis that marks a cut. Plain ASCII on purpose: `…` is ambiguous-width and takes two
+/// columns on CJK-configured terminals, which would break every layout after it.
+const ELLIPSIS: &str = "..";
+
+/// Display width of one grapheme cluster in terminal columns.
+pub fn grapheme_width(grapheme: &str) -> usize {
+    grapheme.width()
+}
+
+/// Display width of `s` in terminal columns (CJK = 2).
+pub fn width(s: &str) -> usize {
+    s.graphemes(true).map(grapheme_width).sum()
+}
+
+/// Make `s` safe to draw on one line: tab, newline and CR become one space each (CRLF counts as
+/// one newline), line/paragraph separators become a space, other control characters become `?`.
+/// Borrows when nothing needs replacing.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    let needs_change = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !s.chars().any(needs_change) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push(' ');
+            }
+            '\t' | '\n' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if c.is_control() => out.push('?'),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Cut `s` to at most `max` columns without splitting a grapheme or a wide character. A cut is
+/// marked with `..`; when `max` is below 2 the result is just as many dots as fit.
+pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    if max < ELLIPSIS.len() {
+        return Cow::Owned(".".repeat(max));
+    }
+    let budget = max - ELLIPSIS.len();
+    let mut used = 0;
+    let mut end = 0;
+    for (index, grapheme) in s.grapheme_indices(true) {
+        let w = grapheme_width(grapheme);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        end = index + grapheme.len();
+    }
+    Cow::Owned(format!("{}{ELLIPSIS}", &s[..end]))
+}
+
+/// [`truncate`] to `w` columns, then pad with spaces to exactly `w` columns.
+pub fn pad(s: &str, w: usize) -> String {
+    let cut = truncate(s, w);
+    let fill = w.saturating_sub(width(&cut));
+    let mut out = String::with_capacity(cut.len() + fill);
+    out.push_str(&cut);
+    out.extend(std::iter::repeat_n(' ', fill));
+    out
+}
+
+/// Wrap `s` for read-only display into lines of at most `width` columns, keeping explicit
+/// newlines. Uses textwrap, which (unlike ratatui's wrap) breaks between Han characters and keeps
+/// closing punctuation like `，` off the start of a line. Each line is [`sanitize`]d.
+///
+/// A width of 0 is treated as 1. A single grapheme wider than `width` still gets its own line,
+/// so a line can exceed `width` only when `width` is 1. Note textwrap measures per `char`, so
+/// emoji ZWJ sequences count wider than they draw and may wrap early; never later.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let options = textwrap::Options::new(width.max(1)).wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+    let mut lines = Vec::new();
+    for paragraph in s.split('\n') {
+        let paragraph = paragraph.strip_suffix('\r').unwrap_or(paragraph);
+        let paragraph = sanitize(paragraph);
+        lines.extend(textwrap::wrap(&paragraph, &options).into_iter().map(Cow::into_owned));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn width_counts_cjk_as_two_and_graphemes_once() {
+        assert_eq!(width(""), 0);
+        assert_eq!(width("abc"), 3);
+        assert_eq!(width("排队"), 4);
+        assert_eq!(width("排队abc"), 7);
+        assert_eq!(width("e\u{301}"), 1, "combining mark adds no column");
+        assert_eq!(width("👨‍👩‍👧"), 2, "ZWJ family is one wide glyph");
+        assert_eq!(width("🇨🇳"), 2, "flag pair is one wide glyph");
+        assert_eq!(width("，。"), 4, "fullwidth punctuation");
+        assert_eq!(width("ｶﾞ"), 2, "halfwidth sound mark takes its own column");
+    }
+
+    #[test]
+    fn sanitize_replaces_controls_and_borrows_clean_text() {
+        assert!(matches!(sanitize("排队 abc"), Cow::Borrowed(_)));
+        assert_eq!(sanitize("a\tb"), "a b");
+        assert_eq!(sanitize("一\n二"), "一 二");
+        assert_eq!(sanitize("一\r\n二"), "一 二", "CRLF is one newline");
+        assert_eq!(sanitize("一\r二"), "一 二");
+        assert_eq!(sanitize("a\u{1b}[31mb"), "a?[31mb");
+        assert_eq!(sanitize("a\u{7f}\u{0}b"), "a??b");
+        assert_eq!(sanitize("a\u{2028}b"), "a b");
+    }
+
+    #[test]
+    fn truncate_keeps_short_text_borrowed() {
+        assert!(matches!(truncate("排队abc", 7), Cow::Borrowed(_)));
+        assert!(matches!(truncate("", 0), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn truncate_never_splits_wide_chars() {
+        assert_eq!(truncate("排队等待", 7), "排队..");
+        assert_eq!(truncate("排队等待", 6), "排队..");
+        assert_eq!(truncate("排队等待", 5), "排..");
+        assert_eq!(truncate("a排队", 4), "a..");
+        assert_eq!(truncate("ab排队", 5), "ab..");
+        assert_eq!(truncate("e\u{301}e\u{301}e\u{301}xyz", 4), "e\u{301}e\u{301}..");
+        assert_eq!(truncate("👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧", 5), "👨‍👩‍👧..");
+    }
+
+    #[test]
+    fn truncate_tiny_widths_fit() {
+        assert_eq!(truncate("排队", 0), "");
+        assert_eq!(truncate("排队", 1), ".");
+        assert_eq!(truncate("排队", 2), "..");
+        assert_eq!(truncate("排队", 3), "..");
+        for max in 0..12 {
+            for s in ["排队等待时间过长abc", "a中b文c", "👨‍👩‍👧x", ""] {
+                assert!(width(&truncate(s, max)) <= max, "{s:?} at {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn pad_gives_exact_width() {
+        assert_eq!(pad("中", 5), "中   ");
+        assert_eq!(pad("排队等待", 5), "排.. ");
+        assert_eq!(pad("", 3), "   ");
+        assert_eq!(pad("abc", 0), "");
+        for w in 0..12 {
+            assert_eq!(width(&pad("排队等待时间过长abc", w)), w);
+        }
+    }
+
+    #[test]
+    fn wrap_breaks_between_han_characters() {
+        let lines = wrap("群众反映窗口排队等待时间过长", 10);
+        assert_eq!(lines, ["群众反映窗", "口排队等待", "时间过长"]);
+    }
+
+    #[test]
+    fn wrap_keeps_closing_punctuation_off_line_start() {
+        assert_eq!(wrap("群众反映窗口，排队", 12), ["群众反映窗", "口，排队"]);
+    }
+
+    #[test]
+    fn wrap_prefers_spaces_for_ascii() {
+        assert_eq!(wrap("hello world again", 11), ["hello world", "again"]);
+        assert_eq!(wrap("取号 ticket A123", 8), ["取号", "ticket", "A123"]);
+    }
+
+    #[test]
+    fn wrap_keeps_explicit_newlines_and_blank_lines() {
+        assert_eq!(wrap("一\n\n二\r\n三", 10), ["一", "", "二", "三"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("a\tb", 10), ["a b"]);
+    }
+
+    #[test]
+    fn wrap_lines_fit_the_width() {
+        let text = "排队等待时间过长abc，建议增加自助设备 and more words 😀😀";
+        for w in 2..20 {
+            for line in wrap(text, w) {
+                assert!(width(&line) <= w, "{line:?} wider than {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn wrap_width_zero_and_one_terminate() {
+        assert_eq!(wrap("排队ab", 0), wrap("排队ab", 1));
+        assert_eq!(wrap("排队ab", 1), ["排", "队", "a", "b"]);
+    }
+}

@@ -1,0 +1,106 @@
+//! Running the TUI: three threads (input, store, signals) feed one channel of `Msg`; the
+//! main loop calls `update`, carries out effects, and draws only when something changed,
+//! merging redraws to at most one per ~10 ms. The first frame is drawn before the first query.
+
+use std::io::stdout;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event};
+
+use crate::app::{Context, Effect, Msg, State, update};
+use crate::store::{Store, StoreRequest, thread::StoreHandle};
+use crate::term::{guard::TerminalGuard, signals};
+
+const FRAME_GAP: Duration = Duration::from_millis(10);
+
+pub fn run(store: Store, ctx: Context) -> std::io::Result<()> {
+    let (tx, rx) = unbounded::<Msg>();
+    let store_tx = tx.clone();
+    let store = crate::store::thread::spawn(store, move |ev| {
+        let _ = store_tx.send(Msg::Store(ev));
+    });
+    let sig_tx = tx.clone();
+    signals::spawn(move |s| {
+        let _ = sig_tx.send(Msg::Signal(s));
+    })?;
+
+    let guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    let size = terminal.size()?;
+    let mut state = State::new(ctx, (size.width, size.height));
+    terminal.draw(|f| crate::ui::draw(f, &state))?;
+    store.send(StoreRequest::LoadSessions);
+    spawn_input(tx);
+
+    let result = event_loop(&mut terminal, &mut state, &rx, &store);
+    // Flush every queued write before the terminal is given back (or the process ends).
+    store.shutdown();
+    drop(terminal);
+    drop(guard);
+    result
+}
+
+fn event_loop(
+    terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
+    state: &mut State,
+    rx: &Receiver<Msg>,
+    store: &StoreHandle,
+) -> std::io::Result<()> {
+    let mut last_draw = Instant::now();
+    loop {
+        let Ok(first) = rx.recv() else { return Ok(()) };
+        let mut next = Some(first);
+        // Take everything already queued (and what arrives within the frame gap) before drawing.
+        while let Some(msg) = next.take() {
+            for effect in update(state, msg) {
+                match effect {
+                    Effect::Store(req) => {
+                        store.send(req);
+                    }
+                    Effect::Quit => return Ok(()),
+                }
+            }
+            next = match rx.try_recv() {
+                Ok(m) => Some(m),
+                Err(_) => {
+                    let wait = FRAME_GAP.saturating_sub(last_draw.elapsed());
+                    match rx.recv_timeout(wait) {
+                        Ok(m) => Some(m),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                    }
+                }
+            };
+        }
+        terminal.draw(|f| crate::ui::draw(f, state))?;
+        last_draw = Instant::now();
+    }
+}
+
+/// Reads terminal events. An error or end of input (the TTY is gone) is fatal, not retried:
+/// retrying is how TUIs spin at 100% CPU after an SSH drop.
+fn spawn_input(tx: Sender<Msg>) {
+    std::thread::Builder::new()
+        .name("input".into())
+        .spawn(move || {
+            loop {
+                let msg = match event::read() {
+                    Ok(Event::Key(k)) => Msg::Key(k),
+                    Ok(Event::Paste(s)) => Msg::Paste(s),
+                    Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                    Ok(_) => continue,
+                    Err(e) => {
+                        let _ = tx.send(Msg::InputClosed(e.to_string()));
+                        return;
+                    }
+                };
+                if tx.send(msg).is_err() {
+                    return;
+                }
+            }
+        })
+        .expect("spawn input thread");
+}

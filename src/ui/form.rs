@@ -1,0 +1,112 @@
+//! The create/edit form overlay: a label column and one input per field; multi-line fields
+//! get several rows; the form scrolls so the focused field is always visible.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use super::widgets;
+use crate::app::State;
+use crate::app::form::{FormField, FormState};
+use crate::text;
+
+/// The label column is as wide as the widest label, up to this and two fifths of the box.
+const MAX_LABEL_WIDTH: u16 = 16;
+const MAX_MULTILINE_ROWS: u16 = 5;
+
+fn field_height(f: &FormField, input_width: u16) -> u16 {
+    if f.input.is_multiline() { (f.input.visual_rows(input_width) as u16).clamp(2, MAX_MULTILINE_ROWS) } else { 1 }
+}
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, form: &FormState) {
+    // On large screens the box fits its fields, leaving the list beneath in view; small
+    // screens give it everything.
+    let outer = if area.width >= 70 && area.height >= 20 {
+        let inner_w = area.width - 10;
+        let content: u16 = form.fields.iter().map(|f| field_height(f, inner_w / 2)).sum();
+        widgets::centered(area, area.width - 8, (content + 3).min(area.height - 2))
+    } else {
+        area
+    };
+    widgets::clear(frame, outer);
+    let block = theme.block(format!(" {} ", state.t(form.title_key())));
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
+    let widest = form.fields.iter().map(|f| text::width(state.t(f.label)) + usize::from(f.required)).max().unwrap_or(0);
+    let label_width = (widest as u16).min(MAX_LABEL_WIDTH).min(inner.width * 2 / 5);
+    if inner.height < 2 || inner.width <= label_width + 2 {
+        return;
+    }
+    // The last row is for the error (or nothing).
+    let body = Rect { height: inner.height - 1, ..inner };
+    let input_x = inner.x + label_width + 1;
+    let input_w = inner.width - label_width - 1;
+    let heights: Vec<u16> = form.fields.iter().map(|f| field_height(f, input_w)).collect();
+
+    // Scroll: the first field shown is the smallest index such that the focused one fits.
+    let mut first = 0;
+    while first < form.focus && heights[first..=form.focus].iter().sum::<u16>() > body.height {
+        first += 1;
+    }
+    let mut y = body.y;
+    let mut cursor: Option<Position> = None;
+    let mut focus_rect = None;
+    for (i, f) in form.fields.iter().enumerate().skip(first) {
+        let h = heights[i].min(body.y + body.height - y);
+        if h == 0 {
+            break;
+        }
+        let focused = i == form.focus;
+        let star = if f.required { "*" } else { "" };
+        let label = text::pad(&format!("{}{star}", state.t(f.label)), label_width as usize);
+        let label_style = if focused { theme.focused_label() } else { theme.label() };
+        frame.buffer_mut().set_line(inner.x, y, &Line::from(Span::styled(label, label_style)), label_width);
+        let rect = Rect { x: input_x, y, width: input_w, height: h };
+        let pos = f.input.render(rect, frame.buffer_mut(), ratatui::style::Style::new());
+        if focused {
+            cursor = pos;
+            focus_rect = Some(rect);
+        }
+        y += h;
+        if y >= body.y + body.height {
+            break;
+        }
+    }
+    let error_row = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
+    if let Some((_, msg)) = &form.error {
+        let msg = text::truncate(msg, error_row.width as usize).into_owned();
+        frame.render_widget(Paragraph::new(msg).style(theme.error()), error_row);
+    }
+    match (&form.picker, focus_rect) {
+        (Some(picker), Some(rect)) => draw_picker(frame, theme, inner, rect, picker),
+        _ => {
+            if let Some(p) = cursor {
+                frame.set_cursor_position(p);
+            }
+        }
+    }
+}
+
+fn draw_picker(frame: &mut Frame, theme: &Theme, bounds: Rect, field: Rect, picker: &crate::app::form::Picker) {
+    let widest = picker.options.iter().map(|o| text::width(o)).max().unwrap_or(4) as u16;
+    let w = (widest + 2).clamp(12, bounds.width);
+    let h = (picker.options.len() as u16 + 2).min(bounds.height);
+    // Below the field when there is room, else above it.
+    let below = field.y + 1;
+    let y = if below + h <= bounds.y + bounds.height { below } else { (field.y + 1).saturating_sub(h).max(bounds.y) };
+    let x = field.x.min(bounds.x + bounds.width - w);
+    let rect = Rect { x, y, width: w, height: h };
+    widgets::clear(frame, rect);
+    let block = theme.block("");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let visible = inner.height as usize;
+    let offset = (picker.cursor + 1).saturating_sub(visible);
+    for (i, opt) in picker.options.iter().enumerate().skip(offset).take(visible) {
+        let style = if i == picker.cursor { theme.selected() } else { ratatui::style::Style::new() };
+        let line = Line::from(Span::styled(text::pad(opt, inner.width as usize), style));
+        frame.buffer_mut().set_line(inner.x, inner.y + (i - offset) as u16, &line, inner.width);
+    }
+}

@@ -1,0 +1,66 @@
+//! The help overlay, generated from the keymap in force: the keys of where the user is,
+//! then the global ones.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Theme;
+use super::widgets;
+use crate::app::{Overlay, Screen, State};
+use crate::keymap::Layer;
+use crate::text;
+
+/// The layers whose keys apply beneath the help overlay, most specific first.
+pub fn context_layers(state: &State) -> Vec<Layer> {
+    let beneath = state.overlays.iter().rev().find(|o| !matches!(o, Overlay::Help { .. }));
+    match (beneath, state.screen) {
+        (Some(Overlay::Form(_)), _) => vec![Layer::Form, Layer::Editor],
+        (Some(Overlay::Capture(_)), _) => vec![Layer::Capture, Layer::Editor],
+        (Some(Overlay::Confirm(_)), _) => vec![Layer::Dialog],
+        (_, Screen::Sessions) => vec![Layer::Sessions],
+        (_, Screen::Findings { .. }) => vec![Layer::Findings],
+    }
+}
+
+pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
+    let km = &state.ctx.keymap;
+    let mut out = Vec::new();
+    let section = |title: String, layer: Layer, out: &mut Vec<(String, bool)>| {
+        out.push((title, true));
+        for (action, keys) in km.bindings(layer) {
+            if keys.is_empty() {
+                continue;
+            }
+            let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            let left = text::pad(&keys.join(" / "), 18.min(width / 2));
+            let desc = state.t(&format!("action.{}", action.name()));
+            out.push((text::truncate(&format!("{left} {desc}"), width).into_owned(), false));
+        }
+        out.push((String::new(), false));
+    };
+    for layer in context_layers(state) {
+        section(format!("{} [{}]", state.t("help.screen"), layer.name()), layer, &mut out);
+    }
+    section(state.t("help.global").to_string(), Layer::Global, &mut out);
+    out
+}
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, scroll: u16) {
+    let w = area.width.saturating_sub(4).min(72);
+    let rect = widgets::centered(area, w, area.height);
+    widgets::clear(frame, rect);
+    let block = theme.block(format!(" {} ", state.t("help.title")));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let all = lines(state, inner.width as usize);
+    let max_scroll = all.len().saturating_sub(inner.height as usize);
+    let scroll = (scroll as usize).min(max_scroll);
+    let shown: Vec<Line> = all
+        .into_iter()
+        .skip(scroll)
+        .map(|(l, head)| if head { Line::from(Span::styled(l, theme.header())) } else { Line::from(l) })
+        .collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}

@@ -1,0 +1,75 @@
+//! Drawing. Every module here only reads `State`; `draw` is called when something changed.
+
+pub mod capture;
+pub mod dialog;
+pub mod findings;
+pub mod form;
+pub mod help;
+pub mod input;
+pub mod sessions;
+pub mod status;
+pub mod table;
+pub mod theme;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use crate::app::{Overlay, Screen, State};
+use theme::Theme;
+
+/// Below this the screens cannot show a row of Chinese text with its labels.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+pub fn draw(frame: &mut Frame, state: &State) {
+    let area = frame.area();
+    let theme = Theme::new(state.ctx.caps);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, state, area);
+        return;
+    }
+    let warning = state.ctx.caps.cjk_warning;
+    let [title, warn, main, status_row] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(warning)),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    title_bar(frame, state, &theme, title);
+    if warning {
+        let text = crate::text::truncate(state.t("app.ascii_warning"), warn.width as usize).into_owned();
+        frame.render_widget(Paragraph::new(text).style(theme.error()), warn);
+    }
+    match state.screen {
+        Screen::Sessions => sessions::draw(frame, state, &theme, main),
+        Screen::Findings { session } => findings::draw(frame, state, &theme, main, session),
+    }
+    status::draw(frame, state, &theme, status_row);
+    for overlay in &state.overlays {
+        match overlay {
+            Overlay::Form(f) => form::draw(frame, state, &theme, main, f),
+            Overlay::Capture(c) => capture::draw(frame, state, &theme, main, c),
+            Overlay::Help { scroll } => help::draw(frame, state, &theme, main, *scroll),
+            Overlay::Confirm(c) => dialog::draw(frame, state, &theme, main, c),
+        }
+    }
+}
+
+fn title_bar(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
+    let right = format!("{} ", state.ctx.profile);
+    let left = format!(" {}", state.t("app.title"));
+    let line = widgets::spread(&left, &right, area.width as usize);
+    frame.render_widget(Paragraph::new(Line::from(line)).style(theme.title()), area);
+}
+
+fn too_small(frame: &mut Frame, state: &State, area: Rect) {
+    let need = format!("{MIN_WIDTH}x{MIN_HEIGHT}");
+    let have = format!("{}x{}", area.width, area.height);
+    let msg = state.ctx.strings().tf("app.too_small", &[("need", &need), ("have", &have)]);
+    let lines: Vec<Line> = crate::text::wrap(&msg, area.width.max(1) as usize).into_iter().map(Line::from).collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}

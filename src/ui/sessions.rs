@@ -1,0 +1,76 @@
+//! 体验活动 list: newest first.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::widgets::Paragraph;
+
+use super::table::{self, Column};
+use super::theme::Theme;
+use super::widgets::local_time;
+use crate::app::State;
+use crate::assets::ChoiceList;
+use crate::domain::SessionStatus;
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
+    let title = format!(" {} ({}) ", state.t("sessions.title"), state.sessions.len());
+    let block = theme.block(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if !state.sessions_loaded {
+        frame.render_widget(Paragraph::new(state.t("app.loading")).style(theme.dim()), inner);
+        return;
+    }
+    if state.sessions.is_empty() {
+        let key = state.ctx.keymap.keys_for(crate::keymap::Layer::Sessions, crate::keymap::Action::New);
+        let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+        let text = state.ctx.strings().tf("sessions.empty", &[("key", &key)]);
+        let hint = crate::text::wrap(&text, inner.width as usize).join("\n");
+        frame.render_widget(Paragraph::new(hint).style(theme.dim()), inner);
+        return;
+    }
+    let lang = state.ctx.lang;
+    let cols = [
+        Column { title: state.t("sessions.col.date"), width: 11, flex: false, priority: 6 },
+        Column { title: state.t("sessions.col.item"), width: 12, flex: true, priority: 9 },
+        Column { title: state.t("sessions.col.mode"), width: 8, flex: false, priority: 4 },
+        Column { title: state.t("sessions.col.channel"), width: 8, flex: false, priority: 2 },
+        Column { title: state.t("sessions.col.place"), width: 10, flex: true, priority: 3 },
+        Column { title: state.t("sessions.col.state"), width: 6, flex: false, priority: 5 },
+        Column { title: state.t("sessions.col.findings"), width: 6, flex: false, priority: 8 },
+    ];
+    let rows: Vec<Vec<String>> = state
+        .sessions
+        .iter()
+        .map(|s| {
+            let x = &s.session;
+            let place = if x.window.is_empty() { x.place.clone() } else { format!("{} {}", x.place, x.window) };
+            vec![
+                local_time(x.created_ms, "%m-%d %H:%M"),
+                x.item.clone(),
+                ChoiceList::Modes.display(&x.mode, lang),
+                ChoiceList::Channels.display(&x.channel, lang),
+                place,
+                state.t(status_key(x.status)).to_string(),
+                format!("{:>6}", s.findings),
+            ]
+        })
+        .collect();
+    let finished: Vec<bool> = state.sessions.iter().map(|s| s.session.status == SessionStatus::Finished).collect();
+    table::render(
+        frame.buffer_mut(),
+        inner,
+        &cols,
+        &rows,
+        Some(state.session_cursor),
+        theme.header(),
+        theme.selected(),
+        |i| if finished[i] { theme.dim() } else { ratatui::style::Style::new() },
+    );
+}
+
+pub fn status_key(s: SessionStatus) -> &'static str {
+    match s {
+        SessionStatus::Open => "session.open",
+        SessionStatus::Finished => "session.finished",
+    }
+}

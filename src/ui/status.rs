@@ -1,0 +1,65 @@
+//! The bottom line: the focused record's save state (or a notice) on the left, the keys
+//! of the current screen on the right, both from the keymap and strings in force.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::theme::Theme;
+use crate::app::{Overlay, SaveStatus, Screen, State};
+use crate::keymap::{Action, Layer};
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
+    let (left, style) = left_text(state, theme);
+    let hints = hints(state);
+    let width = area.width as usize;
+    let left_w = crate::text::width(&left).min(width);
+    let right = crate::text::truncate(&hints, width.saturating_sub(left_w + 2)).into_owned();
+    let gap = width.saturating_sub(left_w + crate::text::width(&right));
+    let line = Line::from(vec![
+        Span::styled(crate::text::truncate(&left, left_w).into_owned(), style),
+        Span::raw(" ".repeat(gap)),
+        Span::styled(right, theme.dim()),
+    ]);
+    frame.buffer_mut().set_line(area.x, area.y, &line, area.width);
+}
+
+fn left_text(state: &State, theme: &Theme) -> (String, ratatui::style::Style) {
+    if let Some(n) = &state.notice {
+        return (n.clone(), theme.error());
+    }
+    let status = state.focused_record().and_then(|id| state.save_status.get(&id));
+    let any_saving = state.save_status.values().any(|s| *s == SaveStatus::Saving);
+    match (status, any_saving) {
+        (_, true) | (Some(SaveStatus::Saving), _) => (state.t("status.saving").to_string(), theme.dim()),
+        (Some(SaveStatus::Saved), _) => (state.t("status.saved").to_string(), theme.ok()),
+        (Some(SaveStatus::Failed(e)), _) => (state.ctx.strings().tf("status.failed", &[("error", e)]), theme.error()),
+        (None, false) => (String::new(), theme.dim()),
+    }
+}
+
+/// "n 新建  Enter 打开 …" for the keys that matter most where the user is.
+fn hints(state: &State) -> String {
+    let (layer, actions): (Layer, &[Action]) = match (state.overlays.last(), state.screen) {
+        (Some(Overlay::Form(_)), _) => (Layer::Form, &[Action::Save, Action::NextField, Action::Pick, Action::Cancel]),
+        (Some(Overlay::Capture(_)), _) => (Layer::Capture, &[Action::Submit, Action::Cancel]),
+        (Some(Overlay::Confirm(_)), _) => (Layer::Dialog, &[Action::Yes, Action::No]),
+        (Some(Overlay::Help { .. }), _) => (Layer::Help, &[Action::Close]),
+        (None, Screen::Sessions) => (Layer::Sessions, &[Action::New, Action::Open, Action::Edit, Action::Finish]),
+        (None, Screen::Findings { .. }) => (Layer::Findings, &[Action::New, Action::Edit, Action::Back]),
+    };
+    let km = &state.ctx.keymap;
+    let hint = |layer: Layer, a: Action| {
+        km.keys_for(layer, a).first().map(|k| format!("{k} {}", state.t(&format!("hint.{}", a.name()))))
+    };
+    // Help first: when the line is cut on a narrow terminal, the way to every key stays.
+    let mut parts: Vec<String> = Vec::new();
+    if state.overlays.is_empty() {
+        parts.extend(hint(Layer::Global, Action::Help));
+    }
+    parts.extend(actions.iter().filter_map(|a| hint(layer, *a)));
+    if state.overlays.is_empty() {
+        parts.extend([Action::Capture, Action::Quit].into_iter().filter_map(|a| hint(Layer::Global, a)));
+    }
+    parts.join("  ")
+}

@@ -1,0 +1,37 @@
+//! Small drawing helpers shared by screens.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::widgets::Clear;
+
+use crate::text;
+
+/// A rectangle of at most `w`x`h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// Clear an overlay's area, one column wider on each side: a wide (CJK) glyph straddling
+/// the edge would otherwise leave half a character behind (a known ratatui `Clear` trap).
+pub fn clear(frame: &mut Frame, area: Rect) {
+    let full = frame.area();
+    let x0 = area.x.saturating_sub(1).max(full.x);
+    let x1 = (area.x + area.width + 1).min(full.x + full.width);
+    frame.render_widget(Clear, Rect { x: x0, y: area.y, width: x1 - x0, height: area.height });
+}
+
+/// `left` and `right` on one line of `width` columns; `left` is cut first when both do not fit.
+pub fn spread(left: &str, right: &str, width: usize) -> String {
+    let rw = text::width(right).min(width);
+    let right = text::truncate(right, rw);
+    let left = text::pad(left, width - rw);
+    format!("{left}{right}")
+}
+
+/// Local date and time of a Unix-ms stamp, as the lists show it.
+pub fn local_time(ms: i64, fmt: &str) -> String {
+    use chrono::TimeZone;
+    chrono::Local.timestamp_millis_opt(ms).single().map(|t| t.format(fmt).to_string()).unwrap_or_default()
+}

@@ -1,0 +1,120 @@
+//! A State with Chinese fixture data, fed through `update` the way the store thread would.
+#![allow(dead_code)]
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tiyan::app::{Context, Effect, Msg, State, update};
+use tiyan::domain::{Finding, FindingStatus, Session, SessionStatus, SessionSummary};
+use tiyan::i18n::Lang;
+use tiyan::keymap::Keymap;
+use tiyan::store::{StoreEvent, StoreRequest};
+use tiyan::term::caps::Caps;
+
+/// 2026-11-20 09:30 UTC; snapshot tests pin TZ=UTC so dates do not depend on the machine.
+pub const T0: u64 = 1_795_685_400_000;
+
+pub fn pin_timezone() {
+    // SAFETY: every test sets the same value before any time is formatted.
+    unsafe { std::env::set_var("TZ", "UTC") };
+}
+
+pub fn id(ms: u64, n: u128) -> u128 {
+    ulid::Ulid::from_parts(ms, n).0
+}
+
+pub fn context(lang: Lang) -> Context {
+    Context {
+        keymap: Keymap::builtin(), lang, caps: Caps::default(), profile: "张三".into(), keymap_problems: vec![]
+    }
+}
+
+pub fn session(n: u64, item: &str, findings: usize) -> SessionSummary {
+    SessionSummary {
+        session: Session {
+            id: id(T0 - n * 86_400_000, n as u128),
+            item: item.into(),
+            mode: "accompany".into(),
+            channel: "hall_window".into(),
+            theme: "market_access".into(),
+            place: "县政务服务中心".into(),
+            window: "3号窗口".into(),
+            inspectors: vec!["王建国".into(), "李秀英".into()],
+            status: if n == 0 { SessionStatus::Open } else { SessionStatus::Finished },
+            created_ms: (T0 - n * 86_400_000) as i64,
+            finished_ms: None,
+            deleted: false,
+            conflicts: vec![],
+        },
+        findings,
+        max_seq: findings as i64,
+    }
+}
+
+pub fn finding(session: u128, seq: i64, description: &str) -> Finding {
+    Finding {
+        id: id(T0 + seq as u64 * 60_000, seq as u128),
+        session_id: session,
+        seq,
+        description: description.into(),
+        category: "blockage".into(),
+        tags: vec!["排队等待时间过长".into()],
+        severity: "minor".into(),
+        unit: "县市场监管局".into(),
+        measure: String::new(),
+        deadline: chrono::NaiveDate::from_ymd_opt(2026, 12, 1),
+        progress: String::new(),
+        note: String::new(),
+        status: FindingStatus::Found,
+        created_ms: (T0 + seq as u64 * 60_000) as i64,
+        deleted: false,
+        conflicts: vec![],
+    }
+}
+
+pub fn sessions() -> Vec<SessionSummary> {
+    vec![session(0, "企业开办", 3), session(1, "不动产登记（二手房转移）", 1), session(2, "医保报销", 0)]
+}
+
+pub fn findings(session: u128) -> Vec<Finding> {
+    vec![
+        finding(session, 1, "取号后等候叫号超过四十分钟，大厅无等候时长提示"),
+        finding(session, 2, "窗口要求重复提交营业执照复印件，办事指南未列明"),
+        finding(session, 3, "网上预约系统无法选择下午时段"),
+    ]
+}
+
+/// A state at `size` showing the fixture sessions.
+pub fn state_with_sessions(lang: Lang, size: (u16, u16)) -> State {
+    let mut s = State::new(context(lang), size);
+    update(&mut s, Msg::Store(StoreEvent::Sessions(sessions())));
+    s
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Type text key by key (as an IME commits it).
+pub fn type_text(state: &mut State, text: &str) {
+    for c in text.chars() {
+        update(state, ch(c));
+    }
+}
+
+/// The store requests among effects.
+pub fn requests(effects: Vec<Effect>) -> Vec<StoreRequest> {
+    effects
+        .into_iter()
+        .filter_map(|e| match e {
+            Effect::Store(r) => Some(r),
+            Effect::Quit => None,
+        })
+        .collect()
+}

@@ -1,0 +1,166 @@
+//! Render snapshots of every screen with Chinese data, at 80x24 and 40x12, plus the real
+//! cursor position where text is typed (the IME candidate window follows it).
+
+mod app_fixtures;
+
+use app_fixtures::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::KeyCode;
+use tiyan::app::{Msg, State, update};
+use tiyan::i18n::Lang;
+use tiyan::store::StoreEvent;
+
+fn render(state: &State) -> Terminal<TestBackend> {
+    let (w, h) = state.size;
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| tiyan::ui::draw(f, state)).unwrap();
+    t
+}
+
+/// The screen as text, one row per line (a wide glyph's second cell is skipped).
+fn text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn findings_screen(size: (u16, u16)) -> State {
+    let mut s = state_with_sessions(Lang::Zh, size);
+    update(&mut s, key(KeyCode::Enter));
+    let session = s.sessions[0].session.id;
+    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: findings(session) }));
+    s
+}
+
+#[test]
+fn sessions_80x24() {
+    pin_timezone();
+    let s = state_with_sessions(Lang::Zh, (80, 24));
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn sessions_40x12() {
+    pin_timezone();
+    let s = state_with_sessions(Lang::Zh, (40, 12));
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn sessions_english_80x24() {
+    pin_timezone();
+    let s = state_with_sessions(Lang::En, (80, 24));
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn findings_80x24() {
+    pin_timezone();
+    insta::assert_snapshot!(text(&render(&findings_screen((80, 24)))));
+}
+
+#[test]
+fn findings_40x12() {
+    pin_timezone();
+    insta::assert_snapshot!(text(&render(&findings_screen((40, 12)))));
+}
+
+#[test]
+fn finding_editor_80x24_and_40x12() {
+    pin_timezone();
+    for size in [(80, 24), (40, 12)] {
+        let mut s = findings_screen(size);
+        update(&mut s, ch('e'));
+        let t = render(&s);
+        insta::assert_snapshot!(format!("finding_editor_{}x{}", size.0, size.1), text(&t));
+    }
+}
+
+#[test]
+fn session_form_with_picker_80x24() {
+    pin_timezone();
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    update(&mut s, ch('n'));
+    type_text(&mut s, "不动产");
+    update(&mut s, ctrl('p'));
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn capture_line_cursor_sits_at_the_caret() {
+    pin_timezone();
+    for size in [(80u16, 24u16), (40, 12)] {
+        let mut s = state_with_sessions(Lang::Zh, size);
+        update(&mut s, ch('c'));
+        type_text(&mut s, "叫号abc排队");
+        let mut t = render(&s);
+        insta::assert_snapshot!(format!("capture_{}x{}", size.0, size.1), text(&t));
+        // Box border at column 0, text from column 1: 叫号(4) abc(3) 排队(4) = 11 columns.
+        let row = size.1 - 3;
+        t.backend_mut().assert_cursor_position((1 + 11, row));
+        update(&mut s, key(KeyCode::Left));
+        update(&mut s, key(KeyCode::Left));
+        update(&mut s, key(KeyCode::Left));
+        let mut t = render(&s);
+        t.backend_mut().assert_cursor_position((1 + 6, row));
+    }
+}
+
+#[test]
+fn help_overlay_80x24() {
+    pin_timezone();
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    update(&mut s, ch('?'));
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn confirm_dialog_40x12() {
+    pin_timezone();
+    let mut s = state_with_sessions(Lang::Zh, (40, 12));
+    update(&mut s, ch('d'));
+    insta::assert_snapshot!(text(&render(&s)));
+}
+
+#[test]
+fn too_small_says_so_and_never_panics() {
+    pin_timezone();
+    let s = state_with_sessions(Lang::Zh, (39, 11));
+    let screen = text(&render(&s));
+    assert!(screen.contains("40x12") && screen.contains("39x11"), "{screen}");
+    // Every size from 1x1 up, with every overlay kind open, draws without panicking.
+    let mut s = findings_screen((80, 24));
+    update(&mut s, ch('e'));
+    update(&mut s, ctrl('p'));
+    for w in (1..=120).step_by(7) {
+        for h in (1..=40).step_by(3) {
+            s.size = (w, h);
+            render(&s);
+        }
+    }
+    let mut s = state_with_sessions(Lang::Zh, (500, 200));
+    update(&mut s, ch('c'));
+    render(&s);
+}
+
+#[test]
+fn empty_profile_shows_how_to_start() {
+    let mut s = State::new(context(Lang::Zh), (80, 24));
+    update(&mut s, Msg::Store(StoreEvent::Sessions(vec![])));
+    let screen = text(&render(&s));
+    assert!(screen.contains("按 n 新建"), "{screen}");
+}
