@@ -69,16 +69,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
             ]
         })
         .collect();
-    table::render(
-        frame.buffer_mut(),
-        list,
-        &cols,
-        &rows,
-        Some(state.finding_cursor),
-        theme.header(),
-        theme.selected(),
-        |_| ratatui::style::Style::new(),
-    );
+    table::render(frame.buffer_mut(), list, &cols, &rows, Some(state.finding_cursor), theme, |_| {
+        ratatui::style::Style::new()
+    });
 }
 
 pub fn status_label(s: FindingStatus, lang: Lang) -> &'static str {

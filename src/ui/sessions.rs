@@ -56,16 +56,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         })
         .collect();
     let finished: Vec<bool> = state.sessions.iter().map(|s| s.session.status == SessionStatus::Finished).collect();
-    table::render(
-        frame.buffer_mut(),
-        inner,
-        &cols,
-        &rows,
-        Some(state.session_cursor),
-        theme.header(),
-        theme.selected(),
-        |i| if finished[i] { theme.dim() } else { ratatui::style::Style::new() },
-    );
+    table::render(frame.buffer_mut(), inner, &cols, &rows, Some(state.session_cursor), theme, |i| {
+        if finished[i] { theme.dim() } else { ratatui::style::Style::new() }
+    });
 }
 
 pub fn status_key(s: SessionStatus) -> &'static str {

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use super::theme::Theme;
 use crate::text;
 
 pub struct Column<'a> {
@@ -71,17 +72,17 @@ fn row_line<'a>(cells: &[String], widths: &[Option<u16>], style: Style) -> Line<
 }
 
 /// Draw the header and the rows that fit, scrolled so `selected` is visible.
-/// `row_style` gives each row's style (the selected row is drawn with `selected_style`).
+/// `row_style` gives each row's style (the selected row is drawn with the theme's selection).
 pub fn render(
     buf: &mut Buffer,
     area: Rect,
     cols: &[Column],
     rows: &[Vec<String>],
     selected: Option<usize>,
-    header_style: Style,
-    selected_style: Style,
+    theme: &Theme,
     row_style: impl Fn(usize) -> Style,
 ) {
+    let (header_style, selected_style) = (theme.header(), theme.selected());
     if area.height == 0 || area.width == 0 {
         return;
     }
