@@ -40,8 +40,14 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
         }
         out.push((String::new(), false));
     };
-    for layer in context_layers(state) {
-        section(format!("{} [{}]", state.t("help.screen"), layer.name()), layer, &mut out);
+    let layers = context_layers(state);
+    for layer in &layers {
+        section(format!("{} [{}]", state.t("help.screen"), layer.name()), *layer, &mut out);
+    }
+    if layers.contains(&Layer::Form) {
+        // The pick list is transient and keeps fixed keys (arrows, Enter, Esc).
+        out.push((text::truncate(state.t("help.picker"), width).into_owned(), false));
+        out.push((String::new(), false));
     }
     section(state.t("help.global").to_string(), Layer::Global, &mut out);
     out
