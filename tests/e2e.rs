@@ -164,5 +164,6 @@ fn keymap_check_reports_file_line_column_and_the_tui_starts_with_defaults() {
     assert!(err.contains("keymap.toml:3:7"), "{err}");
 
     let tui = start(home.path(), 80, 24);
-    tui.expect_text("按键配置有 1 个问题");
+    let screen = tui.expect_text("按键配置有 1 个问题");
+    assert!(screen.contains("keymap.toml:3:7"), "the first problem is shown in full\n{screen}");
 }

@@ -99,8 +99,11 @@ pub struct State {
 
 impl State {
     pub fn new(ctx: Context, size: (u16, u16)) -> State {
-        let notice = (!ctx.keymap_problems.is_empty())
-            .then(|| ctx.strings().tf("keymap.problems", &[("n", &ctx.keymap_problems.len().to_string())]));
+        // Say how many problems, and the first one in full (file:line:column: what).
+        let notice = ctx.keymap_problems.first().map(|first| {
+            let count = ctx.strings().tf("keymap.problems", &[("n", &ctx.keymap_problems.len().to_string())]);
+            format!("{count}: {first}")
+        });
         State {
             ctx,
             screen: Screen::Sessions,

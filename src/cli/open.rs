@@ -76,6 +76,9 @@ impl Setup {
     pub fn context(&self, force_ascii: bool) -> Context {
         let (keymap, mut problems) = self.keymap();
         problems.extend(self.warnings.iter().cloned());
+        // The status line is narrow: name the file, not its whole path.
+        let dir = format!("{}/", self.paths.config_dir.display());
+        let problems = problems.into_iter().map(|p| p.replace(&dir, "")).collect();
         Context {
             keymap,
             lang: self.lang,
