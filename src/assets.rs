@@ -300,6 +300,12 @@ impl ChoiceList {
         }
     }
 
+    /// For lists stored as codes (a JSON contract), the code of `text`, or Err when `text`
+    /// names no entry; None for lists that keep free text.
+    pub fn strict_code(self, text: &str) -> Option<Result<String, ()>> {
+        self.stores_code().then(|| self.find(text).map(|e| e.code().to_string()).ok_or(()))
+    }
+
     /// What to store for text typed or picked in either language (see [`ChoiceList`]).
     pub fn to_stored(self, text: &str) -> String {
         match self.find(text) {

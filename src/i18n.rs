@@ -50,7 +50,10 @@ impl Lang {
                 });
             }
         }
-        Ok(match env_lang.filter(|v| !v.trim().is_empty()) {
+        // The C/POSIX locale (common on servers reached over SSH) names no language: keep
+        // the default, Chinese.
+        let is_c = |v: &str| matches!(v.trim().split(['.', '@']).next(), Some("C" | "POSIX"));
+        Ok(match env_lang.filter(|v| !v.trim().is_empty() && !is_c(v)) {
             Some(locale) => parse_explicit(locale).filter(|lang| *lang == Lang::Zh).unwrap_or(Lang::En),
             None => Lang::Zh,
         })
@@ -491,9 +494,13 @@ mod tests {
             assert_eq!(Lang::detect(None, Some(zh), None), Ok(Lang::Zh), "{zh}");
             assert_eq!(Lang::detect(None, None, Some(zh)), Ok(Lang::Zh), "{zh}");
         }
-        for en in ["en", "en_US.UTF-8", "en-GB", "C", "POSIX", "C.UTF-8", "en_US@euro"] {
+        for en in ["en", "en_US.UTF-8", "en-GB", "en_US@euro"] {
             assert_eq!(Lang::detect(Some(en), None, None), Ok(Lang::En), "{en}");
             assert_eq!(Lang::detect(None, None, Some(en)), Ok(Lang::En), "{en}");
+        }
+        // The C locale names no language: the default (Chinese) stays.
+        for c in ["C", "POSIX", "C.UTF-8"] {
+            assert_eq!(Lang::detect(None, None, Some(c)), Ok(Lang::Zh), "{c}");
         }
     }
 

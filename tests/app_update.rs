@@ -268,3 +268,46 @@ fn paste_goes_into_the_focused_field_as_one_line() {
         _ => panic!(),
     }
 }
+
+#[test]
+fn coded_fields_refuse_text_outside_their_list() {
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    update(&mut s, key(KeyCode::Enter));
+    let session = s.sessions[0].session.id;
+    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: findings(session) }));
+    update(&mut s, ch('n'));
+    type_text(&mut s, "大厅无饮水设施");
+    update(&mut s, key(KeyCode::Tab));
+    type_text(&mut s, "服务");
+    assert!(requests(update(&mut s, ctrl('s'))).is_empty(), "category must come from the list");
+    let Some(Overlay::Form(f)) = s.overlays.last() else { panic!() };
+    assert_eq!(f.error.as_ref().map(|e| e.0), Some(1));
+    update(&mut s, ctrl('u'));
+    type_text(&mut s, "痛点");
+    let reqs = requests(update(&mut s, ctrl('s')));
+    let [StoreRequest::Apply { changes, .. }] = reqs.as_slice() else { panic!() };
+    assert_eq!(field(changes, "category"), Some(&Value::text("pain")));
+}
+
+#[test]
+fn the_pick_list_offers_everything_when_the_field_holds_a_whole_choice() {
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    update(&mut s, ch('e'));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, ctrl('p'));
+    let Some(Overlay::Form(f)) = s.overlays.last() else { panic!() };
+    let picker = f.picker.as_ref().expect("picker open");
+    assert!(picker.options.len() > 1, "all modes offered, not just the current one");
+    assert_eq!(picker.options[picker.cursor], "陪同办", "the current choice is under the cursor");
+}
+
+#[test]
+fn an_untouched_prefilled_form_closes_without_asking_and_notices_clear() {
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    update(&mut s, ch('n'));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.overlays.is_empty(), "nothing typed: no question");
+    s.notice = Some("旧消息".into());
+    update(&mut s, ch('j'));
+    assert_eq!(s.notice, None, "a notice is read once");
+}

@@ -316,3 +316,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_layer_without_its_way_out_is_refused() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keymaps/no_quit.toml");
+    let problems = tiyan::keymap::Keymap::check_file(&path);
+    let quit = problems.iter().find(|p| p.message.contains("\"quit\"")).expect("quit is required");
+    assert_eq!((quit.line, quit.column), (3, 1));
+    assert!(quit.is_error());
+    let (km, _) = tiyan::keymap::Keymap::load(Some(&path));
+    assert_eq!(km, tiyan::keymap::Keymap::builtin(), "the defaults stay in force");
+}

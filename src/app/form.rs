@@ -79,7 +79,7 @@ pub struct FormState {
     pub error: Option<(usize, String)>,
 }
 
-const LIST_SEPARATORS: [char; 5] = ['、', ',', '，', ';', '；'];
+pub const LIST_SEPARATORS: [char; 5] = ['、', ',', '，', ';', '；'];
 
 pub fn split_list(text: &str) -> Vec<String> {
     text.split(LIST_SEPARATORS).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
@@ -119,11 +119,8 @@ impl FormState {
             s.place = l.place.clone();
             s.inspectors = l.inspectors.clone();
         }
-        let mut f = FormState::session_fields(&s, lang, FormKind::Session { editing: None });
-        for field in &mut f.fields {
-            field.original.clear();
-        }
-        f
+        // The prefilled text counts as untouched, so Esc on an untouched form does not ask.
+        FormState::session_fields(&s, lang, FormKind::Session { editing: None })
     }
 
     pub fn edit_session(s: &Session, lang: Lang) -> FormState {
@@ -247,7 +244,15 @@ impl FormState {
             }
             let value = match f.kind {
                 FieldKind::Text | FieldKind::MultiLine => Value::text(text),
-                FieldKind::Choice(list) => Value::text(list.to_stored(text)),
+                FieldKind::Choice(_) if text.is_empty() => Value::text(""),
+                FieldKind::Choice(list) => match list.strict_code(text) {
+                    Some(Ok(code)) => Value::text(code),
+                    Some(Err(())) => {
+                        let label = strings.t(f.label);
+                        return Err((i, strings.tf("error.pick_from_list", &[("field", label)])));
+                    }
+                    None => Value::text(list.to_stored(text)),
+                },
                 FieldKind::List(_) | FieldKind::List0 => Value::TextList(split_list(text)),
                 FieldKind::Date if text.is_empty() => Value::Null,
                 FieldKind::Date => match parse_date(text) {

@@ -64,6 +64,8 @@ fn is_printable(key: &KeyEvent) -> Option<char> {
 }
 
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    // A notice is read once; the next key clears it (a new one may be set below).
+    state.notice = None;
     let km = &state.ctx.keymap;
     let top = state.overlays.last().map(|o| match o {
         Overlay::Confirm(_) => Layer::Dialog,
@@ -191,7 +193,7 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
         StoreEvent::Saved { req } => {
             if let Some(p) = state.pending.remove(&req) {
                 state.save_status.insert(p.entity, SaveStatus::Saved);
-                state.select_after_load.get_or_insert(p.entity);
+                state.select_after_load = Some(p.entity);
             }
             state.notice = None;
             reload(state)
@@ -534,9 +536,18 @@ fn open_picker(form: &mut FormState, lang: crate::i18n::Lang) {
         _ => field.input.text().trim().to_string(),
     };
     let all = list.options(lang);
+    // A whole choice already in the field (or a list ending in a separator) means "choose
+    // again": show everything, with the current choice under the cursor.
+    let after_separator = field.input.text().trim_end().ends_with(super::form::LIST_SEPARATORS);
+    let exact = all.iter().position(|o| *o == typed);
     let matching: Vec<String> = all.iter().filter(|o| o.contains(typed.as_str())).cloned().collect();
-    let options = if matching.is_empty() { all } else { matching };
-    form.picker = Some(Picker { options, cursor: 0 });
+    let (options, cursor) = match exact {
+        _ if after_separator => (all, 0),
+        Some(i) => (all, i),
+        None if matching.is_empty() => (all, 0),
+        None => (matching, 0),
+    };
+    form.picker = Some(Picker { options, cursor });
 }
 
 /// The pick list takes arrows, Enter and Esc (fixed: it is a transient list, not a screen).
@@ -555,10 +566,15 @@ fn picker_key(form: &mut FormState, key: &KeyEvent) {
                 let field = form.focused();
                 let text = match field.kind {
                     FieldKind::List(_) => {
-                        let mut items = super::form::split_list(field.input.text());
-                        // Replace the partly typed last entry, or append.
-                        if items.last().is_some_and(|l| choice.contains(l.as_str())) {
+                        let text = field.input.text().trim_end();
+                        let mut items = super::form::split_list(text);
+                        // Replace a partly typed last entry, or append after a separator.
+                        let typing = !text.ends_with(super::form::LIST_SEPARATORS);
+                        if typing && items.last().is_some_and(|l| choice.contains(l.as_str()) && *l != choice) {
                             items.pop();
+                        }
+                        if items.contains(&choice) {
+                            items.retain(|x| *x != choice);
                         }
                         items.push(choice);
                         items.join("、")

@@ -25,7 +25,9 @@ pub fn run_demo_tui(cli: &Cli) -> Result<(), CliError> {
         setup.paths.profile = "demo".into();
         let mut store = setup.open_store()?;
         crate::demo::fill(&mut store, 12, 6, 2024).map_err(|e| setup.store_error(e))?;
-        let ctx = setup.context(cli.ascii);
+        let mut ctx = setup.context(cli.ascii);
+        // Nobody should record real findings in a profile that vanishes on exit.
+        ctx.profile = format!("demo: {}", setup.strings().t("app.demo_profile"));
         crate::tui::run(store, ctx).map_err(|e| CliError::new(1, format!("terminal: {e}")))
     })();
     let _ = std::fs::remove_dir_all(&dir);

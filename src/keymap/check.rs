@@ -2,9 +2,34 @@
 //! hiding a [global] key, and printable keys bound where they are typed as text.
 
 use super::Keymap;
-use super::action::Layer;
+use super::action::{Action, Layer};
 use super::parse::ParsedLayer;
 use super::problem::Report;
+
+/// The ways out and the ways to save: a layer the file replaces must keep a key for each, or
+/// the user could be locked in (no quit, a form that cannot be left). An error, so the whole
+/// file is refused and the defaults stay in force.
+const ESSENTIALS: &[(Layer, &[Action])] = &[
+    (Layer::Global, &[Action::Quit]),
+    (Layer::Form, &[Action::Save, Action::Cancel, Action::NextField]),
+    (Layer::Capture, &[Action::Submit, Action::Cancel]),
+    (Layer::Dialog, &[Action::Yes, Action::No]),
+    (Layer::Help, &[Action::Close]),
+    (Layer::Findings, &[Action::Back]),
+];
+
+pub(crate) fn require_essentials(merged: &Keymap, parsed: &[ParsedLayer], report: &mut Report) {
+    for parsed_layer in parsed {
+        let layer = parsed_layer.layer;
+        let Some((_, actions)) = ESSENTIALS.iter().find(|(l, _)| *l == layer) else { continue };
+        let span = parsed_layer.bindings.first().map(|b| b.key_span.clone()).unwrap_or(0..0);
+        for action in *actions {
+            if merged.keys_for(layer, *action).is_empty() {
+                report.error(span.clone(), format!("[{layer}] has no key for \"{action}\", which must stay reachable"));
+            }
+        }
+    }
+}
 
 /// Warns about the bindings in force (`merged`), pointing into the file that was parsed
 /// (`parsed`). A conflict between two layers is reported at the side written in that file.

@@ -118,6 +118,7 @@ fn resolve(base: &Keymap, name: &str, text: &str) -> (Keymap, Vec<Problem>) {
     let parsed = parse::parse_keymap(text, &mut report);
     let merged = replace_layers(base, &parsed);
     if !report.has_errors() {
+        check::require_essentials(&merged, &parsed, &mut report);
         check::warn_about(&merged, &parsed, &mut report);
     }
     (merged, report.finish())

@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let mut facts = Vec::new();
     let mut fact = |label: &str, value: String| {
         if !value.is_empty() {
-            facts.push(format!("{}：{}", state.t(label), value));
+            facts.push(format!("{}{}{}", state.t(label), state.t("app.colon"), value));
         }
     };
     fact("field.mode", ChoiceList::Modes.display(&s.mode, lang));

@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use super::widgets;
 use crate::app::{Overlay, Screen, State};
-use crate::keymap::Layer;
+use crate::keymap::{Action, KeyChord, Layer};
 use crate::text;
 
 /// The layers whose keys apply beneath the help overlay, most specific first.
@@ -27,9 +27,19 @@ pub fn context_layers(state: &State) -> Vec<Layer> {
 pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
     let km = &state.ctx.keymap;
     let mut out = Vec::new();
+    let layers = context_layers(state);
+    let typing = layers.contains(&Layer::Editor);
+    let one_line = layers.contains(&Layer::Capture);
+    // Only keys that work here: printable keys are text while typing, and a one-line field
+    // has no line breaks or rows.
+    let works = |layer: Layer, action: Action, key: &KeyChord| {
+        !(typing && layer == Layer::Global && key.is_printable())
+            && !(one_line && layer == Layer::Editor && matches!(action, Action::Newline | Action::Up | Action::Down))
+    };
     let section = |title: String, layer: Layer, out: &mut Vec<(String, bool)>| {
         out.push((title, true));
         for (action, keys) in km.bindings(layer) {
+            let keys: Vec<&KeyChord> = keys.iter().filter(|k| works(layer, action, k)).collect();
             if keys.is_empty() {
                 continue;
             }
@@ -40,7 +50,6 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
         }
         out.push((String::new(), false));
     };
-    let layers = context_layers(state);
     for layer in &layers {
         section(format!("{} [{}]", state.t("help.screen"), layer.name()), *layer, &mut out);
     }
