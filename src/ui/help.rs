@@ -33,8 +33,10 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
     // Only keys that work here: printable keys are text while typing, and a one-line field
     // has no line breaks or rows.
     let works = |layer: Layer, action: Action, key: &KeyChord| {
-        !(typing && layer == Layer::Global && key.is_printable())
-            && !(one_line && layer == Layer::Editor && matches!(action, Action::Newline | Action::Up | Action::Down))
+        let typed_as_text = typing && layer == Layer::Global && key.is_printable();
+        let needs_rows =
+            one_line && layer == Layer::Editor && matches!(action, Action::Newline | Action::Up | Action::Down);
+        !typed_as_text && !needs_rows
     };
     let section = |title: String, layer: Layer, out: &mut Vec<(String, bool)>| {
         out.push((title, true));
