@@ -91,12 +91,13 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, form: &
 
 fn draw_picker(frame: &mut Frame, theme: &Theme, bounds: Rect, field: Rect, picker: &crate::app::form::Picker) {
     let widest = picker.options.iter().map(|o| text::width(o)).max().unwrap_or(4) as u16;
-    let w = (widest + 2).clamp(12, bounds.width);
+    // One column inside the form's border on the right: the picker's clear is a column wider.
+    let w = (widest + 2).clamp(12, bounds.width.saturating_sub(1).max(1));
     let h = (picker.options.len() as u16 + 2).min(bounds.height);
     // Below the field when there is room, else above it.
     let below = field.y + 1;
     let y = if below + h <= bounds.y + bounds.height { below } else { (field.y + 1).saturating_sub(h).max(bounds.y) };
-    let x = field.x.min(bounds.x + bounds.width - w);
+    let x = field.x.min((bounds.x + bounds.width).saturating_sub(w + 1)).max(bounds.x);
     let rect = Rect { x, y, width: w, height: h };
     widgets::clear(frame, rect);
     let block = theme.block("");
