@@ -126,10 +126,7 @@ fn new_session_form_saves_typed_and_picked_fields() {
 
 #[test]
 fn a_form_with_errors_names_the_field_and_saves_nothing() {
-    let mut s = state_with_sessions(Lang::Zh, (80, 24));
-    update(&mut s, key(KeyCode::Enter));
-    let session = s.sessions[0].session.id;
-    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: findings(session) }));
+    let mut s = findings_screen(Lang::Zh, (80, 24));
     update(&mut s, ch('n'));
     assert!(requests(update(&mut s, ctrl('s'))).is_empty(), "empty description refused");
     let Some(Overlay::Form(f)) = s.overlays.last() else { panic!() };
@@ -152,10 +149,7 @@ fn a_form_with_errors_names_the_field_and_saves_nothing() {
 
 #[test]
 fn editing_writes_only_the_changed_fields() {
-    let mut s = state_with_sessions(Lang::Zh, (80, 24));
-    update(&mut s, key(KeyCode::Enter));
-    let session = s.sessions[0].session.id;
-    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: findings(session) }));
+    let mut s = findings_screen(Lang::Zh, (80, 24));
     update(&mut s, ch('j'));
     update(&mut s, ch('e'));
     update(&mut s, key(KeyCode::End));
@@ -271,10 +265,7 @@ fn paste_goes_into_the_focused_field_as_one_line() {
 
 #[test]
 fn coded_fields_refuse_text_outside_their_list() {
-    let mut s = state_with_sessions(Lang::Zh, (80, 24));
-    update(&mut s, key(KeyCode::Enter));
-    let session = s.sessions[0].session.id;
-    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: findings(session) }));
+    let mut s = findings_screen(Lang::Zh, (80, 24));
     update(&mut s, ch('n'));
     type_text(&mut s, "大厅无饮水设施");
     update(&mut s, key(KeyCode::Tab));
@@ -310,4 +301,39 @@ fn an_untouched_prefilled_form_closes_without_asking_and_notices_clear() {
     s.notice = Some("旧消息".into());
     update(&mut s, ch('j'));
     assert_eq!(s.notice, None, "a notice is read once");
+}
+
+#[test]
+fn captures_in_flight_take_consecutive_numbers_and_session_edits_take_none() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    // A session edit in flight must not use up a 序号.
+    assert_eq!(requests(update(&mut s, ch('f'))).len(), 1);
+    let mut seqs = Vec::new();
+    for text in ["第一条", "第二条"] {
+        update(&mut s, ch('c'));
+        type_text(&mut s, text);
+        let reqs = requests(update(&mut s, key(KeyCode::Enter)));
+        let [StoreRequest::Apply { changes, .. }] = reqs.as_slice() else { panic!() };
+        seqs.push(field(changes, "seq").cloned());
+    }
+    assert_eq!(seqs, [Some(Value::Int(4)), Some(Value::Int(5))]);
+}
+
+#[test]
+fn a_saved_finding_reloads_its_session_only_and_the_counts_follow() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    let session = s.sessions[0].session.id;
+    update(&mut s, ch('c'));
+    type_text(&mut s, "窗口无人");
+    let reqs = requests(update(&mut s, key(KeyCode::Enter)));
+    let [StoreRequest::Apply { req, .. }] = reqs.as_slice() else { panic!() };
+    let reqs = requests(update(&mut s, Msg::Store(StoreEvent::Saved { req: *req })));
+    assert!(matches!(reqs.as_slice(), [StoreRequest::LoadFindings { session: x }] if *x == session), "{reqs:?}");
+    let mut list = findings(session);
+    list.push(finding(session, 4, "窗口无人"));
+    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: list }));
+    assert_eq!((s.sessions[0].findings, s.sessions[0].max_seq), (4, 4), "summary derived from the findings");
+    // Going back refreshes the session list from the store.
+    let reqs = requests(update(&mut s, key(KeyCode::Esc)));
+    assert!(matches!(reqs.as_slice(), [StoreRequest::LoadSessions]));
 }

@@ -38,14 +38,6 @@ fn text(t: &Terminal<TestBackend>) -> String {
     out
 }
 
-fn findings_screen(size: (u16, u16)) -> State {
-    let mut s = state_with_sessions(Lang::Zh, size);
-    update(&mut s, key(KeyCode::Enter));
-    let session = s.sessions[0].session.id;
-    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: findings(session) }));
-    s
-}
-
 #[test]
 fn sessions_80x24() {
     pin_timezone();
@@ -70,20 +62,20 @@ fn sessions_english_80x24() {
 #[test]
 fn findings_80x24() {
     pin_timezone();
-    insta::assert_snapshot!(text(&render(&findings_screen((80, 24)))));
+    insta::assert_snapshot!(text(&render(&findings_screen(Lang::Zh, (80, 24)))));
 }
 
 #[test]
 fn findings_40x12() {
     pin_timezone();
-    insta::assert_snapshot!(text(&render(&findings_screen((40, 12)))));
+    insta::assert_snapshot!(text(&render(&findings_screen(Lang::Zh, (40, 12)))));
 }
 
 #[test]
 fn finding_editor_80x24_and_40x12() {
     pin_timezone();
     for size in [(80, 24), (40, 12)] {
-        let mut s = findings_screen(size);
+        let mut s = findings_screen(Lang::Zh, size);
         update(&mut s, ch('e'));
         let t = render(&s);
         insta::assert_snapshot!(format!("finding_editor_{}x{}", size.0, size.1), text(&t));
@@ -143,7 +135,7 @@ fn too_small_says_so_and_never_panics() {
     let screen = text(&render(&s));
     assert!(screen.contains("40x12") && screen.contains("39x11"), "{screen}");
     // Every size from 1x1 up, with every overlay kind open, draws without panicking.
-    let mut s = findings_screen((80, 24));
+    let mut s = findings_screen(Lang::Zh, (80, 24));
     update(&mut s, ch('e'));
     update(&mut s, ctrl('p'));
     for w in (1..=120).step_by(7) {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::app::form::FormState;
-use crate::domain::{EntityId, Finding, SessionSummary};
+use crate::domain::{EntityId, EntityKind, Finding, SessionSummary};
 use crate::i18n::{Lang, Strings};
 use crate::keymap::Keymap;
 use crate::term::caps::Caps;
@@ -70,6 +70,10 @@ pub enum SaveStatus {
 /// A change sent to the store and not yet acknowledged.
 pub struct Pending {
     pub entity: EntityId,
+    pub kind: EntityKind,
+    /// For a finding being created: its session and the 序号 it took, so the next capture
+    /// takes the one after even before the store has answered.
+    pub new_finding: Option<(EntityId, i64)>,
     /// The capture line or form the change came from, brought back if the commit fails.
     pub reopen: Option<Overlay>,
 }

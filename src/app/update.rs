@@ -175,28 +175,41 @@ fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, reopen: Optio
     }
     let req = state.next_req;
     state.next_req += 1;
-    state.pending.insert(req, Pending { entity, reopen });
+    let kind = changes[0].kind;
+    let value_of = |field: &str| changes.iter().find(|c| c.field == field).map(|c| &c.value);
+    let new_finding = match (value_of(ff::SESSION), value_of(ff::SEQ)) {
+        (Some(Value::Ref(session)), Some(Value::Int(seq))) => Some((*session, *seq)),
+        _ => None,
+    };
+    state.pending.insert(req, Pending { entity, kind, new_finding, reopen });
     state.save_status.insert(entity, SaveStatus::Saving);
     vec![Effect::Store(StoreRequest::Apply { req, changes })]
 }
 
-fn reload(state: &State) -> Vec<Effect> {
-    let mut effects = vec![Effect::Store(StoreRequest::LoadSessions)];
-    if let Screen::Findings { session } = state.screen {
-        effects.push(Effect::Store(StoreRequest::LoadFindings { session }));
+/// Reload only what the screen shows. On a session's findings the session's counts are
+/// derived from its reloaded findings, so the whole session list (which reads every finding
+/// for its counts) is queried only when a session itself changed.
+fn reload(state: &State, changed: EntityKind) -> Vec<Effect> {
+    match state.screen {
+        Screen::Sessions => vec![Effect::Store(StoreRequest::LoadSessions)],
+        Screen::Findings { session } => {
+            let mut effects = vec![Effect::Store(StoreRequest::LoadFindings { session })];
+            if changed == EntityKind::Session {
+                effects.push(Effect::Store(StoreRequest::LoadSessions));
+            }
+            effects
+        }
     }
-    effects
 }
 
 fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
     match ev {
         StoreEvent::Saved { req } => {
-            if let Some(p) = state.pending.remove(&req) {
-                state.save_status.insert(p.entity, SaveStatus::Saved);
-                state.select_after_load = Some(p.entity);
-            }
+            let Some(p) = state.pending.remove(&req) else { return vec![] };
+            state.save_status.insert(p.entity, SaveStatus::Saved);
+            state.select_after_load = Some(p.entity);
             state.notice = None;
-            reload(state)
+            reload(state, p.kind)
         }
         StoreEvent::SaveFailed { req, error } => {
             if let Some(p) = state.pending.remove(&req) {
@@ -233,6 +246,11 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             let keep = state.select_after_load.filter(|id| findings.iter().any(|f| f.id == *id));
             let same = state.findings_session == Some(session);
             let keep = keep.or_else(|| if same { state.selected_finding().map(|f| f.id) } else { None });
+            if let Some(summary) = state.sessions.iter_mut().find(|s| s.session.id == session) {
+                summary.findings = findings.len();
+                // The store's max also counts deleted findings (a 序号 is never reused).
+                summary.max_seq = summary.max_seq.max(findings.iter().map(|f| f.seq).max().unwrap_or(0));
+            }
             state.findings = findings;
             state.findings_session = Some(session);
             if !same {
@@ -305,7 +323,7 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             match (action, selected) {
                 (Action::Back, _) => {
                     state.screen = Screen::Sessions;
-                    vec![]
+                    vec![Effect::Store(StoreRequest::LoadSessions)]
                 }
                 (Action::New, _) => {
                     state.overlays.push(Overlay::Form(Box::new(FormState::new_finding(session))));
@@ -468,8 +486,9 @@ fn capture_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 fn next_seq(state: &State, session: EntityId) -> i64 {
     let from_summary = state.session_summary(session).map(|s| s.max_seq).unwrap_or(0);
     let from_list = state.findings_of(session).iter().map(|f| f.seq).max().unwrap_or(0);
-    // Saves still in flight have not reached either number yet.
-    from_summary.max(from_list) + 1 + state.pending.len() as i64
+    // Captures still in flight have not reached either number yet.
+    let in_flight = state.pending.values().filter_map(|p| p.new_finding).filter(|(s, _)| *s == session);
+    in_flight.map(|(_, seq)| seq).fold(from_summary.max(from_list), i64::max) + 1
 }
 
 fn submit_capture(state: &mut State) -> Vec<Effect> {

@@ -89,6 +89,15 @@ pub fn state_with_sessions(lang: Lang, size: (u16, u16)) -> State {
     s
 }
 
+/// Sessions listed, the newest opened, its findings loaded (as the store thread answers).
+pub fn findings_screen(lang: Lang, size: (u16, u16)) -> State {
+    let mut s = state_with_sessions(lang, size);
+    update(&mut s, key(KeyCode::Enter));
+    let session = s.sessions[0].session.id;
+    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: findings(session) }));
+    s
+}
+
 pub fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
