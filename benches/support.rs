@@ -14,7 +14,7 @@ pub fn context() -> Context {
         lang: Lang::Zh,
         caps: Caps::default(),
         profile: "bench".into(),
-        keymap_problems: vec![],
+        startup_notice: None,
     }
 }
 

@@ -52,8 +52,7 @@ impl Lang {
         }
         // The C/POSIX locale (common on servers reached over SSH) names no language: keep
         // the default, Chinese.
-        let is_c = |v: &str| matches!(v.trim().split(['.', '@']).next(), Some("C" | "POSIX"));
-        Ok(match env_lang.filter(|v| !v.trim().is_empty() && !is_c(v)) {
+        Ok(match env_lang.filter(|v| !v.trim().is_empty() && !is_c_locale(v)) {
             Some(locale) => parse_explicit(locale).filter(|lang| *lang == Lang::Zh).unwrap_or(Lang::En),
             None => Lang::Zh,
         })
@@ -69,14 +68,20 @@ pub fn env_locale() -> Option<String> {
         .find(|value| !value.trim().is_empty())
 }
 
+/// "C", "POSIX", "C.UTF-8" …: the locale that names no language.
+fn is_c_locale(value: &str) -> bool {
+    let base = value.trim().split(['.', '@']).next().unwrap_or_default();
+    base.eq_ignore_ascii_case("c") || base.eq_ignore_ascii_case("posix")
+}
+
 /// Accepts "zh", "zh-CN", "zh_CN.UTF-8", "en", "en_US.UTF-8", "C", "POSIX" … (any case).
 fn parse_explicit(value: &str) -> Option<Lang> {
+    if is_c_locale(value) {
+        return Some(Lang::En);
+    }
     let lowered = value.trim().to_ascii_lowercase();
     // Drop the encoding (".UTF-8") and modifier ("@euro") a locale name may carry.
     let base = lowered.split(['.', '@']).next().unwrap_or_default();
-    if base == "c" || base == "posix" {
-        return Some(Lang::En);
-    }
     match base.split(['-', '_']).next().unwrap_or_default() {
         "zh" | "chinese" | "中文" => Some(Lang::Zh),
         "en" | "english" => Some(Lang::En),

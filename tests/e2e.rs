@@ -21,16 +21,21 @@ fn wait_raw(tui: &Tui) {
     tui.wait_until(|_| tui.tty_is_raw(), DEFAULT_TIMEOUT).expect("raw mode");
 }
 
+/// Create a session through the form, by keys, and wait until the store has it.
+fn create_session(tui: &mut Tui, item: &str) {
+    wait_raw(tui);
+    tui.type_text("n");
+    tui.expect_text("新建体验活动");
+    tui.type_text(item);
+    tui.key(Key::Ctrl('s'));
+    tui.expect_text("已保存");
+}
+
 #[test]
 fn a_finding_typed_in_chinese_survives_sigkill_right_after_saved() {
     let home = temp_home();
     let mut tui = start(home.path(), 100, 30);
-    wait_raw(&tui);
-    tui.type_text("n");
-    tui.expect_text("新建体验活动");
-    tui.type_text("企业开办");
-    tui.key(Key::Ctrl('s'));
-    tui.expect_text("已保存");
+    create_session(&mut tui, "企业开办");
     tui.key(Key::Enter);
     tui.expect_text("企业开办 的问题");
     tui.type_text("c");
@@ -58,12 +63,7 @@ fn a_finding_typed_in_chinese_survives_sigkill_right_after_saved() {
 fn sighup_flushes_and_exits_and_a_second_process_is_refused() {
     let home = temp_home();
     let mut tui = start(home.path(), 80, 24);
-    wait_raw(&tui);
-    tui.type_text("n");
-    tui.expect_text("新建体验活动");
-    tui.type_text("医保报销");
-    tui.key(Key::Ctrl('s'));
-    tui.expect_text("已保存");
+    create_session(&mut tui, "医保报销");
 
     // While the TUI holds the profile, a read-only command says so and exits 2.
     let out = Command::new(BIN)
@@ -165,5 +165,11 @@ fn keymap_check_reports_file_line_column_and_the_tui_starts_with_defaults() {
 
     let tui = start(home.path(), 80, 24);
     let screen = tui.expect_text("按键配置有 1 个问题");
+    drop(tui);
+    // A broken config file is named as such, not as a keymap problem.
+    std::fs::write(config.join("config.toml"), "lang = \"zh\"\ncolour = 1\n").unwrap();
+    let tui = start(home.path(), 100, 24);
+    let config_screen = tui.expect_text("配置文件有误，已忽略");
+    assert!(config_screen.contains("config.toml:2:1"), "{config_screen}");
     assert!(screen.contains("keymap.toml:3:7"), "the first problem is shown in full\n{screen}");
 }

@@ -24,7 +24,8 @@ pub enum FieldKind {
     Choice(ChoiceList),
     /// Several values separated by 、 , ， ; or ；, picked or typed.
     List(ChoiceList),
-    List0,
+    /// Several values, typed only (e.g. the inspectors' names).
+    FreeList,
     Date,
 }
 
@@ -151,12 +152,12 @@ impl FormState {
             ),
             FormField::new(sf::PLACE, "field.place", FieldKind::Choice(ChoiceList::Places), &s.place),
             FormField::new(sf::WINDOW, "field.window", FieldKind::Text, &s.window),
-            FormField::new(sf::INSPECTORS, "field.inspectors", FieldKind::List0, &s.inspectors.join("、")),
+            FormField::new(sf::INSPECTORS, "field.inspectors", FieldKind::FreeList, &s.inspectors.join("、")),
         ];
         FormState { kind, fields, focus: 0, picker: None, error: None }
     }
 
-    pub fn new_finding(session: EntityId) -> FormState {
+    pub fn new_finding(session: EntityId, lang: Lang) -> FormState {
         let blank = Finding {
             id: 0,
             session_id: session,
@@ -175,7 +176,7 @@ impl FormState {
             deleted: false,
             conflicts: Vec::new(),
         };
-        FormState::finding_fields(&blank, Lang::Zh, FormKind::Finding { session, editing: None })
+        FormState::finding_fields(&blank, lang, FormKind::Finding { session, editing: None })
     }
 
     pub fn edit_finding(f: &Finding, lang: Lang) -> FormState {
@@ -253,7 +254,7 @@ impl FormState {
                     }
                     None => Value::text(list.to_stored(text)),
                 },
-                FieldKind::List(_) | FieldKind::List0 => Value::TextList(split_list(text)),
+                FieldKind::List(_) | FieldKind::FreeList => Value::TextList(split_list(text)),
                 FieldKind::Date if text.is_empty() => Value::Null,
                 FieldKind::Date => match parse_date(text) {
                     Some(d) => Value::date(d),

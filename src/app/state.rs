@@ -15,8 +15,8 @@ pub struct Context {
     pub lang: Lang,
     pub caps: Caps,
     pub profile: String,
-    /// Problems found in the user's keymap file (the defaults are in force then).
-    pub keymap_problems: Vec<String>,
+    /// A broken config or keymap file was ignored: said once on the first frame.
+    pub startup_notice: Option<String>,
 }
 
 impl Context {
@@ -103,11 +103,7 @@ pub struct State {
 
 impl State {
     pub fn new(ctx: Context, size: (u16, u16)) -> State {
-        // Say how many problems, and the first one in full (file:line:column: what).
-        let notice = ctx.keymap_problems.first().map(|first| {
-            let count = ctx.strings().tf("keymap.problems", &[("n", &ctx.keymap_problems.len().to_string())]);
-            format!("{count}: {first}")
-        });
+        let notice = ctx.startup_notice.clone();
         State {
             ctx,
             screen: Screen::Sessions,

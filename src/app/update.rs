@@ -326,7 +326,7 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     vec![Effect::Store(StoreRequest::LoadSessions)]
                 }
                 (Action::New, _) => {
-                    state.overlays.push(Overlay::Form(Box::new(FormState::new_finding(session))));
+                    state.overlays.push(Overlay::Form(Box::new(FormState::new_finding(session, state.ctx.lang))));
                     vec![]
                 }
                 (Action::Edit, Some(f)) => {

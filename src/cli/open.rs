@@ -4,7 +4,7 @@
 use crate::app::Context;
 use crate::config::Config;
 use crate::i18n::{Lang, Strings};
-use crate::keymap::Keymap;
+use crate::keymap::{Keymap, Problem};
 use crate::paths::Paths;
 use crate::store::{Store, StoreError};
 use crate::term::caps::Caps;
@@ -67,24 +67,36 @@ impl Setup {
     }
 
     /// The keymap in force: defaults overridden by the user file, with its problems.
-    pub fn keymap(&self) -> (Keymap, Vec<String>) {
-        let file = self.paths.keymap_file();
-        let (km, problems) = Keymap::load(Some(&file));
-        (km, problems.iter().map(|p| p.to_string()).collect())
+    pub fn keymap(&self) -> (Keymap, Vec<Problem>) {
+        Keymap::load(Some(&self.paths.keymap_file()))
+    }
+
+    /// What the TUI says on its first frame about a broken config or keymap file (each was
+    /// ignored): the config first, else how many keymap problems and the first in full.
+    fn startup_notice(&self, keymap_problems: &[Problem]) -> Option<String> {
+        let s = self.strings();
+        if let Some(error) = self.warnings.first() {
+            return Some(s.tf("config.problem", &[("error", error)]));
+        }
+        let first = keymap_problems.first()?;
+        // The status line is narrow: name the file, not its whole path.
+        let mut first = first.clone();
+        if let Some(name) = std::path::Path::new(&first.file).file_name() {
+            first.file = name.to_string_lossy().into_owned();
+        }
+        let count = s.tf("keymap.problems", &[("n", &keymap_problems.len().to_string())]);
+        Some(format!("{count}: {first}"))
     }
 
     pub fn context(&self, force_ascii: bool) -> Context {
-        let (keymap, mut problems) = self.keymap();
-        problems.extend(self.warnings.iter().cloned());
-        // The status line is narrow: name the file, not its whole path.
-        let dir = format!("{}/", self.paths.config_dir.display());
-        let problems = problems.into_iter().map(|p| p.replace(&dir, "")).collect();
+        let (keymap, problems) = self.keymap();
+        let startup_notice = self.startup_notice(&problems);
         Context {
             keymap,
             lang: self.lang,
             caps: Caps::detect(force_ascii),
             profile: self.paths.profile.clone(),
-            keymap_problems: problems,
+            startup_notice,
         }
     }
 }

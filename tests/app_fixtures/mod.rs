@@ -22,9 +22,7 @@ pub fn id(ms: u64, n: u128) -> u128 {
 }
 
 pub fn context(lang: Lang) -> Context {
-    Context {
-        keymap: Keymap::builtin(), lang, caps: Caps::default(), profile: "张三".into(), keymap_problems: vec![]
-    }
+    Context { keymap: Keymap::builtin(), lang, caps: Caps::default(), profile: "张三".into(), startup_notice: None }
 }
 
 pub fn session(n: u64, item: &str, findings: usize) -> SessionSummary {
