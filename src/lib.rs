@@ -10,6 +10,7 @@ pub mod domain;
 pub mod i18n;
 pub mod keymap;
 pub mod paths;
+pub mod problem;
 pub mod store;
 pub mod term;
 pub mod text;

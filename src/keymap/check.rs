@@ -4,7 +4,7 @@
 use super::Keymap;
 use super::action::{Action, Layer};
 use super::parse::ParsedLayer;
-use super::problem::Report;
+use crate::problem::Report;
 
 /// The ways out and the ways to save: a layer the file replaces must keep a key for each, or
 /// the user could be locked in (no quit, a form that cannot be left). An error, so the whole

@@ -25,7 +25,7 @@ mod check;
 mod describe;
 mod key;
 mod parse;
-mod problem;
+
 
 use std::io;
 use std::path::Path;
@@ -35,10 +35,10 @@ use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
 pub use action::{Action, Layer};
 pub use key::KeyChord;
-pub use problem::{Problem, Severity};
+pub use crate::problem::{Problem, Severity};
 
 use parse::ParsedLayer;
-use problem::Report;
+use crate::problem::Report;
 
 /// The shipped keymap, compiled in.
 pub const DEFAULT_TOML: &str = include_str!("../../keymaps/default.toml");

@@ -14,7 +14,7 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::action::{Action, Layer};
 use super::key::KeyChord;
-use super::problem::Report;
+use crate::problem::Report;
 
 /// One `"key" = "action"` line that passed every check.
 #[derive(Debug, Clone)]
@@ -93,7 +93,7 @@ fn parse_layer(layer: Layer, table: &DeTable, report: &mut Report) -> Vec<Bindin
             continue;
         };
         if let Some(first) = seen.get(&chord) {
-            let (first_line, _) = super::problem::line_column(report.text(), first.start);
+            let (first_line, _) = crate::problem::line_column(report.text(), first.start);
             report.error(
                 key.span(),
                 format!(

@@ -1,4 +1,4 @@
-//! Problems found in a keymap file, with the position they point at.
+//! Problems found in a file we read (keymap, template, config), with the position they point at.
 
 use std::fmt;
 use std::ops::Range;
@@ -18,7 +18,7 @@ impl fmt::Display for Severity {
     }
 }
 
-/// One finding about a keymap file. `line` and `column` are 1-based (the column counts
+/// One problem in a file. `line` and `column` are 1-based (the column counts
 /// characters); both are 0 when the problem concerns the whole file (it cannot be read).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
