@@ -158,24 +158,7 @@ impl FormState {
     }
 
     pub fn new_finding(session: EntityId, lang: Lang) -> FormState {
-        let blank = Finding {
-            id: 0,
-            session_id: session,
-            seq: 0,
-            description: String::new(),
-            category: String::new(),
-            tags: Vec::new(),
-            severity: String::new(),
-            unit: String::new(),
-            measure: String::new(),
-            deadline: None,
-            progress: String::new(),
-            note: String::new(),
-            status: FindingStatus::Found,
-            created_ms: 0,
-            deleted: false,
-            conflicts: Vec::new(),
-        };
+        let blank = Finding::blank(session);
         FormState::finding_fields(&blank, lang, FormKind::Finding { session, editing: None })
     }
 

@@ -19,6 +19,9 @@ pub mod field {
     pub const NOTE: &str = "note";
     pub const STATUS: &str = "status";
     pub const DELETED: &str = "deleted";
+    /// The checklist and item a finding was made from (Ref, Text).
+    pub const CHECKLIST: &str = "checklist";
+    pub const CHECK_ITEM: &str = "check_item";
 }
 
 /// The rectification lifecycle (seed 001's closed loop). Codes are the CLI/JSON contract.
@@ -102,10 +105,35 @@ pub struct Finding {
     pub created_ms: i64,
     pub deleted: bool,
     pub conflicts: Vec<String>,
+    /// The checklist and item id this finding was made from.
+    pub check: Option<(EntityId, String)>,
 }
 
 impl Finding {
     pub const KIND: EntityKind = EntityKind::Finding;
+
+    /// A finding not yet written: what a new-finding form starts from.
+    pub fn blank(session: EntityId) -> Finding {
+        Finding {
+            id: 0,
+            session_id: session,
+            seq: 0,
+            description: String::new(),
+            category: String::new(),
+            tags: Vec::new(),
+            severity: String::new(),
+            unit: String::new(),
+            measure: String::new(),
+            deadline: None,
+            progress: String::new(),
+            note: String::new(),
+            status: FindingStatus::Found,
+            created_ms: 0,
+            deleted: false,
+            conflicts: Vec::new(),
+            check: None,
+        }
+    }
 
     pub fn from_record(r: &Record) -> Finding {
         Finding {
@@ -125,6 +153,7 @@ impl Finding {
             created_ms: entity_created_ms(r.id),
             deleted: r.get(field::DELETED).as_bool(),
             conflicts: r.conflicts().into_iter().map(String::from).collect(),
+            check: r.get(field::CHECKLIST).as_ref_id().map(|c| (c, r.text(field::CHECK_ITEM))),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no terminal. Everything the store persists and the UI shows
 //! is defined here, in the words of DOMAIN.md (session 体验活动, finding 问题 …).
 
+pub mod checklist;
 pub mod finding;
 pub mod op;
 pub mod record;
@@ -12,3 +13,4 @@ pub use op::{Change, EntityId, EntityKind, Hlc, Op, OpId, OpPayload, ReplicaId, 
 pub use record::{FieldState, LiveValue, Record};
 pub use session::{Session, SessionStatus, SessionSummary};
 pub use template::{AnswerKind, Dimension, Item, Template, Title};
+pub use checklist::{Answer, Checklist, ChecklistResult, Tally};

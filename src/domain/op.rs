@@ -61,6 +61,7 @@ impl Hlc {
 pub enum EntityKind {
     Session,
     Finding,
+    Checklist,
 }
 
 impl EntityKind {
@@ -68,6 +69,7 @@ impl EntityKind {
         match self {
             EntityKind::Session => 1,
             EntityKind::Finding => 2,
+            EntityKind::Checklist => 3,
         }
     }
 }

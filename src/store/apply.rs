@@ -20,6 +20,7 @@ use super::error::StoreError;
 use super::meta;
 use super::tables;
 use crate::domain::finding::field as finding_field;
+use crate::domain::checklist::field as checklist_field;
 use crate::domain::{Change, EntityId, EntityKind, Hlc, Op, OpId, OpPayload, Record, ReplicaId};
 
 /// The tables one write transaction touches.
@@ -67,10 +68,12 @@ pub(super) fn load_record(
     }
 }
 
-/// The session a finding is filed under, as shown (the winning value of its `session` field).
+/// The session a finding or checklist is filed under, as shown (the winning value of its
+/// `session` field). Both kinds share the `children` index; a lookup by kind tells them apart.
 fn session_of(record: &Record) -> Option<EntityId> {
     match record.kind {
         EntityKind::Finding => record.get(finding_field::SESSION).as_ref_id(),
+        EntityKind::Checklist => record.get(checklist_field::SESSION).as_ref_id(),
         EntityKind::Session => None,
     }
 }

@@ -34,7 +34,7 @@ pub use migrate::SCHEMA_VERSION;
 pub use query::{Lookup, MAX_CANDIDATES};
 pub use thread::{StoreEvent, StoreHandle, StoreRequest};
 
-use crate::domain::{Change, EntityId, EntityKind, Finding, Op, OpId, Record, ReplicaId, Session, SessionSummary};
+use crate::domain::{Change, Checklist, EntityId, EntityKind, Finding, Op, OpId, Record, ReplicaId, Session, SessionSummary};
 
 /// An open profile store. Dropping it closes the database, then removes the pid file.
 #[derive(Debug)]
@@ -125,6 +125,11 @@ impl Store {
     }
 
     /// Every finding not deleted, by session then 序号.
+    /// The checklists attached to a session, oldest first.
+    pub fn checklists_of(&self, session: EntityId) -> Result<Vec<Checklist>, StoreError> {
+        query::checklists_of(&self.db, session)
+    }
+
     pub fn all_findings(&self) -> Result<Vec<Finding>, StoreError> {
         query::all_findings(&self.db)
     }

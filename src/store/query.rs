@@ -9,7 +9,7 @@ use super::apply::load_record;
 use super::codec;
 use super::error::StoreError;
 use super::tables;
-use crate::domain::{EntityId, EntityKind, Finding, Op, Record, ReplicaId, Session, SessionSummary};
+use crate::domain::{Checklist, EntityId, EntityKind, Finding, Op, Record, ReplicaId, Session, SessionSummary};
 
 type Records = ReadOnlyTable<(u8, u128), &'static [u8]>;
 type Children = ReadOnlyTable<(u128, u128), ()>;
@@ -85,6 +85,23 @@ pub(super) fn findings_of(db: &Database, session: EntityId) -> Result<Vec<Findin
     findings.retain(|f| !f.deleted);
     by_seq_then_id(&mut findings);
     Ok(findings)
+}
+
+/// The checklists attached to `session` and not removed, oldest first. One whose pinned
+/// template cannot be read is skipped rather than failing the whole session.
+pub(super) fn checklists_of(db: &Database, session: EntityId) -> Result<Vec<Checklist>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let children = txn.open_table(tables::CHILDREN)?;
+    let mut out = Vec::new();
+    for entry in children.range((session, 0u128)..=(session, u128::MAX))? {
+        let (key, _) = entry?;
+        let (_, id) = key.value();
+        if let Some(record) = load_record(&records, EntityKind::Checklist, id)? {
+            out.extend(Checklist::from_record(&record).filter(|c| !c.deleted));
+        }
+    }
+    Ok(out)
 }
 
 /// Every finding not deleted, grouped by session (oldest session first), then by 序号.

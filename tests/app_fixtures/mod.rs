@@ -65,6 +65,7 @@ pub fn finding(session: u128, seq: i64, description: &str) -> Finding {
         created_ms: (T0 + seq as u64 * 60_000) as i64,
         deleted: false,
         conflicts: vec![],
+        check: None,
     }
 }
 
