@@ -9,6 +9,7 @@ pub enum Layer {
     Global,
     Sessions,
     Findings,
+    Checklist,
     Form,
     Editor,
     Capture,
@@ -18,10 +19,11 @@ pub enum Layer {
 
 impl Layer {
     /// Every layer, in the order files list them.
-    pub const ALL: [Layer; 8] = [
+    pub const ALL: [Layer; 9] = [
         Layer::Global,
         Layer::Sessions,
         Layer::Findings,
+        Layer::Checklist,
         Layer::Form,
         Layer::Editor,
         Layer::Capture,
@@ -35,6 +37,7 @@ impl Layer {
             Layer::Global => "global",
             Layer::Sessions => "sessions",
             Layer::Findings => "findings",
+            Layer::Checklist => "checklist",
             Layer::Form => "form",
             Layer::Editor => "editor",
             Layer::Capture => "capture",
@@ -64,7 +67,44 @@ impl Layer {
         match self {
             Layer::Global => &[Quit, Help, Capture],
             Layer::Sessions => &[Up, Down, PageUp, PageDown, Top, Bottom, Open, New, Edit, Finish, Delete],
-            Layer::Findings => &[Up, Down, PageUp, PageDown, Top, Bottom, New, Edit, Delete, Back, EditSession, Finish],
+            Layer::Findings => &[
+                Up,
+                Down,
+                PageUp,
+                PageDown,
+                Top,
+                Bottom,
+                New,
+                Edit,
+                Delete,
+                Back,
+                EditSession,
+                Finish,
+                SwitchPane,
+                AddChecklist,
+            ],
+            Layer::Checklist => &[
+                Up,
+                Down,
+                PageUp,
+                PageDown,
+                Top,
+                Bottom,
+                Pass,
+                Fail,
+                NotApplicable,
+                Score1,
+                Score2,
+                Score3,
+                Score4,
+                Score5,
+                EnterAnswer,
+                ClearAnswer,
+                Note,
+                NextUnanswered,
+                MakeFinding,
+                Back,
+            ],
             Layer::Form => &[NextField, PrevField, Save, Cancel, Pick],
             Layer::Editor => &[
                 Left,
@@ -144,10 +184,27 @@ pub enum Action {
     Yes,
     No,
     Close,
+    // session page
+    SwitchPane,
+    AddChecklist,
+    // checklist
+    Pass,
+    Fail,
+    NotApplicable,
+    Score1,
+    Score2,
+    Score3,
+    Score4,
+    Score5,
+    EnterAnswer,
+    ClearAnswer,
+    Note,
+    NextUnanswered,
+    MakeFinding,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 52] = [
         Action::Quit,
         Action::Help,
         Action::Capture,
@@ -185,6 +242,21 @@ impl Action {
         Action::Yes,
         Action::No,
         Action::Close,
+        Action::SwitchPane,
+        Action::AddChecklist,
+        Action::Pass,
+        Action::Fail,
+        Action::NotApplicable,
+        Action::Score1,
+        Action::Score2,
+        Action::Score3,
+        Action::Score4,
+        Action::Score5,
+        Action::EnterAnswer,
+        Action::ClearAnswer,
+        Action::Note,
+        Action::NextUnanswered,
+        Action::MakeFinding,
     ];
 
     /// The snake_case name used in keymap files.
@@ -227,6 +299,21 @@ impl Action {
             Action::Yes => "yes",
             Action::No => "no",
             Action::Close => "close",
+            Action::SwitchPane => "switch_pane",
+            Action::AddChecklist => "add_checklist",
+            Action::Pass => "pass",
+            Action::Fail => "fail",
+            Action::NotApplicable => "not_applicable",
+            Action::Score1 => "score_1",
+            Action::Score2 => "score_2",
+            Action::Score3 => "score_3",
+            Action::Score4 => "score_4",
+            Action::Score5 => "score_5",
+            Action::EnterAnswer => "enter_answer",
+            Action::ClearAnswer => "clear_answer",
+            Action::Note => "note",
+            Action::NextUnanswered => "next_unanswered",
+            Action::MakeFinding => "make_finding",
         }
     }
 

@@ -16,6 +16,7 @@ const ESSENTIALS: &[(Layer, &[Action])] = &[
     (Layer::Dialog, &[Action::Yes, Action::No]),
     (Layer::Help, &[Action::Close]),
     (Layer::Findings, &[Action::Back]),
+    (Layer::Checklist, &[Action::Back]),
 ];
 
 pub(crate) fn require_essentials(merged: &Keymap, parsed: &[ParsedLayer], report: &mut Report) {
