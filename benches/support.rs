@@ -15,6 +15,10 @@ pub fn context() -> Context {
         caps: Caps::default(),
         profile: "bench".into(),
         startup_notice: None,
+        templates: tiyan::checklist::choices(
+            &tiyan::checklist::Catalog::load(tiyan::checklist::SHIPPED, None),
+            Lang::Zh,
+        ),
     }
 }
 

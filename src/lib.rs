@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod assets;
+pub mod checklist;
 pub mod cli;
 pub mod config;
 pub mod demo;

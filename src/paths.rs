@@ -48,6 +48,10 @@ impl Paths {
     pub fn keymap_file(&self) -> PathBuf {
         self.config_dir.join("keymap.toml")
     }
+    /// The user's own checklist templates.
+    pub fn checklists_dir(&self) -> PathBuf {
+        self.config_dir.join("checklists")
+    }
     pub fn config_file(&self) -> PathBuf {
         self.config_dir.join("config.toml")
     }

@@ -46,7 +46,11 @@ fn capture_in_a_session_attaches_to_that_session() {
     let second = s.sessions[1].session.id;
     let reqs = requests(update(&mut s, key(KeyCode::Enter)));
     assert_eq!(s.screen, Screen::Findings { session: second });
-    assert!(matches!(reqs.as_slice(), [StoreRequest::LoadFindings { session }] if *session == second));
+    assert!(matches!(
+        reqs.as_slice(),
+        [StoreRequest::LoadFindings { session }, StoreRequest::LoadChecklists { session: s2 }]
+            if *session == second && *s2 == second
+    ));
     update(&mut s, ch('c'));
     type_text(&mut s, "材料清单与窗口要求不一致");
     let reqs = requests(update(&mut s, key(KeyCode::Enter)));

@@ -1,6 +1,7 @@
 //! The Elm-style core: plain `State`, `Msg`s in, `Effect`s out. No terminal, no disk:
 //! every behaviour here is testable by feeding messages and reading state and effects.
 
+pub mod checklist;
 pub mod effect;
 pub mod form;
 pub mod msg;
@@ -10,5 +11,5 @@ pub mod update;
 
 pub use effect::Effect;
 pub use msg::Msg;
-pub use state::{Context, Overlay, SaveStatus, Screen, State};
+pub use state::{Context, Overlay, Pane, SaveStatus, Screen, State, TemplateChoice};
 pub use update::update;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::app::form::FormState;
-use crate::domain::{EntityId, EntityKind, Finding, SessionSummary};
+use crate::domain::{AnswerKind, Checklist, EntityId, EntityKind, Finding, Item, SessionSummary, Template};
 use crate::i18n::{Lang, Strings};
 use crate::keymap::Keymap;
 use crate::term::caps::Caps;
@@ -17,6 +17,17 @@ pub struct Context {
     pub profile: String,
     /// A broken config or keymap file was ignored: said once on the first frame.
     pub startup_notice: Option<String>,
+    /// The checklist templates on offer, shipped and user ones, broken ones included.
+    pub templates: Vec<TemplateChoice>,
+}
+
+/// One template in the add-checklist list. A broken user file is listed with its first
+/// problem and cannot be picked; it never stops the program.
+#[derive(Clone, Debug)]
+pub struct TemplateChoice {
+    /// "四度诊断 (four-diagnoses v1)" or the file name when the file could not be read.
+    pub label: String,
+    pub template: Result<Template, String>,
 }
 
 impl Context {
@@ -28,7 +39,21 @@ impl Context {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     Sessions,
-    Findings { session: EntityId },
+    /// A session's page: its checklists and findings.
+    Findings {
+        session: EntityId,
+    },
+    Checklist {
+        session: EntityId,
+        checklist: EntityId,
+    },
+}
+
+/// Which list on a session's page has the cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Checklists,
+    Findings,
 }
 
 /// Modal layers drawn over the screen; at most one at a time, in a stack so a confirm
@@ -36,19 +61,59 @@ pub enum Screen {
 pub enum Overlay {
     Form(Box<FormState>),
     Capture(CaptureState),
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Confirm(Confirm),
+    /// The templates to attach to a session.
+    TemplatePicker {
+        session: EntityId,
+        cursor: usize,
+    },
 }
 
+/// A one-line entry at the bottom: a quick finding, or a checklist answer or note.
 pub struct CaptureState {
     pub session: EntityId,
     pub input: TextInput,
+    pub purpose: CapturePurpose,
+    /// Why the last Enter was refused (a count that is not a number …).
+    pub error: Option<String>,
+}
+
+impl CaptureState {
+    pub fn finding(session: EntityId) -> CaptureState {
+        CaptureState {
+            session,
+            input: TextInput::single(),
+            purpose: CapturePurpose::Finding { link: None },
+            error: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CapturePurpose {
+    /// A new finding; `link` is the checklist and item it comes from.
+    Finding {
+        link: Option<(EntityId, String)>,
+    },
+    Answer {
+        checklist: EntityId,
+        item: String,
+        kind: AnswerKind,
+    },
+    Note {
+        checklist: EntityId,
+        item: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfirmAction {
     DeleteSession(EntityId),
     DeleteFinding(EntityId),
+    RemoveChecklist(EntityId),
     /// Drop the overlay beneath (capture line or form) and its typed text.
     DiscardOverlay,
     /// Quit although a capture line or form holds unsaved text.
@@ -89,6 +154,13 @@ pub struct State {
     pub findings: Vec<Finding>,
     pub findings_session: Option<EntityId>,
     pub finding_cursor: usize,
+    /// Checklists of the session on screen (or of the last one opened).
+    pub checklists: Vec<Checklist>,
+    pub checklists_session: Option<EntityId>,
+    pub checklist_cursor: usize,
+    pub pane: Pane,
+    /// The item under the cursor on a checklist screen, as an index into its items.
+    pub item_cursor: usize,
     pub pending: HashMap<u64, Pending>,
     /// Save status per record; the focused record's is shown in the status line.
     pub save_status: HashMap<EntityId, SaveStatus>,
@@ -114,6 +186,11 @@ impl State {
             findings: Vec::new(),
             findings_session: None,
             finding_cursor: 0,
+            checklists: Vec::new(),
+            checklists_session: None,
+            checklist_cursor: 0,
+            pane: Pane::Findings,
+            item_cursor: 0,
             pending: HashMap::new(),
             save_status: HashMap::new(),
             select_after_load: None,
@@ -144,22 +221,56 @@ impl State {
     pub fn selected_finding(&self) -> Option<&Finding> {
         match self.screen {
             Screen::Findings { session } => self.findings_of(session).get(self.finding_cursor),
-            Screen::Sessions => None,
+            _ => None,
         }
+    }
+
+    /// The checklists on screen, when they belong to `session`.
+    pub fn checklists_of(&self, session: EntityId) -> &[Checklist] {
+        if self.checklists_session == Some(session) { &self.checklists } else { &[] }
+    }
+
+    pub fn selected_checklist(&self) -> Option<&Checklist> {
+        match self.screen {
+            Screen::Findings { session } => self.checklists_of(session).get(self.checklist_cursor),
+            _ => None,
+        }
+    }
+
+    /// The checklist open on a checklist screen, once loaded.
+    pub fn open_checklist(&self) -> Option<&Checklist> {
+        match self.screen {
+            Screen::Checklist { session, checklist } => self.checklists_of(session).iter().find(|c| c.id == checklist),
+            _ => None,
+        }
+    }
+
+    /// The item under the cursor on a checklist screen.
+    pub fn selected_item(&self) -> Option<(&Checklist, &Item)> {
+        let checklist = self.open_checklist()?;
+        let (_, item) = checklist.items().get(self.item_cursor).copied()?;
+        Some((checklist, item))
+    }
+
+    /// The findings made from one checklist item.
+    pub fn findings_of_item(&self, checklist: EntityId, item: &str) -> Vec<&Finding> {
+        self.findings.iter().filter(|f| f.check.as_ref().is_some_and(|(c, i)| *c == checklist && i == item)).collect()
     }
 
     /// The record whose save status the status line shows.
     pub fn focused_record(&self) -> Option<EntityId> {
         match self.screen {
             Screen::Sessions => self.selected_session().map(|s| s.session.id),
+            Screen::Findings { .. } if self.pane == Pane::Checklists => self.selected_checklist().map(|c| c.id),
             Screen::Findings { .. } => self.selected_finding().map(|f| f.id),
+            Screen::Checklist { checklist, .. } => Some(checklist),
         }
     }
 
     /// The session a quick capture attaches to: the one open, else the one selected.
     pub fn current_session(&self) -> Option<EntityId> {
         match self.screen {
-            Screen::Findings { session } => Some(session),
+            Screen::Findings { session } | Screen::Checklist { session, .. } => Some(session),
             Screen::Sessions => self.selected_session().map(|s| s.session.id),
         }
     }

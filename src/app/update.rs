@@ -9,11 +9,14 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::checklist;
 use super::effect::Effect;
 use super::form::{FieldKind, FormKind, FormState, Picker, new_finding_fields};
 use super::msg::Msg;
 use super::nav::move_cursor;
-use super::state::{CaptureState, Confirm, ConfirmAction, Overlay, Pending, SaveStatus, Screen, State};
+use super::state::{
+    CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveStatus, Screen, State,
+};
 use crate::domain::session::field as sf;
 use crate::domain::{Change, EntityId, EntityKind, SessionStatus, Value};
 use crate::domain::{finding::field as ff, op::new_entity_id};
@@ -43,7 +46,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn quit(state: &mut State) -> Vec<Effect> {
+pub(super) fn quit(state: &mut State) -> Vec<Effect> {
     state.quitting = true;
     vec![Effect::Quit]
 }
@@ -67,11 +70,14 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     // A notice is read once; the next key clears it (a new one may be set below).
     state.notice = None;
     let km = &state.ctx.keymap;
+    if matches!(state.overlays.last(), Some(Overlay::TemplatePicker { .. })) {
+        return checklist::picker_key(state, &key);
+    }
     let top = state.overlays.last().map(|o| match o {
         Overlay::Confirm(_) => Layer::Dialog,
         Overlay::Help { .. } => Layer::Help,
         Overlay::Capture(_) => Layer::Capture,
-        Overlay::Form(_) => Layer::Form,
+        Overlay::Form(_) | Overlay::TemplatePicker { .. } => Layer::Form,
     });
     match top {
         Some(Layer::Dialog) => match km.lookup(Layer::Dialog, &key) {
@@ -105,7 +111,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 }
 
 /// Keys of [global]. `typing` is true in a text field, where printable keys were text already.
-fn global_key(state: &mut State, key: &KeyEvent, typing: bool) -> Vec<Effect> {
+pub(super) fn global_key(state: &mut State, key: &KeyEvent, typing: bool) -> Vec<Effect> {
     if typing && is_printable(key).is_some() {
         return vec![];
     }
@@ -142,7 +148,7 @@ fn overlay_has_unsaved_text(state: &State) -> bool {
     })
 }
 
-fn ask(state: &mut State, key: &str, args: &[(&str, &str)], action: ConfirmAction) {
+pub(super) fn ask(state: &mut State, key: &str, args: &[(&str, &str)], action: ConfirmAction) {
     let question = state.ctx.strings().tf(key, args);
     state.overlays.push(Overlay::Confirm(Confirm { question, action }));
 }
@@ -164,12 +170,13 @@ fn confirm_yes(state: &mut State) -> Vec<Effect> {
         ConfirmAction::DeleteFinding(id) => {
             save(state, id, vec![Change::set(EntityKind::Finding, id, ff::DELETED, Value::Bool(true))], None)
         }
+        ConfirmAction::RemoveChecklist(id) => checklist::remove(state, id),
     }
 }
 
 /// Send one user change to the store as one durable transaction. `reopen` is the overlay to
 /// bring back with its text if the commit fails, so nothing typed is lost.
-fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, reopen: Option<Overlay>) -> Vec<Effect> {
+pub(super) fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, reopen: Option<Overlay>) -> Vec<Effect> {
     if changes.is_empty() {
         return vec![];
     }
@@ -186,18 +193,19 @@ fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, reopen: Optio
     vec![Effect::Store(StoreRequest::Apply { req, changes })]
 }
 
-/// Reload only what the screen shows. On a session's findings the session's counts are
-/// derived from its reloaded findings, so the whole session list (which reads every finding
-/// for its counts) is queried only when a session itself changed.
+/// Reload only what the screen shows and the change touched. On a session's page the
+/// session's counts are derived from its reloaded findings, so the whole session list (which
+/// reads every finding for its counts) is queried only when a session itself changed.
 fn reload(state: &State, changed: EntityKind) -> Vec<Effect> {
-    match state.screen {
-        Screen::Sessions => vec![Effect::Store(StoreRequest::LoadSessions)],
-        Screen::Findings { session } => {
-            let mut effects = vec![Effect::Store(StoreRequest::LoadFindings { session })];
-            if changed == EntityKind::Session {
-                effects.push(Effect::Store(StoreRequest::LoadSessions));
-            }
-            effects
+    let session = match state.screen {
+        Screen::Sessions => return vec![Effect::Store(StoreRequest::LoadSessions)],
+        Screen::Findings { session } | Screen::Checklist { session, .. } => session,
+    };
+    match changed {
+        EntityKind::Finding => vec![Effect::Store(StoreRequest::LoadFindings { session })],
+        EntityKind::Checklist => vec![Effect::Store(StoreRequest::LoadChecklists { session })],
+        EntityKind::Session => {
+            vec![Effect::Store(StoreRequest::LoadFindings { session }), Effect::Store(StoreRequest::LoadSessions)]
         }
     }
 }
@@ -214,6 +222,12 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
         StoreEvent::SaveFailed { req, error } => {
             if let Some(p) = state.pending.remove(&req) {
                 state.save_status.insert(p.entity, SaveStatus::Failed(error.clone()));
+                // A checklist that failed to attach never arrives: leave its empty screen.
+                if let Screen::Checklist { session, checklist } = state.screen {
+                    if checklist == p.entity && state.open_checklist().is_none() {
+                        state.screen = Screen::Findings { session };
+                    }
+                }
                 if let Some(overlay) = p.reopen {
                     state.overlays.push(overlay);
                 }
@@ -235,7 +249,7 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
                 }
             }
             state.session_cursor = state.session_cursor.min(state.sessions.len().saturating_sub(1));
-            if let Screen::Findings { session } = state.screen {
+            if let Screen::Findings { session } | Screen::Checklist { session, .. } = state.screen {
                 if state.session_summary(session).is_none() {
                     state.screen = Screen::Sessions;
                 }
@@ -267,6 +281,10 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             state.finding_cursor = state.finding_cursor.min(state.findings.len().saturating_sub(1));
             vec![]
         }
+        StoreEvent::Checklists { session, checklists } => {
+            checklist::loaded(state, session, checklists);
+            vec![]
+        }
         StoreEvent::LoadFailed(error) => {
             state.notice = Some(error);
             vec![]
@@ -275,7 +293,7 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
     }
 }
 
-fn page(state: &State) -> usize {
+pub(super) fn page(state: &State) -> usize {
     state.size.1.saturating_sub(LIST_CHROME_ROWS) as usize
 }
 
@@ -310,10 +328,30 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 _ => vec![],
             }
         }
+        Screen::Checklist { session, .. } => checklist::screen_key(state, key, session),
         Screen::Findings { session } => {
             let Some(action) = state.ctx.keymap.lookup(Layer::Findings, &key) else {
                 return global_key(state, &key, false);
             };
+            match action {
+                Action::SwitchPane => {
+                    state.pane = match state.pane {
+                        Pane::Findings => Pane::Checklists,
+                        Pane::Checklists => Pane::Findings,
+                    };
+                    return vec![];
+                }
+                Action::AddChecklist => {
+                    state.overlays.push(Overlay::TemplatePicker { session, cursor: 0 });
+                    return vec![];
+                }
+                _ => {}
+            }
+            if state.pane == Pane::Checklists {
+                if let Some(effects) = checklist::pane_key(state, action) {
+                    return effects;
+                }
+            }
             let len = state.findings_of(session).len();
             if let Some(c) = move_cursor(state.finding_cursor, len, page(state), action) {
                 state.finding_cursor = c;
@@ -364,8 +402,12 @@ fn open_session(state: &mut State, id: EntityId) -> Vec<Effect> {
         state.findings.clear();
         state.findings_session = None;
         state.finding_cursor = 0;
+        state.checklists.clear();
+        state.checklists_session = None;
+        state.checklist_cursor = 0;
+        state.pane = Pane::Findings;
     }
-    vec![Effect::Store(StoreRequest::LoadFindings { session: id })]
+    checklist::load_session_page(id)
 }
 
 fn toggle_finished(state: &mut State, s: &crate::domain::Session) -> Vec<Effect> {
@@ -386,7 +428,7 @@ fn toggle_finished(state: &mut State, s: &crate::domain::Session) -> Vec<Effect>
 
 fn open_capture(state: &mut State) {
     match state.current_session() {
-        Some(session) => state.overlays.push(Overlay::Capture(CaptureState { session, input: TextInput::single() })),
+        Some(session) => state.overlays.push(Overlay::Capture(CaptureState::finding(session))),
         None => state.notice = Some(state.t("capture.no_session").to_string()),
     }
 }
@@ -493,6 +535,7 @@ fn next_seq(state: &State, session: EntityId) -> i64 {
 
 fn submit_capture(state: &mut State) -> Vec<Effect> {
     let Some(Overlay::Capture(c)) = state.overlays.pop() else { return vec![] };
+    let CapturePurpose::Finding { link } = &c.purpose else { return checklist::submit_entry(state, c) };
     let text = c.input.text().trim().to_string();
     if text.is_empty() {
         return vec![];
@@ -503,6 +546,10 @@ fn submit_capture(state: &mut State) -> Vec<Effect> {
         .map(|(f, v)| Change::set(EntityKind::Finding, id, f, v))
         .collect();
     changes.push(Change::set(EntityKind::Finding, id, ff::DESCRIPTION, Value::text(text)));
+    if let Some((checklist, item)) = link {
+        changes.push(Change::set(EntityKind::Finding, id, ff::CHECKLIST, Value::Ref(*checklist)));
+        changes.push(Change::set(EntityKind::Finding, id, ff::CHECK_ITEM, Value::text(item)));
+    }
     save(state, id, changes, Some(Overlay::Capture(c)))
 }
 

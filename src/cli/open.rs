@@ -97,6 +97,7 @@ impl Setup {
             caps: Caps::detect(force_ascii),
             profile: self.paths.profile.clone(),
             startup_notice,
+            templates: crate::checklist::choices(&crate::checklist::load(&self.paths.checklists_dir()), self.lang),
         }
     }
 }

@@ -95,7 +95,7 @@ impl Answer {
     }
 }
 
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Checklist {
     pub id: EntityId,
     pub session_id: EntityId,
@@ -275,7 +275,8 @@ mod tests {
 
     #[test]
     fn tally_rates_leave_out_not_applicable() {
-        let answers = [Some(Answer::Pass), Some(Answer::Fail), Some(Answer::NotApplicable), None, Some(Answer::Score(4))];
+        let answers =
+            [Some(Answer::Pass), Some(Answer::Fail), Some(Answer::NotApplicable), None, Some(Answer::Score(4))];
         let t = Tally::of(answers.iter().map(Option::as_ref));
         assert_eq!((t.total, t.answered, t.passed, t.failed), (5, 4, 1, 1));
         assert_eq!(t.pass_rate(), Some(0.5));

@@ -8,9 +8,9 @@ pub mod record;
 pub mod session;
 pub mod template;
 
+pub use checklist::{Answer, Checklist, ChecklistResult, Tally};
 pub use finding::{Finding, FindingStatus};
 pub use op::{Change, EntityId, EntityKind, Hlc, Op, OpId, OpPayload, ReplicaId, Value};
 pub use record::{FieldState, LiveValue, Record};
 pub use session::{Session, SessionStatus, SessionSummary};
 pub use template::{AnswerKind, Dimension, Item, Template, Title};
-pub use checklist::{Answer, Checklist, ChecklistResult, Tally};

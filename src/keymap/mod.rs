@@ -26,19 +26,18 @@ mod describe;
 mod key;
 mod parse;
 
-
 use std::io;
 use std::path::Path;
 use std::sync::OnceLock;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
+pub use crate::problem::{Problem, Severity};
 pub use action::{Action, Layer};
 pub use key::KeyChord;
-pub use crate::problem::{Problem, Severity};
 
-use parse::ParsedLayer;
 use crate::problem::Report;
+use parse::ParsedLayer;
 
 /// The shipped keymap, compiled in.
 pub const DEFAULT_TOML: &str = include_str!("../../keymaps/default.toml");

@@ -19,8 +19,8 @@ use super::codec;
 use super::error::StoreError;
 use super::meta;
 use super::tables;
-use crate::domain::finding::field as finding_field;
 use crate::domain::checklist::field as checklist_field;
+use crate::domain::finding::field as finding_field;
 use crate::domain::{Change, EntityId, EntityKind, Hlc, Op, OpId, OpPayload, Record, ReplicaId};
 
 /// The tables one write transaction touches.

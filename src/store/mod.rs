@@ -34,7 +34,9 @@ pub use migrate::SCHEMA_VERSION;
 pub use query::{Lookup, MAX_CANDIDATES};
 pub use thread::{StoreEvent, StoreHandle, StoreRequest};
 
-use crate::domain::{Change, Checklist, EntityId, EntityKind, Finding, Op, OpId, Record, ReplicaId, Session, SessionSummary};
+use crate::domain::{
+    Change, Checklist, EntityId, EntityKind, Finding, Op, OpId, Record, ReplicaId, Session, SessionSummary,
+};
 
 /// An open profile store. Dropping it closes the database, then removes the pid file.
 #[derive(Debug)]

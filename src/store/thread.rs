@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{Receiver, Sender};
 
 use super::Store;
-use crate::domain::{Change, EntityId, Finding, SessionSummary};
+use crate::domain::{Change, Checklist, EntityId, Finding, SessionSummary};
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum StoreRequest {
@@ -19,6 +19,9 @@ pub enum StoreRequest {
     },
     LoadSessions,
     LoadFindings {
+        session: EntityId,
+    },
+    LoadChecklists {
         session: EntityId,
     },
     Shutdown,
@@ -37,6 +40,10 @@ pub enum StoreEvent {
     Findings {
         session: EntityId,
         findings: Vec<Finding>,
+    },
+    Checklists {
+        session: EntityId,
+        checklists: Vec<Checklist>,
     },
     LoadFailed(String),
     /// The store is closed: every request before `Shutdown` was handled.
@@ -71,6 +78,10 @@ fn run(mut store: Store, receiver: Receiver<StoreRequest>, on_event: impl Fn(Sto
             },
             StoreRequest::LoadFindings { session } => match store.findings_of(session) {
                 Ok(findings) => StoreEvent::Findings { session, findings },
+                Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            },
+            StoreRequest::LoadChecklists { session } => match store.checklists_of(session) {
+                Ok(checklists) => StoreEvent::Checklists { session, checklists },
                 Err(e) => StoreEvent::LoadFailed(e.to_string()),
             },
             StoreRequest::Shutdown => break,

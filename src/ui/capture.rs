@@ -1,4 +1,5 @@
-//! Quick capture: a one-line box at the bottom of the screen, attached to the current session.
+//! The one-line box at the bottom of the screen: quick capture of a finding (attached to the
+//! current session, perhaps to a checklist item), or a checklist answer or note.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,19 +7,46 @@ use ratatui::layout::Rect;
 use super::theme::Theme;
 use super::widgets;
 use crate::app::State;
-use crate::app::state::CaptureState;
+use crate::app::state::{CapturePurpose, CaptureState};
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, capture: &CaptureState) {
-    let item = state.session_summary(capture.session).map(|s| s.session.item.clone()).unwrap_or_default();
-    let title = state.ctx.strings().tf("capture.title", &[("item", &item)]);
+    let title = match &capture.error {
+        Some(error) => error.clone(),
+        None => title(state, capture),
+    };
     let title = crate::text::truncate(&title, area.width.saturating_sub(4) as usize).into_owned();
     let h = 3.min(area.height);
     let rect = Rect { x: area.x, y: area.y + area.height - h, width: area.width, height: h };
     widgets::clear(frame, rect);
     let block = theme.block(format!(" {title} "));
+    let block = if capture.error.is_some() { block.title_style(theme.error()) } else { block };
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     if let Some(pos) = capture.input.render(inner, frame.buffer_mut(), ratatui::style::Style::new()) {
         frame.set_cursor_position(pos);
+    }
+}
+
+fn title(state: &State, capture: &CaptureState) -> String {
+    let s = state.ctx.strings();
+    let item_text = |checklist, item: &str| {
+        let c = state.checklists.iter().find(|c| c.id == checklist);
+        c.and_then(|c| c.template.item(item)).map(|(_, i)| i.text.clone()).unwrap_or_default()
+    };
+    match &capture.purpose {
+        CapturePurpose::Finding { link: None } => {
+            let item = state.session_summary(capture.session).map(|s| s.session.item.clone()).unwrap_or_default();
+            s.tf("capture.title", &[("item", &item)])
+        }
+        CapturePurpose::Finding { link: Some((checklist, item)) } => {
+            s.tf("capture.title_from_item", &[("item", &item_text(*checklist, item))])
+        }
+        CapturePurpose::Answer { checklist, item, kind } => {
+            let how = state.t(&format!("entry.{}", kind.code()));
+            s.tf("capture.title_answer", &[("item", &item_text(*checklist, item)), ("how", how)])
+        }
+        CapturePurpose::Note { checklist, item } => {
+            s.tf("capture.title_note", &[("item", &item_text(*checklist, item))])
+        }
     }
 }

@@ -1,13 +1,15 @@
-//! The findings of one session, under a short summary of the session.
+//! A session's page: a short summary, its checklists with their results, and its findings.
+//! Tab moves the cursor between the two lists; the other list shows no selection.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::checklist;
 use super::table::{self, Column};
 use super::theme::Theme;
-use crate::app::State;
+use crate::app::{Pane, State};
 use crate::assets::ChoiceList;
 use crate::domain::{EntityId, FindingStatus};
 use crate::i18n::Lang;
@@ -36,9 +38,13 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     fact("sessions.col.state", state.t(super::sessions::status_key(s.status)).to_string());
     let wrapped = crate::text::wrap(&facts.join("  "), inner.width as usize);
     let head_rows = wrapped.len().clamp(1, 2) as u16;
-    let [head, list] = Layout::vertical([Constraint::Length(head_rows), Constraint::Min(1)]).areas(inner);
+    let checklist_rows = checklists_height(state, session, inner.height.saturating_sub(head_rows));
+    let [head, checks, list] =
+        Layout::vertical([Constraint::Length(head_rows), Constraint::Length(checklist_rows), Constraint::Min(1)])
+            .areas(inner);
     let lines: Vec<Line> = wrapped.into_iter().take(2).map(|l| Line::from(Span::styled(l, theme.label()))).collect();
     frame.render_widget(Paragraph::new(lines), head);
+    draw_checklists(frame, state, theme, checks, session);
 
     let findings = state.findings_of(session);
     if state.findings_session != Some(session) {
@@ -69,9 +75,67 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
             ]
         })
         .collect();
-    table::render(frame.buffer_mut(), list, &cols, &rows, Some(state.finding_cursor), theme, |_| {
-        ratatui::style::Style::new()
-    });
+    let selected = (state.pane == Pane::Findings).then_some(state.finding_cursor);
+    table::render(frame.buffer_mut(), list, &cols, &rows, selected, theme, |_| ratatui::style::Style::new());
+}
+
+/// Rows for the checklist table: a header and one row each, at most a third of the page
+/// (scrolling keeps the selected one visible); one row saying how to add one when empty.
+fn checklists_height(state: &State, session: EntityId, available: u16) -> u16 {
+    let n = state.checklists_of(session).len() as u16;
+    if n == 0 { 1 } else { (n + 1).min((available / 3).max(2)) }
+}
+
+fn draw_checklists(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
+    let checklists = state.checklists_of(session);
+    let focused = state.pane == Pane::Checklists;
+    if checklists.is_empty() {
+        let style = if focused { theme.selected() } else { theme.dim() };
+        let line = crate::text::truncate(&empty_hint(state), area.width as usize).into_owned();
+        frame.render_widget(Paragraph::new(Span::styled(line, style)), area);
+        return;
+    }
+    let cols = [
+        Column { title: state.t("checklists.col.title"), width: 10, flex: true, priority: 9 },
+        Column { title: state.t("checklists.col.answered"), width: 7, flex: false, priority: 9 },
+        Column { title: state.t("checklists.col.pass"), width: 6, flex: false, priority: 8 },
+        Column { title: state.t("checklists.col.score"), width: 6, flex: false, priority: 6 },
+        Column { title: state.t("checklists.col.dimensions"), width: 16, flex: true, priority: 4 },
+    ];
+    let lang = state.ctx.lang;
+    let rows: Vec<Vec<String>> = checklists
+        .iter()
+        .map(|c| {
+            let result = c.result();
+            let dims: Vec<String> = c
+                .template
+                .dimensions
+                .iter()
+                .zip(&result.dimensions)
+                .map(|(d, t)| format!("{} {}", d.title.zh, checklist::percent(t.pass_rate())))
+                .collect();
+            vec![
+                checklist::title(c, lang).to_string(),
+                format!("{}/{}", result.overall.answered, result.overall.total),
+                checklist::percent(result.overall.pass_rate()),
+                checklist::average(result.overall.average_score()),
+                dims.join("  "),
+            ]
+        })
+        .collect();
+    let selected = focused.then_some(state.checklist_cursor);
+    table::render(frame.buffer_mut(), area, &cols, &rows, selected, theme, |_| ratatui::style::Style::new());
+}
+
+fn empty_hint(state: &State) -> String {
+    let key = state
+        .ctx
+        .keymap
+        .keys_for(crate::keymap::Layer::Findings, crate::keymap::Action::AddChecklist)
+        .first()
+        .map(|k| k.to_string())
+        .unwrap_or_default();
+    state.ctx.strings().tf("checklists.empty", &[("key", &key)])
 }
 
 pub fn status_label(s: FindingStatus, lang: Lang) -> &'static str {

@@ -19,8 +19,10 @@ pub fn context_layers(state: &State) -> Vec<Layer> {
         (Some(Overlay::Form(_)), _) => vec![Layer::Form, Layer::Editor],
         (Some(Overlay::Capture(_)), _) => vec![Layer::Capture, Layer::Editor],
         (Some(Overlay::Confirm(_)), _) => vec![Layer::Dialog],
+        (Some(Overlay::TemplatePicker { .. }), _) => vec![],
         (_, Screen::Sessions) => vec![Layer::Sessions],
         (_, Screen::Findings { .. }) => vec![Layer::Findings],
+        (_, Screen::Checklist { .. }) => vec![Layer::Checklist],
     }
 }
 

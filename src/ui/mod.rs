@@ -1,6 +1,7 @@
 //! Drawing. Every module here only reads `State`; `draw` is called when something changed.
 
 pub mod capture;
+pub mod checklist;
 pub mod dialog;
 pub mod findings;
 pub mod form;
@@ -9,6 +10,7 @@ pub mod input;
 pub mod sessions;
 pub mod status;
 pub mod table;
+pub mod template_picker;
 pub mod theme;
 pub mod widgets;
 
@@ -47,6 +49,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     match state.screen {
         Screen::Sessions => sessions::draw(frame, state, &theme, main),
         Screen::Findings { session } => findings::draw(frame, state, &theme, main, session),
+        Screen::Checklist { .. } => checklist::draw(frame, state, &theme, main),
     }
     status::draw(frame, state, &theme, status_row);
     for overlay in &state.overlays {
@@ -55,6 +58,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Overlay::Capture(c) => capture::draw(frame, state, &theme, main, c),
             Overlay::Help { scroll } => help::draw(frame, state, &theme, main, *scroll),
             Overlay::Confirm(c) => dialog::draw(frame, state, &theme, main, c),
+            Overlay::TemplatePicker { cursor, .. } => template_picker::draw(frame, state, &theme, main, *cursor),
         }
     }
 }

@@ -46,7 +46,21 @@ fn hints(state: &State) -> String {
         (Some(Overlay::Confirm(_)), _) => (Layer::Dialog, &[Action::Yes, Action::No]),
         (Some(Overlay::Help { .. }), _) => (Layer::Help, &[Action::Close]),
         (None, Screen::Sessions) => (Layer::Sessions, &[Action::New, Action::Open, Action::Edit, Action::Finish]),
-        (None, Screen::Findings { .. }) => (Layer::Findings, &[Action::New, Action::Edit, Action::Back]),
+        (None, Screen::Findings { .. }) => {
+            (Layer::Findings, &[Action::New, Action::Edit, Action::SwitchPane, Action::AddChecklist, Action::Back])
+        }
+        (None, Screen::Checklist { .. }) => (
+            Layer::Checklist,
+            &[
+                Action::Pass,
+                Action::Fail,
+                Action::NotApplicable,
+                Action::NextUnanswered,
+                Action::MakeFinding,
+                Action::Back,
+            ],
+        ),
+        (Some(Overlay::TemplatePicker { .. }), _) => return state.t("picker.templates.hint").to_string(),
     };
     let km = &state.ctx.keymap;
     let hint = |layer: Layer, a: Action| {

@@ -22,7 +22,14 @@ pub fn id(ms: u64, n: u128) -> u128 {
 }
 
 pub fn context(lang: Lang) -> Context {
-    Context { keymap: Keymap::builtin(), lang, caps: Caps::default(), profile: "张三".into(), startup_notice: None }
+    Context {
+        keymap: Keymap::builtin(),
+        lang,
+        caps: Caps::default(),
+        profile: "张三".into(),
+        startup_notice: None,
+        templates: templates(lang),
+    }
 }
 
 pub fn session(n: u64, item: &str, findings: usize) -> SessionSummary {
@@ -125,4 +132,9 @@ pub fn requests(effects: Vec<Effect>) -> Vec<StoreRequest> {
             Effect::Quit => None,
         })
         .collect()
+}
+
+/// The shipped templates, as the add-checklist list offers them.
+pub fn templates(lang: Lang) -> Vec<tiyan::app::TemplateChoice> {
+    tiyan::checklist::choices(&tiyan::checklist::Catalog::load(tiyan::checklist::SHIPPED, None), lang)
 }

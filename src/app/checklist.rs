@@ -1,0 +1,340 @@
+//! Checklists in the app: the add-checklist list, the keys of a checklist screen (single-key
+//! answers, number and text entry, notes, next unanswered, finding from an item) and the
+//! entries they open. Every answer is one change, saved durably as soon as it is given.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::effect::Effect;
+use super::nav::move_cursor;
+use super::state::{CapturePurpose, CaptureState, Overlay, Pane, Screen, State};
+use super::update::{global_key, page, save};
+use crate::domain::checklist::field as cf;
+use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityId, EntityKind, Value};
+use crate::keymap::{Action, Layer};
+use crate::store::StoreRequest;
+use crate::ui::input::TextInput;
+
+/// Opens a checklist, with the cursor on its first unanswered item.
+pub(super) fn open(state: &mut State, session: EntityId, checklist: EntityId) {
+    state.screen = Screen::Checklist { session, checklist };
+    state.item_cursor = 0;
+    if let Some(c) = state.open_checklist() {
+        state.item_cursor = first_unanswered(c, 0).unwrap_or(0);
+    }
+}
+
+/// The first unanswered item at or after `from`, wrapping round.
+fn first_unanswered(c: &Checklist, from: usize) -> Option<usize> {
+    let items = c.items();
+    let n = items.len();
+    (0..n).map(|k| (from + k) % n).find(|&i| !c.answers.contains_key(&items[i].1.id))
+}
+
+pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
+    let Some(Overlay::TemplatePicker { session, cursor }) = state.overlays.last_mut() else { return vec![] };
+    let session = *session;
+    let last = state.ctx.templates.len().saturating_sub(1);
+    match key.code {
+        KeyCode::Up => *cursor = cursor.saturating_sub(1),
+        KeyCode::Down => *cursor = (*cursor + 1).min(last),
+        KeyCode::PageUp => *cursor = cursor.saturating_sub(10),
+        KeyCode::PageDown => *cursor = (*cursor + 10).min(last),
+        KeyCode::Home => *cursor = 0,
+        KeyCode::End => *cursor = last,
+        KeyCode::Esc => {
+            state.overlays.pop();
+        }
+        KeyCode::Enter => {
+            let chosen = state.ctx.templates.get(*cursor).map(|c| c.template.clone());
+            match chosen {
+                Some(Ok(template)) => {
+                    state.overlays.pop();
+                    let (id, changes) = Checklist::attach(session, &template);
+                    state.screen = Screen::Checklist { session, checklist: id };
+                    state.item_cursor = 0;
+                    return save(state, id, changes, None);
+                }
+                Some(Err(problem)) => {
+                    state.notice = Some(state.ctx.strings().tf("checklist.broken", &[("error", &problem)]));
+                }
+                None => {}
+            }
+        }
+        _ => return global_key(state, key, false),
+    }
+    vec![]
+}
+
+/// Keys of a session page's checklist pane that differ from the findings pane.
+pub(super) fn pane_key(state: &mut State, action: Action) -> Option<Vec<Effect>> {
+    let Screen::Findings { session } = state.screen else { return None };
+    let len = state.checklists_of(session).len();
+    if let Some(c) = move_cursor(state.checklist_cursor, len, page(state), action) {
+        state.checklist_cursor = c;
+        return Some(vec![]);
+    }
+    let selected = state.selected_checklist().map(|c| (c.id, c.template.title.zh.clone()));
+    match (action, selected) {
+        (Action::Edit, Some((id, _))) => {
+            open(state, session, id);
+            Some(vec![])
+        }
+        (Action::Delete, Some((id, title))) => {
+            super::update::ask(
+                state,
+                "confirm.remove_checklist",
+                &[("title", &title)],
+                super::state::ConfirmAction::RemoveChecklist(id),
+            );
+            Some(vec![])
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn remove(state: &mut State, id: EntityId) -> Vec<Effect> {
+    save(state, id, vec![Change::set(EntityKind::Checklist, id, cf::DELETED, Value::Bool(true))], None)
+}
+
+fn is_digit(key: &KeyEvent) -> Option<char> {
+    match key.code {
+        KeyCode::Char(c)
+            if c.is_ascii_digit() && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) -> Vec<Effect> {
+    let action = state.ctx.keymap.lookup(Layer::Checklist, &key);
+    let Some((checklist, item)) = state.selected_item().map(|(c, i)| (c.clone(), i.clone())) else {
+        // Not loaded yet (just attached): only the way back works.
+        if action == Some(Action::Back) {
+            back(state, session);
+            return vec![];
+        }
+        return global_key(state, &key, false);
+    };
+    // On a count item a digit starts the number entry: numbers are typed, not chosen.
+    if item.kind == AnswerKind::Count {
+        if let Some(digit) = is_digit(&key) {
+            return open_entry(state, &checklist, &item.id, item.kind, &digit.to_string());
+        }
+    }
+    let Some(action) = action else { return global_key(state, &key, false) };
+    let len = checklist.items().len();
+    if let Some(c) = move_cursor(state.item_cursor, len, page(state), action) {
+        state.item_cursor = c;
+        return vec![];
+    }
+    let score = |n: u8| match item.kind {
+        AnswerKind::Score => Ok(Answer::Score(n)),
+        _ => Err(n),
+    };
+    let answer = match action {
+        Action::Pass => Some(match item.kind {
+            AnswerKind::YesNo => Ok(Answer::Yes),
+            _ => Ok(Answer::Pass),
+        }),
+        Action::Fail => Some(match item.kind {
+            AnswerKind::YesNo => Ok(Answer::No),
+            _ => Ok(Answer::Fail),
+        }),
+        Action::NotApplicable => Some(Ok(Answer::NotApplicable)),
+        Action::Score1 => Some(score(1)),
+        Action::Score2 => Some(score(2)),
+        Action::Score3 => Some(score(3)),
+        Action::Score4 => Some(score(4)),
+        Action::Score5 => Some(score(5)),
+        _ => None,
+    };
+    if let Some(answer) = answer {
+        return match answer {
+            Ok(a) if a.fits(item.kind) => give(state, &checklist, &item.id, Some(a)),
+            // A digit on a count item was taken above; elsewhere say what the item takes.
+            _ => {
+                wrong_key(state, item.kind);
+                vec![]
+            }
+        };
+    }
+    match action {
+        Action::Back => {
+            back(state, session);
+            vec![]
+        }
+        Action::EnterAnswer => match item.kind {
+            AnswerKind::Count | AnswerKind::Text | AnswerKind::Score => {
+                let current = match checklist.answer(&item.id) {
+                    Some(Answer::Count(n)) => n.to_string(),
+                    Some(Answer::Score(n)) => n.to_string(),
+                    Some(Answer::Text(t)) => t.clone(),
+                    _ => String::new(),
+                };
+                open_entry(state, &checklist, &item.id, item.kind, &current)
+            }
+            AnswerKind::PassFail | AnswerKind::YesNo => {
+                wrong_key(state, item.kind);
+                vec![]
+            }
+        },
+        Action::ClearAnswer if checklist.answer(&item.id).is_some() => {
+            save(state, checklist.id, vec![checklist.answer_change(&item.id, None)], None)
+        }
+        Action::Note => {
+            let mut input = TextInput::single();
+            input.set_text(checklist.notes.get(&item.id).map(String::as_str).unwrap_or(""));
+            let purpose = CapturePurpose::Note { checklist: checklist.id, item: item.id.clone() };
+            state.overlays.push(Overlay::Capture(CaptureState { session, input, purpose, error: None }));
+            vec![]
+        }
+        Action::NextUnanswered => {
+            match first_unanswered(&checklist, (state.item_cursor + 1) % len.max(1)) {
+                Some(i) => state.item_cursor = i,
+                None => state.notice = Some(state.t("checklist.all_answered").to_string()),
+            }
+            vec![]
+        }
+        Action::MakeFinding => {
+            let mut input = TextInput::single();
+            input.set_text(if item.finding.is_empty() { &item.text } else { &item.finding });
+            let purpose = CapturePurpose::Finding { link: Some((checklist.id, item.id.clone())) };
+            state.overlays.push(Overlay::Capture(CaptureState { session, input, purpose, error: None }));
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+fn back(state: &mut State, session: EntityId) {
+    state.screen = Screen::Findings { session };
+    state.pane = Pane::Checklists;
+}
+
+fn wrong_key(state: &mut State, kind: AnswerKind) {
+    let kind_name = state.t(&format!("kind.{}", kind.code()));
+    state.notice = Some(state.ctx.strings().tf("checklist.wrong_key", &[("kind", kind_name)]));
+}
+
+fn open_entry(state: &mut State, checklist: &Checklist, item: &str, kind: AnswerKind, text: &str) -> Vec<Effect> {
+    let mut input = TextInput::single();
+    input.set_text(text);
+    let purpose = CapturePurpose::Answer { checklist: checklist.id, item: item.to_string(), kind };
+    state.overlays.push(Overlay::Capture(CaptureState { session: checklist.session_id, input, purpose, error: None }));
+    vec![]
+}
+
+/// Saves one answer (None clears it) and moves to the next item, so a run of single keys
+/// answers a run of items.
+fn give(state: &mut State, checklist: &Checklist, item: &str, answer: Option<Answer>) -> Vec<Effect> {
+    let change = checklist.answer_change(item, answer.as_ref());
+    state.item_cursor = (state.item_cursor + 1).min(checklist.items().len().saturating_sub(1));
+    save(state, checklist.id, vec![change], None)
+}
+
+/// Enter in an answer or note entry. A bad number keeps the entry open with the reason.
+pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<Effect> {
+    let text = capture.input.text().trim().to_string();
+    let (checklist_id, change, advance) = match &capture.purpose {
+        CapturePurpose::Answer { checklist, item, kind } => {
+            let answer = match parse_entry(*kind, &text) {
+                Ok(a) => a,
+                Err(key) => {
+                    capture.error = Some(state.t(key).to_string());
+                    state.overlays.push(Overlay::Capture(capture));
+                    return vec![];
+                }
+            };
+            let value = answer.as_ref().map(Answer::to_value).unwrap_or(Value::Null);
+            (*checklist, Change::set(EntityKind::Checklist, *checklist, &cf::answer(item), value), true)
+        }
+        CapturePurpose::Note { checklist, item } => {
+            (*checklist, Change::set(EntityKind::Checklist, *checklist, &cf::note(item), Value::text(&text)), false)
+        }
+        CapturePurpose::Finding { .. } => return vec![],
+    };
+    if advance {
+        let len = state.open_checklist().map(|c| c.items().len()).unwrap_or(0);
+        state.item_cursor = (state.item_cursor + 1).min(len.saturating_sub(1));
+    }
+    save(state, checklist_id, vec![change], Some(Overlay::Capture(capture)))
+}
+
+/// What an entry's text means for an item of `kind`: empty clears the answer. Full-width
+/// digits (as a Chinese IME types them) count as digits.
+fn parse_entry(kind: AnswerKind, text: &str) -> Result<Option<Answer>, &'static str> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let digits: String = text
+        .chars()
+        .map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else { c })
+        .collect();
+    match kind {
+        AnswerKind::Count => {
+            digits.parse::<u32>().map(|n| Some(Answer::Count(n))).map_err(|_| "checklist.count_invalid")
+        }
+        AnswerKind::Score => match digits.parse::<u8>() {
+            Ok(n @ 1..=5) => Ok(Some(Answer::Score(n))),
+            _ => Err("checklist.score_invalid"),
+        },
+        AnswerKind::Text => Ok(Some(Answer::Text(text.to_string()))),
+        AnswerKind::PassFail | AnswerKind::YesNo => Err("checklist.use_keys"),
+    }
+}
+
+/// A new list of checklists from the store.
+pub(super) fn loaded(state: &mut State, session: EntityId, checklists: Vec<Checklist>) {
+    let keep = state.select_after_load.filter(|id| checklists.iter().any(|c| c.id == *id));
+    let same = state.checklists_session == Some(session);
+    let keep = keep.or_else(|| if same { state.selected_checklist().map(|c| c.id) } else { None });
+    let first_load_of_open = state.open_checklist().is_none();
+    state.checklists = checklists;
+    state.checklists_session = Some(session);
+    if !same {
+        state.checklist_cursor = 0;
+    }
+    if let Some(id) = keep {
+        if let Some(i) = state.checklists.iter().position(|c| c.id == id) {
+            state.checklist_cursor = i;
+            if state.select_after_load == Some(id) {
+                state.select_after_load = None;
+            }
+        }
+    }
+    state.checklist_cursor = state.checklist_cursor.min(state.checklists.len().saturating_sub(1));
+    if let Screen::Checklist { checklist, .. } = state.screen {
+        if first_load_of_open {
+            if let Some(c) = state.open_checklist() {
+                state.item_cursor = first_unanswered(c, 0).unwrap_or(0);
+            }
+        }
+        if let Some(i) = state.checklists.iter().position(|c| c.id == checklist) {
+            state.checklist_cursor = i;
+        }
+    }
+}
+
+/// The loads a session page needs.
+pub(super) fn load_session_page(session: EntityId) -> Vec<Effect> {
+    vec![Effect::Store(StoreRequest::LoadFindings { session }), Effect::Store(StoreRequest::LoadChecklists { session })]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_parse_by_kind() {
+        assert_eq!(parse_entry(AnswerKind::Count, "12"), Ok(Some(Answer::Count(12))));
+        assert_eq!(parse_entry(AnswerKind::Count, "１２"), Ok(Some(Answer::Count(12))));
+        assert_eq!(parse_entry(AnswerKind::Count, "十二"), Err("checklist.count_invalid"));
+        assert_eq!(parse_entry(AnswerKind::Count, "-1"), Err("checklist.count_invalid"));
+        assert_eq!(parse_entry(AnswerKind::Score, "5"), Ok(Some(Answer::Score(5))));
+        assert_eq!(parse_entry(AnswerKind::Score, "6"), Err("checklist.score_invalid"));
+        assert_eq!(parse_entry(AnswerKind::Text, "窗口无人"), Ok(Some(Answer::Text("窗口无人".into()))));
+        assert_eq!(parse_entry(AnswerKind::Count, ""), Ok(None));
+    }
+}

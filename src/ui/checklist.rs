@@ -1,0 +1,173 @@
+//! A checklist screen: the overall result, items grouped under their dimensions with a
+//! gauge each, and below them the selected item's hint, note and findings.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::table::{self, Column};
+use super::theme::Theme;
+use crate::app::State;
+use crate::domain::{Answer, Checklist, Tally};
+use crate::i18n::Lang;
+use crate::text;
+
+/// `[####......]`: ASCII, because block glyphs are ambiguous-width and take two columns on
+/// CJK terminals.
+pub fn gauge(done: usize, total: usize, width: usize) -> String {
+    let inner = width.saturating_sub(2);
+    let filled = if total == 0 { 0 } else { (done * inner).div_ceil(total).min(inner) };
+    format!("[{}{}]", "#".repeat(filled), ".".repeat(inner - filled))
+}
+
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_else(|| "-".into())
+}
+
+pub fn average(avg: Option<f64>) -> String {
+    avg.map(|a| format!("{a:.1}")).unwrap_or_else(|| "-".into())
+}
+
+/// "已答 12/30 [###...] 通过率 80% 平均分 4.2"
+pub fn tally_line(state: &State, t: &Tally, gauge_width: usize) -> String {
+    let s = state.ctx.strings();
+    let answered = format!("{}/{}", t.answered, t.total);
+    s.tf(
+        "checklist.tally",
+        &[
+            ("answered", &answered),
+            ("gauge", &gauge(t.answered, t.total, gauge_width)),
+            ("pass", &percent(t.pass_rate())),
+            ("score", &average(t.average_score())),
+        ],
+    )
+}
+
+pub fn title(c: &Checklist, lang: Lang) -> &str {
+    match lang {
+        Lang::En if !c.template.title.en.is_empty() => &c.template.title.en,
+        _ => &c.template.title.zh,
+    }
+}
+
+/// How an answer reads in the list.
+pub fn answer_label(state: &State, answer: &Answer, unit: &str) -> String {
+    match answer {
+        Answer::Pass => state.t("answer.pass").into(),
+        Answer::Fail => state.t("answer.fail").into(),
+        Answer::NotApplicable => state.t("answer.na").into(),
+        Answer::Yes => state.t("answer.yes").into(),
+        Answer::No => state.t("answer.no").into(),
+        Answer::Score(n) => state.ctx.strings().tf("answer.score", &[("n", &n.to_string())]),
+        Answer::Count(n) => format!("{n}{unit}"),
+        Answer::Text(t) => t.clone(),
+    }
+}
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
+    let Some(c) = state.open_checklist() else {
+        let block = theme.block("");
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(Paragraph::new(state.t("app.loading")).style(theme.dim()), inner);
+        return;
+    };
+    let lang = state.ctx.lang;
+    let block = theme.block(format!(" {} ", state.ctx.strings().tf("checklist.title", &[("title", title(c, lang))])));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let detail_rows = if inner.height >= 14 { 3 } else { 1 };
+    let [head, list, detail] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(2), Constraint::Length(detail_rows)]).areas(inner);
+    let result = c.result();
+    let overall = text::truncate(&tally_line(state, &result.overall, 12), head.width as usize).into_owned();
+    frame.render_widget(Paragraph::new(Span::styled(overall, theme.label())), head);
+
+    // Rows: a header per dimension, then its items. The cursor counts items only.
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut styles: Vec<Style> = Vec::new();
+    let mut selected_row = None;
+    let mut item_index = 0;
+    for (d, dimension) in c.template.dimensions.iter().enumerate() {
+        let t = &result.dimensions[d];
+        let name = match lang {
+            Lang::En if !dimension.title.en.is_empty() => &dimension.title.en,
+            _ => &dimension.title.zh,
+        };
+        rows.push(vec![String::new(), format!("【{name}】 {}", tally_line(state, t, 8)), String::new()]);
+        styles.push(theme.header());
+        for item in &dimension.items {
+            if item_index == state.item_cursor {
+                selected_row = Some(rows.len());
+            }
+            item_index += 1;
+            let answer = c.answer(&item.id);
+            let shown =
+                answer.map(|a| answer_label(state, a, &item.unit)).unwrap_or_else(|| state.t("answer.none").into());
+            let linked = state.findings_of_item(c.id, &item.id).len();
+            let mut marks = Vec::new();
+            if c.notes.contains_key(&item.id) {
+                marks.push(state.t("checklist.has_note").to_string());
+            }
+            if linked > 0 {
+                marks.push(state.ctx.strings().tf("checklist.has_findings", &[("n", &linked.to_string())]));
+            }
+            rows.push(vec![shown, item.text.clone(), marks.join(" ")]);
+            styles.push(match answer {
+                None => theme.dim(),
+                Some(a) if a.is_negative() => theme.error(),
+                Some(_) => Style::new(),
+            });
+        }
+    }
+    let cols = [
+        Column { title: state.t("checklist.col.answer"), width: 8, flex: false, priority: 9 },
+        Column { title: state.t("checklist.col.item"), width: 12, flex: true, priority: 9 },
+        Column { title: state.t("checklist.col.marks"), width: 10, flex: false, priority: 3 },
+    ];
+    table::render(frame.buffer_mut(), list, &cols, &rows, selected_row, theme, |i| styles[i]);
+    draw_detail(frame, state, theme, detail, c);
+}
+
+/// The selected item: how to answer it, its hint, its note and the findings made from it.
+fn draw_detail(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, c: &Checklist) {
+    let Some((_, item)) = state.selected_item() else { return };
+    let s = state.ctx.strings();
+    let width = area.width as usize;
+    let mut lines = Vec::new();
+    let how = state.t(&format!("answer_how.{}", item.kind.code()));
+    let hint = if item.hint.is_empty() { how.to_string() } else { format!("{how}  {}", item.hint) };
+    lines.push(Line::from(Span::styled(text::truncate(&hint, width).into_owned(), theme.dim())));
+    if let Some(note) = c.notes.get(&item.id) {
+        let note = s.tf("checklist.note", &[("note", note)]);
+        lines.push(Line::from(text::truncate(&note, width).into_owned()));
+    }
+    let findings = state.findings_of_item(c.id, &item.id);
+    if !findings.is_empty() {
+        let list: Vec<String> = findings.iter().map(|f| format!("#{} {}", f.seq, f.description)).collect();
+        let line = s.tf("checklist.findings", &[("list", &list.join("；"))]);
+        lines.push(Line::from(Span::styled(text::truncate(&line, width).into_owned(), theme.error())));
+    }
+    // One row only: the note or the findings matter more than the reminder of the keys.
+    if area.height == 1 && lines.len() > 1 {
+        lines.remove(0);
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gauge_fills_by_share_and_keeps_its_width() {
+        assert_eq!(gauge(0, 10, 12), "[..........]");
+        assert_eq!(gauge(10, 10, 12), "[##########]");
+        assert_eq!(gauge(1, 3, 8), "[##....]");
+        assert_eq!(gauge(0, 0, 6), "[....]");
+        assert_eq!(gauge(5, 3, 6), "[####]");
+    }
+}
