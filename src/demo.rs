@@ -1,5 +1,6 @@
 //! Realistic Chinese demo data from the seed vocabularies: sessions spread over the last
-//! weeks, findings with units, measures, deadlines and statuses. Deterministic for a seed.
+//! weeks, a checklist each (answered, with findings from the failed items), findings with
+//! units, measures, deadlines and statuses. Deterministic for a seed.
 
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -8,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use crate::assets::{Coded, find, vocab};
 use crate::domain::finding::field as ff;
 use crate::domain::session::field as sf;
-use crate::domain::{Change, EntityKind, FindingStatus, Value};
+use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityKind, FindingStatus, Template, Value};
 use crate::store::{Store, StoreError};
 
 const DAY_MS: i64 = 86_400_000;
@@ -16,6 +17,7 @@ const DAY_MS: i64 = 86_400_000;
 pub struct DemoCounts {
     pub sessions: usize,
     pub findings: usize,
+    pub checklists: usize,
 }
 
 /// Add `sessions` sessions with `findings_per_session` findings each; one transaction per
@@ -28,7 +30,11 @@ pub fn fill(
 ) -> Result<DemoCounts, StoreError> {
     let mut rng = StdRng::seed_from_u64(seed);
     let now = chrono::Utc::now().timestamp_millis();
-    let mut counts = DemoCounts { sessions: 0, findings: 0 };
+    let mut counts = DemoCounts { sessions: 0, findings: 0, checklists: 0 };
+    let templates: Vec<Template> = crate::checklist::SHIPPED
+        .iter()
+        .filter_map(|(name, text)| crate::checklist::parse_template(name, text).ok())
+        .collect();
     // Oldest first, so the newest session is the last one written.
     let mut starts: Vec<i64> =
         (0..sessions).map(|_| now - rng.random_range(0..60 * DAY_MS) - rng.random_range(0..DAY_MS)).collect();
@@ -36,9 +42,29 @@ pub fn fill(
     for (n, start) in starts.into_iter().enumerate() {
         let mut changes = session_changes(&mut rng, start, n + 1 == sessions);
         let session_id = changes[0].entity;
+        let newest = n + 1 == sessions;
+        let mut failed = Vec::new();
+        if let Some(template) = pick(&mut rng, &templates) {
+            let (checklist, attach) = Checklist::attach(session_id, template);
+            changes.extend(attach);
+            let (answers, fails) = answer_changes(&mut rng, checklist, template, if newest { 0.5 } else { 1.0 });
+            changes.extend(answers);
+            failed = fails;
+            counts.checklists += 1;
+        }
         for seq in 1..=findings_per_session {
-            let at = start + (seq as i64) * rng.random_range(60_000..600_000);
-            changes.extend(finding_changes(&mut rng, session_id, seq as i64, at.min(now)));
+            let at = (start + (seq as i64) * rng.random_range(60_000..600_000)).min(now);
+            let mut finding = finding_changes(&mut rng, session_id, seq as i64, at);
+            // The first findings come from the checklist's failed items, as they would.
+            if let Some((checklist, item, text)) = failed.get(seq - 1) {
+                let id = finding[0].entity;
+                for c in finding.iter_mut().filter(|c| c.field == ff::DESCRIPTION) {
+                    c.value = Value::text(text);
+                }
+                finding.push(Change::set(EntityKind::Finding, id, ff::CHECKLIST, Value::Ref(*checklist)));
+                finding.push(Change::set(EntityKind::Finding, id, ff::CHECK_ITEM, Value::text(item)));
+            }
+            changes.extend(finding);
         }
         store.apply(&changes)?;
         counts.sessions += 1;
@@ -137,4 +163,52 @@ fn finding_changes(rng: &mut StdRng, session: u128, seq: i64, at: i64) -> Vec<Ch
         }
     }
     out
+}
+
+/// Answers for a `share` of the items (in order, as an inspector walks them): mostly passes,
+/// some failures and 不适用, scores of 3 to 5, counts in the range their unit suggests.
+/// Returns the changes and the failed items that have a suggested finding.
+fn answer_changes(
+    rng: &mut StdRng,
+    checklist: u128,
+    template: &Template,
+    share: f64,
+) -> (Vec<Change>, Vec<(u128, String, String)>) {
+    let total = template.item_count();
+    let answered = ((total as f64) * share).round() as usize;
+    let mut changes = Vec::new();
+    let mut failed = Vec::new();
+    for (_, item) in template.items().take(answered) {
+        let roll: f64 = rng.random();
+        let answer = match item.kind {
+            AnswerKind::PassFail if roll < 0.15 => Answer::Fail,
+            AnswerKind::PassFail if roll < 0.22 => Answer::NotApplicable,
+            AnswerKind::PassFail => Answer::Pass,
+            AnswerKind::YesNo if roll < 0.2 => Answer::No,
+            AnswerKind::YesNo => Answer::Yes,
+            AnswerKind::Score => Answer::Score(*[3u8, 4, 4, 5, 5, 2].choose(rng).unwrap_or(&4)),
+            AnswerKind::Count => Answer::Count(match item.unit.as_str() {
+                "分钟" => rng.random_range(3..45),
+                "份" => rng.random_range(1..9),
+                "次" => rng.random_range(1..4),
+                "天" => rng.random_range(1..20),
+                _ => rng.random_range(0..8),
+            }),
+            AnswerKind::Text if roll < 0.5 => continue,
+            AnswerKind::Text => match pick(rng, &vocab().demo.notes) {
+                Some(note) => Answer::Text(note.clone()),
+                None => continue,
+            },
+        };
+        if answer.is_negative() && !item.finding.is_empty() {
+            failed.push((checklist, item.id.clone(), item.finding.clone()));
+        }
+        changes.push(Checklist::answer_change(checklist, &item.id, Some(&answer)));
+        if rng.random_bool(0.1) {
+            if let Some(note) = pick(rng, &vocab().demo.notes) {
+                changes.push(Checklist::note_change(checklist, &item.id, note));
+            }
+        }
+    }
+    (changes, failed)
 }

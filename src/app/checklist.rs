@@ -181,7 +181,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
             }
         },
         Action::ClearAnswer if checklist.answer(&item.id).is_some() => {
-            save(state, checklist.id, vec![checklist.answer_change(&item.id, None)], None)
+            save(state, checklist.id, vec![Checklist::answer_change(checklist.id, &item.id, None)], None)
         }
         Action::Note => {
             let mut input = TextInput::single();
@@ -229,7 +229,7 @@ fn open_entry(state: &mut State, checklist: &Checklist, item: &str, kind: Answer
 /// Saves one answer (None clears it) and moves to the next item, so a run of single keys
 /// answers a run of items.
 fn give(state: &mut State, checklist: &Checklist, item: &str, answer: Option<Answer>) -> Vec<Effect> {
-    let change = checklist.answer_change(item, answer.as_ref());
+    let change = Checklist::answer_change(checklist.id, item, answer.as_ref());
     state.item_cursor = (state.item_cursor + 1).min(checklist.items().len().saturating_sub(1));
     save(state, checklist.id, vec![change], None)
 }
@@ -247,11 +247,10 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
                     return vec![];
                 }
             };
-            let value = answer.as_ref().map(Answer::to_value).unwrap_or(Value::Null);
-            (*checklist, Change::set(EntityKind::Checklist, *checklist, &cf::answer(item), value), true)
+            (*checklist, Checklist::answer_change(*checklist, item, answer.as_ref()), true)
         }
         CapturePurpose::Note { checklist, item } => {
-            (*checklist, Change::set(EntityKind::Checklist, *checklist, &cf::note(item), Value::text(&text)), false)
+            (*checklist, Checklist::note_change(*checklist, item, &text), false)
         }
         CapturePurpose::Finding { .. } => return vec![],
     };

@@ -53,6 +53,22 @@ pub enum Command {
         #[command(subcommand)]
         cmd: KeymapCmd,
     },
+    /// List or check checklist templates
+    Template {
+        #[command(subcommand)]
+        cmd: TemplateCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TemplateCmd {
+    /// Every template: shipped, the user's own (config dir checklists/), and broken files
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a template file; problems are printed as FILE:LINE:COLUMN and exit non-zero
+    Check { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -67,6 +83,14 @@ pub enum ListWhat {
         /// Session id (ULID, or a unique prefix of it)
         #[arg(long, value_name = "ID")]
         session: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Checklist answers of one session: every item with its answer, note and findings
+    Checks {
+        /// Session id (ULID, or a unique prefix of it)
+        #[arg(long, value_name = "ID")]
+        session: String,
         #[arg(long)]
         json: bool,
     },

@@ -41,10 +41,13 @@ pub struct FindingJson {
     pub note: String,
     pub status: &'static str,
     pub created_at: String,
+    /// The checklist and item the finding was made from (null when captured freely).
+    pub checklist_id: Option<String>,
+    pub check_item: Option<String>,
 }
 
 /// RFC 3339 in local time, with its offset.
-fn rfc3339(ms: i64) -> String {
+pub(super) fn rfc3339(ms: i64) -> String {
     use chrono::TimeZone;
     chrono::Local.timestamp_millis_opt(ms).single().map(|t| t.to_rfc3339()).unwrap_or_default()
 }
@@ -86,11 +89,13 @@ impl From<&Finding> for FindingJson {
             note: f.note.clone(),
             status: f.status.code(),
             created_at: rfc3339(f.created_ms),
+            checklist_id: f.check.as_ref().map(|(c, _)| entity_id_string(*c)),
+            check_item: f.check.as_ref().map(|(_, i)| i.clone()),
         }
     }
 }
 
-fn print_json<T: Serialize>(rows: &[T]) -> Result<(), CliError> {
+pub(super) fn print_json<T: Serialize>(rows: &[T]) -> Result<(), CliError> {
     let out = serde_json::to_string_pretty(rows).map_err(|e| CliError::new(1, e.to_string()))?;
     println!("{out}");
     Ok(())
@@ -144,10 +149,11 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
             }
             Ok(())
         }
+        ListWhat::Checks { session, json } => super::checks::run(&store, setup, session, *json),
     }
 }
 
-fn resolve_session(store: &crate::store::Store, text_id: &str) -> Result<crate::domain::EntityId, String> {
+pub(super) fn resolve_session(store: &crate::store::Store, text_id: &str) -> Result<crate::domain::EntityId, String> {
     if let Some(id) = parse_entity_id(text_id) {
         return Ok(id);
     }

@@ -2,10 +2,12 @@
 //! same store, domain and keymap modules as the TUI, never the UI.
 
 mod args;
+mod checks;
 mod demo_cmd;
 mod keymap_cmd;
 mod list;
 mod open;
+mod template_cmd;
 
 use std::process::ExitCode;
 
@@ -25,7 +27,20 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Rust ignores SIGPIPE, so `tiyan list … | head` would panic on the closed pipe. A command
+/// that prints should end quietly instead, as Unix tools do; the TUI keeps Rust's default
+/// (it writes to a terminal and must restore it on every exit).
+fn die_quietly_on_closed_pipe() {
+    // SAFETY: setting a signal's disposition to the default before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn run(cli: Cli) -> Result<(), CliError> {
+    if cli.command.is_some() {
+        die_quietly_on_closed_pipe();
+    }
     match &cli.command {
         None if cli.demo => demo_cmd::run_demo_tui(&cli),
         None => {
@@ -40,5 +55,6 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Some(Command::List { what }) => list::run(&Setup::resolve(&cli)?, what),
         Some(Command::Keymap { cmd }) => keymap_cmd::run(&Setup::resolve(&cli)?, cmd),
+        Some(Command::Template { cmd }) => template_cmd::run(&Setup::resolve(&cli)?, cmd),
     }
 }

@@ -154,14 +154,15 @@ impl Checklist {
         (id, changes)
     }
 
-    /// The change that answers (or, with None, clears) one item.
-    pub fn answer_change(&self, item: &str, answer: Option<&Answer>) -> Change {
+    /// The change that answers (or, with None, clears) one item of checklist `id`.
+    pub fn answer_change(id: EntityId, item: &str, answer: Option<&Answer>) -> Change {
         let value = answer.map(Answer::to_value).unwrap_or(Value::Null);
-        Change::set(EntityKind::Checklist, self.id, &field::answer(item), value)
+        Change::set(EntityKind::Checklist, id, &field::answer(item), value)
     }
 
-    pub fn note_change(&self, item: &str, note: &str) -> Change {
-        Change::set(EntityKind::Checklist, self.id, &field::note(item), Value::text(note))
+    /// The change that sets (or, when empty, clears) the note on one item of checklist `id`.
+    pub fn note_change(id: EntityId, item: &str, note: &str) -> Change {
+        Change::set(EntityKind::Checklist, id, &field::note(item), Value::text(note))
     }
 
     pub fn answer(&self, item: &str) -> Option<&Answer> {

@@ -11,7 +11,7 @@ use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
 use crate::domain::{Answer, Checklist, Tally};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Strings};
 use crate::text;
 
 /// `[####......]`: ASCII, because block glyphs are ambiguous-width and take two columns on
@@ -52,15 +52,15 @@ pub fn title(c: &Checklist, lang: Lang) -> &str {
     }
 }
 
-/// How an answer reads in the list.
-pub fn answer_label(state: &State, answer: &Answer, unit: &str) -> String {
+/// How an answer reads to a person (lists, plain command output).
+pub fn answer_label(s: &Strings, answer: &Answer, unit: &str) -> String {
     match answer {
-        Answer::Pass => state.t("answer.pass").into(),
-        Answer::Fail => state.t("answer.fail").into(),
-        Answer::NotApplicable => state.t("answer.na").into(),
-        Answer::Yes => state.t("answer.yes").into(),
-        Answer::No => state.t("answer.no").into(),
-        Answer::Score(n) => state.ctx.strings().tf("answer.score", &[("n", &n.to_string())]),
+        Answer::Pass => s.t("answer.pass").into(),
+        Answer::Fail => s.t("answer.fail").into(),
+        Answer::NotApplicable => s.t("answer.na").into(),
+        Answer::Yes => s.t("answer.yes").into(),
+        Answer::No => s.t("answer.no").into(),
+        Answer::Score(n) => s.tf("answer.score", &[("n", &n.to_string())]),
         Answer::Count(n) => format!("{n}{unit}"),
         Answer::Text(t) => t.clone(),
     }
@@ -105,8 +105,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             }
             item_index += 1;
             let answer = c.answer(&item.id);
-            let shown =
-                answer.map(|a| answer_label(state, a, &item.unit)).unwrap_or_else(|| state.t("answer.none").into());
+            let shown = answer
+                .map(|a| answer_label(state.ctx.strings(), a, &item.unit))
+                .unwrap_or_else(|| state.t("answer.none").into());
             let linked = state.findings_of_item(c.id, &item.id).len();
             let mut marks = Vec::new();
             if c.notes.contains_key(&item.id) {
