@@ -4,39 +4,10 @@
 mod app_fixtures;
 
 use app_fixtures::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
-use tiyan::app::{Msg, State, update};
+use tiyan::app::{Msg, update};
 use tiyan::i18n::Lang;
 use tiyan::store::StoreEvent;
-
-fn render(state: &State) -> Terminal<TestBackend> {
-    let (w, h) = state.size;
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| tiyan::ui::draw(f, state)).unwrap();
-    t
-}
-
-/// The screen as text, one row per line (a wide glyph's second cell is skipped).
-fn text(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-        }
-        out.push('\n');
-    }
-    out
-}
 
 #[test]
 fn sessions_80x24() {

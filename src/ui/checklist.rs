@@ -127,7 +127,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let cols = [
         Column { title: state.t("checklist.col.answer"), width: 8, flex: false, priority: 9 },
         Column { title: state.t("checklist.col.item"), width: 12, flex: true, priority: 9 },
-        Column { title: state.t("checklist.col.marks"), width: 10, flex: false, priority: 3 },
+        Column { title: state.t("checklist.col.marks"), width: 12, flex: false, priority: 3 },
     ];
     table::render(frame.buffer_mut(), list, &cols, &rows, selected_row, theme, |i| styles[i]);
     draw_detail(frame, state, theme, detail, c);

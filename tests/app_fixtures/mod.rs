@@ -138,3 +138,71 @@ pub fn requests(effects: Vec<Effect>) -> Vec<StoreRequest> {
 pub fn templates(lang: Lang) -> Vec<tiyan::app::TemplateChoice> {
     tiyan::checklist::choices(&tiyan::checklist::Catalog::load(tiyan::checklist::SHIPPED, None), lang)
 }
+
+/// The small test template: one item of every answer kind (tests/fixtures/templates/valid.toml).
+pub fn fixture_template() -> tiyan::domain::Template {
+    let text = std::fs::read_to_string("tests/fixtures/templates/valid.toml").unwrap();
+    tiyan::checklist::parse_template("valid.toml", &text).unwrap()
+}
+
+/// The fixture template attached to `session`, with `answers` given as (item id, answer).
+pub fn checklist(session: u128, answers: &[(&str, tiyan::domain::Answer)]) -> tiyan::domain::Checklist {
+    tiyan::domain::Checklist {
+        id: id(T0 + 1_000, 77),
+        session_id: session,
+        template: fixture_template(),
+        answers: answers.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        notes: Default::default(),
+        created_ms: (T0 + 1_000) as i64,
+        deleted: false,
+        conflicts: vec![],
+    }
+}
+
+/// The newest session's page with `checklist` loaded, then that checklist opened (Tab, Enter).
+pub fn checklist_screen(lang: Lang, size: (u16, u16), checklist: tiyan::domain::Checklist) -> State {
+    let mut s = findings_screen(lang, size);
+    let session = s.sessions[0].session.id;
+    update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![checklist] }));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Enter));
+    s
+}
+
+/// The changes of the Apply requests among effects.
+pub fn applied(effects: Vec<Effect>) -> Vec<tiyan::domain::Change> {
+    requests(effects)
+        .into_iter()
+        .flat_map(|r| match r {
+            StoreRequest::Apply { changes, .. } => changes,
+            _ => vec![],
+        })
+        .collect()
+}
+
+pub fn render(state: &State) -> ratatui::Terminal<ratatui::backend::TestBackend> {
+    let (w, h) = state.size;
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(|f| tiyan::ui::draw(f, state)).unwrap();
+    t
+}
+
+/// The screen as text, one row per line (a wide glyph's second cell is skipped).
+pub fn text(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,196 @@
+//! update() on checklists: attaching, answering by single keys, changing an answer, counts
+//! and text through the entry, notes, next unanswered, and a failed item → a linked finding.
+
+mod app_fixtures;
+
+use app_fixtures::*;
+use ratatui::crossterm::event::KeyCode;
+use tiyan::app::{Msg, Overlay, Pane, Screen, update};
+use tiyan::domain::checklist::field as cf;
+use tiyan::domain::finding::field as ff;
+use tiyan::domain::{Answer, Change, EntityKind, Value};
+use tiyan::i18n::Lang;
+use tiyan::store::{StoreEvent, StoreRequest};
+
+fn answer_of(changes: &[Change], item: &str) -> Option<Value> {
+    changes.iter().find(|c| c.field == cf::answer(item)).map(|c| c.value.clone())
+}
+
+#[test]
+fn adding_a_checklist_pins_the_template_and_opens_it() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    let session = s.sessions[0].session.id;
+    update(&mut s, ch('a'));
+    assert!(matches!(s.overlays.last(), Some(Overlay::TemplatePicker { .. })));
+    update(&mut s, key(KeyCode::Down));
+    let chosen = s.ctx.templates[1].template.clone().unwrap();
+    let changes = applied(update(&mut s, key(KeyCode::Enter)));
+    assert!(s.overlays.is_empty());
+    let id = changes[0].entity;
+    assert_eq!(s.screen, Screen::Checklist { session, checklist: id });
+    assert!(changes.iter().all(|c| c.kind == EntityKind::Checklist && c.entity == id));
+    let pinned = changes.iter().find(|c| c.field == cf::TEMPLATE).unwrap();
+    let back: tiyan::domain::Template = serde_json::from_str(pinned.value.as_text()).unwrap();
+    assert_eq!(back, chosen);
+    assert!(changes.iter().any(|c| c.field == cf::SESSION && c.value == Value::Ref(session)));
+}
+
+#[test]
+fn a_broken_template_cannot_be_picked() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    s.ctx.templates.insert(
+        0,
+        tiyan::app::TemplateChoice { label: "bad.toml".into(), template: Err("3:7: unknown answer kind".into()) },
+    );
+    update(&mut s, ch('a'));
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert!(requests(effects).is_empty());
+    assert!(matches!(s.screen, Screen::Findings { .. }));
+    assert!(s.notice.as_deref().unwrap().contains("3:7: unknown answer kind"));
+}
+
+#[test]
+fn single_keys_answer_and_move_on_one_change_each() {
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
+    assert!(matches!(s.screen, Screen::Checklist { .. }));
+    assert_eq!(s.item_cursor, 0);
+    let changes = applied(update(&mut s, ch('n')));
+    assert_eq!(changes.len(), 1);
+    assert_eq!(answer_of(&changes, "sat-steps"), Some(Value::text("fail")));
+    assert_eq!(s.item_cursor, 1, "moves to the next item");
+    let changes = applied(update(&mut s, ch('4')));
+    assert_eq!(answer_of(&changes, "sat-score"), Some(Value::text("score:4")));
+    assert_eq!(s.item_cursor, 2);
+    // Item 3 is yes/no: y is yes.
+    update(&mut s, key(KeyCode::Down));
+    let changes = applied(update(&mut s, ch('y')));
+    assert_eq!(answer_of(&changes, "conv-one-window"), Some(Value::text("yes")));
+}
+
+#[test]
+fn a_key_that_does_not_fit_the_item_says_what_it_takes_and_saves_nothing() {
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
+    let effects = update(&mut s, ch('3'));
+    assert!(requests(effects).is_empty());
+    assert_eq!(s.item_cursor, 0);
+    assert!(s.notice.as_deref().unwrap().contains("通过"), "{:?}", s.notice);
+    update(&mut s, key(KeyCode::Down));
+    assert!(requests(update(&mut s, ch('y'))).is_empty(), "a score item takes digits");
+}
+
+#[test]
+fn changing_an_answer_writes_the_new_one_and_clearing_writes_null() {
+    let session = id(T0, 0);
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(session, &[("sat-steps", Answer::Pass)]));
+    // Opened on the first unanswered item; go back up to the answered one.
+    assert_eq!(s.item_cursor, 1);
+    update(&mut s, key(KeyCode::Up));
+    let changes = applied(update(&mut s, ch('n')));
+    assert_eq!(answer_of(&changes, "sat-steps"), Some(Value::text("fail")));
+    update(&mut s, key(KeyCode::Up));
+    let changes = applied(update(&mut s, key(KeyCode::Backspace)));
+    assert_eq!(answer_of(&changes, "sat-steps"), Some(Value::Null));
+}
+
+#[test]
+fn a_digit_on_a_count_item_opens_the_number_entry() {
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, key(KeyCode::Down));
+    assert!(requests(update(&mut s, ch('1'))).is_empty());
+    assert!(matches!(s.overlays.last(), Some(Overlay::Capture(_))));
+    update(&mut s, ch('2'));
+    let changes = applied(update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(answer_of(&changes, "conv-documents"), Some(Value::text("count:12")));
+    assert!(s.overlays.is_empty());
+    assert_eq!(s.item_cursor, 3);
+}
+
+#[test]
+fn a_bad_count_keeps_the_entry_open_with_the_reason() {
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
+    s.item_cursor = 2;
+    update(&mut s, key(KeyCode::Enter));
+    type_text(&mut s, "十二");
+    let effects = update(&mut s, key(KeyCode::Enter));
+    assert!(requests(effects).is_empty());
+    let Some(Overlay::Capture(c)) = s.overlays.last() else { panic!("entry closed") };
+    assert_eq!(c.input.text(), "十二", "the text stays");
+    assert!(c.error.is_some());
+}
+
+#[test]
+fn text_answers_and_notes_go_through_the_entry() {
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
+    s.item_cursor = 4;
+    update(&mut s, key(KeyCode::Enter));
+    type_text(&mut s, "叫号屏不显示窗口号");
+    let changes = applied(update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(answer_of(&changes, "conv-notes"), Some(Value::text("text:叫号屏不显示窗口号")));
+    s.item_cursor = 0;
+    update(&mut s, ch('m'));
+    type_text(&mut s, "指南写三个环节");
+    let changes = applied(update(&mut s, key(KeyCode::Enter)));
+    assert_eq!(changes[0].field, cf::note("sat-steps"));
+    assert_eq!(changes[0].value, Value::text("指南写三个环节"));
+    assert_eq!(s.item_cursor, 0, "a note does not move the cursor");
+}
+
+#[test]
+fn next_unanswered_skips_answered_items_and_wraps() {
+    let answers = [("sat-score", Answer::Score(5)), ("conv-documents", Answer::Count(3))];
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &answers));
+    assert_eq!(s.item_cursor, 0);
+    update(&mut s, key(KeyCode::Tab));
+    assert_eq!(s.item_cursor, 3);
+    update(&mut s, ch('u'));
+    assert_eq!(s.item_cursor, 4);
+    update(&mut s, ch('u'));
+    assert_eq!(s.item_cursor, 0, "wraps round");
+}
+
+#[test]
+fn a_failed_item_makes_a_prefilled_finding_linked_to_it() {
+    let session = id(T0, 0);
+    let c = checklist(session, &[("sat-steps", Answer::Fail)]);
+    let checklist_id = c.id;
+    let mut s = checklist_screen(Lang::Zh, (80, 24), c);
+    s.item_cursor = 0;
+    update(&mut s, ch('f'));
+    let Some(Overlay::Capture(capture)) = s.overlays.last() else { panic!("no capture line") };
+    assert_eq!(capture.input.text(), "办理环节过多", "the suggested finding text");
+    type_text(&mut s, "（实际五个）");
+    let changes = applied(update(&mut s, key(KeyCode::Enter)));
+    let get = |f: &str| changes.iter().find(|c| c.field == f).map(|c| c.value.clone());
+    assert_eq!(get(ff::DESCRIPTION), Some(Value::text("办理环节过多（实际五个）")));
+    assert_eq!(get(ff::CHECKLIST), Some(Value::Ref(checklist_id)));
+    assert_eq!(get(ff::CHECK_ITEM), Some(Value::text("sat-steps")));
+    assert_eq!(get(ff::SEQ), Some(Value::Int(4)), "after the session's three findings");
+    assert_eq!(get(ff::SESSION), Some(Value::Ref(session)));
+}
+
+#[test]
+fn saves_on_a_checklist_reload_the_checklists_and_back_returns_to_its_pane() {
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
+    let session = s.sessions[0].session.id;
+    let effects = update(&mut s, ch('y'));
+    let Some(StoreRequest::Apply { req, .. }) = requests(effects).into_iter().next() else { panic!() };
+    let reloads = requests(update(&mut s, Msg::Store(StoreEvent::Saved { req })));
+    assert_eq!(reloads, vec![StoreRequest::LoadChecklists { session }]);
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.screen, Screen::Findings { session });
+    assert_eq!(s.pane, Pane::Checklists);
+}
+
+#[test]
+fn removing_a_checklist_asks_first() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    let session = s.sessions[0].session.id;
+    let c = checklist(session, &[]);
+    let cid = c.id;
+    update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![c] }));
+    update(&mut s, key(KeyCode::Tab));
+    assert!(requests(update(&mut s, ch('d'))).is_empty());
+    let changes = applied(update(&mut s, ch('y')));
+    assert_eq!(changes, vec![Change::set(EntityKind::Checklist, cid, cf::DELETED, Value::Bool(true))]);
+}
