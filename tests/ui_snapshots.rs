@@ -5,7 +5,7 @@ mod app_fixtures;
 
 use app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
-use tiyan::app::{Msg, update};
+use tiyan::app::{Msg, State, update};
 use tiyan::i18n::Lang;
 use tiyan::store::StoreEvent;
 
