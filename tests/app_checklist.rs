@@ -57,10 +57,12 @@ fn single_keys_answer_and_move_on_one_change_each() {
     let changes = applied(update(&mut s, ch('n')));
     assert_eq!(changes.len(), 1);
     assert_eq!(answer_of(&changes, "sat-steps"), Some(Value::text("fail")));
-    assert_eq!(s.item_cursor, 1, "moves to the next item");
+    assert_eq!(s.item_cursor, 0, "a failure stays put, ready for a finding");
+    assert!(s.notice.as_deref().unwrap().contains('f'), "{:?}", s.notice);
+    update(&mut s, key(KeyCode::Down));
     let changes = applied(update(&mut s, ch('4')));
     assert_eq!(answer_of(&changes, "sat-score"), Some(Value::text("score:4")));
-    assert_eq!(s.item_cursor, 2);
+    assert_eq!(s.item_cursor, 2, "any other answer moves on");
     // Item 3 is yes/no: y is yes.
     update(&mut s, key(KeyCode::Down));
     let changes = applied(update(&mut s, ch('y')));
@@ -76,6 +78,10 @@ fn a_key_that_does_not_fit_the_item_says_what_it_takes_and_saves_nothing() {
     assert!(s.notice.as_deref().unwrap().contains("通过"), "{:?}", s.notice);
     update(&mut s, key(KeyCode::Down));
     assert!(requests(update(&mut s, ch('y'))).is_empty(), "a score item takes digits");
+    // Digits no binding takes still say what the item takes rather than nothing.
+    s.notice = None;
+    assert!(requests(update(&mut s, ch('7'))).is_empty());
+    assert!(s.notice.as_deref().unwrap().contains("1至5分"), "{:?}", s.notice);
 }
 
 #[test]
@@ -193,4 +199,32 @@ fn removing_a_checklist_asks_first() {
     assert!(requests(update(&mut s, ch('d'))).is_empty());
     let changes = applied(update(&mut s, ch('y')));
     assert_eq!(changes, vec![Change::set(EntityKind::Checklist, cid, cf::DELETED, Value::Bool(true))]);
+}
+
+#[test]
+fn esc_on_an_untouched_prefilled_entry_closes_without_asking() {
+    let session = id(T0, 0);
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(session, &[("sat-steps", Answer::Fail)]));
+    s.item_cursor = 0;
+    update(&mut s, ch('f'));
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.overlays.is_empty(), "nothing typed, nothing to ask about");
+    update(&mut s, ch('f'));
+    type_text(&mut s, "，且无指引");
+    update(&mut s, key(KeyCode::Esc));
+    assert!(matches!(s.overlays.last(), Some(Overlay::Confirm(_))), "typed text is asked about");
+}
+
+#[test]
+fn enter_on_an_empty_checklist_list_offers_the_templates() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    let session = s.sessions[0].session.id;
+    update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![] }));
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Enter));
+    assert!(matches!(s.overlays.last(), Some(Overlay::TemplatePicker { .. })), "not the finding editor");
+    update(&mut s, ch('q'));
+    assert!(s.overlays.is_empty() && !s.quitting, "q closes the list, not the program");
+    assert!(requests(update(&mut s, ch('d'))).is_empty());
+    assert!(s.overlays.is_empty(), "d on no checklist deletes no finding");
 }

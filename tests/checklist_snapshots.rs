@@ -60,6 +60,10 @@ fn session_page_with_results_80x24() {
     let mut s = screen(Lang::Zh, (80, 24));
     update(&mut s, key(KeyCode::Esc));
     insta::assert_snapshot!(text(&render(&s)));
+    // On the findings list, the selected finding says which item it came from.
+    update(&mut s, key(KeyCode::Tab));
+    let screen = text(&render(&s));
+    assert!(screen.contains("来自检查表：大厅基本情况 / 办理环节是否精简"), "{screen}");
 }
 
 #[test]

@@ -12,7 +12,6 @@ use crate::domain::checklist::field as cf;
 use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityId, EntityKind, Value};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
-use crate::ui::input::TextInput;
 
 /// Opens a checklist, with the cursor on its first unanswered item.
 pub(super) fn open(state: &mut State, session: EntityId, checklist: EntityId) {
@@ -35,13 +34,14 @@ pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     let session = *session;
     let last = state.ctx.templates.len().saturating_sub(1);
     match key.code {
-        KeyCode::Up => *cursor = cursor.saturating_sub(1),
-        KeyCode::Down => *cursor = (*cursor + 1).min(last),
+        // Fixed keys, like the form's pick list; j/k as on every list, q leaves like Esc.
+        KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => *cursor = (*cursor + 1).min(last),
         KeyCode::PageUp => *cursor = cursor.saturating_sub(10),
         KeyCode::PageDown => *cursor = (*cursor + 10).min(last),
         KeyCode::Home => *cursor = 0,
         KeyCode::End => *cursor = last,
-        KeyCode::Esc => {
+        KeyCode::Esc | KeyCode::Char('q') => {
             state.overlays.pop();
         }
         KeyCode::Enter => {
@@ -73,21 +73,31 @@ pub(super) fn pane_key(state: &mut State, action: Action) -> Option<Vec<Effect>>
         state.checklist_cursor = c;
         return Some(vec![]);
     }
-    let selected = state.selected_checklist().map(|c| (c.id, c.template.title.zh.clone()));
+    let selected = state.selected_checklist().cloned();
     match (action, selected) {
-        (Action::Edit, Some((id, _))) => {
-            open(state, session, id);
+        (Action::Edit, Some(c)) => {
+            open(state, session, c.id);
             Some(vec![])
         }
-        (Action::Delete, Some((id, title))) => {
+        // Enter on the empty list offers the templates; nothing there acts on a finding.
+        (Action::Edit, None) => {
+            state.overlays.push(Overlay::TemplatePicker { session, cursor: 0 });
+            Some(vec![])
+        }
+        (Action::Delete, Some(c)) => {
+            let linked =
+                state.findings_of(session).iter().filter(|f| f.check.as_ref().is_some_and(|(id, _)| *id == c.id));
+            let linked = linked.count().to_string();
+            let answered = c.answers.len().to_string();
             super::update::ask(
                 state,
                 "confirm.remove_checklist",
-                &[("title", &title)],
-                super::state::ConfirmAction::RemoveChecklist(id),
+                &[("title", &c.template.title.zh), ("answered", &answered), ("findings", &linked)],
+                super::state::ConfirmAction::RemoveChecklist(c.id),
             );
             Some(vec![])
         }
+        (Action::Delete, None) => Some(vec![]),
         _ => None,
     }
 }
@@ -123,7 +133,14 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
             return open_entry(state, &checklist, &item.id, item.kind, &digit.to_string());
         }
     }
-    let Some(action) = action else { return global_key(state, &key, false) };
+    let Some(action) = action else {
+        // A digit no binding takes (0, 6–9 on a score …): say what the item takes.
+        if is_digit(&key).is_some() {
+            wrong_key(state, item.kind);
+            return vec![];
+        }
+        return global_key(state, &key, false);
+    };
     let len = checklist.items().len();
     if let Some(c) = move_cursor(state.item_cursor, len, page(state), action) {
         state.item_cursor = c;
@@ -184,10 +201,9 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
             save(state, checklist.id, vec![Checklist::answer_change(checklist.id, &item.id, None)], None)
         }
         Action::Note => {
-            let mut input = TextInput::single();
-            input.set_text(checklist.notes.get(&item.id).map(String::as_str).unwrap_or(""));
+            let note = checklist.notes.get(&item.id).map(String::as_str).unwrap_or("");
             let purpose = CapturePurpose::Note { checklist: checklist.id, item: item.id.clone() };
-            state.overlays.push(Overlay::Capture(CaptureState { session, input, purpose, error: None }));
+            state.overlays.push(Overlay::Capture(CaptureState::new(session, purpose, note)));
             vec![]
         }
         Action::NextUnanswered => {
@@ -198,10 +214,9 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
             vec![]
         }
         Action::MakeFinding => {
-            let mut input = TextInput::single();
-            input.set_text(if item.finding.is_empty() { &item.text } else { &item.finding });
+            let text = if item.finding.is_empty() { &item.text } else { &item.finding };
             let purpose = CapturePurpose::Finding { link: Some((checklist.id, item.id.clone())) };
-            state.overlays.push(Overlay::Capture(CaptureState { session, input, purpose, error: None }));
+            state.overlays.push(Overlay::Capture(CaptureState::new(session, purpose, text)));
             vec![]
         }
         _ => vec![],
@@ -219,18 +234,29 @@ fn wrong_key(state: &mut State, kind: AnswerKind) {
 }
 
 fn open_entry(state: &mut State, checklist: &Checklist, item: &str, kind: AnswerKind, text: &str) -> Vec<Effect> {
-    let mut input = TextInput::single();
-    input.set_text(text);
     let purpose = CapturePurpose::Answer { checklist: checklist.id, item: item.to_string(), kind };
-    state.overlays.push(Overlay::Capture(CaptureState { session: checklist.session_id, input, purpose, error: None }));
+    let mut entry = CaptureState::new(checklist.session_id, purpose, text);
+    // A digit that opened the entry was typed by the user: Esc should ask about it.
+    if kind == AnswerKind::Count && checklist.answer(item).is_none() {
+        entry.initial.clear();
+    }
+    state.overlays.push(Overlay::Capture(entry));
     vec![]
 }
 
 /// Saves one answer (None clears it) and moves to the next item, so a run of single keys
-/// answers a run of items.
+/// answers a run of items. A failure stays put: the next key is usually the one that makes a
+/// finding about this very item.
 fn give(state: &mut State, checklist: &Checklist, item: &str, answer: Option<Answer>) -> Vec<Effect> {
     let change = Checklist::answer_change(checklist.id, item, answer.as_ref());
-    state.item_cursor = (state.item_cursor + 1).min(checklist.items().len().saturating_sub(1));
+    if answer.as_ref().is_some_and(Answer::is_negative) {
+        let key = state.ctx.keymap.keys_for(Layer::Checklist, Action::MakeFinding).first().map(|k| k.to_string());
+        if let Some(key) = key {
+            state.notice = Some(state.ctx.strings().tf("checklist.failed_hint", &[("key", &key)]));
+        }
+    } else {
+        state.item_cursor = (state.item_cursor + 1).min(checklist.items().len().saturating_sub(1));
+    }
     save(state, checklist.id, vec![change], None)
 }
 
@@ -272,9 +298,11 @@ fn parse_entry(kind: AnswerKind, text: &str) -> Result<Option<Answer>, &'static 
         .map(|c| if ('０'..='９').contains(&c) { char::from(b'0' + (c as u32 - '０' as u32) as u8) } else { c })
         .collect();
     match kind {
-        AnswerKind::Count => {
-            digits.parse::<u32>().map(|n| Some(Answer::Count(n))).map_err(|_| "checklist.count_invalid")
-        }
+        AnswerKind::Count => match digits.parse::<u32>() {
+            Ok(n) => Ok(Some(Answer::Count(n))),
+            Err(_) if digits.chars().all(|c| c.is_ascii_digit()) => Err("checklist.count_too_large"),
+            Err(_) => Err("checklist.count_invalid"),
+        },
         AnswerKind::Score => match digits.parse::<u8>() {
             Ok(n @ 1..=5) => Ok(Some(Answer::Score(n))),
             _ => Err("checklist.score_invalid"),
@@ -331,6 +359,7 @@ mod tests {
         assert_eq!(parse_entry(AnswerKind::Count, "１２"), Ok(Some(Answer::Count(12))));
         assert_eq!(parse_entry(AnswerKind::Count, "十二"), Err("checklist.count_invalid"));
         assert_eq!(parse_entry(AnswerKind::Count, "-1"), Err("checklist.count_invalid"));
+        assert_eq!(parse_entry(AnswerKind::Count, "99999999999"), Err("checklist.count_too_large"));
         assert_eq!(parse_entry(AnswerKind::Score, "5"), Ok(Some(Answer::Score(5))));
         assert_eq!(parse_entry(AnswerKind::Score, "6"), Err("checklist.score_invalid"));
         assert_eq!(parse_entry(AnswerKind::Text, "窗口无人"), Ok(Some(Answer::Text("窗口无人".into()))));

@@ -79,16 +79,26 @@ pub struct CaptureState {
     pub purpose: CapturePurpose,
     /// Why the last Enter was refused (a count that is not a number …).
     pub error: Option<String>,
+    /// The text it opened with: Esc asks before dropping only what the user changed.
+    pub initial: String,
 }
 
 impl CaptureState {
     pub fn finding(session: EntityId) -> CaptureState {
-        CaptureState {
-            session,
-            input: TextInput::single(),
-            purpose: CapturePurpose::Finding { link: None },
-            error: None,
-        }
+        CaptureState::new(session, CapturePurpose::Finding { link: None }, "")
+    }
+
+    /// An entry prefilled with `text`, the caret at its end.
+    pub fn new(session: EntityId, purpose: CapturePurpose, text: &str) -> CaptureState {
+        let mut input = TextInput::single();
+        input.set_text(text);
+        CaptureState { session, input, purpose, error: None, initial: text.to_string() }
+    }
+
+    /// Typed text that Esc would lose.
+    pub fn has_changes(&self) -> bool {
+        let text = self.input.text().trim();
+        !text.is_empty() && text != self.initial.trim()
     }
 }
 

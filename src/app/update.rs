@@ -142,7 +142,7 @@ pub(super) fn global_key(state: &mut State, key: &KeyEvent, typing: bool) -> Vec
 
 fn overlay_has_unsaved_text(state: &State) -> bool {
     state.overlays.iter().any(|o| match o {
-        Overlay::Capture(c) => !c.input.text().trim().is_empty(),
+        Overlay::Capture(c) => c.has_changes(),
         Overlay::Form(f) => f.has_changes(),
         _ => false,
     })
@@ -507,8 +507,7 @@ fn capture_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.ctx.keymap.lookup(Layer::Capture, &key) {
         Some(Action::Submit) => return submit_capture(state),
         Some(Action::Cancel) => {
-            let has_text =
-                matches!(state.overlays.last(), Some(Overlay::Capture(c)) if !c.input.text().trim().is_empty());
+            let has_text = matches!(state.overlays.last(), Some(Overlay::Capture(c)) if c.has_changes());
             if has_text {
                 ask(state, "capture.discard", &[], ConfirmAction::DiscardOverlay);
             } else {

@@ -190,7 +190,8 @@ impl Checklist {
     }
 }
 
-/// Counts over some items: how many answered, passed and failed, and the scores given.
+/// Counts over some items: how many answered, passed (通过, 是) and failed (不通过, 否), and
+/// the scores given.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub struct Tally {
     pub total: usize,
@@ -209,8 +210,9 @@ impl Tally {
             let Some(answer) = answer else { continue };
             t.answered += 1;
             match answer {
-                Answer::Pass => t.passed += 1,
-                Answer::Fail => t.failed += 1,
+                // Templates word yes/no items so that 否 is the problem (README says so).
+                Answer::Pass | Answer::Yes => t.passed += 1,
+                Answer::Fail | Answer::No => t.failed += 1,
                 Answer::Score(n) => {
                     t.scored += 1;
                     t.score_sum += u32::from(*n);
@@ -221,8 +223,8 @@ impl Tally {
         t
     }
 
-    /// Passed over passed + failed (不适用 and other kinds left out); None when nothing was
-    /// checked.
+    /// Passed over passed + failed (不适用, scores, counts and text left out); None when
+    /// nothing was checked.
     pub fn pass_rate(&self) -> Option<f64> {
         let checked = self.passed + self.failed;
         (checked > 0).then(|| self.passed as f64 / checked as f64)
@@ -276,11 +278,18 @@ mod tests {
 
     #[test]
     fn tally_rates_leave_out_not_applicable() {
-        let answers =
-            [Some(Answer::Pass), Some(Answer::Fail), Some(Answer::NotApplicable), None, Some(Answer::Score(4))];
+        let answers = [
+            Some(Answer::Pass),
+            Some(Answer::Fail),
+            Some(Answer::NotApplicable),
+            None,
+            Some(Answer::Score(4)),
+            Some(Answer::No),
+            Some(Answer::Count(3)),
+        ];
         let t = Tally::of(answers.iter().map(Option::as_ref));
-        assert_eq!((t.total, t.answered, t.passed, t.failed), (5, 4, 1, 1));
-        assert_eq!(t.pass_rate(), Some(0.5));
+        assert_eq!((t.total, t.answered, t.passed, t.failed), (7, 6, 1, 2));
+        assert_eq!(t.pass_rate(), Some(1.0 / 3.0));
         assert_eq!(t.average_score(), Some(4.0));
         assert!(!t.is_complete());
         assert_eq!(Tally::of(std::iter::empty()).pass_rate(), None);

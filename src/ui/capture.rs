@@ -42,8 +42,18 @@ fn title(state: &State, capture: &CaptureState) -> String {
             s.tf("capture.title_from_item", &[("item", &item_text(*checklist, item))])
         }
         CapturePurpose::Answer { checklist, item, kind } => {
-            let how = state.t(&format!("entry.{}", kind.code()));
-            s.tf("capture.title_answer", &[("item", &item_text(*checklist, item)), ("how", how)])
+            let unit = state
+                .checklists
+                .iter()
+                .find(|c| c.id == *checklist)
+                .and_then(|c| c.template.item(item))
+                .map(|(_, i)| i.unit.clone())
+                .unwrap_or_default();
+            let mut how = state.t(&format!("entry.{}", kind.code())).to_string();
+            if !unit.is_empty() {
+                how = s.tf("entry.with_unit", &[("how", &how), ("unit", &unit)]);
+            }
+            s.tf("capture.title_answer", &[("item", &item_text(*checklist, item)), ("how", &how)])
         }
         CapturePurpose::Note { checklist, item } => {
             s.tf("capture.title_note", &[("item", &item_text(*checklist, item))])

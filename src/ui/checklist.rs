@@ -10,20 +10,27 @@ use ratatui::widgets::Paragraph;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
-use crate::domain::{Answer, Checklist, Tally};
+use crate::domain::{Answer, AnswerKind, Checklist, Dimension, Tally};
 use crate::i18n::{Lang, Strings};
+use crate::keymap::{Action, Layer};
 use crate::text;
 
 /// `[####......]`: ASCII, because block glyphs are ambiguous-width and take two columns on
 /// CJK terminals.
 pub fn gauge(done: usize, total: usize, width: usize) -> String {
     let inner = width.saturating_sub(2);
-    let filled = if total == 0 { 0 } else { (done * inner).div_ceil(total).min(inner) };
+    // Full only when all is done, and never empty once something is.
+    let filled = match (done, total) {
+        (_, 0) | (0, _) => 0,
+        (d, t) if d >= t => inner,
+        (d, t) => (d * inner / t).clamp(1, inner.saturating_sub(1)),
+    };
     format!("[{}{}]", "#".repeat(filled), ".".repeat(inner - filled))
 }
 
 pub fn percent(rate: Option<f64>) -> String {
-    rate.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_else(|| "-".into())
+    // Rounded half up (62.5% → 63%), as people round; `{:.0}` would round half to even.
+    rate.map(|r| format!("{}%", (r * 100.0).round())).unwrap_or_else(|| "-".into())
 }
 
 pub fn average(avg: Option<f64>) -> String {
@@ -50,6 +57,37 @@ pub fn title(c: &Checklist, lang: Lang) -> &str {
         Lang::En if !c.template.title.en.is_empty() => &c.template.title.en,
         _ => &c.template.title.zh,
     }
+}
+
+pub fn dimension_title(d: &Dimension, lang: Lang) -> &str {
+    match lang {
+        Lang::En if !d.title.en.is_empty() => &d.title.en,
+        _ => &d.title.zh,
+    }
+}
+
+/// How to answer an item of `kind` with the keymap in force: "y 通过  n 不通过  - 不适用".
+pub fn answer_keys(state: &State, kind: AnswerKind) -> String {
+    let km = &state.ctx.keymap;
+    let key = |a: Action| km.keys_for(Layer::Checklist, a).first().map(|k| k.to_string());
+    let pair = |a: Action, label: &str| key(a).map(|k| format!("{k} {}", state.t(label)));
+    let mut parts: Vec<String> = match kind {
+        AnswerKind::PassFail => {
+            [pair(Action::Pass, "answer.pass"), pair(Action::Fail, "answer.fail")].into_iter().flatten().collect()
+        }
+        AnswerKind::YesNo => {
+            [pair(Action::Pass, "answer.yes"), pair(Action::Fail, "answer.no")].into_iter().flatten().collect()
+        }
+        AnswerKind::Score => match (key(Action::Score1), key(Action::Score5)) {
+            (Some(lo), Some(hi)) => vec![format!("{lo}-{hi} {}", state.t("hint.score"))],
+            _ => vec![],
+        },
+        // Digits are typed into the entry on a count item (not a binding): "0-9 输入数量".
+        AnswerKind::Count => vec![format!("0-9 {}", state.t("entry.count"))],
+        AnswerKind::Text => pair(Action::EnterAnswer, "entry.text").into_iter().collect(),
+    };
+    parts.extend(pair(Action::NotApplicable, "answer.na"));
+    parts.join("  ")
 }
 
 /// How an answer reads to a person (lists, plain command output).
@@ -79,7 +117,11 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let detail_rows = if inner.height >= 14 { 3 } else { 1 };
+    let detail_rows = match inner.height {
+        h if h >= 18 => 4,
+        h if h >= 12 => 2,
+        _ => 1,
+    };
     let [head, list, detail] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(2), Constraint::Length(detail_rows)]).areas(inner);
     let result = c.result();
@@ -93,11 +135,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let mut item_index = 0;
     for (d, dimension) in c.template.dimensions.iter().enumerate() {
         let t = &result.dimensions[d];
-        let name = match lang {
-            Lang::En if !dimension.title.en.is_empty() => &dimension.title.en,
-            _ => &dimension.title.zh,
-        };
-        rows.push(vec![String::new(), format!("【{name}】 {}", tally_line(state, t, 8)), String::new()]);
+        let name = state.ctx.strings().tf("checklist.dimension", &[("name", dimension_title(dimension, lang))]);
+        rows.push(vec![String::new(), format!("{name} {}", tally_line(state, t, 8)), String::new()]);
         styles.push(theme.header());
         for item in &dimension.items {
             if item_index == state.item_cursor {
@@ -108,14 +147,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             let shown = answer
                 .map(|a| answer_label(state.ctx.strings(), a, &item.unit))
                 .unwrap_or_else(|| state.t("answer.none").into());
-            let linked = state.findings_of_item(c.id, &item.id).len();
+            // "备注 #3 #5": a note, and the 序号 of the findings made from the item.
             let mut marks = Vec::new();
             if c.notes.contains_key(&item.id) {
                 marks.push(state.t("checklist.has_note").to_string());
             }
-            if linked > 0 {
-                marks.push(state.ctx.strings().tf("checklist.has_findings", &[("n", &linked.to_string())]));
-            }
+            marks.extend(state.findings_of_item(c.id, &item.id).iter().map(|f| format!("#{}", f.seq)));
             rows.push(vec![shown, item.text.clone(), marks.join(" ")]);
             styles.push(match answer {
                 None => theme.dim(),
@@ -133,30 +170,30 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     draw_detail(frame, state, theme, detail, c);
 }
 
-/// The selected item: how to answer it, its hint, its note and the findings made from it.
+/// The selected item in full: its text and hint, a text answer, its note, and the findings
+/// made from it. With fewer rows the later lines matter more (they are not shown elsewhere).
 fn draw_detail(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, c: &Checklist) {
     let Some((_, item)) = state.selected_item() else { return };
     let s = state.ctx.strings();
     let width = area.width as usize;
+    let cut = |t: &str| text::truncate(t, width).into_owned();
     let mut lines = Vec::new();
-    let how = state.t(&format!("answer_how.{}", item.kind.code()));
-    let hint = if item.hint.is_empty() { how.to_string() } else { format!("{how}  {}", item.hint) };
-    lines.push(Line::from(Span::styled(text::truncate(&hint, width).into_owned(), theme.dim())));
+    let about = if item.hint.is_empty() { item.text.clone() } else { format!("{}  {}", item.text, item.hint) };
+    lines.push(Line::from(Span::styled(cut(&about), theme.dim())));
+    if let Some(Answer::Text(t)) = c.answer(&item.id) {
+        lines.push(Line::from(cut(&s.tf("checklist.text_answer", &[("text", t)]))));
+    }
     if let Some(note) = c.notes.get(&item.id) {
-        let note = s.tf("checklist.note", &[("note", note)]);
-        lines.push(Line::from(text::truncate(&note, width).into_owned()));
+        lines.push(Line::from(cut(&s.tf("checklist.note", &[("note", note)]))));
     }
     let findings = state.findings_of_item(c.id, &item.id);
     if !findings.is_empty() {
         let list: Vec<String> = findings.iter().map(|f| format!("#{} {}", f.seq, f.description)).collect();
         let line = s.tf("checklist.findings", &[("list", &list.join("；"))]);
-        lines.push(Line::from(Span::styled(text::truncate(&line, width).into_owned(), theme.error())));
+        lines.push(Line::from(Span::styled(cut(&line), theme.error())));
     }
-    // One row only: the note or the findings matter more than the reminder of the keys.
-    if area.height == 1 && lines.len() > 1 {
-        lines.remove(0);
-    }
-    frame.render_widget(Paragraph::new(lines), area);
+    let skip = lines.len().saturating_sub(area.height as usize);
+    frame.render_widget(Paragraph::new(lines.split_off(skip)), area);
 }
 
 #[cfg(test)]
@@ -168,7 +205,10 @@ mod tests {
         assert_eq!(gauge(0, 10, 12), "[..........]");
         assert_eq!(gauge(10, 10, 12), "[##########]");
         assert_eq!(gauge(1, 3, 8), "[##....]");
+        assert_eq!(gauge(17, 18, 12), "[#########.]", "not full until all is done");
+        assert_eq!(gauge(1, 100, 12), "[#.........]", "not empty once begun");
         assert_eq!(gauge(0, 0, 6), "[....]");
         assert_eq!(gauge(5, 3, 6), "[####]");
+        assert_eq!(percent(Some(0.625)), "63%");
     }
 }

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::checklist;
+use super::session_checklists;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::{Pane, State};
@@ -36,15 +36,15 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     fact("field.place", format!("{} {}", s.place, s.window).trim().to_string());
     fact("field.inspectors", s.inspectors.join("、"));
     fact("sessions.col.state", state.t(super::sessions::status_key(s.status)).to_string());
-    let wrapped = crate::text::wrap(&facts.join("  "), inner.width as usize);
+    let wrapped = pack(&facts, inner.width as usize);
     let head_rows = wrapped.len().clamp(1, 2) as u16;
-    let checklist_rows = checklists_height(state, session, inner.height.saturating_sub(head_rows));
+    let checklist_rows = session_checklists::height(state, session, inner.height.saturating_sub(head_rows));
     let [head, checks, list] =
         Layout::vertical([Constraint::Length(head_rows), Constraint::Length(checklist_rows), Constraint::Min(1)])
             .areas(inner);
     let lines: Vec<Line> = wrapped.into_iter().take(2).map(|l| Line::from(Span::styled(l, theme.label()))).collect();
     frame.render_widget(Paragraph::new(lines), head);
-    draw_checklists(frame, state, theme, checks, session);
+    session_checklists::draw(frame, state, theme, checks, session);
 
     let findings = state.findings_of(session);
     if state.findings_session != Some(session) {
@@ -76,66 +76,69 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         })
         .collect();
     let selected = (state.pane == Pane::Findings).then_some(state.finding_cursor);
+    // The selected finding's checklist item, on the last row, when it came from one.
+    let origin = selected.and_then(|_| origin_line(state));
+    let [list, origin_row] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(u16::from(origin.is_some()))]).areas(list);
     table::render(frame.buffer_mut(), list, &cols, &rows, selected, theme, |_| ratatui::style::Style::new());
-}
-
-/// Rows for the checklist table: a header and one row each, at most a third of the page
-/// (scrolling keeps the selected one visible); one row saying how to add one when empty.
-fn checklists_height(state: &State, session: EntityId, available: u16) -> u16 {
-    let n = state.checklists_of(session).len() as u16;
-    if n == 0 { 1 } else { (n + 1).min((available / 3).max(2)) }
-}
-
-fn draw_checklists(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
-    let checklists = state.checklists_of(session);
-    let focused = state.pane == Pane::Checklists;
-    if checklists.is_empty() {
-        let style = if focused { theme.selected() } else { theme.dim() };
-        let line = crate::text::truncate(&empty_hint(state), area.width as usize).into_owned();
-        frame.render_widget(Paragraph::new(Span::styled(line, style)), area);
-        return;
+    if let Some(origin) = origin {
+        let line = crate::text::truncate(&origin, origin_row.width as usize).into_owned();
+        frame.render_widget(Paragraph::new(Span::styled(line, theme.dim())), origin_row);
     }
-    let cols = [
-        Column { title: state.t("checklists.col.title"), width: 10, flex: true, priority: 9 },
-        Column { title: state.t("checklists.col.answered"), width: 7, flex: false, priority: 9 },
-        Column { title: state.t("checklists.col.pass"), width: 6, flex: false, priority: 8 },
-        Column { title: state.t("checklists.col.score"), width: 6, flex: false, priority: 6 },
-        Column { title: state.t("checklists.col.dimensions"), width: 16, flex: true, priority: 4 },
-    ];
-    let lang = state.ctx.lang;
-    let rows: Vec<Vec<String>> = checklists
-        .iter()
-        .map(|c| {
-            let result = c.result();
-            let dims: Vec<String> = c
-                .template
-                .dimensions
-                .iter()
-                .zip(&result.dimensions)
-                .map(|(d, t)| format!("{} {}", d.title.zh, checklist::percent(t.pass_rate())))
-                .collect();
-            vec![
-                checklist::title(c, lang).to_string(),
-                format!("{}/{}", result.overall.answered, result.overall.total),
-                checklist::percent(result.overall.pass_rate()),
-                checklist::average(result.overall.average_score()),
-                dims.join("  "),
-            ]
-        })
-        .collect();
-    let selected = focused.then_some(state.checklist_cursor);
-    table::render(frame.buffer_mut(), area, &cols, &rows, selected, theme, |_| ratatui::style::Style::new());
 }
 
-fn empty_hint(state: &State) -> String {
-    let key = state
-        .ctx
-        .keymap
-        .keys_for(crate::keymap::Layer::Findings, crate::keymap::Action::AddChecklist)
-        .first()
-        .map(|k| k.to_string())
-        .unwrap_or_default();
-    state.ctx.strings().tf("checklists.empty", &[("key", &key)])
+/// "来自检查表：现场办事体验 / 咨询能否得到准确解答" for the selected finding.
+fn origin_line(state: &State) -> Option<String> {
+    let (checklist, item) = state.selected_finding()?.check.as_ref()?;
+    let c = state.checklists.iter().find(|c| c.id == *checklist);
+    let (title, item) = match c.and_then(|c| c.template.item(item).map(|(_, i)| (c, i))) {
+        Some((c, i)) => (super::checklist::title(c, state.ctx.lang).to_string(), i.text.clone()),
+        // The checklist was removed: say so rather than show nothing.
+        None => (state.t("findings.origin_removed").to_string(), item.clone()),
+    };
+    Some(state.ctx.strings().tf("findings.origin", &[("checklist", &title), ("item", &item)]))
+}
+
+/// Facts joined two spaces apart, a whole fact to a row where it fits, so a value is not
+/// split across rows; a fact wider than the row is wrapped on its own.
+fn pack(facts: &[String], width: usize) -> Vec<String> {
+    let mut rows: Vec<String> = Vec::new();
+    let mut row = String::new();
+    for fact in facts {
+        let wide = crate::text::width(fact);
+        if row.is_empty() {
+            row = fact.clone();
+        } else if crate::text::width(&row) + 2 + wide <= width {
+            row.push_str("  ");
+            row.push_str(fact);
+        } else {
+            rows.push(std::mem::take(&mut row));
+            row = fact.clone();
+        }
+        if crate::text::width(&row) > width {
+            let mut parts = crate::text::wrap(&row, width.max(1));
+            row = parts.pop().unwrap_or_default();
+            rows.extend(parts);
+        }
+    }
+    if !row.is_empty() {
+        rows.push(row);
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pack;
+
+    #[test]
+    fn facts_are_not_split_across_rows_when_they_fit() {
+        let facts = ["体验方式：陪同办".to_string(), "状态：进行中".to_string(), "体验人：王建国、李秀英".to_string()];
+        let rows = pack(&facts, 30);
+        assert_eq!(rows, vec!["体验方式：陪同办  状态：进行中", "体验人：王建国、李秀英"]);
+        let narrow = pack(&facts, 10);
+        assert!(narrow.iter().all(|r| crate::text::width(r) <= 10), "{narrow:?}");
+    }
 }
 
 pub fn status_label(s: FindingStatus, lang: Lang) -> &'static str {

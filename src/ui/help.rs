@@ -40,9 +40,9 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
             one_line && layer == Layer::Editor && matches!(action, Action::Newline | Action::Up | Action::Down);
         !typed_as_text && !needs_rows
     };
-    let section = |title: String, layer: Layer, out: &mut Vec<(String, bool)>| {
+    let section = |title: String, layer: Layer, skip: &[Action], out: &mut Vec<(String, bool)>| {
         out.push((title, true));
-        for (action, keys) in km.bindings(layer) {
+        for (action, keys) in km.bindings(layer).into_iter().filter(|(a, _)| !skip.contains(a)) {
             let keys: Vec<&KeyChord> = keys.iter().filter(|k| works(layer, action, k)).collect();
             if keys.is_empty() {
                 continue;
@@ -55,14 +55,33 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
         out.push((String::new(), false));
     };
     for layer in &layers {
-        section(format!("{} [{}]", state.t("help.screen"), layer.name()), *layer, &mut out);
+        section(format!("{} [{}]", state.t("help.screen"), layer.name()), *layer, &[], &mut out);
+    }
+    // Keys that are not bindings, and bindings that do something else on the checklist list.
+    let notes: &[&str] = match state.overlays.iter().rev().nth(1) {
+        Some(Overlay::TemplatePicker { .. }) => &["help.template_picker"],
+        None => match state.screen {
+            crate::app::Screen::Checklist { .. } => &["help.count_digits"],
+            crate::app::Screen::Findings { .. } => &["help.checklist_pane"],
+            crate::app::Screen::Sessions => &[],
+        },
+        _ => &[],
+    };
+    for note in notes {
+        for line in text::wrap(state.t(note), width.max(1)) {
+            out.push((line, false));
+        }
+        out.push((String::new(), false));
     }
     if layers.contains(&Layer::Form) {
         // The pick list is transient and keeps fixed keys (arrows, Enter, Esc).
         out.push((text::truncate(state.t("help.picker"), width).into_owned(), false));
         out.push((String::new(), false));
     }
-    section(state.t("help.global").to_string(), Layer::Global, &mut out);
+    // Over the list of templates, quick capture does not work (the list is modal).
+    let picker = state.overlays.iter().any(|o| matches!(o, Overlay::TemplatePicker { .. }));
+    let skip: &[Action] = if picker { &[Action::Capture] } else { &[] };
+    section(state.t("help.global").to_string(), Layer::Global, skip, &mut out);
     out
 }
 

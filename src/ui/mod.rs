@@ -7,6 +7,7 @@ pub mod findings;
 pub mod form;
 pub mod help;
 pub mod input;
+pub mod session_checklists;
 pub mod sessions;
 pub mod status;
 pub mod table;
@@ -58,7 +59,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Overlay::Capture(c) => capture::draw(frame, state, &theme, main, c),
             Overlay::Help { scroll } => help::draw(frame, state, &theme, main, *scroll),
             Overlay::Confirm(c) => dialog::draw(frame, state, &theme, main, c),
-            Overlay::TemplatePicker { cursor, .. } => template_picker::draw(frame, state, &theme, main, *cursor),
+            Overlay::TemplatePicker { session, cursor } => {
+                template_picker::draw(frame, state, &theme, main, *session, *cursor)
+            }
         }
     }
 }

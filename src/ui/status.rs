@@ -49,17 +49,9 @@ fn hints(state: &State) -> String {
         (None, Screen::Findings { .. }) => {
             (Layer::Findings, &[Action::New, Action::Edit, Action::SwitchPane, Action::AddChecklist, Action::Back])
         }
-        (None, Screen::Checklist { .. }) => (
-            Layer::Checklist,
-            &[
-                Action::Pass,
-                Action::Fail,
-                Action::NotApplicable,
-                Action::NextUnanswered,
-                Action::MakeFinding,
-                Action::Back,
-            ],
-        ),
+        (None, Screen::Checklist { .. }) => {
+            (Layer::Checklist, &[Action::NextUnanswered, Action::MakeFinding, Action::Note, Action::Back])
+        }
         (Some(Overlay::TemplatePicker { .. }), _) => return state.t("picker.templates.hint").to_string(),
     };
     let km = &state.ctx.keymap;
@@ -70,6 +62,10 @@ fn hints(state: &State) -> String {
     let mut parts: Vec<String> = Vec::new();
     if state.overlays.is_empty() {
         parts.extend(hint(Layer::Global, Action::Help));
+    }
+    // On a checklist, the keys that answer the item under the cursor come first.
+    if let (None, Some((_, item))) = (state.overlays.last(), state.selected_item()) {
+        parts.push(super::checklist::answer_keys(state, item.kind));
     }
     parts.extend(actions.iter().filter_map(|a| hint(layer, *a)));
     if state.overlays.is_empty() {

@@ -9,9 +9,10 @@ use ratatui::widgets::Paragraph;
 use super::theme::Theme;
 use super::widgets;
 use crate::app::State;
+use crate::domain::EntityId;
 use crate::text;
 
-pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, cursor: usize) {
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId, cursor: usize) {
     let choices = &state.ctx.templates;
     let w = area.width.saturating_sub(4).min(70);
     let h = (choices.len() as u16 + 3).min(area.height);
@@ -34,7 +35,10 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, cursor:
         let (label, style) = match &choice.template {
             Ok(t) => {
                 let items = state.ctx.strings().tf("picker.templates.items", &[("n", &t.item_count().to_string())]);
-                (format!("{}  {items}", choice.label), ratatui::style::Style::new())
+                // Adding one twice is allowed (a second walk), but should not be a surprise.
+                let attached = state.checklists_of(session).iter().any(|c| c.template.id == t.id);
+                let mark = if attached { state.t("picker.templates.attached") } else { "" };
+                (format!("{}  {items}{mark}", choice.label), ratatui::style::Style::new())
             }
             Err(problem) => (format!("{}  {problem}", choice.label), theme.error()),
         };
