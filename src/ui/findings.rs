@@ -127,6 +127,13 @@ fn pack(facts: &[String], width: usize) -> Vec<String> {
     rows
 }
 
+pub fn status_label(s: FindingStatus, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => s.zh(),
+        Lang::En => s.en(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::pack;
@@ -138,12 +145,5 @@ mod tests {
         assert_eq!(rows, vec!["体验方式：陪同办  状态：进行中", "体验人：王建国、李秀英"]);
         let narrow = pack(&facts, 10);
         assert!(narrow.iter().all(|r| crate::text::width(r) <= 10), "{narrow:?}");
-    }
-}
-
-pub fn status_label(s: FindingStatus, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => s.zh(),
-        Lang::En => s.en(),
     }
 }
