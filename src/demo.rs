@@ -192,6 +192,7 @@ fn answer_changes(
                 "份" => rng.random_range(1..9),
                 "次" => rng.random_range(1..4),
                 "天" => rng.random_range(1..20),
+                "个" => rng.random_range(2..9),
                 _ => rng.random_range(0..8),
             }),
             AnswerKind::Text if roll < 0.5 => continue,

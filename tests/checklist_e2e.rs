@@ -52,6 +52,9 @@ fn a_whole_checklist_answered_by_keys_survives_sigkill() {
                 failed = Some(item.clone());
                 // A failure keeps the cursor on the item (for a finding): move on by hand.
                 tui.type_text("n");
+                // The hint outlives the save's acknowledgement.
+                tui.wait_until(|s| s.contains("按 f 由此项记问题") && s.contains("通过率 0%"), DEFAULT_TIMEOUT)
+                    .expect("the hint after a fail");
                 tui.key(Key::Down);
             }
             AnswerKind::PassFail | AnswerKind::YesNo => tui.type_text("y"),

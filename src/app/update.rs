@@ -216,7 +216,8 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             let Some(p) = state.pending.remove(&req) else { return vec![] };
             state.save_status.insert(p.entity, SaveStatus::Saved);
             state.select_after_load = Some(p.entity);
-            state.notice = None;
+            // A notice set with the change (a hint after a fail) outlives its save; the next
+            // key clears notices anyway.
             reload(state, p.kind)
         }
         StoreEvent::SaveFailed { req, error } => {
