@@ -109,6 +109,20 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// What a TOML value is, for "must be a string, found an integer".
+pub(crate) fn describe_value(value: &toml::de::DeValue) -> &'static str {
+    use toml::de::DeValue;
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::effect::Effect;
-use super::nav::move_cursor;
+use super::nav::{move_cursor, reselect};
 use super::state::{CapturePurpose, CaptureState, Overlay, Pane, Screen, State};
 use super::update::{global_key, page, save};
 use crate::domain::checklist::field as cf;
@@ -323,15 +323,8 @@ pub(super) fn loaded(state: &mut State, session: EntityId, checklists: Vec<Check
     if !same {
         state.checklist_cursor = 0;
     }
-    if let Some(id) = keep {
-        if let Some(i) = state.checklists.iter().position(|c| c.id == id) {
-            state.checklist_cursor = i;
-            if state.select_after_load == Some(id) {
-                state.select_after_load = None;
-            }
-        }
-    }
-    state.checklist_cursor = state.checklist_cursor.min(state.checklists.len().saturating_sub(1));
+    let ids = state.checklists.iter().map(|c| c.id);
+    reselect(ids, keep, &mut state.checklist_cursor, &mut state.select_after_load);
     if let Screen::Checklist { checklist, .. } = state.screen {
         if first_load_of_open {
             if let Some(c) = state.open_checklist() {

@@ -41,3 +41,23 @@ mod tests {
         assert_eq!(move_cursor(0, 5, 2, Action::Open), None);
     }
 }
+
+/// After a list reloads: the cursor goes to `keep` if that record is still listed (clearing
+/// `pending` once the record it names is found), and stays inside the list.
+pub fn reselect(
+    ids: impl Iterator<Item = crate::domain::EntityId>,
+    keep: Option<crate::domain::EntityId>,
+    cursor: &mut usize,
+    pending: &mut Option<crate::domain::EntityId>,
+) {
+    let ids: Vec<_> = ids.collect();
+    if let Some(id) = keep {
+        if let Some(i) = ids.iter().position(|x| *x == id) {
+            *cursor = i;
+            if *pending == Some(id) {
+                *pending = None;
+            }
+        }
+    }
+    *cursor = (*cursor).min(ids.len().saturating_sub(1));
+}

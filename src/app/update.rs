@@ -13,7 +13,7 @@ use super::checklist;
 use super::effect::Effect;
 use super::form::{FieldKind, FormKind, FormState, Picker, new_finding_fields};
 use super::msg::Msg;
-use super::nav::move_cursor;
+use super::nav::{move_cursor, reselect};
 use super::state::{
     CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveStatus, Screen, State,
 };
@@ -241,15 +241,8 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             let keep = keep.or_else(|| state.selected_session().map(|s| s.session.id));
             state.sessions = list;
             state.sessions_loaded = true;
-            if let Some(id) = keep {
-                if let Some(i) = state.sessions.iter().position(|s| s.session.id == id) {
-                    state.session_cursor = i;
-                    if state.select_after_load == Some(id) {
-                        state.select_after_load = None;
-                    }
-                }
-            }
-            state.session_cursor = state.session_cursor.min(state.sessions.len().saturating_sub(1));
+            let ids = state.sessions.iter().map(|s| s.session.id);
+            reselect(ids, keep, &mut state.session_cursor, &mut state.select_after_load);
             if let Screen::Findings { session } | Screen::Checklist { session, .. } = state.screen {
                 if state.session_summary(session).is_none() {
                     state.screen = Screen::Sessions;
@@ -271,15 +264,8 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             if !same {
                 state.finding_cursor = 0;
             }
-            if let Some(id) = keep {
-                if let Some(i) = state.findings.iter().position(|f| f.id == id) {
-                    state.finding_cursor = i;
-                    if state.select_after_load == Some(id) {
-                        state.select_after_load = None;
-                    }
-                }
-            }
-            state.finding_cursor = state.finding_cursor.min(state.findings.len().saturating_sub(1));
+            let ids = state.findings.iter().map(|f| f.id);
+            reselect(ids, keep, &mut state.finding_cursor, &mut state.select_after_load);
             vec![]
         }
         StoreEvent::Checklists { session, checklists } => {

@@ -142,17 +142,7 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 }
 
-pub(super) fn describe_value(value: &DeValue) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
-    }
-}
+pub(super) use crate::problem::describe_value;
 
 #[cfg(test)]
 mod tests {

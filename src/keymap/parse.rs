@@ -14,7 +14,7 @@ use toml::de::{DeString, DeTable, DeValue};
 
 use super::action::{Action, Layer};
 use super::key::KeyChord;
-use crate::problem::Report;
+use crate::problem::{Report, describe_value};
 
 /// One `"key" = "action"` line that passed every check.
 #[derive(Debug, Clone)]
@@ -141,18 +141,6 @@ fn in_file_order<'t, 'i>(table: &'t DeTable<'i>) -> Vec<Entry<'t, 'i>> {
     let mut entries: Vec<Entry> = table.iter().collect();
     entries.sort_by_key(|(key, _)| key.span().start);
     entries
-}
-
-fn describe_value(value: &DeValue) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
-    }
 }
 
 fn join_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
