@@ -25,23 +25,6 @@ pub fn move_cursor(cursor: usize, len: usize, page: usize, action: Action) -> Op
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursor_stays_inside_the_list() {
-        assert_eq!(move_cursor(0, 5, 2, Action::Up), Some(0));
-        assert_eq!(move_cursor(4, 5, 2, Action::Down), Some(4));
-        assert_eq!(move_cursor(1, 5, 10, Action::PageDown), Some(4));
-        assert_eq!(move_cursor(3, 5, 2, Action::PageUp), Some(1));
-        assert_eq!(move_cursor(3, 5, 2, Action::Top), Some(0));
-        assert_eq!(move_cursor(0, 5, 2, Action::Bottom), Some(4));
-        assert_eq!(move_cursor(0, 0, 2, Action::Down), Some(0));
-        assert_eq!(move_cursor(0, 5, 2, Action::Open), None);
-    }
-}
-
 /// After a list reloads: the cursor goes to `keep` if that record is still listed (clearing
 /// `pending` once the record it names is found), and stays inside the list.
 pub fn reselect(
@@ -60,4 +43,21 @@ pub fn reselect(
         }
     }
     *cursor = (*cursor).min(ids.len().saturating_sub(1));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_stays_inside_the_list() {
+        assert_eq!(move_cursor(0, 5, 2, Action::Up), Some(0));
+        assert_eq!(move_cursor(4, 5, 2, Action::Down), Some(4));
+        assert_eq!(move_cursor(1, 5, 10, Action::PageDown), Some(4));
+        assert_eq!(move_cursor(3, 5, 2, Action::PageUp), Some(1));
+        assert_eq!(move_cursor(3, 5, 2, Action::Top), Some(0));
+        assert_eq!(move_cursor(0, 5, 2, Action::Bottom), Some(4));
+        assert_eq!(move_cursor(0, 0, 2, Action::Down), Some(0));
+        assert_eq!(move_cursor(0, 5, 2, Action::Open), None);
+    }
 }
