@@ -9,8 +9,8 @@ use std::time::Instant;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tiyan::app::{Effect, Msg, State, update};
 use tiyan::checklist::{Catalog, SHIPPED};
-use tiyan::domain::{AnswerKind, Change, Checklist, EntityKind, Value, op::new_entity_id};
-use tiyan::store::{Store, StoreEvent, StoreRequest};
+use tiyan::domain::{AnswerKind, Checklist};
+use tiyan::store::{StoreEvent, StoreRequest};
 
 const PARSES: usize = 1000;
 const ANSWERS: usize = 1000;
@@ -54,12 +54,7 @@ fn main() {
     }
     support::report(&format!("parse + validate {} shipped templates ({items} items)", SHIPPED.len()), &mut parses);
 
-    let dir = std::env::var_os("TIYAN_BENCH_DIR").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    let tmp = tempfile::tempdir_in(&dir).expect("temp dir");
-    println!("disk: {}", tmp.path().display());
-    let mut store = Store::open(&tmp.path().join("p/tiyan.redb")).expect("open store");
-    let session = new_entity_id();
-    store.apply(&[Change::set(EntityKind::Session, session, "item", Value::text("企业开办"))]).expect("session");
+    let (_tmp, mut store, session) = support::store_with_session();
     let catalog = Catalog::load(SHIPPED, None);
     let largest = catalog.usable().into_iter().max_by_key(|t| t.item_count()).expect("a template").clone();
     let (checklist, attach) = Checklist::attach(session, &largest);
@@ -111,6 +106,10 @@ fn main() {
             samples.push(t0.elapsed());
             // Let the reload land so the next answer sees the screen as the user would.
             pump(&mut state, &handle, &rx, |_, ev| matches!(ev, StoreEvent::Checklists { .. }));
+            // A fail or a no keeps the cursor on its item (for a finding): move on by hand.
+            if answer == 'n' {
+                update(&mut state, key(KeyCode::Down));
+            }
         }
         round += 1;
     }

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tiyan::app::{Effect, Msg, State, update};
-use tiyan::domain::{Change, EntityKind, Value, op::new_entity_id};
-use tiyan::store::{Store, StoreEvent, StoreRequest};
+
+use tiyan::store::{StoreEvent, StoreRequest};
 
 const SAVES: usize = 1000;
 
@@ -20,13 +20,7 @@ fn key(code: KeyCode) -> Msg {
 }
 
 fn main() {
-    let dir = std::env::var_os("TIYAN_BENCH_DIR").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
-    let tmp = tempfile::tempdir_in(&dir).expect("temp dir");
-    println!("disk: {}", tmp.path().display());
-
-    let mut store = Store::open(&tmp.path().join("p/tiyan.redb")).expect("open store");
-    let session = new_entity_id();
-    store.apply(&[Change::set(EntityKind::Session, session, "item", Value::text("企业开办"))]).expect("session");
+    let (tmp, store, _session) = support::store_with_session();
     let (tx, rx) = crossbeam_channel::unbounded();
     let handle = tiyan::store::thread::spawn(store, move |ev| {
         let _ = tx.send(ev);

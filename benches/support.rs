@@ -41,3 +41,16 @@ pub fn report(name: &str, samples: &mut [Duration]) {
         samples.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
     );
 }
+
+/// A fresh store on the bench disk ($TIYAN_BENCH_DIR, else the temp dir) with one session.
+/// Keep the TempDir alive as long as the store.
+pub fn store_with_session() -> (tempfile::TempDir, tiyan::store::Store, tiyan::domain::EntityId) {
+    use tiyan::domain::{Change, EntityKind, Value, op::new_entity_id};
+    let dir = std::env::var_os("TIYAN_BENCH_DIR").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let tmp = tempfile::tempdir_in(&dir).expect("temp dir");
+    println!("disk: {}", tmp.path().display());
+    let mut store = tiyan::store::Store::open(&tmp.path().join("p/tiyan.redb")).expect("open store");
+    let session = new_entity_id();
+    store.apply(&[Change::set(EntityKind::Session, session, "item", Value::text("企业开办"))]).expect("session");
+    (tmp, store, session)
+}
