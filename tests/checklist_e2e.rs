@@ -20,6 +20,16 @@ fn start(home: &Path) -> Tui {
     tui
 }
 
+/// Creates a session for `item` through the form and opens its page.
+fn open_new_session(tui: &mut Tui, item: &str) {
+    tui.type_text("n");
+    tui.expect_text("新建体验活动");
+    tui.type_text(item);
+    tui.key(Key::Ctrl('s'));
+    tui.expect_text("已保存");
+    tui.key(Key::Enter);
+}
+
 /// The first template the add-checklist list offers.
 fn first_template() -> tiyan::domain::Template {
     let (name, text) = tiyan::checklist::SHIPPED[0];
@@ -32,12 +42,7 @@ fn a_whole_checklist_answered_by_keys_survives_sigkill() {
     let template = first_template();
     let total = template.item_count();
     let mut tui = start(home.path());
-    tui.type_text("n");
-    tui.expect_text("新建体验活动");
-    tui.type_text("不动产登记");
-    tui.key(Key::Ctrl('s'));
-    tui.expect_text("已保存");
-    tui.key(Key::Enter);
+    open_new_session(&mut tui, "不动产登记");
     tui.expect_text("检查表：无");
     tui.type_text("a");
     tui.expect_text("添加检查表");
@@ -160,12 +165,7 @@ fn template_check_points_at_the_error_and_a_broken_user_file_is_listed() {
 
     // The TUI starts anyway and offers the file with its error, not as a choice.
     let mut tui = start(home.path());
-    tui.type_text("n");
-    tui.expect_text("新建体验活动");
-    tui.type_text("婚姻登记");
-    tui.key(Key::Ctrl('s'));
-    tui.expect_text("已保存");
-    tui.key(Key::Enter);
+    open_new_session(&mut tui, "婚姻登记");
     tui.type_text("a");
     let picker = tui.expect_text("mine.toml");
     assert!(picker.contains("19:6"), "{picker}");
