@@ -81,7 +81,7 @@ fn a_key_that_does_not_fit_the_item_says_what_it_takes_and_saves_nothing() {
     // Digits no binding takes still say what the item takes rather than nothing.
     s.notice = None;
     assert!(requests(update(&mut s, ch('7'))).is_empty());
-    assert!(s.notice.as_deref().unwrap().contains("1至5分"), "{:?}", s.notice);
+    assert!(s.notice.as_deref().unwrap().contains("1-5"), "{:?}", s.notice);
 }
 
 #[test]

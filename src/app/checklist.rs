@@ -5,7 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::effect::Effect;
-use super::nav::{move_cursor, reselect};
+use super::nav::{SessionList, move_cursor};
 use super::state::{CapturePurpose, CaptureState, Overlay, Pane, Screen, State};
 use super::update::{global_key, page, save};
 use crate::domain::checklist::field as cf;
@@ -228,9 +228,34 @@ fn back(state: &mut State, session: EntityId) {
     state.pane = Pane::Checklists;
 }
 
+/// Says how this item is answered, with the keys in force.
 fn wrong_key(state: &mut State, kind: AnswerKind) {
-    let kind_name = state.t(&format!("kind.{}", kind.code()));
-    state.notice = Some(state.ctx.strings().tf("checklist.wrong_key", &[("kind", kind_name)]));
+    let keys = answer_keys(state, kind);
+    state.notice = Some(state.ctx.strings().tf("checklist.wrong_key", &[("keys", &keys)]));
+}
+
+/// How to answer an item of `kind` with the keymap in force: "y 通过  n 不通过  - 不适用".
+pub fn answer_keys(state: &State, kind: AnswerKind) -> String {
+    let km = &state.ctx.keymap;
+    let key = |a: Action| km.keys_for(Layer::Checklist, a).first().map(|k| k.to_string());
+    let pair = |a: Action, label: &str| key(a).map(|k| format!("{k} {}", state.t(label)));
+    let mut parts: Vec<String> = match kind {
+        AnswerKind::PassFail => {
+            [pair(Action::Pass, "answer.pass"), pair(Action::Fail, "answer.fail")].into_iter().flatten().collect()
+        }
+        AnswerKind::YesNo => {
+            [pair(Action::Pass, "answer.yes"), pair(Action::Fail, "answer.no")].into_iter().flatten().collect()
+        }
+        AnswerKind::Score => match (key(Action::Score1), key(Action::Score5)) {
+            (Some(lo), Some(hi)) => vec![format!("{lo}-{hi} {}", state.t("hint.score"))],
+            _ => vec![],
+        },
+        // Digits are typed into the entry on a count item (not a binding): "0-9 输入数量".
+        AnswerKind::Count => vec![format!("0-9 {}", state.t("entry.count"))],
+        AnswerKind::Text => pair(Action::EnterAnswer, "entry.text").into_iter().collect(),
+    };
+    parts.extend(pair(Action::NotApplicable, "answer.na"));
+    parts.join("  ")
 }
 
 fn open_entry(state: &mut State, checklist: &Checklist, item: &str, kind: AnswerKind, text: &str) -> Vec<Effect> {
@@ -314,17 +339,13 @@ fn parse_entry(kind: AnswerKind, text: &str) -> Result<Option<Answer>, &'static 
 
 /// A new list of checklists from the store.
 pub(super) fn loaded(state: &mut State, session: EntityId, checklists: Vec<Checklist>) {
-    let keep = state.select_after_load.filter(|id| checklists.iter().any(|c| c.id == *id));
-    let same = state.checklists_session == Some(session);
-    let keep = keep.or_else(|| if same { state.selected_checklist().map(|c| c.id) } else { None });
     let first_load_of_open = state.open_checklist().is_none();
-    state.checklists = checklists;
-    state.checklists_session = Some(session);
-    if !same {
-        state.checklist_cursor = 0;
-    }
-    let ids = state.checklists.iter().map(|c| c.id);
-    reselect(ids, keep, &mut state.checklist_cursor, &mut state.select_after_load);
+    let list = SessionList {
+        items: &mut state.checklists,
+        session: &mut state.checklists_session,
+        cursor: &mut state.checklist_cursor,
+    };
+    list.replace(session, checklists, &mut state.select_after_load, |c| c.id);
     if let Screen::Checklist { checklist, .. } = state.screen {
         if first_load_of_open {
             if let Some(c) = state.open_checklist() {

@@ -45,6 +45,35 @@ pub fn reselect(
     *cursor = (*cursor).min(ids.len().saturating_sub(1));
 }
 
+/// A session's list (findings, checklists) as reloaded from the store: the cursor stays on
+/// the record it was on, or goes to `pending` (a record just saved) once that appears; a list
+/// of another session starts at the top.
+pub struct SessionList<'a, T> {
+    pub items: &'a mut Vec<T>,
+    pub session: &'a mut Option<crate::domain::EntityId>,
+    pub cursor: &'a mut usize,
+}
+
+impl<T> SessionList<'_, T> {
+    pub fn replace(
+        self,
+        session: crate::domain::EntityId,
+        new: Vec<T>,
+        pending: &mut Option<crate::domain::EntityId>,
+        id: impl Fn(&T) -> crate::domain::EntityId,
+    ) {
+        let same = *self.session == Some(session);
+        let keep = pending.filter(|p| new.iter().any(|x| id(x) == *p));
+        let keep = keep.or_else(|| if same { self.items.get(*self.cursor).map(&id) } else { None });
+        *self.items = new;
+        *self.session = Some(session);
+        if !same {
+            *self.cursor = 0;
+        }
+        reselect(self.items.iter().map(&id), keep, self.cursor, pending);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

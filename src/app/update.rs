@@ -13,7 +13,7 @@ use super::checklist;
 use super::effect::Effect;
 use super::form::{FieldKind, FormKind, FormState, Picker, new_finding_fields};
 use super::msg::Msg;
-use super::nav::{move_cursor, reselect};
+use super::nav::{SessionList, move_cursor, reselect};
 use super::state::{
     CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveStatus, Screen, State,
 };
@@ -251,21 +251,17 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             vec![]
         }
         StoreEvent::Findings { session, findings } => {
-            let keep = state.select_after_load.filter(|id| findings.iter().any(|f| f.id == *id));
-            let same = state.findings_session == Some(session);
-            let keep = keep.or_else(|| if same { state.selected_finding().map(|f| f.id) } else { None });
             if let Some(summary) = state.sessions.iter_mut().find(|s| s.session.id == session) {
                 summary.findings = findings.len();
                 // The store's max also counts deleted findings (a 序号 is never reused).
                 summary.max_seq = summary.max_seq.max(findings.iter().map(|f| f.seq).max().unwrap_or(0));
             }
-            state.findings = findings;
-            state.findings_session = Some(session);
-            if !same {
-                state.finding_cursor = 0;
-            }
-            let ids = state.findings.iter().map(|f| f.id);
-            reselect(ids, keep, &mut state.finding_cursor, &mut state.select_after_load);
+            let list = SessionList {
+                items: &mut state.findings,
+                session: &mut state.findings_session,
+                cursor: &mut state.finding_cursor,
+            };
+            list.replace(session, findings, &mut state.select_after_load, |f| f.id);
             vec![]
         }
         StoreEvent::Checklists { session, checklists } => {

@@ -61,11 +61,7 @@ pub fn choices(catalog: &Catalog, lang: Lang) -> Vec<TemplateChoice> {
 
 /// "四度诊断 (four-diagnoses v1)"
 pub fn label(t: &Template, lang: Lang) -> String {
-    let title = match lang {
-        Lang::En if !t.title.en.is_empty() => &t.title.en,
-        _ => &t.title.zh,
-    };
-    format!("{title} ({} v{})", t.id, t.version)
+    format!("{} ({} v{})", t.title.label(lang), t.id, t.version)
 }
 
 fn file_name(path: &str) -> String {

@@ -83,8 +83,8 @@ pub fn run(store: &Store, setup: &Setup, session: &str, json: bool) -> Result<()
     }
     for c in &checklists {
         let r = c.result().overall;
-        let pass = r.pass_rate().map(|p| format!("{:.0}%", p * 100.0)).unwrap_or_else(|| "-".into());
-        let score = r.average_score().map(|a| format!("{a:.1}")).unwrap_or_else(|| "-".into());
+        let pass = crate::ui::checklist::percent(r.pass_rate());
+        let score = crate::ui::checklist::average(r.average_score());
         println!(
             "{}  {} ({} v{})  answered {}/{}  pass {pass}  score {score}",
             entity_id_string(c.id),

@@ -80,6 +80,16 @@ impl AnswerKind {
     }
 }
 
+impl Title {
+    /// The name in the interface language; Chinese where no English was given.
+    pub fn label(&self, lang: crate::i18n::Lang) -> &str {
+        match lang {
+            crate::i18n::Lang::En if !self.en.is_empty() => &self.en,
+            _ => &self.zh,
+        }
+    }
+}
+
 impl Template {
     pub fn items(&self) -> impl Iterator<Item = (&Dimension, &Item)> {
         self.dimensions.iter().flat_map(|d| d.items.iter().map(move |i| (d, i)))

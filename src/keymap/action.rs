@@ -2,50 +2,43 @@
 
 use std::fmt;
 
-/// A group of bindings that is active together: `[global]` always, plus the layer of the screen
-/// or overlay that has focus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Layer {
-    Global,
-    Sessions,
-    Findings,
-    Checklist,
-    Form,
-    Editor,
-    Capture,
-    Dialog,
-    Help,
+/// An enum whose variants each have a file name, with `ALL` in declaration order and
+/// `name()`: one list to keep, so a new variant cannot miss its name or its place in `ALL`.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $vis:vis enum $ty:ident { $($(#[$vmeta:meta])* $variant:ident = $name:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $ty { $($(#[$vmeta])* $variant,)* }
+
+        impl $ty {
+            /// Every variant, in declaration order.
+            pub const ALL: [$ty; [$(stringify!($variant)),*].len()] = [$($ty::$variant,)*];
+
+            /// The name used in keymap files.
+            pub fn name(self) -> &'static str {
+                match self { $($ty::$variant => $name,)* }
+            }
+        }
+    };
+}
+
+named_enum! {
+    /// A group of bindings that is active together: `[global]` always, plus the layer of the
+    /// screen or overlay that has focus.
+    pub enum Layer {
+        Global = "global",
+        Sessions = "sessions",
+        Findings = "findings",
+        Checklist = "checklist",
+        Form = "form",
+        Editor = "editor",
+        Capture = "capture",
+        Dialog = "dialog",
+        Help = "help",
+    }
 }
 
 impl Layer {
-    /// Every layer, in the order files list them.
-    pub const ALL: [Layer; 9] = [
-        Layer::Global,
-        Layer::Sessions,
-        Layer::Findings,
-        Layer::Checklist,
-        Layer::Form,
-        Layer::Editor,
-        Layer::Capture,
-        Layer::Dialog,
-        Layer::Help,
-    ];
-
-    /// The table name used in keymap files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Layer::Global => "global",
-            Layer::Sessions => "sessions",
-            Layer::Findings => "findings",
-            Layer::Checklist => "checklist",
-            Layer::Form => "form",
-            Layer::Editor => "editor",
-            Layer::Capture => "capture",
-            Layer::Dialog => "dialog",
-            Layer::Help => "help",
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<Layer> {
         Layer::ALL.into_iter().find(|layer| layer.name() == name)
     }
@@ -139,184 +132,72 @@ impl fmt::Display for Layer {
     }
 }
 
-/// Something a key can make the app do. Which layers accept it: [`Layer::actions`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Action {
-    // global
-    Quit,
-    Help,
-    Capture,
-    // lists
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Open,
-    New,
-    Edit,
-    Finish,
-    Delete,
-    Back,
-    EditSession,
-    // form
-    NextField,
-    PrevField,
-    Save,
-    Cancel,
-    Pick,
-    // text editor
-    Left,
-    Right,
-    Home,
-    End,
-    WordLeft,
-    WordRight,
-    Backspace,
-    DeleteChar,
-    DeleteWord,
-    DeleteToStart,
-    DeleteToEnd,
-    Newline,
-    // capture, dialog, help
-    Submit,
-    Yes,
-    No,
-    Close,
-    // session page
-    SwitchPane,
-    AddChecklist,
-    // checklist
-    Pass,
-    Fail,
-    NotApplicable,
-    Score1,
-    Score2,
-    Score3,
-    Score4,
-    Score5,
-    EnterAnswer,
-    ClearAnswer,
-    Note,
-    NextUnanswered,
-    MakeFinding,
+named_enum! {
+    /// Something a key can make the app do. Which layers accept it: [`Layer::actions`].
+    pub enum Action {
+        // global
+        Quit = "quit",
+        Help = "help",
+        Capture = "capture",
+        // lists
+        Up = "up",
+        Down = "down",
+        PageUp = "page_up",
+        PageDown = "page_down",
+        Top = "top",
+        Bottom = "bottom",
+        Open = "open",
+        New = "new",
+        Edit = "edit",
+        Finish = "finish",
+        Delete = "delete",
+        Back = "back",
+        EditSession = "edit_session",
+        // form
+        NextField = "next_field",
+        PrevField = "prev_field",
+        Save = "save",
+        Cancel = "cancel",
+        Pick = "pick",
+        // text editor
+        Left = "left",
+        Right = "right",
+        Home = "home",
+        End = "end",
+        WordLeft = "word_left",
+        WordRight = "word_right",
+        Backspace = "backspace",
+        DeleteChar = "delete_char",
+        DeleteWord = "delete_word",
+        DeleteToStart = "delete_to_start",
+        DeleteToEnd = "delete_to_end",
+        Newline = "newline",
+        // capture, dialog, help
+        Submit = "submit",
+        Yes = "yes",
+        No = "no",
+        Close = "close",
+        // a session's page
+        SwitchPane = "switch_pane",
+        AddChecklist = "add_checklist",
+        // checklist
+        Pass = "pass",
+        Fail = "fail",
+        NotApplicable = "not_applicable",
+        Score1 = "score_1",
+        Score2 = "score_2",
+        Score3 = "score_3",
+        Score4 = "score_4",
+        Score5 = "score_5",
+        EnterAnswer = "enter_answer",
+        ClearAnswer = "clear_answer",
+        Note = "note",
+        NextUnanswered = "next_unanswered",
+        MakeFinding = "make_finding",
+    }
 }
 
 impl Action {
-    pub const ALL: [Action; 52] = [
-        Action::Quit,
-        Action::Help,
-        Action::Capture,
-        Action::Up,
-        Action::Down,
-        Action::PageUp,
-        Action::PageDown,
-        Action::Top,
-        Action::Bottom,
-        Action::Open,
-        Action::New,
-        Action::Edit,
-        Action::Finish,
-        Action::Delete,
-        Action::Back,
-        Action::EditSession,
-        Action::NextField,
-        Action::PrevField,
-        Action::Save,
-        Action::Cancel,
-        Action::Pick,
-        Action::Left,
-        Action::Right,
-        Action::Home,
-        Action::End,
-        Action::WordLeft,
-        Action::WordRight,
-        Action::Backspace,
-        Action::DeleteChar,
-        Action::DeleteWord,
-        Action::DeleteToStart,
-        Action::DeleteToEnd,
-        Action::Newline,
-        Action::Submit,
-        Action::Yes,
-        Action::No,
-        Action::Close,
-        Action::SwitchPane,
-        Action::AddChecklist,
-        Action::Pass,
-        Action::Fail,
-        Action::NotApplicable,
-        Action::Score1,
-        Action::Score2,
-        Action::Score3,
-        Action::Score4,
-        Action::Score5,
-        Action::EnterAnswer,
-        Action::ClearAnswer,
-        Action::Note,
-        Action::NextUnanswered,
-        Action::MakeFinding,
-    ];
-
-    /// The snake_case name used in keymap files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Action::Quit => "quit",
-            Action::Help => "help",
-            Action::Capture => "capture",
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::PageUp => "page_up",
-            Action::PageDown => "page_down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::Open => "open",
-            Action::New => "new",
-            Action::Edit => "edit",
-            Action::Finish => "finish",
-            Action::Delete => "delete",
-            Action::Back => "back",
-            Action::EditSession => "edit_session",
-            Action::NextField => "next_field",
-            Action::PrevField => "prev_field",
-            Action::Save => "save",
-            Action::Cancel => "cancel",
-            Action::Pick => "pick",
-            Action::Left => "left",
-            Action::Right => "right",
-            Action::Home => "home",
-            Action::End => "end",
-            Action::WordLeft => "word_left",
-            Action::WordRight => "word_right",
-            Action::Backspace => "backspace",
-            Action::DeleteChar => "delete_char",
-            Action::DeleteWord => "delete_word",
-            Action::DeleteToStart => "delete_to_start",
-            Action::DeleteToEnd => "delete_to_end",
-            Action::Newline => "newline",
-            Action::Submit => "submit",
-            Action::Yes => "yes",
-            Action::No => "no",
-            Action::Close => "close",
-            Action::SwitchPane => "switch_pane",
-            Action::AddChecklist => "add_checklist",
-            Action::Pass => "pass",
-            Action::Fail => "fail",
-            Action::NotApplicable => "not_applicable",
-            Action::Score1 => "score_1",
-            Action::Score2 => "score_2",
-            Action::Score3 => "score_3",
-            Action::Score4 => "score_4",
-            Action::Score5 => "score_5",
-            Action::EnterAnswer => "enter_answer",
-            Action::ClearAnswer => "clear_answer",
-            Action::Note => "note",
-            Action::NextUnanswered => "next_unanswered",
-            Action::MakeFinding => "make_finding",
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<Action> {
         Action::ALL.into_iter().find(|action| action.name() == name)
     }

@@ -10,9 +10,8 @@ use ratatui::widgets::Paragraph;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
-use crate::domain::{Answer, AnswerKind, Checklist, Dimension, Tally};
-use crate::i18n::{Lang, Strings};
-use crate::keymap::{Action, Layer};
+use crate::domain::{Answer, Checklist, Tally};
+use crate::i18n::Strings;
 use crate::text;
 
 /// `[####......]`: ASCII, because block glyphs are ambiguous-width and take two columns on
@@ -52,44 +51,6 @@ pub fn tally_line(state: &State, t: &Tally, gauge_width: usize) -> String {
     )
 }
 
-pub fn title(c: &Checklist, lang: Lang) -> &str {
-    match lang {
-        Lang::En if !c.template.title.en.is_empty() => &c.template.title.en,
-        _ => &c.template.title.zh,
-    }
-}
-
-pub fn dimension_title(d: &Dimension, lang: Lang) -> &str {
-    match lang {
-        Lang::En if !d.title.en.is_empty() => &d.title.en,
-        _ => &d.title.zh,
-    }
-}
-
-/// How to answer an item of `kind` with the keymap in force: "y 通过  n 不通过  - 不适用".
-pub fn answer_keys(state: &State, kind: AnswerKind) -> String {
-    let km = &state.ctx.keymap;
-    let key = |a: Action| km.keys_for(Layer::Checklist, a).first().map(|k| k.to_string());
-    let pair = |a: Action, label: &str| key(a).map(|k| format!("{k} {}", state.t(label)));
-    let mut parts: Vec<String> = match kind {
-        AnswerKind::PassFail => {
-            [pair(Action::Pass, "answer.pass"), pair(Action::Fail, "answer.fail")].into_iter().flatten().collect()
-        }
-        AnswerKind::YesNo => {
-            [pair(Action::Pass, "answer.yes"), pair(Action::Fail, "answer.no")].into_iter().flatten().collect()
-        }
-        AnswerKind::Score => match (key(Action::Score1), key(Action::Score5)) {
-            (Some(lo), Some(hi)) => vec![format!("{lo}-{hi} {}", state.t("hint.score"))],
-            _ => vec![],
-        },
-        // Digits are typed into the entry on a count item (not a binding): "0-9 输入数量".
-        AnswerKind::Count => vec![format!("0-9 {}", state.t("entry.count"))],
-        AnswerKind::Text => pair(Action::EnterAnswer, "entry.text").into_iter().collect(),
-    };
-    parts.extend(pair(Action::NotApplicable, "answer.na"));
-    parts.join("  ")
-}
-
 /// How an answer reads to a person (lists, plain command output).
 pub fn answer_label(s: &Strings, answer: &Answer, unit: &str) -> String {
     match answer {
@@ -113,7 +74,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         return;
     };
     let lang = state.ctx.lang;
-    let block = theme.block(format!(" {} ", state.ctx.strings().tf("checklist.title", &[("title", title(c, lang))])));
+    let block = theme
+        .block(format!(" {} ", state.ctx.strings().tf("checklist.title", &[("title", c.template.title.label(lang))])));
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -135,7 +97,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let mut item_index = 0;
     for (d, dimension) in c.template.dimensions.iter().enumerate() {
         let t = &result.dimensions[d];
-        let name = state.ctx.strings().tf("checklist.dimension", &[("name", dimension_title(dimension, lang))]);
+        let name = state.ctx.strings().tf("checklist.dimension", &[("name", dimension.title.label(lang))]);
         rows.push(vec![String::new(), format!("{name} {}", tally_line(state, t, 8)), String::new()]);
         styles.push(theme.header());
         for item in &dimension.items {

@@ -92,7 +92,7 @@ fn origin_line(state: &State) -> Option<String> {
     let (checklist, item) = state.selected_finding()?.check.as_ref()?;
     let c = state.checklists.iter().find(|c| c.id == *checklist);
     let (title, item) = match c.and_then(|c| c.template.item(item).map(|(_, i)| (c, i))) {
-        Some((c, i)) => (super::checklist::title(c, state.ctx.lang).to_string(), i.text.clone()),
+        Some((c, i)) => (c.template.title.label(state.ctx.lang).to_string(), i.text.clone()),
         // The checklist was removed: say so rather than show nothing.
         None => (state.t("findings.origin_removed").to_string(), item.clone()),
     };

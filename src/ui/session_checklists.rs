@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use super::checklist::{average, dimension_title, percent, title};
+use super::checklist::{average, percent};
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::{Pane, State};
@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         .map(|c| {
             let r = c.result().overall;
             vec![
-                title(c, lang).to_string(),
+                c.template.title.label(lang).to_string(),
                 format!("{}/{}", r.answered, r.total),
                 percent(r.pass_rate()),
                 average(r.average_score()),
@@ -60,10 +60,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
             .dimensions
             .iter()
             .zip(&result.dimensions)
-            .map(|(d, t)| format!("{} {}", dimension_title(d, lang), percent(t.pass_rate())))
+            .map(|(d, t)| format!("{} {}", d.title.label(lang), percent(t.pass_rate())))
             .collect();
-        let line =
-            state.ctx.strings().tf("checklists.dimensions", &[("title", title(c, lang)), ("list", &parts.join("  "))]);
+        let line = state
+            .ctx
+            .strings()
+            .tf("checklists.dimensions", &[("title", c.template.title.label(lang)), ("list", &parts.join("  "))]);
         let line = crate::text::truncate(&line, dims.width as usize).into_owned();
         frame.render_widget(Paragraph::new(Span::styled(line, theme.label())), dims);
     }

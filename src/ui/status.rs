@@ -65,7 +65,7 @@ fn hints(state: &State) -> String {
     }
     // On a checklist, the keys that answer the item under the cursor come first.
     if let (None, Some((_, item))) = (state.overlays.last(), state.selected_item()) {
-        parts.push(super::checklist::answer_keys(state, item.kind));
+        parts.push(crate::app::checklist::answer_keys(state, item.kind));
     }
     parts.extend(actions.iter().filter_map(|a| hint(layer, *a)));
     if state.overlays.is_empty() {
