@@ -1,5 +1,6 @@
 //! The checklists on a session's page: one row each with answered/total, pass rate and average
-//! score, and under them the pass rate of each dimension of the selected one.
+//! score, and under each the pass rate of every dimension. Where the page has no room for a
+//! second row per checklist, one line under the table shows the dimensions of the selected one.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -10,14 +11,28 @@ use super::checklist::{average, percent};
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::{Pane, State};
-use crate::domain::EntityId;
+use crate::domain::{Checklist, EntityId};
+use crate::i18n::Lang;
 use crate::keymap::{Action, Layer};
 
-/// Rows for the block: a header, a row each and the dimensions line, at most half of what is
-/// left (the table scrolls to keep the selected one visible); one row when there are none.
+/// Rows for the block: a header and two rows per checklist, at most half of what is left
+/// (then one row each and a dimensions line); one row when there are none.
 pub fn height(state: &State, session: EntityId, available: u16) -> u16 {
     let n = state.checklists_of(session).len() as u16;
-    if n == 0 { 1 } else { (n + 2).min((available / 2).max(3)) }
+    if n == 0 { 1 } else { (2 * n + 1).min((available / 2).max(3)) }
+}
+
+/// "办事全流程 60%  窗口与工作人员 67%"
+fn dimension_rates(c: &Checklist, lang: Lang) -> String {
+    let result = c.result();
+    let parts: Vec<String> = c
+        .template
+        .dimensions
+        .iter()
+        .zip(&result.dimensions)
+        .map(|(d, t)| format!("{} {}", d.title.label(lang), percent(t.pass_rate())))
+        .collect();
+    parts.join("  ")
 }
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
@@ -29,45 +44,44 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         frame.render_widget(Paragraph::new(Span::styled(line, style)), area);
         return;
     }
-    let [list, dims] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+    let lang = state.ctx.lang;
+    let two_rows = area.height as usize > 2 * checklists.len();
+    let [list, dims] = Layout::vertical([Constraint::Min(1), Constraint::Length(u16::from(!two_rows))]).areas(area);
     let cols = [
         Column { title: state.t("checklists.col.title"), width: 12, flex: true, priority: 9 },
         Column { title: state.t("checklists.col.answered"), width: 7, flex: false, priority: 9 },
         Column { title: state.t("checklists.col.pass"), width: 6, flex: false, priority: 8 },
         Column { title: state.t("checklists.col.score"), width: 6, flex: false, priority: 6 },
     ];
-    let lang = state.ctx.lang;
-    let rows: Vec<Vec<String>> = checklists
-        .iter()
-        .map(|c| {
-            let r = c.result().overall;
-            vec![
-                c.template.title.label(lang).to_string(),
-                format!("{}/{}", r.answered, r.total),
-                percent(r.pass_rate()),
-                average(r.average_score()),
-            ]
-        })
-        .collect();
-    let selected = focused.then_some(state.checklist_cursor);
-    table::render(frame.buffer_mut(), list, &cols, &rows, selected, theme, |_| ratatui::style::Style::new());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for c in checklists {
+        let r = c.result().overall;
+        rows.push(vec![
+            c.template.title.label(lang).to_string(),
+            format!("{}/{}", r.answered, r.total),
+            percent(r.pass_rate()),
+            average(r.average_score()),
+        ]);
+        if two_rows {
+            rows.push(vec![format!("  {}", dimension_rates(c, lang))]);
+        }
+    }
+    let per = if two_rows { 2 } else { 1 };
+    let selected = focused.then_some(state.checklist_cursor * per);
+    let dim_style = theme.label();
+    table::render(frame.buffer_mut(), list, &cols, &rows, selected, theme, |i| {
+        if i % per == 1 { dim_style } else { ratatui::style::Style::new() }
+    });
 
-    let shown = checklists.get(state.checklist_cursor).or(checklists.first());
-    if let Some(c) = shown {
-        let result = c.result();
-        let parts: Vec<String> = c
-            .template
-            .dimensions
-            .iter()
-            .zip(&result.dimensions)
-            .map(|(d, t)| format!("{} {}", d.title.label(lang), percent(t.pass_rate())))
-            .collect();
-        let line = state
-            .ctx
-            .strings()
-            .tf("checklists.dimensions", &[("title", c.template.title.label(lang)), ("list", &parts.join("  "))]);
-        let line = crate::text::truncate(&line, dims.width as usize).into_owned();
-        frame.render_widget(Paragraph::new(Span::styled(line, theme.label())), dims);
+    if !two_rows {
+        if let Some(c) = checklists.get(state.checklist_cursor).or(checklists.first()) {
+            let line = state.ctx.strings().tf(
+                "checklists.dimensions",
+                &[("title", c.template.title.label(lang)), ("list", &dimension_rates(c, lang))],
+            );
+            let line = crate::text::truncate(&line, dims.width as usize).into_owned();
+            frame.render_widget(Paragraph::new(Span::styled(line, theme.label())), dims);
+        }
     }
 }
 

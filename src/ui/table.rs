@@ -57,7 +57,14 @@ pub fn layout(cols: &[Column], total: u16) -> Vec<Option<u16>> {
     }
 }
 
+/// A row of one cell spans the whole width (a detail line under a row); others fill columns.
 fn row_line<'a>(cells: &[String], widths: &[Option<u16>], style: Style) -> Line<'a> {
+    if let [only] = cells {
+        if widths.len() > 1 {
+            let total = widths.iter().flatten().sum::<u16>() + widths.iter().flatten().count().saturating_sub(1) as u16;
+            return Line::from(text::pad(&text::sanitize(only), total as usize)).style(style);
+        }
+    }
     let mut spans = Vec::new();
     let mut first = true;
     for (cell, w) in cells.iter().zip(widths) {
@@ -115,6 +122,15 @@ mod tests {
         let sum: u16 = w.iter().flatten().sum::<u16>() + 2;
         assert_eq!(sum, 40);
         assert_eq!(w[0], Some(4));
+    }
+
+    #[test]
+    fn a_row_of_one_cell_spans_every_column() {
+        let widths = [Some(4), Some(10), None, Some(6)];
+        let line = row_line(&["办事满意度 80%  办事便利度 50%".to_string()], &widths, Style::new());
+        let shown: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text::width(&shown), 4 + 10 + 6 + 2);
+        assert!(shown.starts_with("办事满意度 80%  办事"), "{shown}");
     }
 
     #[test]
