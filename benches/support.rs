@@ -19,6 +19,8 @@ pub fn context() -> Context {
             &tiyan::checklist::Catalog::load(tiyan::checklist::SHIPPED, None),
             Lang::Zh,
         ),
+        clock: std::sync::Arc::new(tiyan::clock::SystemClock::start()),
+        waits: Default::default(),
     }
 }
 

@@ -1,14 +1,84 @@
-//! The optional config file `<config dir>/config.toml`. Today it holds the UI language:
-//! `lang = "en"` or `lang = "zh"`. A bad file is reported with line and column and ignored.
+//! The optional config file `<config dir>/config.toml`: the UI language (`lang = "en"` or
+//! `lang = "zh"`) and the wait thresholds of the queue board:
+//!
+//! ```toml
+//! [waits]
+//! warning_minutes = 20
+//! alert_minutes = 30
+//! [waits.items."不动产登记"]
+//! warning_minutes = 40
+//! alert_minutes = 60
+//! ```
+//!
+//! A bad file is reported with line and column and ignored as a whole.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
+use toml::Spanned;
+
+use crate::domain::Thresholds;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub lang: Option<String>,
+    #[serde(default)]
+    pub waits: WaitsConfig,
+}
+
+/// `[waits]`: the default thresholds, and per service item (named as in the item list, in
+/// either language).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitsConfig {
+    pub warning_minutes: Option<Spanned<u32>>,
+    pub alert_minutes: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub items: BTreeMap<String, MinutesConfig>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinutesConfig {
+    pub warning_minutes: Option<Spanned<u32>>,
+    pub alert_minutes: Option<Spanned<u32>>,
+}
+
+impl MinutesConfig {
+    /// These minutes over `base`; a warning after the alert is an error at the warning's span.
+    fn thresholds(&self, base: Thresholds) -> Result<Thresholds, (std::ops::Range<usize>, String)> {
+        let warning = self.warning_minutes.as_ref().map(|m| i64::from(*m.get_ref()) * 60);
+        let alert = self.alert_minutes.as_ref().map(|m| i64::from(*m.get_ref()) * 60);
+        let t = Thresholds {
+            warning_secs: warning.unwrap_or(base.warning_secs),
+            alert_secs: alert.unwrap_or(base.alert_secs),
+        };
+        if t.warning_secs > t.alert_secs {
+            let span = self.warning_minutes.as_ref().or(self.alert_minutes.as_ref()).map(|m| m.span()).unwrap_or(0..0);
+            let msg = format!(
+                "warning_minutes ({}) is above alert_minutes ({}): a warning must come first",
+                t.warning_secs / 60,
+                t.alert_secs / 60
+            );
+            return Err((span, msg));
+        }
+        Ok(t)
+    }
+}
+
+/// The thresholds in force: the default, and overrides by service item (as stored).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WaitRules {
+    pub default: Thresholds,
+    pub items: Vec<(String, Thresholds)>,
+}
+
+impl WaitRules {
+    pub fn for_item(&self, item: &str) -> Thresholds {
+        self.items.iter().find(|(name, _)| name == item.trim()).map(|(_, t)| *t).unwrap_or(self.default)
+    }
 }
 
 impl Config {
@@ -19,10 +89,30 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => return Err(format!("{}: {e}", path.display())),
         };
-        toml::from_str(&text).map_err(|e| {
-            let (line, col) = e.span().map(|s| line_col(&text, s.start)).unwrap_or((1, 1));
-            format!("{}:{line}:{col}: {}", path.display(), e.message())
-        })
+        let at = |start: usize, message: &str| {
+            let (line, col) = line_col(&text, start);
+            format!("{}:{line}:{col}: {message}", path.display())
+        };
+        let config: Config =
+            toml::from_str(&text).map_err(|e| at(e.span().map(|s| s.start).unwrap_or(0), e.message()))?;
+        config.wait_rules().map_err(|(span, message)| at(span.start, &message))?;
+        Ok(config)
+    }
+
+    /// The wait thresholds this file sets, item names turned into what tickets store.
+    pub fn wait_rules(&self) -> Result<WaitRules, (std::ops::Range<usize>, String)> {
+        let waits = &self.waits;
+        let own = MinutesConfig {
+            warning_minutes: waits.warning_minutes.clone(),
+            alert_minutes: waits.alert_minutes.clone(),
+        };
+        let default = own.thresholds(Thresholds::default())?;
+        let mut items = Vec::new();
+        for (name, minutes) in &self.waits.items {
+            let stored = crate::assets::ChoiceList::Items.to_stored(name);
+            items.push((stored, minutes.thresholds(default)?));
+        }
+        Ok(WaitRules { default, items })
     }
 }
 
@@ -48,5 +138,25 @@ mod tests {
         std::fs::write(&p, "lang = \"en\"\n").unwrap();
         assert_eq!(Config::load(&p).unwrap().lang.as_deref(), Some("en"));
         assert!(Config::load(&dir.path().join("missing.toml")).unwrap().lang.is_none());
+    }
+
+    #[test]
+    fn wait_thresholds_default_per_item_and_a_bad_order_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("config.toml");
+        let text = "[waits]\nwarning_minutes = 15\n[waits.items.\"不动产登记\"]\nalert_minutes = 60\n";
+        std::fs::write(&p, text).unwrap();
+        let rules = Config::load(&p).unwrap().wait_rules().unwrap();
+        assert_eq!(rules.default, Thresholds { warning_secs: 900, alert_secs: 1800 });
+        assert_eq!(rules.for_item("不动产登记"), Thresholds { warning_secs: 900, alert_secs: 3600 });
+        assert_eq!(rules.for_item("企业开办"), rules.default);
+        assert!(Config::load(&dir.path().join("none.toml")).unwrap().wait_rules().unwrap().default.alert_secs == 1800);
+
+        std::fs::write(&p, "[waits.items.\"婚姻登记\"]\nwarning_minutes = 50\n").unwrap();
+        let err = Config::load(&p).unwrap_err();
+        assert!(err.contains("config.toml:2:19") && err.contains("alert_minutes (30)"), "{err}");
+        std::fs::write(&p, "[waits]\nwarn = 5\n").unwrap();
+        let err = Config::load(&p).unwrap_err();
+        assert!(err.contains("config.toml:2:1"), "{err}");
     }
 }

@@ -5,6 +5,7 @@ pub mod app;
 pub mod assets;
 pub mod checklist;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod domain;

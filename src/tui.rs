@@ -1,6 +1,8 @@
 //! Running the TUI: three threads (input, store, signals) feed one channel of `Msg`; the
 //! main loop calls `update`, carries out effects, and draws only when something changed,
 //! merging redraws to at most one per ~10 ms. The first frame is drawn before the first query.
+//! While a timer is on screen the loop also wakes at each whole second of the run's monotonic
+//! clock (every timer turns over then), and at no other time.
 
 use std::io::stdout;
 use std::time::{Duration, Instant};
@@ -51,7 +53,17 @@ fn event_loop(
 ) -> std::io::Result<()> {
     let mut last_draw = Instant::now();
     loop {
-        let Ok(first) = rx.recv() else { return Ok(()) };
+        // A timer on screen asks for the frame of the next whole second; nothing else ticks.
+        let first = if state.is_ticking() {
+            match rx.recv_timeout(state.ctx.clock.until_next_second()) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => Msg::Tick,
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        } else {
+            let Ok(m) = rx.recv() else { return Ok(()) };
+            m
+        };
         let mut next = Some(first);
         // Take everything already queued (and what arrives within the frame gap) before drawing.
         while let Some(msg) = next.take() {

@@ -9,7 +9,7 @@ use super::nav::{SessionList, move_cursor};
 use super::state::{CapturePurpose, CaptureState, Overlay, Pane, Screen, State};
 use super::update::{global_key, page, save};
 use crate::domain::checklist::field as cf;
-use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityId, EntityKind, Value};
+use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityId, EntityKind, FindingLink, Value};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
 
@@ -215,7 +215,9 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
         }
         Action::MakeFinding => {
             let text = if item.finding.is_empty() { &item.text } else { &item.finding };
-            let purpose = CapturePurpose::Finding { link: Some((checklist.id, item.id.clone())) };
+            let purpose = CapturePurpose::Finding {
+                link: Some(FindingLink::Check { checklist: checklist.id, item: item.id.clone() }),
+            };
             state.overlays.push(Overlay::Capture(CaptureState::new(session, purpose, text)));
             vec![]
         }
@@ -303,7 +305,7 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
         CapturePurpose::Note { checklist, item } => {
             (*checklist, Checklist::note_change(*checklist, item, &text), false)
         }
-        CapturePurpose::Finding { .. } => return vec![],
+        CapturePurpose::Finding { .. } | CapturePurpose::Transfer { .. } | CapturePurpose::Stage => return vec![],
     };
     if advance {
         let len = state.open_checklist().map(|c| c.items().len()).unwrap_or(0);

@@ -6,14 +6,24 @@ use chrono::NaiveDate;
 use crate::assets::ChoiceList;
 use crate::domain::finding::field as ff;
 use crate::domain::session::field as sf;
-use crate::domain::{Change, EntityId, EntityKind, Finding, FindingStatus, Session, Value};
+use crate::domain::ticket::field as tf;
+use crate::domain::{Change, EntityId, EntityKind, Finding, FindingStatus, Session, Ticket, Value};
 use crate::i18n::{Lang, Strings};
 use crate::ui::input::TextInput;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormKind {
-    Session { editing: Option<EntityId> },
-    Finding { session: EntityId, editing: Option<EntityId> },
+    Session {
+        editing: Option<EntityId>,
+    },
+    Finding {
+        session: EntityId,
+        editing: Option<EntityId>,
+    },
+    /// A ticket's number, window and service item (tickets are added by one key, not a form).
+    Ticket {
+        editing: EntityId,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +123,8 @@ impl FormState {
             finished_ms: None,
             deleted: false,
             conflicts: Vec::new(),
+            clock_jumps: Vec::new(),
+            walk: Default::default(),
         };
         if let Some(l) = last {
             s.mode = l.mode.clone();
@@ -193,6 +205,16 @@ impl FormState {
         FormState { kind, fields, focus: 0, picker: None, error: None }
     }
 
+    pub fn edit_ticket(t: &Ticket, lang: Lang) -> FormState {
+        let item = ChoiceList::Items.display(&t.item, lang);
+        let fields = vec![
+            FormField::new(tf::NUMBER, "field.ticket_number", FieldKind::Text, &t.number),
+            FormField::new(tf::WINDOW, "field.window", FieldKind::Text, &t.first_window),
+            FormField::new(tf::ITEM, "field.item", FieldKind::Choice(ChoiceList::Items), &item),
+        ];
+        FormState { kind: FormKind::Ticket { editing: t.id }, fields, focus: 0, picker: None, error: None }
+    }
+
     pub fn is_new(&self) -> bool {
         matches!(self.kind, FormKind::Session { editing: None } | FormKind::Finding { editing: None, .. })
     }
@@ -211,6 +233,7 @@ impl FormState {
             FormKind::Session { editing: Some(_) } => "form.session.edit",
             FormKind::Finding { editing: None, .. } => "form.finding.new",
             FormKind::Finding { editing: Some(_), .. } => "form.finding.edit",
+            FormKind::Ticket { .. } => "form.ticket.edit",
         }
     }
 
@@ -258,6 +281,7 @@ impl FormState {
                 (EntityKind::Session, crate::domain::op::new_entity_id(), vec![(sf::STATUS, Value::text("open"))])
             }
             FormKind::Finding { editing: Some(id), .. } => (EntityKind::Finding, id, vec![]),
+            FormKind::Ticket { editing } => (EntityKind::Ticket, editing, vec![]),
             FormKind::Finding { session, editing: None } => {
                 (EntityKind::Finding, crate::domain::op::new_entity_id(), new_finding_fields(session, next_seq))
             }

@@ -1,15 +1,18 @@
 //! The Elm-style core: plain `State`, `Msg`s in, `Effect`s out. No terminal, no disk:
 //! every behaviour here is testable by feeding messages and reading state and effects.
 
+pub mod board;
 pub mod checklist;
 pub mod effect;
 pub mod form;
 pub mod msg;
 pub mod nav;
 pub mod state;
+pub mod stats;
 pub mod update;
+pub mod walk;
 
 pub use effect::Effect;
 pub use msg::Msg;
-pub use state::{Context, Overlay, Pane, SaveStatus, Screen, State, TemplateChoice};
+pub use state::{Context, Overlay, Pane, SaveStatus, Screen, State, StatsBy, TemplateChoice};
 pub use update::update;

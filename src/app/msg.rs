@@ -15,4 +15,6 @@ pub enum Msg {
     Signal(Signal),
     /// The terminal's event source failed or ended (e.g. the SSH connection is gone): fatal.
     InputClosed(String),
+    /// A timer on screen reached the next whole second.
+    Tick,
 }

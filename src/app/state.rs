@@ -1,9 +1,14 @@
 //! The whole UI state as plain data. UI modules only read it; `update` alone changes it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::app::form::FormState;
-use crate::domain::{AnswerKind, Checklist, EntityId, EntityKind, Finding, Item, SessionSummary, Template};
+use crate::clock::Clock;
+use crate::config::WaitRules;
+use crate::domain::{
+    AnswerKind, Checklist, EntityId, EntityKind, Finding, FindingLink, Item, SessionSummary, Stamp, Template, Ticket,
+};
 use crate::i18n::{Lang, Strings};
 use crate::keymap::Keymap;
 use crate::term::caps::Caps;
@@ -19,6 +24,10 @@ pub struct Context {
     pub startup_notice: Option<String>,
     /// The checklist templates on offer, shipped and user ones, broken ones included.
     pub templates: Vec<TemplateChoice>,
+    /// Where "now" comes from for timers (injected by tests).
+    pub clock: Arc<dyn Clock>,
+    /// Wait thresholds: the default and per service item.
+    pub waits: WaitRules,
 }
 
 /// One template in the add-checklist list. A broken user file is listed with its first
@@ -47,6 +56,23 @@ pub enum Screen {
         session: EntityId,
         checklist: EntityId,
     },
+    /// 排队计时: a session's queue board.
+    Board {
+        session: EntityId,
+    },
+    /// 事项办理全过程: a session's stage stopwatch.
+    Walk {
+        session: EntityId,
+    },
+    /// Wait statistics across every session, by window or by service item.
+    WaitStats,
+}
+
+/// How the statistics across sessions are grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatsBy {
+    Window,
+    Item,
 }
 
 /// Which list on a session's page has the cursor.
@@ -67,6 +93,11 @@ pub enum Overlay {
     Confirm(Confirm),
     /// The templates to attach to a session.
     TemplatePicker {
+        session: EntityId,
+        cursor: usize,
+    },
+    /// The stage names to mark the next stage of a walk with; the last entry types one.
+    StagePicker {
         session: EntityId,
         cursor: usize,
     },
@@ -104,9 +135,9 @@ impl CaptureState {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CapturePurpose {
-    /// A new finding; `link` is the checklist and item it comes from.
+    /// A new finding; `link` is the checklist item or ticket it comes from.
     Finding {
-        link: Option<(EntityId, String)>,
+        link: Option<FindingLink>,
     },
     Answer {
         checklist: EntityId,
@@ -117,6 +148,12 @@ pub enum CapturePurpose {
         checklist: EntityId,
         item: String,
     },
+    /// The window a ticket is sent to.
+    Transfer {
+        ticket: EntityId,
+    },
+    /// A stage name typed rather than picked.
+    Stage,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,6 +161,7 @@ pub enum ConfirmAction {
     DeleteSession(EntityId),
     DeleteFinding(EntityId),
     RemoveChecklist(EntityId),
+    DeleteTicket(EntityId),
     /// Drop the overlay beneath (capture line or form) and its typed text.
     DiscardOverlay,
     /// Quit although a capture line or form holds unsaved text.
@@ -171,6 +209,16 @@ pub struct State {
     pub pane: Pane,
     /// The item under the cursor on a checklist screen, as an index into its items.
     pub item_cursor: usize,
+    /// Tickets of the session whose board is on screen (or was last).
+    pub tickets: Vec<Ticket>,
+    pub tickets_session: Option<EntityId>,
+    pub ticket_cursor: usize,
+    /// Every session's tickets, for the statistics screen.
+    pub all_tickets: Option<Vec<Ticket>>,
+    pub stats_by: StatsBy,
+    pub stats_cursor: usize,
+    /// The clock's wall-minus-monotonic offset when last looked at, to notice jumps.
+    pub clock_offset: Option<(u64, i64)>,
     pub pending: HashMap<u64, Pending>,
     /// Save status per record; the focused record's is shown in the status line.
     pub save_status: HashMap<EntityId, SaveStatus>,
@@ -201,6 +249,13 @@ impl State {
             checklist_cursor: 0,
             pane: Pane::Findings,
             item_cursor: 0,
+            tickets: Vec::new(),
+            tickets_session: None,
+            ticket_cursor: 0,
+            all_tickets: None,
+            stats_by: StatsBy::Window,
+            stats_cursor: 0,
+            clock_offset: None,
             pending: HashMap::new(),
             save_status: HashMap::new(),
             select_after_load: None,
@@ -262,6 +317,31 @@ impl State {
         Some((checklist, item))
     }
 
+    /// The tickets on screen, when they belong to `session`.
+    pub fn tickets_of(&self, session: EntityId) -> &[Ticket] {
+        if self.tickets_session == Some(session) { &self.tickets } else { &[] }
+    }
+
+    pub fn selected_ticket(&self) -> Option<&Ticket> {
+        match self.screen {
+            Screen::Board { session } => self.tickets_of(session).get(self.ticket_cursor),
+            _ => None,
+        }
+    }
+
+    pub fn now(&self) -> Stamp {
+        self.ctx.clock.now()
+    }
+
+    /// Whether a timer on screen is running, so the next whole second must be drawn.
+    pub fn is_ticking(&self) -> bool {
+        match self.screen {
+            Screen::Board { session } => self.tickets_of(session).iter().any(|t| t.state().is_open()),
+            Screen::Walk { session } => self.session_summary(session).is_some_and(|s| s.session.walk.is_live()),
+            _ => false,
+        }
+    }
+
     /// The findings made from one checklist item.
     pub fn findings_of_item(&self, checklist: EntityId, item: &str) -> Vec<&Finding> {
         self.findings.iter().filter(|f| f.check.as_ref().is_some_and(|(c, i)| *c == checklist && i == item)).collect()
@@ -274,14 +354,20 @@ impl State {
             Screen::Findings { .. } if self.pane == Pane::Checklists => self.selected_checklist().map(|c| c.id),
             Screen::Findings { .. } => self.selected_finding().map(|f| f.id),
             Screen::Checklist { checklist, .. } => Some(checklist),
+            Screen::Board { .. } => self.selected_ticket().map(|t| t.id),
+            Screen::Walk { session } => Some(session),
+            Screen::WaitStats => None,
         }
     }
 
     /// The session a quick capture attaches to: the one open, else the one selected.
     pub fn current_session(&self) -> Option<EntityId> {
         match self.screen {
-            Screen::Findings { session } | Screen::Checklist { session, .. } => Some(session),
-            Screen::Sessions => self.selected_session().map(|s| s.session.id),
+            Screen::Findings { session }
+            | Screen::Checklist { session, .. }
+            | Screen::Board { session }
+            | Screen::Walk { session } => Some(session),
+            Screen::Sessions | Screen::WaitStats => self.selected_session().map(|s| s.session.id),
         }
     }
 }

@@ -9,7 +9,6 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::checklist;
 use super::effect::Effect;
 use super::form::{FieldKind, FormKind, FormState, Picker, new_finding_fields};
 use super::msg::Msg;
@@ -17,6 +16,7 @@ use super::nav::{SessionList, move_cursor, reselect};
 use super::state::{
     CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveStatus, Screen, State,
 };
+use super::{board, checklist, stats, walk};
 use crate::domain::session::field as sf;
 use crate::domain::{Change, EntityId, EntityKind, SessionStatus, Value};
 use crate::domain::{finding::field as ff, op::new_entity_id};
@@ -43,6 +43,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Store(ev) => on_store(state, ev),
         Msg::Signal(_) | Msg::InputClosed(_) => quit(state),
+        // A timer on screen turned over a second; the frame is drawn after this.
+        Msg::Tick => board::check_clock(state),
     }
 }
 
@@ -70,14 +72,16 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     // A notice is read once; the next key clears it (a new one may be set below).
     state.notice = None;
     let km = &state.ctx.keymap;
-    if matches!(state.overlays.last(), Some(Overlay::TemplatePicker { .. })) {
-        return checklist::picker_key(state, &key);
+    match state.overlays.last() {
+        Some(Overlay::TemplatePicker { .. }) => return checklist::picker_key(state, &key),
+        Some(Overlay::StagePicker { .. }) => return walk::picker_key(state, &key),
+        _ => {}
     }
     let top = state.overlays.last().map(|o| match o {
         Overlay::Confirm(_) => Layer::Dialog,
         Overlay::Help { .. } => Layer::Help,
         Overlay::Capture(_) => Layer::Capture,
-        Overlay::Form(_) | Overlay::TemplatePicker { .. } => Layer::Form,
+        Overlay::Form(_) | Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. } => Layer::Form,
     });
     match top {
         Some(Layer::Dialog) => match km.lookup(Layer::Dialog, &key) {
@@ -171,6 +175,7 @@ fn confirm_yes(state: &mut State) -> Vec<Effect> {
             save(state, id, vec![Change::set(EntityKind::Finding, id, ff::DELETED, Value::Bool(true))], None)
         }
         ConfirmAction::RemoveChecklist(id) => checklist::remove(state, id),
+        ConfirmAction::DeleteTicket(id) => board::delete(state, id),
     }
 }
 
@@ -199,11 +204,16 @@ pub(super) fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, re
 fn reload(state: &State, changed: EntityKind) -> Vec<Effect> {
     let session = match state.screen {
         Screen::Sessions => return vec![Effect::Store(StoreRequest::LoadSessions)],
-        Screen::Findings { session } | Screen::Checklist { session, .. } => session,
+        Screen::WaitStats => return vec![Effect::Store(StoreRequest::LoadAllTickets)],
+        Screen::Findings { session }
+        | Screen::Checklist { session, .. }
+        | Screen::Board { session }
+        | Screen::Walk { session } => session,
     };
     match changed {
         EntityKind::Finding => vec![Effect::Store(StoreRequest::LoadFindings { session })],
         EntityKind::Checklist => vec![Effect::Store(StoreRequest::LoadChecklists { session })],
+        EntityKind::Ticket => vec![Effect::Store(StoreRequest::LoadTickets { session })],
         EntityKind::Session => {
             vec![Effect::Store(StoreRequest::LoadFindings { session }), Effect::Store(StoreRequest::LoadSessions)]
         }
@@ -243,8 +253,8 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             state.sessions_loaded = true;
             let ids = state.sessions.iter().map(|s| s.session.id);
             reselect(ids, keep, &mut state.session_cursor, &mut state.select_after_load);
-            if let Screen::Findings { session } | Screen::Checklist { session, .. } = state.screen {
-                if state.session_summary(session).is_none() {
+            if let Some(session) = state.current_session().filter(|_| state.screen != Screen::Sessions) {
+                if state.screen != Screen::WaitStats && state.session_summary(session).is_none() {
                     state.screen = Screen::Sessions;
                 }
             }
@@ -266,6 +276,14 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
         }
         StoreEvent::Checklists { session, checklists } => {
             checklist::loaded(state, session, checklists);
+            vec![]
+        }
+        StoreEvent::Tickets { session, tickets } => {
+            board::loaded(state, session, tickets);
+            vec![]
+        }
+        StoreEvent::AllTickets(tickets) => {
+            state.all_tickets = Some(tickets);
             vec![]
         }
         StoreEvent::LoadFailed(error) => {
@@ -304,6 +322,7 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     vec![]
                 }
                 (Action::Finish, Some(s)) => toggle_finished(state, &s),
+                (Action::WaitStats, _) => stats::open(state),
                 (Action::Delete, Some(s)) => {
                     ask(state, "confirm.delete_session", &[("item", &s.item)], ConfirmAction::DeleteSession(s.id));
                     vec![]
@@ -312,6 +331,9 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         }
         Screen::Checklist { session, .. } => checklist::screen_key(state, key, session),
+        Screen::Board { session } => board::screen_key(state, key, session),
+        Screen::Walk { session } => walk::screen_key(state, key, session),
+        Screen::WaitStats => stats::screen_key(state, key),
         Screen::Findings { session } => {
             let Some(action) = state.ctx.keymap.lookup(Layer::Findings, &key) else {
                 return global_key(state, &key, false);
@@ -328,6 +350,8 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     state.overlays.push(Overlay::TemplatePicker { session, cursor: 0 });
                     return vec![];
                 }
+                Action::OpenBoard => return board::open(state, session),
+                Action::OpenWalk => return walk::open(state, session),
                 _ => {}
             }
             if state.pane == Pane::Checklists {
@@ -517,7 +541,12 @@ fn next_seq(state: &State, session: EntityId) -> i64 {
 
 fn submit_capture(state: &mut State) -> Vec<Effect> {
     let Some(Overlay::Capture(c)) = state.overlays.pop() else { return vec![] };
-    let CapturePurpose::Finding { link } = &c.purpose else { return checklist::submit_entry(state, c) };
+    let link = match &c.purpose {
+        CapturePurpose::Finding { link } => link,
+        CapturePurpose::Transfer { ticket } => return board::submit_transfer(state, *ticket, c.input.text()),
+        CapturePurpose::Stage => return walk::submit_stage(state, c.session, c.input.text()),
+        CapturePurpose::Answer { .. } | CapturePurpose::Note { .. } => return checklist::submit_entry(state, c),
+    };
     let text = c.input.text().trim().to_string();
     if text.is_empty() {
         return vec![];
@@ -528,9 +557,8 @@ fn submit_capture(state: &mut State) -> Vec<Effect> {
         .map(|(f, v)| Change::set(EntityKind::Finding, id, f, v))
         .collect();
     changes.push(Change::set(EntityKind::Finding, id, ff::DESCRIPTION, Value::text(text)));
-    if let Some((checklist, item)) = link {
-        changes.push(Change::set(EntityKind::Finding, id, ff::CHECKLIST, Value::Ref(*checklist)));
-        changes.push(Change::set(EntityKind::Finding, id, ff::CHECK_ITEM, Value::text(item)));
+    if let Some(link) = link {
+        changes.extend(link.changes(id));
     }
     save(state, id, changes, Some(Overlay::Capture(c)))
 }
@@ -642,7 +670,7 @@ fn save_form(state: &mut State) -> Vec<Effect> {
     let Some(Overlay::Form(form)) = state.overlays.last() else { return vec![] };
     let seq = match form.kind {
         FormKind::Finding { session, .. } => next_seq(state, session),
-        FormKind::Session { .. } => 0,
+        FormKind::Session { .. } | FormKind::Ticket { .. } => 0,
     };
     match form.to_changes(strings, seq) {
         Err((field, message)) => {

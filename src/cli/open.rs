@@ -30,6 +30,8 @@ pub struct Setup {
     pub lang: Lang,
     /// Problems with the config file, shown but not fatal.
     pub warnings: Vec<String>,
+    /// Wait thresholds from the config file (the defaults when it has none or is broken).
+    pub waits: crate::config::WaitRules,
 }
 
 impl Setup {
@@ -44,7 +46,9 @@ impl Setup {
             ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
         let lang = Lang::detect(cli.lang.as_deref(), config.lang.as_deref(), env_lang.as_deref())
             .map_err(|e| CliError::new(1, e))?;
-        Ok(Setup { paths, lang, warnings })
+        // A broken file was refused whole by `load`, so its rules are the defaults.
+        let waits = config.wait_rules().unwrap_or_default();
+        Ok(Setup { paths, lang, warnings, waits })
     }
 
     pub fn strings(&self) -> &'static Strings {
@@ -98,6 +102,8 @@ impl Setup {
             profile: self.paths.profile.clone(),
             startup_notice,
             templates: crate::checklist::choices(&crate::checklist::load(&self.paths.checklists_dir()), self.lang),
+            clock: std::sync::Arc::new(crate::clock::SystemClock::start()),
+            waits: self.waits.clone(),
         }
     }
 }

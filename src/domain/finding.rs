@@ -22,6 +22,27 @@ pub mod field {
     /// The checklist and item a finding was made from (Ref, Text).
     pub const CHECKLIST: &str = "checklist";
     pub const CHECK_ITEM: &str = "check_item";
+    /// The queue ticket a finding was made from (Ref).
+    pub const TICKET: &str = "ticket";
+}
+
+/// What a finding was made from, written with it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum FindingLink {
+    Check { checklist: EntityId, item: String },
+    Ticket(EntityId),
+}
+
+impl FindingLink {
+    pub fn changes(&self, finding: EntityId) -> Vec<super::op::Change> {
+        let set = |f: &str, v: Value| super::op::Change::set(EntityKind::Finding, finding, f, v);
+        match self {
+            FindingLink::Check { checklist, item } => {
+                vec![set(field::CHECKLIST, Value::Ref(*checklist)), set(field::CHECK_ITEM, Value::text(item))]
+            }
+            FindingLink::Ticket(ticket) => vec![set(field::TICKET, Value::Ref(*ticket))],
+        }
+    }
 }
 
 /// The rectification lifecycle (seed 001's closed loop). Codes are the CLI/JSON contract.
@@ -107,6 +128,8 @@ pub struct Finding {
     pub conflicts: Vec<String>,
     /// The checklist and item id this finding was made from.
     pub check: Option<(EntityId, String)>,
+    /// The queue ticket this finding was made from.
+    pub ticket: Option<EntityId>,
 }
 
 impl Finding {
@@ -132,6 +155,7 @@ impl Finding {
             deleted: false,
             conflicts: Vec::new(),
             check: None,
+            ticket: None,
         }
     }
 
@@ -154,6 +178,7 @@ impl Finding {
             deleted: r.get(field::DELETED).as_bool(),
             conflicts: r.conflicts().into_iter().map(String::from).collect(),
             check: r.get(field::CHECKLIST).as_ref_id().map(|c| (c, r.text(field::CHECK_ITEM))),
+            ticket: r.get(field::TICKET).as_ref_id(),
         }
     }
 

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stamp::TimedEvent;
+
 /// Entity ids are ULIDs, stored as their u128 value (time-ordered, so newest sorts last).
 pub type EntityId = u128;
 
@@ -62,6 +64,7 @@ pub enum EntityKind {
     Session,
     Finding,
     Checklist,
+    Ticket,
 }
 
 impl EntityKind {
@@ -70,6 +73,7 @@ impl EntityKind {
             EntityKind::Session => 1,
             EntityKind::Finding => 2,
             EntityKind::Checklist => 3,
+            EntityKind::Ticket => 4,
         }
     }
 }
@@ -86,6 +90,8 @@ pub enum Value {
     Date(i32),
     TextList(Vec<String>),
     Timestamp(i64),
+    /// A timer's event: a ticket's step, a stage mark, a clock jump.
+    Event(TimedEvent),
 }
 
 impl Value {
@@ -125,6 +131,12 @@ impl Value {
     pub fn as_timestamp(&self) -> Option<i64> {
         match self {
             Value::Timestamp(t) => Some(*t),
+            _ => None,
+        }
+    }
+    pub fn as_event(&self) -> Option<&TimedEvent> {
+        match self {
+            Value::Event(e) => Some(e),
             _ => None,
         }
     }

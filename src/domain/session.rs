@@ -4,6 +4,8 @@ use serde::Serialize;
 
 use super::op::{EntityId, EntityKind, Value, entity_created_ms};
 use super::record::Record;
+use super::stamp::TimedEvent;
+use super::walk::Walk;
 
 /// Field names as stored in the op log. Appending is fine; renaming breaks old stores.
 pub mod field {
@@ -17,6 +19,9 @@ pub mod field {
     pub const STATUS: &str = "status";
     pub const FINISHED_AT: &str = "finished_at";
     pub const DELETED: &str = "deleted";
+    /// Jumps of the system clock seen while timing (`clock_jump/0001` …, each an event whose
+    /// detail is the jump in ms).
+    pub const CLOCK_JUMP_PREFIX: &str = "clock_jump/";
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
@@ -51,6 +56,10 @@ pub struct Session {
     pub deleted: bool,
     /// Fields with unresolved conflicting values after a merge.
     pub conflicts: Vec<String>,
+    /// Clock jumps seen while this session's timers ran.
+    pub clock_jumps: Vec<TimedEvent>,
+    /// The stage stopwatch of this walk (事项办理全过程).
+    pub walk: Walk,
 }
 
 impl Session {
@@ -73,6 +82,13 @@ impl Session {
             finished_ms: r.get(field::FINISHED_AT).as_timestamp(),
             deleted: r.get(field::DELETED).as_bool(),
             conflicts: r.conflicts().into_iter().map(String::from).collect(),
+            walk: Walk::from_record(r),
+            clock_jumps: r
+                .fields
+                .range(field::CLOCK_JUMP_PREFIX.to_string()..)
+                .take_while(|(name, _)| name.starts_with(field::CLOCK_JUMP_PREFIX))
+                .filter_map(|(name, _)| r.get(name).as_event().cloned())
+                .collect(),
         }
     }
 

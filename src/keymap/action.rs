@@ -30,6 +30,9 @@ named_enum! {
         Sessions = "sessions",
         Findings = "findings",
         Checklist = "checklist",
+        Board = "board",
+        Walk = "walk",
+        Stats = "stats",
         Form = "form",
         Editor = "editor",
         Capture = "capture",
@@ -59,7 +62,7 @@ impl Layer {
         use Action::*;
         match self {
             Layer::Global => &[Quit, Help, Capture],
-            Layer::Sessions => &[Up, Down, PageUp, PageDown, Top, Bottom, Open, New, Edit, Finish, Delete],
+            Layer::Sessions => &[Up, Down, PageUp, PageDown, Top, Bottom, Open, New, Edit, Finish, Delete, WaitStats],
             Layer::Findings => &[
                 Up,
                 Down,
@@ -75,6 +78,8 @@ impl Layer {
                 Finish,
                 SwitchPane,
                 AddChecklist,
+                OpenBoard,
+                OpenWalk,
             ],
             Layer::Checklist => &[
                 Up,
@@ -98,6 +103,26 @@ impl Layer {
                 MakeFinding,
                 Back,
             ],
+            Layer::Board => &[
+                Up,
+                Down,
+                PageUp,
+                PageDown,
+                Top,
+                Bottom,
+                AddTicket,
+                Advance,
+                Recall,
+                LeftUnserved,
+                Transfer,
+                Undo,
+                Edit,
+                Delete,
+                MakeFinding,
+                Back,
+            ],
+            Layer::Walk => &[MarkStage, PauseResume, StopWalk, Undo, Back],
+            Layer::Stats => &[Up, Down, PageUp, PageDown, Top, Bottom, GroupBy, Back],
             Layer::Form => &[NextField, PrevField, Save, Cancel, Pick],
             Layer::Editor => &[
                 Left,
@@ -194,6 +219,20 @@ named_enum! {
         Note = "note",
         NextUnanswered = "next_unanswered",
         MakeFinding = "make_finding",
+        // timers: the queue board, the walk's stopwatch, wait statistics
+        OpenBoard = "queue_board",
+        OpenWalk = "walk",
+        WaitStats = "wait_stats",
+        AddTicket = "add_ticket",
+        Advance = "advance",
+        Recall = "recall",
+        LeftUnserved = "left_unserved",
+        Transfer = "transfer",
+        Undo = "undo",
+        MarkStage = "mark_stage",
+        PauseResume = "pause_resume",
+        StopWalk = "stop_walk",
+        GroupBy = "group_by",
     }
 }
 

@@ -17,6 +17,9 @@ const ESSENTIALS: &[(Layer, &[Action])] = &[
     (Layer::Help, &[Action::Close]),
     (Layer::Findings, &[Action::Back]),
     (Layer::Checklist, &[Action::Back]),
+    (Layer::Board, &[Action::Back]),
+    (Layer::Walk, &[Action::Back]),
+    (Layer::Stats, &[Action::Back]),
 ];
 
 pub(crate) fn require_essentials(merged: &Keymap, parsed: &[ParsedLayer], report: &mut Report) {

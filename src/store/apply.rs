@@ -68,12 +68,13 @@ pub(super) fn load_record(
     }
 }
 
-/// The session a finding or checklist is filed under, as shown (the winning value of its
-/// `session` field). Both kinds share the `children` index; a lookup by kind tells them apart.
+/// The session a finding, checklist or ticket is filed under, as shown (the winning value of
+/// its `session` field). They share the `children` index; a lookup by kind tells them apart.
 fn session_of(record: &Record) -> Option<EntityId> {
     match record.kind {
         EntityKind::Finding => record.get(finding_field::SESSION).as_ref_id(),
         EntityKind::Checklist => record.get(checklist_field::SESSION).as_ref_id(),
+        EntityKind::Ticket => record.get(crate::domain::ticket::field::SESSION).as_ref_id(),
         EntityKind::Session => None,
     }
 }

@@ -17,8 +17,9 @@ use crate::domain::{Op, ReplicaId};
 /// The schema this build reads and writes. Raise it (and add a step to `migrate` if the
 /// generic rebuild is not enough) whenever the derived tables or their encodings change.
 /// 1: sessions and findings. 2: checklists (a new entity kind: a version-1 build could not
-/// decode their ops, so it must refuse the file rather than fail on them).
-pub const SCHEMA_VERSION: u32 = 2;
+/// decode their ops, so it must refuse the file rather than fail on them). 3: queue tickets
+/// and timed events (a new kind and a new value variant, for the same reason).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// What the file says before we change anything.
 struct Found {

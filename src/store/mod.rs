@@ -35,7 +35,7 @@ pub use query::{Lookup, MAX_CANDIDATES};
 pub use thread::{StoreEvent, StoreHandle, StoreRequest};
 
 use crate::domain::{
-    Change, Checklist, EntityId, EntityKind, Finding, Op, OpId, Record, ReplicaId, Session, SessionSummary,
+    Change, Checklist, EntityId, EntityKind, Finding, Op, OpId, Record, ReplicaId, Session, SessionSummary, Ticket,
 };
 
 /// An open profile store. Dropping it closes the database, then removes the pid file.
@@ -130,6 +130,14 @@ impl Store {
     /// The checklists attached to a session, oldest first.
     pub fn checklists_of(&self, session: EntityId) -> Result<Vec<Checklist>, StoreError> {
         query::checklists_of(&self.db, session)
+    }
+
+    pub fn tickets_of(&self, session: EntityId) -> Result<Vec<Ticket>, StoreError> {
+        query::tickets_of(&self.db, session)
+    }
+
+    pub fn all_tickets(&self) -> Result<Vec<Ticket>, StoreError> {
+        query::all_tickets(&self.db)
     }
 
     pub fn all_findings(&self) -> Result<Vec<Finding>, StoreError> {

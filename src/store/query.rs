@@ -9,7 +9,7 @@ use super::apply::load_record;
 use super::codec;
 use super::error::StoreError;
 use super::tables;
-use crate::domain::{Checklist, EntityId, EntityKind, Finding, Op, Record, ReplicaId, Session, SessionSummary};
+use crate::domain::{Checklist, EntityId, EntityKind, Finding, Op, Record, ReplicaId, Session, SessionSummary, Ticket};
 
 type Records = ReadOnlyTable<(u8, u128), &'static [u8]>;
 type Children = ReadOnlyTable<(u128, u128), ()>;
@@ -102,6 +102,47 @@ pub(super) fn checklists_of(db: &Database, session: EntityId) -> Result<Vec<Chec
         }
     }
     Ok(out)
+}
+
+/// The tickets of `session` not removed, in the order taken.
+pub(super) fn tickets_of(db: &Database, session: EntityId) -> Result<Vec<Ticket>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let children = txn.open_table(tables::CHILDREN)?;
+    let mut out = Vec::new();
+    for entry in children.range((session, 0u128)..=(session, u128::MAX))? {
+        let (key, _) = entry?;
+        if let Some(record) = load_record(&records, EntityKind::Ticket, key.value().1)? {
+            out.push(Ticket::from_record(&record));
+        }
+    }
+    out.retain(|t| !t.deleted);
+    by_taking(&mut out);
+    Ok(out)
+}
+
+fn by_taking(tickets: &mut [Ticket]) {
+    tickets.sort_by_key(|t| (t.taken().map(|s| s.wall_ms), t.id));
+}
+
+/// Every ticket not removed, of sessions not deleted, by session then in the order taken.
+pub(super) fn all_tickets(db: &Database) -> Result<Vec<Ticket>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let live_sessions: std::collections::HashSet<EntityId> = records_of_kind(&records, EntityKind::Session)?
+        .iter()
+        .map(Session::from_record)
+        .filter(|s| !s.deleted)
+        .map(|s| s.id)
+        .collect();
+    let mut tickets: Vec<Ticket> = records_of_kind(&records, EntityKind::Ticket)?
+        .iter()
+        .map(Ticket::from_record)
+        .filter(|t| !t.deleted && live_sessions.contains(&t.session_id))
+        .collect();
+    by_taking(&mut tickets);
+    tickets.sort_by_key(|t| t.session_id);
+    Ok(tickets)
 }
 
 /// Every finding not deleted, grouped by session (oldest session first), then by 序号.

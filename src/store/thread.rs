@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 use crossbeam_channel::{Receiver, Sender};
 
 use super::Store;
-use crate::domain::{Change, Checklist, EntityId, Finding, SessionSummary};
+use crate::domain::{Change, Checklist, EntityId, Finding, SessionSummary, Ticket};
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum StoreRequest {
@@ -24,6 +24,11 @@ pub enum StoreRequest {
     LoadChecklists {
         session: EntityId,
     },
+    LoadTickets {
+        session: EntityId,
+    },
+    /// Every session's tickets, for statistics across sessions.
+    LoadAllTickets,
     Shutdown,
 }
 
@@ -45,6 +50,11 @@ pub enum StoreEvent {
         session: EntityId,
         checklists: Vec<Checklist>,
     },
+    Tickets {
+        session: EntityId,
+        tickets: Vec<Ticket>,
+    },
+    AllTickets(Vec<Ticket>),
     LoadFailed(String),
     /// The store is closed: every request before `Shutdown` was handled.
     Closed,
@@ -82,6 +92,14 @@ fn run(mut store: Store, receiver: Receiver<StoreRequest>, on_event: impl Fn(Sto
             },
             StoreRequest::LoadChecklists { session } => match store.checklists_of(session) {
                 Ok(checklists) => StoreEvent::Checklists { session, checklists },
+                Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            },
+            StoreRequest::LoadTickets { session } => match store.tickets_of(session) {
+                Ok(tickets) => StoreEvent::Tickets { session, tickets },
+                Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            },
+            StoreRequest::LoadAllTickets => match store.all_tickets() {
+                Ok(tickets) => StoreEvent::AllTickets(tickets),
                 Err(e) => StoreEvent::LoadFailed(e.to_string()),
             },
             StoreRequest::Shutdown => break,

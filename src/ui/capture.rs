@@ -7,7 +7,9 @@ use ratatui::layout::Rect;
 use super::theme::Theme;
 use super::widgets;
 use crate::app::State;
+use crate::app::board::ticket_label;
 use crate::app::state::{CapturePurpose, CaptureState};
+use crate::domain::FindingLink;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, capture: &CaptureState) {
     let title = match &capture.error {
@@ -38,8 +40,13 @@ fn title(state: &State, capture: &CaptureState) -> String {
             let item = state.session_summary(capture.session).map(|s| s.session.item.clone()).unwrap_or_default();
             s.tf("capture.title", &[("item", &item)])
         }
-        CapturePurpose::Finding { link: Some((checklist, item)) } => {
+        CapturePurpose::Finding { link: Some(FindingLink::Check { checklist, item }) } => {
             s.tf("capture.title_from_item", &[("item", &item_text(*checklist, item))])
+        }
+        CapturePurpose::Finding { link: Some(FindingLink::Ticket(ticket)) } => {
+            let number = state.tickets.iter().find(|t| t.id == *ticket).map(|t| ticket_label(s, &state.tickets, t));
+            let number = number.unwrap_or_default();
+            s.tf("capture.title_from_ticket", &[("ticket", &number)])
         }
         CapturePurpose::Answer { checklist, item, kind } => {
             let unit = state
@@ -58,5 +65,10 @@ fn title(state: &State, capture: &CaptureState) -> String {
         CapturePurpose::Note { checklist, item } => {
             s.tf("capture.title_note", &[("item", &item_text(*checklist, item))])
         }
+        CapturePurpose::Transfer { ticket } => {
+            let number = state.tickets.iter().find(|t| t.id == *ticket).map(|t| ticket_label(s, &state.tickets, t));
+            s.tf("capture.title_transfer", &[("ticket", &number.unwrap_or_default())])
+        }
+        CapturePurpose::Stage => state.t("capture.title_stage").to_string(),
     }
 }

@@ -36,13 +36,20 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     fact("field.place", format!("{} {}", s.place, s.window).trim().to_string());
     fact("field.inspectors", s.inspectors.join("、"));
     fact("sessions.col.state", state.t(super::sessions::status_key(s.status)).to_string());
-    let wrapped = pack(&facts, inner.width as usize);
-    let head_rows = wrapped.len().clamp(1, 2) as u16;
+    let mut wrapped = pack(&facts, inner.width as usize);
+    wrapped.truncate(2);
+    // The course of handling, when walked, on a row of its own (whole on the walk screen).
+    if s.walk.is_started() {
+        let narrative = s.walk.narrative(&state.now(), &chrono::Local);
+        let line = state.ctx.strings().tf("findings.walk", &[("narrative", &narrative)]);
+        wrapped.push(crate::text::truncate(&line, inner.width as usize).into_owned());
+    }
+    let head_rows = wrapped.len().clamp(1, 3) as u16;
     let checklist_rows = session_checklists::height(state, session, inner.height.saturating_sub(head_rows));
     let [head, checks, list] =
         Layout::vertical([Constraint::Length(head_rows), Constraint::Length(checklist_rows), Constraint::Min(1)])
             .areas(inner);
-    let lines: Vec<Line> = wrapped.into_iter().take(2).map(|l| Line::from(Span::styled(l, theme.label()))).collect();
+    let lines: Vec<Line> = wrapped.into_iter().map(|l| Line::from(Span::styled(l, theme.label()))).collect();
     frame.render_widget(Paragraph::new(lines), head);
     session_checklists::draw(frame, state, theme, checks, session);
 
@@ -87,9 +94,17 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     }
 }
 
-/// "来自检查表：现场办事体验 / 咨询能否得到准确解答" for the selected finding.
+/// "来自检查表：现场办事体验 / 咨询能否得到准确解答" (or the ticket it came from) for the
+/// selected finding.
 fn origin_line(state: &State) -> Option<String> {
-    let (checklist, item) = state.selected_finding()?.check.as_ref()?;
+    let finding = state.selected_finding()?;
+    if let Some(ticket) = finding.ticket {
+        let s = state.ctx.strings();
+        let t = state.tickets.iter().find(|t| t.id == ticket);
+        let label = t.map(|t| crate::app::board::ticket_label(s, &state.tickets, t)).unwrap_or_default();
+        return Some(s.tf("findings.origin_ticket", &[("ticket", &label)]));
+    }
+    let (checklist, item) = finding.check.as_ref()?;
     let c = state.checklists.iter().find(|c| c.id == *checklist);
     let (title, item) = match c.and_then(|c| c.template.item(item).map(|(_, i)| (c, i))) {
         Some((c, i)) => (c.template.title.label(state.ctx.lang).to_string(), i.text.clone()),

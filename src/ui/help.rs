@@ -19,10 +19,13 @@ pub fn context_layers(state: &State) -> Vec<Layer> {
         (Some(Overlay::Form(_)), _) => vec![Layer::Form, Layer::Editor],
         (Some(Overlay::Capture(_)), _) => vec![Layer::Capture, Layer::Editor],
         (Some(Overlay::Confirm(_)), _) => vec![Layer::Dialog],
-        (Some(Overlay::TemplatePicker { .. }), _) => vec![],
+        (Some(Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. }), _) => vec![],
         (_, Screen::Sessions) => vec![Layer::Sessions],
         (_, Screen::Findings { .. }) => vec![Layer::Findings],
         (_, Screen::Checklist { .. }) => vec![Layer::Checklist],
+        (_, Screen::Board { .. }) => vec![Layer::Board],
+        (_, Screen::Walk { .. }) => vec![Layer::Walk],
+        (_, Screen::WaitStats) => vec![Layer::Stats],
     }
 }
 
@@ -60,10 +63,14 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
     // Keys that are not bindings, and bindings that do something else on the checklist list.
     let notes: &[&str] = match state.overlays.iter().rev().nth(1) {
         Some(Overlay::TemplatePicker { .. }) => &["help.template_picker"],
+        Some(Overlay::StagePicker { .. }) => &["help.stage_picker"],
         None => match state.screen {
-            crate::app::Screen::Checklist { .. } => &["help.count_digits"],
-            crate::app::Screen::Findings { .. } => &["help.checklist_pane"],
-            crate::app::Screen::Sessions => &[],
+            Screen::Checklist { .. } => &["help.count_digits"],
+            Screen::Findings { .. } => &["help.checklist_pane"],
+            Screen::Board { .. } => &["help.board"],
+            Screen::Walk { .. } => &["help.walk"],
+            Screen::WaitStats => &["help.stats"],
+            Screen::Sessions => &[],
         },
         _ => &[],
     };
@@ -79,7 +86,8 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
         out.push((String::new(), false));
     }
     // Over the list of templates, quick capture does not work (the list is modal).
-    let picker = state.overlays.iter().any(|o| matches!(o, Overlay::TemplatePicker { .. }));
+    let picker =
+        state.overlays.iter().any(|o| matches!(o, Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. }));
     let skip: &[Action] = if picker { &[Action::Capture] } else { &[] };
     section(state.t("help.global").to_string(), Layer::Global, skip, &mut out);
     out

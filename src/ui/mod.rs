@@ -1,5 +1,6 @@
 //! Drawing. Every module here only reads `State`; `draw` is called when something changed.
 
+pub mod board;
 pub mod capture;
 pub mod checklist;
 pub mod dialog;
@@ -13,6 +14,8 @@ pub mod status;
 pub mod table;
 pub mod template_picker;
 pub mod theme;
+pub mod wait_stats;
+pub mod walk;
 pub mod widgets;
 
 use ratatui::Frame;
@@ -51,6 +54,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::Sessions => sessions::draw(frame, state, &theme, main),
         Screen::Findings { session } => findings::draw(frame, state, &theme, main, session),
         Screen::Checklist { .. } => checklist::draw(frame, state, &theme, main),
+        Screen::Board { session } => board::draw(frame, state, &theme, main, session),
+        Screen::Walk { session } => walk::draw(frame, state, &theme, main, session),
+        Screen::WaitStats => wait_stats::draw(frame, state, &theme, main),
     }
     status::draw(frame, state, &theme, status_row);
     for overlay in &state.overlays {
@@ -62,6 +68,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Overlay::TemplatePicker { session, cursor } => {
                 template_picker::draw(frame, state, &theme, main, *session, *cursor)
             }
+            Overlay::StagePicker { cursor, .. } => walk::draw_picker(frame, state, &theme, main, *cursor),
         }
     }
 }

@@ -45,14 +45,25 @@ fn hints(state: &State) -> String {
         (Some(Overlay::Capture(_)), _) => (Layer::Capture, &[Action::Submit, Action::Cancel]),
         (Some(Overlay::Confirm(_)), _) => (Layer::Dialog, &[Action::Yes, Action::No]),
         (Some(Overlay::Help { .. }), _) => (Layer::Help, &[Action::Close]),
-        (None, Screen::Sessions) => (Layer::Sessions, &[Action::New, Action::Open, Action::Edit, Action::Finish]),
-        (None, Screen::Findings { .. }) => {
-            (Layer::Findings, &[Action::New, Action::Edit, Action::SwitchPane, Action::AddChecklist, Action::Back])
+        (None, Screen::Sessions) => {
+            (Layer::Sessions, &[Action::New, Action::Open, Action::Edit, Action::Finish, Action::WaitStats])
         }
+        (None, Screen::Findings { .. }) => (
+            Layer::Findings,
+            &[Action::New, Action::SwitchPane, Action::AddChecklist, Action::OpenBoard, Action::OpenWalk, Action::Back],
+        ),
         (None, Screen::Checklist { .. }) => {
             (Layer::Checklist, &[Action::NextUnanswered, Action::MakeFinding, Action::Note, Action::Back])
         }
+        (None, Screen::Board { .. }) => {
+            (Layer::Board, &[Action::AddTicket, Action::Advance, Action::Undo, Action::MakeFinding, Action::Back])
+        }
+        (None, Screen::Walk { .. }) => {
+            (Layer::Walk, &[Action::MarkStage, Action::PauseResume, Action::StopWalk, Action::Undo, Action::Back])
+        }
+        (None, Screen::WaitStats) => (Layer::Stats, &[Action::GroupBy, Action::Back]),
         (Some(Overlay::TemplatePicker { .. }), _) => return state.t("picker.templates.hint").to_string(),
+        (Some(Overlay::StagePicker { .. }), _) => return state.t("walk.picker.hint").to_string(),
     };
     let km = &state.ctx.keymap;
     let hint = |layer: Layer, a: Action| {

@@ -2,7 +2,11 @@
 #![allow(dead_code)]
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::Arc;
+
 use tiyan::app::{Context, Effect, Msg, State, update};
+use tiyan::clock::ManualClock;
+use tiyan::config::WaitRules;
 use tiyan::domain::{Finding, FindingStatus, Session, SessionStatus, SessionSummary};
 use tiyan::i18n::Lang;
 use tiyan::keymap::Keymap;
@@ -22,6 +26,11 @@ pub fn id(ms: u64, n: u128) -> u128 {
 }
 
 pub fn context(lang: Lang) -> Context {
+    context_with_clock(lang, Arc::new(ManualClock::new(1, T0 as i64)))
+}
+
+/// A context whose clock the test moves (`advance`, `jump_wall`, `restart`).
+pub fn context_with_clock(lang: Lang, clock: Arc<ManualClock>) -> Context {
     Context {
         keymap: Keymap::builtin(),
         lang,
@@ -29,6 +38,8 @@ pub fn context(lang: Lang) -> Context {
         profile: "张三".into(),
         startup_notice: None,
         templates: templates(lang),
+        clock,
+        waits: WaitRules::default(),
     }
 }
 
@@ -48,6 +59,8 @@ pub fn session(n: u64, item: &str, findings: usize) -> SessionSummary {
             finished_ms: None,
             deleted: false,
             conflicts: vec![],
+            clock_jumps: vec![],
+            walk: Default::default(),
         },
         findings,
         max_seq: findings as i64,
@@ -73,6 +86,7 @@ pub fn finding(session: u128, seq: i64, description: &str) -> Finding {
         deleted: false,
         conflicts: vec![],
         check: None,
+        ticket: None,
     }
 }
 

@@ -1,0 +1,220 @@
+//! The queue board in the app: adding a ticket with one key, stepping it on with another,
+//! recalls, leaving, transfers, undoing a step within 30 seconds, and a finding from a long
+//! wait. Each step is one change, stamped when the key is pressed and saved durably at once.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use super::effect::Effect;
+use super::form::FormState;
+use super::nav::{SessionList, move_cursor};
+use super::state::{CapturePurpose, CaptureState, ConfirmAction, Overlay, Screen, State};
+use super::update::{ask, global_key, page, save};
+use crate::domain::ticket::field as tf;
+use crate::domain::{
+    Change, EntityId, EntityKind, FindingLink, Level, Session, Stamp, Step, Ticket, TimedEvent, Value,
+};
+use crate::domain::{session::field as sf, stamp::CLOCK_JUMP_MS, stamp::event_field};
+use crate::i18n::Strings;
+use crate::keymap::{Action, Layer};
+use crate::store::StoreRequest;
+
+/// How long after a step the undo key still takes it back.
+pub const UNDO_SECS: i64 = 30;
+
+pub(super) fn open(state: &mut State, session: EntityId) -> Vec<Effect> {
+    state.screen = Screen::Board { session };
+    if state.tickets_session != Some(session) {
+        state.tickets.clear();
+        state.tickets_session = None;
+        state.ticket_cursor = 0;
+    }
+    let mut effects = vec![Effect::Store(StoreRequest::LoadTickets { session })];
+    effects.extend(check_clock(state));
+    effects
+}
+
+pub(super) fn loaded(state: &mut State, session: EntityId, tickets: Vec<Ticket>) {
+    let list = SessionList {
+        items: &mut state.tickets,
+        session: &mut state.tickets_session,
+        cursor: &mut state.ticket_cursor,
+    };
+    list.replace(session, tickets, &mut state.select_after_load, |t| t.id);
+}
+
+/// "12号", "A012号"; a ticket without a number is named by its place on the board.
+pub fn ticket_label(strings: &Strings, tickets: &[Ticket], t: &Ticket) -> String {
+    if t.number.is_empty() {
+        let place = tickets.iter().position(|x| x.id == t.id).map(|i| i + 1).unwrap_or(0);
+        strings.tf("ticket.unnumbered", &[("n", &place.to_string())])
+    } else {
+        strings.tf("ticket.label", &[("number", &t.number)])
+    }
+}
+
+pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) -> Vec<Effect> {
+    let Some(action) = state.ctx.keymap.lookup(Layer::Board, &key) else {
+        return global_key(state, &key, false);
+    };
+    let mut effects = check_clock(state);
+    if let Some(c) = move_cursor(state.ticket_cursor, state.tickets_of(session).len(), page(state), action) {
+        state.ticket_cursor = c;
+        return effects;
+    }
+    let now = state.now();
+    let selected = state.selected_ticket().cloned();
+    effects.extend(match (action, selected) {
+        (Action::Back, _) => {
+            state.screen = Screen::Findings { session };
+            vec![Effect::Store(StoreRequest::LoadFindings { session })]
+        }
+        (Action::AddTicket, _) => add(state, session, now),
+        (Action::Advance, Some(t)) => match t.next_step() {
+            Some(step) => step_ticket(state, &t, step, now, ""),
+            None => refuse(state, "board.ended"),
+        },
+        (Action::Recall, Some(t)) if t.allows(Step::Recalled) => step_ticket(state, &t, Step::Recalled, now, ""),
+        (Action::Recall, Some(_)) => refuse(state, "board.cannot_recall"),
+        (Action::LeftUnserved, Some(t)) if t.allows(Step::Left) => step_ticket(state, &t, Step::Left, now, ""),
+        (Action::LeftUnserved, Some(_)) => refuse(state, "board.cannot_leave"),
+        (Action::Transfer, Some(t)) if t.allows(Step::Transferred) => {
+            state.overlays.push(Overlay::Capture(CaptureState::new(
+                session,
+                CapturePurpose::Transfer { ticket: t.id },
+                "",
+            )));
+            vec![]
+        }
+        (Action::Transfer, Some(_)) => refuse(state, "board.ended"),
+        (Action::Undo, Some(t)) => undo(state, &t, now),
+        (Action::Edit, Some(t)) => {
+            state.overlays.push(Overlay::Form(Box::new(FormState::edit_ticket(&t, state.ctx.lang))));
+            vec![]
+        }
+        (Action::Delete, Some(t)) => {
+            let label = ticket_label(state.ctx.strings(), &state.tickets, &t);
+            ask(state, "confirm.delete_ticket", &[("ticket", &label)], ConfirmAction::DeleteTicket(t.id));
+            vec![]
+        }
+        (Action::MakeFinding, Some(t)) => {
+            let text = finding_text(state, &t, &now);
+            let purpose = CapturePurpose::Finding { link: Some(FindingLink::Ticket(t.id)) };
+            state.overlays.push(Overlay::Capture(CaptureState::new(session, purpose, &text)));
+            vec![]
+        }
+        (_, None) => refuse(state, "board.empty"),
+        _ => vec![],
+    });
+    effects
+}
+
+fn refuse(state: &mut State, key: &str) -> Vec<Effect> {
+    state.notice = Some(state.t(key).to_string());
+    vec![]
+}
+
+/// A new ticket taken now: the number after the last one, at the last one's window for the
+/// same service item (or the session's window and item for the first).
+fn add(state: &mut State, session: EntityId, now: Stamp) -> Vec<Effect> {
+    let last = state.tickets_of(session).iter().max_by_key(|t| t.taken().map(|s| (s.wall_ms, s.mono_ms)));
+    let (number, window, item) = match (last, state.session_summary(session)) {
+        (Some(t), _) => (t.next_number(), t.window().to_string(), t.item.clone()),
+        (None, Some(s)) => (String::new(), s.session.window.clone(), s.session.item.clone()),
+        (None, None) => Default::default(),
+    };
+    let (id, changes) = Ticket::create(session, &number, &window, &item, now);
+    save(state, id, changes, None)
+}
+
+fn step_ticket(state: &mut State, t: &Ticket, step: Step, now: Stamp, detail: &str) -> Vec<Effect> {
+    save(state, t.id, vec![t.step_change(step, now, detail)], None)
+}
+
+fn undo(state: &mut State, t: &Ticket, now: Stamp) -> Vec<Effect> {
+    match t.undoable(&now, UNDO_SECS) {
+        Some((n, step)) => {
+            state.notice = Some(state.ctx.strings().tf("board.undone", &[("step", state.t(&step_key(step)))]));
+            save(state, t.id, t.undo_changes(n, step), None)
+        }
+        None => refuse(state, "board.undo_too_late"),
+    }
+}
+
+/// The i18n key naming a step ("step.called" → 叫号).
+pub fn step_key(step: Step) -> String {
+    format!("step.{}", step.code())
+}
+
+/// A transfer's window, typed in the capture line.
+pub(super) fn submit_transfer(state: &mut State, ticket: EntityId, window: &str) -> Vec<Effect> {
+    let Some(t) = state.tickets.iter().find(|t| t.id == ticket).cloned() else { return vec![] };
+    if window.trim().is_empty() {
+        return vec![];
+    }
+    let now = state.now();
+    step_ticket(state, &t, Step::Transferred, now, window)
+}
+
+pub(super) fn delete(state: &mut State, id: EntityId) -> Vec<Effect> {
+    save(state, id, vec![Change::set(EntityKind::Ticket, id, tf::DELETED, Value::Bool(true))], None)
+}
+
+/// 「排队等待时间过长：12号等待 34 分钟（阈值 30 分钟）」 for a wait past a threshold; for a
+/// shorter one, the start of a finding about the ticket.
+fn finding_text(state: &State, t: &Ticket, now: &Stamp) -> String {
+    let s = state.ctx.strings();
+    let label = ticket_label(s, &state.tickets, t);
+    let thresholds = state.ctx.waits.for_item(&t.item);
+    let Some(wait) = t.wait_secs(now) else { return s.tf("board.finding_plain", &[("ticket", &label)]) };
+    let minutes = (wait / 60).to_string();
+    let threshold = match thresholds.level(wait) {
+        Level::Alert => thresholds.alert_secs,
+        Level::Warning => thresholds.warning_secs,
+        Level::Normal => {
+            return s.tf("board.finding_short", &[("ticket", &label), ("minutes", &minutes)]);
+        }
+    };
+    let threshold = (threshold / 60).to_string();
+    s.tf("board.finding_long", &[("ticket", &label), ("minutes", &minutes), ("threshold", &threshold)])
+}
+
+/// Notices a jump of the system clock against the monotonic clock (more than 2 s since last
+/// looked), says so, and records it with the session on screen. Timers are not moved by it:
+/// within a run they count monotonic time.
+pub(super) fn check_clock(state: &mut State) -> Vec<Effect> {
+    let now = state.now();
+    let offset = now.clock_offset();
+    let previous = state.clock_offset.replace((now.run, offset));
+    let Some((run, before)) = previous else { return vec![] };
+    let jump = offset - before;
+    if run != now.run || jump.abs() <= CLOCK_JUMP_MS {
+        return vec![];
+    }
+    let text = jump_text(state.ctx.strings(), jump);
+    state.notice = Some(state.ctx.strings().tf("clock.jumped", &[("jump", &text)]));
+    let session = match state.screen {
+        Screen::Board { session } | Screen::Walk { session } => session,
+        _ => return vec![],
+    };
+    let Some(s) = state.session_summary(session).map(|s| s.session.clone()) else { return vec![] };
+    save(state, session, vec![jump_change(&s, now, jump)], None)
+}
+
+fn jump_change(s: &Session, now: Stamp, jump_ms: i64) -> Change {
+    let event = TimedEvent::new("clock_jump", now, &jump_ms.to_string());
+    let field = event_field(sf::CLOCK_JUMP_PREFIX, s.clock_jumps.len() + 1);
+    Change::set(EntityKind::Session, s.id, &field, Value::Event(event))
+}
+
+/// "+5分0秒" / "-1时0分3秒": a jump's size and direction.
+pub fn jump_text(strings: &Strings, jump_ms: i64) -> String {
+    let sign = if jump_ms < 0 { "-" } else { "+" };
+    let secs = jump_ms.abs() / 1000;
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let body = if h > 0 {
+        strings.tf("clock.hms", &[("h", &h.to_string()), ("m", &m.to_string()), ("s", &s.to_string())])
+    } else {
+        strings.tf("clock.ms", &[("m", &m.to_string()), ("s", &s.to_string())])
+    };
+    format!("{sign}{body}")
+}

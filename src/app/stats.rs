@@ -1,0 +1,60 @@
+//! The wait statistics across sessions: grouped by window or by service item.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use super::effect::Effect;
+use super::nav::move_cursor;
+use super::state::{Screen, State, StatsBy};
+use super::update::{global_key, page};
+use crate::domain::{Ticket, WaitStats, waits};
+use crate::keymap::{Action, Layer};
+use crate::store::StoreRequest;
+
+pub(super) fn open(state: &mut State) -> Vec<Effect> {
+    state.screen = Screen::WaitStats;
+    state.all_tickets = None;
+    state.stats_cursor = 0;
+    vec![Effect::Store(StoreRequest::LoadAllTickets)]
+}
+
+pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(action) = state.ctx.keymap.lookup(Layer::Stats, &key) else {
+        return global_key(state, &key, false);
+    };
+    if let Some(c) = move_cursor(state.stats_cursor, groups(state).len(), page(state), action) {
+        state.stats_cursor = c;
+        return vec![];
+    }
+    match action {
+        Action::GroupBy => {
+            state.stats_by = match state.stats_by {
+                StatsBy::Window => StatsBy::Item,
+                StatsBy::Item => StatsBy::Window,
+            };
+            state.stats_cursor = 0;
+            vec![]
+        }
+        Action::Back => {
+            state.screen = Screen::Sessions;
+            vec![Effect::Store(StoreRequest::LoadSessions)]
+        }
+        _ => vec![],
+    }
+}
+
+/// The key a ticket is grouped under: its window now, or its service item.
+pub fn group_key(by: StatsBy, t: &Ticket) -> String {
+    match by {
+        StatsBy::Window => t.window().to_string(),
+        StatsBy::Item => t.item.clone(),
+    }
+}
+
+/// The rows of the statistics screen: one per window or item, then all tickets together.
+pub fn groups(state: &State) -> Vec<(String, WaitStats)> {
+    let Some(all) = &state.all_tickets else { return Vec::new() };
+    let rules = &state.ctx.waits;
+    let thresholds = |t: &Ticket| rules.for_item(&t.item);
+    let refs: Vec<&Ticket> = all.iter().collect();
+    waits::grouped(&refs, |t| group_key(state.stats_by, t), &thresholds)
+}

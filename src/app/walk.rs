@@ -1,0 +1,122 @@
+//! The stage stopwatch of a walk (事项办理全过程): one key marks the next stage, its name
+//! picked from the list or typed; pause and resume; stop; undo the last mark within 30 s.
+//! Marks are stored on the session, so its page and the report can tell the whole course.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::board::{UNDO_SECS, check_clock};
+use super::effect::Effect;
+use super::state::{CapturePurpose, CaptureState, Overlay, Screen, State};
+use super::update::{global_key, save};
+use crate::domain::walk::{Mark, STAGE_NAMES, Walk};
+use crate::domain::{EntityId, Session};
+use crate::keymap::{Action, Layer};
+use crate::store::StoreRequest;
+
+pub(super) fn open(state: &mut State, session: EntityId) -> Vec<Effect> {
+    state.screen = Screen::Walk { session };
+    check_clock(state)
+}
+
+fn session_of(state: &State, session: EntityId) -> Option<Session> {
+    state.session_summary(session).map(|s| s.session.clone())
+}
+
+pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) -> Vec<Effect> {
+    let Some(action) = state.ctx.keymap.lookup(Layer::Walk, &key) else {
+        return global_key(state, &key, false);
+    };
+    let mut effects = check_clock(state);
+    let Some(s) = session_of(state, session) else { return effects };
+    let walk = &s.walk;
+    effects.extend(match action {
+        Action::Back => {
+            state.screen = Screen::Findings { session };
+            vec![Effect::Store(StoreRequest::LoadFindings { session })]
+        }
+        Action::MarkStage => {
+            state.overlays.push(Overlay::StagePicker { session, cursor: suggested_stage(walk) });
+            vec![]
+        }
+        Action::PauseResume if walk.allows(Mark::Pause) => mark(state, &s, Mark::Pause, ""),
+        Action::PauseResume if walk.allows(Mark::Resume) => mark(state, &s, Mark::Resume, ""),
+        Action::StopWalk if walk.allows(Mark::Stop) => mark(state, &s, Mark::Stop, ""),
+        Action::PauseResume | Action::StopWalk => {
+            state.notice = Some(state.t("walk.not_running").to_string());
+            vec![]
+        }
+        Action::Undo => match walk.undoable(&state.now(), UNDO_SECS) {
+            Some(n) => save(state, session, vec![walk.undo_change(session, n)], None),
+            None => {
+                state.notice = Some(state.t("board.undo_too_late").to_string());
+                vec![]
+            }
+        },
+        _ => vec![],
+    });
+    effects
+}
+
+fn mark(state: &mut State, s: &Session, mark: Mark, detail: &str) -> Vec<Effect> {
+    let change = s.walk.mark_change(s.id, mark, state.now(), detail);
+    save(state, s.id, vec![change], None)
+}
+
+/// The stage that usually follows the last one marked (the list is in walking order).
+fn suggested_stage(walk: &Walk) -> usize {
+    let last = walk.marks.iter().rev().find(|(_, m, _)| *m == Mark::Stage).map(|(_, _, e)| e.detail.as_str());
+    match last.and_then(|name| STAGE_NAMES.iter().position(|n| *n == name)) {
+        Some(i) => (i + 1).min(STAGE_NAMES.len() - 1),
+        None => 0,
+    }
+}
+
+/// The pick list: arrows or j/k and Enter, or the digit shown before a name; the last row
+/// opens a line to type a name. Fixed keys, like the other pick lists.
+pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
+    let Some(Overlay::StagePicker { session, cursor }) = state.overlays.last_mut() else { return vec![] };
+    let session = *session;
+    let typed_row = STAGE_NAMES.len();
+    let chosen = match key.code {
+        KeyCode::Up | KeyCode::Char('k') => {
+            *cursor = cursor.saturating_sub(1);
+            None
+        }
+        KeyCode::Down | KeyCode::Char('j') => {
+            *cursor = (*cursor + 1).min(typed_row);
+            None
+        }
+        KeyCode::Home => {
+            *cursor = 0;
+            None
+        }
+        KeyCode::End => {
+            *cursor = typed_row;
+            None
+        }
+        KeyCode::Esc | KeyCode::Char('q') => {
+            state.overlays.pop();
+            return vec![];
+        }
+        KeyCode::Enter => Some(*cursor),
+        // 1–9 then 0 pick the first ten rows, as they are numbered on screen.
+        KeyCode::Char(c @ '0'..='9') => Some((c as usize + 9 - '0' as usize) % 10),
+        _ => return global_key(state, key, false),
+    };
+    let Some(row) = chosen else { return vec![] };
+    state.overlays.pop();
+    match STAGE_NAMES.get(row) {
+        Some(name) => submit_stage(state, session, name),
+        None => {
+            state.overlays.push(Overlay::Capture(CaptureState::new(session, CapturePurpose::Stage, "")));
+            vec![]
+        }
+    }
+}
+
+/// Marks the next stage, named `name` (picked or typed).
+pub(super) fn submit_stage(state: &mut State, session: EntityId, name: &str) -> Vec<Effect> {
+    let name = name.trim();
+    let Some(s) = session_of(state, session).filter(|_| !name.is_empty()) else { return vec![] };
+    mark(state, &s, Mark::Stage, name)
+}

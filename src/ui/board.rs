@@ -1,0 +1,177 @@
+//! The queue board: the session's wait figures, any clock jump, one row per ticket ticking
+//! live (state, time in it, wait so far, service time), marked past its thresholds, and a
+//! histogram of waits when there is room. Times are computed here, at draw time, from the
+//! stored stamps and the clock: nothing counts in memory.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::table::{self, Column};
+use super::theme::Theme;
+use crate::app::State;
+use crate::app::board::{jump_text, step_key, ticket_label};
+use crate::domain::stamp::clock_text;
+use crate::domain::{EntityId, Level, Stamp, Ticket, TicketState, WaitStats, waits};
+use crate::i18n::Strings;
+use crate::text;
+
+/// Waits are counted in buckets of this many minutes, the last one open-ended.
+const BUCKET_MINUTES: i64 = 10;
+const BUCKETS: usize = 4;
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
+    let s = state.ctx.strings();
+    let item = state.session_summary(session).map(|s| s.session.item.clone()).unwrap_or_default();
+    let block = theme.block(format!(" {} ", s.tf("board.title", &[("item", &item)])));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if state.tickets_session != Some(session) {
+        frame.render_widget(Paragraph::new(state.t("app.loading")).style(theme.dim()), inner);
+        return;
+    }
+    let tickets = state.tickets_of(session);
+    let now = state.now();
+    let rules = &state.ctx.waits;
+    let thresholds = |t: &Ticket| rules.for_item(&t.item);
+    let stats = waits::wait_stats(tickets, &thresholds);
+
+    let jump = state.session_summary(session).and_then(|s| s.session.clock_jumps.last().cloned());
+    let histogram_rows = if inner.height >= 18 && stats.count > 0 { BUCKETS as u16 } else { 0 };
+    let [head, jump_row, list, histogram] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(jump.is_some())),
+        Constraint::Min(2),
+        Constraint::Length(histogram_rows),
+    ])
+    .areas(inner);
+    let summary = text::truncate(&summary_line(s, &stats), head.width as usize).into_owned();
+    frame.render_widget(Paragraph::new(Span::styled(summary, theme.label())), head);
+    if let Some(j) = jump {
+        let when = super::widgets::local_time(j.stamp.wall_ms, "%H:%M");
+        let size = jump_text(s, j.detail.parse().unwrap_or(0));
+        let line = s.tf("board.clock_jump", &[("jump", &size), ("at", &when)]);
+        let line = text::truncate(&line, jump_row.width as usize).into_owned();
+        frame.render_widget(Paragraph::new(Span::styled(line, theme.error())), jump_row);
+    }
+    if tickets.is_empty() {
+        let hint = text::wrap(state.t("board.empty_hint"), list.width as usize).join("\n");
+        frame.render_widget(Paragraph::new(hint).style(theme.dim()), list);
+        return;
+    }
+    let cols = [
+        Column { title: state.t("board.col.number"), width: 6, flex: false, priority: 9 },
+        Column { title: state.t("board.col.window"), width: 8, flex: false, priority: 5 },
+        Column { title: state.t("board.col.item"), width: 8, flex: true, priority: 3 },
+        Column { title: state.t("board.col.state"), width: 6, flex: false, priority: 9 },
+        Column { title: state.t("board.col.in_state"), width: 7, flex: false, priority: 6 },
+        Column { title: state.t("board.col.wait"), width: 7, flex: false, priority: 8 },
+        Column { title: state.t("board.col.service"), width: 7, flex: false, priority: 4 },
+        Column { title: state.t("board.col.mark"), width: 4, flex: false, priority: 7 },
+    ];
+    let mut styles = Vec::with_capacity(tickets.len());
+    let rows: Vec<Vec<String>> = tickets
+        .iter()
+        .map(|t| {
+            let (row, style) = ticket_row(state, theme, tickets, t, &now);
+            styles.push(style);
+            row
+        })
+        .collect();
+    table::render(frame.buffer_mut(), list, &cols, &rows, Some(state.ticket_cursor), theme, |i| styles[i]);
+    if histogram_rows > 0 {
+        draw_histogram(frame, state, theme, histogram, tickets);
+    }
+}
+
+fn ticket_row(state: &State, theme: &Theme, all: &[Ticket], t: &Ticket, now: &Stamp) -> (Vec<String>, Style) {
+    let s = state.ctx.strings();
+    let ticket_state = t.state();
+    let time = |secs: Option<i64>| secs.map(clock_text).unwrap_or_else(|| "-".into());
+    let in_state = if ticket_state.is_open() { t.state_since().map(|since| since.live_secs(now)) } else { None };
+    let wait = t.wait_secs(now);
+    let level = wait.map(|w| state.ctx.waits.for_item(&t.item).level(w)).unwrap_or(Level::Normal);
+    let mut mark = match level {
+        Level::Alert => state.t("board.mark.alert").to_string(),
+        Level::Warning => state.t("board.mark.warning").to_string(),
+        Level::Normal => String::new(),
+    };
+    if t.recalls() > 0 && mark.is_empty() {
+        mark = s.tf("board.mark.recalled", &[("n", &t.recalls().to_string())]);
+    }
+    let row = vec![
+        ticket_label(s, all, t),
+        t.window().to_string(),
+        crate::assets::ChoiceList::Items.display(&t.item, state.ctx.lang),
+        state_label(s, t),
+        time(in_state),
+        time(wait),
+        time(t.service_secs(now)),
+        mark,
+    ];
+    let style = match (level, ticket_state) {
+        (Level::Alert, _) => theme.error(),
+        (Level::Warning, _) => theme.label(),
+        (_, TicketState::Done | TicketState::Left) => theme.dim(),
+        _ => Style::new(),
+    };
+    (row, style)
+}
+
+/// 等候 / 已叫号 / 办理中 / 办结 / 离开; 已转 after a transfer while waiting again.
+pub fn state_label(s: &Strings, t: &Ticket) -> String {
+    let transferred = t.events.last().is_some_and(|(_, step, _)| *step == crate::domain::Step::Transferred);
+    if transferred {
+        return s.t(&step_key(crate::domain::Step::Transferred)).to_string();
+    }
+    s.t(&format!("ticket.state.{}", t.state().code())).to_string()
+}
+
+/// "已叫号 12 人  中位 8:20  P90 25:10  最长 41:03  办理中位 6:00  超阈值 17%  离开 8%"
+pub fn summary_line(s: &Strings, stats: &WaitStats) -> String {
+    let time = |secs: Option<i64>| secs.map(clock_text).unwrap_or_else(|| "-".into());
+    let pct = |share: Option<f64>| super::checklist::percent(share);
+    s.tf(
+        "board.summary",
+        &[
+            ("tickets", &stats.tickets.to_string()),
+            ("count", &stats.count.to_string()),
+            ("median", &time(stats.median_secs)),
+            ("p90", &time(stats.p90_secs)),
+            ("max", &time(stats.max_secs)),
+            ("service", &time(stats.median_service_secs)),
+            ("over", &pct(stats.over_threshold_share)),
+            ("left", &pct(stats.left_share)),
+        ],
+    )
+}
+
+/// One row per bucket: "10-20分 ######## 5", bars scaled to the widest bucket.
+fn draw_histogram(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, tickets: &[Ticket]) {
+    let counts = waits::histogram(tickets, BUCKET_MINUTES * 60, BUCKETS);
+    let most = counts.iter().copied().max().unwrap_or(0).max(1);
+    let s = state.ctx.strings();
+    let labels: Vec<String> = (0..BUCKETS as i64)
+        .map(|i| {
+            let from = (i * BUCKET_MINUTES).to_string();
+            if i as usize == BUCKETS - 1 {
+                s.tf("board.bucket_last", &[("from", &from)])
+            } else {
+                s.tf("board.bucket", &[("from", &from), ("to", &((i + 1) * BUCKET_MINUTES).to_string())])
+            }
+        })
+        .collect();
+    let label_w = labels.iter().map(|l| text::width(l)).max().unwrap_or(0);
+    let bar_room = (area.width as usize).saturating_sub(label_w + 6);
+    let lines: Vec<Line> = labels
+        .iter()
+        .zip(&counts)
+        .map(|(label, n)| {
+            let bar = "#".repeat(n * bar_room / most);
+            Line::from(vec![Span::styled(text::pad(label, label_w), theme.dim()), Span::raw(format!(" {bar} {n}"))])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}

@@ -1,0 +1,108 @@
+//! The stage stopwatch: where the walk stands, each stage's start and time (the open one
+//! ticking), and the narrative the report takes, as it reads so far.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::table::{self, Column};
+use super::theme::Theme;
+use super::widgets;
+use crate::app::State;
+use crate::domain::EntityId;
+use crate::domain::stamp::clock_text;
+use crate::domain::walk::{STAGE_NAMES, WalkState};
+use crate::text;
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
+    let s = state.ctx.strings();
+    let Some(summary) = state.session_summary(session) else { return };
+    let walk = &summary.session.walk;
+    let block = theme.block(format!(" {} ", s.tf("walk.title", &[("item", &summary.session.item)])));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let now = state.now();
+    let stages = walk.stages(&now);
+    let width = inner.width as usize;
+
+    let narrative = walk.narrative(&now, &chrono::Local);
+    let story: Vec<String> = if narrative.is_empty() { Vec::new() } else { text::wrap(&narrative, width.max(1)) };
+    let story_rows = (story.len() as u16).min(inner.height.saturating_sub(4) / 2);
+    let [head, list, story_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(2), Constraint::Length(story_rows)]).areas(inner);
+
+    let total: i64 = stages.iter().map(|st| st.active_secs).sum();
+    let head_text = match (walk.state(), stages.last()) {
+        (WalkState::NotStarted, _) | (_, None) => state.t("walk.not_started").to_string(),
+        (WalkState::Running, Some(st)) => s.tf("walk.running", &[("stage", &st.name), ("total", &clock_text(total))]),
+        (WalkState::Paused, Some(st)) => s.tf("walk.paused", &[("stage", &st.name), ("total", &clock_text(total))]),
+        (WalkState::Stopped, Some(_)) => s.tf("walk.stopped", &[("total", &clock_text(total))]),
+    };
+    let style = if walk.state() == WalkState::Paused { theme.error() } else { theme.label() };
+    frame.render_widget(Paragraph::new(Span::styled(text::truncate(&head_text, width).into_owned(), style)), head);
+
+    if stages.is_empty() {
+        let hint = text::wrap(state.t("walk.empty_hint"), width.max(1)).join("\n");
+        frame.render_widget(Paragraph::new(hint).style(theme.dim()), list);
+        return;
+    }
+    let cols = [
+        Column { title: state.t("walk.col.seq"), width: 3, flex: false, priority: 5 },
+        Column { title: state.t("walk.col.stage"), width: 10, flex: true, priority: 9 },
+        Column { title: state.t("walk.col.start"), width: 5, flex: false, priority: 8 },
+        Column { title: state.t("walk.col.active"), width: 8, flex: false, priority: 9 },
+        Column { title: state.t("walk.col.paused"), width: 8, flex: false, priority: 4 },
+    ];
+    let rows: Vec<Vec<String>> = stages
+        .iter()
+        .enumerate()
+        .map(|(i, st)| {
+            let paused = if st.paused_secs > 0 { clock_text(st.paused_secs) } else { String::new() };
+            vec![
+                format!("{:>2}", i + 1),
+                st.name.clone(),
+                widgets::local_time(st.start.wall_ms, "%H:%M"),
+                clock_text(st.active_secs),
+                paused,
+            ]
+        })
+        .collect();
+    let open = stages.len() - 1;
+    let live = walk.is_live();
+    table::render(frame.buffer_mut(), list, &cols, &rows, live.then_some(open), theme, |_| {
+        ratatui::style::Style::new()
+    });
+    let lines: Vec<Line> = story.into_iter().take(story_rows as usize).map(Line::from).collect();
+    frame.render_widget(Paragraph::new(lines).style(theme.dim()), story_area);
+}
+
+/// The stage names, numbered 1–9 then 0, and a last row to type another name.
+pub fn draw_picker(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, cursor: usize) {
+    let rows = STAGE_NAMES.len() + 1;
+    let w = area.width.saturating_sub(4).min(36);
+    let h = (rows as u16 + 3).min(area.height);
+    let rect = widgets::centered(area, w, h);
+    widgets::clear(frame, rect);
+    let block = theme.block(format!(" {} ", state.t("walk.picker.title")));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let width = inner.width as usize;
+    let visible = inner.height.saturating_sub(1) as usize;
+    let offset = (cursor + 1).saturating_sub(visible);
+    let typed = state.t("walk.picker.typed");
+    let mut lines: Vec<Line> = (0..rows)
+        .skip(offset)
+        .take(visible)
+        .map(|i| {
+            let label = match STAGE_NAMES.get(i) {
+                Some(name) => format!("{} {name}", (i + 1) % 10),
+                None => format!("  {typed}"),
+            };
+            let style = if i == cursor { theme.selected() } else { ratatui::style::Style::new() };
+            Line::from(Span::styled(text::pad(&text::truncate(&label, width), width), style))
+        })
+        .collect();
+    lines.push(Line::from(Span::styled(text::truncate(state.t("walk.picker.hint"), width).into_owned(), theme.dim())));
+    frame.render_widget(Paragraph::new(lines), inner);
+}
