@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         Column { title: state.t("stats.col.median"), width: 7, flex: false, priority: 9 },
         Column { title: state.t("stats.col.p90"), width: 7, flex: false, priority: 8 },
         Column { title: state.t("stats.col.max"), width: 7, flex: false, priority: 8 },
-        Column { title: state.t("stats.col.service"), width: 7, flex: false, priority: 4 },
+        Column { title: state.t("stats.col.service"), width: 8, flex: false, priority: 4 },
         Column { title: state.t("stats.col.over"), width: 6, flex: false, priority: 6 },
         Column { title: state.t("stats.col.left"), width: 6, flex: false, priority: 5 },
     ];
