@@ -55,9 +55,10 @@ fn hints(state: &State) -> String {
         (None, Screen::Checklist { .. }) => {
             (Layer::Checklist, &[Action::NextUnanswered, Action::MakeFinding, Action::Note, Action::Back])
         }
-        (None, Screen::Board { .. }) => {
-            (Layer::Board, &[Action::AddTicket, Action::Advance, Action::Undo, Action::MakeFinding, Action::Back])
-        }
+        (None, Screen::Board { .. }) => (
+            Layer::Board,
+            &[Action::AddTicket, Action::Advance, Action::Recall, Action::LeftUnserved, Action::Undo, Action::Back],
+        ),
         (None, Screen::Walk { .. }) => {
             (Layer::Walk, &[Action::MarkStage, Action::PauseResume, Action::StopWalk, Action::Undo, Action::Back])
         }
