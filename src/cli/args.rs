@@ -58,6 +58,27 @@ pub enum Command {
         #[command(subcommand)]
         cmd: TemplateCmd,
     },
+    /// Statistics (JSON with --json)
+    Stats {
+        #[command(subcommand)]
+        what: StatsWhat,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StatsWhat {
+    /// Queue waits: count, median, 90th percentile and maximum (nearest rank), median service
+    /// time, share over the threshold, share who left unserved
+    Waits {
+        /// Session id (ULID, or a unique prefix of it); default: every session
+        #[arg(long, value_name = "ID")]
+        session: Option<String>,
+        /// Group by window or by service item
+        #[arg(long, value_name = "window|item")]
+        by: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -81,6 +102,14 @@ pub enum ListWhat {
     /// Findings (问题), of one session or of all
     Findings {
         /// Session id (ULID, or a unique prefix of it)
+        #[arg(long, value_name = "ID")]
+        session: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Queue tickets (排队号) with their stamps, wait and service times
+    Tickets {
+        /// Session id (ULID, or a unique prefix of it); default: every session
         #[arg(long, value_name = "ID")]
         session: Option<String>,
         #[arg(long)]

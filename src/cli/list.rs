@@ -150,6 +150,7 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
             Ok(())
         }
         ListWhat::Checks { session, json } => super::checks::run(&store, setup, session, *json),
+        ListWhat::Tickets { session, json } => super::tickets::list(&store, setup, session.as_deref(), *json),
     }
 }
 

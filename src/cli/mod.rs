@@ -8,12 +8,14 @@ mod keymap_cmd;
 mod list;
 mod open;
 mod template_cmd;
+mod tickets;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 pub use args::{Cli, Command};
+use args::StatsWhat;
 use open::{CliError, Setup};
 
 pub fn main() -> ExitCode {
@@ -56,5 +58,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::List { what }) => list::run(&Setup::resolve(&cli)?, what),
         Some(Command::Keymap { cmd }) => keymap_cmd::run(&Setup::resolve(&cli)?, cmd),
         Some(Command::Template { cmd }) => template_cmd::run(&Setup::resolve(&cli)?, cmd),
+        Some(Command::Stats { what: StatsWhat::Waits { session, by, json } }) => {
+            tickets::stats(&Setup::resolve(&cli)?, session.as_deref(), by.as_deref(), *json)
+        }
     }
 }

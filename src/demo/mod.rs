@@ -1,6 +1,8 @@
 //! Realistic Chinese demo data from the seed vocabularies: sessions spread over the last
 //! weeks, a checklist each (answered, with findings from the failed items), findings with
-//! units, measures, deadlines and statuses. Deterministic for a seed.
+//! units, measures, deadlines and statuses, queue tickets. Deterministic for a seed.
+
+mod queue;
 
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -18,6 +20,7 @@ pub struct DemoCounts {
     pub sessions: usize,
     pub findings: usize,
     pub checklists: usize,
+    pub tickets: usize,
 }
 
 /// Add `sessions` sessions with `findings_per_session` findings each; one transaction per
@@ -30,7 +33,7 @@ pub fn fill(
 ) -> Result<DemoCounts, StoreError> {
     let mut rng = StdRng::seed_from_u64(seed);
     let now = chrono::Utc::now().timestamp_millis();
-    let mut counts = DemoCounts { sessions: 0, findings: 0, checklists: 0 };
+    let mut counts = DemoCounts { sessions: 0, findings: 0, checklists: 0, tickets: 0 };
     let templates: Vec<Template> = crate::checklist::SHIPPED
         .iter()
         .filter_map(|(name, text)| crate::checklist::parse_template(name, text).ok())
@@ -40,9 +43,18 @@ pub fn fill(
         (0..sessions).map(|_| now - rng.random_range(0..60 * DAY_MS) - rng.random_range(0..DAY_MS)).collect();
     starts.sort_unstable();
     for (n, start) in starts.into_iter().enumerate() {
-        let mut changes = session_changes(&mut rng, start, n + 1 == sessions);
-        let session_id = changes[0].entity;
         let newest = n + 1 == sessions;
+        // The newest walk is under way: it began within the hour, its queue still moving.
+        let start = if newest { now - rng.random_range(40..70) * 60_000 } else { start };
+        let mut changes = session_changes(&mut rng, start, newest);
+        let session_id = changes[0].entity;
+        let text_of = |field: &str| {
+            changes.iter().find(|c| c.field == field).map(|c| c.value.as_text().to_string()).unwrap_or_default()
+        };
+        let windows = [text_of(sf::WINDOW), format!("{}号窗口", rng.random_range(1..9))];
+        let tickets = queue::ticket_changes(&mut rng, session_id, &windows, &text_of(sf::ITEM), start, now);
+        counts.tickets += tickets.iter().filter(|c| c.field == crate::domain::ticket::field::SESSION).count();
+        changes.extend(tickets);
         let mut failed = Vec::new();
         if let Some(template) = pick(&mut rng, &templates) {
             let (checklist, attach) = Checklist::attach(session_id, template);

@@ -1,0 +1,170 @@
+//! `tiyan list tickets [--session ID] [--json]` and `tiyan stats waits [--session ID]
+//! [--by window|item] [--json]`: the queue board's tickets and their wait statistics, for
+//! office scripts. JSON field names are a contract (README documents them): add, never rename.
+
+use serde::Serialize;
+
+use super::list::{print_json, resolve_session, rfc3339};
+use super::open::{CliError, Setup};
+use crate::clock::{Clock, SystemClock};
+use crate::domain::op::entity_id_string;
+use crate::domain::stamp::clock_text;
+use crate::domain::{Stamp, Ticket, WaitStats, waits};
+use crate::store::Store;
+use crate::text;
+
+#[derive(Serialize)]
+pub struct TicketJson {
+    pub id: String,
+    pub session_id: String,
+    pub number: String,
+    /// The window it is at now (after any transfer).
+    pub window: String,
+    pub item: String,
+    pub taken_at: Option<String>,
+    /// The call that counts: the last one.
+    pub called_at: Option<String>,
+    pub serving_at: Option<String>,
+    pub done_at: Option<String>,
+    pub left_at: Option<String>,
+    /// "done" or "left"; null while the ticket is still open.
+    pub outcome: Option<&'static str>,
+    /// waiting, called, serving, done or left.
+    pub state: &'static str,
+    /// Last call − taken; for a ticket still waiting, the wait so far.
+    pub wait_secs: Option<i64>,
+    /// Done − serving; for a ticket being served, the time so far.
+    pub service_secs: Option<i64>,
+    pub recalls: usize,
+    /// The window it was taken for, when it was transferred since.
+    pub first_window: String,
+}
+
+fn ticket_json(t: &Ticket, now: &Stamp) -> TicketJson {
+    let at = |s: Option<&Stamp>| s.map(|s| rfc3339(s.wall_ms));
+    let state = t.state();
+    TicketJson {
+        id: entity_id_string(t.id),
+        session_id: entity_id_string(t.session_id),
+        number: t.number.clone(),
+        window: t.window().to_string(),
+        item: t.item.clone(),
+        taken_at: at(t.taken()),
+        called_at: at(t.last_call()),
+        serving_at: at(t.serving()),
+        done_at: at(t.done()),
+        left_at: at(t.left()),
+        outcome: (!state.is_open()).then(|| state.code()),
+        state: state.code(),
+        wait_secs: t.wait_secs(now),
+        service_secs: t.service_secs(now),
+        recalls: t.recalls(),
+        first_window: t.first_window.clone(),
+    }
+}
+
+/// The tickets of one session, or of every session.
+fn tickets(store: &Store, setup: &Setup, session: Option<&str>) -> Result<Vec<Ticket>, CliError> {
+    let err = |e| setup.store_error(e);
+    match session {
+        Some(text_id) => {
+            let id = resolve_session(store, text_id).map_err(|m| CliError::new(1, m))?;
+            store.tickets_of(id).map_err(err)
+        }
+        None => store.all_tickets().map_err(err),
+    }
+}
+
+/// "Now" for open tickets: a run of its own, so their time so far is measured by wall clock.
+fn now() -> Stamp {
+    SystemClock::start().now()
+}
+
+pub fn list(store: &Store, setup: &Setup, session: Option<&str>, json: bool) -> Result<(), CliError> {
+    let tickets = tickets(store, setup, session)?;
+    let now = now();
+    let rows: Vec<TicketJson> = tickets.iter().map(|t| ticket_json(t, &now)).collect();
+    if json {
+        return print_json(&rows);
+    }
+    let time = |s: Option<i64>| s.map(clock_text).unwrap_or_else(|| "-".into());
+    for r in &rows {
+        let taken = r.taken_at.as_deref().map(|t| t[..16.min(t.len())].replace('T', " ")).unwrap_or_default();
+        println!(
+            "{}  {}  {}  {}  {}  {}  {:>8}  {:>8}",
+            r.id,
+            taken,
+            text::pad(&r.number, 6),
+            text::pad(&r.window, 10),
+            text::pad(&r.item, 16),
+            text::pad(r.state, 7),
+            time(r.wait_secs),
+            time(r.service_secs)
+        );
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+pub struct WaitStatsJson {
+    /// "all", "window" or "item": what the rows are grouped by.
+    pub by: &'static str,
+    /// The window or item of this row ("" for all).
+    pub group: String,
+    #[serde(flatten)]
+    pub stats: WaitStats,
+}
+
+pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool) -> Result<(), CliError> {
+    let by = match by {
+        None => "all",
+        Some("window") => "window",
+        Some("item") => "item",
+        Some(other) => return Err(CliError::new(2, format!("--by {other}: expected window or item"))),
+    };
+    let store = setup.open_store()?;
+    let tickets = tickets(&store, setup, session)?;
+    let thresholds = |t: &Ticket| setup.waits.for_item(&t.item);
+    let refs: Vec<&Ticket> = tickets.iter().collect();
+    let rows: Vec<WaitStatsJson> = match by {
+        "all" => vec![WaitStatsJson { by, group: String::new(), stats: waits::wait_stats(refs, &thresholds) }],
+        _ => {
+            let key = |t: &Ticket| if by == "window" { t.window().to_string() } else { t.item.clone() };
+            waits::grouped(&refs, key, &thresholds)
+                .into_iter()
+                .map(|(group, stats)| WaitStatsJson { by, group, stats })
+                .collect()
+        }
+    };
+    if json {
+        return print_json(&rows);
+    }
+    let time = |s: Option<i64>| s.map(clock_text).unwrap_or_else(|| "-".into());
+    let pct = |s: Option<f64>| crate::ui::checklist::percent(s);
+    println!(
+        "{}  {:>5}  {:>8}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}",
+        text::pad(by, 16),
+        "count",
+        "median",
+        "p90",
+        "max",
+        "service",
+        "over",
+        "left"
+    );
+    for r in &rows {
+        let s = &r.stats;
+        println!(
+            "{}  {:>5}  {:>8}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}",
+            text::pad(if r.group.is_empty() { "-" } else { &r.group }, 16),
+            s.count,
+            time(s.median_secs),
+            time(s.p90_secs),
+            time(s.max_secs),
+            time(s.median_service_secs),
+            pct(s.over_threshold_share),
+            pct(s.left_share)
+        );
+    }
+    Ok(())
+}
