@@ -14,8 +14,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, Command};
 use args::StatsWhat;
+pub use args::{Cli, Command};
 use open::{CliError, Setup};
 
 pub fn main() -> ExitCode {

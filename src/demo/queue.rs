@@ -65,7 +65,12 @@ pub fn ticket_changes(
         let happened = steps.into_iter().filter(|(_, at)| (*at as i64) <= now);
         for (n, (step, at)) in happened.enumerate() {
             let event = TimedEvent::new(step.code(), stamp(at), "");
-            changes.push(Change::set(EntityKind::Ticket, id, &event_field(tf::EVENT_PREFIX, n + 2), Value::Event(event)));
+            changes.push(Change::set(
+                EntityKind::Ticket,
+                id,
+                &event_field(tf::EVENT_PREFIX, n + 2),
+                Value::Event(event),
+            ));
         }
         out.extend(changes);
         taken += rng.random_range(1.0..6.0) * MINUTE;
