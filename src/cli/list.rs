@@ -44,6 +44,8 @@ pub struct FindingJson {
     /// The checklist and item the finding was made from (null when captured freely).
     pub checklist_id: Option<String>,
     pub check_item: Option<String>,
+    /// The queue ticket the finding was made from (null otherwise).
+    pub ticket_id: Option<String>,
 }
 
 /// RFC 3339 in local time, with its offset.
@@ -91,6 +93,7 @@ impl From<&Finding> for FindingJson {
             created_at: rfc3339(f.created_ms),
             checklist_id: f.check.as_ref().map(|(c, _)| entity_id_string(*c)),
             check_item: f.check.as_ref().map(|(_, i)| i.clone()),
+            ticket_id: f.ticket.map(entity_id_string),
         }
     }
 }
