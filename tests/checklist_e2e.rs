@@ -94,8 +94,10 @@ fn a_whole_checklist_answered_by_keys_survives_sigkill() {
 
     let mut tui = start(home.path());
     tui.key(Key::Enter);
-    let page = tui.expect_text(&format!("{total}/{total}"));
-    assert!(page.contains(&failed.finding), "the finding is on the session page\n{page}");
+    // A frame can arrive in pieces: wait for the whole page, not just its first rows.
+    let done = format!("{total}/{total}");
+    let page = tui.wait_until(|s| s.contains(&done) && s.contains(&failed.finding), DEFAULT_TIMEOUT);
+    assert!(page.is_ok(), "the finding is on the session page\n{}", tui.screen());
     tui.key(Key::Tab);
     tui.key(Key::Enter);
     let screen = tui.expect_text(&format!("已答 {total}/{total}"));
