@@ -23,6 +23,8 @@ pub struct SessionJson {
     pub created_at: String,
     pub finished_at: Option<String>,
     pub findings: usize,
+    /// 事项办理全过程 as the stage stopwatch tells it ("" when no stage was marked).
+    pub walk_narrative: String,
 }
 
 #[derive(Serialize)]
@@ -70,6 +72,7 @@ impl From<&SessionSummary> for SessionJson {
             created_at: rfc3339(x.created_ms),
             finished_at: x.finished_ms.map(rfc3339),
             findings: s.findings,
+            walk_narrative: x.walk.narrative(&crate::clock::SystemClock::start().now(), &chrono::Local),
         }
     }
 }
