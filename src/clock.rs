@@ -29,6 +29,12 @@ impl SystemClock {
     }
 }
 
+/// "Now" for a command that reads stored timers: a run of its own, so every open timer is
+/// measured by wall clock from its stamps.
+pub fn now_in_a_new_run() -> Stamp {
+    SystemClock::start().now()
+}
+
 pub fn wall_ms_now() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }

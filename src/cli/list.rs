@@ -72,7 +72,7 @@ impl From<&SessionSummary> for SessionJson {
             created_at: rfc3339(x.created_ms),
             finished_at: x.finished_ms.map(rfc3339),
             findings: s.findings,
-            walk_narrative: x.walk.narrative(&crate::clock::SystemClock::start().now(), &chrono::Local),
+            walk_narrative: x.walk.narrative(&crate::clock::now_in_a_new_run(), &chrono::Local),
         }
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::list::{print_json, resolve_session, rfc3339};
 use super::open::{CliError, Setup};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::now_in_a_new_run;
 use crate::domain::op::entity_id_string;
 use crate::domain::stamp::clock_text;
 use crate::domain::{Stamp, Ticket, WaitStats, waits};
@@ -75,14 +75,9 @@ fn tickets(store: &Store, setup: &Setup, session: Option<&str>) -> Result<Vec<Ti
     }
 }
 
-/// "Now" for open tickets: a run of its own, so their time so far is measured by wall clock.
-fn now() -> Stamp {
-    SystemClock::start().now()
-}
-
 pub fn list(store: &Store, setup: &Setup, session: Option<&str>, json: bool) -> Result<(), CliError> {
     let tickets = tickets(store, setup, session)?;
-    let now = now();
+    let now = now_in_a_new_run();
     let rows: Vec<TicketJson> = tickets.iter().map(|t| ticket_json(t, &now)).collect();
     if json {
         return print_json(&rows);
