@@ -70,6 +70,29 @@ pub fn event_field(prefix: &str, n: usize) -> String {
     format!("{prefix}{n:04}")
 }
 
+/// The events under `prefix` in a record (`prefix0001` …) whose kind `parse` knows, in the
+/// order written with their index, and the index the next event takes (undone events, set
+/// to Null, and unknown kinds keep theirs).
+pub fn read_events<K>(
+    r: &super::record::Record,
+    prefix: &str,
+    parse: impl Fn(&str) -> Option<K>,
+) -> (Vec<(usize, K, TimedEvent)>, usize) {
+    let mut events = Vec::new();
+    let mut next = 1;
+    for (name, _) in r.fields.range(prefix.to_string()..) {
+        let Some(n) = name.strip_prefix(prefix) else { break };
+        let Ok(n) = n.parse::<usize>() else { continue };
+        next = next.max(n + 1);
+        if let Some(e) = r.get(name).as_event()
+            && let Some(kind) = parse(&e.kind)
+        {
+            events.push((n, kind, e.clone()));
+        }
+    }
+    (events, next)
+}
+
 /// "1:05:09", "12:04", "0:07": hours only when there are any.
 pub fn clock_text(secs: i64) -> String {
     let secs = secs.max(0);

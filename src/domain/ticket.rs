@@ -7,7 +7,7 @@
 
 use super::op::{Change, EntityId, EntityKind, Value, new_entity_id};
 use super::record::Record;
-use super::stamp::{Stamp, TimedEvent, event_field, secs_between};
+use super::stamp::{Stamp, TimedEvent, event_field, read_events, secs_between};
 
 pub mod field {
     pub const SESSION: &str = "session";
@@ -117,18 +117,7 @@ impl Ticket {
     pub const KIND: EntityKind = EntityKind::Ticket;
 
     pub fn from_record(r: &Record) -> Ticket {
-        let mut events = Vec::new();
-        let mut next_event = 1;
-        for (name, _) in r.fields.range(field::EVENT_PREFIX.to_string()..) {
-            let Some(n) = name.strip_prefix(field::EVENT_PREFIX) else { break };
-            let Ok(n) = n.parse::<usize>() else { continue };
-            next_event = next_event.max(n + 1);
-            if let Value::Event(e) = r.get(name)
-                && let Some(step) = Step::from_code(&e.kind)
-            {
-                events.push((n, step, e.clone()));
-            }
-        }
+        let (events, next_event) = read_events(r, field::EVENT_PREFIX, Step::from_code);
         Ticket {
             id: r.id,
             session_id: r.get(field::SESSION).as_ref_id().unwrap_or(0),

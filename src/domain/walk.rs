@@ -22,7 +22,7 @@ use chrono::{TimeZone, Timelike};
 
 use super::op::{Change, EntityId, EntityKind, Value};
 use super::record::Record;
-use super::stamp::{Stamp, TimedEvent, event_field, round_minutes, secs_between};
+use super::stamp::{Stamp, TimedEvent, event_field, read_events, round_minutes, secs_between};
 
 pub mod field {
     pub const WALK_PREFIX: &str = "walk/";
@@ -110,18 +110,7 @@ pub struct Walk {
 
 impl Walk {
     pub fn from_record(r: &Record) -> Walk {
-        let mut marks = Vec::new();
-        let mut next_mark = 1;
-        for (name, _) in r.fields.range(field::WALK_PREFIX.to_string()..) {
-            let Some(n) = name.strip_prefix(field::WALK_PREFIX) else { break };
-            let Ok(n) = n.parse::<usize>() else { continue };
-            next_mark = next_mark.max(n + 1);
-            if let Value::Event(e) = r.get(name)
-                && let Some(mark) = Mark::from_code(&e.kind)
-            {
-                marks.push((n, mark, e.clone()));
-            }
-        }
+        let (marks, next_mark) = read_events(r, field::WALK_PREFIX, Mark::from_code);
         Walk { marks, next_mark }
     }
 

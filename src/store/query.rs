@@ -87,36 +87,36 @@ pub(super) fn findings_of(db: &Database, session: EntityId) -> Result<Vec<Findin
     Ok(findings)
 }
 
-/// The checklists attached to `session` and not removed, oldest first. One whose pinned
-/// template cannot be read is skipped rather than failing the whole session.
-pub(super) fn checklists_of(db: &Database, session: EntityId) -> Result<Vec<Checklist>, StoreError> {
+/// The records of `kind` filed under `session`, each read with `read`.
+fn children_of_kind<T>(
+    db: &Database,
+    session: EntityId,
+    kind: EntityKind,
+    read: impl Fn(&Record) -> Option<T>,
+) -> Result<Vec<T>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
     let children = txn.open_table(tables::CHILDREN)?;
     let mut out = Vec::new();
     for entry in children.range((session, 0u128)..=(session, u128::MAX))? {
         let (key, _) = entry?;
-        let (_, id) = key.value();
-        if let Some(record) = load_record(&records, EntityKind::Checklist, id)? {
-            out.extend(Checklist::from_record(&record).filter(|c| !c.deleted));
+        if let Some(record) = load_record(&records, kind, key.value().1)? {
+            out.extend(read(&record));
         }
     }
     Ok(out)
 }
 
+/// The checklists attached to `session` and not removed, oldest first. One whose pinned
+/// template cannot be read is skipped rather than failing the whole session.
+pub(super) fn checklists_of(db: &Database, session: EntityId) -> Result<Vec<Checklist>, StoreError> {
+    children_of_kind(db, session, EntityKind::Checklist, |r| Checklist::from_record(r).filter(|c| !c.deleted))
+}
+
 /// The tickets of `session` not removed, in the order taken.
 pub(super) fn tickets_of(db: &Database, session: EntityId) -> Result<Vec<Ticket>, StoreError> {
-    let txn = db.begin_read()?;
-    let records = txn.open_table(tables::RECORDS)?;
-    let children = txn.open_table(tables::CHILDREN)?;
-    let mut out = Vec::new();
-    for entry in children.range((session, 0u128)..=(session, u128::MAX))? {
-        let (key, _) = entry?;
-        if let Some(record) = load_record(&records, EntityKind::Ticket, key.value().1)? {
-            out.push(Ticket::from_record(&record));
-        }
-    }
-    out.retain(|t| !t.deleted);
+    let mut out =
+        children_of_kind(db, session, EntityKind::Ticket, |r| Some(Ticket::from_record(r)).filter(|t| !t.deleted))?;
     by_taking(&mut out);
     Ok(out)
 }
