@@ -180,9 +180,13 @@ impl Change {
     }
 }
 
-/// A fresh entity id (ULID as u128).
+/// A fresh entity id (ULID as u128). Ids made within one millisecond still increase, so
+/// records made in quick succession (two tickets taken at once) keep the order they were made.
 pub fn new_entity_id() -> EntityId {
-    ulid::Ulid::new().0
+    static GENERATOR: std::sync::Mutex<ulid::Generator> = std::sync::Mutex::new(ulid::Generator::new());
+    let mut generator = GENERATOR.lock().unwrap_or_else(|e| e.into_inner());
+    // Overflow of the random part within one ms is practically impossible; fall back anyway.
+    generator.generate().unwrap_or_else(|_| ulid::Ulid::new()).0
 }
 
 /// The creation time of an entity, read from its ULID (Unix ms).

@@ -206,8 +206,12 @@ impl Ticket {
         }
     }
 
-    /// The wait as finally measured: only once the ticket has been called.
+    /// The wait as finally measured: only once the ticket has been called (a ticket sent to
+    /// another window and waiting again has no wait yet: its call before doesn't count).
     pub fn final_wait_secs(&self) -> Option<i64> {
+        if self.state() == TicketState::Waiting {
+            return None;
+        }
         Some(secs_between(self.taken()?, self.last_call()?))
     }
 
