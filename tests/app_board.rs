@@ -194,8 +194,30 @@ fn undoing_the_taking_removes_the_ticket() {
     let mut b = Board::open();
     b.press(ch('a'));
     b.clock.advance(5_000);
-    b.press(ch('u'));
+    assert!(b.press(ch('u')).is_empty(), "asks first, as deleting does");
+    assert!(matches!(b.state.overlays.last(), Some(Overlay::Confirm(_))));
+    b.press(ch('y'));
     assert!(b.state.tickets.is_empty());
+}
+
+#[test]
+fn keys_pressed_before_the_store_answers_build_on_each_other() {
+    let mut b = Board::open();
+    // `a` and two spaces, all before any answer: a ticket numbered on from the last, called
+    // and then served (not called twice); and a move made meanwhile is not undone by the reload.
+    b.press(ch('a'));
+    b.press(ch('e'));
+    type_text(&mut b.state, "8");
+    b.press(ctrl('s'));
+    let mut effects = update(&mut b.state, ch('a'));
+    effects.extend(update(&mut b.state, ch(' ')));
+    effects.extend(update(&mut b.state, ch(' ')));
+    effects.extend(update(&mut b.state, key(KeyCode::Up)));
+    b.answer(effects);
+    let numbers: Vec<&str> = b.state.tickets.iter().map(|t| t.number.as_str()).collect();
+    assert_eq!(numbers, ["8", "9"]);
+    assert_eq!(b.states(), vec![TicketState::Waiting, TicketState::Serving]);
+    assert_eq!(b.state.ticket_cursor, 0, "the move up stays");
 }
 
 #[test]

@@ -122,19 +122,35 @@ fn add(state: &mut State, session: EntityId, now: Stamp) -> Vec<Effect> {
         (None, Some(s)) => (String::new(), s.session.window.clone(), s.session.item.clone()),
         (None, None) => Default::default(),
     };
-    let (id, changes) = Ticket::create(session, &number, &window, &item, now);
+    let (ticket, changes) = Ticket::new(session, &number, &window, &item, now);
+    let id = ticket.id;
+    // Listed and selected at once, so a next `a` before the store answers numbers after it,
+    // and the reload does not pull the cursor back if the user has moved on meanwhile.
+    state.tickets.push(ticket);
+    state.ticket_cursor = state.tickets.len() - 1;
     save(state, id, changes, None)
 }
 
+/// Records the step on the listed ticket too, so the next key builds on it.
 fn step_ticket(state: &mut State, t: &Ticket, step: Step, now: Stamp, detail: &str) -> Vec<Effect> {
-    save(state, t.id, vec![t.step_change(step, now, detail)], None)
+    let Some(listed) = state.tickets.iter_mut().find(|x| x.id == t.id) else { return vec![] };
+    let change = listed.step(step, now, detail);
+    save(state, t.id, vec![change], None)
 }
 
 fn undo(state: &mut State, t: &Ticket, now: Stamp) -> Vec<Effect> {
     match t.undoable(&now, UNDO_SECS) {
+        // Undoing the taking removes the ticket: ask, as deleting does.
+        Some((_, Step::Taken)) => {
+            let label = ticket_label(state.ctx.strings(), &state.tickets, t);
+            ask(state, "confirm.undo_taken", &[("ticket", &label)], ConfirmAction::DeleteTicket(t.id));
+            vec![]
+        }
         Some((n, step)) => {
             state.notice = Some(state.ctx.strings().tf("board.undone", &[("step", state.t(&step_key(step)))]));
-            save(state, t.id, t.undo_changes(n, step), None)
+            let Some(listed) = state.tickets.iter_mut().find(|x| x.id == t.id) else { return vec![] };
+            let changes = listed.undo(n, step);
+            save(state, t.id, changes, None)
         }
         None => refuse(state, "board.undo_too_late"),
     }

@@ -189,6 +189,9 @@ pub struct Pending {
     pub new_finding: Option<(EntityId, i64)>,
     /// The capture line or form the change came from, brought back if the commit fails.
     pub reopen: Option<Overlay>,
+    /// A record not listed yet: the cursor goes to it once it is. A change to a listed record
+    /// leaves the cursor where the user has moved it since.
+    pub created: bool,
 }
 
 pub struct State {
@@ -315,6 +318,14 @@ impl State {
         let checklist = self.open_checklist()?;
         let (_, item) = checklist.items().get(self.item_cursor).copied()?;
         Some((checklist, item))
+    }
+
+    /// Whether `id` is among the records loaded for the screens.
+    pub fn is_listed(&self, id: EntityId) -> bool {
+        self.sessions.iter().any(|s| s.session.id == id)
+            || self.findings.iter().any(|f| f.id == id)
+            || self.checklists.iter().any(|c| c.id == id)
+            || self.tickets.iter().any(|t| t.id == id)
     }
 
     /// The tickets on screen, when they belong to `session`.

@@ -42,10 +42,14 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// The key a ticket is grouped under: its window now, or its service item.
-pub fn group_key(by: StatsBy, t: &Ticket) -> String {
-    match by {
-        StatsBy::Window => t.window().to_string(),
+/// The key a ticket is grouped under: its window now (with its session's hall), or its
+/// service item.
+pub fn group_key(state: &State, t: &Ticket) -> String {
+    match state.stats_by {
+        StatsBy::Window => {
+            let place = state.session_summary(t.session_id).map(|s| s.session.place.as_str()).unwrap_or("");
+            waits::window_label(place, t.window())
+        }
         StatsBy::Item => t.item.clone(),
     }
 }
@@ -56,5 +60,5 @@ pub fn groups(state: &State) -> Vec<(String, WaitStats)> {
     let rules = &state.ctx.waits;
     let thresholds = |t: &Ticket| rules.for_item(&t.item);
     let refs: Vec<&Ticket> = all.iter().collect();
-    waits::grouped(&refs, |t| group_key(state.stats_by, t), &thresholds)
+    waits::grouped(&refs, |t| group_key(state, t), &thresholds)
 }

@@ -193,7 +193,8 @@ pub(super) fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, re
         (Some(Value::Ref(session)), Some(Value::Int(seq))) => Some((*session, *seq)),
         _ => None,
     };
-    state.pending.insert(req, Pending { entity, kind, new_finding, reopen });
+    let created = !state.is_listed(entity);
+    state.pending.insert(req, Pending { entity, kind, new_finding, reopen, created });
     state.save_status.insert(entity, SaveStatus::Saving);
     vec![Effect::Store(StoreRequest::Apply { req, changes })]
 }
@@ -225,7 +226,9 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
         StoreEvent::Saved { req } => {
             let Some(p) = state.pending.remove(&req) else { return vec![] };
             state.save_status.insert(p.entity, SaveStatus::Saved);
-            state.select_after_load = Some(p.entity);
+            if p.created {
+                state.select_after_load = Some(p.entity);
+            }
             // A notice set with the change (a hint after a fail) outlives its save; the next
             // key clears notices anyway.
             reload(state, p.kind)

@@ -46,7 +46,11 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
             vec![]
         }
         Action::Undo => match walk.undoable(&state.now(), UNDO_SECS) {
-            Some(n) => save(state, session, vec![walk.undo_change(session, n)], None),
+            Some(n) => {
+                state.notice = Some(state.t("walk.undone").to_string());
+                let change = listed_walk(state, session).map(|w| w.undo(session, n));
+                save(state, session, change.into_iter().collect(), None)
+            }
             None => {
                 state.notice = Some(state.t("board.undo_too_late").to_string());
                 vec![]
@@ -57,9 +61,15 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
     effects
 }
 
+/// Records the mark on the listed session too, so the next key builds on it.
 fn mark(state: &mut State, s: &Session, mark: Mark, detail: &str) -> Vec<Effect> {
-    let change = s.walk.mark_change(s.id, mark, state.now(), detail);
-    save(state, s.id, vec![change], None)
+    let now = state.now();
+    let change = listed_walk(state, s.id).map(|w| w.mark(s.id, mark, now, detail));
+    save(state, s.id, change.into_iter().collect(), None)
+}
+
+fn listed_walk(state: &mut State, session: EntityId) -> Option<&mut Walk> {
+    state.sessions.iter_mut().find(|x| x.session.id == session).map(|x| &mut x.session.walk)
 }
 
 /// The stage that usually follows the last one marked (the list is in walking order).
@@ -90,7 +100,11 @@ pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
             *cursor = 0;
             None
         }
-        KeyCode::End => {
+        KeyCode::Char('g') => {
+            *cursor = 0;
+            None
+        }
+        KeyCode::End | KeyCode::Char('G') => {
             *cursor = typed_row;
             None
         }

@@ -83,6 +83,17 @@ pub fn list(store: &Store, setup: &Setup, session: Option<&str>, json: bool) -> 
         return print_json(&rows);
     }
     let time = |s: Option<i64>| s.map(clock_text).unwrap_or_else(|| "-".into());
+    println!(
+        "{}  {}  {}  {}  {}  {}  {:>8}  {:>8}",
+        text::pad("id", 26),
+        text::pad("taken", 16),
+        text::pad("number", 6),
+        text::pad("window", 10),
+        text::pad("item", 16),
+        text::pad("state", 7),
+        "wait",
+        "service"
+    );
     for r in &rows {
         let taken = r.taken_at.as_deref().map(|t| t[..16.min(t.len())].replace('T', " ")).unwrap_or_default();
         println!(
@@ -115,8 +126,12 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
         None => "all",
         Some("window") => "window",
         Some("item") => "item",
-        Some(other) => return Err(CliError::new(2, format!("--by {other}: expected window or item"))),
+        Some(other) => return Err(CliError::new(1, format!("--by {other}: expected window or item"))),
     };
+    // A broken config file is ignored (defaults apply): say so, as the TUI does.
+    for warning in &setup.warnings {
+        eprintln!("tiyan: {warning}");
+    }
     let store = setup.open_store()?;
     let tickets = tickets(&store, setup, session)?;
     let thresholds = |t: &Ticket| setup.waits.for_item(&t.item);
@@ -124,7 +139,17 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
     let rows: Vec<WaitStatsJson> = match by {
         "all" => vec![WaitStatsJson { by, group: String::new(), stats: waits::wait_stats(refs, &thresholds) }],
         _ => {
-            let key = |t: &Ticket| if by == "window" { t.window().to_string() } else { t.item.clone() };
+            let places: std::collections::HashMap<_, _> = store
+                .sessions()
+                .map_err(|e| setup.store_error(e))?
+                .into_iter()
+                .map(|s| (s.session.id, s.session.place))
+                .collect();
+            let place = |t: &Ticket| places.get(&t.session_id).map(String::as_str).unwrap_or("");
+            let key = |t: &Ticket| match by {
+                "window" => waits::window_label(place(t), t.window()),
+                _ => t.item.clone(),
+            };
             waits::grouped(&refs, key, &thresholds)
                 .into_iter()
                 .map(|(group, stats)| WaitStatsJson { by, group, stats })
@@ -138,7 +163,7 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
     let pct = |s: Option<f64>| crate::ui::checklist::percent(s);
     println!(
         "{}  {:>5}  {:>8}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}",
-        text::pad(by, 16),
+        text::pad(by, 30),
         "count",
         "median",
         "p90",
@@ -151,7 +176,7 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
         let s = &r.stats;
         println!(
             "{}  {:>5}  {:>8}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}",
-            text::pad(if r.group.is_empty() { "-" } else { &r.group }, 16),
+            text::pad(if r.group.is_empty() { "-" } else { &r.group }, 30),
             s.count,
             time(s.median_secs),
             time(s.p90_secs),

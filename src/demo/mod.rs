@@ -1,8 +1,10 @@
 //! Realistic Chinese demo data from the seed vocabularies: sessions spread over the last
 //! weeks, a checklist each (answered, with findings from the failed items), findings with
-//! units, measures, deadlines and statuses, queue tickets. Deterministic for a seed.
+//! units, measures, deadlines and statuses, queue tickets and the inspector's own walk of the
+//! service (stage marks). Deterministic for a seed.
 
 mod queue;
+mod walk;
 
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -55,6 +57,7 @@ pub fn fill(
         let tickets = queue::ticket_changes(&mut rng, session_id, &windows, &text_of(sf::ITEM), start, now);
         counts.tickets += tickets.iter().filter(|c| c.field == crate::domain::ticket::field::SESSION).count();
         changes.extend(tickets);
+        changes.extend(walk::walk_changes(&mut rng, session_id, start, now));
         let mut failed = Vec::new();
         if let Some(template) = pick(&mut rng, &templates) {
             let (checklist, attach) = Checklist::attach(session_id, template);

@@ -131,7 +131,24 @@ impl Ticket {
         }
     }
 
-    /// A new ticket, taken at `taken`.
+    /// A new ticket, taken at `taken`: the ticket as it will read back, and its changes.
+    pub fn new(session: EntityId, number: &str, window: &str, item: &str, taken: Stamp) -> (Ticket, Vec<Change>) {
+        let (id, changes) = Ticket::create(session, number, window, item, taken);
+        let ticket = Ticket {
+            id,
+            session_id: session,
+            number: number.trim().to_string(),
+            first_window: window.trim().to_string(),
+            item: item.trim().to_string(),
+            deleted: false,
+            events: vec![(1, Step::Taken, TimedEvent::new(Step::Taken.code(), taken, ""))],
+            next_event: 2,
+            conflicts: Vec::new(),
+        };
+        (ticket, changes)
+    }
+
+    /// The changes that make a new ticket, taken at `taken`.
     pub fn create(session: EntityId, number: &str, window: &str, item: &str, taken: Stamp) -> (EntityId, Vec<Change>) {
         let id = new_entity_id();
         let set = |f: &str, v: Value| Change::set(EntityKind::Ticket, id, f, v);
@@ -261,6 +278,22 @@ impl Ticket {
             &event_field(field::EVENT_PREFIX, self.next_event),
             Value::Event(event),
         )
+    }
+
+    /// Records `step` here as well as in the returned change, so a key pressed before the
+    /// store answers builds on it (two quick presses are two steps, not one written twice).
+    pub fn step(&mut self, step: Step, stamp: Stamp, detail: &str) -> Change {
+        let change = self.step_change(step, stamp, detail);
+        self.events.push((self.next_event, step, TimedEvent::new(step.code(), stamp, detail.trim())));
+        self.next_event += 1;
+        change
+    }
+
+    /// Undoes event `n` here as well as in the returned changes.
+    pub fn undo(&mut self, n: usize, step: Step) -> Vec<Change> {
+        self.events.retain(|(i, _, _)| *i != n);
+        self.deleted |= step == Step::Taken;
+        self.undo_changes(n, step)
     }
 
     /// The last step, if it may still be undone at `now` (within `window_secs` of it).

@@ -121,6 +121,15 @@ pub fn wait_stats<'a>(
     }
 }
 
+/// A window named with its hall, so 8号窗口 of two halls are not counted as one.
+pub fn window_label(place: &str, window: &str) -> String {
+    match (place.trim(), window.trim()) {
+        ("", w) => w.to_string(),
+        (p, "") => p.to_string(),
+        (p, w) => format!("{p} {w}"),
+    }
+}
+
 /// Statistics per value of `key` (a window, a service item), in key order.
 pub fn grouped<'a>(
     tickets: &[&'a Ticket],

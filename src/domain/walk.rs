@@ -180,6 +180,14 @@ impl Walk {
         }
     }
 
+    /// Records a mark here as well as in the returned change (see `Ticket::step`).
+    pub fn mark(&mut self, session: EntityId, mark: Mark, stamp: Stamp, detail: &str) -> Change {
+        let change = self.mark_change(session, mark, stamp, detail);
+        self.marks.push((self.next_mark, mark, TimedEvent::new(mark.code(), stamp, detail.trim())));
+        self.next_mark += 1;
+        change
+    }
+
     /// The last mark's index, if it may still be undone at `now` (within `window_secs` of it).
     pub fn undoable(&self, now: &Stamp, window_secs: i64) -> Option<usize> {
         let (n, _, event) = self.marks.last()?;
@@ -189,6 +197,12 @@ impl Walk {
     /// The change that undoes mark `n`: its field becomes Null and keeps its index.
     pub fn undo_change(&self, session: EntityId, n: usize) -> Change {
         Change::set(EntityKind::Session, session, &event_field(field::WALK_PREFIX, n), Value::Null)
+    }
+
+    /// Undoes mark `n` here as well as in the returned change.
+    pub fn undo(&mut self, session: EntityId, n: usize) -> Change {
+        self.marks.retain(|(i, _, _)| *i != n);
+        self.undo_change(session, n)
     }
 
     /// The narrative the report needs; the rules are in the module doc.

@@ -63,13 +63,14 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     }
     let cols = [
         Column { title: state.t("board.col.number"), width: 6, flex: false, priority: 9 },
-        Column { title: state.t("board.col.window"), width: 8, flex: false, priority: 5 },
-        Column { title: state.t("board.col.item"), width: 8, flex: true, priority: 3 },
-        Column { title: state.t("board.col.state"), width: 6, flex: false, priority: 9 },
+        // The window takes the spare width; the item, usually the session's own, goes first.
+        Column { title: state.t("board.col.window"), width: 8, flex: true, priority: 5 },
+        Column { title: state.t("board.col.item"), width: 12, flex: false, priority: 2 },
+        Column { title: state.t("board.col.state"), width: 8, flex: false, priority: 9 },
         Column { title: state.t("board.col.in_state"), width: 7, flex: false, priority: 6 },
         Column { title: state.t("board.col.wait"), width: 7, flex: false, priority: 8 },
         Column { title: state.t("board.col.service"), width: 7, flex: false, priority: 4 },
-        Column { title: state.t("board.col.mark"), width: 4, flex: false, priority: 7 },
+        Column { title: state.t("board.col.mark"), width: 6, flex: false, priority: 7 },
     ];
     let mut styles = Vec::with_capacity(tickets.len());
     let rows: Vec<Vec<String>> = tickets

@@ -42,9 +42,17 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     if s.walk.is_started() {
         let narrative = s.walk.narrative(&state.now(), &chrono::Local);
         let line = state.ctx.strings().tf("findings.walk", &[("narrative", &narrative)]);
-        wrapped.push(crate::text::truncate(&line, inner.width as usize).into_owned());
+        // Two rows where the page is tall enough; the walk screen has it whole.
+        let rows = if inner.height >= 16 { 2 } else { 1 };
+        let mut lines = crate::text::wrap(&line, (inner.width as usize).max(1));
+        if lines.len() > rows {
+            // The last row shown takes the rest, cut with `..`.
+            let rest = lines.split_off(rows - 1).concat();
+            lines.push(crate::text::truncate(&rest, inner.width as usize).into_owned());
+        }
+        wrapped.extend(lines);
     }
-    let head_rows = wrapped.len().clamp(1, 3) as u16;
+    let head_rows = wrapped.len().clamp(1, 4) as u16;
     let checklist_rows = session_checklists::height(state, session, inner.height.saturating_sub(head_rows));
     let [head, checks, list] =
         Layout::vertical([Constraint::Length(head_rows), Constraint::Length(checklist_rows), Constraint::Min(1)])
