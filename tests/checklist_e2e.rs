@@ -13,11 +13,7 @@ use tiyan::domain::AnswerKind;
 const BIN: &str = env!("CARGO_BIN_EXE_tiyan");
 
 fn start(home: &Path) -> Tui {
-    let home = home.to_str().unwrap();
-    let tui = Tui::spawn(Path::new(BIN), &["--home", home, "--profile", "体验员"], &[], 100, 30);
-    tui.expect_text("体验活动");
-    tui.wait_until(|_| tui.tty_is_raw(), DEFAULT_TIMEOUT).expect("raw mode");
-    tui
+    common::start_tiyan(home, 100, 30)
 }
 
 /// Creates a session for `item` through the form and opens its page.

@@ -10,16 +10,11 @@ use std::time::{Duration, Instant};
 
 use common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tiyan");
 const ITEM: &str = "不动产登记";
 const STATES: [&str; 5] = ["等候", "已叫号", "办理中", "办结", "离开"];
 
 fn start(home: &Path) -> Tui {
-    let home = home.to_str().unwrap();
-    let tui = Tui::spawn(Path::new(BIN), &["--home", home, "--profile", "体验员"], &[], 100, 30);
-    tui.expect_text("体验活动");
-    tui.wait_until(|_| tui.tty_is_raw(), DEFAULT_TIMEOUT).expect("raw mode");
-    tui
+    common::start_tiyan(home, 100, 30)
 }
 
 /// Creates a session through the form; leaves the session list on screen, the new one selected.

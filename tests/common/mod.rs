@@ -498,3 +498,14 @@ fn spawn_reader_thread(mut reader: Box<dyn Read + Send>, shared: Arc<Shared>, re
         shared.output_closed.store(true, Ordering::Release);
     });
 }
+
+/// The built tiyan on `home` (profile 体验员) at `cols`x`rows`, once its session list is drawn
+/// and the terminal is in raw mode, so keys sent next are read as keys.
+pub fn start_tiyan(home: &Path, cols: u16, rows: u16) -> Tui {
+    let home = home.to_str().expect("a UTF-8 temp dir");
+    let tui =
+        Tui::spawn(Path::new(env!("CARGO_BIN_EXE_tiyan")), &["--home", home, "--profile", "体验员"], &[], cols, rows);
+    tui.expect_text("体验活动");
+    tui.wait_until(|_| tui.tty_is_raw(), DEFAULT_TIMEOUT).expect("raw mode");
+    tui
+}
