@@ -371,14 +371,19 @@ impl State {
         }
     }
 
-    /// The session a quick capture attaches to: the one open, else the one selected.
-    pub fn current_session(&self) -> Option<EntityId> {
+    /// The session whose screen is showing (its page, a checklist, its board, its stopwatch).
+    pub fn open_session(&self) -> Option<EntityId> {
         match self.screen {
             Screen::Findings { session }
             | Screen::Checklist { session, .. }
             | Screen::Board { session }
             | Screen::Walk { session } => Some(session),
-            Screen::Sessions | Screen::WaitStats => self.selected_session().map(|s| s.session.id),
+            Screen::Sessions | Screen::WaitStats => None,
         }
+    }
+
+    /// The session a quick capture attaches to: the one open, else the one selected.
+    pub fn current_session(&self) -> Option<EntityId> {
+        self.open_session().or_else(|| self.selected_session().map(|s| s.session.id))
     }
 }

@@ -203,13 +203,10 @@ pub(super) fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, re
 /// session's counts are derived from its reloaded findings, so the whole session list (which
 /// reads every finding for its counts) is queried only when a session itself changed.
 fn reload(state: &State, changed: EntityKind) -> Vec<Effect> {
-    let session = match state.screen {
-        Screen::Sessions => return vec![Effect::Store(StoreRequest::LoadSessions)],
-        Screen::WaitStats => return vec![Effect::Store(StoreRequest::LoadAllTickets)],
-        Screen::Findings { session }
-        | Screen::Checklist { session, .. }
-        | Screen::Board { session }
-        | Screen::Walk { session } => session,
+    let session = match (state.screen, state.open_session()) {
+        (Screen::WaitStats, _) => return vec![Effect::Store(StoreRequest::LoadAllTickets)],
+        (_, Some(session)) => session,
+        (_, None) => return vec![Effect::Store(StoreRequest::LoadSessions)],
     };
     match changed {
         EntityKind::Finding => vec![Effect::Store(StoreRequest::LoadFindings { session })],
@@ -256,8 +253,9 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             state.sessions_loaded = true;
             let ids = state.sessions.iter().map(|s| s.session.id);
             reselect(ids, keep, &mut state.session_cursor, &mut state.select_after_load);
-            if let Some(session) = state.current_session().filter(|_| state.screen != Screen::Sessions) {
-                if state.screen != Screen::WaitStats && state.session_summary(session).is_none() {
+            // The session on screen was deleted (here or by a merge): back to the list.
+            if let Some(session) = state.open_session() {
+                if state.session_summary(session).is_none() {
                     state.screen = Screen::Sessions;
                 }
             }
