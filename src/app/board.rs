@@ -4,22 +4,18 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::clock_watch;
 use super::effect::Effect;
 use super::form::FormState;
 use super::nav::{SessionList, move_cursor};
 use super::state::{CapturePurpose, CaptureState, ConfirmAction, Overlay, Screen, State};
 use super::update::{ask, global_key, page, save};
+use crate::domain::stamp::UNDO_SECS;
 use crate::domain::ticket::field as tf;
-use crate::domain::{
-    Change, EntityId, EntityKind, FindingLink, Level, Session, Stamp, Step, Ticket, TimedEvent, Value,
-};
-use crate::domain::{session::field as sf, stamp::CLOCK_JUMP_MS, stamp::event_field};
+use crate::domain::{Change, EntityId, EntityKind, FindingLink, Level, Stamp, Step, Ticket, Value};
 use crate::i18n::Strings;
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
-
-/// How long after a step the undo key still takes it back.
-pub const UNDO_SECS: i64 = 30;
 
 pub(super) fn open(state: &mut State, session: EntityId) -> Vec<Effect> {
     state.screen = Screen::Board { session };
@@ -29,7 +25,7 @@ pub(super) fn open(state: &mut State, session: EntityId) -> Vec<Effect> {
         state.ticket_cursor = 0;
     }
     let mut effects = vec![Effect::Store(StoreRequest::LoadTickets { session })];
-    effects.extend(check_clock(state));
+    effects.extend(clock_watch::check_clock(state));
     effects
 }
 
@@ -44,9 +40,14 @@ pub(super) fn loaded(state: &mut State, session: EntityId, tickets: Vec<Ticket>)
 
 /// "12号", "A012号"; a ticket without a number is named by its place on the board.
 pub fn ticket_label(strings: &Strings, tickets: &[Ticket], t: &Ticket) -> String {
+    let place = tickets.iter().position(|x| x.id == t.id).unwrap_or(0);
+    ticket_label_at(strings, t, place)
+}
+
+/// The label of the ticket at `place` (0-based) on the board, when the caller knows it.
+pub fn ticket_label_at(strings: &Strings, t: &Ticket, place: usize) -> String {
     if t.number.is_empty() {
-        let place = tickets.iter().position(|x| x.id == t.id).map(|i| i + 1).unwrap_or(0);
-        strings.tf("ticket.unnumbered", &[("n", &place.to_string())])
+        strings.tf("ticket.unnumbered", &[("n", &(place + 1).to_string())])
     } else {
         strings.tf("ticket.label", &[("number", &t.number)])
     }
@@ -56,7 +57,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
     let Some(action) = state.ctx.keymap.lookup(Layer::Board, &key) else {
         return global_key(state, &key, false);
     };
-    let mut effects = check_clock(state);
+    let mut effects = clock_watch::check_clock(state);
     if let Some(c) = move_cursor(state.ticket_cursor, state.tickets_of(session).len(), page(state), action) {
         state.ticket_cursor = c;
         return effects;
@@ -192,45 +193,4 @@ fn finding_text(state: &State, t: &Ticket, now: &Stamp) -> String {
     };
     let threshold = (threshold / 60).to_string();
     s.tf("board.finding_long", &[("ticket", &label), ("minutes", &minutes), ("threshold", &threshold)])
-}
-
-/// Notices a jump of the system clock against the monotonic clock (more than 2 s since last
-/// looked), says so, and records it with the session on screen. Timers are not moved by it:
-/// within a run they count monotonic time.
-pub(super) fn check_clock(state: &mut State) -> Vec<Effect> {
-    let now = state.now();
-    let offset = now.clock_offset();
-    let previous = state.clock_offset.replace((now.run, offset));
-    let Some((run, before)) = previous else { return vec![] };
-    let jump = offset - before;
-    if run != now.run || jump.abs() <= CLOCK_JUMP_MS {
-        return vec![];
-    }
-    let text = jump_text(state.ctx.strings(), jump);
-    state.notice = Some(state.ctx.strings().tf("clock.jumped", &[("jump", &text)]));
-    let session = match state.screen {
-        Screen::Board { session } | Screen::Walk { session } => session,
-        _ => return vec![],
-    };
-    let Some(s) = state.session_summary(session).map(|s| s.session.clone()) else { return vec![] };
-    save(state, session, vec![jump_change(&s, now, jump)], None)
-}
-
-fn jump_change(s: &Session, now: Stamp, jump_ms: i64) -> Change {
-    let event = TimedEvent::new("clock_jump", now, &jump_ms.to_string());
-    let field = event_field(sf::CLOCK_JUMP_PREFIX, s.clock_jumps.len() + 1);
-    Change::set(EntityKind::Session, s.id, &field, Value::Event(event))
-}
-
-/// "+5分0秒" / "-1时0分3秒": a jump's size and direction.
-pub fn jump_text(strings: &Strings, jump_ms: i64) -> String {
-    let sign = if jump_ms < 0 { "-" } else { "+" };
-    let secs = jump_ms.abs() / 1000;
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    let body = if h > 0 {
-        strings.tf("clock.hms", &[("h", &h.to_string()), ("m", &m.to_string()), ("s", &s.to_string())])
-    } else {
-        strings.tf("clock.ms", &[("m", &m.to_string()), ("s", &s.to_string())])
-    };
-    format!("{sign}{body}")
 }

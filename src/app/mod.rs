@@ -3,6 +3,7 @@
 
 pub mod board;
 pub mod checklist;
+pub mod clock_watch;
 pub mod effect;
 pub mod form;
 pub mod msg;

@@ -16,7 +16,7 @@ use super::nav::{SessionList, move_cursor, reselect};
 use super::state::{
     CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveStatus, Screen, State,
 };
-use super::{board, checklist, stats, walk};
+use super::{board, checklist, clock_watch, stats, walk};
 use crate::domain::session::field as sf;
 use crate::domain::{Change, EntityId, EntityKind, SessionStatus, Value};
 use crate::domain::{finding::field as ff, op::new_entity_id};
@@ -44,7 +44,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Store(ev) => on_store(state, ev),
         Msg::Signal(_) | Msg::InputClosed(_) => quit(state),
         // A timer on screen turned over a second; the frame is drawn after this.
-        Msg::Tick => board::check_clock(state),
+        Msg::Tick => clock_watch::check_clock(state),
     }
 }
 

@@ -4,10 +4,11 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-use super::board::{UNDO_SECS, check_clock};
+use super::clock_watch::check_clock;
 use super::effect::Effect;
 use super::state::{CapturePurpose, CaptureState, Overlay, Screen, State};
 use super::update::{global_key, save};
+use crate::domain::stamp::UNDO_SECS;
 use crate::domain::walk::{Mark, STAGE_NAMES, Walk};
 use crate::domain::{EntityId, Session};
 use crate::keymap::{Action, Layer};

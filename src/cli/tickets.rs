@@ -8,7 +8,7 @@ use super::list::{print_json, resolve_session, rfc3339};
 use super::open::{CliError, Setup};
 use crate::clock::now_in_a_new_run;
 use crate::domain::op::entity_id_string;
-use crate::domain::stamp::clock_text;
+use crate::domain::stamp::clock_text_or_dash;
 use crate::domain::{Stamp, Ticket, WaitStats, waits};
 use crate::store::Store;
 use crate::text;
@@ -82,7 +82,7 @@ pub fn list(store: &Store, setup: &Setup, session: Option<&str>, json: bool) -> 
     if json {
         return print_json(&rows);
     }
-    let time = |s: Option<i64>| s.map(clock_text).unwrap_or_else(|| "-".into());
+    let time = clock_text_or_dash;
     println!(
         "{}  {}  {}  {}  {}  {}  {:>8}  {:>8}",
         text::pad("id", 26),
@@ -159,7 +159,7 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
     if json {
         return print_json(&rows);
     }
-    let time = |s: Option<i64>| s.map(clock_text).unwrap_or_else(|| "-".into());
+    let time = clock_text_or_dash;
     let pct = |s: Option<f64>| crate::ui::checklist::percent(s);
     println!(
         "{}  {:>5}  {:>8}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}",

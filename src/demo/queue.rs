@@ -5,9 +5,7 @@
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::domain::stamp::event_field;
-use crate::domain::ticket::field as tf;
-use crate::domain::{Change, EntityKind, Stamp, Step, Ticket, TimedEvent, Value};
+use crate::domain::{Change, Stamp, Step, Ticket};
 
 const MINUTE: f64 = 60_000.0;
 
@@ -46,7 +44,7 @@ pub fn ticket_changes(
         }
         let window = &windows[rng.random_range(0..windows.len())];
         let number = format!("A{:03}", first_number + k);
-        let (id, mut changes) = Ticket::create(session, &number, window, item, stamp(taken));
+        let (mut ticket, mut changes) = Ticket::new(session, &number, window, item, stamp(taken));
         let wait = log_normal(rng, 9.0, 0.75, 0.5, 75.0) * MINUTE;
         let mut steps: Vec<(Step, f64)> = Vec::new();
         if rng.random_bool(0.1) {
@@ -62,15 +60,8 @@ pub fn ticket_changes(
             steps.push((Step::Serving, serving));
             steps.push((Step::Done, serving + log_normal(rng, 6.0, 0.5, 1.5, 40.0) * MINUTE));
         }
-        let happened = steps.into_iter().filter(|(_, at)| (*at as i64) <= now);
-        for (n, (step, at)) in happened.enumerate() {
-            let event = TimedEvent::new(step.code(), stamp(at), "");
-            changes.push(Change::set(
-                EntityKind::Ticket,
-                id,
-                &event_field(tf::EVENT_PREFIX, n + 2),
-                Value::Event(event),
-            ));
+        for (step, at) in steps.into_iter().filter(|(_, at)| (*at as i64) <= now) {
+            changes.push(ticket.step(step, stamp(at), ""));
         }
         out.extend(changes);
         taken += rng.random_range(1.0..6.0) * MINUTE;

@@ -16,6 +16,9 @@ pub struct Stamp {
     pub mono_ms: i64,
 }
 
+/// How long after a step or mark the undo key still takes it back.
+pub const UNDO_SECS: i64 = 30;
+
 /// Changes of the system clock smaller than this are drift or scheduling, not a jump.
 pub const CLOCK_JUMP_MS: i64 = 2_000;
 
@@ -98,6 +101,11 @@ pub fn clock_text(secs: i64) -> String {
     let secs = secs.max(0);
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
     if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+}
+
+/// A duration that may not exist yet: its clock text, or "-".
+pub fn clock_text_or_dash(secs: Option<i64>) -> String {
+    secs.map(clock_text).unwrap_or_else(|| "-".into())
 }
 
 /// Minutes, rounded half up, as reports state them.

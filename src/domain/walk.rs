@@ -100,12 +100,19 @@ impl Open {
     }
 }
 
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Walk {
     /// Live marks in the order written, with their index.
     pub marks: Vec<(usize, Mark, TimedEvent)>,
     /// The index the next mark takes (undone marks keep theirs).
     pub next_mark: usize,
+}
+
+impl Default for Walk {
+    /// No marks; the first takes index 1, as it would read back from an empty record.
+    fn default() -> Self {
+        Walk { marks: Vec::new(), next_mark: 1 }
+    }
 }
 
 impl Walk {

@@ -12,8 +12,9 @@ use ratatui::widgets::Paragraph;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
-use crate::app::board::{jump_text, step_key, ticket_label};
-use crate::domain::stamp::clock_text;
+use crate::app::board::{step_key, ticket_label_at};
+use crate::app::clock_watch::jump_text;
+use crate::domain::stamp::clock_text_or_dash;
 use crate::domain::{EntityId, Level, Stamp, Ticket, TicketState, WaitStats, waits};
 use crate::i18n::Strings;
 use crate::text;
@@ -29,7 +30,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if state.tickets_session != Some(session) {
-        frame.render_widget(Paragraph::new(state.t("app.loading")).style(theme.dim()), inner);
+        super::widgets::dim_note(frame, theme, inner, state.t("app.loading"));
         return;
     }
     let tickets = state.tickets_of(session);
@@ -57,8 +58,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         frame.render_widget(Paragraph::new(Span::styled(line, theme.error())), jump_row);
     }
     if tickets.is_empty() {
-        let hint = text::wrap(state.t("board.empty_hint"), list.width as usize).join("\n");
-        frame.render_widget(Paragraph::new(hint).style(theme.dim()), list);
+        super::widgets::dim_note(frame, theme, list, state.t("board.empty_hint"));
         return;
     }
     let cols = [
@@ -75,8 +75,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let mut styles = Vec::with_capacity(tickets.len());
     let rows: Vec<Vec<String>> = tickets
         .iter()
-        .map(|t| {
-            let (row, style) = ticket_row(state, theme, tickets, t, &now);
+        .enumerate()
+        .map(|(place, t)| {
+            let (row, style) = ticket_row(state, theme, place, t, &now);
             styles.push(style);
             row
         })
@@ -87,10 +88,10 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     }
 }
 
-fn ticket_row(state: &State, theme: &Theme, all: &[Ticket], t: &Ticket, now: &Stamp) -> (Vec<String>, Style) {
+fn ticket_row(state: &State, theme: &Theme, place: usize, t: &Ticket, now: &Stamp) -> (Vec<String>, Style) {
     let s = state.ctx.strings();
     let ticket_state = t.state();
-    let time = |secs: Option<i64>| secs.map(clock_text).unwrap_or_else(|| "-".into());
+    let time = clock_text_or_dash;
     let in_state = if ticket_state.is_open() { t.state_since().map(|since| since.live_secs(now)) } else { None };
     let wait = t.wait_secs(now);
     let level = wait.map(|w| state.ctx.waits.for_item(&t.item).level(w)).unwrap_or(Level::Normal);
@@ -103,7 +104,7 @@ fn ticket_row(state: &State, theme: &Theme, all: &[Ticket], t: &Ticket, now: &St
         mark = s.tf("board.mark.recalled", &[("n", &t.recalls().to_string())]);
     }
     let row = vec![
-        ticket_label(s, all, t),
+        ticket_label_at(s, t, place),
         t.window().to_string(),
         crate::assets::ChoiceList::Items.display(&t.item, state.ctx.lang),
         state_label(s, t),
@@ -132,7 +133,7 @@ pub fn state_label(s: &Strings, t: &Ticket) -> String {
 
 /// "已叫号 12 人  中位 8:20  P90 25:10  最长 41:03  办理中位 6:00  超阈值 17%  离开 8%"
 pub fn summary_line(s: &Strings, stats: &WaitStats) -> String {
-    let time = |secs: Option<i64>| secs.map(clock_text).unwrap_or_else(|| "-".into());
+    let time = clock_text_or_dash;
     let pct = |share: Option<f64>| super::checklist::percent(share);
     s.tf(
         "board.summary",

@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         let block = theme.block("");
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        frame.render_widget(Paragraph::new(state.t("app.loading")).style(theme.dim()), inner);
+        super::widgets::dim_note(frame, theme, inner, state.t("app.loading"));
         return;
     };
     let lang = state.ctx.lang;

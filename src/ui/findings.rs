@@ -63,12 +63,11 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
 
     let findings = state.findings_of(session);
     if state.findings_session != Some(session) {
-        frame.render_widget(Paragraph::new(state.t("app.loading")).style(theme.dim()), list);
+        super::widgets::dim_note(frame, theme, list, state.t("app.loading"));
         return;
     }
     if findings.is_empty() {
-        let hint = crate::text::wrap(state.t("findings.empty"), list.width as usize).join("\n");
-        frame.render_widget(Paragraph::new(hint).style(theme.dim()), list);
+        super::widgets::dim_note(frame, theme, list, state.t("findings.empty"));
         return;
     }
     let cols = [

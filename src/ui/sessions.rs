@@ -2,7 +2,6 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
 
 use super::table::{self, Column};
 use super::theme::Theme;
@@ -17,15 +16,14 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if !state.sessions_loaded {
-        frame.render_widget(Paragraph::new(state.t("app.loading")).style(theme.dim()), inner);
+        super::widgets::dim_note(frame, theme, inner, state.t("app.loading"));
         return;
     }
     if state.sessions.is_empty() {
         let key = state.ctx.keymap.keys_for(crate::keymap::Layer::Sessions, crate::keymap::Action::New);
         let key = key.first().map(|k| k.to_string()).unwrap_or_default();
         let text = state.ctx.strings().tf("sessions.empty", &[("key", &key)]);
-        let hint = crate::text::wrap(&text, inner.width as usize).join("\n");
-        frame.render_widget(Paragraph::new(hint).style(theme.dim()), inner);
+        super::widgets::dim_note(frame, theme, inner, &text);
         return;
     }
     let lang = state.ctx.lang;

@@ -10,7 +10,7 @@ use super::checklist::percent;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::{State, StatsBy};
-use crate::domain::stamp::clock_text;
+use crate::domain::stamp::clock_text_or_dash;
 use crate::domain::{Ticket, WaitStats, waits};
 use crate::text;
 
@@ -23,14 +23,14 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(all) = &state.all_tickets else {
-        frame.render_widget(Paragraph::new(state.t("app.loading")).style(theme.dim()), inner);
+        super::widgets::dim_note(frame, theme, inner, state.t("app.loading"));
         return;
     };
     let [head, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(2)]).areas(inner);
     let method = text::truncate(state.t("stats.method"), head.width as usize).into_owned();
     frame.render_widget(Paragraph::new(Span::styled(method, theme.dim())), head);
     if all.is_empty() {
-        frame.render_widget(Paragraph::new(state.t("stats.empty")).style(theme.dim()), list);
+        super::widgets::dim_note(frame, theme, list, state.t("stats.empty"));
         return;
     }
     let group_title = match state.stats_by {
@@ -65,7 +65,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
 }
 
 fn row(name: String, s: &WaitStats) -> Vec<String> {
-    let time = |secs: Option<i64>| secs.map(clock_text).unwrap_or_else(|| "-".into());
+    let time = clock_text_or_dash;
     vec![
         name,
         s.count.to_string(),

@@ -43,8 +43,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     frame.render_widget(Paragraph::new(Span::styled(text::truncate(&head_text, width).into_owned(), style)), head);
 
     if stages.is_empty() {
-        let hint = text::wrap(state.t("walk.empty_hint"), width.max(1)).join("\n");
-        frame.render_widget(Paragraph::new(hint).style(theme.dim()), list);
+        super::widgets::dim_note(frame, theme, list, state.t("walk.empty_hint"));
         return;
     }
     let cols = [

@@ -30,6 +30,13 @@ pub fn spread(left: &str, right: &str, width: usize) -> String {
     format!("{left}{right}")
 }
 
+/// A dim note filling `area`, wrapped by display width: "loading", or what to do on an
+/// empty list.
+pub fn dim_note(frame: &mut Frame, theme: &super::theme::Theme, area: Rect, note: &str) {
+    let wrapped = text::wrap(note, (area.width as usize).max(1)).join("\n");
+    frame.render_widget(ratatui::widgets::Paragraph::new(wrapped).style(theme.dim()), area);
+}
+
 /// Local date and time of a Unix-ms stamp, as the lists show it.
 pub fn local_time(ms: i64, fmt: &str) -> String {
     use chrono::TimeZone;
