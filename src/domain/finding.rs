@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::op::{EntityId, EntityKind, Value, entity_created_ms};
 use super::record::Record;
+use super::rectify::{StatusMove, read_moves};
 
 pub mod field {
     pub const SESSION: &str = "session";
@@ -24,6 +25,16 @@ pub mod field {
     pub const CHECK_ITEM: &str = "check_item";
     /// The queue ticket a finding was made from (Ref).
     pub const TICKET: &str = "ticket";
+    /// The rest of the 六明确 (任务 is the description, 措施 the measure, 时限 the deadline).
+    pub const TARGET: &str = "target";
+    pub const STANDARD: &str = "standard";
+    pub const OWNER: &str = "owner";
+    /// 完成情况: what was done, given when marked rectified.
+    pub const EVIDENCE: &str = "evidence";
+    pub const RECTIFIED_BY: &str = "rectified_by";
+    pub const RECTIFIED_ON: &str = "rectified_on";
+    pub const CLOSED_BY: &str = "closed_by";
+    pub const CLOSED_ON: &str = "closed_on";
 }
 
 /// What a finding was made from, written with it.
@@ -100,6 +111,12 @@ impl FindingStatus {
             FindingStatus::Closed => "closed off",
         }
     }
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        match lang {
+            crate::i18n::Lang::Zh => self.zh(),
+            crate::i18n::Lang::En => self.en(),
+        }
+    }
     /// Accepts the code or the Chinese name.
     pub fn parse(s: &str) -> Option<FindingStatus> {
         let s = s.trim();
@@ -130,6 +147,16 @@ pub struct Finding {
     pub check: Option<(EntityId, String)>,
     /// The queue ticket this finding was made from.
     pub ticket: Option<EntityId>,
+    pub target: String,
+    pub standard: String,
+    pub owner: String,
+    pub evidence: String,
+    pub rectified_by: String,
+    pub rectified_on: Option<chrono::NaiveDate>,
+    pub closed_by: String,
+    pub closed_on: Option<chrono::NaiveDate>,
+    /// The status history, oldest first.
+    pub moves: Vec<StatusMove>,
 }
 
 impl Finding {
@@ -156,6 +183,15 @@ impl Finding {
             conflicts: Vec::new(),
             check: None,
             ticket: None,
+            target: String::new(),
+            standard: String::new(),
+            owner: String::new(),
+            evidence: String::new(),
+            rectified_by: String::new(),
+            rectified_on: None,
+            closed_by: String::new(),
+            closed_on: None,
+            moves: Vec::new(),
         }
     }
 
@@ -179,6 +215,15 @@ impl Finding {
             conflicts: r.conflicts().into_iter().map(String::from).collect(),
             check: r.get(field::CHECKLIST).as_ref_id().map(|c| (c, r.text(field::CHECK_ITEM))),
             ticket: r.get(field::TICKET).as_ref_id(),
+            target: r.text(field::TARGET),
+            standard: r.text(field::STANDARD),
+            owner: r.text(field::OWNER),
+            evidence: r.text(field::EVIDENCE),
+            rectified_by: r.text(field::RECTIFIED_BY),
+            rectified_on: r.get(field::RECTIFIED_ON).as_date(),
+            closed_by: r.text(field::CLOSED_BY),
+            closed_on: r.get(field::CLOSED_ON).as_date(),
+            moves: read_moves(r),
         }
     }
 

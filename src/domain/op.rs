@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::rectify::StatusMove;
 use super::stamp::TimedEvent;
 
 /// Entity ids are ULIDs, stored as their u128 value (time-ordered, so newest sorts last).
@@ -92,6 +93,8 @@ pub enum Value {
     Timestamp(i64),
     /// A timer's event: a ticket's step, a stage mark, a clock jump.
     Event(TimedEvent),
+    /// A finding's status move: who, when, why (see `rectify`).
+    Move(StatusMove),
 }
 
 impl Value {

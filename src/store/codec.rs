@@ -32,11 +32,13 @@ enum RecordEnvelopeRef<'a> {
 
 /// The values of the `meta` table other than the schema version. The variant names the
 /// meaning, so a value stored under the wrong key is caught.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
 pub enum MetaValue {
     Replica(ReplicaId),
     Hlc(Hlc),
     NextSeq(u64),
+    /// The profile's inspector name: who is acting in status moves.
+    Inspector(String),
 }
 
 fn encode<T: Serialize>(what: &str, value: &T) -> Result<Vec<u8>, StoreError> {

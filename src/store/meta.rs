@@ -59,6 +59,19 @@ pub fn next_seq(t: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<u
     }
 }
 
+/// The profile's inspector name, if one was given.
+pub fn inspector(t: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Option<String>, StoreError> {
+    match get(t, meta_key::INSPECTOR)? {
+        None => Ok(None),
+        Some(MetaValue::Inspector(name)) => Ok(Some(name)),
+        Some(other) => Err(wrong_kind(meta_key::INSPECTOR, other)),
+    }
+}
+
+pub fn set_inspector(t: &mut MetaTable<'_>, name: &str) -> Result<(), StoreError> {
+    put(t, meta_key::INSPECTOR, MetaValue::Inspector(name.to_string()))
+}
+
 fn put(t: &mut MetaTable<'_>, key: &str, value: MetaValue) -> Result<(), StoreError> {
     let bytes = codec::encode_meta(value)?;
     t.insert(key, bytes.as_slice())?;

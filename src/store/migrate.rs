@@ -18,8 +18,9 @@ use crate::domain::{Op, ReplicaId};
 /// generic rebuild is not enough) whenever the derived tables or their encodings change.
 /// 1: sessions and findings. 2: checklists (a new entity kind: a version-1 build could not
 /// decode their ops, so it must refuse the file rather than fail on them). 3: queue tickets
-/// and timed events (a new kind and a new value variant, for the same reason).
-pub const SCHEMA_VERSION: u32 = 3;
+/// and timed events (a new kind and a new value variant, for the same reason). 4: finding
+/// status moves (a new value variant) and the profile's inspector name in `meta`.
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// What the file says before we change anything.
 struct Found {

@@ -26,7 +26,7 @@ pub mod thread;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use redb::Database;
+use redb::{Database, ReadableDatabase};
 
 pub use error::StoreError;
 pub use lock::{PID_FILE_NAME, pid_file_path};
@@ -126,7 +126,6 @@ impl Store {
         query::findings_of(&self.db, session)
     }
 
-    /// Every finding not deleted, by session then 序号.
     /// The checklists attached to a session, oldest first.
     pub fn checklists_of(&self, session: EntityId) -> Result<Vec<Checklist>, StoreError> {
         query::checklists_of(&self.db, session)
@@ -140,8 +139,28 @@ impl Store {
         query::all_tickets(&self.db)
     }
 
+    /// Every finding not deleted, of sessions not deleted, by session then 序号.
     pub fn all_findings(&self) -> Result<Vec<Finding>, StoreError> {
         query::all_findings(&self.db)
+    }
+
+    /// The profile's inspector name (who is acting in status moves); None until one is given.
+    pub fn inspector(&self) -> Result<Option<String>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let meta = txn.open_table(tables::META)?;
+        meta::inspector(&meta)
+    }
+
+    /// Saves the inspector name durably. It is this profile's setting, not an op: it is not
+    /// carried in bundles.
+    pub fn set_inspector(&mut self, name: &str) -> Result<(), StoreError> {
+        let txn = apply::begin_durable(&self.db)?;
+        {
+            let mut meta = txn.open_table(tables::META)?;
+            meta::set_inspector(&mut meta, name.trim())?;
+        }
+        txn.commit()?;
+        Ok(())
     }
 
     pub fn record(&self, kind: EntityKind, id: EntityId) -> Result<Option<Record>, StoreError> {

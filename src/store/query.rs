@@ -1,7 +1,7 @@
 //! Reading: each query is one read transaction over the derived tables (never the op log,
 //! except the `ops` queries meant for sync).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use redb::{Database, ReadOnlyTable, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
@@ -129,12 +129,7 @@ fn by_taking(tickets: &mut [Ticket]) {
 pub(super) fn all_tickets(db: &Database) -> Result<Vec<Ticket>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
-    let live_sessions: std::collections::HashSet<EntityId> = records_of_kind(&records, EntityKind::Session)?
-        .iter()
-        .map(Session::from_record)
-        .filter(|s| !s.deleted)
-        .map(|s| s.id)
-        .collect();
+    let live_sessions = live_session_ids(&records)?;
     let mut tickets: Vec<Ticket> = records_of_kind(&records, EntityKind::Ticket)?
         .iter()
         .map(Ticket::from_record)
@@ -146,13 +141,23 @@ pub(super) fn all_tickets(db: &Database) -> Result<Vec<Ticket>, StoreError> {
 }
 
 /// Every finding not deleted, grouped by session (oldest session first), then by 序号.
+fn live_session_ids(records: &Records) -> Result<HashSet<EntityId>, StoreError> {
+    Ok(records_of_kind(records, EntityKind::Session)?
+        .iter()
+        .map(Session::from_record)
+        .filter(|s| !s.deleted)
+        .map(|s| s.id)
+        .collect())
+}
+
 pub(super) fn all_findings(db: &Database) -> Result<Vec<Finding>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
+    let live_sessions = live_session_ids(&records)?;
     let mut findings: Vec<Finding> = records_of_kind(&records, EntityKind::Finding)?
         .iter()
         .map(Finding::from_record)
-        .filter(|f| !f.deleted)
+        .filter(|f| !f.deleted && live_sessions.contains(&f.session_id))
         .collect();
     findings.sort_by_key(|f| (f.session_id, f.seq, f.id));
     Ok(findings)

@@ -25,6 +25,7 @@ pub mod meta_key {
     pub const REPLICA: &str = "replica";
     pub const HLC: &str = "hlc";
     pub const NEXT_SEQ: &str = "next_seq";
+    pub const INSPECTOR: &str = "inspector";
 }
 
 /// Table names as `StoreError::Decode` reports them.

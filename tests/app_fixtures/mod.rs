@@ -87,6 +87,7 @@ pub fn finding(session: u128, seq: i64, description: &str) -> Finding {
         conflicts: vec![],
         check: None,
         ticket: None,
+        ..Finding::blank(session)
     }
 }
 
