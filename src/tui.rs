@@ -19,6 +19,8 @@ use crate::term::{guard::TerminalGuard, signals};
 const FRAME_GAP: Duration = Duration::from_millis(10);
 
 pub fn run(store: Store, ctx: Context) -> std::io::Result<()> {
+    // Read before the store moves to its thread; an unreadable name is asked for again.
+    let inspector = store.inspector().ok().flatten();
     let (tx, rx) = unbounded::<Msg>();
     let store_tx = tx.clone();
     let store = crate::store::thread::spawn(store, move |ev| {
@@ -33,6 +35,7 @@ pub fn run(store: Store, ctx: Context) -> std::io::Result<()> {
     let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     let size = terminal.size()?;
     let mut state = State::new(ctx, (size.width, size.height));
+    crate::app::rectify::first_start(&mut state, inspector);
     terminal.draw(|f| crate::ui::draw(f, &state))?;
     store.send(StoreRequest::LoadSessions);
     spawn_input(tx);

@@ -12,7 +12,7 @@ use tiyan::clock::ManualClock;
 use tiyan::domain::session::field as sf;
 use tiyan::domain::{Change, EntityId, EntityKind, FindingLink, Step, TicketState, Value};
 use tiyan::i18n::Lang;
-use tiyan::store::{Store, StoreEvent, StoreRequest};
+use tiyan::store::{Store, StoreRequest};
 
 const MIN: i64 = 60_000;
 
@@ -55,36 +55,7 @@ impl Board {
     }
 
     fn answer(&mut self, effects: Vec<Effect>) -> Vec<Change> {
-        let mut applied = Vec::new();
-        let mut queue: Vec<Effect> = effects;
-        while !queue.is_empty() {
-            let mut next = Vec::new();
-            for effect in queue {
-                let Effect::Store(req) = effect else { continue };
-                let event = match req {
-                    StoreRequest::Apply { req, changes } => {
-                        self.store.apply(&changes).unwrap();
-                        applied.extend(changes);
-                        StoreEvent::Saved { req }
-                    }
-                    StoreRequest::LoadSessions => StoreEvent::Sessions(self.store.sessions().unwrap()),
-                    StoreRequest::LoadFindings { session } => {
-                        StoreEvent::Findings { session, findings: self.store.findings_of(session).unwrap() }
-                    }
-                    StoreRequest::LoadChecklists { session } => {
-                        StoreEvent::Checklists { session, checklists: self.store.checklists_of(session).unwrap() }
-                    }
-                    StoreRequest::LoadTickets { session } => {
-                        StoreEvent::Tickets { session, tickets: self.store.tickets_of(session).unwrap() }
-                    }
-                    StoreRequest::LoadAllTickets => StoreEvent::AllTickets(self.store.all_tickets().unwrap()),
-                    StoreRequest::Shutdown => continue,
-                };
-                next.extend(update(&mut self.state, Msg::Store(event)));
-            }
-            queue = next;
-        }
-        applied
+        app_fixtures::live::answer(&mut self.state, &mut self.store, effects)
     }
 
     fn states(&self) -> Vec<TicketState> {

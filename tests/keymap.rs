@@ -87,7 +87,7 @@ fn unknown_action_points_at_the_value_counting_characters() {
 #[test]
 fn action_from_another_layer_is_an_error_at_the_value() {
     let problem = only_problem("action_not_in_layer.toml", 3, 9, Severity::Error);
-    assert!(problem.message.contains("\"open\" is not valid in [findings]"), "{problem}");
+    assert!(problem.message.contains("\"pass\" is not valid in [findings]"), "{problem}");
 }
 
 #[test]
@@ -264,7 +264,7 @@ fn lookup_is_per_layer() {
     assert_eq!(keymap.lookup(Layer::Help, &q), Some(Action::Close));
     assert_eq!(keymap.lookup(Layer::Sessions, &q), None);
     let enter = press(KeyCode::Enter, KeyModifiers::NONE);
-    assert_eq!(keymap.lookup(Layer::Findings, &enter), Some(Action::Edit));
+    assert_eq!(keymap.lookup(Layer::Findings, &enter), Some(Action::Open));
     assert_eq!(keymap.lookup(Layer::Capture, &enter), Some(Action::Submit));
 }
 

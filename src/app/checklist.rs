@@ -75,12 +75,12 @@ pub(super) fn pane_key(state: &mut State, action: Action) -> Option<Vec<Effect>>
     }
     let selected = state.selected_checklist().cloned();
     match (action, selected) {
-        (Action::Edit, Some(c)) => {
+        (Action::Open | Action::Edit, Some(c)) => {
             open(state, session, c.id);
             Some(vec![])
         }
         // Enter on the empty list offers the templates; nothing there acts on a finding.
-        (Action::Edit, None) => {
+        (Action::Open | Action::Edit, None) => {
             state.overlays.push(Overlay::TemplatePicker { session, cursor: 0 });
             Some(vec![])
         }
@@ -305,7 +305,10 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
         CapturePurpose::Note { checklist, item } => {
             (*checklist, Checklist::note_change(*checklist, item, &text), false)
         }
-        CapturePurpose::Finding { .. } | CapturePurpose::Transfer { .. } | CapturePurpose::Stage => return vec![],
+        CapturePurpose::Finding { .. }
+        | CapturePurpose::Transfer { .. }
+        | CapturePurpose::Stage
+        | CapturePurpose::Inspector => return vec![],
     };
     if advance {
         let len = state.open_checklist().map(|c| c.items().len()).unwrap_or(0);

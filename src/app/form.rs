@@ -24,6 +24,12 @@ pub enum FormKind {
     Ticket {
         editing: EntityId,
     },
+    /// What a status move needs (see `app::rectify`).
+    Move {
+        finding: EntityId,
+        to: FindingStatus,
+        reopen: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +58,7 @@ pub struct FormField {
 }
 
 impl FormField {
-    fn new(name: &'static str, label: &'static str, kind: FieldKind, text: &str) -> FormField {
+    pub fn new(name: &'static str, label: &'static str, kind: FieldKind, text: &str) -> FormField {
         let input = match kind {
             FieldKind::MultiLine => TextInput::multi(),
             _ => TextInput::single(),
@@ -60,7 +66,7 @@ impl FormField {
         .with_text(text);
         FormField { name, label, kind, required: false, input, original: text.to_string() }
     }
-    fn required(mut self) -> Self {
+    pub fn required(mut self) -> Self {
         self.required = true;
         self
     }
@@ -88,6 +94,8 @@ pub struct FormState {
     pub picker: Option<Picker>,
     /// A validation error: which field, and the message.
     pub error: Option<(usize, String)>,
+    /// A title made for this form (a move names its target and who acts), else `title_key`'s.
+    pub title: Option<String>,
 }
 
 pub const LIST_SEPARATORS: [char; 5] = ['、', ',', '，', ';', '；'];
@@ -166,7 +174,7 @@ impl FormState {
             FormField::new(sf::WINDOW, "field.window", FieldKind::Text, &s.window),
             FormField::new(sf::INSPECTORS, "field.inspectors", FieldKind::FreeList, &s.inspectors.join("、")),
         ];
-        FormState { kind, fields, focus: 0, picker: None, error: None }
+        FormState { kind, fields, focus: 0, picker: None, error: None, title: None }
     }
 
     pub fn new_finding(session: EntityId, lang: Lang) -> FormState {
@@ -202,7 +210,7 @@ impl FormState {
             FormField::new(ff::PROGRESS, "field.progress", FieldKind::Text, &f.progress),
             FormField::new(ff::NOTE, "field.note", FieldKind::Text, &f.note),
         ];
-        FormState { kind, fields, focus: 0, picker: None, error: None }
+        FormState { kind, fields, focus: 0, picker: None, error: None, title: None }
     }
 
     pub fn edit_ticket(t: &Ticket, lang: Lang) -> FormState {
@@ -212,7 +220,7 @@ impl FormState {
             FormField::new(tf::WINDOW, "field.window", FieldKind::Text, &t.first_window),
             FormField::new(tf::ITEM, "field.item", FieldKind::Choice(ChoiceList::Items), &item),
         ];
-        FormState { kind: FormKind::Ticket { editing: t.id }, fields, focus: 0, picker: None, error: None }
+        FormState { kind: FormKind::Ticket { editing: t.id }, fields, focus: 0, picker: None, error: None, title: None }
     }
 
     pub fn is_new(&self) -> bool {
@@ -234,6 +242,7 @@ impl FormState {
             FormKind::Finding { editing: None, .. } => "form.finding.new",
             FormKind::Finding { editing: Some(_), .. } => "form.finding.edit",
             FormKind::Ticket { .. } => "form.ticket.edit",
+            FormKind::Move { .. } => "form.move",
         }
     }
 
@@ -282,6 +291,8 @@ impl FormState {
             }
             FormKind::Finding { editing: Some(id), .. } => (EntityKind::Finding, id, vec![]),
             FormKind::Ticket { editing } => (EntityKind::Ticket, editing, vec![]),
+            // Moves are checked and written by `app::rectify::submit`, never from here.
+            FormKind::Move { finding, .. } => (EntityKind::Finding, finding, vec![]),
             FormKind::Finding { session, editing: None } => {
                 (EntityKind::Finding, crate::domain::op::new_entity_id(), new_finding_fields(session, next_seq))
             }

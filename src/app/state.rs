@@ -7,7 +7,8 @@ use crate::app::form::FormState;
 use crate::clock::Clock;
 use crate::config::WaitRules;
 use crate::domain::{
-    AnswerKind, Checklist, EntityId, EntityKind, Finding, FindingLink, Item, SessionSummary, Stamp, Template, Ticket,
+    AnswerKind, Checklist, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Item, SessionSummary, Stamp,
+    Template, Ticket,
 };
 use crate::i18n::{Lang, Strings};
 use crate::keymap::Keymap;
@@ -66,6 +67,16 @@ pub enum Screen {
     },
     /// Wait statistics across every session, by window or by service item.
     WaitStats,
+    /// One finding: its 六明确, deadline and history. `from_ledger` says where Back goes.
+    Finding {
+        session: EntityId,
+        finding: EntityId,
+        from_ledger: bool,
+    },
+    /// 整改台账: every finding across sessions.
+    Ledger,
+    /// 督查提醒函: the ledger's overdue findings by unit, as plain text.
+    Reminders,
 }
 
 /// How the statistics across sessions are grouped.
@@ -101,6 +112,19 @@ pub enum Overlay {
         session: EntityId,
         cursor: usize,
     },
+    /// The status moves allowed for a finding from where it stands.
+    MovePicker {
+        finding: EntityId,
+        choices: Vec<MoveChoice>,
+        cursor: usize,
+    },
+}
+
+/// One line of the move picker: a forward move, or reopening (to the status given).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MoveChoice {
+    pub to: FindingStatus,
+    pub reopen: bool,
 }
 
 /// A one-line entry at the bottom: a quick finding, or a checklist answer or note.
@@ -154,6 +178,8 @@ pub enum CapturePurpose {
     },
     /// A stage name typed rather than picked.
     Stage,
+    /// The profile's inspector name: who is acting in status moves.
+    Inspector,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -232,6 +258,12 @@ pub struct State {
     pub notice: Option<String>,
     pub size: (u16, u16),
     pub quitting: bool,
+    /// The profile's inspector name (who is acting); empty until given.
+    pub inspector: String,
+    /// How far a finding's page is scrolled.
+    pub finding_scroll: u16,
+    /// The ledger screen: every finding across sessions, its filter and cursor.
+    pub ledger: super::ledger::LedgerView,
 }
 
 impl State {
@@ -266,6 +298,9 @@ impl State {
             notice,
             size,
             quitting: false,
+            inspector: String::new(),
+            finding_scroll: 0,
+            ledger: Default::default(),
         }
     }
 
@@ -289,8 +324,23 @@ impl State {
     pub fn selected_finding(&self) -> Option<&Finding> {
         match self.screen {
             Screen::Findings { session } => self.findings_of(session).get(self.finding_cursor),
+            Screen::Finding { finding, .. } => self.finding(finding),
+            Screen::Ledger => self.ledger.selected(),
             _ => None,
         }
+    }
+
+    /// A finding loaded for a session's page or for the ledger.
+    pub fn finding(&self, id: EntityId) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.id == id).or_else(|| self.ledger.findings.iter().find(|f| f.id == id))
+    }
+
+    /// Today in local time, by the injected clock (deadlines and overdue).
+    pub fn today(&self) -> chrono::NaiveDate {
+        let wall = self.now().wall_ms;
+        chrono::DateTime::from_timestamp_millis(wall)
+            .map(|t| t.with_timezone(&chrono::Local).date_naive())
+            .unwrap_or_default()
     }
 
     /// The checklists on screen, when they belong to `session`.
@@ -326,6 +376,7 @@ impl State {
             || self.findings.iter().any(|f| f.id == id)
             || self.checklists.iter().any(|c| c.id == id)
             || self.tickets.iter().any(|t| t.id == id)
+            || self.ledger.findings.iter().any(|f| f.id == id)
     }
 
     /// The tickets on screen, when they belong to `session`.
@@ -367,7 +418,9 @@ impl State {
             Screen::Checklist { checklist, .. } => Some(checklist),
             Screen::Board { .. } => self.selected_ticket().map(|t| t.id),
             Screen::Walk { session } => Some(session),
-            Screen::WaitStats => None,
+            Screen::Finding { finding, .. } => Some(finding),
+            Screen::Ledger => self.ledger.selected().map(|f| f.id),
+            Screen::WaitStats | Screen::Reminders => None,
         }
     }
 
@@ -377,8 +430,10 @@ impl State {
             Screen::Findings { session }
             | Screen::Checklist { session, .. }
             | Screen::Board { session }
-            | Screen::Walk { session } => Some(session),
-            Screen::Sessions | Screen::WaitStats => None,
+            | Screen::Walk { session }
+            | Screen::Finding { session, from_ledger: false, .. } => Some(session),
+            Screen::Sessions | Screen::WaitStats | Screen::Ledger | Screen::Reminders => None,
+            Screen::Finding { from_ledger: true, .. } => None,
         }
     }
 

@@ -16,7 +16,7 @@ use super::nav::{SessionList, move_cursor, reselect};
 use super::state::{
     CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveStatus, Screen, State,
 };
-use super::{board, checklist, clock_watch, stats, walk};
+use super::{board, checklist, clock_watch, finding_view, ledger, rectify, stats, walk};
 use crate::domain::session::field as sf;
 use crate::domain::{Change, EntityId, EntityKind, SessionStatus, Value};
 use crate::domain::{finding::field as ff, op::new_entity_id};
@@ -75,13 +75,17 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.overlays.last() {
         Some(Overlay::TemplatePicker { .. }) => return checklist::picker_key(state, &key),
         Some(Overlay::StagePicker { .. }) => return walk::picker_key(state, &key),
+        Some(Overlay::MovePicker { .. }) => return rectify::picker_key(state, &key),
         _ => {}
     }
     let top = state.overlays.last().map(|o| match o {
         Overlay::Confirm(_) => Layer::Dialog,
         Overlay::Help { .. } => Layer::Help,
         Overlay::Capture(_) => Layer::Capture,
-        Overlay::Form(_) | Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. } => Layer::Form,
+        Overlay::Form(_)
+        | Overlay::TemplatePicker { .. }
+        | Overlay::StagePicker { .. }
+        | Overlay::MovePicker { .. } => Layer::Form,
     });
     match top {
         Some(Layer::Dialog) => match km.lookup(Layer::Dialog, &key) {
@@ -205,6 +209,9 @@ pub(super) fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, re
 fn reload(state: &State, changed: EntityKind) -> Vec<Effect> {
     let session = match (state.screen, state.open_session()) {
         (Screen::WaitStats, _) => return vec![Effect::Store(StoreRequest::LoadAllTickets)],
+        (Screen::Ledger | Screen::Reminders | Screen::Finding { from_ledger: true, .. }, _) => {
+            return vec![Effect::Store(StoreRequest::LoadAllFindings)];
+        }
         (_, Some(session)) => session,
         (_, None) => return vec![Effect::Store(StoreRequest::LoadSessions)],
     };
@@ -287,6 +294,14 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             state.all_tickets = Some(tickets);
             vec![]
         }
+        StoreEvent::AllFindings(findings) => {
+            ledger::loaded(state, findings);
+            vec![]
+        }
+        StoreEvent::Inspector(result) => {
+            rectify::inspector_saved(state, result);
+            vec![]
+        }
         StoreEvent::LoadFailed(error) => {
             state.notice = Some(error);
             vec![]
@@ -324,6 +339,11 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 }
                 (Action::Finish, Some(s)) => toggle_finished(state, &s),
                 (Action::WaitStats, _) => stats::open(state),
+                (Action::OpenLedger, _) => ledger::open(state),
+                (Action::SetInspector, _) => {
+                    rectify::ask_inspector(state);
+                    vec![]
+                }
                 (Action::Delete, Some(s)) => {
                     ask(state, "confirm.delete_session", &[("item", &s.item)], ConfirmAction::DeleteSession(s.id));
                     vec![]
@@ -335,6 +355,11 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Screen::Board { session } => board::screen_key(state, key, session),
         Screen::Walk { session } => walk::screen_key(state, key, session),
         Screen::WaitStats => stats::screen_key(state, key),
+        Screen::Finding { session, finding, from_ledger } => {
+            finding_view::screen_key(state, key, session, finding, from_ledger)
+        }
+        Screen::Ledger => ledger::screen_key(state, key),
+        Screen::Reminders => ledger::reminders_key(state, key),
         Screen::Findings { session } => {
             let Some(action) = state.ctx.keymap.lookup(Layer::Findings, &key) else {
                 return global_key(state, &key, false);
@@ -379,6 +404,8 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     state.overlays.push(Overlay::Form(Box::new(FormState::edit_finding(&f, state.ctx.lang))));
                     vec![]
                 }
+                (Action::Open, Some(f)) => finding_view::open(state, session, f.id, false),
+                (Action::MoveStatus, Some(f)) => rectify::open_moves(state, f.id),
                 (Action::Delete, Some(f)) => {
                     ask(
                         state,
@@ -402,6 +429,20 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
         }
     }
+}
+
+/// A session's page with the cursor on `finding` (coming back from a finding's page or
+/// jumping from the ledger).
+pub(super) fn open_session_at(state: &mut State, id: EntityId, finding: Option<EntityId>) -> Vec<Effect> {
+    let effects = open_session(state, id);
+    state.pane = super::state::Pane::Findings;
+    if let Some(finding) = finding {
+        match state.findings_of(id).iter().position(|f| f.id == finding) {
+            Some(pos) => state.finding_cursor = pos,
+            None => state.select_after_load = Some(finding),
+        }
+    }
+    effects
 }
 
 fn open_session(state: &mut State, id: EntityId) -> Vec<Effect> {
@@ -546,6 +587,7 @@ fn submit_capture(state: &mut State) -> Vec<Effect> {
         CapturePurpose::Finding { link } => link,
         CapturePurpose::Transfer { ticket } => return board::submit_transfer(state, *ticket, c.input.text()),
         CapturePurpose::Stage => return walk::submit_stage(state, c.session, c.input.text()),
+        CapturePurpose::Inspector => return rectify::submit_inspector(state, c.input.text()),
         CapturePurpose::Answer { .. } | CapturePurpose::Note { .. } => return checklist::submit_entry(state, c),
     };
     let text = c.input.text().trim().to_string();
@@ -671,6 +713,7 @@ fn save_form(state: &mut State) -> Vec<Effect> {
     let Some(Overlay::Form(form)) = state.overlays.last() else { return vec![] };
     let seq = match form.kind {
         FormKind::Finding { session, .. } => next_seq(state, session),
+        FormKind::Move { .. } => return rectify::submit(state),
         FormKind::Session { .. } | FormKind::Ticket { .. } => 0,
     };
     match form.to_changes(strings, seq) {

@@ -20,6 +20,9 @@ const ESSENTIALS: &[(Layer, &[Action])] = &[
     (Layer::Board, &[Action::Back]),
     (Layer::Walk, &[Action::Back]),
     (Layer::Stats, &[Action::Back]),
+    (Layer::Finding, &[Action::Back]),
+    (Layer::Ledger, &[Action::Back]),
+    (Layer::Reminders, &[Action::Back]),
 ];
 
 pub(crate) fn require_essentials(merged: &Keymap, parsed: &[ParsedLayer], report: &mut Report) {

@@ -29,6 +29,12 @@ pub enum StoreRequest {
     },
     /// Every session's tickets, for statistics across sessions.
     LoadAllTickets,
+    /// Every finding of every live session, for the ledger.
+    LoadAllFindings,
+    /// Save the profile's inspector name; answered with `Inspector`.
+    SetInspector {
+        name: String,
+    },
     Shutdown,
 }
 
@@ -55,6 +61,9 @@ pub enum StoreEvent {
         tickets: Vec<Ticket>,
     },
     AllTickets(Vec<Ticket>),
+    AllFindings(Vec<Finding>),
+    /// The inspector name saved, or why not.
+    Inspector(Result<String, String>),
     LoadFailed(String),
     /// The store is closed: every request before `Shutdown` was handled.
     Closed,
@@ -77,37 +86,50 @@ pub fn spawn(store: Store, on_event: impl Fn(StoreEvent) + Send + 'static) -> St
 fn run(mut store: Store, receiver: Receiver<StoreRequest>, on_event: impl Fn(StoreEvent)) {
     // Ends on Shutdown, or when every sender is gone (the queue is drained first either way).
     while let Ok(request) = receiver.recv() {
-        let event = match request {
-            StoreRequest::Apply { req, changes } => match store.apply(&changes) {
-                Ok(_) => StoreEvent::Saved { req },
-                Err(e) => StoreEvent::SaveFailed { req, error: e.to_string() },
-            },
-            StoreRequest::LoadSessions => match store.sessions() {
-                Ok(s) => StoreEvent::Sessions(s),
-                Err(e) => StoreEvent::LoadFailed(e.to_string()),
-            },
-            StoreRequest::LoadFindings { session } => match store.findings_of(session) {
-                Ok(findings) => StoreEvent::Findings { session, findings },
-                Err(e) => StoreEvent::LoadFailed(e.to_string()),
-            },
-            StoreRequest::LoadChecklists { session } => match store.checklists_of(session) {
-                Ok(checklists) => StoreEvent::Checklists { session, checklists },
-                Err(e) => StoreEvent::LoadFailed(e.to_string()),
-            },
-            StoreRequest::LoadTickets { session } => match store.tickets_of(session) {
-                Ok(tickets) => StoreEvent::Tickets { session, tickets },
-                Err(e) => StoreEvent::LoadFailed(e.to_string()),
-            },
-            StoreRequest::LoadAllTickets => match store.all_tickets() {
-                Ok(tickets) => StoreEvent::AllTickets(tickets),
-                Err(e) => StoreEvent::LoadFailed(e.to_string()),
-            },
-            StoreRequest::Shutdown => break,
-        };
+        let Some(event) = answer(&mut store, request) else { break };
         on_event(event);
     }
     drop(store);
     on_event(StoreEvent::Closed);
+}
+
+/// What the store thread answers to one request (None: `Shutdown`). Public so tests can drive
+/// the app against a real store synchronously, with the very same answers.
+pub fn answer(store: &mut Store, request: StoreRequest) -> Option<StoreEvent> {
+    Some(match request {
+        StoreRequest::Apply { req, changes } => match store.apply(&changes) {
+            Ok(_) => StoreEvent::Saved { req },
+            Err(e) => StoreEvent::SaveFailed { req, error: e.to_string() },
+        },
+        StoreRequest::LoadSessions => match store.sessions() {
+            Ok(s) => StoreEvent::Sessions(s),
+            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+        },
+        StoreRequest::LoadFindings { session } => match store.findings_of(session) {
+            Ok(findings) => StoreEvent::Findings { session, findings },
+            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+        },
+        StoreRequest::LoadChecklists { session } => match store.checklists_of(session) {
+            Ok(checklists) => StoreEvent::Checklists { session, checklists },
+            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+        },
+        StoreRequest::LoadTickets { session } => match store.tickets_of(session) {
+            Ok(tickets) => StoreEvent::Tickets { session, tickets },
+            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+        },
+        StoreRequest::LoadAllTickets => match store.all_tickets() {
+            Ok(tickets) => StoreEvent::AllTickets(tickets),
+            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+        },
+        StoreRequest::LoadAllFindings => match store.all_findings() {
+            Ok(findings) => StoreEvent::AllFindings(findings),
+            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+        },
+        StoreRequest::SetInspector { name } => {
+            StoreEvent::Inspector(store.set_inspector(&name).map(|()| name).map_err(|e| e.to_string()))
+        }
+        StoreRequest::Shutdown => return None,
+    })
 }
 
 impl StoreHandle {

@@ -65,6 +65,7 @@ fn title(state: &State, capture: &CaptureState) -> String {
         CapturePurpose::Note { checklist, item } => {
             s.tf("capture.title_note", &[("item", &item_text(*checklist, item))])
         }
+        CapturePurpose::Inspector => s.t("capture.title_inspector").to_string(),
         CapturePurpose::Transfer { ticket } => {
             let number = state.tickets.iter().find(|t| t.id == *ticket).map(|t| ticket_label(s, &state.tickets, t));
             s.tf("capture.title_transfer", &[("ticket", &number.unwrap_or_default())])

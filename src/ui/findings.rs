@@ -11,8 +11,7 @@ use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::{Pane, State};
 use crate::assets::ChoiceList;
-use crate::domain::{EntityId, FindingStatus};
-use crate::i18n::Lang;
+use crate::domain::EntityId;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
     let Some(summary) = state.session_summary(session) else { return };
@@ -76,7 +75,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         Column { title: state.t("findings.col.unit"), width: 12, flex: false, priority: 4 },
         Column { title: state.t("findings.col.deadline"), width: 10, flex: false, priority: 5 },
         Column { title: state.t("findings.col.status"), width: 6, flex: false, priority: 7 },
+        Column { title: state.t("findings.col.due"), width: 9, flex: false, priority: 6 },
     ];
+    let today = state.today();
     let rows: Vec<Vec<String>> = findings
         .iter()
         .map(|f| {
@@ -85,7 +86,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
                 f.description.clone(),
                 f.unit.clone(),
                 f.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-                status_label(f.status, lang).to_string(),
+                f.status.label(lang).to_string(),
+                super::due::due_text(f, today, state.ctx.strings()),
             ]
         })
         .collect();
@@ -94,7 +96,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let origin = selected.and_then(|_| origin_line(state));
     let [list, origin_row] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(u16::from(origin.is_some()))]).areas(list);
-    table::render(frame.buffer_mut(), list, &cols, &rows, selected, theme, |_| ratatui::style::Style::new());
+    table::render(frame.buffer_mut(), list, &cols, &rows, selected, theme, |i| {
+        super::due::due_style(&findings[i], today, theme)
+    });
     if let Some(origin) = origin {
         let line = crate::text::truncate(&origin, origin_row.width as usize).into_owned();
         frame.render_widget(Paragraph::new(Span::styled(line, theme.dim())), origin_row);
@@ -147,13 +151,6 @@ fn pack(facts: &[String], width: usize) -> Vec<String> {
         rows.push(row);
     }
     rows
-}
-
-pub fn status_label(s: FindingStatus, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => s.zh(),
-        Lang::En => s.en(),
-    }
 }
 
 #[cfg(test)]

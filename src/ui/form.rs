@@ -31,7 +31,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, form: &
         area
     };
     widgets::clear(frame, outer);
-    let block = theme.block(format!(" {} ", state.t(form.title_key())));
+    let title = form.title.as_deref().unwrap_or_else(|| state.t(form.title_key()));
+    let block = theme.block(format!(" {title} "));
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
     let widest = form.fields.iter().map(|f| text::width(state.t(f.label)) + usize::from(f.required)).max().unwrap_or(0);

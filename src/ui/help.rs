@@ -19,13 +19,16 @@ pub fn context_layers(state: &State) -> Vec<Layer> {
         (Some(Overlay::Form(_)), _) => vec![Layer::Form, Layer::Editor],
         (Some(Overlay::Capture(_)), _) => vec![Layer::Capture, Layer::Editor],
         (Some(Overlay::Confirm(_)), _) => vec![Layer::Dialog],
-        (Some(Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. }), _) => vec![],
+        (Some(Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. } | Overlay::MovePicker { .. }), _) => vec![],
         (_, Screen::Sessions) => vec![Layer::Sessions],
         (_, Screen::Findings { .. }) => vec![Layer::Findings],
         (_, Screen::Checklist { .. }) => vec![Layer::Checklist],
         (_, Screen::Board { .. }) => vec![Layer::Board],
         (_, Screen::Walk { .. }) => vec![Layer::Walk],
         (_, Screen::WaitStats) => vec![Layer::Stats],
+        (_, Screen::Finding { .. }) => vec![Layer::Finding],
+        (_, Screen::Ledger) => vec![Layer::Ledger],
+        (_, Screen::Reminders) => vec![Layer::Reminders],
     }
 }
 
@@ -64,12 +67,16 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
     let notes: &[&str] = match state.overlays.iter().rev().nth(1) {
         Some(Overlay::TemplatePicker { .. }) => &["help.template_picker"],
         Some(Overlay::StagePicker { .. }) => &["help.stage_picker"],
+        Some(Overlay::MovePicker { .. }) => &["help.move_picker"],
         None => match state.screen {
             Screen::Checklist { .. } => &["help.count_digits"],
             Screen::Findings { .. } => &["help.checklist_pane"],
             Screen::Board { .. } => &["help.board"],
             Screen::Walk { .. } => &["help.walk"],
             Screen::WaitStats => &["help.stats"],
+            Screen::Finding { .. } => &["help.finding"],
+            Screen::Ledger => &["help.ledger"],
+            Screen::Reminders => &["help.reminders"],
             Screen::Sessions => &[],
         },
         _ => &[],
@@ -86,8 +93,9 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
         out.push((String::new(), false));
     }
     // Over the list of templates, quick capture does not work (the list is modal).
-    let picker =
-        state.overlays.iter().any(|o| matches!(o, Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. }));
+    let picker = state.overlays.iter().any(|o| {
+        matches!(o, Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. } | Overlay::MovePicker { .. })
+    });
     let skip: &[Action] = if picker { &[Action::Capture] } else { &[] };
     section(state.t("help.global").to_string(), Layer::Global, skip, &mut out);
     out

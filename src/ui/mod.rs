@@ -4,10 +4,15 @@ pub mod board;
 pub mod capture;
 pub mod checklist;
 pub mod dialog;
+pub mod due;
+pub mod finding_view;
 pub mod findings;
 pub mod form;
 pub mod help;
 pub mod input;
+pub mod ledger;
+pub mod move_picker;
+pub mod reminders;
 pub mod session_checklists;
 pub mod sessions;
 pub mod status;
@@ -57,6 +62,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::Board { session } => board::draw(frame, state, &theme, main, session),
         Screen::Walk { session } => walk::draw(frame, state, &theme, main, session),
         Screen::WaitStats => wait_stats::draw(frame, state, &theme, main),
+        Screen::Finding { finding, .. } => finding_view::draw(frame, state, &theme, main, finding),
+        Screen::Ledger => ledger::draw(frame, state, &theme, main),
+        Screen::Reminders => reminders::draw(frame, state, &theme, main),
     }
     status::draw(frame, state, &theme, status_row);
     for overlay in &state.overlays {
@@ -69,6 +77,9 @@ pub fn draw(frame: &mut Frame, state: &State) {
                 template_picker::draw(frame, state, &theme, main, *session, *cursor)
             }
             Overlay::StagePicker { cursor, .. } => walk::draw_picker(frame, state, &theme, main, *cursor),
+            Overlay::MovePicker { finding, choices, cursor } => {
+                move_picker::draw(frame, state, &theme, main, *finding, choices, *cursor)
+            }
         }
     }
 }

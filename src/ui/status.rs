@@ -45,12 +45,21 @@ fn hints(state: &State) -> String {
         (Some(Overlay::Capture(_)), _) => (Layer::Capture, &[Action::Submit, Action::Cancel]),
         (Some(Overlay::Confirm(_)), _) => (Layer::Dialog, &[Action::Yes, Action::No]),
         (Some(Overlay::Help { .. }), _) => (Layer::Help, &[Action::Close]),
-        (None, Screen::Sessions) => {
-            (Layer::Sessions, &[Action::New, Action::Open, Action::Edit, Action::Finish, Action::WaitStats])
-        }
+        (None, Screen::Sessions) => (
+            Layer::Sessions,
+            &[Action::New, Action::Open, Action::Edit, Action::Finish, Action::OpenLedger, Action::WaitStats],
+        ),
         (None, Screen::Findings { .. }) => (
             Layer::Findings,
-            &[Action::New, Action::SwitchPane, Action::AddChecklist, Action::OpenBoard, Action::OpenWalk, Action::Back],
+            &[
+                Action::New,
+                Action::MoveStatus,
+                Action::SwitchPane,
+                Action::AddChecklist,
+                Action::OpenBoard,
+                Action::OpenWalk,
+                Action::Back,
+            ],
         ),
         (None, Screen::Checklist { .. }) => {
             (Layer::Checklist, &[Action::NextUnanswered, Action::MakeFinding, Action::Note, Action::Back])
@@ -63,6 +72,15 @@ fn hints(state: &State) -> String {
             (Layer::Walk, &[Action::MarkStage, Action::PauseResume, Action::StopWalk, Action::Undo, Action::Back])
         }
         (None, Screen::WaitStats) => (Layer::Stats, &[Action::GroupBy, Action::Back]),
+        (None, Screen::Finding { .. }) => {
+            (Layer::Finding, &[Action::MoveStatus, Action::Edit, Action::GotoSession, Action::Back])
+        }
+        (None, Screen::Ledger) => (
+            Layer::Ledger,
+            &[Action::Open, Action::MoveStatus, Action::Filter, Action::GroupBy, Action::Reminders, Action::Back],
+        ),
+        (None, Screen::Reminders) => (Layer::Reminders, &[Action::Back]),
+        (Some(Overlay::MovePicker { .. }), _) => return state.t("move.picker.hint").to_string(),
         (Some(Overlay::TemplatePicker { .. }), _) => return state.t("picker.templates.hint").to_string(),
         (Some(Overlay::StagePicker { .. }), _) => return state.t("walk.picker.hint").to_string(),
     };

@@ -13,7 +13,9 @@ use tiyan::keymap::Keymap;
 use tiyan::store::{StoreEvent, StoreRequest};
 use tiyan::term::caps::Caps;
 
-/// 2026-11-20 09:30 UTC; snapshot tests pin TZ=UTC so dates do not depend on the machine.
+pub mod live;
+
+/// 2026-11-26 09:30 UTC; snapshot tests pin TZ=UTC so dates do not depend on the machine.
 pub const T0: u64 = 1_795_685_400_000;
 
 pub fn pin_timezone() {

@@ -1,0 +1,228 @@
+//! Status moves in the TUI: the picker of moves allowed from where a finding stands, the form
+//! that asks what the move needs (the 六明确, evidence, a reason), and the inspector's name that
+//! every move is made under. The rules themselves are `domain::rectify`; this only asks.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::effect::Effect;
+use super::form::{FieldKind, FormField, FormKind, FormState, parse_date};
+use super::state::{CapturePurpose, CaptureState, MoveChoice, Overlay, State};
+use super::update::save;
+use crate::assets::ChoiceList;
+use crate::domain::finding::field as ff;
+use crate::domain::rectify::{self, MoveRequest, Needed};
+use crate::domain::{EntityId, Finding, FindingStatus};
+use crate::i18n::Lang;
+use crate::store::StoreRequest;
+
+/// The field names of the move form that are not finding fields.
+const NOTE: &str = "move_note";
+
+/// `m` on a finding: the moves allowed from here, or why there are none. Without an
+/// inspector name the move would be anonymous: ask for it first.
+pub fn open_moves(state: &mut State, finding: EntityId) -> Vec<Effect> {
+    let Some(f) = state.finding(finding) else { return vec![] };
+    if state.inspector.trim().is_empty() {
+        state.notice = Some(state.t("inspector.needed").to_string());
+        ask_inspector(state);
+        return vec![];
+    }
+    let choices = choices(f);
+    if choices.is_empty() {
+        let status = f.status.label(state.ctx.lang);
+        state.notice = Some(state.ctx.strings().tf("move.final", &[("status", status)]));
+        return vec![];
+    }
+    state.overlays.push(Overlay::MovePicker { finding, choices, cursor: 0 });
+    vec![]
+}
+
+/// Forward moves first, then reopening.
+pub fn choices(f: &Finding) -> Vec<MoveChoice> {
+    let forward = rectify::targets(f.status).iter().map(|&to| MoveChoice { to, reopen: false });
+    let reopen = rectify::reopen_target(f).map(|to| MoveChoice { to, reopen: true });
+    forward.chain(reopen).collect()
+}
+
+/// How a choice reads in the picker: 已整改（立行立改）, 重新打开（回到整改中）.
+pub fn choice_label(state: &State, from: FindingStatus, c: MoveChoice) -> String {
+    let s = state.ctx.strings();
+    let name = c.to.label(state.ctx.lang);
+    if c.reopen {
+        s.tf("move.reopen_to", &[("status", name)])
+    } else if from == FindingStatus::Found && c.to == FindingStatus::Rectified {
+        s.tf("move.on_the_spot", &[("status", name)])
+    } else {
+        name.to_string()
+    }
+}
+
+/// The picker takes arrows, j/k, digits 1-9 and Enter (fixed: a transient list).
+pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
+    let Some(Overlay::MovePicker { finding, choices, cursor }) = state.overlays.last_mut() else { return vec![] };
+    let len = choices.len();
+    let chosen = match key.code {
+        KeyCode::Up | KeyCode::Char('k') => {
+            *cursor = cursor.saturating_sub(1);
+            None
+        }
+        KeyCode::Down | KeyCode::Char('j') => {
+            *cursor = (*cursor + 1).min(len.saturating_sub(1));
+            None
+        }
+        KeyCode::Enter => Some(*cursor),
+        KeyCode::Char(c @ '1'..='9') => Some(c as usize - '1' as usize).filter(|&i| i < len),
+        KeyCode::Esc => {
+            state.overlays.pop();
+            return vec![];
+        }
+        _ => None,
+    };
+    let Some(i) = chosen else { return vec![] };
+    let (finding, choice) = (*finding, choices[i]);
+    state.overlays.pop();
+    let Some(f) = state.finding(finding) else { return vec![] };
+    let form = move_form(f, choice, state.ctx.lang);
+    let title = state
+        .ctx
+        .strings()
+        .tf("move.form_title", &[("status", &choice_label(state, f.status, choice)), ("by", state.inspector.trim())]);
+    state.overlays.push(Overlay::Form(Box::new(FormState { title: Some(title), ..form })));
+    vec![]
+}
+
+/// The fields a move asks for. What the finding already has (a unit typed in the editor) is
+/// offered again.
+pub fn move_form(f: &Finding, choice: MoveChoice, lang: Lang) -> FormState {
+    let note = |required: bool| {
+        let field = FormField::new(NOTE, "field.move_note", FieldKind::Text, "");
+        if required { field.required() } else { field }
+    };
+    let fields = match (choice.reopen, choice.to) {
+        (true, _) => vec![note(true)],
+        (false, FindingStatus::NotAProblem) => vec![note(true)],
+        (false, FindingStatus::Assigned) => {
+            let deadline = f.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+            let unit = ChoiceList::Units.display(&f.unit, lang);
+            vec![
+                FormField::new(ff::UNIT, "field.unit", FieldKind::Choice(ChoiceList::Units), &unit).required(),
+                FormField::new(ff::DEADLINE, "field.deadline", FieldKind::Date, &deadline).required(),
+                FormField::new(ff::MEASURE, "field.measure", FieldKind::MultiLine, &f.measure).required(),
+                FormField::new(ff::TARGET, "field.target", FieldKind::Text, &f.target),
+                FormField::new(ff::STANDARD, "field.standard", FieldKind::Text, &f.standard),
+                FormField::new(ff::OWNER, "field.owner", FieldKind::Text, &f.owner),
+                note(false),
+            ]
+        }
+        (false, FindingStatus::Rectified) => {
+            vec![FormField::new(ff::EVIDENCE, "field.evidence", FieldKind::MultiLine, "").required(), note(false)]
+        }
+        (false, _) => vec![note(false)],
+    };
+    let kind = FormKind::Move { finding: f.id, to: choice.to, reopen: choice.reopen };
+    FormState { kind, fields, focus: 0, picker: None, error: None, title: None }
+}
+
+/// Ctrl-S in a move form: the rules decide; a refusal points at the field it concerns.
+pub fn submit(state: &mut State) -> Vec<Effect> {
+    let strings = state.ctx.strings();
+    let Some(Overlay::Form(form)) = state.overlays.last() else { return vec![] };
+    let FormKind::Move { finding, to, reopen } = form.kind else { return vec![] };
+    let Some(f) = state.finding(finding).cloned() else { return vec![] };
+    let fields: Vec<(&str, String)> = form.fields.iter().map(|x| (x.name, x.input.text().trim().to_string())).collect();
+    let text = |name: &str| fields.iter().find(|x| x.0 == name).map(|x| x.1.clone());
+    let index = |name: &str| fields.iter().position(|x| x.0 == name).unwrap_or(0);
+    let mut req = MoveRequest::new(to, &state.inspector);
+    req.reopen = reopen;
+    req.note = text(NOTE).unwrap_or_default();
+    req.evidence = text(ff::EVIDENCE).unwrap_or_default();
+    req.assignment.unit = text(ff::UNIT).map(|u| ChoiceList::Units.to_stored(&u)).unwrap_or_default();
+    req.assignment.measure = text(ff::MEASURE).unwrap_or_default();
+    req.assignment.target = text(ff::TARGET).unwrap_or_default();
+    req.assignment.standard = text(ff::STANDARD).unwrap_or_default();
+    req.assignment.owner = text(ff::OWNER).unwrap_or_default();
+    let deadline = text(ff::DEADLINE).unwrap_or_default();
+    let refuse = |state: &mut State, field: usize, message: String| {
+        if let Some(Overlay::Form(form)) = state.overlays.last_mut() {
+            form.focus = field;
+            form.error = Some((field, message));
+        }
+        vec![]
+    };
+    if !deadline.is_empty() {
+        match parse_date(&deadline) {
+            Some(d) => req.assignment.deadline = Some(d),
+            None => return refuse(state, index(ff::DEADLINE), strings.t("error.deadline_format").to_string()),
+        }
+    }
+    let now_ms = state.now().wall_ms;
+    match rectify::changes(&f, &req, now_ms, state.today()) {
+        Ok(changes) => {
+            let overlay = state.overlays.pop();
+            state.notice =
+                Some(strings.tf("move.done", &[("seq", &f.seq.to_string()), ("status", to_label(state, &f, &req))]));
+            save(state, f.id, changes, overlay)
+        }
+        Err(e) => {
+            let field = match e {
+                rectify::MoveError::Missing(n) => index(field_of(n)),
+                _ => 0,
+            };
+            refuse(state, field, e.message(strings))
+        }
+    }
+}
+
+fn to_label(state: &State, f: &Finding, req: &MoveRequest) -> &'static str {
+    let to = if req.reopen { rectify::reopen_target(f).unwrap_or(req.to) } else { req.to };
+    to.label(state.ctx.lang)
+}
+
+fn field_of(n: Needed) -> &'static str {
+    match n {
+        Needed::By | Needed::Note => NOTE,
+        Needed::Evidence => ff::EVIDENCE,
+        Needed::Unit => ff::UNIT,
+        Needed::Deadline => ff::DEADLINE,
+        Needed::Measure => ff::MEASURE,
+    }
+}
+
+/// On start: the profile's inspector name, or the question on the first start.
+pub fn first_start(state: &mut State, inspector: Option<String>) {
+    state.inspector = inspector.unwrap_or_default();
+    if state.inspector.trim().is_empty() {
+        ask_inspector(state);
+    }
+}
+
+/// The one-line prompt for the inspector's name, prefilled with the current one.
+pub fn ask_inspector(state: &mut State) {
+    let name = state.inspector.clone();
+    let session = state.current_session().unwrap_or(0);
+    state.overlays.push(Overlay::Capture(CaptureState::new(session, CapturePurpose::Inspector, &name)));
+}
+
+pub fn submit_inspector(state: &mut State, text: &str) -> Vec<Effect> {
+    let name = text.trim();
+    if name.is_empty() {
+        // Nothing to save; ask again rather than leave moves anonymous.
+        state.notice = Some(state.t("inspector.empty").to_string());
+        ask_inspector(state);
+        return vec![];
+    }
+    vec![Effect::Store(StoreRequest::SetInspector { name: name.to_string() })]
+}
+
+/// The store's answer to a new name.
+pub fn inspector_saved(state: &mut State, result: Result<String, String>) {
+    match result {
+        Ok(name) => {
+            state.notice = Some(state.ctx.strings().tf("inspector.saved", &[("name", &name)]));
+            state.inspector = name;
+        }
+        Err(error) => {
+            state.notice = Some(state.ctx.strings().tf("status.failed", &[("error", &error)]));
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! update() through the rectification loop by keys: the move picker, the forms each move asks
+//! for, refusals, the inspector's name, a finding's page and the ledger — against a real store.
+
+mod app_fixtures;
+
+use app_fixtures::live::Live;
+use app_fixtures::*;
+use ratatui::crossterm::event::KeyCode;
+use tiyan::app::form::new_finding_fields;
+use tiyan::app::{Overlay, Screen};
+use tiyan::domain::finding::field as ff;
+use tiyan::domain::session::field as sf;
+use tiyan::domain::{Change, EntityId, EntityKind, FindingStatus, Value};
+use tiyan::i18n::Lang;
+
+struct Loop {
+    app: Live,
+    session: EntityId,
+    findings: Vec<EntityId>,
+}
+
+/// A session with findings (description, deadline) in a real store, its page open.
+fn session_with(findings: &[(&str, Option<&str>)], inspector: &str) -> Loop {
+    pin_timezone();
+    let mut app = Live::new(Lang::Zh, (80, 24), inspector);
+    // Ids made at T0, so the dates they carry are the same on every run.
+    let session = id(T0, 900);
+    let set = |f: &str, v: Value| Change::set(EntityKind::Session, session, f, v);
+    let mut changes = vec![set(sf::ITEM, Value::text("企业开办")), set(sf::STATUS, Value::text("open"))];
+    let mut ids = Vec::new();
+    for (i, (text, deadline)) in findings.iter().enumerate() {
+        let id = id(T0, 901 + i as u128);
+        let fset = |f: &str, v: Value| Change::set(EntityKind::Finding, id, f, v);
+        changes.extend(new_finding_fields(session, i as i64 + 1).into_iter().map(|(f, v)| fset(f, v)));
+        changes.push(fset(ff::DESCRIPTION, Value::text(*text)));
+        if let Some(d) = deadline {
+            changes.push(fset(ff::DEADLINE, Value::date(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap())));
+        }
+        ids.push(id);
+    }
+    app.seed(&changes);
+    app.press(key(KeyCode::Enter));
+    assert_eq!(app.state.screen, Screen::Findings { session });
+    Loop { app, session, findings: ids }
+}
+
+impl Loop {
+    fn status(&self, i: usize) -> FindingStatus {
+        let f = self.app.store.all_findings().unwrap().into_iter().find(|f| f.id == self.findings[i]).unwrap();
+        f.status
+    }
+    fn finding(&self, i: usize) -> tiyan::domain::Finding {
+        self.app.store.all_findings().unwrap().into_iter().find(|f| f.id == self.findings[i]).unwrap()
+    }
+    fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.app.press(ch(c));
+        }
+    }
+    fn form_error(&self) -> Option<String> {
+        match self.app.state.overlays.last() {
+            Some(Overlay::Form(f)) => f.error.as_ref().map(|e| e.1.clone()),
+            _ => None,
+        }
+    }
+    fn screen(&self) -> String {
+        text(&render(&self.app.state))
+    }
+}
+
+#[test]
+fn the_picker_offers_only_the_moves_allowed_from_here() {
+    let mut l = session_with(&[("窗口无人值守", None)], "张三");
+    l.app.press(ch('m'));
+    let screen = l.screen();
+    assert!(
+        screen.contains("1 已核查") && screen.contains("2 不成立") && screen.contains("3 已整改（立行立改）"),
+        "{screen}"
+    );
+    assert!(!screen.contains("已销号"), "{screen}");
+    insta::assert_snapshot!("move_picker_80x24", screen);
+    l.app.press(key(KeyCode::Esc));
+    assert!(l.app.state.overlays.is_empty());
+}
+
+#[test]
+fn confirm_then_assign_asks_for_the_six_clarities_and_points_at_what_is_missing() {
+    let mut l = session_with(&[("窗口无人值守", None)], "张三");
+    l.app.press(ch('m'));
+    l.app.press(ch('1'));
+    assert!(l.screen().contains("改为 已核查（经办人 张三）"), "{}", l.screen());
+    l.app.press(ctrl('s'));
+    assert_eq!(l.status(0), FindingStatus::Confirmed);
+    assert_eq!(l.app.state.notice.as_deref(), Some("问题 1 已改为 已核查"));
+
+    // 已核查 → 已定责: the unit, deadline and measure are required.
+    l.app.press(ch('m'));
+    l.app.press(key(KeyCode::Enter));
+    l.app.press(ctrl('s'));
+    assert_eq!(l.form_error().as_deref(), Some("责任单位不能为空"));
+    assert_eq!(l.status(0), FindingStatus::Confirmed, "nothing written");
+    l.type_text("县医保局");
+    l.app.press(key(KeyCode::Tab));
+    l.type_text("2026/12/1");
+    l.app.press(ctrl('s'));
+    assert_eq!(l.form_error().as_deref(), Some("细化整改措施不能为空"));
+    l.type_text("增设医保窗口引导员");
+    l.app.press(key(KeyCode::Tab));
+    l.type_text("排队不超过20分钟");
+    l.app.press(ctrl('s'));
+    let f = l.finding(0);
+    assert_eq!(f.status, FindingStatus::Assigned);
+    assert_eq!(
+        (f.unit.as_str(), f.measure.as_str(), f.target.as_str()),
+        ("县医保局", "增设医保窗口引导员", "排队不超过20分钟")
+    );
+    assert_eq!(f.deadline, chrono::NaiveDate::from_ymd_opt(2026, 12, 1));
+    let who: Vec<(&str, &str, &str)> =
+        f.moves.iter().map(|m| (m.by.as_str(), m.from.as_str(), m.to.as_str())).collect();
+    assert_eq!(who, vec![("张三", "found", "confirmed"), ("张三", "confirmed", "assigned")]);
+}
+
+#[test]
+fn rectified_needs_evidence_and_close_off_needs_another_person() {
+    let mut l = session_with(&[("自助机无法打印", None)], "张三");
+    // 立行立改: found straight to rectified, evidence required.
+    l.app.press(ch('m'));
+    l.app.press(ch('3'));
+    l.app.press(ctrl('s'));
+    assert_eq!(l.form_error().as_deref(), Some("整改佐证不能为空"));
+    l.type_text("当场更换打印纸");
+    l.app.press(ctrl('s'));
+    assert_eq!(l.status(0), FindingStatus::Rectified);
+    assert_eq!(l.finding(0).rectified_by, "张三");
+
+    l.app.press(ch('m'));
+    l.app.press(ch('1'));
+    l.app.press(ctrl('s'));
+    let error = l.form_error().unwrap();
+    assert!(error.contains("张三 已标记此问题为已整改"), "{error}");
+    assert_eq!(l.status(0), FindingStatus::Rectified);
+    l.app.press(key(KeyCode::Esc));
+
+    // Someone else takes the keyboard: `i` on the session list changes who is acting.
+    l.app.press(key(KeyCode::Esc));
+    l.app.press(ch('i'));
+    l.app.press(ctrl('u'));
+    l.type_text("李四");
+    l.app.press(key(KeyCode::Enter));
+    assert_eq!(l.app.state.inspector, "李四");
+    assert_eq!(l.app.store.inspector().unwrap().as_deref(), Some("李四"));
+    l.app.press(key(KeyCode::Enter));
+    l.app.press(ch('m'));
+    l.app.press(ch('1'));
+    l.app.press(ctrl('s'));
+    let f = l.finding(0);
+    assert_eq!((f.status, f.closed_by.as_str()), (FindingStatus::Closed, "李四"));
+    assert_eq!(f.closed_on, chrono::NaiveDate::from_ymd_opt(2026, 11, 26));
+}
+
+#[test]
+fn not_a_problem_needs_a_reason_and_is_final() {
+    let mut l = session_with(&[("大厅温度偏高", None)], "张三");
+    l.app.press(ch('m'));
+    l.app.press(ch('2'));
+    l.app.press(ctrl('s'));
+    assert_eq!(l.form_error().as_deref(), Some("说明不能为空"));
+    l.type_text("经核查空调正常，测量为24度");
+    l.app.press(ctrl('s'));
+    assert_eq!(l.status(0), FindingStatus::NotAProblem);
+    l.app.press(ch('m'));
+    assert!(l.app.state.overlays.is_empty());
+    assert_eq!(l.app.state.notice.as_deref(), Some("「不成立」是最终状态，不能再改"));
+}
+
+#[test]
+fn without_a_name_a_move_asks_for_it_first() {
+    let mut l = session_with(&[("窗口无人值守", None)], "");
+    l.app.press(ch('m'));
+    assert!(matches!(l.app.state.overlays.last(), Some(Overlay::Capture(_))));
+    assert!(l.screen().contains("你的姓名"), "{}", l.screen());
+    l.type_text("王建国");
+    l.app.press(key(KeyCode::Enter));
+    assert_eq!(l.app.store.inspector().unwrap().as_deref(), Some("王建国"));
+    assert_eq!(l.app.state.notice.as_deref(), Some("经办人已设为 王建国"));
+    l.app.press(ch('m'));
+    assert!(matches!(l.app.state.overlays.last(), Some(Overlay::MovePicker { .. })));
+}
+
+#[test]
+fn reopening_from_closed_asks_why_and_keeps_the_history() {
+    let mut l = session_with(&[("材料清单过时", None)], "张三");
+    l.app.press(ch('m'));
+    l.app.press(ch('3'));
+    l.type_text("已更新清单");
+    l.app.press(ctrl('s'));
+    l.app.state.inspector = "李四".into();
+    l.app.press(ch('m'));
+    l.app.press(ch('1'));
+    l.app.press(ctrl('s'));
+    assert_eq!(l.status(0), FindingStatus::Closed);
+    l.app.press(ch('m'));
+    let screen = l.screen();
+    assert!(screen.contains("1 重新打开（回到已核查）"), "{screen}");
+    l.app.press(ch('1'));
+    l.app.press(ctrl('s'));
+    assert_eq!(l.form_error().as_deref(), Some("说明不能为空"));
+    l.type_text("复查发现仍是旧版");
+    l.app.press(ctrl('s'));
+    let f = l.finding(0);
+    assert_eq!((f.status, f.closed_by.as_str()), (FindingStatus::Confirmed, ""));
+    assert_eq!(f.moves.len(), 3);
+    assert!(f.moves[2].reopen && f.moves[2].note == "复查发现仍是旧版");
+}
+
+#[test]
+fn a_findings_page_shows_the_six_clarities_and_the_timeline() {
+    let mut l = session_with(&[("窗口无人值守，群众等候超过30分钟", Some("2026-11-24"))], "张三");
+    l.app.press(ch('m'));
+    l.app.press(ch('1'));
+    l.type_text("现场核实属实");
+    l.app.press(ctrl('s'));
+    l.app.clock.advance(90 * 60_000);
+    l.app.press(key(KeyCode::Enter));
+    let id = l.findings[0];
+    assert_eq!(l.app.state.screen, Screen::Finding { session: l.session, finding: id, from_ledger: false });
+    let screen = l.screen();
+    assert!(screen.contains("逾期2天"), "{screen}");
+    assert!(screen.contains("待核查 -> 已核查") && screen.contains("说明：现场核实属实"), "{screen}");
+    insta::assert_snapshot!("finding_page_80x24", screen);
+    l.app.press(key(KeyCode::Esc));
+    assert_eq!(l.app.state.screen, Screen::Findings { session: l.session });
+}
+
+#[test]
+fn the_ledger_lists_every_session_by_deadline_and_jumps_to_a_session() {
+    let mut l = session_with(
+        &[("没有deadline的问题", None), ("逾期的问题", Some("2026-11-16")), ("快到期的问题", Some("2026-11-28"))],
+        "张三",
+    );
+    l.app.press(key(KeyCode::Esc));
+    l.app.press(ch('l'));
+    assert_eq!(l.app.state.screen, Screen::Ledger);
+    let order: Vec<&str> =
+        l.app.state.ledger.rows.iter().map(|&i| l.app.state.ledger.findings[i].description.as_str()).collect();
+    assert_eq!(order, vec!["逾期的问题", "快到期的问题", "没有deadline的问题"]);
+    let screen = l.screen();
+    assert!(screen.contains("逾期10天") && screen.contains("2天后到期"), "{screen}");
+    l.app.press(key(KeyCode::Down));
+    l.app.press(key(KeyCode::Enter));
+    assert_eq!(l.app.state.screen, Screen::Finding { session: l.session, finding: l.findings[2], from_ledger: true });
+    l.app.press(key(KeyCode::Esc));
+    assert_eq!(l.app.state.screen, Screen::Ledger);
+    assert_eq!(l.app.state.ledger.cursor, 1);
+    l.app.press(ch('o'));
+    assert_eq!(l.app.state.screen, Screen::Findings { session: l.session });
+    assert_eq!(l.app.state.selected_finding().map(|f| f.id), Some(l.findings[2]));
+}
