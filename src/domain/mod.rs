@@ -12,6 +12,7 @@ pub mod template;
 pub mod ticket;
 pub mod waits;
 pub mod walk;
+pub mod workdays;
 
 pub use checklist::{Answer, Checklist, ChecklistResult, Tally};
 pub use finding::{Finding, FindingLink, FindingStatus};
