@@ -104,14 +104,10 @@ pub fn split_list(text: &str) -> Vec<String> {
     text.split(LIST_SEPARATORS).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
 }
 
-/// Accepts 2024-05-01, 2024/5/1, 2024.5.1 and 20240501.
+/// Accepts 2024-05-01, 2024/5/1, 2024.5.1, 20240501 and 2024年5月1日 (the domain's parser,
+/// which deadlines share).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
-    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
-        return NaiveDate::parse_from_str(t, "%Y%m%d").ok();
-    }
-    let norm: String = t.chars().map(|c| if matches!(c, '/' | '.' | '年' | '月') { '-' } else { c }).collect();
-    NaiveDate::parse_from_str(norm.trim_end_matches('日'), "%Y-%m-%d").ok()
+    crate::domain::deadline::parse_date(text)
 }
 
 impl FormState {

@@ -2,6 +2,7 @@
 //! is defined here, in the words of DOMAIN.md (session 体验活动, finding 问题 …).
 
 pub mod checklist;
+pub mod deadline;
 pub mod finding;
 pub mod op;
 pub mod record;
