@@ -28,7 +28,7 @@ pub const EXIT_LOCKED: u8 = 2;
 pub struct Setup {
     pub paths: Paths,
     pub lang: Lang,
-    /// Problems with the config file, shown but not fatal.
+    /// Problems with the config and holidays files, shown but not fatal.
     pub warnings: Vec<String>,
     /// Wait thresholds from the config file (the defaults when it has none or is broken).
     pub waits: crate::config::WaitRules,
@@ -48,6 +48,8 @@ impl Setup {
             .map_err(|e| CliError::new(1, e))?;
         // A broken file was refused whole by `load`, so its rules are the defaults.
         let waits = config.wait_rules().unwrap_or_default();
+        // Before anything reads the calendar; a broken holidays.toml falls back to the shipped one.
+        warnings.extend(crate::holidays::install(&paths.config_dir, lang));
         Ok(Setup { paths, lang, warnings, waits })
     }
 
