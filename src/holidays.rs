@@ -108,18 +108,19 @@ pub fn parse(text: &str, lang: Lang) -> Result<Calendar, (usize, String)> {
             s.tf("holidays.error.coverage", &[("from", &from_year.to_string()), ("until", &until_year.to_string())]);
         return Err((file.covers_until.span().start, message));
     }
-    // Every listed day, with where its date was written.
-    let mut days = Vec::new();
-    let mut spans = Vec::new();
+    // Every listed day with where its date was written, in file order, so that a clash is
+    // blamed on the entry written last.
+    let mut listed = Vec::new();
     for (kind, entries) in [(DayKind::Holiday, &file.holiday), (DayKind::Workday, &file.workday)] {
         for entry in entries {
             let (first, last, span) = dates(entry, s)?;
             for date in first.iter_days().take_while(|d| *d <= last) {
-                days.push(ListedDay { date, kind, name: entry.get_ref().name.clone() });
-                spans.push(span.clone());
+                listed.push((span.start, ListedDay { date, kind, name: entry.get_ref().name.clone() }));
             }
         }
     }
+    listed.sort_by_key(|(at, _)| *at);
+    let (offsets, days): (Vec<usize>, Vec<ListedDay>) = listed.into_iter().unzip();
     Calendar::new(&days, from_year, until_year).map_err(|e| {
         let date = e.date.to_string();
         let message = match e.problem {
@@ -131,7 +132,16 @@ pub fn parse(text: &str, lang: Lang) -> Result<Calendar, (usize, String)> {
                 &[("date", &date), ("from", &from_year.to_string()), ("until", &until_year.to_string())],
             ),
         };
-        (spans[e.index].start, message)
+        // A clash names the other entry too: either may be the one to fix.
+        let other = days.iter().zip(&offsets).position(|(d, _)| d.date == e.date).filter(|i| *i != e.index);
+        let message = match other {
+            Some(i) => {
+                let line = line_col(text, offsets[i]).0.to_string();
+                format!("{message}{}", s.tf("holidays.also_at", &[("line", &line)]))
+            }
+            None => message,
+        };
+        (offsets[e.index], message)
     })
 }
 

@@ -280,19 +280,22 @@ fn a_broken_user_file_is_located_and_the_shipped_calendar_used() {
 }
 
 #[test]
-fn duplicates_and_a_day_both_off_and_worked_are_refused() {
+fn duplicates_and_a_day_both_off_and_worked_are_refused_naming_both_entries() {
+    // Each inserted entry clashes with a shipped one written further down: the later one is
+    // blamed, and the message names the line of the other.
     let cases = [
         ("\n[[holiday]]\ndate = 2026-10-03\n", "2026-10-03 is listed twice"),
         ("\n[[holiday]]\ndate = 2026-10-10\n", "2026-10-10 is listed both as a holiday and as a workday"),
         ("\n[[holiday]]\nfrom = 2025-09-27\nto = 2025-09-28\n", "2025-09-28 is listed both as a holiday"),
     ];
     for (inserted, expected) in cases {
-        let (text, _) = shipped_with(inserted);
+        let (text, line) = shipped_with(inserted);
         let dir = user_file(&text);
         let (calendar, warning) = holidays::load(dir.path(), Lang::En);
         assert_eq!(calendar, holidays::shipped());
         let warning = warning.unwrap_or_default();
-        assert!(warning.contains(expected), "{warning}");
+        let also = format!("(see also line {})", line + 2);
+        assert!(warning.contains(expected) && warning.contains(&also), "{warning} should say {also}");
     }
 }
 
