@@ -42,7 +42,8 @@ pub enum FieldKind {
     List(ChoiceList),
     /// Several values, typed only (e.g. the inspectors' names).
     FreeList,
-    Date,
+    /// 整改时限: a date, or a period from today (5个工作日, 10天).
+    Deadline,
 }
 
 pub struct FormField {
@@ -202,7 +203,7 @@ impl FormState {
             ),
             FormField::new(ff::UNIT, "field.unit", FieldKind::Choice(ChoiceList::Units), &f.unit),
             FormField::new(ff::MEASURE, "field.measure", FieldKind::MultiLine, &f.measure),
-            FormField::new(ff::DEADLINE, "field.deadline", FieldKind::Date, &deadline),
+            FormField::new(ff::DEADLINE, "field.deadline", FieldKind::Deadline, &deadline),
             FormField::new(ff::PROGRESS, "field.progress", FieldKind::Text, &f.progress),
             FormField::new(ff::NOTE, "field.note", FieldKind::Text, &f.note),
         ];
@@ -244,7 +245,12 @@ impl FormState {
 
     /// Turn the form into changes for the store, or say which field is wrong.
     /// `next_seq` is the 序号 a new finding takes.
-    pub fn to_changes(&self, strings: &Strings, next_seq: i64) -> Result<(EntityId, Vec<Change>), (usize, String)> {
+    pub fn to_changes(
+        &self,
+        strings: &Strings,
+        next_seq: i64,
+        today: NaiveDate,
+    ) -> Result<(EntityId, Vec<Change>), (usize, String)> {
         let mut values = Vec::new();
         for (i, f) in self.fields.iter().enumerate() {
             let text = f.input.text().trim();
@@ -266,10 +272,10 @@ impl FormState {
                     None => Value::text(list.to_stored(text)),
                 },
                 FieldKind::List(_) | FieldKind::FreeList => Value::TextList(split_list(text)),
-                FieldKind::Date if text.is_empty() => Value::Null,
-                FieldKind::Date => match parse_date(text) {
-                    Some(d) => Value::date(d),
-                    None => return Err((i, strings.t("error.deadline_format").to_string())),
+                FieldKind::Deadline if text.is_empty() => Value::Null,
+                FieldKind::Deadline => match parse_deadline_text(text, today, strings) {
+                    Ok(d) => Value::date(d),
+                    Err(message) => return Err((i, message)),
                 },
             };
             if self.is_new() && matches!(&value, Value::Text(t) if t.is_empty()) {
@@ -297,6 +303,11 @@ impl FormState {
             extra.into_iter().chain(values).map(|(field, value)| Change::set(kind, id, field, value)).collect();
         Ok((id, changes))
     }
+}
+
+/// A typed 整改时限 as a date, or the message that says what is wrong with it.
+pub fn parse_deadline_text(text: &str, today: NaiveDate, strings: &Strings) -> Result<NaiveDate, String> {
+    crate::domain::deadline::parse_deadline(text, today, crate::holidays::calendar()).map_err(|e| e.message(strings))
 }
 
 /// The fields every new finding carries besides what was typed.

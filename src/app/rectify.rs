@@ -5,7 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::effect::Effect;
-use super::form::{FieldKind, FormField, FormKind, FormState, parse_date};
+use super::form::{FieldKind, FormField, FormKind, FormState, parse_deadline_text};
 use super::state::{CapturePurpose, CaptureState, MoveChoice, Overlay, State};
 use super::update::save;
 use crate::assets::ChoiceList;
@@ -106,7 +106,7 @@ pub fn move_form(f: &Finding, choice: MoveChoice, lang: Lang) -> FormState {
             let unit = ChoiceList::Units.display(&f.unit, lang);
             vec![
                 FormField::new(ff::UNIT, "field.unit", FieldKind::Choice(ChoiceList::Units), &unit).required(),
-                FormField::new(ff::DEADLINE, "field.deadline", FieldKind::Date, &deadline).required(),
+                FormField::new(ff::DEADLINE, "field.deadline", FieldKind::Deadline, &deadline).required(),
                 FormField::new(ff::MEASURE, "field.measure", FieldKind::MultiLine, &f.measure).required(),
                 FormField::new(ff::TARGET, "field.target", FieldKind::Text, &f.target),
                 FormField::new(ff::STANDARD, "field.standard", FieldKind::Text, &f.standard),
@@ -150,9 +150,9 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
         vec![]
     };
     if !deadline.is_empty() {
-        match parse_date(&deadline) {
-            Some(d) => req.assignment.deadline = Some(d),
-            None => return refuse(state, index(ff::DEADLINE), strings.t("error.deadline_format").to_string()),
+        match parse_deadline_text(&deadline, state.today(), strings) {
+            Ok(d) => req.assignment.deadline = Some(d),
+            Err(message) => return refuse(state, index(ff::DEADLINE), message),
         }
     }
     let now_ms = state.now().wall_ms;

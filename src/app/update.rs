@@ -716,7 +716,7 @@ fn save_form(state: &mut State) -> Vec<Effect> {
         FormKind::Move { .. } => return rectify::submit(state),
         FormKind::Session { .. } | FormKind::Ticket { .. } => 0,
     };
-    match form.to_changes(strings, seq) {
+    match form.to_changes(strings, seq, state.today()) {
         Err((field, message)) => {
             if let Some(Overlay::Form(form)) = state.overlays.last_mut() {
                 form.focus = field;
