@@ -12,6 +12,7 @@ pub mod domain;
 pub mod i18n;
 pub mod keymap;
 pub mod paths;
+pub mod pinyin_match;
 pub mod problem;
 pub mod store;
 pub mod term;
