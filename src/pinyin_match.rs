@@ -5,11 +5,12 @@
 //! matched by a non-empty prefix of one of its readings, consumes the query left to right.
 //! Every reading of a heteronym counts (长 chang/zhang, 行 xing/hang, 重, 和, 会 …): a picker
 //! cannot know which reading a name uses, and offering one more option beats hiding the right
-//! one. Characters without a reading (digits, Latin letters) match themselves; spaces and
-//! punctuation inside a name are skipped, as nobody types them in a query.
+//! one. A character may also be typed as itself, so a query the IME committed halfway (`县jg`)
+//! still matches. Characters without a reading (digits, Latin letters) match themselves;
+//! spaces and punctuation inside a name are skipped, as nobody types them in a query.
 //!
-//! A [`PickKey`] is built once per option when a picker opens, so a keystroke only walks
-//! precomputed lowercase ASCII: no allocation per option, no pinyin lookup.
+//! A [`PickKey`] is built once per option when a picker opens, so a keystroke only compares
+//! precomputed bytes: no allocation per option, no pinyin lookup.
 
 use pinyin::{Pinyin, ToPinyinMulti};
 
@@ -76,6 +77,8 @@ impl Syllables {
                     for reading in multi.into_iter().map(Pinyin::plain) {
                         s.push_reading(&plain_ascii(reading));
                     }
+                    // The character itself, for a query half committed by the IME: 县jg.
+                    s.push_reading(c.encode_utf8(&mut buf));
                 }
                 // Skipped: nobody types spaces or punctuation into a query.
                 None if c.is_whitespace() || !c.is_alphanumeric() => continue,
@@ -137,8 +140,13 @@ impl Syllables {
                     bits &= bits - 1;
                     for reading in self.readings_of(i) {
                         let common = reading.iter().zip(&query[at..]).take_while(|(a, b)| a == b).count();
-                        for k in 1..=common {
-                            next |= 1 << (at + k);
+                        if reading.is_ascii() {
+                            for k in 1..=common {
+                                next |= 1 << (at + k);
+                            }
+                        } else if common == reading.len() {
+                            // A character typed as itself counts whole, never by its first bytes.
+                            next |= 1 << (at + common);
                         }
                     }
                 }
@@ -207,11 +215,23 @@ impl PickKey {
         let text = std::iter::once(&self.name).chain(&self.others).filter_map(|name| {
             let at = name.find(q)?;
             let position = name[..at].chars().count();
-            let tier = if name.len() == q.len() { 0 } else if at == 0 { 1 } else { 2 };
+            let tier = if name.len() == q.len() {
+                0
+            } else if at == 0 {
+                1
+            } else {
+                2
+            };
             Some(score(tier, position))
         });
         let run = self.syllables.find_run(q.as_bytes()).map(|(start, whole)| {
-            let tier = if whole { 0 } else if start == 0 { 1 } else { 2 };
+            let tier = if whole {
+                0
+            } else if start == 0 {
+                1
+            } else {
+                2
+            };
             score(tier, start)
         });
         text.chain(run).min()
@@ -221,7 +241,8 @@ impl PickKey {
 /// The indices of `keys` that match `query`, best first; ties in list order. An empty query
 /// gives every index in list order.
 pub fn rank(keys: &[PickKey], query: &Query) -> Vec<usize> {
-    let mut hits: Vec<(Score, usize)> = keys.iter().enumerate().filter_map(|(i, k)| Some((k.score(query)?, i))).collect();
+    let mut hits: Vec<(Score, usize)> =
+        keys.iter().enumerate().filter_map(|(i, k)| Some((k.score(query)?, i))).collect();
     // (score, index) pairs are distinct, so an unstable sort keeps list order on ties.
     hits.sort_unstable();
     hits.into_iter().map(|(_, i)| i).collect()
@@ -251,6 +272,9 @@ mod tests {
         assert!(hit("县医保局", "yb").is_some());
         assert!(hit("县医保局", "yibao").is_some());
         assert!(hit("县医保局", "yi'bao").is_some(), "apostrophes are ignored");
+        assert!(hit("县医保局", "县yb").is_some(), "Chinese and pinyin mixed");
+        assert!(hit("县医保局", "xian医b").is_some());
+        assert_eq!(hit("县医保局", "县b"), None);
     }
 
     #[test]
@@ -321,7 +345,10 @@ mod tests {
         // Earlier beats later.
         assert_eq!(ranked(&["县委医保", "县医保局"], "yb"), ["县医保局", "县委医保"]);
         // Same position: the shorter name first, then list order.
-        assert_eq!(ranked(&["县医保服务中心", "县医保局", "县医保处"], "yb"), ["县医保局", "县医保处", "县医保服务中心"]);
+        assert_eq!(
+            ranked(&["县医保服务中心", "县医保局", "县医保处"], "yb"),
+            ["县医保局", "县医保处", "县医保服务中心"]
+        );
     }
 
     #[test]

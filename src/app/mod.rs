@@ -8,6 +8,7 @@ pub mod effect;
 pub mod form;
 pub mod msg;
 pub mod nav;
+pub mod picker;
 pub mod state;
 pub mod stats;
 pub mod update;

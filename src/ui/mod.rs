@@ -8,6 +8,7 @@ pub mod findings;
 pub mod form;
 pub mod help;
 pub mod input;
+pub mod picker;
 pub mod session_checklists;
 pub mod sessions;
 pub mod status;
