@@ -18,7 +18,8 @@ use pinyin::{Pinyin, ToPinyinMulti};
 /// sort stably.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Score {
-    /// 0 the whole name (or every syllable of it), 1 from its start, 2 elsewhere.
+    /// 0 the whole name (or every syllable of it), 1 from its start, 2 from a later character
+    /// or word, 3 inside a word of another name (`yb` in "forestry bureau": noise, kept last).
     tier: u8,
     /// Where the match starts, in characters of the name matched.
     position: u16,
@@ -26,24 +27,32 @@ pub struct Score {
     width: u16,
 }
 
-/// A normalized query: lowercase, without spaces or apostrophes (`xi'an`), ü typed as v.
+/// A normalized query, in two forms: for the Chinese name and its pinyin, lowercase without
+/// spaces or apostrophes (`xi'an`), ü typed as v; for other names, lowercase with spaces kept
+/// (one each), so `yb` does not match across the words of "forestry bureau".
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Query {
-    text: String,
+    pinyin: String,
+    words: String,
 }
 
 impl Query {
     pub fn new(raw: &str) -> Query {
-        Query { text: normalize(raw) }
+        Query { pinyin: normalize(raw), words: words(raw) }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.text.is_empty()
+        self.pinyin.is_empty()
     }
 
     pub fn as_str(&self) -> &str {
-        &self.text
+        &self.pinyin
     }
+}
+
+/// Lowercase, with runs of whitespace as one space and none at the ends.
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// Lowercase, drop whitespace and apostrophes (ASCII and the typographic ones IMEs insert),
@@ -185,7 +194,7 @@ pub struct PickKey {
     name: String,
     name_width: u16,
     syllables: Syllables,
-    /// Other names, normalized.
+    /// Other names, lowercase, words one space apart.
     others: Vec<String>,
 }
 
@@ -196,7 +205,7 @@ impl PickKey {
             name: normalize(name),
             name_width: crate::text::width(name).min(usize::from(u16::MAX)) as u16,
             syllables: Syllables::new(name),
-            others: others.iter().map(|o| normalize(o)).filter(|o| !o.is_empty()).collect(),
+            others: others.iter().map(|o| words(o)).filter(|o| !o.is_empty()).collect(),
         }
     }
 
@@ -212,17 +221,23 @@ impl PickKey {
             // Nothing to rank by: every option alike, so the list keeps its order.
             return Some(Score { tier: 0, position: 0, width: 0 });
         }
-        let text = std::iter::once(&self.name).chain(&self.others).filter_map(|name| {
-            let at = name.find(q)?;
-            let position = name[..at].chars().count();
-            let tier = if name.len() == q.len() {
-                0
-            } else if at == 0 {
-                1
-            } else {
-                2
+        let tier = |name: &str, at: usize, len: usize| match at {
+            0 if name.len() == len => 0,
+            0 => 1,
+            _ => 2,
+        };
+        let chinese = self.name.find(q).map(|at| score(tier(&self.name, at, q.len()), self.name[..at].chars().count()));
+        let other = self.others.iter().filter_map(|name| {
+            let w = query.words.as_str();
+            // The first match at a word's start, else the first inside a word.
+            let mut hits = name.match_indices(w).map(|(at, _)| at);
+            let first = hits.next()?;
+            let word_start = |at: usize| at == 0 || !name[..at].ends_with(char::is_alphanumeric);
+            let (at, tier) = match std::iter::once(first).chain(hits).find(|&at| word_start(at)) {
+                Some(at) => (at, tier(name, at, w.len())),
+                None => (first, 3),
             };
-            Some(score(tier, position))
+            Some(score(tier, name[..at].chars().count()))
         });
         let run = self.syllables.find_run(q.as_bytes()).map(|(start, whole)| {
             let tier = if whole {
@@ -234,7 +249,7 @@ impl PickKey {
             };
             score(tier, start)
         });
-        text.chain(run).min()
+        chinese.into_iter().chain(other).chain(run).min()
     }
 }
 
@@ -320,11 +335,12 @@ mod tests {
     #[test]
     fn chinese_english_and_code_substrings() {
         let key = PickKey::new("县医保局", &["County Medical Security Bureau", "medical_security"]);
-        for q in ["医保", "县医保局", "medical", "MEDICAL SECURITY", "security bureau", "al_sec"] {
+        for q in ["医保", "县医保局", "medical", "MEDICAL  SECURITY", " security bureau", "al_sec", "curi"] {
             assert!(key.score(&Query::new(q)).is_some(), "{q}");
         }
         assert_eq!(key.score(&Query::new("税务")), None);
         assert_eq!(key.score(&Query::new("tax")), None);
+        assert_eq!(key.score(&Query::new("medicalsecurity")), None, "English words keep their spaces");
     }
 
     #[test]
@@ -349,6 +365,20 @@ mod tests {
             ranked(&["县医保服务中心", "县医保局", "县医保处"], "yb"),
             ["县医保局", "县医保处", "县医保服务中心"]
         );
+    }
+
+    #[test]
+    fn a_match_inside_an_english_word_comes_after_pinyin_and_word_starts() {
+        let keys = [
+            PickKey::new("县林业局", &["County Forestry Bureau"]),
+            PickKey::new("县医保局", &["County Medical Security Bureau"]),
+        ];
+        let names = ["县林业局", "县医保局"];
+        let order = |q: &str| rank(&keys, &Query::new(q)).into_iter().map(|i| names[i]).collect::<Vec<_>>();
+        assert_eq!(order("yb"), ["县医保局"], "no match across the words of forestry bureau");
+        assert_eq!(order("ry"), ["县林业局"], "forest-ry, inside a word, still found");
+        assert_eq!(order("bur"), ["县林业局", "县医保局"], "word starts alike: earlier, then shorter");
+        assert_eq!(order("se"), ["县医保局"]);
     }
 
     #[test]
