@@ -320,3 +320,19 @@ fn picker_snapshot_with_a_query_and_the_cursor_on_the_query_line() {
         t.backend_mut().assert_cursor_position((column as u16, row as u16));
     }
 }
+
+#[test]
+fn with_no_names_yet_the_inspectors_picker_says_so_and_takes_a_typed_name() {
+    let mut s = State::new(context(Lang::Zh), (80, 24));
+    update(&mut s, tiyan::app::Msg::Store(tiyan::store::StoreEvent::Sessions(vec![])));
+    update(&mut s, ch('n'));
+    for _ in 0..6 {
+        update(&mut s, key(KeyCode::Tab));
+    }
+    update(&mut s, ctrl('p'));
+    let screen = text(&render(&s));
+    assert!(screen.contains("列表还是空的") && screen.contains("0/0"), "{screen}");
+    type_text(&mut s, "李四");
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(field_text(&s), "李四");
+}

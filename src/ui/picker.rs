@@ -23,6 +23,7 @@ const MIN_HEIGHT: u16 = 4;
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, bounds: Rect, field: Rect, title: &str, picker: &Picker) {
     let note = match picker.matches() {
         0 if picker.accepts_unlisted() && !picker.query.is_empty() => Some(state.t("picker.none_typed")),
+        0 if picker.total() == 0 => Some(state.t("picker.empty")),
         0 => Some(state.t("picker.none")),
         _ => None,
     };
@@ -77,7 +78,12 @@ fn place(bounds: Rect, field: Rect, picker: &Picker, note: Option<&str>) -> Rect
     let room = bounds.width.saturating_sub(2);
     let want = (picker.widest().min(usize::from(u16::MAX - 2)) as u16 + 2).max(MIN_WIDTH);
     let w = want.min(room);
-    let h = (picker.total().min(usize::from(u16::MAX)) as u16).saturating_add(3).max(MIN_HEIGHT);
+    let rows = match note {
+        Some(note) => text::wrap(note, usize::from(w.saturating_sub(2).max(1))).len(),
+        None => picker.matches(),
+    };
+    let most = picker.total().max(rows).min(usize::from(u16::MAX)) as u16;
+    let h = most.saturating_add(3).max(MIN_HEIGHT);
     let x = field.x.min((bounds.x + bounds.width).saturating_sub(w + 1)).max(bounds.x + 1);
     let below = (bounds.y + bounds.height).saturating_sub(field.y + 1);
     let above = field.y.saturating_sub(bounds.y);
@@ -93,10 +99,6 @@ fn place(bounds: Rect, field: Rect, picker: &Picker, note: Option<&str>) -> Rect
         (bounds.y, h.min(bounds.height))
     };
     // Shrink to the matches from the bottom, so the query line stays where it opened.
-    let rows = match note {
-        Some(note) => text::wrap(note, usize::from(w.saturating_sub(2).max(1))).len(),
-        None => picker.matches(),
-    };
     let fit = (rows.min(usize::from(u16::MAX)) as u16).saturating_add(3).max(MIN_HEIGHT);
     Rect { x, y, width: w, height: h.min(fit) }
 }
