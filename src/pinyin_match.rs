@@ -324,6 +324,7 @@ mod tests {
     #[test]
     fn digits_and_latin_inside_names_match_themselves() {
         assert!(hit("12345热线", "12345rx").is_some());
+        assert!(hit("12345 热线", "12345rx").is_some(), "a space in a name is skipped");
         assert!(hit("3号窗口", "3hck").is_some());
         assert!(hit("3号窗口", "3haochuangkou").is_some());
         assert!(hit("AI导办", "aidb").is_some());
