@@ -5,9 +5,14 @@
 //! Parsed once on first use. A compiled-in file that fails to parse cannot be fixed by the user,
 //! so [`vocab`] then degrades to empty lists instead of panicking; [`check`] reports why (for
 //! `tiyan check`), and the tests below keep that from ever shipping.
+//!
+//! The units alone can be replaced: `<config dir>/units.toml`, in the format of the shipped
+//! file, read at start-up by [`use_user_units`] with the same parser and checks. A broken file
+//! is reported (file:line:column) and the shipped list stays.
 
 use std::collections::HashSet;
 use std::fmt;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -271,7 +276,7 @@ impl ChoiceList {
             ChoiceList::Themes => all(&v.themes),
             ChoiceList::Places => all(&v.places),
             ChoiceList::Windows => all(&v.windows),
-            ChoiceList::Units => all(&v.units),
+            ChoiceList::Units => all(units()),
             ChoiceList::Categories => all(&v.categories),
             ChoiceList::Tags => all(&v.tags),
             ChoiceList::Severities => all(&v.severities),
@@ -320,12 +325,13 @@ impl ChoiceList {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssetError {
     pub file: &'static str,
+    /// Located: "file:line:column: what is wrong".
     pub message: String,
 }
 
 impl fmt::Display for AssetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.file, self.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -398,7 +404,66 @@ struct PlacesFile {
 }
 
 fn parse<T: DeserializeOwned>((file, source): (&'static str, &str)) -> Result<T, AssetError> {
-    toml::from_str(source).map_err(|e| AssetError { file, message: e.to_string() })
+    parse_text(file, source).map_err(|message| AssetError { file, message })
+}
+
+/// Parse a vocabulary file, shipped or the user's; an error says file:line:column.
+fn parse_text<T: DeserializeOwned>(file: &str, source: &str) -> Result<T, String> {
+    toml::from_str(source).map_err(|e| located(file, source, e.span().map_or(0, |s| s.start), e.message()))
+}
+
+fn located(file: &str, source: &str, offset: usize, message: &str) -> String {
+    let (line, column) = crate::config::line_col(source, offset);
+    format!("{file}:{line}:{column}: {message}")
+}
+
+/// The user's units, once [`use_user_units`] has installed them. A static set once at
+/// start-up rather than a field of the app's Context: units are resolved through
+/// [`ChoiceList`] in places that have no Context (forms, config, CLI import and export), and
+/// the list does not change while the program runs.
+static USER_UNITS: OnceLock<Vec<Unit>> = OnceLock::new();
+
+/// The units in force: the user's `units.toml` if start-up installed one, else seed 003's 37.
+pub fn units() -> &'static [Unit] {
+    USER_UNITS.get().map_or(&vocab().units, Vec::as_slice)
+}
+
+/// Read `path` (`<config dir>/units.toml`) and, when it exists and is sound, make its units the
+/// ones [`ChoiceList::Units`] offers for the rest of the run. Err is the file's first problem,
+/// located; the shipped list then stays. A second call changes nothing.
+pub fn use_user_units(path: &Path) -> Result<(), String> {
+    if let Some(units) = load_units(path)? {
+        let _ = USER_UNITS.set(units);
+    }
+    Ok(())
+}
+
+/// The units of a units file (the shipped file's format), checked as the shipped list is;
+/// None when the file does not exist.
+pub fn load_units(path: &Path) -> Result<Option<Vec<Unit>>, String> {
+    let source = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let file = path.display().to_string();
+    let units = parse_text::<UnitsFile>(&file, &source)?.unit;
+    if units.is_empty() {
+        return Err(located(&file, &source, 0, "no [[unit]] entries"));
+    }
+    if let Some((index, problem)) = entry_problems("unit", &units).into_iter().next() {
+        return Err(located(&file, &source, entry_offset(&source, index), &problem));
+    }
+    Ok(Some(units))
+}
+
+/// Where the `index`-th `[[unit]]` entry starts in `source` (0 when it cannot be told).
+fn entry_offset(source: &str, index: usize) -> usize {
+    #[derive(Deserialize)]
+    struct Spans {
+        unit: Vec<toml::Spanned<toml::Table>>,
+    }
+    toml::from_str::<Spans>(source).ok().and_then(|s| s.unit.get(index).map(|u| u.span().start)).unwrap_or(0)
 }
 
 /// Parses every vocabulary file (no cross-checks; see [`validate`]).
@@ -490,28 +555,35 @@ pub fn validate(v: &Vocab) -> Vec<String> {
 }
 
 fn check_list<T: Coded>(problems: &mut Vec<String>, file: &str, what: &str, entries: &[T]) {
+    problems.extend(entry_problems(what, entries).into_iter().map(|(_, p)| format!("{file}: {p}")));
+}
+
+/// Malformed codes, empty names and duplicates, each with the index of the entry at fault.
+fn entry_problems<T: Coded>(what: &str, entries: &[T]) -> Vec<(usize, String)> {
+    let mut problems = Vec::new();
     let mut codes = HashSet::new();
     let mut zh = HashSet::new();
     let mut en = HashSet::new();
-    for e in entries {
+    for (i, e) in entries.iter().enumerate() {
         let code = e.code();
         let snake = !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !snake {
-            problems.push(format!("{file}: {what} code \"{code}\" is not snake_case"));
+            problems.push((i, format!("{what} code \"{code}\" is not snake_case")));
         }
         if e.zh().trim().is_empty() || e.en().trim().is_empty() {
-            problems.push(format!("{file}: {what} \"{code}\" has an empty name"));
+            problems.push((i, format!("{what} \"{code}\" has an empty name")));
         }
         if !codes.insert(code) {
-            problems.push(format!("{file}: duplicate {what} code \"{code}\""));
+            problems.push((i, format!("duplicate {what} code \"{code}\"")));
         }
         if !zh.insert(e.zh()) {
-            problems.push(format!("{file}: duplicate {what} name \"{}\"", e.zh()));
+            problems.push((i, format!("duplicate {what} name \"{}\"", e.zh())));
         }
         if !en.insert(e.en().to_ascii_lowercase()) {
-            problems.push(format!("{file}: duplicate {what} name \"{}\"", e.en()));
+            problems.push((i, format!("duplicate {what} name \"{}\"", e.en())));
         }
     }
+    problems
 }
 
 #[cfg(test)]
@@ -688,13 +760,49 @@ mod tests {
         assert!(problems.contains("finding #1 refers to unknown tag \"no_such_tag\""), "{problems}");
     }
 
+    const TWO_UNITS: &str = "# 本县的承办单位\n[[unit]]\ncode = \"medical_security\"\nzh = \"县医保局\"\nen = \"County Medical Security Bureau\"\n\n[[unit]]\ncode = \"water\"\nzh = \"县水务局\"\nen = \"County Water Bureau\"\n";
+
+    #[test]
+    fn a_user_units_file_is_read_with_the_shipped_format_and_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("units.toml");
+        assert_eq!(load_units(&path), Ok(None), "no file: the shipped list");
+        std::fs::write(&path, TWO_UNITS).unwrap();
+        let units = load_units(&path).unwrap().unwrap();
+        assert_eq!(units.iter().map(|u| u.zh.as_str()).collect::<Vec<_>>(), ["县医保局", "县水务局"]);
+        // The shipped file itself is a valid user file.
+        std::fs::write(&path, UNITS.1).unwrap();
+        assert_eq!(load_units(&path).unwrap().map(|u| u.len()), Some(37));
+    }
+
+    #[test]
+    fn a_broken_user_units_file_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("units.toml");
+        let file = path.display().to_string();
+        let cases = [
+            // A field the format does not have: where it is.
+            (TWO_UNITS.replace("en = \"County Water Bureau\"", "name = \"x\""), ":10:1: unknown field `name`"),
+            // A duplicate Chinese name: the entry that repeats it.
+            (TWO_UNITS.replace("县水务局", "县医保局"), ":7:1: duplicate unit name \"县医保局\""),
+            (TWO_UNITS.replace("\"water\"", "\"Water Bureau\""), ":7:1: unit code \"Water Bureau\" is not snake_case"),
+            ("unit = []\n".to_string(), ":1:1: no [[unit]] entries"),
+            ("[[unit]]\ncode = \"a\"\nzh = \"甲\"\n".to_string(), ":1:1: "),
+        ];
+        for (text, want) in cases {
+            std::fs::write(&path, &text).unwrap();
+            let err = load_units(&path).unwrap_err();
+            assert!(err.starts_with(&format!("{file}{want}")), "{err}\nfor\n{text}");
+        }
+    }
+
     #[test]
     fn parse_errors_name_the_file() {
         let err = parse::<UnitsFile>(("assets/vocab/units.toml", "[[unit]]\ncode = 1\n"))
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.starts_with("assets/vocab/units.toml: "), "{err}");
+        assert!(err.starts_with("assets/vocab/units.toml:2:8: "), "{err}");
         let unknown_field = parse::<UnitsFile>((
             "assets/vocab/units.toml",
             "[[unit]]\ncode = \"a\"\nzh = \"甲\"\nen = \"a\"\ncolour = \"red\"\n",

@@ -13,6 +13,7 @@ pub mod holidays;
 pub mod i18n;
 pub mod keymap;
 pub mod paths;
+pub mod pinyin_match;
 pub mod problem;
 pub mod store;
 pub mod term;

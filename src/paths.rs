@@ -55,6 +55,10 @@ impl Paths {
     pub fn config_file(&self) -> PathBuf {
         self.config_dir.join("config.toml")
     }
+    /// The user's own list of units, replacing seed 003's.
+    pub fn units_file(&self) -> PathBuf {
+        self.config_dir.join("units.toml")
+    }
 }
 
 /// A profile name becomes a directory name: keep it to one plain path component.

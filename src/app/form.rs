@@ -11,6 +11,8 @@ use crate::domain::{Change, EntityId, EntityKind, Finding, FindingStatus, Sessio
 use crate::i18n::{Lang, Strings};
 use crate::ui::input::TextInput;
 
+pub use super::picker::{Names, Picker};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormKind {
     Session {
@@ -40,8 +42,9 @@ pub enum FieldKind {
     Choice(ChoiceList),
     /// Several values separated by 、 , ， ; or ；, picked or typed.
     List(ChoiceList),
-    /// Several values, typed only (e.g. the inspectors' names).
-    FreeList,
+    /// Several values, typed or picked from names already in use (the inspectors), kept as
+    /// typed.
+    FreeList(Names),
     /// 整改时限: a date, or a period from today (5个工作日, 10天).
     Deadline,
 }
@@ -74,18 +77,13 @@ impl FormField {
     pub fn changed(&self) -> bool {
         self.input.text() != self.original
     }
+    /// The vocabulary of a choice or list field (not of the names lists).
     pub fn choices(&self) -> Option<ChoiceList> {
         match self.kind {
             FieldKind::Choice(c) | FieldKind::List(c) => Some(c),
             _ => None,
         }
     }
-}
-
-/// A pick list over a field's vocabulary, filtered by what is typed in the field.
-pub struct Picker {
-    pub options: Vec<String>,
-    pub cursor: usize,
 }
 
 pub struct FormState {
@@ -169,7 +167,12 @@ impl FormState {
             ),
             FormField::new(sf::PLACE, "field.place", FieldKind::Choice(ChoiceList::Places), &s.place),
             FormField::new(sf::WINDOW, "field.window", FieldKind::Text, &s.window),
-            FormField::new(sf::INSPECTORS, "field.inspectors", FieldKind::FreeList, &s.inspectors.join("、")),
+            FormField::new(
+                sf::INSPECTORS,
+                "field.inspectors",
+                FieldKind::FreeList(Names::Inspectors),
+                &s.inspectors.join("、"),
+            ),
         ];
         FormState { kind, fields, focus: 0, picker: None, error: None, title: None }
     }
@@ -271,7 +274,7 @@ impl FormState {
                     }
                     None => Value::text(list.to_stored(text)),
                 },
-                FieldKind::List(_) | FieldKind::FreeList => Value::TextList(split_list(text)),
+                FieldKind::List(_) | FieldKind::FreeList(_) => Value::TextList(split_list(text)),
                 FieldKind::Deadline if text.is_empty() => Value::Null,
                 FieldKind::Deadline => match parse_deadline_text(text, today, strings) {
                     Ok(d) => Value::date(d),

@@ -10,6 +10,7 @@ pub mod form;
 pub mod ledger;
 pub mod msg;
 pub mod nav;
+pub mod picker;
 pub mod rectify;
 pub mod state;
 pub mod stats;

@@ -10,13 +10,13 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::effect::Effect;
-use super::form::{FieldKind, FormKind, FormState, Picker, new_finding_fields};
+use super::form::{FormKind, FormState, new_finding_fields};
 use super::msg::Msg;
 use super::nav::{SessionList, move_cursor, reselect};
 use super::state::{
     CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveStatus, Screen, State,
 };
-use super::{board, checklist, clock_watch, finding_view, ledger, rectify, stats, walk};
+use super::{board, checklist, clock_watch, finding_view, ledger, picker, rectify, stats, walk};
 use crate::domain::session::field as sf;
 use crate::domain::{Change, EntityId, EntityKind, SessionStatus, Value};
 use crate::domain::{finding::field as ff, op::new_entity_id};
@@ -484,7 +484,7 @@ fn open_capture(state: &mut State) {
 
 /// Editing keys shared by the capture line and the form's fields. Returns false when the key
 /// is not an editing key.
-fn edit_key(state_keymap: &crate::keymap::Keymap, input: &mut TextInput, key: &KeyEvent) -> EditOutcome {
+pub(super) fn edit_key(state_keymap: &crate::keymap::Keymap, input: &mut TextInput, key: &KeyEvent) -> EditOutcome {
     if let Some(action) = state_keymap.lookup(Layer::Editor, key) {
         let moved = match action {
             Action::Left => {
@@ -545,7 +545,7 @@ fn edit_key(state_keymap: &crate::keymap::Keymap, input: &mut TextInput, key: &K
     EditOutcome::NotEditing
 }
 
-enum EditOutcome {
+pub(super) enum EditOutcome {
     Done,
     /// An editor action that did nothing here (up at the first row, newline in a single line).
     Unused(Action),
@@ -610,8 +610,7 @@ fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let keymap = &state.ctx.keymap;
     let Some(Overlay::Form(form)) = state.overlays.last_mut() else { return vec![] };
     if form.picker.is_some() {
-        picker_key(form, &key);
-        return vec![];
+        return picker::key(state, &key);
     }
     match keymap.lookup(Layer::Form, &key) {
         Some(Action::NextField) => form_focus(form, 1),
@@ -624,7 +623,7 @@ fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.overlays.pop();
             }
         }
-        Some(Action::Pick) => open_picker(form, state.ctx.lang),
+        Some(Action::Pick) => picker::open(state),
         _ => {
             form.error = None;
             let multiline = form.focused().input.is_multiline();
@@ -645,67 +644,6 @@ fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 fn form_focus(form: &mut FormState, delta: isize) {
     let n = form.fields.len() as isize;
     form.focus = (form.focus as isize + delta).rem_euclid(n) as usize;
-}
-
-fn open_picker(form: &mut FormState, lang: crate::i18n::Lang) {
-    let field = form.focused();
-    let Some(list) = field.choices() else { return };
-    let typed = match field.kind {
-        FieldKind::List(_) => super::form::split_list(field.input.text()).pop().unwrap_or_default(),
-        _ => field.input.text().trim().to_string(),
-    };
-    let all = list.options(lang);
-    // A whole choice already in the field (or a list ending in a separator) means "choose
-    // again": show everything, with the current choice under the cursor.
-    let after_separator = field.input.text().trim_end().ends_with(super::form::LIST_SEPARATORS);
-    let exact = all.iter().position(|o| *o == typed);
-    let matching: Vec<String> = all.iter().filter(|o| o.contains(typed.as_str())).cloned().collect();
-    let (options, cursor) = match exact {
-        _ if after_separator => (all, 0),
-        Some(i) => (all, i),
-        None if matching.is_empty() => (all, 0),
-        None => (matching, 0),
-    };
-    form.picker = Some(Picker { options, cursor });
-}
-
-/// The pick list takes arrows, Enter and Esc (fixed: it is a transient list, not a screen).
-fn picker_key(form: &mut FormState, key: &KeyEvent) {
-    let Some(picker) = form.picker.as_mut() else { return };
-    let len = picker.options.len();
-    match key.code {
-        KeyCode::Up => picker.cursor = picker.cursor.saturating_sub(1),
-        KeyCode::Down => picker.cursor = (picker.cursor + 1).min(len.saturating_sub(1)),
-        KeyCode::PageUp => picker.cursor = picker.cursor.saturating_sub(10),
-        KeyCode::PageDown => picker.cursor = (picker.cursor + 10).min(len.saturating_sub(1)),
-        KeyCode::Enter => {
-            let chosen = picker.options.get(picker.cursor).cloned();
-            form.picker = None;
-            if let Some(choice) = chosen {
-                let field = form.focused();
-                let text = match field.kind {
-                    FieldKind::List(_) => {
-                        let text = field.input.text().trim_end();
-                        let mut items = super::form::split_list(text);
-                        // Replace a partly typed last entry, or append after a separator.
-                        let typing = !text.ends_with(super::form::LIST_SEPARATORS);
-                        if typing && items.last().is_some_and(|l| choice.contains(l.as_str()) && *l != choice) {
-                            items.pop();
-                        }
-                        if items.contains(&choice) {
-                            items.retain(|x| *x != choice);
-                        }
-                        items.push(choice);
-                        items.join("、")
-                    }
-                    _ => choice,
-                };
-                field.input.set_text(&text);
-            }
-        }
-        KeyCode::Esc => form.picker = None,
-        _ => {}
-    }
 }
 
 fn save_form(state: &mut State) -> Vec<Effect> {

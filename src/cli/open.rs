@@ -42,6 +42,10 @@ impl Setup {
             warnings.push(e);
             Config::default()
         });
+        // Before anything offers or stores a unit; a broken file keeps the shipped list.
+        if let Err(e) = crate::assets::use_user_units(&paths.units_file()) {
+            warnings.push(e);
+        }
         let env_lang =
             ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
         let lang = Lang::detect(cli.lang.as_deref(), config.lang.as_deref(), env_lang.as_deref())

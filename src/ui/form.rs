@@ -81,34 +81,15 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, form: &
         frame.render_widget(Paragraph::new(msg).style(theme.error()), error_row);
     }
     match (&form.picker, focus_rect) {
-        (Some(picker), Some(rect)) => draw_picker(frame, theme, inner, rect, picker),
+        // The whole overlay area, not just the form's box: room for more options.
+        (Some(picker), Some(rect)) => {
+            let title = state.t(form.fields[form.focus].label);
+            super::picker::draw(frame, state, theme, area, rect, title, picker);
+        }
         _ => {
             if let Some(p) = cursor {
                 frame.set_cursor_position(p);
             }
         }
-    }
-}
-
-fn draw_picker(frame: &mut Frame, theme: &Theme, bounds: Rect, field: Rect, picker: &crate::app::form::Picker) {
-    let widest = picker.options.iter().map(|o| text::width(o)).max().unwrap_or(4) as u16;
-    // One column inside the form's border on the right: the picker's clear is a column wider.
-    let w = (widest + 2).clamp(12, bounds.width.saturating_sub(1).max(1));
-    let h = (picker.options.len() as u16 + 2).min(bounds.height);
-    // Below the field when there is room, else above it.
-    let below = field.y + 1;
-    let y = if below + h <= bounds.y + bounds.height { below } else { (field.y + 1).saturating_sub(h).max(bounds.y) };
-    let x = field.x.min((bounds.x + bounds.width).saturating_sub(w + 1)).max(bounds.x);
-    let rect = Rect { x, y, width: w, height: h };
-    widgets::clear(frame, rect);
-    let block = theme.block("");
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let visible = inner.height as usize;
-    let offset = (picker.cursor + 1).saturating_sub(visible);
-    for (i, opt) in picker.options.iter().enumerate().skip(offset).take(visible) {
-        let style = if i == picker.cursor { theme.selected() } else { ratatui::style::Style::new() };
-        let line = Line::from(Span::styled(text::pad(opt, inner.width as usize), style));
-        frame.buffer_mut().set_line(inner.x, inner.y + (i - offset) as u16, &line, inner.width);
     }
 }

@@ -88,8 +88,10 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
         out.push((String::new(), false));
     }
     if layers.contains(&Layer::Form) {
-        // The pick list is transient and keeps fixed keys (arrows, Enter, Esc).
-        out.push((text::truncate(state.t("help.picker"), width).into_owned(), false));
+        // The pick list is transient and keeps fixed keys (arrows, Enter, Esc); typing filters it.
+        for line in text::wrap(state.t("help.picker"), width.max(1)) {
+            out.push((line, false));
+        }
         out.push((String::new(), false));
     }
     // Over the list of templates, quick capture does not work (the list is modal).

@@ -12,6 +12,7 @@ pub mod help;
 pub mod input;
 pub mod ledger;
 pub mod move_picker;
+pub mod picker;
 pub mod reminders;
 pub mod session_checklists;
 pub mod sessions;

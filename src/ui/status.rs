@@ -41,6 +41,7 @@ fn left_text(state: &State, theme: &Theme) -> (String, ratatui::style::Style) {
 /// "n 新建  Enter 打开 …" for the keys that matter most where the user is.
 fn hints(state: &State) -> String {
     let (layer, actions): (Layer, &[Action]) = match (state.overlays.last(), state.screen) {
+        (Some(Overlay::Form(f)), _) if f.picker.is_some() => return state.t("picker.hint").to_string(),
         (Some(Overlay::Form(_)), _) => (Layer::Form, &[Action::Save, Action::NextField, Action::Pick, Action::Cancel]),
         (Some(Overlay::Capture(_)), _) => (Layer::Capture, &[Action::Submit, Action::Cancel]),
         (Some(Overlay::Confirm(_)), _) => (Layer::Dialog, &[Action::Yes, Action::No]),
