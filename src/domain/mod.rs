@@ -3,6 +3,7 @@
 
 pub mod checklist;
 pub mod finding;
+pub mod ledger;
 pub mod op;
 pub mod record;
 pub mod rectify;
