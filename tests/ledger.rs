@@ -183,7 +183,10 @@ fn each_filter_alone() {
     let today = day(TODAY);
     let by = |f: LedgerFilter| h.shown(&f, today);
     assert_eq!(by(LedgerFilter { statuses: vec![Rectifying], ..all() }), ["a1", "b3", "d1"]);
-    assert_eq!(by(LedgerFilter { statuses: vec![Assigned, Rectifying], ..all() }), ["a1", "b1", "b2", "b3", "c4", "d1"]);
+    assert_eq!(
+        by(LedgerFilter { statuses: vec![Assigned, Rectifying], ..all() }),
+        ["a1", "b1", "b2", "b3", "c4", "d1"]
+    );
     assert_eq!(by(LedgerFilter { statuses: vec![Closed, NotAProblem], ..all() }), ["a2", "a4", "c3"]);
     assert_eq!(by(LedgerFilter { unit: Some("县市场监管局".into()), ..all() }), ["b1", "b2"]);
     assert_eq!(by(LedgerFilter { unit: Some(" 县医保局 ".into()), ..all() }), ["a1", "a2"], "trimmed");
@@ -388,7 +391,11 @@ fn the_reminder_letter_groups_a_units_findings_most_overdue_first() {
     // Typed newlines and tabs do not break the letter's lines.
     assert_eq!(
         problems,
-        ["   问题描述：a6 多行 说明 文字", "   问题描述：d1 婚姻登记预约系统无法选择日期", "   问题描述：a5 婚姻登记处无障碍通道堵塞"]
+        [
+            "   问题描述：a6 多行 说明 文字",
+            "   问题描述：d1 婚姻登记预约系统无法选择日期",
+            "   问题描述：a5 婚姻登记处无障碍通道堵塞"
+        ]
     );
     // Same input, same letter.
     assert_eq!(text, ledger::reminders(&h.findings, &h.index(), day(TODAY), Strings::get(Lang::Zh)));

@@ -90,15 +90,24 @@ fn every_allowed_move_sets_its_fields_and_history() {
                 (f.unit.as_str(), f.deadline, f.measure.as_str()),
                 (UNIT, Some(day(DEADLINE)), "增设医保综合窗口")
             );
-            assert_eq!((f.target.as_str(), f.standard.as_str(), f.owner.as_str()), ("群众等候不超过20分钟", "高峰时段开足窗口", "赵科长"));
+            assert_eq!(
+                (f.target.as_str(), f.standard.as_str(), f.owner.as_str()),
+                ("群众等候不超过20分钟", "高峰时段开足窗口", "赵科长")
+            );
         } else {
             assert!(m.details.is_empty(), "{from:?} -> {to:?}: {:?}", m.details);
             assert_eq!((&f.unit, &f.owner, f.deadline), (&before.unit, &before.owner, before.deadline));
         }
         if rectified {
-            assert_eq!((f.evidence.as_str(), f.rectified_by.as_str(), f.rectified_on), ("已在大厅张贴办事指南", "王五", Some(today)));
+            assert_eq!(
+                (f.evidence.as_str(), f.rectified_by.as_str(), f.rectified_on),
+                ("已在大厅张贴办事指南", "王五", Some(today))
+            );
         } else {
-            assert_eq!((&f.evidence, &f.rectified_by, f.rectified_on), (&before.evidence, &before.rectified_by, before.rectified_on));
+            assert_eq!(
+                (&f.evidence, &f.rectified_by, f.rectified_on),
+                (&before.evidence, &before.rectified_by, before.rectified_on)
+            );
         }
         if to == Closed {
             assert_eq!((f.closed_by.as_str(), f.closed_on), ("王五", Some(today)));
@@ -125,7 +134,11 @@ fn every_forbidden_move_is_refused_and_writes_nothing() {
                 Rectified | Closed => Some(Rectifying),
                 _ => None,
             };
-            assert_eq!(err, MoveError::NotAllowed { from, to, allowed: allowed_from(from), reopen }, "{from:?} -> {to:?}");
+            assert_eq!(
+                err,
+                MoveError::NotAllowed { from, to, allowed: allowed_from(from), reopen },
+                "{from:?} -> {to:?}"
+            );
             assert_eq!(desk.snapshot(), before, "{from:?} -> {to:?} left the store as it was");
         }
     }
@@ -150,7 +163,10 @@ fn reopening_from_each_status() {
                 assert_eq!((f.closed_by.as_str(), f.closed_on), ("", None), "the close-off no longer holds");
                 let m = f.moves.last().unwrap();
                 assert!(m.reopen);
-                assert_eq!((m.from.as_str(), m.to.as_str(), m.note.as_str()), (from.code(), "rectifying", "回访发现窗口仍只开一个"));
+                assert_eq!(
+                    (m.from.as_str(), m.to.as_str(), m.note.as_str()),
+                    (from.code(), "rectifying", "回访发现窗口仍只开一个")
+                );
                 // The history still says who rectified and who closed, and when.
                 assert!(f.moves.iter().any(|m| m.to == "rectified" && m.by == "张三"));
                 assert_eq!(f.moves.iter().any(|m| m.to == "closed" && m.by == "李四"), from == Closed);
@@ -193,7 +209,15 @@ fn each_move_refuses_what_it_needs_missing_and_writes_nothing() {
         (Found, MoveRequest::new(NotAProblem, "张三"), Needed::Note),
         (Found, MoveRequest::new(Rectified, "张三"), Needed::Evidence),
         (Confirmed, MoveRequest::new(Assigned, "张三"), Needed::Unit),
-        (Confirmed, { let mut r = MoveRequest::new(Assigned, "张三"); r.assignment.unit = UNIT.into(); r }, Needed::Deadline),
+        (
+            Confirmed,
+            {
+                let mut r = MoveRequest::new(Assigned, "张三");
+                r.assignment.unit = UNIT.into();
+                r
+            },
+            Needed::Deadline,
+        ),
         (
             Confirmed,
             {
