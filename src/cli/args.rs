@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -63,6 +63,107 @@ pub enum Command {
         #[command(subcommand)]
         what: StatsWhat,
     },
+    /// Findings (问题): change a finding's rectification status
+    Finding {
+        #[command(subcommand)]
+        cmd: FindingCmd,
+    },
+    /// 整改台账: the weekly counts and the table by unit (JSON with --json), or the reminder
+    /// text for units past their deadlines (--reminders)
+    Ledger(LedgerArgs),
+    /// Show the profile's inspector name (who acts in status moves), or set it
+    Inspector {
+        /// The name to set; without it, the name in force is printed
+        name: Option<String>,
+    },
+}
+
+/// Which findings: shared by `list findings` and `ledger`.
+#[derive(Args, Debug, Default)]
+pub struct FindingFilterArgs {
+    /// Only these statuses: a code (found, confirmed, not-a-problem, assigned, rectifying,
+    /// rectified, closed) or its Chinese name; repeat the flag or separate with commas
+    #[arg(long, value_name = "STATUS", value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Only this responsible unit (its Chinese or English name)
+    #[arg(long, value_name = "NAME")]
+    pub unit: Option<String>,
+    /// Only findings past their deadline and not yet rectified
+    #[arg(long)]
+    pub overdue: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LedgerArgs {
+    #[command(flatten)]
+    pub filter: FindingFilterArgs,
+    /// Only one session (ULID, or a unique prefix of it)
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// Only walks of this theme (code or Chinese name, e.g. medical_insurance or 医保服务)
+    #[arg(long, value_name = "THEME")]
+    pub theme: Option<String>,
+    /// Only walks on or after this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only walks on or before this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    /// Print the reminder letter (督查提醒函) for the overdue findings instead
+    #[arg(long, conflicts_with = "json")]
+    pub reminders: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FindingCmd {
+    /// Apply one status move under the same rules as the TUI; a refused move exits 1 and
+    /// says why
+    SetStatus(SetStatusArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SetStatusArgs {
+    /// Finding id (ULID, or a unique prefix of it)
+    pub id: String,
+    /// The new status: found, confirmed, not-a-problem, assigned, rectifying, rectified,
+    /// closed, or the Chinese name; may be left out with --reopen
+    pub status: Option<String>,
+    /// Who acts (default: the profile's inspector, see `tiyan inspector`)
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    /// Why (needed for not-a-problem and for reopening)
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// What was done (needed for rectified)
+    #[arg(long, value_name = "TEXT")]
+    pub evidence: Option<String>,
+    /// Responsible unit (for assigned)
+    #[arg(long, value_name = "NAME")]
+    pub unit: Option<String>,
+    /// Deadline (for assigned), e.g. 2026-12-01
+    #[arg(long, value_name = "DATE")]
+    pub deadline: Option<String>,
+    /// Rectification measure (for assigned)
+    #[arg(long, value_name = "TEXT")]
+    pub measure: Option<String>,
+    /// Target (for assigned, optional)
+    #[arg(long, value_name = "TEXT")]
+    pub target: Option<String>,
+    /// Standard (for assigned, optional)
+    #[arg(long, value_name = "TEXT")]
+    pub standard: Option<String>,
+    /// Person responsible (for assigned, optional)
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// Reopen a rectified or closed finding (back to rectifying, or to confirmed when no unit
+    /// was assigned); needs --note
+    #[arg(long)]
+    pub reopen: bool,
+    /// Print the finding as JSON (as in `list findings --json`)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -104,6 +205,8 @@ pub enum ListWhat {
         /// Session id (ULID, or a unique prefix of it)
         #[arg(long, value_name = "ID")]
         session: Option<String>,
+        #[command(flatten)]
+        filter: FindingFilterArgs,
         #[arg(long)]
         json: bool,
     },

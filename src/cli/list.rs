@@ -1,11 +1,13 @@
-//! `tiyan list sessions|findings [--session ID] [--json]`. The JSON field names are a
-//! contract (README documents them): add fields, never rename.
+//! `tiyan list sessions|findings [--session ID] [--status S] [--unit NAME] [--overdue]
+//! [--json]`. The JSON field names are a contract (README documents them): add fields, never
+//! rename.
 
 use serde::Serialize;
 
 use super::args::ListWhat;
 use super::open::{CliError, Setup};
 use crate::domain::op::{entity_id_string, parse_entity_id};
+use crate::domain::rectify::{Due, StatusMove, due};
 use crate::domain::{EntityKind, Finding, SessionSummary};
 use crate::text;
 
@@ -48,6 +50,65 @@ pub struct FindingJson {
     pub check_item: Option<String>,
     /// The queue ticket the finding was made from (null otherwise).
     pub ticket_id: Option<String>,
+    /// Against the deadline: "overdue", "soon" (within 3 days), "on-time"; null without a
+    /// deadline or once rectified.
+    pub due: Option<&'static str>,
+    /// Days past the deadline when overdue, else null.
+    pub days_overdue: Option<i64>,
+    /// The rest of the 六明确, given when a unit is assigned.
+    pub target: String,
+    pub standard: String,
+    pub owner: String,
+    /// 完成情况: what was done, given when marked rectified.
+    pub evidence: String,
+    pub rectified_by: String,
+    pub rectified_on: Option<String>,
+    pub closed_by: String,
+    pub closed_on: Option<String>,
+    /// The status history, oldest first.
+    pub moves: Vec<MoveJson>,
+}
+
+#[derive(Serialize)]
+pub struct MoveJson {
+    pub from: String,
+    pub to: String,
+    pub by: String,
+    pub at: String,
+    pub note: String,
+    pub evidence: String,
+    pub reopen: bool,
+    /// What an assignment set, field name to text, in the order given.
+    pub details: Details,
+}
+
+/// (field, text) pairs written as one JSON object, keeping their order.
+pub struct Details(Vec<(String, String)>);
+
+impl Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (field, text) in &self.0 {
+            map.serialize_entry(field, text)?;
+        }
+        map.end()
+    }
+}
+
+impl From<&StatusMove> for MoveJson {
+    fn from(m: &StatusMove) -> Self {
+        MoveJson {
+            from: m.from.clone(),
+            to: m.to.clone(),
+            by: m.by.clone(),
+            at: rfc3339(m.at_ms),
+            note: m.note.clone(),
+            evidence: m.evidence.clone(),
+            reopen: m.reopen,
+            details: Details(m.details.clone()),
+        }
+    }
 }
 
 /// RFC 3339 in local time, with its offset.
@@ -77,8 +138,19 @@ impl From<&SessionSummary> for SessionJson {
     }
 }
 
-impl From<&Finding> for FindingJson {
-    fn from(f: &Finding) -> Self {
+fn date_text(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+impl FindingJson {
+    /// `today` decides whether it is due or overdue.
+    pub fn new(f: &Finding, today: chrono::NaiveDate) -> Self {
+        let (due, days_overdue) = match due(f, today) {
+            Due::NotDue => (None, None),
+            Due::OnTime { .. } => (Some("on-time"), None),
+            Due::Soon { .. } => (Some("soon"), None),
+            Due::Overdue { days_over } => (Some("overdue"), Some(days_over)),
+        };
         FindingJson {
             id: entity_id_string(f.id),
             seq: f.seq,
@@ -89,7 +161,7 @@ impl From<&Finding> for FindingJson {
             severity: f.severity.clone(),
             unit: f.unit.clone(),
             measure: f.measure.clone(),
-            deadline: f.deadline.map(|d| d.format("%Y-%m-%d").to_string()),
+            deadline: date_text(f.deadline),
             progress: f.progress.clone(),
             note: f.note.clone(),
             status: f.status.code(),
@@ -97,6 +169,17 @@ impl From<&Finding> for FindingJson {
             checklist_id: f.check.as_ref().map(|(c, _)| entity_id_string(*c)),
             check_item: f.check.as_ref().map(|(_, i)| i.clone()),
             ticket_id: f.ticket.map(entity_id_string),
+            due,
+            days_overdue,
+            target: f.target.clone(),
+            standard: f.standard.clone(),
+            owner: f.owner.clone(),
+            evidence: f.evidence.clone(),
+            rectified_by: f.rectified_by.clone(),
+            rectified_on: date_text(f.rectified_on),
+            closed_by: f.closed_by.clone(),
+            closed_on: date_text(f.closed_on),
+            moves: f.moves.iter().map(MoveJson::from).collect(),
         }
     }
 }
@@ -130,16 +213,20 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
             }
             Ok(())
         }
-        ListWhat::Findings { session, json } => {
-            let findings = match session {
+        ListWhat::Findings { session, filter, json } => {
+            let today = super::ledger_cmd::today();
+            let filter = super::ledger_cmd::finding_filter(setup, filter)?;
+            let mut findings = match session {
                 Some(text_id) => {
                     let id = resolve_session(&store, text_id).map_err(|m| CliError::new(1, m))?;
                     store.findings_of(id).map_err(err)?
                 }
                 None => store.all_findings().map_err(err)?,
             };
+            // Status, unit and overdue need no session: the finding alone tells.
+            findings.retain(|f| filter.matches(f, None, today));
             if *json {
-                return print_json(&findings.iter().map(FindingJson::from).collect::<Vec<_>>());
+                return print_json(&findings.iter().map(|f| FindingJson::new(f, today)).collect::<Vec<_>>());
             }
             for f in &findings {
                 let deadline = f.deadline.map(|d| d.to_string()).unwrap_or_else(|| "-".into());

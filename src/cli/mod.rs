@@ -4,7 +4,10 @@
 mod args;
 mod checks;
 mod demo_cmd;
+mod finding_cmd;
+mod inspector_cmd;
 mod keymap_cmd;
+mod ledger_cmd;
 mod list;
 mod open;
 mod template_cmd;
@@ -61,5 +64,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Stats { what: StatsWhat::Waits { session, by, json } }) => {
             tickets::stats(&Setup::resolve(&cli)?, session.as_deref(), by.as_deref(), *json)
         }
+        Some(Command::Finding { cmd }) => finding_cmd::run(&Setup::resolve(&cli)?, cmd),
+        Some(Command::Ledger(args)) => ledger_cmd::run(&Setup::resolve(&cli)?, args),
+        Some(Command::Inspector { name }) => inspector_cmd::run(&Setup::resolve(&cli)?, name.as_deref()),
     }
 }

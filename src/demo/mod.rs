@@ -1,9 +1,11 @@
 //! Realistic Chinese demo data from the seed vocabularies: sessions spread over the last
-//! weeks, a checklist each (answered, with findings from the failed items), findings with
-//! units, measures, deadlines and statuses, queue tickets and the inspector's own walk of the
-//! service (stage marks). Deterministic for a seed.
+//! weeks, a checklist each (answered, with findings from the failed items), findings taken
+//! through real status moves (confirmed, assigned with a unit, measure and deadline, rectified,
+//! closed off by a second inspector; some fixed on the spot, some overdue), queue tickets and
+//! the inspector's own walk of the service (stage marks). Deterministic for a seed and a day.
 
 mod queue;
+mod rectify;
 mod walk;
 
 use rand::rngs::StdRng;
@@ -13,7 +15,7 @@ use rand::{Rng, SeedableRng};
 use crate::assets::{Coded, find, vocab};
 use crate::domain::finding::field as ff;
 use crate::domain::session::field as sf;
-use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityKind, FindingStatus, Template, Value};
+use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityKind, Finding, FindingStatus, Template, Value};
 use crate::store::{Store, StoreError};
 
 const DAY_MS: i64 = 86_400_000;
@@ -54,6 +56,8 @@ pub fn fill(
             changes.iter().find(|c| c.field == field).map(|c| c.value.as_text().to_string()).unwrap_or_default()
         };
         let windows = [text_of(sf::WINDOW), format!("{}号窗口", rng.random_range(1..9))];
+        let people: Vec<String> =
+            changes.iter().find(|c| c.field == sf::INSPECTORS).map(|c| c.value.as_list().to_vec()).unwrap_or_default();
         let tickets = queue::ticket_changes(&mut rng, session_id, &windows, &text_of(sf::ITEM), start, now);
         counts.tickets += tickets.iter().filter(|c| c.field == crate::domain::ticket::field::SESSION).count();
         changes.extend(tickets);
@@ -69,7 +73,7 @@ pub fn fill(
         }
         for seq in 1..=findings_per_session {
             let at = (start + (seq as i64) * rng.random_range(60_000..600_000)).min(now);
-            let mut finding = finding_changes(&mut rng, session_id, seq as i64, at);
+            let mut finding = finding_changes(&mut rng, session_id, seq as i64, at, now, &people);
             // The first findings come from the checklist's failed items, as they would.
             if let Some((checklist, item, text)) = failed.get(seq - 1) {
                 let id = finding[0].entity;
@@ -126,7 +130,7 @@ fn session_changes(rng: &mut StdRng, start: i64, newest: bool) -> Vec<Change> {
     out
 }
 
-fn finding_changes(rng: &mut StdRng, session: u128, seq: i64, at: i64) -> Vec<Change> {
+fn finding_changes(rng: &mut StdRng, session: u128, seq: i64, at: i64, now: i64, people: &[String]) -> Vec<Change> {
     let v = vocab();
     let id = id_at(rng, at);
     let set = |field: &str, value: Value| Change::set(EntityKind::Finding, id, field, value);
@@ -140,33 +144,28 @@ fn finding_changes(rng: &mut StdRng, session: u128, seq: i64, at: i64) -> Vec<Ch
     if let Some(s) = severity {
         out.push(set(ff::SEVERITY, Value::text(s)));
     }
+    // The unit, measure and deadline are set when the finding is assigned, by its moves.
     let unit = f.unit.as_deref().and_then(|u| find(&v.units, u)).or_else(|| pick(rng, &v.units));
-    if let Some(u) = unit {
-        out.push(set(ff::UNIT, Value::text(&u.zh)));
-    }
     let measures: Vec<_> = v.demo.measures.iter().filter(|m| m.tag == f.tag).collect();
     let measure =
         measures.choose(rng).map(|m| m.text.clone()).or_else(|| pick(rng, &v.demo.measures).map(|m| m.text.clone()));
-    if let Some(m) = measure {
-        out.push(set(ff::MEASURE, Value::text(m)));
-    }
-    let deadline =
-        chrono::DateTime::from_timestamp_millis(at + rng.random_range(5..30) * DAY_MS).map(|d| d.date_naive());
-    if let Some(d) = deadline {
-        out.push(set(ff::DEADLINE, Value::date(d)));
-    }
-    let status = *[
-        FindingStatus::Found,
-        FindingStatus::Found,
-        FindingStatus::Confirmed,
-        FindingStatus::Assigned,
-        FindingStatus::Rectifying,
-        FindingStatus::Rectified,
-        FindingStatus::Closed,
-    ]
-    .choose(rng)
-    .unwrap_or(&FindingStatus::Found);
-    out.push(set(ff::STATUS, Value::text(status.code())));
+    let owner = *["分管副局长", "窗口负责人", "科室负责人", ""].choose(rng).unwrap_or(&"");
+    let duty = rectify::Duty {
+        unit: unit.map(|u| u.zh.as_str()).unwrap_or("县政务服务中心"),
+        measure: measure.as_deref().unwrap_or("限期整改到位"),
+        owner,
+    };
+    let others: Vec<String> = v.demo.inspectors.iter().map(|i| i.zh.clone()).collect();
+    let mut blank = Finding::blank(session);
+    blank.id = id;
+    let moves = rectify::moves(rng, blank, &duty, people, &others, at, now);
+    let status = moves
+        .iter()
+        .rev()
+        .find(|c| c.field == ff::STATUS)
+        .and_then(|c| FindingStatus::parse(c.value.as_text()))
+        .unwrap_or(FindingStatus::Found);
+    out.extend(moves);
     if matches!(status, FindingStatus::Rectifying | FindingStatus::Rectified | FindingStatus::Closed) {
         if let Some(p) = pick(rng, &v.demo.progress) {
             out.push(set(ff::PROGRESS, Value::text(p)));

@@ -1,0 +1,25 @@
+//! `tiyan inspector [NAME]`: the profile's inspector name, who acts in status moves (the TUI
+//! asks for it on first start; scripts and tests set it here).
+
+use super::open::{CliError, Setup};
+
+pub fn run(setup: &Setup, name: Option<&str>) -> Result<(), CliError> {
+    let s = setup.strings();
+    let mut store = setup.open_store()?;
+    let err = |e| setup.store_error(e);
+    match name {
+        Some(name) if name.trim().is_empty() => Err(CliError::new(1, s.t("cli.inspector.empty"))),
+        Some(name) => {
+            store.set_inspector(name).map_err(err)?;
+            println!("{}", s.tf("cli.inspector.set", &[("name", name.trim())]));
+            Ok(())
+        }
+        None => {
+            match store.inspector().map_err(err)? {
+                Some(name) => println!("{}", s.tf("cli.inspector.is", &[("name", &name)])),
+                None => println!("{}", s.t("cli.inspector.none")),
+            }
+            Ok(())
+        }
+    }
+}

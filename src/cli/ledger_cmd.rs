@@ -1,0 +1,170 @@
+//! `tiyan ledger [--json] [--reminders] [filters]`: the 整改台账 counts and the table by unit,
+//! or the 督查提醒函 text; and the finding filters `list findings` shares. JSON field names are
+//! a contract (README documents them): add, never rename.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::args::{FindingFilterArgs, LedgerArgs};
+use super::list::resolve_session;
+use super::open::{CliError, Setup};
+use crate::assets::ChoiceList;
+use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UNASSIGNED_KEY, UnitRow};
+use crate::domain::{FindingStatus, Session};
+use crate::i18n::{Lang, Strings};
+use crate::text;
+
+/// Today by the local clock (TZ respected): what deadlines are measured against.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// A status given as a code or a Chinese name; `what` names where it came from.
+pub(super) fn parse_status(setup: &Setup, what: &str, value: &str) -> Result<FindingStatus, CliError> {
+    FindingStatus::parse(value).ok_or_else(|| {
+        let codes: Vec<&str> = FindingStatus::ALL.iter().map(|s| s.code()).collect();
+        let names: Vec<&str> = FindingStatus::ALL.iter().map(|s| s.zh()).collect();
+        let message = setup.strings().tf(
+            "cli.finding.unknown_status",
+            &[("what", &format!("{what} {value}")), ("codes", &codes.join(", ")), ("names", &names.join("、"))],
+        );
+        CliError::new(1, message)
+    })
+}
+
+/// A date flag's value, or an error naming the flag.
+pub(super) fn parse_date(setup: &Setup, flag: &str, value: &str) -> Result<NaiveDate, CliError> {
+    crate::app::form::parse_date(value).ok_or_else(|| {
+        CliError::new(1, setup.strings().tf("cli.finding.bad_date", &[("flag", flag), ("value", value)]))
+    })
+}
+
+/// The unit as stored (its Chinese name, typed in either language); the label of the
+/// unassigned row, in either language, asks for findings without a unit.
+fn stored_unit(text: &str) -> String {
+    let unassigned = |lang| Strings::get(lang).t(UNASSIGNED_KEY);
+    if Lang::ALL.iter().any(|&lang| text.trim() == unassigned(lang)) {
+        return String::new();
+    }
+    ChoiceList::Units.to_stored(text)
+}
+
+/// `--status`, `--unit` and `--overdue` as a filter.
+pub(super) fn finding_filter(setup: &Setup, args: &FindingFilterArgs) -> Result<LedgerFilter, CliError> {
+    let mut statuses = Vec::new();
+    for value in args.status.iter().filter(|v| !v.trim().is_empty()) {
+        let status = parse_status(setup, "--status", value)?;
+        if !statuses.contains(&status) {
+            statuses.push(status);
+        }
+    }
+    Ok(LedgerFilter {
+        statuses,
+        unit: args.unit.as_deref().map(stored_unit),
+        overdue: args.overdue,
+        ..Default::default()
+    })
+}
+
+fn theme_code(setup: &Setup, value: &str) -> Result<String, CliError> {
+    match ChoiceList::Themes.strict_code(value) {
+        Some(Ok(code)) => Ok(code),
+        _ => {
+            let codes: Vec<&str> = ChoiceList::Themes.entries().into_iter().map(|e| e.code()).collect();
+            let message =
+                setup.strings().tf("cli.ledger.unknown_theme", &[("value", value), ("codes", &codes.join(", "))]);
+            Err(CliError::new(1, message))
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LedgerJson {
+    counts: Counts,
+    units: Vec<UnitRow>,
+}
+
+pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
+    let mut filter = finding_filter(setup, &args.filter)?;
+    filter.theme = args.theme.as_deref().map(|t| theme_code(setup, t)).transpose()?;
+    filter.from = args.from.as_deref().map(|d| parse_date(setup, "--from", d)).transpose()?;
+    filter.to = args.to.as_deref().map(|d| parse_date(setup, "--to", d)).transpose()?;
+    if let (Some(from), Some(to)) = (filter.from, filter.to) {
+        if from > to {
+            let (from, to) = (from.to_string(), to.to_string());
+            return Err(CliError::new(1, setup.strings().tf("cli.ledger.bad_range", &[("from", &from), ("to", &to)])));
+        }
+    }
+    let store = setup.open_store()?;
+    let err = |e| setup.store_error(e);
+    if let Some(text_id) = &args.session {
+        filter.session = Some(resolve_session(&store, text_id).map_err(|m| CliError::new(1, m))?);
+    }
+    let sessions: Vec<Session> = store.sessions().map_err(err)?.into_iter().map(|s| s.session).collect();
+    let findings = store.all_findings().map_err(err)?;
+    drop(store);
+    let index = SessionIndex::new(&sessions);
+    let today = today();
+    if args.reminders {
+        let mut shown = ledger::filter(&findings, &index, &filter, today);
+        ledger::sort_by_deadline(&mut shown, &findings);
+        print!("{}", ledger::reminders(shown.iter().map(|&i| &findings[i]), &index, today, setup.strings()));
+        return Ok(());
+    }
+    let counts = ledger::counts(&index, &findings, &filter, today);
+    let units = ledger::by_unit(&findings, &index, &filter, today);
+    if args.json {
+        let out =
+            serde_json::to_string_pretty(&LedgerJson { counts, units }).map_err(|e| CliError::new(1, e.to_string()))?;
+        println!("{out}");
+        return Ok(());
+    }
+    print_table(setup.strings(), &counts, &units);
+    Ok(())
+}
+
+/// The counts line, then the units, one a line, columns aligned by display width.
+fn print_table(s: &Strings, c: &Counts, units: &[UnitRow]) {
+    let n = |x: usize| x.to_string();
+    let rate = crate::ui::checklist::percent(c.close_rate);
+    println!(
+        "{}",
+        s.tf(
+            "ledger.counts",
+            &[
+                ("walks", &n(c.walks_done)),
+                ("found", &n(c.found)),
+                ("on_the_spot", &n(c.on_the_spot)),
+                ("overdue", &n(c.overdue)),
+                ("closed", &n(c.closed)),
+                ("rate", &rate),
+            ],
+        )
+    );
+    if c.not_a_problem > 0 {
+        println!("{}", s.tf("ledger.not_a_problem", &[("n", &n(c.not_a_problem))]));
+    }
+    println!();
+    if units.is_empty() {
+        println!("{}", s.t("ledger.no_findings"));
+        return;
+    }
+    let headers =
+        ["unit", "found", "rectifying", "overdue", "closed", "total"].map(|k| s.t(&format!("ledger.col.{k}")));
+    // The unit column fits the longest name, within reason; the others fit their header.
+    let unit_width = units.iter().map(|u| text::width(u.label(s))).chain([text::width(headers[0])]).max().unwrap_or(8);
+    let widths: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| if i == 0 { unit_width.min(40) } else { text::width(h).max(5) })
+        .collect();
+    let line = |cells: [&str; 6]| {
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| text::pad(c, *w)).collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(headers);
+    for u in units {
+        let [a, b, c, d, e] = [u.found, u.rectifying, u.overdue, u.closed, u.total].map(n);
+        line([u.label(s), &a, &b, &c, &d, &e]);
+    }
+}
