@@ -11,6 +11,7 @@ use common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
 const BIN: &str = env!("CARGO_BIN_EXE_tiyan");
 
 fn start(home: &Path, cols: u16, rows: u16) -> Tui {
+    common::name_the_inspector(home, "测试员");
     let home = home.to_str().unwrap();
     let tui = Tui::spawn(Path::new(BIN), &["--home", home, "--profile", "体验员"], &[], cols, rows);
     tui.expect_text("体验活动");

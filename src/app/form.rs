@@ -26,6 +26,8 @@ pub enum FormKind {
     Ticket {
         editing: EntityId,
     },
+    /// What the ledger shows (see `app::ledger`).
+    LedgerFilter,
     /// What a status move needs (see `app::rectify`).
     Move {
         finding: EntityId,
@@ -243,6 +245,7 @@ impl FormState {
             FormKind::Finding { editing: Some(_), .. } => "form.finding.edit",
             FormKind::Ticket { .. } => "form.ticket.edit",
             FormKind::Move { .. } => "form.move",
+            FormKind::LedgerFilter => "form.ledger_filter",
         }
     }
 
@@ -296,8 +299,9 @@ impl FormState {
             }
             FormKind::Finding { editing: Some(id), .. } => (EntityKind::Finding, id, vec![]),
             FormKind::Ticket { editing } => (EntityKind::Ticket, editing, vec![]),
-            // Moves are checked and written by `app::rectify::submit`, never from here.
+            // Moves and the ledger's filter are read by their own modules, never from here.
             FormKind::Move { finding, .. } => (EntityKind::Finding, finding, vec![]),
+            FormKind::LedgerFilter => return Ok((0, vec![])),
             FormKind::Finding { session, editing: None } => {
                 (EntityKind::Finding, crate::domain::op::new_entity_id(), new_finding_fields(session, next_seq))
             }

@@ -258,6 +258,10 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             let keep = keep.or_else(|| state.selected_session().map(|s| s.session.id));
             state.sessions = list;
             state.sessions_loaded = true;
+            // The ledger reads walks (dates, themes) from the sessions.
+            if state.ledger.loaded {
+                ledger::refilter(state);
+            }
             let ids = state.sessions.iter().map(|s| s.session.id);
             reselect(ids, keep, &mut state.session_cursor, &mut state.select_after_load);
             // The session on screen was deleted (here or by a merge): back to the list.
@@ -652,6 +656,7 @@ fn save_form(state: &mut State) -> Vec<Effect> {
     let seq = match form.kind {
         FormKind::Finding { session, .. } => next_seq(state, session),
         FormKind::Move { .. } => return rectify::submit(state),
+        FormKind::LedgerFilter => return ledger::submit_filter(state),
         FormKind::Session { .. } | FormKind::Ticket { .. } => 0,
     };
     match form.to_changes(strings, seq, state.today()) {

@@ -126,21 +126,7 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
 /// The counts line, then the units, one a line, columns aligned by display width.
 fn print_table(s: &Strings, c: &Counts, units: &[UnitRow]) {
     let n = |x: usize| x.to_string();
-    let rate = crate::ui::checklist::percent(c.close_rate);
-    println!(
-        "{}",
-        s.tf(
-            "ledger.counts",
-            &[
-                ("walks", &n(c.walks_done)),
-                ("found", &n(c.found)),
-                ("on_the_spot", &n(c.on_the_spot)),
-                ("overdue", &n(c.overdue)),
-                ("closed", &n(c.closed)),
-                ("rate", &rate),
-            ],
-        )
-    );
+    println!("{}", c.line(s));
     if c.not_a_problem > 0 {
         println!("{}", s.tf("ledger.not_a_problem", &[("n", &n(c.not_a_problem))]));
     }

@@ -252,6 +252,26 @@ pub struct Counts {
     pub close_rate: Option<f64>,
 }
 
+impl Counts {
+    /// "走流程 12 次，发现问题 40 个，…，销号率 25%": the line the office reports.
+    pub fn line(&self, s: &Strings) -> String {
+        let n = |x: usize| x.to_string();
+        // Rounded half up (62.5% -> 63%), as people round.
+        let rate = self.close_rate.map(|r| format!("{}%", (r * 100.0).round())).unwrap_or_else(|| "-".into());
+        s.tf(
+            "ledger.counts",
+            &[
+                ("walks", &n(self.walks_done)),
+                ("found", &n(self.found)),
+                ("on_the_spot", &n(self.on_the_spot)),
+                ("overdue", &n(self.overdue)),
+                ("closed", &n(self.closed)),
+                ("rate", &rate),
+            ],
+        )
+    }
+}
+
 /// Counts over the filter's scope (walks, unit, dates); its status and overdue parts do not
 /// apply, since the counts are by status. The unit does not narrow walks (a walk has none).
 pub fn counts(sessions: &SessionIndex<'_>, findings: &[Finding], filter: &LedgerFilter, today: NaiveDate) -> Counts {

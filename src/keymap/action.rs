@@ -156,6 +156,7 @@ impl Layer {
                 GotoSession,
                 GroupBy,
                 Filter,
+                OverdueOnly,
                 ClearFilter,
                 Reminders,
                 Back,
@@ -278,6 +279,7 @@ named_enum! {
         GotoSession = "goto_session",
         Filter = "filter",
         ClearFilter = "clear_filter",
+        OverdueOnly = "overdue_only",
         Reminders = "reminders",
     }
 }

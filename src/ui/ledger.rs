@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::table::{self, Column};
@@ -21,17 +21,58 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         super::widgets::dim_note(frame, theme, inner, state.t("app.loading"));
         return;
     }
-    let [head, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-    let summary = state.ctx.strings().tf("ledger.shown", &[("n", &view.rows.len().to_string())]);
-    frame.render_widget(
-        Paragraph::new(Span::styled(text::truncate(&summary, head.width as usize).into_owned(), theme.label())),
-        head,
-    );
-    if view.rows.is_empty() {
-        super::widgets::dim_note(frame, theme, list, state.t("ledger.empty"));
+    let width = inner.width as usize;
+    let s = state.ctx.strings();
+    // The weekly figures, wrapped whole (they are what the office copies out).
+    let counts: Vec<String> = text::wrap(&view.counts.line(s), width.max(1));
+    let filter = crate::app::ledger::filter_summary(state);
+    let shown = s.tf("ledger.shown", &[("n", &view.rows.len().to_string())]);
+    let second = if filter.is_empty() { shown } else { format!("{shown}  {}：{filter}", s.t("ledger.filter.label")) };
+    let count_rows = (counts.len() as u16).min(inner.height.saturating_sub(3) / 2).max(1);
+    let [head, sub, list] =
+        Layout::vertical([Constraint::Length(count_rows), Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let lines: Vec<Line> = counts.into_iter().map(|l| Line::from(Span::styled(l, theme.label()))).collect();
+    frame.render_widget(Paragraph::new(lines), head);
+    let style = if filter.is_empty() { theme.dim() } else { theme.focused_label() };
+    frame.render_widget(Paragraph::new(Span::styled(text::truncate(&second, width).into_owned(), style)), sub);
+    if view.by_unit {
+        draw_units(frame, state, theme, list);
+    } else if view.rows.is_empty() {
+        super::widgets::dim_note(frame, theme, list, state.t("ledger.no_findings"));
+    } else {
+        draw_rows(frame, state, theme, list);
+    }
+}
+
+/// One row per unit: found, rectifying, overdue, closed, total.
+fn draw_units(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
+    let view = &state.ledger;
+    let s = state.ctx.strings();
+    if view.units.is_empty() {
+        super::widgets::dim_note(frame, theme, area, state.t("ledger.no_findings"));
         return;
     }
-    draw_rows(frame, state, theme, list);
+    let num = |key: &'static str, priority| Column { title: s.t(key), width: 6, flex: false, priority };
+    let cols = [
+        Column { title: s.t("ledger.col.unit"), width: 12, flex: true, priority: 9 },
+        num("ledger.col.found", 8),
+        num("ledger.col.rectifying", 6),
+        num("ledger.col.overdue", 8),
+        num("ledger.col.closed", 7),
+        num("ledger.col.total", 5),
+    ];
+    let rows: Vec<Vec<String>> = view
+        .units
+        .iter()
+        .map(|u| {
+            let n = |x: usize| format!("{x:>4}");
+            let unit = ChoiceList::Units.display(u.label(s), state.ctx.lang);
+            vec![unit, n(u.found), n(u.rectifying), n(u.overdue), n(u.closed), n(u.total)]
+        })
+        .collect();
+    table::render(frame.buffer_mut(), area, &cols, &rows, Some(view.unit_cursor), theme, |r| {
+        if view.units[r].overdue > 0 { theme.error() } else { ratatui::style::Style::new() }
+    });
 }
 
 fn draw_rows(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {

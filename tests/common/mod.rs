@@ -34,6 +34,17 @@ const ESC_SETTLE: Duration = Duration::from_millis(60);
 /// Pause between typed characters and keys, roughly like a fast typist.
 const KEY_PAUSE: Duration = Duration::from_millis(2);
 
+/// Gives the test profile its inspector name by the command line, so the TUI does not ask
+/// for it on first start (tests of that question start the TUI without this).
+pub fn name_the_inspector(home: &Path, name: &str) {
+    let home = home.to_str().expect("a UTF-8 temp dir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tiyan"))
+        .args(["--home", home, "--profile", "体验员", "inspector", name])
+        .output()
+        .expect("tiyan inspector runs");
+    assert!(out.status.success(), "tiyan inspector: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// A fresh, empty directory to use as `HOME` (and XDG dirs) of the program under test.
 pub fn temp_home() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("tiyan-home-").tempdir().expect("cannot create a temporary home directory")
@@ -502,6 +513,7 @@ fn spawn_reader_thread(mut reader: Box<dyn Read + Send>, shared: Arc<Shared>, re
 /// The built tiyan on `home` (profile 体验员) at `cols`x`rows`, once its session list is drawn
 /// and the terminal is in raw mode, so keys sent next are read as keys.
 pub fn start_tiyan(home: &Path, cols: u16, rows: u16) -> Tui {
+    name_the_inspector(home, "测试员");
     let home = home.to_str().expect("a UTF-8 temp dir");
     let tui =
         Tui::spawn(Path::new(env!("CARGO_BIN_EXE_tiyan")), &["--home", home, "--profile", "体验员"], &[], cols, rows);
