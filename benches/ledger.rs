@@ -225,11 +225,14 @@ fn reminders(d: &Data) {
     });
 }
 
+/// A named group of measurements over the data.
+type Group = (&'static str, fn(&Data));
+
 fn main() {
     let t0 = Instant::now();
     let data = Data::new();
     println!("built {} findings over {} walks in {:.0?}", data.findings.len(), data.sessions.len(), t0.elapsed());
-    let groups: [(&str, fn(&Data)); 6] = [
+    let groups: [Group; 6] = [
         ("index", index),
         ("filter", filters),
         ("sort", sort),
