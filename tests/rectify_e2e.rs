@@ -72,8 +72,8 @@ fn one_finding_goes_round_the_whole_loop() {
     tui.expect_text("整改台账");
     tui.wait_until(|s| s.contains(PROBLEM), DEFAULT_TIMEOUT).unwrap();
     tui.type_text("r");
-    let letter = tui.wait_for("县医保局", DEFAULT_TIMEOUT).unwrap();
-    assert!(letter.contains("增开两个医保窗口"), "{letter}");
+    let letter = tui.wait_for("督查提醒函", DEFAULT_TIMEOUT).unwrap();
+    assert!(letter.contains("县医保局（逾期 1 项）") && letter.contains("整改措施：增开两个医保窗口"), "{letter}");
     tui.key(Key::Esc);
     tui.expect_text("整改台账");
     // From the ledger straight to the finding's session.
@@ -106,8 +106,11 @@ fn one_finding_goes_round_the_whole_loop() {
     move_to(&mut tui, '1', "已销号", &["复查属实"]);
 
     tui.key(Key::Enter);
-    let page = tui.wait_for("已整改 -> 已销号", DEFAULT_TIMEOUT).unwrap();
-    assert!(page.contains("销号人：李四"), "{page}");
+    let page = tui.wait_for("销号人：李四", DEFAULT_TIMEOUT).unwrap();
+    assert!(page.contains("整改人：王建国"), "{page}");
+    // The history runs past the bottom of the page: G shows its end.
+    tui.type_text("G");
+    tui.wait_for("已整改 -> 已销号", DEFAULT_TIMEOUT).unwrap();
 
     tui.kill9();
     let out = Command::new(BIN)

@@ -223,9 +223,8 @@ fn parse_filter(state: &State, texts: &[String]) -> Result<LedgerFilter, (usize,
     let [statuses, unit, session, theme, from, to] = texts else { return Err((0, String::new())) };
     let mut filter = LedgerFilter::default();
     for name in split_list(statuses) {
-        let status = FindingStatus::parse(&name).or_else(|| {
-            FindingStatus::ALL.into_iter().find(|st| st.label(state.ctx.lang).eq_ignore_ascii_case(&name))
-        });
+        let status = FindingStatus::parse(&name)
+            .or_else(|| FindingStatus::ALL.into_iter().find(|st| st.label(state.ctx.lang).eq_ignore_ascii_case(&name)));
         match status {
             Some(st) => filter.statuses.push(st),
             None => {
@@ -264,17 +263,12 @@ fn parse_filter(state: &State, texts: &[String]) -> Result<LedgerFilter, (usize,
 fn find_session(state: &State, text: &str) -> Result<EntityId, String> {
     let s = state.ctx.strings();
     let upper = text.to_uppercase();
-    let by_id: Vec<EntityId> = state
-        .sessions
-        .iter()
-        .map(|x| x.session.id)
-        .filter(|id| entity_id_string(*id).starts_with(&upper))
-        .collect();
+    let by_id: Vec<EntityId> =
+        state.sessions.iter().map(|x| x.session.id).filter(|id| entity_id_string(*id).starts_with(&upper)).collect();
     if by_id.len() == 1 {
         return Ok(by_id[0]);
     }
-    let exact: Vec<EntityId> =
-        state.sessions.iter().filter(|x| x.session.item == text).map(|x| x.session.id).collect();
+    let exact: Vec<EntityId> = state.sessions.iter().filter(|x| x.session.item == text).map(|x| x.session.id).collect();
     let partial: Vec<EntityId> =
         state.sessions.iter().filter(|x| x.session.item.contains(text)).map(|x| x.session.id).collect();
     let matches = if exact.is_empty() { partial } else { exact };
@@ -296,7 +290,8 @@ pub fn filter_summary(state: &State) -> String {
         parts.push(format!("{}：{}", s.t("findings.col.status"), names.join("、")));
     }
     if let Some(unit) = &f.unit {
-        let name = if unit.is_empty() { s.t("ledger.unassigned").to_string() } else { ChoiceList::Units.display(unit, lang) };
+        let name =
+            if unit.is_empty() { s.t("ledger.unassigned").to_string() } else { ChoiceList::Units.display(unit, lang) };
         parts.push(format!("{}：{name}", s.t("field.unit")));
     }
     if let Some(id) = f.session {
