@@ -256,3 +256,101 @@ fn the_ledger_lists_every_session_by_deadline_and_jumps_to_a_session() {
     assert_eq!(l.app.state.screen, Screen::Findings { session: l.session });
     assert_eq!(l.app.state.selected_finding().map(|f| f.id), Some(l.findings[2]));
 }
+
+/// Findings seeded with a status, unit and deadline straight away (no history needed here).
+fn hall(rows: &[(&str, FindingStatus, &str, Option<&str>)]) -> Loop {
+    pin_timezone();
+    let mut app = Live::new(Lang::Zh, (80, 24), "张三");
+    let session = id(T0, 800);
+    let set = |f: &str, v: Value| Change::set(EntityKind::Session, session, f, v);
+    let mut changes = vec![set(sf::ITEM, Value::text("企业开办")), set(sf::STATUS, Value::text("open"))];
+    let mut ids = Vec::new();
+    for (i, (text, status, unit, deadline)) in rows.iter().enumerate() {
+        let fid = id(T0, 801 + i as u128);
+        let fset = |f: &str, v: Value| Change::set(EntityKind::Finding, fid, f, v);
+        changes.extend(new_finding_fields(session, i as i64 + 1).into_iter().map(|(f, v)| fset(f, v)));
+        changes.push(fset(ff::DESCRIPTION, Value::text(*text)));
+        changes.push(fset(ff::STATUS, Value::text(status.code())));
+        changes.push(fset(ff::UNIT, Value::text(*unit)));
+        changes.push(fset(ff::MEASURE, Value::text("增设引导员")));
+        if let Some(d) = deadline {
+            changes.push(fset(ff::DEADLINE, Value::date(chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap())));
+        }
+        ids.push(fid);
+    }
+    app.seed(&changes);
+    Loop { app, session, findings: ids }
+}
+
+#[test]
+fn the_ledger_filters_groups_by_unit_and_prints_the_reminder_letter() {
+    use FindingStatus::*;
+    let mut l = hall(&[
+        ("医保窗口排队超过一小时", Rectifying, "县医保局", Some("2026-11-16")),
+        ("营业执照自助机故障", Assigned, "县市场监管局", Some("2026-11-28")),
+        ("医保报销材料清单过时", Closed, "县医保局", Some("2026-11-01")),
+    ]);
+    l.app.press(ch('l'));
+    let shown = |l: &Loop| -> Vec<String> {
+        l.app.state.ledger.rows.iter().map(|&i| l.app.state.ledger.findings[i].description.clone()).collect()
+    };
+    assert_eq!(shown(&l).len(), 3);
+    let screen = l.screen();
+    assert!(
+        screen.contains("走流程 1 次，发现问题 3 个，立行立改 0 个，逾期 1 个，已销号 1 个，销号率 33%"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("ledger_80x24", screen);
+
+    // The filter form: two statuses typed in Chinese and a unit.
+    l.app.press(ch('/'));
+    l.type_text("整改中、已定责");
+    l.app.press(key(KeyCode::Tab));
+    l.type_text("县医保局");
+    l.app.press(ctrl('s'));
+    assert_eq!(shown(&l), vec!["医保窗口排队超过一小时"]);
+    assert!(l.screen().contains("筛选：状态：整改中、已定责  责任单位：县医保局"), "{}", l.screen());
+    l.app.press(ch('x'));
+    assert_eq!(shown(&l).len(), 3);
+    l.app.press(ch('!'));
+    assert_eq!(shown(&l), vec!["医保窗口排队超过一小时"]);
+    l.app.press(ch('!'));
+
+    // A bad filter names the field and keeps the form.
+    l.app.press(ch('/'));
+    l.type_text("完成");
+    l.app.press(key(KeyCode::Tab));
+    l.app.press(key(KeyCode::Tab));
+    l.app.press(key(KeyCode::Tab));
+    l.app.press(key(KeyCode::Tab));
+    l.type_text("2026-11-30");
+    l.app.press(key(KeyCode::Tab));
+    l.type_text("2026-11-01");
+    l.app.press(ctrl('s'));
+    assert!(l.form_error().unwrap().starts_with("完成：不是问题状态"), "{:?}", l.form_error());
+    for _ in 0.."完成".chars().count() {
+        l.app.press(key(KeyCode::Backspace));
+    }
+    l.app.press(ctrl('s'));
+    assert_eq!(l.form_error().as_deref(), Some("起始日期 2026-11-30 晚于截止日期 2026-11-01"));
+    l.app.press(key(KeyCode::Esc));
+    l.app.press(ch('y'));
+    assert!(l.app.state.overlays.is_empty());
+
+    // By unit: the one with an overdue finding first; Enter lists its findings.
+    l.app.press(ch('b'));
+    let screen = l.screen();
+    insta::assert_snapshot!("ledger_by_unit_80x24", screen);
+    l.app.press(key(KeyCode::Enter));
+    assert!(!l.app.state.ledger.by_unit);
+    assert_eq!(shown(&l), vec!["医保报销材料清单过时", "医保窗口排队超过一小时"]);
+
+    l.app.press(ch('x'));
+    l.app.press(ch('r'));
+    assert_eq!(l.app.state.screen, Screen::Reminders);
+    let screen = l.screen();
+    assert!(screen.contains("县医保局（逾期 1 项）") && !screen.contains("县市场监管局"), "{screen}");
+    insta::assert_snapshot!("reminders_80x24", screen);
+    l.app.press(key(KeyCode::Esc));
+    assert_eq!(l.app.state.screen, Screen::Ledger);
+}

@@ -406,3 +406,28 @@ fn a_profile_held_open_exits_2_and_is_untouched() {
     drop(store);
     assert_eq!(office.finding(&ids[0])["status"], "found");
 }
+
+#[test]
+fn a_deadline_given_in_working_days_is_counted_on_the_holiday_calendar() {
+    let office = Office::new();
+    let ids = office.seed(&[("叫号屏不显示窗口号", 0, "", "", Confirmed), ("自助机缺纸", 0, "", "", Confirmed)]);
+    office.ok(&set_status(
+        &ids[0],
+        &["assigned", "--by", "张三", "--unit", "县医保局", "--deadline", "5个工作日", "--measure", "修复叫号屏"],
+    ));
+    // Today as the binary saw it (TZ=UTC); the run may cross midnight, so either day is right.
+    let today = chrono::Utc::now().date_naive();
+    let calendar = tiyan::holidays::shipped();
+    let expected: Vec<String> = [today.pred_opt().unwrap(), today]
+        .iter()
+        .map(|d| calendar.add_working_days(*d, 5).format("%Y-%m-%d").to_string())
+        .collect();
+    let deadline = office.findings()[0]["deadline"].as_str().unwrap().to_string();
+    assert!(expected.contains(&deadline), "{deadline} not in {expected:?}");
+    // A bare number is refused: working days or calendar days?
+    let err = office.refused(&set_status(
+        &ids[1],
+        &["assigned", "--by", "张三", "--unit", "县医保局", "--deadline", "5", "--measure", "补纸"],
+    ));
+    assert!(err.contains("--deadline 5") && err.contains("5个工作日"), "{err}");
+}

@@ -3,7 +3,7 @@
 //! 1; exit 2 stays "profile locked".
 
 use super::args::{FindingCmd, SetStatusArgs};
-use super::ledger_cmd::{parse_date, parse_status};
+use super::ledger_cmd::parse_status;
 use super::list::FindingJson;
 use super::open::{CliError, Setup};
 use crate::assets::ChoiceList;
@@ -25,8 +25,15 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
     if status.is_none() && !a.reopen {
         return Err(CliError::new(1, s.t("cli.finding.status_needed")));
     }
-    let deadline = a.deadline.as_deref().map(|d| parse_date(setup, "--deadline", d)).transpose()?;
-    // TODO(workdays): use crate::domain::workdays::parse_deadline here ("5个工作日").
+    // A date or a period from today ("5个工作日", "10天"), as the TUI takes it.
+    let deadline = a
+        .deadline
+        .as_deref()
+        .map(|d| {
+            crate::app::form::parse_deadline_text(d, super::ledger_cmd::today(), setup.strings())
+                .map_err(|why| CliError::new(1, format!("--deadline {d}: {why}")))
+        })
+        .transpose()?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let assignment = Assignment {
         unit: a.unit.as_deref().map(|u| ChoiceList::Units.to_stored(u)).unwrap_or_default(),
