@@ -225,6 +225,40 @@ fn reminders(d: &Data) {
     });
 }
 
+/// The TUI's ledger screen over all the findings: a filter change (filter, sort, counts and
+/// the table by unit, as `app::ledger::refilter` does it), then a frame of the screen at
+/// 100x30 and 80x24 with the cursor mid-list, and a key (Down) with its frame.
+fn draw(d: &Data) {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use tiyan::app::{Screen, State};
+    let mut state = State::new(support::context(), (100, 30));
+    state.sessions = d
+        .sessions
+        .iter()
+        .map(|s| tiyan::domain::SessionSummary { session: s.clone(), findings: 50, max_seq: 50 })
+        .collect();
+    state.screen = Screen::Ledger;
+    tiyan::app::ledger::loaded(&mut state, d.findings.clone());
+    state.ledger.cursor = state.ledger.rows.len() / 2;
+    measure("ledger refilter (filter, sort, counts, by unit)", 30, || {
+        tiyan::app::ledger::refilter(&mut state);
+        state.ledger.rows.len()
+    });
+    for (w, h) in [(100u16, 30u16), (80, 24)] {
+        state.size = (w, h);
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        measure(&format!("ledger frame {w}x{h}"), 500, || {
+            terminal.draw(|f| tiyan::ui::draw(f, &state)).expect("draw");
+        });
+        let down = ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Down);
+        measure(&format!("ledger key Down + frame {w}x{h}"), 500, || {
+            tiyan::app::update(&mut state, tiyan::app::Msg::Key(down));
+            terminal.draw(|f| tiyan::ui::draw(f, &state)).expect("draw");
+        });
+    }
+}
+
 /// A named group of measurements over the data.
 type Group = (&'static str, fn(&Data));
 
@@ -232,13 +266,14 @@ fn main() {
     let t0 = Instant::now();
     let data = Data::new();
     println!("built {} findings over {} walks in {:.0?}", data.findings.len(), data.sessions.len(), t0.elapsed());
-    let groups: [Group; 6] = [
+    let groups: [Group; 7] = [
         ("index", index),
         ("filter", filters),
         ("sort", sort),
         ("counts", counts),
         ("by_unit", by_unit),
         ("reminders", reminders),
+        ("draw", draw),
     ];
     // `cargo bench --bench ledger -- filter` runs one group.
     let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
