@@ -354,3 +354,28 @@ fn the_ledger_filters_groups_by_unit_and_prints_the_reminder_letter() {
     l.app.press(key(KeyCode::Esc));
     assert_eq!(l.app.state.screen, Screen::Ledger);
 }
+
+#[test]
+fn a_deadline_in_working_days_is_counted_and_past_the_holiday_list_says_so() {
+    let mut l = session_with(&[("窗口无人值守", None), ("叫号屏故障", None)], "张三");
+    for (i, typed) in [(0, "3个工作日"), (1, "30个工作日")] {
+        l.app.state.finding_cursor = i;
+        l.app.press(ch('m'));
+        l.app.press(ch('1'));
+        l.app.press(ctrl('s'));
+        l.app.press(ch('m'));
+        l.app.press(key(KeyCode::Enter));
+        l.type_text("县医保局");
+        l.app.press(key(KeyCode::Tab));
+        l.type_text(typed);
+        l.app.press(key(KeyCode::Tab));
+        l.type_text("修复");
+        l.app.press(ctrl('s'));
+    }
+    // From Thursday 2026-11-26: Fri 27, Mon 30, Tue 1 December.
+    assert_eq!(l.finding(0).deadline, chrono::NaiveDate::from_ymd_opt(2026, 12, 1));
+    // 30 working days run into 2027, whose holidays are not listed yet: weekends only.
+    assert_eq!(l.finding(1).deadline, chrono::NaiveDate::from_ymd_opt(2027, 1, 7));
+    let notice = l.app.state.notice.clone().unwrap_or_default();
+    assert!(notice.contains("2026年以后的节假日未列入，只跳过周末"), "{notice}");
+}

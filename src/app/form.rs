@@ -317,6 +317,15 @@ pub fn parse_deadline_text(text: &str, today: NaiveDate, strings: &Strings) -> R
     crate::domain::deadline::parse_deadline(text, today, crate::holidays::calendar()).map_err(|e| e.message(strings))
 }
 
+/// When a deadline typed as a period ends past the holiday list, the warning that only
+/// weekends were skipped after its last year.
+pub fn coverage_warning(text: &str, deadline: NaiveDate, strings: &Strings) -> Option<String> {
+    let calendar = crate::holidays::calendar();
+    let counted = crate::domain::deadline::parse_date(text.trim()).is_none();
+    (counted && calendar.beyond_coverage(deadline))
+        .then(|| strings.tf("deadline.beyond_coverage", &[("year", &calendar.covers_until_year().to_string())]))
+}
+
 /// The fields every new finding carries besides what was typed.
 pub fn new_finding_fields(session: EntityId, seq: i64) -> Vec<(&'static str, Value)> {
     vec![

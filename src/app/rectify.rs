@@ -5,7 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::effect::Effect;
-use super::form::{FieldKind, FormField, FormKind, FormState, parse_deadline_text};
+use super::form::{FieldKind, FormField, FormKind, FormState, coverage_warning, parse_deadline_text};
 use super::state::{CapturePurpose, CaptureState, MoveChoice, Overlay, State};
 use super::update::save;
 use crate::assets::ChoiceList;
@@ -159,8 +159,12 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
     match rectify::changes(&f, &req, now_ms, state.today()) {
         Ok(changes) => {
             let overlay = state.overlays.pop();
-            state.notice =
-                Some(strings.tf("move.done", &[("seq", &f.seq.to_string()), ("status", to_label(state, &f, &req))]));
+            let mut notice =
+                strings.tf("move.done", &[("seq", &f.seq.to_string()), ("status", to_label(state, &f, &req))]);
+            if let Some(warning) = req.assignment.deadline.and_then(|d| coverage_warning(&deadline, d, strings)) {
+                notice = format!("{notice}；{warning}");
+            }
+            state.notice = Some(notice);
             save(state, f.id, changes, overlay)
         }
         Err(e) => {

@@ -34,6 +34,11 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
                 .map_err(|why| CliError::new(1, format!("--deadline {d}: {why}")))
         })
         .transpose()?;
+    if let (Some(text), Some(d)) = (a.deadline.as_deref(), deadline) {
+        if let Some(warning) = crate::app::form::coverage_warning(text, d, s) {
+            eprintln!("--deadline {text}: {warning}");
+        }
+    }
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let assignment = Assignment {
         unit: a.unit.as_deref().map(|u| ChoiceList::Units.to_stored(u)).unwrap_or_default(),
