@@ -89,6 +89,8 @@ fn a_whole_checklist_answered_by_keys_survives_sigkill() {
     tui.kill9();
 
     let mut tui = start(home.path());
+    // The list loads after the first frame: Enter before it opens nothing.
+    tui.expect_text("体验活动 (1)");
     tui.key(Key::Enter);
     // A frame can arrive in pieces: wait for the whole page, not just its first rows.
     let done = format!("{total}/{total}");
