@@ -9,7 +9,7 @@ mod rectify_fixtures;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use rectify_fixtures::{day, id_at, request};
+use rectify_fixtures::{day, id_at, request, road};
 use serde_json::Value as Json;
 use tiyan::domain::FindingStatus::*;
 use tiyan::domain::finding::field as ff;
@@ -118,18 +118,6 @@ impl Office {
 
 fn j(v: impl Into<Json>) -> Json {
     v.into()
-}
-
-fn road(status: FindingStatus) -> &'static [FindingStatus] {
-    match status {
-        Found => &[],
-        NotAProblem => &[NotAProblem],
-        Confirmed => &[Confirmed],
-        Assigned => &[Confirmed, Assigned],
-        Rectifying => &[Confirmed, Assigned, Rectifying],
-        Rectified => &[Confirmed, Assigned, Rectifying, Rectified],
-        Closed => &[Confirmed, Assigned, Rectifying, Rectified, Closed],
-    }
 }
 
 fn set_status<'a>(id: &'a str, rest: &[&'a str]) -> Vec<&'a str> {

@@ -28,16 +28,11 @@ pub fn screen_key(
     let Some(action) = state.ctx.keymap.lookup(Layer::Finding, &key) else {
         return global_key(state, &key, false);
     };
-    let page = page(state) as u16;
-    let scroll = &mut state.finding_scroll;
+    let page = page(state);
+    if super::nav::scroll(&mut state.finding_scroll, page, action) {
+        return vec![];
+    }
     match action {
-        Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::Down => *scroll = scroll.saturating_add(1),
-        Action::PageUp => *scroll = scroll.saturating_sub(page),
-        Action::PageDown => *scroll = scroll.saturating_add(page),
-        Action::Top => *scroll = 0,
-        // The page clamps an overlong scroll to its last line.
-        Action::Bottom => *scroll = u16::MAX,
         Action::MoveStatus => return rectify::open_moves(state, finding),
         Action::Edit => {
             if let Some(f) = state.finding(finding) {

@@ -146,18 +146,9 @@ pub fn reminders_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Some(action) = state.ctx.keymap.lookup(Layer::Reminders, &key) else {
         return global_key(state, &key, false);
     };
-    let page = page(state) as u16;
-    let scroll = &mut state.ledger.reminder_scroll;
-    match action {
-        Action::Up => *scroll = scroll.saturating_sub(1),
-        Action::Down => *scroll = scroll.saturating_add(1),
-        Action::PageUp => *scroll = scroll.saturating_sub(page),
-        Action::PageDown => *scroll = scroll.saturating_add(page),
-        Action::Top => *scroll = 0,
-        // The screen clamps an overlong scroll to its last line.
-        Action::Bottom => *scroll = u16::MAX,
-        Action::Back => state.screen = Screen::Ledger,
-        _ => {}
+    let page = page(state);
+    if !super::nav::scroll(&mut state.ledger.reminder_scroll, page, action) && action == Action::Back {
+        state.screen = Screen::Ledger;
     }
     vec![]
 }

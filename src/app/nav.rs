@@ -4,6 +4,22 @@ use crate::keymap::Action;
 
 /// The new cursor after `action` in a list of `len` rows with `page` rows visible;
 /// None when the action is not a movement.
+/// Scrolling a page of text (a finding's page, the reminder letter) by the list keys; Bottom
+/// scrolls as far as it goes and the drawing clamps it to the last page. False for other keys.
+pub fn scroll(scroll: &mut u16, page: usize, action: Action) -> bool {
+    let page = page.max(1) as u16;
+    *scroll = match action {
+        Action::Up => scroll.saturating_sub(1),
+        Action::Down => scroll.saturating_add(1),
+        Action::PageUp => scroll.saturating_sub(page),
+        Action::PageDown => scroll.saturating_add(page),
+        Action::Top => 0,
+        Action::Bottom => u16::MAX,
+        _ => return false,
+    };
+    true
+}
+
 pub fn move_cursor(cursor: usize, len: usize, page: usize, action: Action) -> Option<usize> {
     if len == 0 {
         return matches!(

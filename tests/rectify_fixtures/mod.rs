@@ -105,17 +105,7 @@ impl Desk {
     /// `deadline`, rectifying, rectified by 张三, closed by 李四. Moves are
     /// an hour apart from `at_ms`.
     pub fn bring_to(&mut self, id: EntityId, status: FindingStatus, unit: &str, deadline: &str, at_ms: i64) {
-        use FindingStatus::*;
-        let road: &[FindingStatus] = match status {
-            Found => &[],
-            NotAProblem => &[NotAProblem],
-            Confirmed => &[Confirmed],
-            Assigned => &[Confirmed, Assigned],
-            Rectifying => &[Confirmed, Assigned, Rectifying],
-            Rectified => &[Confirmed, Assigned, Rectifying, Rectified],
-            Closed => &[Confirmed, Assigned, Rectifying, Rectified, Closed],
-        };
-        for (k, to) in road.iter().enumerate() {
+        for (k, to) in road(status).iter().enumerate() {
             let at = at_ms + k as i64 * 3_600_000;
             let today = chrono::DateTime::from_timestamp_millis(at).unwrap().date_naive();
             self.step(id, &request(*to, unit, deadline), at, today);
@@ -142,4 +132,18 @@ pub fn request(to: FindingStatus, unit: &str, deadline: &str) -> MoveRequest {
         _ => {}
     }
     req
+}
+
+/// The moves that bring a new finding to `status`, in order.
+pub fn road(status: FindingStatus) -> &'static [FindingStatus] {
+    use FindingStatus::*;
+    match status {
+        Found => &[],
+        NotAProblem => &[NotAProblem],
+        Confirmed => &[Confirmed],
+        Assigned => &[Confirmed, Assigned],
+        Rectifying => &[Confirmed, Assigned, Rectifying],
+        Rectified => &[Confirmed, Assigned, Rectifying, Rectified],
+        Closed => &[Confirmed, Assigned, Rectifying, Rectified, Closed],
+    }
 }
