@@ -379,3 +379,25 @@ fn a_deadline_in_working_days_is_counted_and_past_the_holiday_list_says_so() {
     let notice = l.app.state.notice.clone().unwrap_or_default();
     assert!(notice.contains("2026年以后的节假日未列入，只跳过周末"), "{notice}");
 }
+
+#[test]
+fn a_move_from_the_ledger_after_visiting_the_session_acts_on_the_fresh_copy() {
+    use FindingStatus::*;
+    let mut l = hall(&[("医保窗口排队超过一小时", Assigned, "县医保局", Some("2026-11-16"))]);
+    l.app.press(ch('l'));
+    l.app.press(ch('o'));
+    assert_eq!(l.app.state.screen, Screen::Findings { session: l.session });
+    l.app.press(key(KeyCode::Esc));
+    l.app.press(ch('l'));
+    l.app.press(ch('m'));
+    l.app.press(ch('1'));
+    l.app.press(ctrl('s'));
+    assert_eq!(l.status(0), Rectifying);
+    // Both copies were reloaded: the picker starts from 整改中, not from the page's old 已定责.
+    l.app.press(ch('m'));
+    assert!(l.screen().contains("问题 1：整改中"), "{}", l.screen());
+    l.app.press(key(KeyCode::Esc));
+    l.app.press(ch('o'));
+    assert_eq!(l.app.state.selected_finding().map(|f| f.status), Some(Rectifying));
+    assert_eq!(l.finding(0).moves.len(), 1);
+}

@@ -330,9 +330,17 @@ impl State {
         }
     }
 
-    /// A finding loaded for a session's page or for the ledger.
+    /// A finding loaded for a session's page or for the ledger: the ledger's copy on the
+    /// ledger's screens, the page's elsewhere (both are reloaded after every change).
     pub fn finding(&self, id: EntityId) -> Option<&Finding> {
-        self.findings.iter().find(|f| f.id == id).or_else(|| self.ledger.findings.iter().find(|f| f.id == id))
+        let in_page = || self.findings.iter().find(|f| f.id == id);
+        let in_ledger = || self.ledger.findings.iter().find(|f| f.id == id);
+        match self.screen {
+            Screen::Ledger | Screen::Reminders | Screen::Finding { from_ledger: true, .. } => {
+                in_ledger().or_else(in_page)
+            }
+            _ => in_page().or_else(in_ledger),
+        }
     }
 
     /// Today in local time, by the injected clock (deadlines and overdue).

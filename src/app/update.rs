@@ -207,6 +207,21 @@ pub(super) fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, re
 /// session's counts are derived from its reloaded findings, so the whole session list (which
 /// reads every finding for its counts) is queried only when a session itself changed.
 fn reload(state: &State, changed: EntityKind) -> Vec<Effect> {
+    if changed == EntityKind::Finding {
+        // A finding may be held twice, on its session's page and in the ledger: both copies
+        // are refreshed, so the next move is never made from a stale one.
+        let mut out: Vec<Effect> = Vec::new();
+        if let Some(session) = state.findings_session {
+            out.push(Effect::Store(StoreRequest::LoadFindings { session }));
+        }
+        if state.ledger.loaded {
+            out.push(Effect::Store(StoreRequest::LoadAllFindings));
+        }
+        if out.is_empty() {
+            out.push(Effect::Store(StoreRequest::LoadSessions));
+        }
+        return out;
+    }
     let session = match (state.screen, state.open_session()) {
         (Screen::WaitStats, _) => return vec![Effect::Store(StoreRequest::LoadAllTickets)],
         (Screen::Ledger | Screen::Reminders | Screen::Finding { from_ledger: true, .. }, _) => {

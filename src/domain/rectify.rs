@@ -300,10 +300,16 @@ pub fn changes(f: &Finding, req: &MoveRequest, at_ms: i64, today: NaiveDate) -> 
         out.push(set(field::CLOSED_BY, Value::text(&by)));
         out.push(set(field::CLOSED_ON, Value::date(today)));
     }
-    if req.reopen && f.status == Closed {
-        // The close-off no longer holds; the history keeps who closed it and when.
-        out.push(set(field::CLOSED_BY, Value::text("")));
-        out.push(set(field::CLOSED_ON, Value::Null));
+    if req.reopen {
+        // The rectification (and any close-off) no longer holds; the history keeps who did
+        // them, when, and the evidence given.
+        out.push(set(field::EVIDENCE, Value::text("")));
+        out.push(set(field::RECTIFIED_BY, Value::text("")));
+        out.push(set(field::RECTIFIED_ON, Value::Null));
+        if f.status == Closed {
+            out.push(set(field::CLOSED_BY, Value::text("")));
+            out.push(set(field::CLOSED_ON, Value::Null));
+        }
     }
     let entry = StatusMove {
         from: f.status.code().to_string(),
