@@ -126,6 +126,13 @@ impl Strings {
         resolve(own, other, key).unwrap_or_else(|| intern_missing(key))
     }
 
+    /// The text for `key` if either language has it (for optional, more specific keys).
+    pub fn lookup(&self, key: &str) -> Option<&'static str> {
+        let own = &Strings::get(self.lang).map;
+        let other = &Strings::get(self.lang.other()).map;
+        resolve(own, other, key)
+    }
+
     /// Like [`Strings::t`], with each `{name}` replaced by its value from `args`. Placeholders
     /// without a value stay as written; inserted values are never scanned again.
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {

@@ -88,7 +88,7 @@ fn confirm_then_assign_asks_for_the_six_clarities_and_points_at_what_is_missing(
     let mut l = session_with(&[("窗口无人值守", None)], "张三");
     l.app.press(ch('m'));
     l.app.press(ch('1'));
-    assert!(l.screen().contains("改为 已核查（经办人 张三）"), "{}", l.screen());
+    assert!(l.screen().contains("改为已核查，经办人：张三"), "{}", l.screen());
     l.app.press(ctrl('s'));
     assert_eq!(l.status(0), FindingStatus::Confirmed);
     assert_eq!(l.app.state.notice.as_deref(), Some("问题 1 已改为 已核查"));
@@ -137,7 +137,7 @@ fn rectified_needs_evidence_and_close_off_needs_another_person() {
     l.app.press(ch('1'));
     l.app.press(ctrl('s'));
     let error = l.form_error().unwrap();
-    assert!(error.contains("张三 已标记此问题为已整改"), "{error}");
+    assert!(error.contains("张三 标记了此问题已整改"), "{error}");
     assert_eq!(l.status(0), FindingStatus::Rectified);
     l.app.press(key(KeyCode::Esc));
 
@@ -164,7 +164,7 @@ fn not_a_problem_needs_a_reason_and_is_final() {
     l.app.press(ch('m'));
     l.app.press(ch('2'));
     l.app.press(ctrl('s'));
-    assert_eq!(l.form_error().as_deref(), Some("说明不能为空"));
+    assert_eq!(l.form_error().as_deref(), Some("不成立理由不能为空"));
     l.type_text("经核查空调正常，测量为24度");
     l.app.press(ctrl('s'));
     assert_eq!(l.status(0), FindingStatus::NotAProblem);
@@ -204,7 +204,7 @@ fn reopening_from_closed_asks_why_and_keeps_the_history() {
     assert!(screen.contains("1 重新打开（回到已核查）"), "{screen}");
     l.app.press(ch('1'));
     l.app.press(ctrl('s'));
-    assert_eq!(l.form_error().as_deref(), Some("说明不能为空"));
+    assert_eq!(l.form_error().as_deref(), Some("重新打开原因不能为空"));
     l.type_text("复查发现仍是旧版");
     l.app.press(ctrl('s'));
     let f = l.finding(0);
@@ -332,7 +332,7 @@ fn the_ledger_filters_groups_by_unit_and_prints_the_reminder_letter() {
         l.app.press(key(KeyCode::Backspace));
     }
     l.app.press(ctrl('s'));
-    assert_eq!(l.form_error().as_deref(), Some("起始日期 2026-11-30 晚于截止日期 2026-11-01"));
+    assert_eq!(l.form_error().as_deref(), Some("体验日期的开始 2026-11-30 晚于结束 2026-11-01"));
     l.app.press(key(KeyCode::Esc));
     l.app.press(ch('y'));
     assert!(l.app.state.overlays.is_empty());

@@ -161,7 +161,7 @@ fn the_whole_loop_by_two_people() {
     // The one who rectified may not close it off.
     let before = office.findings();
     let err = office.refused(&set_status(short, &["closed", "--by", " 张三 "]));
-    assert!(err.contains("销号须由整改人以外的人核验") && err.contains("张三"), "{err}");
+    assert!(err.contains("销号须由标记已整改以外的人核验") && err.contains("张三"), "{err}");
     assert_eq!(office.findings(), before, "a refused move writes nothing");
 
     let json: Json =

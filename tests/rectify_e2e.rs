@@ -88,7 +88,7 @@ fn one_finding_goes_round_the_whole_loop() {
     tui.expect_text("1 已销号");
     tui.type_text("1");
     tui.key(Key::Ctrl('s'));
-    tui.expect_text("王建国 已标记此问题为已整改");
+    tui.expect_text("王建国 标记了此问题已整改");
     tui.key(Key::Esc);
     tui.wait_until(|s| !s.contains("改为 已销号"), DEFAULT_TIMEOUT).unwrap();
 
@@ -107,7 +107,7 @@ fn one_finding_goes_round_the_whole_loop() {
 
     tui.key(Key::Enter);
     let page = tui.wait_for("销号人：李四", DEFAULT_TIMEOUT).unwrap();
-    assert!(page.contains("整改人：王建国"), "{page}");
+    assert!(page.contains("标记已整改：王建国"), "{page}");
     // The history runs past the bottom of the page: G shows its end.
     tui.type_text("G");
     tui.wait_for("已整改 -> 已销号", DEFAULT_TIMEOUT).unwrap();

@@ -83,10 +83,9 @@ pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     state.overlays.pop();
     let Some(f) = state.finding(finding) else { return vec![] };
     let form = move_form(f, choice, state.ctx.lang);
-    let title = state
-        .ctx
-        .strings()
-        .tf("move.form_title", &[("status", &choice_label(state, f.status, choice)), ("by", state.inspector.trim())]);
+    let key = if choice.reopen { "move.reopen_title" } else { "move.form_title" };
+    let status = choice_label(state, f.status, choice);
+    let title = state.ctx.strings().tf(key, &[("status", &status), ("by", state.inspector.trim())]);
     state.overlays.push(Overlay::Form(Box::new(FormState { title: Some(title), ..form })));
     vec![]
 }
@@ -98,9 +97,11 @@ pub fn move_form(f: &Finding, choice: MoveChoice, lang: Lang) -> FormState {
         let field = FormField::new(NOTE, "field.move_note", FieldKind::Text, "");
         if required { field.required() } else { field }
     };
+    // A reason that is required is named for what it is.
+    let reason = |label| FormField::new(NOTE, label, FieldKind::MultiLine, "").required();
     let fields = match (choice.reopen, choice.to) {
-        (true, _) => vec![note(true)],
-        (false, FindingStatus::NotAProblem) => vec![note(true)],
+        (true, _) => vec![reason("field.reason_reopen")],
+        (false, FindingStatus::NotAProblem) => vec![reason("field.reason_not_a_problem")],
         (false, FindingStatus::Assigned) => {
             let deadline = f.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
             let unit = ChoiceList::Units.display(&f.unit, lang);
@@ -130,6 +131,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
     let FormKind::Move { finding, to, reopen } = form.kind else { return vec![] };
     let Some(f) = state.finding(finding).cloned() else { return vec![] };
     let fields: Vec<(&str, String)> = form.fields.iter().map(|x| (x.name, x.input.text().trim().to_string())).collect();
+    let labels: Vec<&'static str> = form.fields.iter().map(|x| x.label).collect();
     let text = |name: &str| fields.iter().find(|x| x.0 == name).map(|x| x.1.clone());
     let index = |name: &str| fields.iter().position(|x| x.0 == name).unwrap_or(0);
     let mut req = MoveRequest::new(to, &state.inspector);
@@ -168,11 +170,15 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             save(state, f.id, changes, overlay)
         }
         Err(e) => {
-            let field = match e {
-                rectify::MoveError::Missing(n) => index(field_of(n)),
-                _ => 0,
+            let (field, message) = match e {
+                // Named by the label the form shows (不成立理由, not 说明).
+                rectify::MoveError::Missing(n) => {
+                    let i = index(field_of(n));
+                    (i, strings.tf("move.error.missing", &[("field", strings.t(labels[i]))]))
+                }
+                _ => (0, e.message(strings)),
             };
-            refuse(state, field, e.message(strings))
+            refuse(state, field, message)
         }
     }
 }

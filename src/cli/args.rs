@@ -82,7 +82,7 @@ pub enum Command {
 #[derive(Args, Debug, Default)]
 pub struct FindingFilterArgs {
     /// Only these statuses: a code (found, confirmed, not-a-problem, assigned, rectifying,
-    /// rectified, closed) or its Chinese name; repeat the flag or separate with commas
+    /// rectified, closed) or its Chinese name; repeat the flag or separate with , or 、
     #[arg(long, value_name = "STATUS", value_delimiter = ',')]
     pub status: Vec<String>,
     /// Only this responsible unit (its Chinese or English name)

@@ -41,7 +41,14 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
     }
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let assignment = Assignment {
-        unit: a.unit.as_deref().map(|u| ChoiceList::Units.to_stored(u)).unwrap_or_default(),
+        unit: a
+            .unit
+            .as_deref()
+            .map(|u| {
+                super::ledger_cmd::warn_unlisted_unit(setup, u);
+                ChoiceList::Units.to_stored(u)
+            })
+            .unwrap_or_default(),
         deadline,
         measure: text(&a.measure),
         target: text(&a.target),

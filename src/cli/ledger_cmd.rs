@@ -41,18 +41,29 @@ pub(super) fn parse_date(setup: &Setup, flag: &str, value: &str) -> Result<Naive
 
 /// The unit as stored (its Chinese name, typed in either language); the label of the
 /// unassigned row, in either language, asks for findings without a unit.
-fn stored_unit(text: &str) -> String {
+fn stored_unit(setup: &Setup, text: &str) -> String {
     let unassigned = |lang| Strings::get(lang).t(UNASSIGNED_KEY);
     if Lang::ALL.iter().any(|&lang| text.trim() == unassigned(lang)) {
         return String::new();
     }
+    warn_unlisted_unit(setup, text);
     ChoiceList::Units.to_stored(text)
+}
+
+/// Units are free text (a hall may deal with one nobody listed), but a name not in the list is
+/// more often a slip (`yb` for 县医保局): said on stderr, not refused.
+pub(super) fn warn_unlisted_unit(setup: &Setup, text: &str) {
+    if ChoiceList::Units.find(text).is_none() {
+        eprintln!("{}", setup.strings().tf("cli.unit_not_listed", &[("unit", text.trim())]));
+    }
 }
 
 /// `--status`, `--unit` and `--overdue` as a filter.
 pub(super) fn finding_filter(setup: &Setup, args: &FindingFilterArgs) -> Result<LedgerFilter, CliError> {
     let mut statuses = Vec::new();
-    for value in args.status.iter().filter(|v| !v.trim().is_empty()) {
+    // Commas split already (clap); 、，; as people type them in Chinese split too.
+    let values = args.status.iter().flat_map(|v| crate::app::form::split_list(v));
+    for value in values.collect::<Vec<_>>().iter() {
         let status = parse_status(setup, "--status", value)?;
         if !statuses.contains(&status) {
             statuses.push(status);
@@ -60,7 +71,7 @@ pub(super) fn finding_filter(setup: &Setup, args: &FindingFilterArgs) -> Result<
     }
     Ok(LedgerFilter {
         statuses,
-        unit: args.unit.as_deref().map(stored_unit),
+        unit: args.unit.as_deref().map(|u| stored_unit(setup, u)),
         overdue: args.overdue,
         ..Default::default()
     })

@@ -55,7 +55,11 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
             }
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
             let left = text::pad(&keys.join(" / "), 18.min(width / 2));
-            let desc = state.t(&format!("action.{}", action.name()));
+            // An action that means something particular on one screen says so there.
+            let s = state.ctx.strings();
+            let desc = s
+                .lookup(&format!("layer_action.{}.{}", layer.name(), action.name()))
+                .unwrap_or_else(|| s.t(&format!("action.{}", action.name())));
             out.push((text::truncate(&format!("{left} {desc}"), width).into_owned(), false));
         }
         out.push((String::new(), false));

@@ -24,7 +24,11 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let width = inner.width as usize;
     let s = state.ctx.strings();
     // The weekly figures, wrapped whole (they are what the office copies out).
-    let counts: Vec<String> = text::wrap(&view.counts.line(s), width.max(1));
+    let mut counts: Vec<String> = text::wrap(&view.counts.line(s), width.max(1));
+    if view.counts.not_a_problem > 0 {
+        let n = view.counts.not_a_problem.to_string();
+        counts.extend(text::wrap(&s.tf("ledger.not_a_problem", &[("n", &n)]), width.max(1)));
+    }
     let filter = crate::app::ledger::filter_summary(state);
     let shown = s.tf("ledger.shown", &[("n", &view.rows.len().to_string())]);
     let second = if filter.is_empty() { shown } else { format!("{shown}  {}：{filter}", s.t("ledger.filter.label")) };
