@@ -401,3 +401,27 @@ fn a_move_from_the_ledger_after_visiting_the_session_acts_on_the_fresh_copy() {
     assert_eq!(l.app.state.selected_finding().map(|f| f.status), Some(Rectifying));
     assert_eq!(l.finding(0).moves.len(), 1);
 }
+
+#[test]
+fn a_deadline_changed_by_hand_is_in_the_history() {
+    use FindingStatus::*;
+    let mut l = hall(&[("医保窗口排队超过一小时", Assigned, "县医保局", Some("2026-11-16"))]);
+    l.app.press(key(KeyCode::Enter));
+    l.app.press(key(KeyCode::Enter));
+    assert!(matches!(l.app.state.screen, Screen::Finding { .. }));
+    l.app.press(ch('e'));
+    // The editor's fields: description, category, tags, severity, unit, measure, deadline.
+    for _ in 0..6 {
+        l.app.press(key(KeyCode::Tab));
+    }
+    l.app.press(ctrl('u'));
+    l.type_text("2026-12-10");
+    l.app.press(ctrl('s'));
+    let f = l.finding(0);
+    assert_eq!(f.deadline, chrono::NaiveDate::from_ymd_opt(2026, 12, 10));
+    let edit = f.moves.last().expect("an entry for the edit");
+    assert!(edit.is_edit() && edit.by == "张三", "{edit:?}");
+    assert_eq!(edit.details, vec![("deadline".to_string(), "2026-12-10".to_string())]);
+    assert!(l.screen().contains("张三  修改六明确"), "{}", l.screen());
+    assert!(!tiyan::domain::ledger::fixed_on_the_spot(&f));
+}

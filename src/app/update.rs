@@ -682,10 +682,16 @@ fn save_form(state: &mut State) -> Vec<Effect> {
             }
             vec![]
         }
-        Ok((id, changes)) => {
+        Ok((id, mut changes)) => {
             let overlay = state.overlays.pop();
             if changes.is_empty() {
                 return vec![];
+            }
+            // A unit, measure or deadline changed by hand goes into the finding's history too:
+            // a deadline that moves silently would hide an overdue case.
+            if let Some(f) = state.finding(id) {
+                let at_ms = state.now().wall_ms;
+                changes.extend(crate::domain::rectify::edit_entry(f, &state.inspector, at_ms, &changes));
             }
             save(state, id, changes, overlay)
         }

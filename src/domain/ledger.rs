@@ -230,7 +230,9 @@ pub fn sort_by_deadline(indices: &mut [usize], findings: &[Finding]) {
 /// which is tested first as it needs no read of the status texts.
 pub fn fixed_on_the_spot(f: &Finding) -> bool {
     let (found, rectified) = (FindingStatus::Found.code(), FindingStatus::Rectified.code());
-    f.moves.first().is_some_and(|m| !m.evidence.is_empty() && !m.reopen && m.to == rectified && m.from == found)
+    // Hand edits of the 六明确 are history too, but not moves.
+    let first = f.moves.iter().find(|m| !m.is_edit());
+    first.is_some_and(|m| !m.evidence.is_empty() && !m.reopen && m.to == rectified && m.from == found)
 }
 
 /// The figures the office reports each week.

@@ -326,6 +326,48 @@ pub fn changes(f: &Finding, req: &MoveRequest, at_ms: i64, today: NaiveDate) -> 
     Ok(out)
 }
 
+/// The history entry for a hand edit of the 六明确 (unit, measure, deadline …) among
+/// `changes`: a move from the status to itself, with what was set. None when they touch none.
+pub fn edit_entry(f: &Finding, by: &str, at_ms: i64, changes: &[Change]) -> Option<Change> {
+    let details: Vec<(String, String)> = changes
+        .iter()
+        .filter(|c| SIX_CLARITIES.contains(&c.field.as_str()))
+        .map(|c| {
+            let text = match &c.value {
+                Value::Date(_) => c.value.as_date().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+                v => v.as_text().to_string(),
+            };
+            (c.field.clone(), text)
+        })
+        .collect();
+    if details.is_empty() {
+        return None;
+    }
+    let entry = StatusMove {
+        from: f.status.code().to_string(),
+        to: f.status.code().to_string(),
+        by: by.trim().to_string(),
+        at_ms,
+        note: String::new(),
+        evidence: String::new(),
+        details,
+        reopen: false,
+    };
+    let name = format!("{MOVE_PREFIX}{}", entity_id_string(new_entity_id()));
+    Some(Change::set(EntityKind::Finding, f.id, &name, Value::Move(entry)))
+}
+
+/// The fields an assignment sets, in the order the history shows them.
+pub const SIX_CLARITIES: [&str; 6] =
+    [field::UNIT, field::MEASURE, field::DEADLINE, field::TARGET, field::STANDARD, field::OWNER];
+
+impl StatusMove {
+    /// A hand edit of the 六明确 rather than a change of status.
+    pub fn is_edit(&self) -> bool {
+        self.from == self.to && !self.reopen
+    }
+}
+
 /// Where a finding stands against its deadline.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Due {

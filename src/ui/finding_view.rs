@@ -106,7 +106,9 @@ fn move_lines(state: &State, theme: &Theme, m: &StatusMove, width: usize) -> Vec
     let lang = state.ctx.lang;
     let name = |code: &str| FindingStatus::parse(code).map(|st| st.label(lang).to_string()).unwrap_or(code.to_string());
     let when = local_time(m.at_ms, "%Y-%m-%d %H:%M");
-    let what = if m.reopen {
+    let what = if m.is_edit() {
+        state.t("finding.edited").to_string()
+    } else if m.reopen {
         state.ctx.strings().tf("finding.reopened", &[("from", &name(&m.from)), ("to", &name(&m.to))])
     } else {
         format!("{} -> {}", name(&m.from), name(&m.to))
