@@ -273,8 +273,11 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             let keep = keep.or_else(|| state.selected_session().map(|s| s.session.id));
             state.sessions = list;
             state.sessions_loaded = true;
-            // The ledger reads walks (dates, themes) from the sessions.
-            if state.ledger.loaded {
+            // The ledger reads walks (dates, themes) from the sessions; it is filtered again
+            // when shown, not behind other screens (100,000 findings take tens of ms).
+            let ledger_shown =
+                matches!(state.screen, Screen::Ledger | Screen::Reminders | Screen::Finding { from_ledger: true, .. });
+            if state.ledger.loaded && ledger_shown {
                 ledger::refilter(state);
             }
             let ids = state.sessions.iter().map(|s| s.session.id);

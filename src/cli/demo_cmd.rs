@@ -27,6 +27,10 @@ pub fn run_demo_tui(cli: &Cli) -> Result<(), CliError> {
         setup.paths.profile = "demo".into();
         let mut store = setup.open_store()?;
         crate::demo::fill(&mut store, 12, 6, 2024).map_err(|e| setup.store_error(e))?;
+        // Act as a demo inspector at once (`i` changes it): a throwaway profile need not ask.
+        if let Some(inspector) = crate::assets::vocab().demo.inspectors.first() {
+            store.set_inspector(&inspector.zh).map_err(|e| setup.store_error(e))?;
+        }
         let mut ctx = setup.context(cli.ascii);
         // Nobody should record real findings in a profile that vanishes on exit.
         ctx.profile = format!("demo: {}", setup.strings().t("app.demo_profile"));
