@@ -408,7 +408,6 @@ mod tests {
                 "help.title",
                 "help.global",
                 "help.screen",
-                "error.deadline_format",
                 "error.profile_locked",
                 "keymap.problems",
             ]

@@ -80,6 +80,12 @@ pub fn pad(s: &str, w: usize) -> String {
     out
 }
 
+/// A share as a whole percentage, "-" when there is nothing to divide. Rounded half up
+/// (62.5% → 63%), as people round; `{:.0}` would round half to even.
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map(|r| format!("{}%", (r * 100.0).round())).unwrap_or_else(|| "-".into())
+}
+
 /// Wrap `s` for read-only display into lines of at most `width` columns, keeping explicit
 /// newlines. Uses textwrap, which (unlike ratatui's wrap) breaks between Han characters and keeps
 /// closing punctuation like `，` off the start of a line. Each line is [`sanitize`]d.

@@ -105,12 +105,6 @@ pub fn split_list(text: &str) -> Vec<String> {
     text.split(LIST_SEPARATORS).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
 }
 
-/// Accepts 2024-05-01, 2024/5/1, 2024.5.1, 20240501 and 2024年5月1日 (the domain's parser,
-/// which deadlines share).
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    crate::domain::deadline::parse_date(text)
-}
-
 impl FormState {
     pub fn new_session(lang: Lang, last: Option<&Session>) -> FormState {
         // A new walk usually happens in the same hall with the same people: prefill those.
@@ -279,7 +273,7 @@ impl FormState {
                 },
                 FieldKind::List(_) | FieldKind::FreeList(_) => Value::TextList(split_list(text)),
                 FieldKind::Deadline if text.is_empty() => Value::Null,
-                FieldKind::Deadline => match parse_deadline_text(text, today, strings) {
+                FieldKind::Deadline => match crate::holidays::parse_deadline(text, today, strings) {
                     Ok(d) => Value::date(d),
                     Err(message) => return Err((i, message)),
                 },
@@ -312,20 +306,6 @@ impl FormState {
     }
 }
 
-/// A typed 整改时限 as a date, or the message that says what is wrong with it.
-pub fn parse_deadline_text(text: &str, today: NaiveDate, strings: &Strings) -> Result<NaiveDate, String> {
-    crate::domain::deadline::parse_deadline(text, today, crate::holidays::calendar()).map_err(|e| e.message(strings))
-}
-
-/// When a deadline typed as a period ends past the holiday list, the warning that only
-/// weekends were skipped after its last year.
-pub fn coverage_warning(text: &str, deadline: NaiveDate, strings: &Strings) -> Option<String> {
-    let calendar = crate::holidays::calendar();
-    let counted = crate::domain::deadline::parse_date(text.trim()).is_none();
-    (counted && calendar.beyond_coverage(deadline))
-        .then(|| strings.tf("deadline.beyond_coverage", &[("year", &calendar.covers_until_year().to_string())]))
-}
-
 /// The fields every new finding carries besides what was typed.
 pub fn new_finding_fields(session: EntityId, seq: i64) -> Vec<(&'static str, Value)> {
     vec![
@@ -338,16 +318,6 @@ pub fn new_finding_fields(session: EntityId, seq: i64) -> Vec<(&'static str, Val
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_in_the_forms_people_type() {
-        let d = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
-        for t in ["2026-05-01", "2026/5/1", "2026.5.1", "20260501", "2026年5月1日", " 2026-5-1 "] {
-            assert_eq!(parse_date(t), Some(d), "{t}");
-        }
-        assert_eq!(parse_date("2026-13-01"), None);
-        assert_eq!(parse_date("明天"), None);
-    }
 
     #[test]
     fn lists_split_on_chinese_and_ascii_separators() {

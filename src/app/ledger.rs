@@ -5,12 +5,13 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::effect::Effect;
-use super::form::{FieldKind, FormField, FormKind, FormState, parse_date, split_list};
+use super::form::{FieldKind, FormField, FormKind, FormState, split_list};
 use super::nav::move_cursor;
 use super::state::{Overlay, Screen, State};
 use super::update::{global_key, page};
 use super::{finding_view, rectify};
 use crate::assets::ChoiceList;
+use crate::domain::deadline::parse_date;
 use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UnitRow};
 use crate::domain::op::entity_id_string;
 use crate::domain::{EntityId, Finding, FindingStatus};
@@ -40,6 +41,18 @@ pub struct LedgerView {
 impl LedgerView {
     pub fn selected(&self) -> Option<&Finding> {
         self.rows.get(self.cursor).and_then(|&i| self.findings.get(i))
+    }
+
+    /// Drops the findings (stale after a change made elsewhere); the filter, the grouping and
+    /// the cursor's place stay for when the ledger is opened again and reloaded.
+    pub fn forget(&mut self) {
+        *self = LedgerView {
+            filter: std::mem::take(&mut self.filter),
+            by_unit: self.by_unit,
+            cursor: self.cursor,
+            unit_cursor: self.unit_cursor,
+            ..LedgerView::default()
+        };
     }
 }
 

@@ -1,9 +1,38 @@
 //! Moving a cursor in a list: one piece of code for every list screen.
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
 use crate::keymap::Action;
 
-/// The new cursor after `action` in a list of `len` rows with `page` rows visible;
-/// None when the action is not a movement.
+/// What a key did in a short numbered pick list (stage names, status moves). Such a list is
+/// transient and keeps fixed keys: arrows or j/k, Home/g, End/G, 1–9 then 0, Enter, Esc or q.
+pub enum Pick {
+    Moved,
+    Chosen(usize),
+    Cancel,
+    /// Not a pick-list key (the caller may try it as a global one).
+    Other,
+}
+
+pub fn pick_key(cursor: &mut usize, len: usize, key: &KeyEvent) -> Pick {
+    let last = len.saturating_sub(1);
+    match key.code {
+        KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => *cursor = (*cursor + 1).min(last),
+        KeyCode::Home | KeyCode::Char('g') => *cursor = 0,
+        KeyCode::End | KeyCode::Char('G') => *cursor = last,
+        KeyCode::Esc | KeyCode::Char('q') => return Pick::Cancel,
+        KeyCode::Enter if len > 0 => return Pick::Chosen(*cursor),
+        // 1–9 then 0 pick the first ten rows, as they are numbered on screen.
+        KeyCode::Char(c @ '0'..='9') => {
+            let row = (c as usize + 9 - '0' as usize) % 10;
+            return if row < len { Pick::Chosen(row) } else { Pick::Moved };
+        }
+        _ => return Pick::Other,
+    }
+    Pick::Moved
+}
+
 /// Scrolling a page of text (a finding's page, the reminder letter) by the list keys; Bottom
 /// scrolls as far as it goes and the drawing clamps it to the last page. False for other keys.
 pub fn scroll(scroll: &mut u16, page: usize, action: Action) -> bool {
@@ -20,6 +49,8 @@ pub fn scroll(scroll: &mut u16, page: usize, action: Action) -> bool {
     true
 }
 
+/// The new cursor after `action` in a list of `len` rows with `page` rows visible;
+/// None when the action is not a movement.
 pub fn move_cursor(cursor: usize, len: usize, page: usize, action: Action) -> Option<usize> {
     if len == 0 {
         return matches!(

@@ -2,16 +2,18 @@
 //! that asks what the move needs (the 六明确, evidence, a reason), and the inspector's name that
 //! every move is made under. The rules themselves are `domain::rectify`; this only asks.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::effect::Effect;
-use super::form::{FieldKind, FormField, FormKind, FormState, coverage_warning, parse_deadline_text};
+use super::form::{FieldKind, FormField, FormKind, FormState};
+use super::nav::{Pick, pick_key};
 use super::state::{CapturePurpose, CaptureState, MoveChoice, Overlay, State};
 use super::update::save;
 use crate::assets::ChoiceList;
 use crate::domain::finding::field as ff;
 use crate::domain::rectify::{self, MoveRequest, Needed};
 use crate::domain::{EntityId, Finding, FindingStatus};
+use crate::holidays::{coverage_warning, parse_deadline};
 use crate::i18n::Lang;
 use crate::store::StoreRequest;
 
@@ -57,28 +59,18 @@ pub fn choice_label(state: &State, from: FindingStatus, c: MoveChoice) -> String
     }
 }
 
-/// The picker takes arrows, j/k, digits 1-9 and Enter (fixed: a transient list).
+/// The moves picker: the keys of every short numbered list (`nav::pick_key`).
 pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     let Some(Overlay::MovePicker { finding, choices, cursor }) = state.overlays.last_mut() else { return vec![] };
-    let len = choices.len();
-    let chosen = match key.code {
-        KeyCode::Up | KeyCode::Char('k') => {
-            *cursor = cursor.saturating_sub(1);
-            None
-        }
-        KeyCode::Down | KeyCode::Char('j') => {
-            *cursor = (*cursor + 1).min(len.saturating_sub(1));
-            None
-        }
-        KeyCode::Enter => Some(*cursor),
-        KeyCode::Char(c @ '1'..='9') => Some(c as usize - '1' as usize).filter(|&i| i < len),
-        KeyCode::Esc => {
+    let i = match pick_key(cursor, choices.len(), key) {
+        Pick::Moved => return vec![],
+        Pick::Other => return super::update::global_key(state, key, false),
+        Pick::Cancel => {
             state.overlays.pop();
             return vec![];
         }
-        _ => None,
+        Pick::Chosen(i) => i,
     };
-    let Some(i) = chosen else { return vec![] };
     let (finding, choice) = (*finding, choices[i]);
     state.overlays.pop();
     let Some(f) = state.finding(finding) else { return vec![] };
@@ -152,7 +144,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
         vec![]
     };
     if !deadline.is_empty() {
-        match parse_deadline_text(&deadline, state.today(), strings) {
+        match parse_deadline(&deadline, state.today(), strings) {
             Ok(d) => req.assignment.deadline = Some(d),
             Err(message) => return refuse(state, index(ff::DEADLINE), message),
         }

@@ -331,24 +331,21 @@ impl State {
     }
 
     /// A finding loaded for a session's page or for the ledger: the ledger's copy on the
-    /// ledger's screens, the page's elsewhere (both are reloaded after every change).
+    /// ledger's screens, the page's elsewhere (neither is left stale after a change).
     pub fn finding(&self, id: EntityId) -> Option<&Finding> {
         let in_page = || self.findings.iter().find(|f| f.id == id);
         let in_ledger = || self.ledger.findings.iter().find(|f| f.id == id);
-        match self.screen {
-            Screen::Ledger | Screen::Reminders | Screen::Finding { from_ledger: true, .. } => {
-                in_ledger().or_else(in_page)
-            }
-            _ => in_page().or_else(in_ledger),
-        }
+        if self.ledger_shown() { in_ledger().or_else(in_page) } else { in_page().or_else(in_ledger) }
+    }
+
+    /// Whether the ledger, its reminder letter, or a finding opened from it is on screen.
+    pub fn ledger_shown(&self) -> bool {
+        matches!(self.screen, Screen::Ledger | Screen::Reminders | Screen::Finding { from_ledger: true, .. })
     }
 
     /// Today in local time, by the injected clock (deadlines and overdue).
     pub fn today(&self) -> chrono::NaiveDate {
-        let wall = self.now().wall_ms;
-        chrono::DateTime::from_timestamp_millis(wall)
-            .map(|t| t.with_timezone(&chrono::Local).date_naive())
-            .unwrap_or_default()
+        crate::domain::ledger::local_date(self.now().wall_ms)
     }
 
     /// The checklists on screen, when they belong to `session`.

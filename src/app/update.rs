@@ -206,16 +206,20 @@ pub(super) fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, re
 /// Reload only what the screen shows and the change touched. On a session's page the
 /// session's counts are derived from its reloaded findings, so the whole session list (which
 /// reads every finding for its counts) is queried only when a session itself changed.
-fn reload(state: &State, changed: EntityKind) -> Vec<Effect> {
+fn reload(state: &mut State, changed: EntityKind) -> Vec<Effect> {
     if changed == EntityKind::Finding {
-        // A finding may be held twice, on its session's page and in the ledger: both copies
-        // are refreshed, so the next move is never made from a stale one.
+        // A finding may be held twice, on its session's page and in the ledger: no copy may
+        // stay stale, or the next move would be made from it. The ledger on screen is
+        // reloaded; one behind other screens is dropped (refiltering 100,000 findings after
+        // every capture would cost the UI tens of ms) and loaded afresh when opened.
         let mut out: Vec<Effect> = Vec::new();
         if let Some(session) = state.findings_session {
             out.push(Effect::Store(StoreRequest::LoadFindings { session }));
         }
-        if state.ledger.loaded {
+        if state.ledger_shown() {
             out.push(Effect::Store(StoreRequest::LoadAllFindings));
+        } else {
+            state.ledger.forget();
         }
         if out.is_empty() {
             out.push(Effect::Store(StoreRequest::LoadSessions));
@@ -224,7 +228,7 @@ fn reload(state: &State, changed: EntityKind) -> Vec<Effect> {
     }
     let session = match (state.screen, state.open_session()) {
         (Screen::WaitStats, _) => return vec![Effect::Store(StoreRequest::LoadAllTickets)],
-        (Screen::Ledger | Screen::Reminders | Screen::Finding { from_ledger: true, .. }, _) => {
+        _ if state.ledger_shown() => {
             return vec![Effect::Store(StoreRequest::LoadAllFindings)];
         }
         (_, Some(session)) => session,
@@ -275,9 +279,7 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             state.sessions_loaded = true;
             // The ledger reads walks (dates, themes) from the sessions; it is filtered again
             // when shown, not behind other screens (100,000 findings take tens of ms).
-            let ledger_shown =
-                matches!(state.screen, Screen::Ledger | Screen::Reminders | Screen::Finding { from_ledger: true, .. });
-            if state.ledger.loaded && ledger_shown {
+            if state.ledger.loaded && state.ledger_shown() {
                 ledger::refilter(state);
             }
             let ids = state.sessions.iter().map(|s| s.session.id);

@@ -2,10 +2,11 @@
 //! picked from the list or typed; pause and resume; stop; undo the last mark within 30 s.
 //! Marks are stored on the session, so its page and the report can tell the whole course.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::clock_watch::check_clock;
 use super::effect::Effect;
+use super::nav::{Pick, pick_key};
 use super::state::{CapturePurpose, CaptureState, Overlay, Screen, State};
 use super::update::{global_key, save};
 use crate::domain::stamp::UNDO_SECS;
@@ -87,38 +88,15 @@ fn suggested_stage(walk: &Walk) -> usize {
 pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     let Some(Overlay::StagePicker { session, cursor }) = state.overlays.last_mut() else { return vec![] };
     let session = *session;
-    let typed_row = STAGE_NAMES.len();
-    let chosen = match key.code {
-        KeyCode::Up | KeyCode::Char('k') => {
-            *cursor = cursor.saturating_sub(1);
-            None
-        }
-        KeyCode::Down | KeyCode::Char('j') => {
-            *cursor = (*cursor + 1).min(typed_row);
-            None
-        }
-        KeyCode::Home => {
-            *cursor = 0;
-            None
-        }
-        KeyCode::Char('g') => {
-            *cursor = 0;
-            None
-        }
-        KeyCode::End | KeyCode::Char('G') => {
-            *cursor = typed_row;
-            None
-        }
-        KeyCode::Esc | KeyCode::Char('q') => {
+    let row = match pick_key(cursor, STAGE_NAMES.len() + 1, key) {
+        Pick::Moved => return vec![],
+        Pick::Other => return global_key(state, key, false),
+        Pick::Cancel => {
             state.overlays.pop();
             return vec![];
         }
-        KeyCode::Enter => Some(*cursor),
-        // 1–9 then 0 pick the first ten rows, as they are numbered on screen.
-        KeyCode::Char(c @ '0'..='9') => Some((c as usize + 9 - '0' as usize) % 10),
-        _ => return global_key(state, key, false),
+        Pick::Chosen(row) => row,
     };
-    let Some(row) = chosen else { return vec![] };
     state.overlays.pop();
     match STAGE_NAMES.get(row) {
         Some(name) => submit_stage(state, session, name),

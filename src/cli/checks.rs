@@ -83,7 +83,7 @@ pub fn run(store: &Store, setup: &Setup, session: &str, json: bool) -> Result<()
     }
     for c in &checklists {
         let r = c.result().overall;
-        let pass = crate::ui::checklist::percent(r.pass_rate());
+        let pass = crate::text::percent(r.pass_rate());
         let score = crate::ui::checklist::average(r.average_score());
         println!(
             "{}  {} ({} v{})  answered {}/{}  pass {pass}  score {score}",

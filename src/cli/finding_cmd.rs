@@ -30,12 +30,12 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
         .deadline
         .as_deref()
         .map(|d| {
-            crate::app::form::parse_deadline_text(d, super::ledger_cmd::today(), setup.strings())
+            crate::holidays::parse_deadline(d, super::ledger_cmd::today(), setup.strings())
                 .map_err(|why| CliError::new(1, format!("--deadline {d}: {why}")))
         })
         .transpose()?;
     if let (Some(text), Some(d)) = (a.deadline.as_deref(), deadline) {
-        if let Some(warning) = crate::app::form::coverage_warning(text, d, s) {
+        if let Some(warning) = crate::holidays::coverage_warning(text, d, s) {
             eprintln!("--deadline {text}: {warning}");
         }
     }

@@ -34,7 +34,7 @@ pub(super) fn parse_status(setup: &Setup, what: &str, value: &str) -> Result<Fin
 
 /// A date flag's value, or an error naming the flag.
 pub(super) fn parse_date(setup: &Setup, flag: &str, value: &str) -> Result<NaiveDate, CliError> {
-    crate::app::form::parse_date(value).ok_or_else(|| {
+    crate::domain::deadline::parse_date(value).ok_or_else(|| {
         CliError::new(1, setup.strings().tf("cli.finding.bad_date", &[("flag", flag), ("value", value)]))
     })
 }

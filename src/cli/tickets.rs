@@ -160,7 +160,7 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
         return print_json(&rows);
     }
     let time = clock_text_or_dash;
-    let pct = |s: Option<f64>| crate::ui::checklist::percent(s);
+    let pct = |s: Option<f64>| crate::text::percent(s);
     println!(
         "{}  {:>5}  {:>8}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}",
         text::pad(by, 30),

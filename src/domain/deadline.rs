@@ -211,6 +211,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dates_in_the_forms_people_type() {
+        let d = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+        for t in ["2026-05-01", "2026/5/1", "2026.5.1", "20260501", "2026年5月1日", " 2026-5-1 "] {
+            assert_eq!(parse_date(t), Some(d), "{t}");
+        }
+        assert_eq!(parse_date("2026-13-01"), None);
+        assert_eq!(parse_date("明天"), None);
+    }
+
+    #[test]
     fn chinese_numerals() {
         for (text, n) in [("五", 5), ("十", 10), ("十五", 15), ("二十", 20), ("两", 2), ("一百零五", 105), ("三十", 30)]
         {

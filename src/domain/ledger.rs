@@ -258,8 +258,7 @@ impl Counts {
     /// "走流程 12 次，发现问题 40 个，…，销号率 25%": the line the office reports.
     pub fn line(&self, s: &Strings) -> String {
         let n = |x: usize| x.to_string();
-        // Rounded half up (62.5% -> 63%), as people round.
-        let rate = self.close_rate.map(|r| format!("{}%", (r * 100.0).round())).unwrap_or_else(|| "-".into());
+        let rate = crate::text::percent(self.close_rate);
         s.tf(
             "ledger.counts",
             &[

@@ -49,6 +49,11 @@ impl StatusMove {
     }
 }
 
+/// The field a new history entry takes: unique, so entries from two replicas never collide.
+fn new_move_field() -> String {
+    format!("{MOVE_PREFIX}{}", entity_id_string(new_entity_id()))
+}
+
 /// A finding's moves, oldest first.
 pub fn read_moves(r: &Record) -> Vec<StatusMove> {
     let mut moves: Vec<(&String, StatusMove)> = r
@@ -321,8 +326,7 @@ pub fn changes(f: &Finding, req: &MoveRequest, at_ms: i64, today: NaiveDate) -> 
         details,
         reopen: req.reopen,
     };
-    let name = format!("{MOVE_PREFIX}{}", entity_id_string(new_entity_id()));
-    out.push(set(&name, Value::Move(entry)));
+    out.push(set(&new_move_field(), Value::Move(entry)));
     Ok(out)
 }
 
@@ -353,8 +357,7 @@ pub fn edit_entry(f: &Finding, by: &str, at_ms: i64, changes: &[Change]) -> Opti
         details,
         reopen: false,
     };
-    let name = format!("{MOVE_PREFIX}{}", entity_id_string(new_entity_id()));
-    Some(Change::set(EntityKind::Finding, f.id, &name, Value::Move(entry)))
+    Some(Change::set(EntityKind::Finding, f.id, &new_move_field(), Value::Move(entry)))
 }
 
 /// The fields an assignment sets, in the order the history shows them.

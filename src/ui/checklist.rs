@@ -27,10 +27,7 @@ pub fn gauge(done: usize, total: usize, width: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), ".".repeat(inner - filled))
 }
 
-pub fn percent(rate: Option<f64>) -> String {
-    // Rounded half up (62.5% → 63%), as people round; `{:.0}` would round half to even.
-    rate.map(|r| format!("{}%", (r * 100.0).round())).unwrap_or_else(|| "-".into())
-}
+pub use crate::text::percent;
 
 pub fn average(avg: Option<f64>) -> String {
     avg.map(|a| format!("{a:.1}")).unwrap_or_else(|| "-".into())

@@ -92,28 +92,19 @@ fn draw_rows(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         Column { title: state.t("findings.col.status"), width: 6, flex: false, priority: 8 },
         Column { title: state.t("findings.col.due"), width: 9, flex: false, priority: 7 },
     ];
-    // The same window `table::render` shows: the rows that keep the cursor in view.
-    let visible = area.height.saturating_sub(1) as usize;
-    let offset = (view.cursor + 1).saturating_sub(visible);
-    let window: Vec<usize> = view.rows.iter().skip(offset).take(visible).copied().collect();
-    let rows: Vec<Vec<String>> = window
-        .iter()
-        .map(|&i| {
-            let f = &view.findings[i];
-            let item = state.session_summary(f.session_id).map(|s| ChoiceList::Items.display(&s.session.item, lang));
-            vec![
-                item.unwrap_or_default(),
-                format!("{:>3}", f.seq),
-                f.description.clone(),
-                ChoiceList::Units.display(&f.unit, lang),
-                f.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-                f.status.label(lang).to_string(),
-                super::due::due_text(f, today, state.ctx.strings()),
-            ]
-        })
-        .collect();
-    let selected = Some(view.cursor - offset);
-    table::render(frame.buffer_mut(), area, &cols, &rows, selected, theme, |r| {
-        super::due::due_style(&view.findings[window[r]], today, theme)
-    });
+    let row = |r: usize| {
+        let f = &view.findings[view.rows[r]];
+        let item = state.session_summary(f.session_id).map(|s| ChoiceList::Items.display(&s.session.item, lang));
+        vec![
+            item.unwrap_or_default(),
+            format!("{:>3}", f.seq),
+            f.description.clone(),
+            ChoiceList::Units.display(&f.unit, lang),
+            f.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            f.status.label(lang).to_string(),
+            super::due::due_text(f, today, state.ctx.strings()),
+        ]
+    };
+    let style = |r: usize| super::due::due_style(&view.findings[view.rows[r]], today, theme);
+    table::render_rows(frame.buffer_mut(), area, &cols, view.rows.len(), row, Some(view.cursor), theme, style);
 }

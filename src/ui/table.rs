@@ -89,6 +89,22 @@ pub fn render(
     theme: &Theme,
     row_style: impl Fn(usize) -> Style,
 ) {
+    render_rows(buf, area, cols, rows.len(), |i| rows[i].clone(), selected, theme, row_style);
+}
+
+/// Like [`render`] for `len` rows made on demand by `row`: only the rows in view are made,
+/// so a list of 100,000 (the ledger) costs what a list of 20 does.
+#[allow(clippy::too_many_arguments)]
+pub fn render_rows(
+    buf: &mut Buffer,
+    area: Rect,
+    cols: &[Column],
+    len: usize,
+    row: impl Fn(usize) -> Vec<String>,
+    selected: Option<usize>,
+    theme: &Theme,
+    row_style: impl Fn(usize) -> Style,
+) {
     let (header_style, selected_style) = (theme.header(), theme.selected());
     if area.height == 0 || area.width == 0 {
         return;
@@ -98,10 +114,10 @@ pub fn render(
     buf.set_line(area.x, area.y, &row_line(&titles, &widths, header_style), area.width);
     let visible = (area.height - 1) as usize;
     let offset = selected.map(|s| (s + 1).saturating_sub(visible)).unwrap_or(0);
-    for (i, row) in rows.iter().enumerate().skip(offset).take(visible) {
+    for i in (offset..len).take(visible) {
         let y = area.y + 1 + (i - offset) as u16;
         let style = if Some(i) == selected { selected_style } else { row_style(i) };
-        let line = row_line(row, &widths, style);
+        let line = row_line(&row(i), &widths, style);
         buf.set_style(Rect { x: area.x, y, width: area.width, height: 1 }, style);
         buf.set_line(area.x, y, &line, area.width);
     }

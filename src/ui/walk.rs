@@ -78,30 +78,13 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
 
 /// The stage names, numbered 1–9 then 0, and a last row to type another name.
 pub fn draw_picker(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, cursor: usize) {
-    let rows = STAGE_NAMES.len() + 1;
-    let w = area.width.saturating_sub(4).min(36);
-    let h = (rows as u16 + 3).min(area.height);
-    let rect = widgets::centered(area, w, h);
-    widgets::clear(frame, rect);
-    let block = theme.block(format!(" {} ", state.t("walk.picker.title")));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
-    let width = inner.width as usize;
-    let visible = inner.height.saturating_sub(1) as usize;
-    let offset = (cursor + 1).saturating_sub(visible);
     let typed = state.t("walk.picker.typed");
-    let mut lines: Vec<Line> = (0..rows)
-        .skip(offset)
-        .take(visible)
-        .map(|i| {
-            let label = match STAGE_NAMES.get(i) {
-                Some(name) => format!("{} {name}", (i + 1) % 10),
-                None => format!("  {typed}"),
-            };
-            let style = if i == cursor { theme.selected() } else { ratatui::style::Style::new() };
-            Line::from(Span::styled(text::pad(&text::truncate(&label, width), width), style))
+    let labels: Vec<String> = (0..=STAGE_NAMES.len())
+        .map(|i| match STAGE_NAMES.get(i) {
+            Some(name) => format!("{} {name}", (i + 1) % 10),
+            None => format!("  {typed}"),
         })
         .collect();
-    lines.push(Line::from(Span::styled(text::truncate(state.t("walk.picker.hint"), width).into_owned(), theme.dim())));
-    frame.render_widget(Paragraph::new(lines), inner);
+    let parts = (state.t("walk.picker.title"), labels.as_slice(), state.t("walk.picker.hint"));
+    widgets::pick_list(frame, theme, area, parts, cursor, 36);
 }

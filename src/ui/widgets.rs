@@ -42,3 +42,40 @@ pub fn local_time(ms: i64, fmt: &str) -> String {
     use chrono::TimeZone;
     chrono::Local.timestamp_millis_opt(ms).single().map(|t| t.format(fmt).to_string()).unwrap_or_default()
 }
+
+/// A short pick list in a centred box: a title, one line per label (the one at `cursor`
+/// selected, the list scrolled to keep it in view) and a dim hint; as wide as its widest
+/// line, at most `max_width`.
+pub fn pick_list(
+    frame: &mut Frame,
+    theme: &super::theme::Theme,
+    area: Rect,
+    (title, labels, hint): (&str, &[String], &str),
+    cursor: usize,
+    max_width: u16,
+) {
+    use ratatui::text::{Line, Span};
+    let widest = labels.iter().map(|l| text::width(l)).chain([text::width(title) + 2, text::width(hint)]).max();
+    let w = (widest.unwrap_or(10) as u16 + 4).min(max_width).min(area.width.saturating_sub(2));
+    let h = (labels.len() as u16 + 3).min(area.height);
+    let rect = centered(area, w, h);
+    clear(frame, rect);
+    let block = theme.block(format!(" {title} "));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let width = inner.width as usize;
+    let visible = inner.height.saturating_sub(1) as usize;
+    let offset = (cursor + 1).saturating_sub(visible);
+    let mut lines: Vec<Line> = labels
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(i, label)| {
+            let style = if i == cursor { theme.selected() } else { ratatui::style::Style::new() };
+            Line::from(Span::styled(text::pad(&text::truncate(label, width), width), style))
+        })
+        .collect();
+    lines.push(Line::from(Span::styled(text::truncate(hint, width).into_owned(), theme.dim())));
+    frame.render_widget(ratatui::widgets::Paragraph::new(lines), inner);
+}
