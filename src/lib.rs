@@ -7,6 +7,7 @@ pub mod checklist;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod crash;
 pub mod demo;
 pub mod domain;
 pub mod holidays;

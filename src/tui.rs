@@ -12,15 +12,20 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
 
-use crate::app::{Context, Effect, Msg, State, update};
+use crate::app::{Context, Effect, Msg, State, draft, update};
 use crate::store::{Store, StoreRequest, thread::StoreHandle};
-use crate::term::{guard::TerminalGuard, signals};
+use crate::term::guard::TerminalGuard;
+use crate::term::signals::{self, Signal};
 
 const FRAME_GAP: Duration = Duration::from_millis(10);
 
-pub fn run(store: Store, ctx: Context) -> std::io::Result<()> {
+/// Runs the TUI until the user quits (Ok(None)) or a signal or a closed terminal ends it
+/// (Ok(Some(signal)): the exit status is then 128 + the signal's number).
+pub fn run(store: Store, ctx: Context) -> std::io::Result<Option<Signal>> {
     // Read before the store moves to its thread; an unreadable name is asked for again.
     let inspector = store.inspector().ok().flatten();
+    let draft = store.draft();
+    let store_path = store.path().to_path_buf();
     let (tx, rx) = unbounded::<Msg>();
     let store_tx = tx.clone();
     let store = crate::store::thread::spawn(store, move |ev| {
@@ -36,16 +41,36 @@ pub fn run(store: Store, ctx: Context) -> std::io::Result<()> {
     let size = terminal.size()?;
     let mut state = State::new(ctx, (size.width, size.height));
     crate::app::rectify::first_start(&mut state, inspector);
+    offer_draft(&mut state, draft, &store_path);
     terminal.draw(|f| crate::ui::draw(f, &state))?;
     store.send(StoreRequest::LoadSessions);
     spawn_input(tx);
 
     let result = event_loop(&mut terminal, &mut state, &rx, &store);
-    // Flush every queued write before the terminal is given back (or the process ends).
+    // Flush every queued write (the draft of a hangup among them) before the terminal is
+    // given back, or the process ends.
     store.shutdown();
     drop(terminal);
     drop(guard);
-    result
+    result.map(|()| state.ended_by)
+}
+
+/// The text the last run left unsaved is offered back; a draft that cannot be read is said,
+/// and its file is left where it is.
+fn offer_draft(
+    state: &mut State,
+    draft: Result<Option<Vec<u8>>, crate::store::StoreError>,
+    store_path: &std::path::Path,
+) {
+    let unreadable = || {
+        let path = crate::store::draft_path(store_path).display().to_string();
+        Some(state.ctx.strings().tf("draft.unreadable", &[("path", &path)]))
+    };
+    match draft.map(|d| d.map(|bytes| draft::from_bytes(&bytes))) {
+        Ok(None) => {}
+        Ok(Some(Ok(d))) => draft::offer(state, d),
+        Ok(Some(Err(_))) | Err(_) => state.notice = unreadable(),
+    }
 }
 
 fn event_loop(
@@ -56,8 +81,9 @@ fn event_loop(
 ) -> std::io::Result<()> {
     let mut last_draw = Instant::now();
     loop {
-        // A timer on screen asks for the frame of the next whole second; nothing else ticks.
-        let first = if state.is_ticking() {
+        // A timer on screen asks for the frame of the next whole second, and unsaved text for
+        // its checkpoint; nothing else ticks.
+        let first = if state.is_ticking() || draft::pending(state) {
             match rx.recv_timeout(state.ctx.clock.until_next_second()) {
                 Ok(m) => m,
                 Err(RecvTimeoutError::Timeout) => Msg::Tick,
@@ -70,13 +96,8 @@ fn event_loop(
         let mut next = Some(first);
         // Take everything already queued (and what arrives within the frame gap) before drawing.
         while let Some(msg) = next.take() {
-            for effect in update(state, msg) {
-                match effect {
-                    Effect::Store(req) => {
-                        store.send(req);
-                    }
-                    Effect::Quit => return Ok(()),
-                }
+            if carry_out(update(state, msg), store) {
+                return Ok(());
             }
             next = match rx.try_recv() {
                 Ok(m) => Some(m),
@@ -90,9 +111,25 @@ fn event_loop(
                 }
             };
         }
+        // Unsaved text goes to disk as a draft every few seconds while it changes, so even a
+        // SIGKILL or a power cut loses only the last moments of typing.
+        carry_out(draft::checkpoint(state, false), store);
         terminal.draw(|f| crate::ui::draw(f, state))?;
         last_draw = Instant::now();
     }
+}
+
+/// Carries out effects in order; true when one of them ends the program.
+fn carry_out(effects: Vec<Effect>, store: &StoreHandle) -> bool {
+    for effect in effects {
+        match effect {
+            Effect::Store(req) => {
+                store.send(req);
+            }
+            Effect::Quit => return true,
+        }
+    }
+    false
 }
 
 /// Reads terminal events. An error or end of input (the TTY is gone) is fatal, not retried:

@@ -88,13 +88,17 @@ fn a_failed_commit_brings_the_text_back() {
     let reqs = requests(update(&mut s, key(KeyCode::Enter)));
     let [StoreRequest::Apply { req, changes }] = reqs.as_slice() else { panic!() };
     let id = changes[0].entity;
-    update(&mut s, Msg::Store(StoreEvent::SaveFailed { req: *req, error: "disk full".into() }));
-    assert!(matches!(s.save_status.get(&id), Some(SaveStatus::Failed(e)) if e == "disk full"));
+    let error = tiyan::store::StoreError::NoSpace("No space left on device".into());
+    update(&mut s, Msg::Store(StoreEvent::SaveFailed { req: *req, error }));
+    // Said in Chinese, with what to do; the OS's English text is not shown.
+    assert!(
+        matches!(s.save_status.get(&id), Some(SaveStatus::Failed(e)) if e.contains("磁盘空间已满") && e.contains("腾出空间"))
+    );
     match s.overlays.last() {
         Some(Overlay::Capture(c)) => assert_eq!(c.input.text(), "自助机故障无人处理"),
         _ => panic!("the capture line comes back with its text"),
     }
-    assert!(s.notice.as_deref().is_some_and(|n| n.contains("disk full")));
+    assert!(s.notice.as_deref().is_some_and(|n| n.contains("磁盘空间已满") && !n.contains("No space")));
 }
 
 #[test]

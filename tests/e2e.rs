@@ -105,7 +105,8 @@ fn sigterm_and_tiny_terminals_are_handled() {
     tui.resize(40, 12);
     tui.expect_text("体验活动");
     tui.signal(libc::SIGTERM);
-    assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(0));
+    // Ended by a signal: 128 + SIGTERM, as shells and service managers expect.
+    assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(128 + libc::SIGTERM));
 }
 
 #[test]

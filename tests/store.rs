@@ -689,8 +689,10 @@ fn a_failed_save_is_reported_with_its_request_number() {
     handle.send(StoreRequest::LoadSessions);
     handle.shutdown();
     let events = collect_until_closed(&rx);
-    assert!(matches!(&events[0], StoreEvent::SaveFailed { req: 5, error } if error.contains(&entity_id_string(sid))));
-    assert!(matches!(&events[1], StoreEvent::LoadFailed(e) if e.contains("records")));
+    assert!(
+        matches!(&events[0], StoreEvent::SaveFailed { req: 5, error } if error.to_string().contains(&entity_id_string(sid)))
+    );
+    assert!(matches!(&events[1], StoreEvent::LoadFailed(e) if e.to_string().contains("records")));
     // The failed transaction wrote nothing.
     assert_eq!(Store::open(&path).unwrap().op_count().unwrap(), 3);
 }
@@ -817,5 +819,213 @@ fn a_damaged_file_is_an_error_never_a_panic() {
     }
     assert!(errors > 0);
     std::fs::write(&path, "不是数据库").unwrap();
-    assert!(matches!(Store::open(&path), Err(StoreError::Db(_))));
+    assert!(matches!(Store::open(&path), Err(StoreError::Damaged { .. })));
+    assert_eq!(std::fs::read(&path).unwrap(), "不是数据库".as_bytes(), "the damaged file is kept as it was");
+}
+
+// ---- a store file is whole or absent; damage is reported, never re-initialized ----
+
+#[test]
+fn an_empty_or_zeroed_store_file_is_damage_and_is_kept_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(&dir);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    // What a creation killed mid-way used to leave: nothing, or redb's 1 MiB of zeros.
+    for content in [Vec::new(), vec![0u8; 1 << 20]] {
+        std::fs::write(&path, &content).unwrap();
+        for result in [Store::open(&path), Store::open_read_only(&path), Store::open_existing(&path)] {
+            match result {
+                Err(e @ StoreError::Damaged { .. }) => {
+                    assert!(e.to_string().contains(&path.display().to_string()), "{e}");
+                    assert!(e.to_string().contains("the file is kept"), "{e}");
+                }
+                other => panic!("a {}-byte file: {other:?}", content.len()),
+            }
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), content, "never re-initialized");
+    }
+}
+
+#[test]
+fn a_store_cut_after_its_first_page_is_damage_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(&dir);
+    {
+        let mut store = Store::open(&path).unwrap();
+        for i in 0..20 {
+            new_session(&mut store, id_at(1_000 + i, 1), "截断测试");
+        }
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[4096..].iter_mut().for_each(|b| *b = 0);
+    std::fs::write(&path, &bytes).unwrap();
+    let read = Store::open_read_only(&path).and_then(|s| s.sessions());
+    assert!(matches!(read, Err(StoreError::Damaged { .. })), "{read:?}");
+    assert!(matches!(Store::open(&path), Err(StoreError::Damaged { .. })));
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn a_new_store_is_made_whole_under_another_name_and_moved_into_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(&dir);
+    let store = Store::open(&path).unwrap();
+    assert!(store.was_created());
+    drop(store);
+    let names: Vec<String> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, vec!["store.redb".to_string()], "no temporary file, no pid file left");
+    let again = Store::open(&path).unwrap();
+    assert!(!again.was_created());
+}
+
+// ---- reading writes nothing and needs no free space ----
+
+#[test]
+fn reading_creates_nothing_where_there_is_no_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("does").join("not").join("exist").join("tiyan.redb");
+    assert!(matches!(Store::open_read_only(&path), Err(StoreError::NoProfile { .. })));
+    assert!(matches!(Store::open_existing(&path), Err(StoreError::NoProfile { .. })));
+    assert!(!dir.path().join("does").exists(), "no directory was made");
+}
+
+#[test]
+fn a_read_only_open_changes_no_byte_and_writes_no_pid_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(&dir);
+    let sid = id_at(1_000, 1);
+    {
+        let mut store = Store::open(&path).unwrap();
+        new_session(&mut store, sid, "只读");
+        new_finding(&mut store, id_at(1_001, 2), sid, 1, "读取不写入");
+    }
+    let before = std::fs::read(&path).unwrap();
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    {
+        let mut store = Store::open_read_only(&path).unwrap();
+        assert!(!store.is_writable());
+        assert_eq!(store.sessions().unwrap().len(), 1);
+        assert_eq!(store.all_findings().unwrap().len(), 1);
+        assert!(!tiyan::store::pid_file_path(&path).exists());
+        let refused = store.apply(&[set(EntityKind::Session, sid, sf::ITEM, Value::text("改"))]);
+        assert_eq!(refused, Err(StoreError::ReadOnly));
+        // Two readers at once are fine.
+        let other = Store::open_read_only(&path).unwrap();
+        assert_eq!(other.op_count().unwrap(), store.op_count().unwrap());
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before, "not one byte changed");
+    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), modified);
+}
+
+#[test]
+fn a_read_only_open_waits_for_no_writer_it_is_refused_while_one_holds_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(&dir);
+    let _writer = Store::open(&path).unwrap();
+    assert!(matches!(Store::open_read_only(&path), Err(StoreError::AlreadyOpen { .. })));
+}
+
+// ---- after an I/O error the store reopens; nothing acknowledged is lost ----
+
+/// Saves finding `n` of session `sid`; Ok when the store acknowledged it.
+fn save_finding(store: &mut Store, sid: EntityId, n: u64) -> Result<(), StoreError> {
+    let id = id_at(2_000 + n, u128::from(n));
+    store
+        .apply(&[
+            set(EntityKind::Finding, id, ff::SESSION, Value::Ref(sid)),
+            set(EntityKind::Finding, id, ff::SEQ, Value::Int(n as i64)),
+            set(EntityKind::Finding, id, ff::DESCRIPTION, Value::text(format!("磁盘满时的问题 {n}"))),
+        ])
+        .map(|_| ())
+}
+
+fn descriptions(store: &Store, sid: EntityId) -> Vec<String> {
+    store.findings_of(sid).unwrap().into_iter().map(|f| f.description).collect()
+}
+
+#[test]
+fn a_failed_write_or_sync_is_not_acknowledged_and_the_retry_lands() {
+    // Fail the k-th write (or sync) of one save, for every k a save makes, then heal.
+    let mut failures = BTreeMap::new();
+    for (kind, k) in (0..12).map(|k| ("write", k)).chain((0..4).map(|k| ("sync", k))) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = store_path(&dir);
+        let faults = tiyan::store::Faults::new();
+        let sid = id_at(1_000, 1);
+        let mut acknowledged = Vec::new();
+        {
+            let mut store = Store::open_with_faults(&path, faults.clone()).unwrap();
+            new_session(&mut store, sid, "磁盘已满");
+            for n in 1..=3 {
+                save_finding(&mut store, sid, n).unwrap();
+                acknowledged.push(format!("磁盘满时的问题 {n}"));
+            }
+            match kind {
+                "write" => faults.fail_writes_after(k),
+                _ => faults.fail_syncs_after(k),
+            }
+            let failed = save_finding(&mut store, sid, 4);
+            *failures.entry(kind).or_insert(0) += usize::from(failed.is_err());
+            // Still full: another try fails as well, and says so in the same words.
+            let again = save_finding(&mut store, sid, 4);
+            if let Err(e) = &failed {
+                assert!(matches!(e, StoreError::NoSpace(_)), "{kind} {k}: {e:?}");
+                assert!(again.is_err() || k > 0, "{kind} {k}: the disk is still full");
+            } else {
+                acknowledged.push("磁盘满时的问题 4".into());
+            }
+            faults.heal();
+            // Space is freed: the retry lands in the same process, without a restart.
+            let retry = save_finding(&mut store, sid, 4);
+            assert!(retry.is_ok(), "{kind} {k}: the retry after freeing space: {retry:?}");
+            if failed.is_err() {
+                acknowledged.push("磁盘满时的问题 4".into());
+            }
+            save_finding(&mut store, sid, 5).unwrap();
+            acknowledged.push("磁盘满时的问题 5".into());
+            assert_eq!(descriptions(&store, sid), acknowledged, "{kind} {k}: as the user was told");
+        }
+        // And on disk, after closing: everything acknowledged, nothing twice.
+        let store = Store::open(&path).unwrap();
+        assert_eq!(descriptions(&store, sid), acknowledged, "{kind} {k}: after reopening");
+    }
+    assert!(failures["write"] > 0 && failures["sync"] > 0, "the faults were hit: {failures:?}");
+}
+
+#[test]
+fn the_store_thread_answers_a_full_disk_in_words_and_saves_after_space_is_freed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(&dir);
+    let faults = tiyan::store::Faults::new();
+    let sid = id_at(1_000, 1);
+    let mut store = Store::open_with_faults(&path, faults.clone()).unwrap();
+    new_session(&mut store, sid, "线程");
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let handle = thread::spawn(store, move |e| {
+        let _ = tx.send(e);
+    });
+    let finding = |n: i64| {
+        let id = id_at(3_000, n as u128);
+        vec![
+            set(EntityKind::Finding, id, ff::SESSION, Value::Ref(sid)),
+            set(EntityKind::Finding, id, ff::SEQ, Value::Int(n)),
+            set(EntityKind::Finding, id, ff::DESCRIPTION, Value::text("重试")),
+        ]
+    };
+    faults.fail_writes_after(0);
+    handle.send(StoreRequest::Apply { req: 1, changes: finding(1) });
+    let first = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    let StoreEvent::SaveFailed { req: 1, error } = first else { panic!("{first:?}") };
+    let zh = tiyan::i18n::Strings::get(tiyan::i18n::Lang::Zh);
+    assert!(error.localized(zh).contains("磁盘空间已满"), "{error:?}");
+    faults.heal();
+    handle.send(StoreRequest::Apply { req: 2, changes: finding(1) });
+    handle.send(StoreRequest::LoadFindings { session: sid });
+    handle.shutdown();
+    let events = collect_until_closed(&rx);
+    assert_eq!(events[0], StoreEvent::Saved { req: 2 });
+    assert!(matches!(&events[1], StoreEvent::Findings { findings, .. } if findings.len() == 1));
 }

@@ -4,6 +4,7 @@
 pub mod board;
 pub mod checklist;
 pub mod clock_watch;
+pub mod draft;
 pub mod effect;
 pub mod finding_view;
 pub mod form;

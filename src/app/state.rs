@@ -192,6 +192,8 @@ pub enum ConfirmAction {
     DiscardOverlay,
     /// Quit although a capture line or form holds unsaved text.
     Quit,
+    /// Bring back the text the last run left unsaved (No discards it).
+    RestoreDraft(Box<super::draft::Draft>),
 }
 
 pub struct Confirm {
@@ -264,6 +266,10 @@ pub struct State {
     pub finding_scroll: u16,
     /// The ledger screen: every finding across sessions, its filter and cursor.
     pub ledger: super::ledger::LedgerView,
+    /// Unsaved text kept on disk as a draft (see `app::draft`).
+    pub drafts: super::draft::DraftKeeper,
+    /// The signal that ended the run (the exit status is 128 + its number).
+    pub ended_by: Option<crate::term::signals::Signal>,
 }
 
 impl State {
@@ -301,6 +307,8 @@ impl State {
             inspector: String::new(),
             finding_scroll: 0,
             ledger: Default::default(),
+            drafts: Default::default(),
+            ended_by: None,
         }
     }
 

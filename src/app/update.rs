@@ -16,7 +16,7 @@ use super::nav::{SessionList, move_cursor, reselect};
 use super::state::{
     CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveStatus, Screen, State,
 };
-use super::{board, checklist, clock_watch, finding_view, ledger, picker, rectify, stats, walk};
+use super::{board, checklist, clock_watch, draft, finding_view, ledger, picker, rectify, stats, walk};
 use crate::domain::session::field as sf;
 use crate::domain::{Change, EntityId, EntityKind, SessionStatus, Value};
 use crate::domain::{finding::field as ff, op::new_entity_id};
@@ -42,7 +42,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Store(ev) => on_store(state, ev),
-        Msg::Signal(_) | Msg::InputClosed(_) => quit(state),
+        // The terminal went away (SSH dropped, SIGTERM): keep what was typed, then end.
+        Msg::Signal(signal) => ended_by(state, signal),
+        Msg::InputClosed(_) => ended_by(state, crate::term::signals::Signal::Hangup),
         // A timer on screen turned over a second; the frame is drawn after this.
         Msg::Tick => clock_watch::check_clock(state),
     }
@@ -50,7 +52,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 pub(super) fn quit(state: &mut State) -> Vec<Effect> {
     state.quitting = true;
-    vec![Effect::Quit]
+    // Quitting on purpose drops unsaved text (the user was asked): no draft is left behind.
+    let mut effects = if state.ended_by.is_none() { draft::discard_quietly(state) } else { vec![] };
+    effects.push(Effect::Quit);
+    effects
+}
+
+/// Ended by a signal or a closed terminal: the unsaved text is written as a draft first.
+fn ended_by(state: &mut State, signal: crate::term::signals::Signal) -> Vec<Effect> {
+    state.ended_by = Some(signal);
+    let mut effects = draft::checkpoint(state, true);
+    effects.extend(quit(state));
+    effects
 }
 
 fn focused_input(state: &mut State) -> Option<&mut TextInput> {
@@ -90,10 +103,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match top {
         Some(Layer::Dialog) => match km.lookup(Layer::Dialog, &key) {
             Some(Action::Yes) => confirm_yes(state),
-            Some(Action::No) => {
-                state.overlays.pop();
-                vec![]
-            }
+            Some(Action::No) => match state.overlays.pop() {
+                Some(Overlay::Confirm(Confirm { action: ConfirmAction::RestoreDraft(_), .. })) => draft::discard(state),
+                _ => vec![],
+            },
             _ => global_key(state, &key, false),
         },
         Some(Layer::Help) => {
@@ -169,6 +182,7 @@ fn confirm_yes(state: &mut State) -> Vec<Effect> {
             vec![]
         }
         ConfirmAction::Quit => quit(state),
+        ConfirmAction::RestoreDraft(d) => draft::restore(state, *d),
         ConfirmAction::DeleteSession(id) => {
             if state.screen == (Screen::Findings { session: id }) {
                 state.screen = Screen::Sessions;
@@ -257,6 +271,8 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             reload(state, p.kind)
         }
         StoreEvent::SaveFailed { req, error } => {
+            // Said in the user's language, with what to do (a full disk: free space, save again).
+            let error = error.localized(state.ctx.strings());
             if let Some(p) = state.pending.remove(&req) {
                 state.save_status.insert(p.entity, SaveStatus::Failed(error.clone()));
                 // A checklist that failed to attach never arrives: leave its empty screen.
@@ -323,14 +339,14 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             vec![]
         }
         StoreEvent::Inspector(result) => {
-            rectify::inspector_saved(state, result);
+            rectify::inspector_saved(state, result.map_err(|e| e.localized(state.ctx.strings())));
             vec![]
         }
         StoreEvent::LoadFailed(error) => {
-            state.notice = Some(error);
+            state.notice = Some(error.localized(state.ctx.strings()));
             vec![]
         }
-        StoreEvent::Closed => vec![],
+        StoreEvent::Closed | StoreEvent::DraftKept => vec![],
     }
 }
 

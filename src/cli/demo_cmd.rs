@@ -5,6 +5,7 @@ use super::open::{CliError, Setup};
 
 pub fn fill(setup: &Setup, sessions: usize, per_session: usize, seed: Option<u64>) -> Result<(), CliError> {
     let mut store = setup.open_store()?;
+    setup.say_if_created(&store);
     let seed = seed.unwrap_or_else(rand::random);
     let counts = crate::demo::fill(&mut store, sessions, per_session, seed).map_err(|e| setup.store_error(e))?;
     println!(
@@ -19,7 +20,7 @@ pub fn fill(setup: &Setup, sessions: usize, per_session: usize, seed: Option<u64
 }
 
 /// A fresh profile in a temporary directory, filled, opened, and removed afterwards.
-pub fn run_demo_tui(cli: &Cli) -> Result<(), CliError> {
+pub fn run_demo_tui(cli: &Cli) -> Result<Option<crate::term::signals::Signal>, CliError> {
     let dir = std::env::temp_dir().join(format!("tiyan-demo-{}-{:08x}", std::process::id(), rand::random::<u32>()));
     let result = (|| {
         let mut setup = Setup::resolve(cli)?;

@@ -55,7 +55,7 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
         standard: text(&a.standard),
         owner: text(&a.owner),
     };
-    let mut store = setup.open_store()?;
+    let mut store = setup.open_store_existing()?;
     let finding = load_finding(setup, &store, &a.id)?;
     let by = match &a.by {
         Some(by) => by.clone(),

@@ -5,7 +5,12 @@ use super::open::{CliError, Setup};
 
 pub fn run(setup: &Setup, name: Option<&str>) -> Result<(), CliError> {
     let s = setup.strings();
-    let mut store = setup.open_store()?;
+    // Setting a name may make the profile (scripts name a new inspector first); showing it
+    // only reads.
+    let mut store = match name {
+        Some(_) => setup.open_store().inspect(|store| setup.say_if_created(store))?,
+        None => setup.open_store_read_only()?,
+    };
     let err = |e| setup.store_error(e);
     match name {
         Some(name) if name.trim().is_empty() => Err(CliError::new(1, s.t("cli.inspector.empty"))),

@@ -106,7 +106,7 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
             return Err(CliError::new(1, setup.strings().tf("cli.ledger.bad_range", &[("from", &from), ("to", &to)])));
         }
     }
-    let store = setup.open_store()?;
+    let store = setup.open_store_read_only()?;
     let err = |e| setup.store_error(e);
     if let Some(text_id) = &args.session {
         filter.session = Some(resolve_session(&store, text_id).map_err(|m| CliError::new(1, m))?);

@@ -191,7 +191,7 @@ pub(super) fn print_json<T: Serialize>(rows: &[T]) -> Result<(), CliError> {
 }
 
 pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
-    let store = setup.open_store()?;
+    let store = setup.open_store_read_only()?;
     let err = |e| setup.store_error(e);
     match what {
         ListWhat::Sessions { json } => {

@@ -23,13 +23,24 @@ use open::{CliError, Setup};
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    install_crash_hook(&cli);
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status),
         Err(e) => {
             eprintln!("tiyan: {}", e.message);
             ExitCode::from(e.code)
         }
     }
+}
+
+/// No panic text reaches the user: a defect's details go to `crash.log` in the data home (or
+/// the temporary directory when there is none yet), and stderr gets one line saying where.
+fn install_crash_hook(cli: &Cli) {
+    let home = crate::paths::Paths::resolve(cli.home.as_deref(), cli.profile.as_deref()).ok().map(|p| p.home);
+    let dir = home.filter(|h| h.is_dir()).unwrap_or_else(std::env::temp_dir);
+    let lang = crate::i18n::Lang::detect(cli.lang.as_deref(), None, crate::i18n::env_locale().as_deref())
+        .unwrap_or(crate::i18n::Lang::Zh);
+    crate::crash::install_hook(dir.join("tiyan-crash.log"), crate::i18n::Strings::get(lang).t("app.crashed"));
 }
 
 /// Rust ignores SIGPIPE, so `tiyan list … | head` would panic on the closed pipe. A command
@@ -42,30 +53,49 @@ fn die_quietly_on_closed_pipe() {
     }
 }
 
-fn run(cli: Cli) -> Result<(), CliError> {
-    if cli.command.is_some() {
-        die_quietly_on_closed_pipe();
+/// Runs the TUI or a command; Ok holds the exit status (0, or 128 + the signal that ended
+/// the TUI).
+fn run(cli: Cli) -> Result<u8, CliError> {
+    let Some(command) = &cli.command else { return run_tui(&cli) };
+    die_quietly_on_closed_pipe();
+    run_command(&cli, command).map(|()| 0)
+}
+
+fn exit_status(ended_by: Option<crate::term::signals::Signal>) -> u8 {
+    ended_by.map_or(0, |signal| signal.exit_status())
+}
+
+fn run_tui(cli: &Cli) -> Result<u8, CliError> {
+    if cli.demo {
+        return demo_cmd::run_demo_tui(cli).map(exit_status);
     }
-    match &cli.command {
-        None if cli.demo => demo_cmd::run_demo_tui(&cli),
-        None => {
-            let setup = Setup::resolve(&cli)?;
-            let store = setup.open_store()?;
-            let ctx = setup.context(cli.ascii);
-            crate::tui::run(store, ctx).map_err(|e| CliError::new(1, format!("terminal: {e}")))
+    let setup = Setup::resolve(cli)?;
+    let store = setup.open_store()?;
+    let mut ctx = setup.context(cli.ascii);
+    // Said once, on the first frame: a new profile, and where (a typo in --home shows).
+    if store.was_created() {
+        let created = setup.created_notice();
+        ctx.startup_notice = Some(match ctx.startup_notice.take() {
+            Some(warning) => format!("{created}; {warning}"),
+            None => created,
+        });
+    }
+    crate::tui::run(store, ctx).map(exit_status).map_err(|e| CliError::new(1, format!("terminal: {e}")))
+}
+
+fn run_command(cli: &Cli, command: &Command) -> Result<(), CliError> {
+    match command {
+        Command::Demo { sessions, findings_per_session, seed } => {
+            demo_cmd::fill(&Setup::resolve(cli)?, *sessions, *findings_per_session, *seed)
         }
-        Some(Command::Demo { sessions, findings_per_session, seed }) => {
-            let setup = Setup::resolve(&cli)?;
-            demo_cmd::fill(&setup, *sessions, *findings_per_session, *seed)
+        Command::List { what } => list::run(&Setup::resolve(cli)?, what),
+        Command::Keymap { cmd } => keymap_cmd::run(&Setup::resolve(cli)?, cmd),
+        Command::Template { cmd } => template_cmd::run(&Setup::resolve(cli)?, cmd),
+        Command::Stats { what: StatsWhat::Waits { session, by, json } } => {
+            tickets::stats(&Setup::resolve(cli)?, session.as_deref(), by.as_deref(), *json)
         }
-        Some(Command::List { what }) => list::run(&Setup::resolve(&cli)?, what),
-        Some(Command::Keymap { cmd }) => keymap_cmd::run(&Setup::resolve(&cli)?, cmd),
-        Some(Command::Template { cmd }) => template_cmd::run(&Setup::resolve(&cli)?, cmd),
-        Some(Command::Stats { what: StatsWhat::Waits { session, by, json } }) => {
-            tickets::stats(&Setup::resolve(&cli)?, session.as_deref(), by.as_deref(), *json)
-        }
-        Some(Command::Finding { cmd }) => finding_cmd::run(&Setup::resolve(&cli)?, cmd),
-        Some(Command::Ledger(args)) => ledger_cmd::run(&Setup::resolve(&cli)?, args),
-        Some(Command::Inspector { name }) => inspector_cmd::run(&Setup::resolve(&cli)?, name.as_deref()),
+        Command::Finding { cmd } => finding_cmd::run(&Setup::resolve(cli)?, cmd),
+        Command::Ledger(args) => ledger_cmd::run(&Setup::resolve(cli)?, args),
+        Command::Inspector { name } => inspector_cmd::run(&Setup::resolve(cli)?, name.as_deref()),
     }
 }

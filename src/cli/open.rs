@@ -61,8 +61,34 @@ impl Setup {
         Strings::get(self.lang)
     }
 
+    /// Opens the profile for writing, creating it when it does not exist yet (the TUI, `demo`,
+    /// `inspector NAME`); the caller says so (`say_if_created`, or the TUI's first frame).
     pub fn open_store(&self) -> Result<Store, CliError> {
         Store::open(&self.paths.store_file()).map_err(|e| self.store_error(e))
+    }
+
+    /// A new profile is said on stderr, with where it is: a typo in --home is seen at once.
+    pub fn say_if_created(&self, store: &Store) {
+        if store.was_created() {
+            eprintln!("tiyan: {}", self.created_notice());
+        }
+    }
+
+    /// "A new profile … was created at …", for the CLI's stderr and the TUI's first frame.
+    pub fn created_notice(&self) -> String {
+        let dir = self.paths.profile_dir().display().to_string();
+        self.strings().tf("profile.created", &[("name", &self.paths.profile), ("path", &dir)])
+    }
+
+    /// Opens an existing profile for writing: a command that changes records never makes one.
+    pub fn open_store_existing(&self) -> Result<Store, CliError> {
+        Store::open_existing(&self.paths.store_file()).map_err(|e| self.store_error(e))
+    }
+
+    /// Opens an existing profile for reading only: nothing is created or changed on disk, and
+    /// no free space is needed.
+    pub fn open_store_read_only(&self) -> Result<Store, CliError> {
+        Store::open_read_only(&self.paths.store_file()).map_err(|e| self.store_error(e))
     }
 
     pub fn store_error(&self, e: StoreError) -> CliError {
@@ -72,7 +98,7 @@ impl Setup {
                 let msg = self.strings().tf("error.profile_locked", &[("name", &self.paths.profile), ("pid", &pid)]);
                 CliError::new(EXIT_LOCKED, msg)
             }
-            other => CliError::new(1, format!("{}: {other}", self.paths.store_file().display())),
+            other => CliError::new(1, other.localized(self.strings())),
         }
     }
 

@@ -132,7 +132,7 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
     for warning in &setup.warnings {
         eprintln!("tiyan: {warning}");
     }
-    let store = setup.open_store()?;
+    let store = setup.open_store_read_only()?;
     let tickets = tickets(&store, setup, session)?;
     let thresholds = |t: &Ticket| setup.waits.for_item(&t.item);
     let refs: Vec<&Ticket> = tickets.iter().collect();

@@ -1,21 +1,75 @@
-//! What can go wrong with a store, in words a person can act on.
+//! What can go wrong with a store, in words a person can act on. `Display` is English (logs,
+//! tests); `localized` says the same in the user's language for the CLI and the TUI.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use crate::i18n::Strings;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
     /// Another handle (this process or another one) holds the database's file lock.
     /// `pid` comes from the pid file beside the database, when it could be read.
     AlreadyOpen { path: PathBuf, pid: Option<u32> },
+    /// A read-only command found no store: nothing was created.
+    NoProfile { path: PathBuf },
+    /// The file exists but is not a whole store (empty, not a redb file, pages that fail their
+    /// checksums, or redb gave up on it). The file is kept as it is.
+    Damaged { path: PathBuf, detail: String },
     /// The file was written by a newer tiyan; nothing was changed.
     NewerSchema { found: u32, supported: u32 },
     /// A stored value could not be decoded: which table, which key, and why.
     Decode { table: &'static str, key: String, detail: String },
-    /// The file system refused something (creating the directory, the file, the pid file).
+    /// The disk (or the user's quota) is full: nothing of this change was written.
+    NoSpace(String),
+    /// The file system refused something (creating the directory, the file, a write).
     Io(String),
+    /// A write to a store opened only for reading.
+    ReadOnly,
     /// redb reported an error (storage, transaction, commit).
     Db(String),
+}
+
+impl StoreError {
+    /// An error of the disk rather than of the data: the store thread closes and reopens the
+    /// database after one (redb refuses every later write until it is reopened).
+    pub fn is_io(&self) -> bool {
+        matches!(self, StoreError::NoSpace(_) | StoreError::Io(_))
+    }
+
+    /// Fills in the store's path where the error was made without it (inside redb calls).
+    pub(super) fn at(self, path: &Path) -> StoreError {
+        match self {
+            StoreError::Damaged { path: p, detail } if p.as_os_str().is_empty() => {
+                StoreError::Damaged { path: path.to_path_buf(), detail }
+            }
+            other => other,
+        }
+    }
+
+    /// The same in the user's language: what happened, and what to do.
+    pub fn localized(&self, s: &Strings) -> String {
+        match self {
+            StoreError::AlreadyOpen { path, pid } => {
+                let pid = pid.map(|p| s.tf("error.pid", &[("pid", &p.to_string())])).unwrap_or_default();
+                s.tf("store.error.already_open", &[("path", &path.display().to_string()), ("pid", &pid)])
+            }
+            StoreError::NoProfile { path } => s.tf("store.error.no_profile", &[("path", &path.display().to_string())]),
+            // redb's own words ("unreachable code", checksum names) help a maintainer, not the
+            // inspector: they go to the crash log and `Display`, not here.
+            StoreError::Damaged { path, .. } => s.tf("store.error.damaged", &[("path", &path.display().to_string())]),
+            StoreError::NewerSchema { found, supported } => {
+                s.tf("store.error.newer", &[("found", &found.to_string()), ("supported", &supported.to_string())])
+            }
+            StoreError::Decode { table, key, detail } => {
+                s.tf("store.error.decode", &[("table", table), ("key", key), ("detail", detail)])
+            }
+            StoreError::NoSpace(_) => s.t("store.error.no_space").to_string(),
+            StoreError::Io(detail) => s.tf("store.error.io", &[("detail", detail)]),
+            StoreError::ReadOnly => s.t("store.error.read_only").to_string(),
+            StoreError::Db(detail) => s.tf("store.error.db", &[("detail", detail)]),
+        }
+    }
 }
 
 impl fmt::Display for StoreError {
@@ -27,6 +81,12 @@ impl fmt::Display for StoreError {
             StoreError::AlreadyOpen { path, pid: None } => {
                 write!(f, "the store {} is already open by another process", path.display())
             }
+            StoreError::NoProfile { path } => write!(f, "there is no profile here: {} does not exist", path.display()),
+            StoreError::Damaged { path, detail } => write!(
+                f,
+                "the store file {} is damaged ({detail}); the file is kept; restore from a bundle or a backup",
+                path.display()
+            ),
             StoreError::NewerSchema { found, supported } => write!(
                 f,
                 "the store was written by a newer tiyan (schema version {found}; this version reads up to {supported})"
@@ -34,7 +94,9 @@ impl fmt::Display for StoreError {
             StoreError::Decode { table, key, detail } => {
                 write!(f, "cannot decode the value of {key} in table `{table}`: {detail}")
             }
+            StoreError::NoSpace(e) => write!(f, "no space left on the disk: {e}"),
             StoreError::Io(e) => write!(f, "file system error: {e}"),
+            StoreError::ReadOnly => write!(f, "the store was opened for reading only"),
             StoreError::Db(e) => write!(f, "database error: {e}"),
         }
     }
@@ -42,28 +104,80 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-/// Every redb error type converts into `redb::Error`; route them all to `Db`.
-macro_rules! from_redb {
-    ($($t:ty),*) => {$(
-        impl From<$t> for StoreError {
-            fn from(e: $t) -> Self {
-                StoreError::Db(e.to_string())
-            }
-        }
-    )*};
+fn from_io(e: &std::io::Error) -> StoreError {
+    // ENOSPC and EDQUOT both mean "make room, then try again".
+    let full = e.kind() == std::io::ErrorKind::StorageFull
+        || e.kind() == std::io::ErrorKind::QuotaExceeded
+        || matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT));
+    if full { StoreError::NoSpace(e.to_string()) } else { StoreError::Io(e.to_string()) }
 }
 
-from_redb!(
-    redb::Error,
-    redb::StorageError,
-    redb::TableError,
-    redb::TransactionError,
-    redb::CommitError,
-    redb::SetDurabilityError
-);
+impl From<redb::StorageError> for StoreError {
+    fn from(e: redb::StorageError) -> Self {
+        match e {
+            redb::StorageError::Io(io) => from_io(&io),
+            redb::StorageError::PreviousIo => StoreError::Io("an earlier write to the disk failed".into()),
+            redb::StorageError::Corrupted(detail) => StoreError::Damaged { path: PathBuf::new(), detail },
+            other => StoreError::Db(other.to_string()),
+        }
+    }
+}
+
+impl From<redb::DatabaseError> for StoreError {
+    fn from(e: redb::DatabaseError) -> Self {
+        match e {
+            redb::DatabaseError::Storage(s) => s.into(),
+            other => StoreError::Db(other.to_string()),
+        }
+    }
+}
+
+impl From<redb::TableError> for StoreError {
+    fn from(e: redb::TableError) -> Self {
+        match e {
+            redb::TableError::Storage(s) => s.into(),
+            other => StoreError::Db(other.to_string()),
+        }
+    }
+}
+
+impl From<redb::TransactionError> for StoreError {
+    fn from(e: redb::TransactionError) -> Self {
+        match e {
+            redb::TransactionError::Storage(s) => s.into(),
+            other => StoreError::Db(other.to_string()),
+        }
+    }
+}
+
+impl From<redb::CommitError> for StoreError {
+    fn from(e: redb::CommitError) -> Self {
+        match e {
+            redb::CommitError::Storage(s) => s.into(),
+            other => StoreError::Db(other.to_string()),
+        }
+    }
+}
+
+impl From<redb::Error> for StoreError {
+    fn from(e: redb::Error) -> Self {
+        match e {
+            redb::Error::Io(io) => from_io(&io),
+            redb::Error::PreviousIo => StoreError::Io("an earlier write to the disk failed".into()),
+            redb::Error::Corrupted(detail) => StoreError::Damaged { path: PathBuf::new(), detail },
+            other => StoreError::Db(other.to_string()),
+        }
+    }
+}
+
+impl From<redb::SetDurabilityError> for StoreError {
+    fn from(e: redb::SetDurabilityError) -> Self {
+        StoreError::Db(e.to_string())
+    }
+}
 
 impl From<std::io::Error> for StoreError {
     fn from(e: std::io::Error) -> Self {
-        StoreError::Io(e.to_string())
+        from_io(&e)
     }
 }

@@ -1,63 +1,55 @@
-//! Creating the profile directory and file with private modes, opening the database under
-//! redb's file lock, and the pid file that lets a refused second open say who holds the lock.
+//! Opening an existing store file, for writing or only for reading, under redb's file lock;
+//! telling a damaged file from a store; and the pid file that lets a refused open say who
+//! holds the lock.
 //!
-//! redb locks the file itself: a second open of the same file (another process, or this one)
-//! fails with `DatabaseAlreadyOpen`. The pid file is only a hint for the message; it is
-//! written after a successful open and removed when the store closes, and on a refused open
-//! it is read, never touched.
+//! redb locks the file itself: a second writable open of the same file (another process, or
+//! this one) fails with `DatabaseAlreadyOpen`, and so does a read-only open while a writer
+//! holds it. The pid file is only a hint for that message: written after a writable open
+//! when the disk allows, removed when the store closes, and never needed for anything else.
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use redb::{Database, DatabaseError, ReadOnlyDatabase};
 
+use super::backend::{Backend, Faults};
 use super::error::StoreError;
 
 pub const PID_FILE_NAME: &str = "tiyan.pid";
+
+/// What every redb file starts with (redb's header, "Inspired by PNG's magic number").
+const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
 
 /// The pid file of the store at `db_path`: beside it.
 pub fn pid_file_path(db_path: &Path) -> PathBuf {
     db_path.with_file_name(PID_FILE_NAME)
 }
 
-fn io_error(what: &str, path: &Path, e: std::io::Error) -> StoreError {
-    StoreError::Io(format!("{what} {}: {e}", path.display()))
+fn damaged(db_path: &Path, detail: impl Into<String>) -> StoreError {
+    StoreError::Damaged { path: db_path.to_path_buf(), detail: detail.into() }
 }
 
-/// Creates the directories above the database; new ones get mode 0700 (a profile holds
-/// inspection notes about named people and places).
-pub fn create_parent_dir(db_path: &Path) -> Result<(), StoreError> {
-    let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) else {
-        return Ok(());
-    };
-    if dir.is_dir() {
-        return Ok(());
+/// An existing store file must be a regular, non-empty file that starts as a redb file does.
+/// Anything else is damage: reported, and never initialized over (that would silently turn a
+/// damaged profile into an empty one).
+pub(super) fn check_existing(db_path: &Path) -> Result<(), StoreError> {
+    let meta = fs::metadata(db_path).map_err(|e| StoreError::Io(format!("{}: {e}", db_path.display())))?;
+    if !meta.is_file() {
+        return Err(damaged(db_path, "not a regular file"));
     }
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
+    if meta.len() == 0 {
+        return Err(damaged(db_path, "the file is empty"));
     }
-    builder.create(dir).map_err(|e| io_error("cannot create the directory", dir, e))
-}
-
-/// Creates the database file with mode 0600 when it does not exist; an existing file is left
-/// as it is.
-pub fn create_file_if_missing(db_path: &Path) -> Result<(), StoreError> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(db_path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(io_error("cannot create the store file", db_path, e)),
+    let mut head = [0u8; REDB_MAGIC.len()];
+    let read = fs::File::open(db_path).and_then(|mut f| f.read_exact(&mut head));
+    match read {
+        Ok(()) if head == REDB_MAGIC => Ok(()),
+        Ok(()) if head.iter().all(|b| *b == 0) => Err(damaged(db_path, "the file holds only zeros at its start")),
+        Ok(()) => Err(damaged(db_path, "not a tiyan store (no redb header)")),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Err(damaged(db_path, "the file is too short")),
+        Err(e) => Err(StoreError::Io(format!("{}: {e}", db_path.display()))),
     }
 }
 
@@ -65,30 +57,41 @@ fn already_open(db_path: &Path) -> StoreError {
     StoreError::AlreadyOpen { path: db_path.to_path_buf(), pid: read_pid(db_path) }
 }
 
-/// Opens (or initializes, when empty) the database file under redb's lock. Every page's
-/// checksum is verified on open, so a file damaged outside redb is an error here rather than a
-/// panic in some later read (costs one read of the file and a small commit per open).
-pub fn open_database(db_path: &Path) -> Result<Database, StoreError> {
-    match Database::builder().set_check_integrity_on_open(true).create(db_path) {
-        Ok(db) => Ok(db),
-        Err(DatabaseError::DatabaseAlreadyOpen) => Err(already_open(db_path)),
-        Err(e) => Err(StoreError::Db(format!("cannot open {}: {e}", db_path.display()))),
+fn open_error(db_path: &Path, e: DatabaseError) -> StoreError {
+    match e {
+        DatabaseError::DatabaseAlreadyOpen => already_open(db_path),
+        other => StoreError::from(other).at(db_path),
     }
 }
 
-/// Opens an existing, non-empty file read-only, so it can be inspected without a single byte
-/// changing (a writable open and close rewrites redb's header even with no transaction).
-/// `None` when there is nothing to inspect or redb wants the writable open (e.g. to repair
-/// after a crash); that open then reports any real error.
-pub fn open_read_only(db_path: &Path) -> Result<Option<ReadOnlyDatabase>, StoreError> {
-    let empty = fs::metadata(db_path).map(|m| m.len() == 0).unwrap_or(true);
-    if empty {
-        return Ok(None);
-    }
+/// Opens an existing store file for writing under redb's lock. Every page's checksum is
+/// verified on open, so a file damaged outside redb is an error here rather than a panic in
+/// some later read. `faults` arms the test switch in `backend`.
+pub(super) fn open_writable(db_path: &Path, faults: Option<Arc<Faults>>) -> Result<Database, StoreError> {
+    let file =
+        fs::OpenOptions::new().read(true).write(true).open(db_path).map_err(|e| StoreError::from(e).at(db_path))?;
+    let backend = Backend::new(file, faults).map_err(|e| open_error(db_path, e))?;
+    // The file was checked to be a redb file: `create_with_backend` only opens it here.
+    Database::builder()
+        .set_check_integrity_on_open(true)
+        .create_with_backend(backend)
+        .map_err(|e| open_error(db_path, e))
+}
+
+/// A read-only open, or why the file needs a writable one first.
+pub(super) enum ReadOnly {
+    Open(ReadOnlyDatabase),
+    /// redb must repair the file (it was not closed cleanly): only a writable open does that.
+    NeedsRepair,
+}
+
+/// Opens an existing store file without changing a byte of it (a writable open and close
+/// rewrites redb's header even with no transaction).
+pub(super) fn open_read_only(db_path: &Path) -> Result<ReadOnly, StoreError> {
     match Database::builder().open_read_only(db_path) {
-        Ok(db) => Ok(Some(db)),
-        Err(DatabaseError::DatabaseAlreadyOpen) => Err(already_open(db_path)),
-        Err(_) => Ok(None),
+        Ok(db) => Ok(ReadOnly::Open(db)),
+        Err(DatabaseError::RepairAborted) => Ok(ReadOnly::NeedsRepair),
+        Err(e) => Err(open_error(db_path, e)),
     }
 }
 
@@ -104,7 +107,9 @@ pub struct PidFile {
 }
 
 impl PidFile {
-    pub fn write(db_path: &Path) -> Result<PidFile, StoreError> {
+    /// Best effort: a full disk or a read-only directory must not stop anyone from working;
+    /// without the file a refused second open only says less about who holds the profile.
+    pub fn write(db_path: &Path) -> Option<PidFile> {
         let path = pid_file_path(db_path);
         let mut options = fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
@@ -113,9 +118,14 @@ impl PidFile {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let mut file = options.open(&path).map_err(|e| io_error("cannot write", &path, e))?;
-        writeln!(file, "{}", std::process::id()).map_err(|e| io_error("cannot write", &path, e))?;
-        Ok(PidFile { path })
+        let written = options.open(&path).and_then(|mut file| writeln!(file, "{}", std::process::id()));
+        match written {
+            Ok(()) => Some(PidFile { path }),
+            Err(_) => {
+                let _ = fs::remove_file(&path);
+                None
+            }
+        }
     }
 }
 

@@ -28,7 +28,7 @@ struct Found {
     has_ops: bool,
 }
 
-fn inspect(db: &impl ReadableDatabase) -> Result<Found, StoreError> {
+fn inspect(db: &dyn ReadableDatabase) -> Result<Found, StoreError> {
     let txn = db.begin_read()?;
     let version = match txn.open_table(tables::META) {
         Ok(t) => meta::schema_version(&t)?,
@@ -52,8 +52,22 @@ fn refuse(version: Option<u32>) -> Result<(), StoreError> {
 
 /// Refuses a file of a newer schema before it is opened for writing (which alone would
 /// change its bytes). `db` is a read-only handle.
-pub(super) fn refuse_newer(db: &impl ReadableDatabase) -> Result<(), StoreError> {
+pub(super) fn refuse_newer(db: &dyn ReadableDatabase) -> Result<(), StoreError> {
     refuse(inspect(db)?.version)
+}
+
+/// The replica id of a store already at `SCHEMA_VERSION`, read without writing; None when
+/// the file must be initialized or migrated first (a writable open does that). A newer file
+/// is refused.
+pub(super) fn current(db: &dyn ReadableDatabase) -> Result<Option<ReplicaId>, StoreError> {
+    let found = inspect(db)?;
+    refuse(found.version)?;
+    if found.version != Some(SCHEMA_VERSION) {
+        return Ok(None);
+    }
+    let txn = db.begin_read()?;
+    let t = txn.open_table(tables::META)?;
+    meta::replica(&t)
 }
 
 /// Brings the file to `SCHEMA_VERSION` and returns its replica id. A newer file is refused

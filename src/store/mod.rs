@@ -14,7 +14,10 @@
 //! The UI talks to a `Store` only through the store thread (`thread`), so it never waits on disk.
 
 mod apply;
+mod backend;
 pub mod codec;
+mod create;
+mod draft_file;
 mod error;
 mod lock;
 mod meta;
@@ -25,9 +28,12 @@ pub mod thread;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use redb::{Database, ReadableDatabase};
+use redb::{Database, ReadOnlyDatabase, ReadableDatabase};
 
+pub use backend::Faults;
+pub use draft_file::{DRAFT_FILE_NAME, draft_path};
 pub use error::StoreError;
 pub use lock::{PID_FILE_NAME, pid_file_path};
 pub use migrate::SCHEMA_VERSION;
@@ -42,10 +48,32 @@ use crate::domain::{
 #[derive(Debug)]
 pub struct Store {
     // Field order is drop order: release redb's lock before the pid file goes.
-    db: Database,
-    _pid_file: lock::PidFile,
+    db: Handle,
+    _pid_file: Option<lock::PidFile>,
     replica: ReplicaId,
     path: PathBuf,
+    /// The test switch the file was opened with, kept for reopening after an I/O error.
+    faults: Option<Arc<Faults>>,
+    /// This open made the file (a new profile).
+    created: bool,
+}
+
+enum Handle {
+    Writable(Database),
+    ReadOnly(ReadOnlyDatabase),
+    /// Closed after an I/O error (redb refuses every later write until reopened); the next
+    /// write reopens it.
+    Closed,
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Handle::Writable(_) => "Writable",
+            Handle::ReadOnly(_) => "ReadOnly",
+            Handle::Closed => "Closed",
+        })
+    }
 }
 
 /// Unix milliseconds now (0 if the clock is before 1970; the HLC then still moves forward).
@@ -54,36 +82,131 @@ pub fn wall_clock_ms() -> u64 {
 }
 
 impl Store {
-    /// Opens the store at `path`, creating the directory (0700) and file (0600) if needed,
-    /// initializing a new file, migrating an older one.
+    /// Opens the store at `path` for writing, creating it (directory 0700, file 0600) when
+    /// there is no file, migrating an older one. A file that is there but is not a whole store
+    /// is `StoreError::Damaged`, never initialized over.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        // redb trusts page contents it has not verified and can panic on a file damaged
-        // outside it (seen in the read-only look below). The writable open verifies every
-        // checksum, but the look comes first; a panic there becomes an error, not a crash.
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Store::open_unguarded(path))) {
-            Ok(result) => result,
-            Err(panic) => {
-                let detail = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                Err(StoreError::Db(format!("the store file {} is damaged: {detail}", path.display())))
+        Store::open_writable(path, None)
+    }
+
+    /// Opens an existing store for writing; `StoreError::NoProfile` when there is no file (a
+    /// command that changes a record needs one: a typo in --home must not make a profile).
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        if std::fs::symlink_metadata(path).is_err() {
+            return Err(StoreError::NoProfile { path: path.to_path_buf() });
+        }
+        Store::open_writable(path, None)
+    }
+
+    /// `open` with the fault switch of `backend` armed by a test.
+    #[doc(hidden)]
+    pub fn open_with_faults(path: &Path, faults: Arc<Faults>) -> Result<Store, StoreError> {
+        Store::open_writable(path, Some(faults))
+    }
+
+    /// Opens an existing store for reading only: nothing is created, no byte of the file
+    /// changes, no free space is needed. `StoreError::NoProfile` when there is no file. A file
+    /// that redb must repair first (after a crash) or migrate is opened for writing instead,
+    /// once; writes through a read-only store fail with `StoreError::ReadOnly`.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        contained(path, || {
+            if std::fs::symlink_metadata(path).is_err() {
+                return Err(StoreError::NoProfile { path: path.to_path_buf() });
+            }
+            lock::check_existing(path)?;
+            let db = match lock::open_read_only(path)? {
+                lock::ReadOnly::Open(db) => db,
+                lock::ReadOnly::NeedsRepair => return Store::open_writable(path, None),
+            };
+            let Some(replica) = migrate::current(&db)? else {
+                drop(db);
+                return Store::open_writable(path, None);
+            };
+            Ok(Store {
+                db: Handle::ReadOnly(db),
+                _pid_file: None,
+                replica,
+                path: path.to_path_buf(),
+                faults: None,
+                created: false,
+            })
+        })
+    }
+
+    fn open_writable(path: &Path, faults: Option<Arc<Faults>>) -> Result<Store, StoreError> {
+        contained(path, || {
+            let created = match std::fs::symlink_metadata(path) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => create::create_store(path)?,
+                _ => false,
+            };
+            lock::check_existing(path)?;
+            // A newer schema is refused through a read-only handle, so not one byte changes.
+            if let Ok(lock::ReadOnly::Open(read_only)) = lock::open_read_only(path) {
+                migrate::refuse_newer(&read_only)?;
+            }
+            let db = lock::open_writable(path, faults.clone())?;
+            let replica = migrate::prepare(&db)?;
+            let pid_file = lock::PidFile::write(path);
+            Ok(Store {
+                db: Handle::Writable(db),
+                _pid_file: pid_file,
+                replica,
+                path: path.to_path_buf(),
+                faults,
+                created,
+            })
+        })
+    }
+
+    /// Whether this open created the store (the profile is new).
+    pub fn was_created(&self) -> bool {
+        self.created
+    }
+
+    /// Whether writes are possible through this handle.
+    pub fn is_writable(&self) -> bool {
+        !matches!(self.db, Handle::ReadOnly(_))
+    }
+
+    fn reader(&self) -> Result<&dyn ReadableDatabase, StoreError> {
+        match &self.db {
+            Handle::Writable(db) => Ok(db),
+            Handle::ReadOnly(db) => Ok(db),
+            Handle::Closed => {
+                Err(StoreError::Io("the store is closed after a failed write; it reopens on the next save".into()))
             }
         }
     }
 
-    fn open_unguarded(path: &Path) -> Result<Store, StoreError> {
-        lock::create_parent_dir(path)?;
-        lock::create_file_if_missing(path)?;
-        // A newer schema is refused through a read-only handle, so not one byte changes.
-        if let Some(read_only) = lock::open_read_only(path)? {
-            migrate::refuse_newer(&read_only)?;
+    fn writer(&mut self) -> Result<&Database, StoreError> {
+        if matches!(self.db, Handle::Closed) {
+            self.reopen()?;
         }
-        let db = lock::open_database(path)?;
-        let replica = migrate::prepare(&db)?;
-        let pid_file = lock::PidFile::write(path)?;
-        Ok(Store { db, _pid_file: pid_file, replica, path: path.to_path_buf() })
+        match &self.db {
+            Handle::Writable(db) => Ok(db),
+            Handle::ReadOnly(_) => Err(StoreError::ReadOnly),
+            Handle::Closed => unreachable!("reopened above"),
+        }
+    }
+
+    /// Runs a read; a panic inside redb (a damaged page) becomes `Damaged`.
+    fn read<T>(&self, f: impl FnOnce(&dyn ReadableDatabase) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        contained(&self.path, || f(self.reader()?))
+    }
+
+    /// Closes the database and opens it again: redb refuses every write after an I/O error
+    /// until then. Left closed if the reopen fails (e.g. the disk is still full); the next
+    /// write tries again.
+    pub fn reopen(&mut self) -> Result<(), StoreError> {
+        if matches!(self.db, Handle::ReadOnly(_)) {
+            return Ok(());
+        }
+        self.db = Handle::Closed;
+        let path = self.path.clone();
+        let faults = self.faults.clone();
+        let db = contained(&path, || lock::open_writable(&path, faults))?;
+        self.db = Handle::Writable(db);
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -102,19 +225,53 @@ impl Store {
     }
 
     /// `apply` with the wall clock given, so tests can set it behind or ahead.
+    ///
+    /// After an I/O error (a full disk) the database is closed and reopened, and the log is
+    /// read again: a commit whose data reached the file before a later step failed is there
+    /// after the reopen (which itself commits durably), and is answered as saved, so a retry
+    /// cannot save it twice; otherwise the error is returned and nothing of it was written.
     pub fn apply_at(&mut self, changes: &[Change], now_ms: u64) -> Result<Vec<OpId>, StoreError> {
-        apply::apply_changes(&self.db, self.replica, changes, now_ms)
+        let replica = self.replica;
+        self.writer()?; // reopens a store closed by an earlier failure
+        let seq_before = self.read(query::next_seq)?;
+        let result = self.write(|db| apply::apply_changes(db, replica, changes, now_ms));
+        match result {
+            Err(e) if e.is_io() => {
+                if matches!(self.db, Handle::Writable(_))
+                    && self.read(query::next_seq).ok() == Some(seq_before + changes.len() as u64)
+                {
+                    return Ok((seq_before..seq_before + changes.len() as u64)
+                        .map(|seq| OpId { replica, seq })
+                        .collect());
+                }
+                Err(e)
+            }
+            other => other,
+        }
+    }
+
+    /// Runs a write transaction; a panic inside redb becomes `Damaged`, and after an I/O
+    /// error the database is reopened (left closed if that fails too).
+    fn write<T>(&mut self, f: impl FnOnce(&Database) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let path = self.path.clone();
+        let db = self.writer()?;
+        let result = contained(&path, || f(db));
+        if matches!(&result, Err(e) if e.is_io()) {
+            let _ = self.reopen();
+        }
+        result
     }
 
     /// Imports ops from other replicas (or back from a bundle) in one durable transaction, in
     /// any order and with repeats; returns how many were new. See `apply`'s module doc.
     pub fn apply_ops(&mut self, ops: &[Op]) -> Result<usize, StoreError> {
-        apply::import_ops(&self.db, self.replica, ops)
+        let replica = self.replica;
+        self.write(|db| apply::import_ops(db, replica, ops))
     }
 
     /// Sessions not deleted, newest first, with their finding counts and highest 序号.
     pub fn sessions(&self) -> Result<Vec<SessionSummary>, StoreError> {
-        query::sessions(&self.db)
+        self.read(query::sessions)
     }
 
     pub fn session(&self, id: EntityId) -> Result<Option<Session>, StoreError> {
@@ -123,53 +280,57 @@ impl Store {
 
     /// The findings of one session not deleted, by 序号 then id.
     pub fn findings_of(&self, session: EntityId) -> Result<Vec<Finding>, StoreError> {
-        query::findings_of(&self.db, session)
+        self.read(|db| query::findings_of(db, session))
     }
 
     /// The checklists attached to a session, oldest first.
     pub fn checklists_of(&self, session: EntityId) -> Result<Vec<Checklist>, StoreError> {
-        query::checklists_of(&self.db, session)
+        self.read(|db| query::checklists_of(db, session))
     }
 
     pub fn tickets_of(&self, session: EntityId) -> Result<Vec<Ticket>, StoreError> {
-        query::tickets_of(&self.db, session)
+        self.read(|db| query::tickets_of(db, session))
     }
 
     pub fn all_tickets(&self) -> Result<Vec<Ticket>, StoreError> {
-        query::all_tickets(&self.db)
+        self.read(query::all_tickets)
     }
 
     /// Every finding not deleted, of sessions not deleted, by session then 序号.
     pub fn all_findings(&self) -> Result<Vec<Finding>, StoreError> {
-        query::all_findings(&self.db)
+        self.read(query::all_findings)
     }
 
     /// The profile's inspector name (who is acting in status moves); None until one is given.
     pub fn inspector(&self) -> Result<Option<String>, StoreError> {
-        let txn = self.db.begin_read()?;
-        let meta = txn.open_table(tables::META)?;
-        meta::inspector(&meta)
+        self.read(|db| {
+            let txn = db.begin_read()?;
+            let meta = txn.open_table(tables::META)?;
+            meta::inspector(&meta)
+        })
     }
 
     /// Saves the inspector name durably. It is this profile's setting, not an op: it is not
     /// carried in bundles.
     pub fn set_inspector(&mut self, name: &str) -> Result<(), StoreError> {
-        let txn = apply::begin_durable(&self.db)?;
-        {
-            let mut meta = txn.open_table(tables::META)?;
-            meta::set_inspector(&mut meta, name.trim())?;
-        }
-        txn.commit()?;
-        Ok(())
+        self.write(|db| {
+            let txn = apply::begin_durable(db)?;
+            {
+                let mut meta = txn.open_table(tables::META)?;
+                meta::set_inspector(&mut meta, name.trim())?;
+            }
+            txn.commit()?;
+            Ok(())
+        })
     }
 
     pub fn record(&self, kind: EntityKind, id: EntityId) -> Result<Option<Record>, StoreError> {
-        query::record(&self.db, kind, id)
+        self.read(|db| query::record(db, kind, id))
     }
 
     /// Every materialized record (deleted ones too), by kind then id.
     pub fn all_records(&self) -> Result<Vec<Record>, StoreError> {
-        query::all_records(&self.db)
+        self.read(query::all_records)
     }
 
     /// Resolves a full ULID or a unique prefix of one (any case) among records of `kind`;
@@ -183,20 +344,43 @@ impl Store {
 
     /// Like `find_by_prefix`, telling "no match" from "several" (with some candidates).
     pub fn lookup_prefix(&self, kind: EntityKind, id_text: &str) -> Result<Lookup, StoreError> {
-        query::find_by_prefix(&self.db, kind, id_text)
+        self.read(|db| query::find_by_prefix(db, kind, id_text))
     }
 
     /// The whole op log, by (replica, seq).
     pub fn all_ops(&self) -> Result<Vec<Op>, StoreError> {
-        query::all_ops(&self.db)
+        self.read(query::all_ops)
     }
 
     /// The ops with a seq above `known[replica]` (every op of a replica not in `known`).
     pub fn ops_since(&self, known: &BTreeMap<ReplicaId, u64>) -> Result<Vec<Op>, StoreError> {
-        query::ops_since(&self.db, known)
+        self.read(|db| query::ops_since(db, known))
+    }
+
+    /// Keeps unsaved text (the app's draft bytes) durably beside the store.
+    pub fn save_draft(&self, bytes: &[u8]) -> Result<(), StoreError> {
+        draft_file::save(&self.path, bytes)
+    }
+
+    /// The draft the last run left, if any.
+    pub fn draft(&self) -> Result<Option<Vec<u8>>, StoreError> {
+        draft_file::load(&self.path)
+    }
+
+    pub fn clear_draft(&self) -> Result<(), StoreError> {
+        draft_file::clear(&self.path)
     }
 
     pub fn op_count(&self) -> Result<u64, StoreError> {
-        query::op_count(&self.db)
+        self.read(query::op_count)
+    }
+}
+
+/// Runs `f`; a panic inside it (redb on a damaged page) becomes `Damaged` for the file at
+/// `path`, and errors made inside redb calls get the path filled in.
+fn contained<T>(path: &Path, f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    match crate::crash::contain(f) {
+        Ok(result) => result.map_err(|e| e.at(path)),
+        Err(detail) => Err(StoreError::Damaged { path: path.to_path_buf(), detail }),
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use redb::{Database, ReadOnlyTable, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{ReadOnlyTable, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
 use super::apply::load_record;
 use super::codec;
@@ -55,7 +55,7 @@ fn by_seq_then_id(findings: &mut [Finding]) {
     findings.sort_by_key(|f| (f.seq, f.id));
 }
 
-pub(super) fn sessions(db: &Database) -> Result<Vec<SessionSummary>, StoreError> {
+pub(super) fn sessions(db: &dyn ReadableDatabase) -> Result<Vec<SessionSummary>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
     let children = txn.open_table(tables::CHILDREN)?;
@@ -77,7 +77,7 @@ pub(super) fn sessions(db: &Database) -> Result<Vec<SessionSummary>, StoreError>
     Ok(out)
 }
 
-pub(super) fn findings_of(db: &Database, session: EntityId) -> Result<Vec<Finding>, StoreError> {
+pub(super) fn findings_of(db: &dyn ReadableDatabase, session: EntityId) -> Result<Vec<Finding>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
     let children = txn.open_table(tables::CHILDREN)?;
@@ -89,7 +89,7 @@ pub(super) fn findings_of(db: &Database, session: EntityId) -> Result<Vec<Findin
 
 /// The records of `kind` filed under `session`, each read with `read`.
 fn children_of_kind<T>(
-    db: &Database,
+    db: &dyn ReadableDatabase,
     session: EntityId,
     kind: EntityKind,
     read: impl Fn(&Record) -> Option<T>,
@@ -109,12 +109,12 @@ fn children_of_kind<T>(
 
 /// The checklists attached to `session` and not removed, oldest first. One whose pinned
 /// template cannot be read is skipped rather than failing the whole session.
-pub(super) fn checklists_of(db: &Database, session: EntityId) -> Result<Vec<Checklist>, StoreError> {
+pub(super) fn checklists_of(db: &dyn ReadableDatabase, session: EntityId) -> Result<Vec<Checklist>, StoreError> {
     children_of_kind(db, session, EntityKind::Checklist, |r| Checklist::from_record(r).filter(|c| !c.deleted))
 }
 
 /// The tickets of `session` not removed, in the order taken.
-pub(super) fn tickets_of(db: &Database, session: EntityId) -> Result<Vec<Ticket>, StoreError> {
+pub(super) fn tickets_of(db: &dyn ReadableDatabase, session: EntityId) -> Result<Vec<Ticket>, StoreError> {
     let mut out =
         children_of_kind(db, session, EntityKind::Ticket, |r| Some(Ticket::from_record(r)).filter(|t| !t.deleted))?;
     by_taking(&mut out);
@@ -126,7 +126,7 @@ fn by_taking(tickets: &mut [Ticket]) {
 }
 
 /// Every ticket not removed, of sessions not deleted, by session then in the order taken.
-pub(super) fn all_tickets(db: &Database) -> Result<Vec<Ticket>, StoreError> {
+pub(super) fn all_tickets(db: &dyn ReadableDatabase) -> Result<Vec<Ticket>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
     let live_sessions = live_session_ids(&records)?;
@@ -150,7 +150,7 @@ fn live_session_ids(records: &Records) -> Result<HashSet<EntityId>, StoreError> 
         .collect())
 }
 
-pub(super) fn all_findings(db: &Database) -> Result<Vec<Finding>, StoreError> {
+pub(super) fn all_findings(db: &dyn ReadableDatabase) -> Result<Vec<Finding>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
     let live_sessions = live_session_ids(&records)?;
@@ -163,7 +163,7 @@ pub(super) fn all_findings(db: &Database) -> Result<Vec<Finding>, StoreError> {
     Ok(findings)
 }
 
-pub(super) fn all_records(db: &Database) -> Result<Vec<Record>, StoreError> {
+pub(super) fn all_records(db: &dyn ReadableDatabase) -> Result<Vec<Record>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
     let mut out = Vec::new();
@@ -174,7 +174,7 @@ pub(super) fn all_records(db: &Database) -> Result<Vec<Record>, StoreError> {
     Ok(out)
 }
 
-pub(super) fn record(db: &Database, kind: EntityKind, id: EntityId) -> Result<Option<Record>, StoreError> {
+pub(super) fn record(db: &dyn ReadableDatabase, kind: EntityKind, id: EntityId) -> Result<Option<Record>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
     load_record(&records, kind, id)
@@ -196,7 +196,7 @@ fn prefix_bounds(prefix: &str) -> Option<(u128, u128)> {
     Some((low, high))
 }
 
-pub(super) fn find_by_prefix(db: &Database, kind: EntityKind, id_text: &str) -> Result<Lookup, StoreError> {
+pub(super) fn find_by_prefix(db: &dyn ReadableDatabase, kind: EntityKind, id_text: &str) -> Result<Lookup, StoreError> {
     let prefix = id_text.trim().to_ascii_uppercase();
     let Some((low, high)) = prefix_bounds(&prefix) else {
         return Ok(Lookup::NotFound);
@@ -235,21 +235,28 @@ fn decode_ops(
 }
 
 /// The whole op log, ordered by (replica, seq).
-pub(super) fn all_ops(db: &Database) -> Result<Vec<Op>, StoreError> {
+pub(super) fn all_ops(db: &dyn ReadableDatabase) -> Result<Vec<Op>, StoreError> {
     let txn = db.begin_read()?;
     let ops = txn.open_table(tables::OPS)?;
     decode_ops(ops.iter()?, |_| true)
 }
 
 /// The ops a peer lacks, given the highest seq it holds per replica (absent = none).
-pub(super) fn ops_since(db: &Database, known: &BTreeMap<ReplicaId, u64>) -> Result<Vec<Op>, StoreError> {
+pub(super) fn ops_since(db: &dyn ReadableDatabase, known: &BTreeMap<ReplicaId, u64>) -> Result<Vec<Op>, StoreError> {
     let txn = db.begin_read()?;
     let ops = txn.open_table(tables::OPS)?;
     decode_ops(ops.iter()?, |(replica, seq)| seq > known.get(&ReplicaId::from_u128(replica)).copied().unwrap_or(0))
 }
 
-pub(super) fn op_count(db: &Database) -> Result<u64, StoreError> {
+pub(super) fn op_count(db: &dyn ReadableDatabase) -> Result<u64, StoreError> {
     let txn = db.begin_read()?;
     let ops = txn.open_table(tables::OPS)?;
     Ok(ops.len()?)
+}
+
+/// The seq this replica's next op will take (ops are numbered contiguously per replica).
+pub(super) fn next_seq(db: &dyn ReadableDatabase) -> Result<u64, StoreError> {
+    let txn = db.begin_read()?;
+    let meta = txn.open_table(tables::META)?;
+    super::meta::next_seq(&meta)
 }

@@ -7,7 +7,7 @@ use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::Store;
+use super::{Store, StoreError};
 use crate::domain::{Change, Checklist, EntityId, Finding, SessionSummary, Ticket};
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -35,6 +35,12 @@ pub enum StoreRequest {
     SetInspector {
         name: String,
     },
+    /// Keep unsaved text durably beside the store (see `app::draft`); not answered.
+    SaveDraft {
+        bytes: Vec<u8>,
+    },
+    /// Nothing is unsaved any more: remove the draft file; not answered.
+    ClearDraft,
     Shutdown,
 }
 
@@ -45,7 +51,7 @@ pub enum StoreEvent {
     },
     SaveFailed {
         req: u64,
-        error: String,
+        error: StoreError,
     },
     Sessions(Vec<SessionSummary>),
     Findings {
@@ -63,8 +69,10 @@ pub enum StoreEvent {
     AllTickets(Vec<Ticket>),
     AllFindings(Vec<Finding>),
     /// The inspector name saved, or why not.
-    Inspector(Result<String, String>),
-    LoadFailed(String),
+    Inspector(Result<String, StoreError>),
+    LoadFailed(StoreError),
+    /// A draft was written or removed (nothing to show; keeps the request/answer rhythm).
+    DraftKept,
     /// The store is closed: every request before `Shutdown` was handled.
     Closed,
 }
@@ -99,34 +107,42 @@ pub fn answer(store: &mut Store, request: StoreRequest) -> Option<StoreEvent> {
     Some(match request {
         StoreRequest::Apply { req, changes } => match store.apply(&changes) {
             Ok(_) => StoreEvent::Saved { req },
-            Err(e) => StoreEvent::SaveFailed { req, error: e.to_string() },
+            Err(error) => StoreEvent::SaveFailed { req, error },
         },
         StoreRequest::LoadSessions => match store.sessions() {
             Ok(s) => StoreEvent::Sessions(s),
-            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            Err(e) => StoreEvent::LoadFailed(e),
         },
         StoreRequest::LoadFindings { session } => match store.findings_of(session) {
             Ok(findings) => StoreEvent::Findings { session, findings },
-            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            Err(e) => StoreEvent::LoadFailed(e),
         },
         StoreRequest::LoadChecklists { session } => match store.checklists_of(session) {
             Ok(checklists) => StoreEvent::Checklists { session, checklists },
-            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            Err(e) => StoreEvent::LoadFailed(e),
         },
         StoreRequest::LoadTickets { session } => match store.tickets_of(session) {
             Ok(tickets) => StoreEvent::Tickets { session, tickets },
-            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            Err(e) => StoreEvent::LoadFailed(e),
         },
         StoreRequest::LoadAllTickets => match store.all_tickets() {
             Ok(tickets) => StoreEvent::AllTickets(tickets),
-            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            Err(e) => StoreEvent::LoadFailed(e),
         },
         StoreRequest::LoadAllFindings => match store.all_findings() {
             Ok(findings) => StoreEvent::AllFindings(findings),
-            Err(e) => StoreEvent::LoadFailed(e.to_string()),
+            Err(e) => StoreEvent::LoadFailed(e),
         },
-        StoreRequest::SetInspector { name } => {
-            StoreEvent::Inspector(store.set_inspector(&name).map(|()| name).map_err(|e| e.to_string()))
+        StoreRequest::SetInspector { name } => StoreEvent::Inspector(store.set_inspector(&name).map(|()| name)),
+        // Best effort and unanswered: the text is still on screen, and a later checkpoint or
+        // the exit writes it again.
+        StoreRequest::SaveDraft { bytes } => {
+            let _ = store.save_draft(&bytes);
+            return Some(StoreEvent::DraftKept);
+        }
+        StoreRequest::ClearDraft => {
+            let _ = store.clear_draft();
+            return Some(StoreEvent::DraftKept);
         }
         StoreRequest::Shutdown => return None,
     })

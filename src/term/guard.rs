@@ -49,7 +49,11 @@ fn install_panic_hook() {
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
+        // A panic contained inside the store (a damaged page) is handled there and the screen
+        // carries on; any other one ends the program, so the terminal is given back first.
+        if !crate::crash::is_contained() {
+            restore();
+        }
         previous(info);
     }));
 }

@@ -11,6 +11,22 @@ pub enum Signal {
     Interrupt,
 }
 
+impl Signal {
+    /// The signal's number: a run it ends exits with 128 + this, as shells expect.
+    pub fn number(self) -> i32 {
+        match self {
+            Signal::Hangup => SIGHUP,
+            Signal::Terminate => SIGTERM,
+            Signal::Interrupt => SIGINT,
+        }
+    }
+
+    /// The exit status of a run this signal ended.
+    pub fn exit_status(self) -> u8 {
+        u8::try_from(128 + self.number()).unwrap_or(u8::MAX)
+    }
+}
+
 /// Spawn the signal thread; `deliver` is called once per signal received.
 pub fn spawn(deliver: impl Fn(Signal) + Send + 'static) -> std::io::Result<()> {
     let mut signals = Signals::new([SIGHUP, SIGTERM, SIGINT])?;

@@ -1,0 +1,323 @@
+//! Drafts: typed text that survives the terminal going away.
+//!
+//! Whatever the user has typed and not saved (the capture line, a form) is taken as a `Draft`:
+//! where they were, and each overlay's text by field. It is written durably by the store
+//! thread, beside the store, when a signal or a closed terminal ends the program (SIGHUP from
+//! a dropped SSH link, SIGTERM), and as a checkpoint every couple of seconds while text is
+//! unsaved, so even a SIGKILL or a power cut loses at most the last moments of typing. It is
+//! removed once nothing is unsaved. On the next start of the profile it is offered back:
+//! restore (the screen and the overlays come back with the text) or discard.
+//!
+//! The draft has its own serialized shape (JSON, versioned by its field names), independent of
+//! the app's types, so a later version still reads an older draft or ignores it whole.
+
+use serde::{Deserialize, Serialize};
+
+use super::effect::Effect;
+use super::form::{FormKind, FormState};
+use super::state::{CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Screen, State};
+use crate::domain::{AnswerKind, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Record, Ticket};
+use crate::store::StoreRequest;
+
+/// A checkpoint at most this often while text is unsaved.
+const CHECKPOINT_MS: i64 = 2_000;
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    /// The screen the text was typed on, so it comes back in the same place.
+    pub place: Place,
+    pub overlays: Vec<DraftOverlay>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Sessions,
+    Session(EntityId),
+    Checklist { session: EntityId, checklist: EntityId },
+    Board(EntityId),
+    Walk(EntityId),
+    Finding { session: EntityId, finding: EntityId, from_ledger: bool },
+    Ledger,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub enum DraftOverlay {
+    Capture { session: EntityId, purpose: Purpose, text: String, initial: String },
+    Form { kind: Kind, title: Option<String>, focus: usize, fields: Vec<DraftField> },
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DraftField {
+    /// The stored field name (`description`, `unit` …): fields are matched by it.
+    pub name: String,
+    pub original: String,
+    pub text: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Finding { check: Option<(EntityId, String)>, ticket: Option<EntityId> },
+    Answer { checklist: EntityId, item: String, kind: AnswerKind },
+    Note { checklist: EntityId, item: String },
+    Transfer { ticket: EntityId },
+    Stage,
+    Inspector,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Session {
+        editing: Option<EntityId>,
+    },
+    Finding {
+        session: EntityId,
+        editing: Option<EntityId>,
+    },
+    Ticket {
+        editing: EntityId,
+    },
+    /// A status move; `to` is the status code of the CLI and JSON.
+    Move {
+        finding: EntityId,
+        to: String,
+        reopen: bool,
+    },
+}
+
+/// What the app knows of the draft file: what it holds (None: there is none), and when it
+/// was written.
+#[derive(Default, Debug)]
+pub struct DraftKeeper {
+    on_disk: Option<Draft>,
+    written_ms: Option<i64>,
+}
+
+/// The unsaved text on screen, if any.
+pub fn take(state: &State) -> Option<Draft> {
+    let overlays: Vec<DraftOverlay> = state.overlays.iter().filter_map(overlay_draft).collect();
+    if overlays.is_empty() {
+        return None;
+    }
+    Some(Draft { place: place(state.screen), overlays })
+}
+
+fn place(screen: Screen) -> Place {
+    match screen {
+        Screen::Findings { session } => Place::Session(session),
+        Screen::Checklist { session, checklist } => Place::Checklist { session, checklist },
+        Screen::Board { session } => Place::Board(session),
+        Screen::Walk { session } => Place::Walk(session),
+        Screen::Finding { session, finding, from_ledger } => Place::Finding { session, finding, from_ledger },
+        Screen::Ledger | Screen::Reminders => Place::Ledger,
+        Screen::Sessions | Screen::WaitStats => Place::Sessions,
+    }
+}
+
+fn overlay_draft(overlay: &Overlay) -> Option<DraftOverlay> {
+    match overlay {
+        Overlay::Capture(c) if c.has_changes() => Some(DraftOverlay::Capture {
+            session: c.session,
+            purpose: purpose_draft(&c.purpose),
+            text: c.input.text().to_string(),
+            initial: c.initial.clone(),
+        }),
+        Overlay::Form(f) if f.has_changes() => {
+            let kind = match f.kind {
+                FormKind::Session { editing } => Kind::Session { editing },
+                FormKind::Finding { session, editing } => Kind::Finding { session, editing },
+                FormKind::Ticket { editing } => Kind::Ticket { editing },
+                FormKind::Move { finding, to, reopen } => Kind::Move { finding, to: to.code().to_string(), reopen },
+                // A filter is a view, not work to keep.
+                FormKind::LedgerFilter => return None,
+            };
+            let fields = f
+                .fields
+                .iter()
+                .map(|field| DraftField {
+                    name: field.name.to_string(),
+                    original: field.original.clone(),
+                    text: field.input.text().to_string(),
+                })
+                .collect();
+            Some(DraftOverlay::Form { kind, title: f.title.clone(), focus: f.focus, fields })
+        }
+        _ => None,
+    }
+}
+
+fn purpose_draft(p: &CapturePurpose) -> Purpose {
+    match p {
+        CapturePurpose::Finding { link } => match link {
+            Some(FindingLink::Check { checklist, item }) => {
+                Purpose::Finding { check: Some((*checklist, item.clone())), ticket: None }
+            }
+            Some(FindingLink::Ticket(t)) => Purpose::Finding { check: None, ticket: Some(*t) },
+            None => Purpose::Finding { check: None, ticket: None },
+        },
+        CapturePurpose::Answer { checklist, item, kind } => {
+            Purpose::Answer { checklist: *checklist, item: item.clone(), kind: *kind }
+        }
+        CapturePurpose::Note { checklist, item } => Purpose::Note { checklist: *checklist, item: item.clone() },
+        CapturePurpose::Transfer { ticket } => Purpose::Transfer { ticket: *ticket },
+        CapturePurpose::Stage => Purpose::Stage,
+        CapturePurpose::Inspector => Purpose::Inspector,
+    }
+}
+
+/// The draft file's bytes.
+pub fn to_bytes(draft: &Draft) -> Vec<u8> {
+    serde_json::to_vec_pretty(draft).unwrap_or_default()
+}
+
+pub fn from_bytes(bytes: &[u8]) -> Result<Draft, String> {
+    serde_json::from_slice(bytes).map_err(|e| e.to_string())
+}
+
+/// After every message: write a checkpoint when the unsaved text changed and the last one is
+/// old enough (or `now` is forced: the program is ending), remove the file once nothing is
+/// unsaved.
+pub fn checkpoint(state: &mut State, force: bool) -> Vec<Effect> {
+    let current = take(state);
+    if current == state.drafts.on_disk {
+        return vec![];
+    }
+    // The monotonic clock: setting the system clock neither stops nor floods checkpoints.
+    let now = state.now().mono_ms;
+    match current {
+        None => {
+            state.drafts.on_disk = None;
+            vec![Effect::Store(StoreRequest::ClearDraft)]
+        }
+        Some(draft) if force || state.drafts.written_ms.is_none_or(|t| now - t >= CHECKPOINT_MS) => {
+            state.drafts.written_ms = Some(now);
+            let bytes = to_bytes(&draft);
+            state.drafts.on_disk = Some(draft);
+            vec![Effect::Store(StoreRequest::SaveDraft { bytes })]
+        }
+        Some(_) => vec![],
+    }
+}
+
+/// Whether unsaved text waits for its checkpoint (the loop then wakes each second).
+pub fn pending(state: &State) -> bool {
+    state.overlays.iter().any(|o| overlay_draft(o).is_some()) && take(state) != state.drafts.on_disk
+}
+
+/// On start: a draft left by the last run is offered back.
+pub fn offer(state: &mut State, draft: Draft) {
+    // Known to be on disk: nothing is written again until the text changes.
+    state.drafts.on_disk = Some(draft.clone());
+    let preview = draft_preview(&draft);
+    let question = state.ctx.strings().tf("draft.offer", &[("text", &preview)]);
+    state.overlays.push(Overlay::Confirm(Confirm { question, action: ConfirmAction::RestoreDraft(Box::new(draft)) }));
+}
+
+/// The start of the first text in the draft, for the question.
+fn draft_preview(draft: &Draft) -> String {
+    let text = draft.overlays.iter().find_map(|o| match o {
+        DraftOverlay::Capture { text, .. } => Some(text.clone()),
+        DraftOverlay::Form { fields, .. } => {
+            fields.iter().find(|f| f.text != f.original && !f.text.trim().is_empty()).map(|f| f.text.clone())
+        }
+    });
+    let one_line: String = text.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::text::truncate(&crate::text::sanitize(&one_line), 30).into_owned()
+}
+
+/// "No" to the offer: the draft is dropped.
+pub fn discard(state: &mut State) -> Vec<Effect> {
+    state.drafts.on_disk = None;
+    vec![Effect::Store(StoreRequest::ClearDraft)]
+}
+
+/// A deliberate quit: a checkpoint on disk is removed (nothing when there is none).
+pub fn discard_quietly(state: &mut State) -> Vec<Effect> {
+    if state.drafts.on_disk.is_some() { discard(state) } else { vec![] }
+}
+
+/// "Yes": back to the screen the text was typed on, with the overlays and their text.
+pub fn restore(state: &mut State, draft: Draft) -> Vec<Effect> {
+    let effects = go_to(state, draft.place);
+    for overlay in draft.overlays {
+        if let Some(o) = rebuild(state, overlay) {
+            state.overlays.push(o);
+        }
+    }
+    effects
+}
+
+fn go_to(state: &mut State, place: Place) -> Vec<Effect> {
+    match place {
+        Place::Sessions => vec![],
+        Place::Session(session) => super::update::open_session_at(state, session, None),
+        Place::Checklist { session, checklist } => {
+            let effects = super::update::open_session_at(state, session, None);
+            state.screen = Screen::Checklist { session, checklist };
+            effects
+        }
+        Place::Board(session) => super::board::open(state, session),
+        Place::Walk(session) => super::walk::open(state, session),
+        Place::Finding { session, finding, from_ledger } => {
+            super::finding_view::open(state, session, finding, from_ledger)
+        }
+        Place::Ledger => super::ledger::open(state),
+    }
+}
+
+fn rebuild(state: &State, overlay: DraftOverlay) -> Option<Overlay> {
+    let lang = state.ctx.lang;
+    match overlay {
+        DraftOverlay::Capture { session, purpose, text, initial } => {
+            let purpose = match purpose {
+                Purpose::Finding { check: Some((checklist, item)), .. } => {
+                    CapturePurpose::Finding { link: Some(FindingLink::Check { checklist, item }) }
+                }
+                Purpose::Finding { ticket: Some(t), .. } => {
+                    CapturePurpose::Finding { link: Some(FindingLink::Ticket(t)) }
+                }
+                Purpose::Finding { .. } => CapturePurpose::Finding { link: None },
+                Purpose::Answer { checklist, item, kind } => CapturePurpose::Answer { checklist, item, kind },
+                Purpose::Note { checklist, item } => CapturePurpose::Note { checklist, item },
+                Purpose::Transfer { ticket } => CapturePurpose::Transfer { ticket },
+                Purpose::Stage => CapturePurpose::Stage,
+                Purpose::Inspector => CapturePurpose::Inspector,
+            };
+            // Opened with its original text, so Esc still asks before dropping the typing.
+            let mut capture = CaptureState::new(session, purpose, &initial);
+            capture.input.set_text(&text);
+            Some(Overlay::Capture(capture))
+        }
+        DraftOverlay::Form { kind, title, focus, fields } => {
+            let mut form = match kind {
+                Kind::Session { editing } => {
+                    let mut f = FormState::new_session(lang, None);
+                    f.kind = FormKind::Session { editing };
+                    f
+                }
+                Kind::Finding { session, editing } => {
+                    let mut f = FormState::new_finding(session, lang);
+                    f.kind = FormKind::Finding { session, editing };
+                    f
+                }
+                Kind::Ticket { editing } => {
+                    FormState::edit_ticket(&Ticket::from_record(&Record::new(editing, EntityKind::Ticket)), lang)
+                }
+                Kind::Move { finding, to, reopen } => {
+                    let to = FindingStatus::parse(&to)?;
+                    let mut blank = Finding::blank(0);
+                    blank.id = finding;
+                    super::rectify::move_form(&blank, super::state::MoveChoice { to, reopen }, lang)
+                }
+            };
+            for saved in fields {
+                if let Some(field) = form.fields.iter_mut().find(|f| f.name == saved.name) {
+                    field.original = saved.original;
+                    field.input.set_text(&saved.text);
+                }
+            }
+            form.title = title;
+            form.focus = focus.min(form.fields.len().saturating_sub(1));
+            Some(Overlay::Form(Box::new(form)))
+        }
+    }
+}

@@ -1,0 +1,483 @@
+//! What tiyan promises about the data, held against the real binary: drafts through signals,
+//! damaged and missing stores, reading without writing, a full disk (on a real tmpfs when the
+//! test runs as root), and SIGKILL at random moments of a first open and of capture.
+
+mod app_fixtures;
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use app_fixtures::*;
+use common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
+use ratatui::crossterm::event::KeyCode;
+use tiyan::app::draft::{self, DraftOverlay};
+use tiyan::app::state::ConfirmAction;
+use tiyan::app::{Effect, Msg, Overlay, update};
+use tiyan::i18n::Lang;
+use tiyan::store::StoreRequest;
+use tiyan::term::signals::Signal;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tiyan");
+const PROFILE: &str = "体验员";
+
+fn tiyan(home: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(["--home", home.to_str().unwrap(), "--profile", PROFILE])
+        .args(args)
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("LC_ALL")
+        .output()
+        .expect("tiyan runs")
+}
+
+fn store_file(home: &Path) -> PathBuf {
+    home.join(PROFILE).join("tiyan.redb")
+}
+
+fn draft_file(home: &Path) -> PathBuf {
+    home.join(PROFILE).join("draft.json")
+}
+
+fn start(home: &Path) -> Tui {
+    let tui = Tui::spawn(Path::new(BIN), &["--home", home.to_str().unwrap(), "--profile", PROFILE], &[], 100, 30);
+    tui.expect_text("体验活动");
+    tui.wait_until(|_| tui.tty_is_raw(), DEFAULT_TIMEOUT).expect("raw mode");
+    tui
+}
+
+/// A profile with an inspector and one session, by the command line and a first TUI run.
+fn profile_with_a_session(home: &Path) -> Tui {
+    common::name_the_inspector(home, "测试员");
+    let mut tui = start(home);
+    tui.type_text("n");
+    tui.expect_text("新建体验活动");
+    tui.type_text("不动产登记");
+    tui.key(Key::Ctrl('s'));
+    tui.wait_until(|s| s.contains("已保存") && s.contains("不动产登记"), DEFAULT_TIMEOUT).expect("session saved");
+    tui
+}
+
+fn wait_for_file_containing(path: &Path, needle: &str) -> String {
+    let deadline = Instant::now() + DEFAULT_TIMEOUT;
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "{} never held {needle:?}: {text:?}", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+// ---- drafts: typed text survives the terminal going away ----
+
+#[test]
+fn text_typed_when_the_ssh_link_drops_is_offered_back_and_saved() {
+    let home = temp_home();
+    let mut tui = profile_with_a_session(home.path());
+    tui.type_text("c");
+    tui.expect_text("快速记录问题");
+    tui.type_text("叫号屏坏了三天无人修");
+    tui.expect_text("无人修");
+    tui.signal(libc::SIGHUP);
+    assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(128 + libc::SIGHUP), "exit status after SIGHUP");
+    assert!(std::fs::read_to_string(draft_file(home.path())).unwrap().contains("叫号屏坏了三天无人修"));
+
+    let mut tui = start(home.path());
+    tui.expect_text("上次有未保存的文字");
+    tui.expect_text("叫号屏坏了三天无人修");
+    tui.type_text("y");
+    tui.wait_until(|s| s.contains("快速记录问题") && s.contains("叫号屏坏了三天无人修"), DEFAULT_TIMEOUT)
+        .expect("the capture line is back with its text");
+    tui.type_text("，群众只能反复询问");
+    tui.key(Key::Enter);
+    tui.wait_until(|_| !draft_file(home.path()).exists(), DEFAULT_TIMEOUT).expect("the draft is gone once saved");
+    tui.type_text("q");
+    assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(0));
+    let out = tiyan(home.path(), &["list", "findings", "--json"]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(json.contains("叫号屏坏了三天无人修，群众只能反复询问"), "{json}");
+    assert_eq!(json.matches("叫号屏坏了三天无人修").count(), 1, "saved once: {json}");
+}
+
+#[test]
+fn a_form_killed_by_sigterm_is_offered_back_and_can_be_discarded() {
+    let home = temp_home();
+    let mut tui = profile_with_a_session(home.path());
+    tui.key(Key::Enter);
+    tui.expect_text("不动产登记 的问题");
+    tui.type_text("n");
+    tui.expect_text("记录问题");
+    tui.type_text("材料清单与窗口要求不一致");
+    tui.expect_text("窗口要求不一致");
+    tui.signal(libc::SIGTERM);
+    assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(128 + libc::SIGTERM), "exit status after SIGTERM");
+
+    let mut tui = start(home.path());
+    tui.expect_text("材料清单与窗口要求不一致");
+    tui.type_text("n");
+    tui.wait_until(|s| !s.contains("上次有未保存的文字"), DEFAULT_TIMEOUT).expect("the question closes");
+    tui.wait_until(|_| !draft_file(home.path()).exists(), DEFAULT_TIMEOUT).expect("discarded");
+    tui.type_text("q");
+    assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(0));
+    // And the next start asks nothing.
+    let mut tui = start(home.path());
+    assert!(!tui.screen().contains("上次有未保存的文字"));
+    tui.type_text("q");
+    assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(0));
+}
+
+#[test]
+fn text_being_typed_reaches_the_disk_within_seconds_so_sigkill_keeps_it() {
+    let home = temp_home();
+    let mut tui = profile_with_a_session(home.path());
+    tui.type_text("c");
+    tui.expect_text("快速记录问题");
+    tui.type_text("自助机无法打印回执");
+    // The checkpoint follows the typing without another key (the loop wakes for it).
+    wait_for_file_containing(&draft_file(home.path()), "自助机无法打印回执");
+    tui.kill9();
+    let mut tui = start(home.path());
+    tui.expect_text("自助机无法打印回执");
+    tui.type_text("y");
+    tui.expect_text("快速记录问题");
+    tui.key(Key::Esc);
+    tui.expect_text("放弃");
+}
+
+#[test]
+fn a_closed_terminal_keeps_the_draft_and_ends_as_a_hangup() {
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    update(&mut s, ch('c'));
+    type_text(&mut s, "窗口无人");
+    let effects = update(&mut s, Msg::InputClosed("the terminal is gone".into()));
+    let [Effect::Store(StoreRequest::SaveDraft { bytes }), Effect::Quit] = effects.as_slice() else {
+        panic!("the draft is written, then the program ends: {effects:?}")
+    };
+    let saved = draft::from_bytes(bytes).unwrap();
+    assert!(matches!(&saved.overlays[..], [DraftOverlay::Capture { text, .. }] if text == "窗口无人"));
+    assert_eq!(s.ended_by, Some(Signal::Hangup));
+    // With nothing typed, nothing is written.
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    assert!(matches!(update(&mut s, Msg::Signal(Signal::Terminate)).as_slice(), [Effect::Quit]));
+}
+
+#[test]
+fn a_restored_form_keeps_which_fields_were_changed() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    update(&mut s, ch('n'));
+    type_text(&mut s, "窗口要求原件");
+    update(&mut s, key(KeyCode::Tab));
+    let effects = update(&mut s, Msg::Signal(Signal::Hangup));
+    let Some(Effect::Store(StoreRequest::SaveDraft { bytes })) = effects.first() else { panic!("{effects:?}") };
+    let saved = draft::from_bytes(bytes).unwrap();
+
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    draft::offer(&mut s, saved);
+    assert!(
+        matches!(s.overlays.last(), Some(Overlay::Confirm(c)) if matches!(c.action, ConfirmAction::RestoreDraft(_)))
+    );
+    update(&mut s, ch('y'));
+    let Some(Overlay::Form(form)) = s.overlays.last() else { panic!("the form is back") };
+    assert_eq!(form.fields[0].input.text(), "窗口要求原件");
+    assert_eq!(form.focus, 1, "on the field the user had moved to");
+    assert!(form.has_changes(), "Esc still asks before dropping it");
+}
+
+// ---- damaged, missing and read-only stores ----
+
+#[test]
+fn an_empty_store_file_is_reported_as_damage_and_kept() {
+    let home = temp_home();
+    std::fs::create_dir_all(home.path().join(PROFILE)).unwrap();
+    std::fs::write(store_file(home.path()), b"").unwrap();
+    for args in [&["list", "sessions"][..], &["inspector", "王芳"], &["demo", "--sessions", "1"]] {
+        let out = tiyan(home.path(), args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("已损坏") && err.contains("备份恢复"), "{args:?}: {err}");
+        assert!(err.contains(&store_file(home.path()).display().to_string()), "names the file: {err}");
+    }
+    assert_eq!(std::fs::metadata(store_file(home.path())).unwrap().len(), 0, "never re-initialized");
+}
+
+#[test]
+fn a_corrupted_store_says_damaged_and_never_prints_a_panic() {
+    let home = temp_home();
+    assert!(tiyan(home.path(), &["demo", "--sessions", "30", "--findings-per-session", "4"]).status.success());
+    let path = store_file(home.path());
+    let good = std::fs::read(&path).unwrap();
+    // The trial's two cases: the first page kept and the rest zeroed; and bytes flipped.
+    let mut cut = good.clone();
+    cut[4096..].iter_mut().for_each(|b| *b = 0);
+    let mut damaged_runs = 0;
+    let mut cases = vec![cut];
+    for page in (1..good.len() / 4096).step_by(3) {
+        let mut flipped = good.clone();
+        flipped[page * 4096 + 200..page * 4096 + 260].iter_mut().for_each(|b| *b ^= 0x41);
+        cases.push(flipped);
+    }
+    for bytes in cases {
+        std::fs::write(&path, &bytes).unwrap();
+        for args in [&["list", "findings"][..], &["ledger", "--json"], &["list", "sessions", "--json"]] {
+            let out = tiyan(home.path(), args);
+            let err = String::from_utf8_lossy(&out.stderr);
+            for forbidden in ["panicked", "unreachable", "RUST_BACKTRACE", "redb-4", ".rs:"] {
+                assert!(!err.contains(forbidden), "{args:?} printed {forbidden:?}: {err}");
+            }
+            if !out.status.success() {
+                damaged_runs += 1;
+                assert!(err.contains("损坏") || err.contains("无法读取"), "{args:?}: {err}");
+            }
+        }
+    }
+    assert!(damaged_runs > 0, "some damage was seen");
+}
+
+#[test]
+fn a_typo_in_home_creates_nothing_and_says_there_is_no_profile() {
+    let home = temp_home();
+    let missing = home.path().join("does").join("not").join("exist");
+    for args in [&["list", "sessions"][..], &["ledger"], &["inspector"], &["stats", "waits"]] {
+        let out = tiyan(&missing, args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("没有档案"), "{args:?}: {err}");
+    }
+    let out = tiyan(&missing, &["finding", "set-status", "01ABC", "confirmed"]);
+    assert!(!out.status.success());
+    assert!(!home.path().join("does").exists(), "nothing was created");
+    // Naming an inspector makes the profile, and says so.
+    let out = tiyan(&missing, &["inspector", "王芳"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("已新建档案"));
+}
+
+#[test]
+fn reading_commands_change_no_byte_of_the_store() {
+    let home = temp_home();
+    assert!(tiyan(home.path(), &["demo", "--sessions", "5"]).status.success());
+    let path = store_file(home.path());
+    let before = std::fs::read(&path).unwrap();
+    for args in [
+        &["list", "sessions"][..],
+        &["list", "findings", "--json"],
+        &["list", "tickets"],
+        &["ledger"],
+        &["ledger", "--reminders"],
+        &["stats", "waits"],
+        &["inspector"],
+    ] {
+        let out = tiyan(home.path(), args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(std::fs::read(&path).unwrap(), before, "{args:?} changed the store");
+        assert!(!home.path().join(PROFILE).join("tiyan.pid").exists(), "{args:?} left a pid file");
+    }
+}
+
+// ---- a full disk, on a real small tmpfs (root only) ----
+
+/// A tmpfs of `size` mounted on a new directory, unmounted on drop; None (with the reason
+/// printed) where this process may not mount.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(size: &str) -> Option<SmallDisk> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            eprintln!("skipped: mounting a small tmpfs needs root");
+            return None;
+        }
+        let dir = tempfile::tempdir().ok()?;
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .output();
+        match out {
+            Ok(o) if o.status.success() => Some(SmallDisk { dir }),
+            Ok(o) => {
+                eprintln!("skipped: mount failed: {}", String::from_utf8_lossy(&o.stderr));
+                None
+            }
+            Err(e) => {
+                eprintln!("skipped: no mount command: {e}");
+                None
+            }
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fills every free byte with a file; removing it frees the space again.
+    fn fill(&self) -> PathBuf {
+        let filler = self.path().join("filler");
+        let mut file = std::fs::File::create(&filler).unwrap();
+        let block = vec![0x55u8; 4096];
+        while std::io::Write::write_all(&mut file, &block).is_ok() {}
+        let _ = file.sync_all();
+        filler
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).output();
+    }
+}
+
+#[test]
+fn on_a_full_disk_a_save_fails_in_words_keeps_the_text_and_lands_after_space_is_freed() {
+    let Some(disk) = SmallDisk::mount("4m") else { return };
+    let home = disk.path().join("home");
+    let mut tui = profile_with_a_session(&home);
+    tui.key(Key::Enter);
+    tui.expect_text("不动产登记 的问题");
+    let filler = disk.fill();
+
+    // The store has room of its own inside its file; long findings use it up, and the first
+    // save that needs a new block of the disk fails.
+    let long = "材料重复提交".repeat(3_000);
+    let mut failed_at = None;
+    for n in 1..=60 {
+        tui.type_text("c");
+        tui.expect_text("快速记录问题");
+        tui.paste(&format!("第{n}条{long}"));
+        tui.key(Key::Enter);
+        let screen = tui
+            .wait_until(
+                |s| s.contains("磁盘空间已满") || (s.contains("已保存") && s.contains(&format!("第{n}条"))),
+                DEFAULT_TIMEOUT,
+            )
+            .expect("saved or refused");
+        if screen.contains("磁盘空间已满") {
+            failed_at = Some(n);
+            break;
+        }
+    }
+    let n = failed_at.expect("the disk filled up");
+    let screen = tui.expect_text("腾出空间");
+    assert!(screen.contains("快速记录问题") && screen.contains("材料重复提交"), "the text stays:\n{screen}");
+    for english in ["Previous I/O error", "No space left", "os error"] {
+        assert!(!screen.contains(english), "{english}:\n{screen}");
+    }
+    // Still full: Enter again fails again, in the same words; nothing is shown as saved.
+    tui.key(Key::Enter);
+    tui.expect_text("磁盘空间已满");
+
+    std::fs::remove_file(filler).unwrap();
+    tui.key(Key::Enter);
+    tui.wait_until(|s| s.contains("已保存") && !s.contains("快速记录问题"), DEFAULT_TIMEOUT)
+        .expect("the retry lands without a restart");
+    tui.kill9();
+    let out = tiyan(&home, &["list", "findings", "--json"]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    for k in 1..=n {
+        assert_eq!(json.matches(&format!("第{k}条")).count(), 1, "finding {k} saved once");
+    }
+}
+
+#[test]
+fn with_no_space_left_reading_commands_still_work() {
+    let Some(disk) = SmallDisk::mount("4m") else { return };
+    let home = disk.path().join("home");
+    assert!(tiyan(&home, &["demo", "--sessions", "3"]).status.success());
+    let before = std::fs::read(store_file(&home)).unwrap();
+    let _filler = disk.fill();
+    for args in [&["list", "sessions"][..], &["list", "findings", "--json"], &["ledger"], &["inspector"]] {
+        let out = tiyan(&home, args);
+        assert!(out.status.success(), "{args:?} on a full disk: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert_eq!(std::fs::read(store_file(&home)).unwrap(), before);
+}
+
+// ---- SIGKILL at random moments ----
+
+/// How many runs of each crash loop: a few dozen in `cargo test`, more with
+/// TIYAN_CRASH_RUNS=1000 for a long run.
+fn crash_runs(default: usize) -> usize {
+    std::env::var("TIYAN_CRASH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+#[test]
+fn a_profile_killed_during_its_first_open_always_opens_again() {
+    let home = temp_home();
+    let runs = crash_runs(30);
+    let mut rng = rand::rng();
+    for n in 0..runs {
+        let profile = format!("p{n}");
+        let mut child = Command::new(BIN)
+            .args(["--home", home.path().to_str().unwrap(), "--profile", &profile, "inspector", "王芳"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(rand::Rng::random_range(&mut rng, 0..12_000)));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Whatever moment it died at, the profile is either absent or whole: naming the
+        // inspector again works, and so does reading.
+        let out = Command::new(BIN)
+            .args(["--home", home.path().to_str().unwrap(), "--profile", &profile, "inspector", "王芳"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "run {n}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(BIN)
+            .args(["--home", home.path().to_str().unwrap(), "--profile", &profile, "list", "sessions"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "run {n}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn every_acknowledged_finding_survives_sigkill_at_a_random_moment() {
+    let home = temp_home();
+    let _first = {
+        let mut tui = profile_with_a_session(home.path());
+        tui.type_text("q");
+        tui.wait_exit(DEFAULT_TIMEOUT)
+    };
+    let runs = crash_runs(12);
+    let mut rng = rand::rng();
+    let mut acknowledged: Vec<String> = Vec::new();
+    for run in 0..runs {
+        let mut tui = start(home.path());
+        // The list loads after the first frame; a kill during typing may leave a draft.
+        let screen = tui
+            .wait_until(|s| s.contains("上次有未保存的文字") || s.contains("进行中"), DEFAULT_TIMEOUT)
+            .expect("the list or the draft question");
+        if screen.contains("上次有未保存的文字") {
+            tui.type_text("n");
+            tui.expect_text("进行中");
+        }
+        tui.key(Key::Enter);
+        tui.expect_text("不动产登记 的问题");
+        for n in 0..3 {
+            let text = format!("第{run}轮第{n}个问题：窗口排队过长");
+            tui.type_text("c");
+            tui.expect_text("快速记录问题");
+            tui.type_text(&text);
+            tui.key(Key::Enter);
+            // Sometimes kill at once, before the acknowledgement can be seen.
+            if rand::Rng::random_bool(&mut rng, 0.3) {
+                std::thread::sleep(Duration::from_micros(rand::Rng::random_range(&mut rng, 0..3_000)));
+                break;
+            }
+            tui.wait_until(|s| s.contains("已保存") && s.contains(&text), DEFAULT_TIMEOUT).expect("acknowledged");
+            acknowledged.push(text);
+        }
+        tui.kill9();
+        let out = tiyan(home.path(), &["list", "findings", "--json"]);
+        assert!(out.status.success(), "run {run}: the store opens: {}", String::from_utf8_lossy(&out.stderr));
+        let json = String::from_utf8_lossy(&out.stdout);
+        for text in &acknowledged {
+            assert!(json.contains(text.as_str()), "run {run}: {text} was acknowledged and is lost");
+        }
+    }
+}
