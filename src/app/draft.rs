@@ -115,6 +115,8 @@ fn place(screen: Screen) -> Place {
 
 fn overlay_draft(overlay: &Overlay) -> Option<DraftOverlay> {
     match overlay {
+        // The name question comes back by itself on the next start of a nameless profile.
+        Overlay::Capture(c) if c.purpose == CapturePurpose::Inspector => None,
         Overlay::Capture(c) if c.has_changes() => Some(DraftOverlay::Capture {
             session: c.session,
             purpose: purpose_draft(&c.purpose),
