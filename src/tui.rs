@@ -41,9 +41,10 @@ pub fn run(store: Store, ctx: Context) -> std::io::Result<Option<Signal>> {
     let size = terminal.size()?;
     let mut state = State::new(ctx, (size.width, size.height));
     crate::app::rectify::first_start(&mut state, inspector);
-    offer_draft(&mut state, draft, &store_path);
+    let restored = restore_draft(&mut state, draft, &store_path);
     terminal.draw(|f| crate::ui::draw(f, &state))?;
     store.send(StoreRequest::LoadSessions);
+    carry_out(restored, &store);
     spawn_input(tx);
 
     let result = event_loop(&mut terminal, &mut state, &rx, &store);
@@ -55,21 +56,24 @@ pub fn run(store: Store, ctx: Context) -> std::io::Result<Option<Signal>> {
     result.map(|()| state.ended_by)
 }
 
-/// The text the last run left unsaved is offered back; a draft that cannot be read is said,
-/// and its file is left where it is.
-fn offer_draft(
+/// The text the last run left unsaved is put back (the loads its screen needs are returned);
+/// a draft that cannot be read is said, and its file is left where it is.
+fn restore_draft(
     state: &mut State,
     draft: Result<Option<Vec<u8>>, crate::store::StoreError>,
     store_path: &std::path::Path,
-) {
+) -> Vec<Effect> {
     let unreadable = || {
         let path = crate::store::draft_path(store_path).display().to_string();
         Some(state.ctx.strings().tf("draft.unreadable", &[("path", &path)]))
     };
     match draft.map(|d| d.map(|bytes| draft::from_bytes(&bytes))) {
-        Ok(None) => {}
-        Ok(Some(Ok(d))) => draft::offer(state, d),
-        Ok(Some(Err(_))) | Err(_) => state.notice = unreadable(),
+        Ok(None) => vec![],
+        Ok(Some(Ok(d))) => draft::restore_on_start(state, d),
+        Ok(Some(Err(_))) | Err(_) => {
+            state.notice = unreadable();
+            vec![]
+        }
     }
 }
 

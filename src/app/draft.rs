@@ -5,8 +5,8 @@
 //! thread, beside the store, when a signal or a closed terminal ends the program (SIGHUP from
 //! a dropped SSH link, SIGTERM), and as a checkpoint every couple of seconds while text is
 //! unsaved, so even a SIGKILL or a power cut loses at most the last moments of typing. It is
-//! removed once nothing is unsaved. On the next start of the profile it is offered back:
-//! restore (the screen and the overlays come back with the text) or discard.
+//! removed once nothing is unsaved. On the next start of the profile it is put back: the
+//! screen and the overlays come back with the text, and Esc discards it as any typed text.
 //!
 //! The draft has its own serialized shape (JSON, versioned by its field names), independent of
 //! the app's types, so a later version still reads an older draft or ignores it whole.
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::effect::Effect;
 use super::form::{FormKind, FormState};
-use super::state::{CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Screen, State};
+use super::state::{CapturePurpose, CaptureState, Overlay, Screen, State};
 use crate::domain::{AnswerKind, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Record, Ticket};
 use crate::store::StoreRequest;
 
@@ -205,16 +205,19 @@ pub fn pending(state: &State) -> bool {
     state.overlays.iter().any(|o| overlay_draft(o).is_some()) && take(state) != state.drafts.on_disk
 }
 
-/// On start: a draft left by the last run is offered back.
-pub fn offer(state: &mut State, draft: Draft) {
+/// On start: a draft left by the last run is put back where it was typed, at once: a user
+/// reconnecting after a dropped link carries on typing, and Esc still asks before dropping it
+/// (no question to answer first, so a habitual Enter cannot throw the text away).
+pub fn restore_on_start(state: &mut State, draft: Draft) -> Vec<Effect> {
     // Known to be on disk: nothing is written again until the text changes.
     state.drafts.on_disk = Some(draft.clone());
     let preview = draft_preview(&draft);
-    let question = state.ctx.strings().tf("draft.offer", &[("text", &preview)]);
-    state.overlays.push(Overlay::Confirm(Confirm { question, action: ConfirmAction::RestoreDraft(Box::new(draft)) }));
+    let effects = restore(state, draft);
+    state.notice = Some(state.ctx.strings().tf("draft.restored", &[("text", &preview)]));
+    effects
 }
 
-/// The start of the first text in the draft, for the question.
+/// The start of the first text in the draft, for the notice.
 fn draft_preview(draft: &Draft) -> String {
     let text = draft.overlays.iter().find_map(|o| match o {
         DraftOverlay::Capture { text, .. } => Some(text.clone()),
@@ -223,22 +226,21 @@ fn draft_preview(draft: &Draft) -> String {
         }
     });
     let one_line: String = text.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
-    crate::text::truncate(&crate::text::sanitize(&one_line), 30).into_owned()
-}
-
-/// "No" to the offer: the draft is dropped.
-pub fn discard(state: &mut State) -> Vec<Effect> {
-    state.drafts.on_disk = None;
-    vec![Effect::Store(StoreRequest::ClearDraft)]
+    crate::text::truncate(&crate::text::sanitize(&one_line), 20).into_owned()
 }
 
 /// A deliberate quit: a checkpoint on disk is removed (nothing when there is none).
 pub fn discard_quietly(state: &mut State) -> Vec<Effect> {
-    if state.drafts.on_disk.is_some() { discard(state) } else { vec![] }
+    if state.drafts.on_disk.is_some() {
+        state.drafts.on_disk = None;
+        vec![Effect::Store(StoreRequest::ClearDraft)]
+    } else {
+        vec![]
+    }
 }
 
-/// "Yes": back to the screen the text was typed on, with the overlays and their text.
-pub fn restore(state: &mut State, draft: Draft) -> Vec<Effect> {
+/// Back to the screen the text was typed on, with the overlays and their text.
+fn restore(state: &mut State, draft: Draft) -> Vec<Effect> {
     let effects = go_to(state, draft.place);
     for overlay in draft.overlays {
         if let Some(o) = rebuild(state, overlay) {

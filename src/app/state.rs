@@ -192,8 +192,6 @@ pub enum ConfirmAction {
     DiscardOverlay,
     /// Quit although a capture line or form holds unsaved text.
     Quit,
-    /// Bring back the text the last run left unsaved (No discards it).
-    RestoreDraft(Box<super::draft::Draft>),
 }
 
 pub struct Confirm {

@@ -103,10 +103,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match top {
         Some(Layer::Dialog) => match km.lookup(Layer::Dialog, &key) {
             Some(Action::Yes) => confirm_yes(state),
-            Some(Action::No) => match state.overlays.pop() {
-                Some(Overlay::Confirm(Confirm { action: ConfirmAction::RestoreDraft(_), .. })) => draft::discard(state),
-                _ => vec![],
-            },
+            Some(Action::No) => {
+                state.overlays.pop();
+                vec![]
+            }
             _ => global_key(state, &key, false),
         },
         Some(Layer::Help) => {
@@ -182,7 +182,6 @@ fn confirm_yes(state: &mut State) -> Vec<Effect> {
             vec![]
         }
         ConfirmAction::Quit => quit(state),
-        ConfirmAction::RestoreDraft(d) => draft::restore(state, *d),
         ConfirmAction::DeleteSession(id) => {
             if state.screen == (Screen::Findings { session: id }) {
                 state.screen = Screen::Sessions;
