@@ -172,9 +172,7 @@ impl Store {
         match &self.db {
             Handle::Writable(db) => Ok(db),
             Handle::ReadOnly(db) => Ok(db),
-            Handle::Closed => {
-                Err(StoreError::Io("the store is closed after a failed write; it reopens on the next save".into()))
-            }
+            Handle::Closed => Err(closed()),
         }
     }
 
@@ -185,7 +183,7 @@ impl Store {
         match &self.db {
             Handle::Writable(db) => Ok(db),
             Handle::ReadOnly(_) => Err(StoreError::ReadOnly),
-            Handle::Closed => unreachable!("reopened above"),
+            Handle::Closed => Err(closed()),
         }
     }
 
@@ -374,6 +372,10 @@ impl Store {
     pub fn op_count(&self) -> Result<u64, StoreError> {
         self.read(query::op_count)
     }
+}
+
+fn closed() -> StoreError {
+    StoreError::Io("the store is closed after a failed write; it reopens on the next save".into())
 }
 
 /// Runs `f`; a panic inside it (redb on a damaged page) becomes `Damaged` for the file at
