@@ -93,7 +93,7 @@ fn parse_layer(layer: Layer, table: &DeTable, report: &mut Report) -> Vec<Bindin
             continue;
         };
         if let Some(first) = seen.get(&chord) {
-            let (first_line, _) = crate::problem::line_column(report.text(), first.start);
+            let first_line = report.line(first.start);
             report.error(
                 key.span(),
                 format!(
