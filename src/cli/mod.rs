@@ -4,12 +4,15 @@
 mod args;
 mod checks;
 mod demo_cmd;
+pub mod exit;
 mod finding_cmd;
+mod input;
 mod inspector_cmd;
 mod keymap_cmd;
 mod ledger_cmd;
 mod list;
 mod open;
+pub(crate) mod out;
 mod template_cmd;
 mod tickets;
 
@@ -26,7 +29,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("tiyan: {}", e.message);
+            out::warn(&e.message);
             ExitCode::from(e.code)
         }
     }
@@ -46,26 +49,30 @@ fn run(cli: Cli) -> Result<(), CliError> {
     if cli.command.is_some() {
         die_quietly_on_closed_pipe();
     }
-    match &cli.command {
-        None if cli.demo => demo_cmd::run_demo_tui(&cli),
-        None => {
-            let setup = Setup::resolve(&cli)?;
-            let store = setup.open_store()?;
-            let ctx = setup.context(cli.ascii);
-            crate::tui::run(store, ctx).map_err(|e| CliError::new(1, format!("terminal: {e}")))
-        }
-        Some(Command::Demo { sessions, findings_per_session, seed }) => {
-            let setup = Setup::resolve(&cli)?;
+    if cli.command.is_none() && cli.demo {
+        return demo_cmd::run_demo_tui(&cli);
+    }
+    // One place loads the config, units and holidays files for every command; the TUI shows
+    // their problems on its first frame, a command says them on stderr, once, before its work.
+    let setup = Setup::resolve(&cli)?;
+    let Some(command) = &cli.command else {
+        let store = setup.open_store()?;
+        let ctx = setup.context(cli.ascii);
+        return crate::tui::run(store, ctx).map_err(|e| CliError::new(1, format!("terminal: {e}")));
+    };
+    setup.print_warnings();
+    match command {
+        Command::Demo { sessions, findings_per_session, seed } => {
             demo_cmd::fill(&setup, *sessions, *findings_per_session, *seed)
         }
-        Some(Command::List { what }) => list::run(&Setup::resolve(&cli)?, what),
-        Some(Command::Keymap { cmd }) => keymap_cmd::run(&Setup::resolve(&cli)?, cmd),
-        Some(Command::Template { cmd }) => template_cmd::run(&Setup::resolve(&cli)?, cmd),
-        Some(Command::Stats { what: StatsWhat::Waits { session, by, json } }) => {
-            tickets::stats(&Setup::resolve(&cli)?, session.as_deref(), by.as_deref(), *json)
+        Command::List { what } => list::run(&setup, what),
+        Command::Keymap { cmd } => keymap_cmd::run(&setup, cmd),
+        Command::Template { cmd } => template_cmd::run(&setup, cmd),
+        Command::Stats { what: StatsWhat::Waits { session, by, json } } => {
+            tickets::stats(&setup, session.as_deref(), by.as_deref(), *json)
         }
-        Some(Command::Finding { cmd }) => finding_cmd::run(&Setup::resolve(&cli)?, cmd),
-        Some(Command::Ledger(args)) => ledger_cmd::run(&Setup::resolve(&cli)?, args),
-        Some(Command::Inspector { name }) => inspector_cmd::run(&Setup::resolve(&cli)?, name.as_deref()),
+        Command::Finding { cmd } => finding_cmd::run(&setup, cmd),
+        Command::Ledger(args) => ledger_cmd::run(&setup, args),
+        Command::Inspector { name } => inspector_cmd::run(&setup, name.as_deref()),
     }
 }
