@@ -431,7 +431,9 @@ fn exit_codes_tell_usage_refusal_and_a_profile_in_use_apart() {
     let ids = home.seed(&[("窗口无人值守", "", "", Found)]);
     let usage = home.tiyan(&["finding", "set-status", &ids[0], "assigned", "--deadline", "-5个工作日"]);
     assert_eq!(usage.code, Some(2), "{}", usage.stderr);
-    assert_eq!(home.tiyan(&["no-such-command"]).code, Some(2));
+    let unknown = home.tiyan(&["list", "findings", "\u{1b}]0;PWNED\u{7}"]);
+    assert_eq!(unknown.code, Some(2), "{}", unknown.stderr);
+    assert_inert("a usage error", &unknown.stderr);
     let refused = home.tiyan(&["finding", "set-status", &ids[0], "closed", "--by", "张三"]);
     assert_eq!(refused.code, Some(1), "{}", refused.stderr);
     let store = Store::open(&home.store_path()).unwrap();

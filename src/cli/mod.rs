@@ -25,7 +25,17 @@ pub use args::{Cli, Command};
 use open::{CliError, Setup};
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A usage error echoes what was typed: through the sanitizer like every other line
+        // (plain, without clap's colours), with clap's exit code (2, see `exit`).
+        Err(e) if e.use_stderr() => {
+            out::note(&e.render().to_string());
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
+        }
+        // --help and --version: clap prints them on stdout and exits 0.
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
