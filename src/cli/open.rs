@@ -53,8 +53,7 @@ impl Setup {
         // The config names the language, so its problems are put into words after it is known
         // (from the command line or the locale when the config is broken).
         let config = Config::load(&paths.config_file());
-        let env_lang =
-            ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+        let env_lang = crate::i18n::env_locale();
         let config_lang = config.as_ref().ok().and_then(|c| c.lang.as_deref());
         let lang = Lang::detect(cli.lang.as_deref(), config_lang, env_lang.as_deref()).map_err(CliError::refused)?;
         let s = Strings::get(lang);
