@@ -18,7 +18,9 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use crate::config::FileProblem;
 use crate::i18n::Lang;
+use crate::pinyin_match::{PickKey, Resolution};
 
 /// An entry with a stable code (stored and exported) and a name in each UI language.
 pub trait Coded {
@@ -311,6 +313,22 @@ impl ChoiceList {
         self.stores_code().then(|| self.find(text).map(|e| e.code().to_string()).ok_or(()))
     }
 
+    /// The entry `text` names where no picker can be shown (the command line), ranked as the
+    /// picker ranks (see [`crate::pinyin_match::resolve`]): an exact code or name first, then one
+    /// clear match by Chinese, English, code or pinyin; several or none otherwise.
+    pub fn resolve(self, text: &str) -> Resolved {
+        if let Some(entry) = self.find(text) {
+            return Resolved::One(entry);
+        }
+        let entries = self.entries();
+        let keys: Vec<PickKey> = entries.iter().map(|e| pick_key(*e)).collect();
+        match crate::pinyin_match::resolve(&keys, text) {
+            Resolution::Found(i) => Resolved::One(entries[i]),
+            Resolution::NotFound => Resolved::None,
+            Resolution::Ambiguous(indices) => Resolved::Several(indices.into_iter().map(|i| entries[i]).collect()),
+        }
+    }
+
     /// What to store for text typed or picked in either language (see [`ChoiceList`]).
     pub fn to_stored(self, text: &str) -> String {
         match self.find(text) {
@@ -319,6 +337,20 @@ impl ChoiceList {
             None => text.trim().to_string(),
         }
     }
+}
+
+/// What a typed name resolves to in a [`ChoiceList`].
+pub enum Resolved {
+    One(&'static dyn Coded),
+    None,
+    /// Best first.
+    Several(Vec<&'static dyn Coded>),
+}
+
+/// How the picker matches an entry: its Chinese name (also by pinyin), its English name and its
+/// code.
+pub fn pick_key(entry: &dyn Coded) -> PickKey {
+    PickKey::new(entry.zh(), &[entry.en(), entry.code()])
 }
 
 /// A vocabulary file that does not parse.
@@ -431,7 +463,7 @@ pub fn units() -> &'static [Unit] {
 /// Read `path` (`<config dir>/units.toml`) and, when it exists and is sound, make its units the
 /// ones [`ChoiceList::Units`] offers for the rest of the run. Err is the file's first problem,
 /// located; the shipped list then stays. A second call changes nothing.
-pub fn use_user_units(path: &Path) -> Result<(), String> {
+pub fn use_user_units(path: &Path) -> Result<(), FileProblem> {
     if let Some(units) = load_units(path)? {
         let _ = USER_UNITS.set(units);
     }
@@ -439,20 +471,19 @@ pub fn use_user_units(path: &Path) -> Result<(), String> {
 }
 
 /// The units of a units file (the shipped file's format), checked as the shipped list is;
-/// None when the file does not exist.
-pub fn load_units(path: &Path) -> Result<Option<Vec<Unit>>, String> {
-    let source = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+/// None when the file does not exist. Read as every config file is: a regular file under the
+/// cap ([`crate::config::read_text`]).
+pub fn load_units(path: &Path) -> Result<Option<Vec<Unit>>, FileProblem> {
+    let Some(source) = crate::config::read_optional(path, crate::config::MAX_CONFIG_BYTES)? else {
+        return Ok(None);
     };
     let file = path.display().to_string();
-    let units = parse_text::<UnitsFile>(&file, &source)?.unit;
+    let units = parse_text::<UnitsFile>(&file, &source).map_err(FileProblem::Located)?.unit;
     if units.is_empty() {
-        return Err(located(&file, &source, 0, "no [[unit]] entries"));
+        return Err(FileProblem::Located(located(&file, &source, 0, "no [[unit]] entries")));
     }
     if let Some((index, problem)) = entry_problems("unit", &units).into_iter().next() {
-        return Err(located(&file, &source, entry_offset(&source, index), &problem));
+        return Err(FileProblem::Located(located(&file, &source, entry_offset(&source, index), &problem)));
     }
     Ok(Some(units))
 }
@@ -738,6 +769,20 @@ mod tests {
     }
 
     #[test]
+    fn typed_units_resolve_as_the_picker_ranks_them() {
+        let one = |text: &str| match ChoiceList::Units.resolve(text) {
+            Resolved::One(e) => e.zh().to_string(),
+            Resolved::None => "none".into(),
+            Resolved::Several(list) => format!("{} units", list.len()),
+        };
+        assert_eq!(one("yb"), "县医保局");
+        assert_eq!(one("scjg"), "县市场监管局");
+        assert_eq!(one("County Medical Security Bureau"), "县医保局");
+        assert_eq!(one("县"), "35 units", "every 县 unit");
+        assert_eq!(one("zzzz"), "none");
+    }
+
+    #[test]
     fn choice_lists_keep_unlisted_text() {
         assert_eq!(ChoiceList::Items.to_stored(" 临时占道许可 "), "临时占道许可");
         assert_eq!(ChoiceList::Places.display("某某临时服务点", Lang::En), "某某临时服务点");
@@ -791,7 +836,7 @@ mod tests {
         ];
         for (text, want) in cases {
             std::fs::write(&path, &text).unwrap();
-            let err = load_units(&path).unwrap_err();
+            let err = load_units(&path).unwrap_err().to_string();
             assert!(err.starts_with(&format!("{file}{want}")), "{err}\nfor\n{text}");
         }
     }

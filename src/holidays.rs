@@ -52,10 +52,10 @@ pub fn user_file(config_dir: &Path) -> PathBuf {
 /// the warning in `lang`: "path:line:column: what (using the built-in list)".
 pub fn load(config_dir: &Path, lang: Lang) -> (Calendar, Option<String>) {
     let path = user_file(config_dir);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (shipped(), None),
-        Err(e) => return (shipped(), Some(warning(lang, &format!("{}: {e}", path.display())))),
+    let text = match crate::config::read_optional(&path, crate::config::MAX_CONFIG_BYTES) {
+        Ok(Some(text)) => text,
+        Ok(None) => return (shipped(), None),
+        Err(problem) => return (shipped(), Some(warning(lang, &problem.message(Strings::get(lang))))),
     };
     match parse(&text, lang) {
         Ok(calendar) => (calendar, None),

@@ -253,6 +253,51 @@ impl PickKey {
     }
 }
 
+impl Score {
+    /// The whole name, a whole other name or code, or every syllable of the name.
+    pub fn is_whole(&self) -> bool {
+        self.tier == 0
+    }
+
+    /// Only inside a word of another name: noise the picker keeps last.
+    pub fn is_noise(&self) -> bool {
+        self.tier == 3
+    }
+}
+
+/// What a name typed where no picker can be shown (the command line) resolves to, by the
+/// picker's own ranking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// One clear match: the only option matching wholly (name, code, every syllable), else the
+    /// only option matching at all. Matches inside words of other names count only when
+    /// nothing better matched.
+    Found(usize),
+    NotFound,
+    /// Several, best first (all of them; callers show a few).
+    Ambiguous(Vec<usize>),
+}
+
+/// Resolve `text` against `keys` as the picker would rank it (see [`Resolution`]).
+pub fn resolve(keys: &[PickKey], text: &str) -> Resolution {
+    let query = Query::new(text);
+    if query.is_empty() {
+        return Resolution::NotFound;
+    }
+    let mut hits: Vec<(Score, usize)> =
+        keys.iter().enumerate().filter_map(|(i, k)| Some((k.score(&query)?, i))).collect();
+    hits.sort_unstable();
+    if hits.iter().any(|(score, _)| !score.is_noise()) {
+        hits.retain(|(score, _)| !score.is_noise());
+    }
+    let whole: Vec<usize> = hits.iter().filter(|(score, _)| score.is_whole()).map(|&(_, i)| i).collect();
+    match (whole.as_slice(), hits.as_slice()) {
+        ([one], _) | ([], [(_, one)]) => Resolution::Found(*one),
+        (_, []) => Resolution::NotFound,
+        _ => Resolution::Ambiguous(hits.into_iter().map(|(_, i)| i).collect()),
+    }
+}
+
 /// The indices of `keys` that match `query`, best first; ties in list order. An empty query
 /// gives every index in list order.
 pub fn rank(keys: &[PickKey], query: &Query) -> Vec<usize> {
@@ -385,6 +430,28 @@ mod tests {
     #[test]
     fn no_match_is_empty() {
         assert!(ranked(&["县医保局", "县税务局"], "zzzz").is_empty());
+    }
+
+    #[test]
+    fn resolve_takes_one_clear_match_only() {
+        let keys: Vec<PickKey> = [
+            ("县医保局", "County Medical Security Bureau", "medical_security"),
+            ("县市场监管局", "County Market Regulation Bureau", "market_regulation"),
+            ("县林业局", "County Forestry Bureau", "forestry"),
+            ("县医保局长办公室", "Office of the Director", "director"),
+        ]
+        .iter()
+        .map(|(zh, en, code)| PickKey::new(zh, &[en, code]))
+        .collect();
+        assert_eq!(resolve(&keys, "scjg"), Resolution::Found(1));
+        assert_eq!(resolve(&keys, "县医保局"), Resolution::Found(0), "whole name beats a longer one");
+        assert_eq!(resolve(&keys, "xybj"), Resolution::Found(0), "every syllable is whole");
+        assert_eq!(resolve(&keys, "forestry"), Resolution::Found(2), "a whole code");
+        assert_eq!(resolve(&keys, "ry"), Resolution::Found(2), "only one, even inside a word");
+        assert_eq!(resolve(&keys, "yb"), Resolution::Ambiguous(vec![0, 3]));
+        assert_eq!(resolve(&keys, "bureau"), Resolution::Ambiguous(vec![2, 0, 1]), "earlier in the name first");
+        assert_eq!(resolve(&keys, "zzz"), Resolution::NotFound);
+        assert_eq!(resolve(&keys, "  "), Resolution::NotFound);
     }
 
     #[test]

@@ -1,8 +1,14 @@
 //! Display-width helpers shared by every screen.
 //!
 //! Chinese text is the norm, so widths are terminal columns summed over grapheme clusters, never
-//! byte or char counts. Strings passed to `width`, `truncate` and `pad` should already be
-//! [`sanitize`]d: control characters have no sensible width.
+//! byte or char counts. Strings passed to `width` should already be [`sanitize`]d: control
+//! characters have no sensible width. [`truncate`] and [`pad`] sanitize first themselves, so a
+//! cut can never leave half an escape sequence behind (an OSC without its terminator would
+//! swallow the rest of the terminal's output).
+//!
+//! Names and texts given to be stored are checked here too ([`check_name`], [`check_text`]):
+//! the command line refuses control characters at input and the TUI's fields drop them, by the
+//! same rule.
 
 use std::borrow::Cow;
 
@@ -47,9 +53,18 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Cut `s` to at most `max` columns without splitting a grapheme or a wide character. A cut is
-/// marked with `..`; when `max` is below 2 the result is just as many dots as fit.
+/// [`sanitize`], then cut to at most `max` columns without splitting a grapheme or a wide
+/// character. A cut is marked with `..`; when `max` is below 2 the result is just as many dots
+/// as fit. Sanitizing first means the cut is measured on what is drawn and never splits an
+/// escape sequence.
 pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
+    match sanitize(s) {
+        Cow::Borrowed(clean) => truncate_clean(clean, max),
+        Cow::Owned(clean) => Cow::Owned(truncate_clean(&clean, max).into_owned()),
+    }
+}
+
+fn truncate_clean(s: &str, max: usize) -> Cow<'_, str> {
     if width(s) <= max {
         return Cow::Borrowed(s);
     }
@@ -70,7 +85,7 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{}{ELLIPSIS}", &s[..end]))
 }
 
-/// [`truncate`] to `w` columns, then pad with spaces to exactly `w` columns.
+/// [`sanitize`] and [`truncate`] to `w` columns, then pad with spaces to exactly `w` columns.
 pub fn pad(s: &str, w: usize) -> String {
     let cut = truncate(s, w);
     let fill = w.saturating_sub(width(&cut));
@@ -78,6 +93,50 @@ pub fn pad(s: &str, w: usize) -> String {
     out.push_str(&cut);
     out.extend(std::iter::repeat_n(' ', fill));
     out
+}
+
+/// Whether `c` may be stored in a name (a person, a unit, an inspector): no control character
+/// (C0, DEL, C1), no line or paragraph separator.
+pub fn allowed_in_name(c: char) -> bool {
+    !(c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'))
+}
+
+/// Whether `c` may be stored in a text that can span lines (a note, a measure, evidence):
+/// what a name allows, plus newline and tab.
+pub fn allowed_in_text(c: char) -> bool {
+    matches!(c, '\n' | '\t') || allowed_in_name(c)
+}
+
+/// The first character a name may not hold (see [`allowed_in_name`]).
+pub fn check_name(s: &str) -> Result<(), BadChar> {
+    first_bad(s, allowed_in_name)
+}
+
+/// The first character a multi-line text may not hold (see [`allowed_in_text`]). A CR of a
+/// CRLF line end is taken as part of the newline.
+pub fn check_text(s: &str) -> Result<(), BadChar> {
+    first_bad(&s.replace("\r\n", "\n"), allowed_in_text)
+}
+
+fn first_bad(s: &str, allowed: fn(char) -> bool) -> Result<(), BadChar> {
+    match s.chars().position(|c| !allowed(c)) {
+        None => Ok(()),
+        Some(index) => Err(BadChar { ch: s.chars().nth(index).unwrap_or('?'), index }),
+    }
+}
+
+/// A character refused in a name or text, and where (counted in characters from 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadChar {
+    pub ch: char,
+    pub index: usize,
+}
+
+impl BadChar {
+    /// The character as `U+001B`: safe to print, whatever it is.
+    pub fn code_point(&self) -> String {
+        format!("U+{:04X}", u32::from(self.ch))
+    }
 }
 
 /// A share as a whole percentage, "-" when there is nothing to divide. Rounded half up
@@ -131,6 +190,34 @@ mod tests {
         assert_eq!(sanitize("a\u{1b}[31mb"), "a?[31mb");
         assert_eq!(sanitize("a\u{7f}\u{0}b"), "a??b");
         assert_eq!(sanitize("a\u{2028}b"), "a b");
+    }
+
+    #[test]
+    fn truncate_and_pad_sanitize_before_they_cut() {
+        // An OSC cut before its BEL would swallow what the terminal prints after it.
+        let hostile = "\u{1b}]0;PWNED\u{7}\u{1b}[2J县医保局";
+        for w in 0..30 {
+            for out in [truncate(hostile, w).into_owned(), pad(hostile, w)] {
+                assert!(!out.chars().any(char::is_control), "{out:?} at {w}");
+                assert!(width(&out) <= w, "{out:?} at {w}");
+            }
+        }
+        assert_eq!(truncate(hostile, 30), "?]0;PWNED??[2J县医保局");
+        assert_eq!(truncate("a\u{1b}[31mbcdef", 6), "a?[3..");
+        assert_eq!(pad("一\t二", 6), "一 二 ");
+    }
+
+    #[test]
+    fn names_refuse_controls_and_texts_allow_line_breaks() {
+        assert_eq!(check_name("县医保局 Bureau"), Ok(()));
+        let bad = check_name("\u{1b}[41m坏人").unwrap_err();
+        assert_eq!((bad.index, bad.code_point()), (0, "U+001B".to_string()));
+        assert_eq!(check_name("坏\u{9b}人").unwrap_err().code_point(), "U+009B", "C1 CSI");
+        assert!(check_name("a\nb").is_err() && check_name("a\tb").is_err());
+        assert!(check_name("a\u{2028}b").is_err());
+        assert_eq!(check_text("第一行\n第二行\tx\r\n"), Ok(()));
+        assert_eq!(check_text("a\u{7}b").unwrap_err().index, 1);
+        assert!(check_text("a\rb").is_err(), "a lone CR moves the cursor back");
     }
 
     #[test]

@@ -383,13 +383,13 @@ fn inspector_name_is_shown_set_and_used_as_who_acts() {
 }
 
 #[test]
-fn a_profile_held_open_exits_2_and_is_untouched() {
+fn a_profile_held_open_exits_3_and_is_untouched() {
     let office = Office::new();
     let ids = office.seed(&[("窗口无人值守", 0, "", "", Found)]);
     let store = Store::open(&office.store_path()).unwrap();
     let ops = store.op_count().unwrap();
     let out = office.tiyan(&set_status(&ids[0], &["confirmed", "--by", "张三"]));
-    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert_eq!(out.status.code(), Some(3), "{:?}", text(&out));
     assert_eq!(store.op_count().unwrap(), ops);
     drop(store);
     assert_eq!(office.finding(&ids[0])["status"], "found");
@@ -418,4 +418,94 @@ fn a_deadline_given_in_working_days_is_counted_on_the_holiday_calendar() {
         &["assigned", "--by", "张三", "--unit", "县医保局", "--deadline", "5", "--measure", "补纸"],
     ));
     assert!(err.contains("--deadline 5") && err.contains("5个工作日"), "{err}");
+}
+
+#[test]
+fn a_unit_is_resolved_as_the_picker_ranks_it() {
+    let office = Office::new();
+    let ids = office.seed(&[
+        ("叫号屏不显示窗口号", 0, "", "", Confirmed),
+        ("营业执照打印机故障", 1, "县市场监管局", FUTURE, Assigned),
+        ("自助机缺纸", 0, "", "", Confirmed),
+    ]);
+    let assign = |id: &str, unit: &str, extra: &[&str]| {
+        let mut args = set_status(id, &["assigned", "--by", "张三", "--unit", unit]);
+        args.extend_from_slice(&["--deadline", FUTURE, "--measure", "修复"]);
+        args.extend_from_slice(extra);
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let before = office.findings();
+    // Several match: refused, naming them (up to 8 and how many more), nothing written.
+    let err = office.refused(&refs(&assign(&ids[0], "县", &[])));
+    assert!(err.contains("--unit 县：与 35 个责任单位匹配") && err.contains("另有 27 个"), "{err}");
+    assert!(err.contains("--free-text"), "{err}");
+    // None match: refused, with the way out.
+    let err = office.refused(&refs(&assign(&ids[0], "yyy", &[])));
+    assert!(err.contains("--unit yyy：责任单位中没有与之匹配的") && err.contains("--free-text"), "{err}");
+    assert_eq!(office.findings(), before);
+    // One clear match by pinyin initials: stored by its Chinese name.
+    office.ok(&refs(&assign(&ids[0], "yb", &[])));
+    assert_eq!(office.finding(&ids[0])["unit"], "县医保局");
+    // --free-text keeps an unlisted name as typed.
+    office.ok(&refs(&assign(&ids[2], " 县数据局 ", &["--free-text"])));
+    assert_eq!(office.finding(&ids[2])["unit"], "县数据局");
+    // The filters resolve alike: scjg is 县市场监管局, not the literal text "scjg".
+    let shown = office.json(&["list", "findings", "--json", "--unit", "scjg"]);
+    assert_eq!(shown.as_array().unwrap().len(), 1, "{shown}");
+    assert_eq!(shown[0]["id"], ids[1].as_str());
+    let ledger = office.json(&["ledger", "--json", "--unit", "yb"]);
+    assert_eq!(ledger["units"][0]["unit"], "县医保局", "{ledger}");
+    let literal = office.json(&["list", "findings", "--json", "--unit", "县数据局", "--free-text"]);
+    assert_eq!(literal.as_array().unwrap().len(), 1);
+    let err = office.refused(&["list", "findings", "--unit", "县数据局"]);
+    assert!(err.contains("--unit 县数据局"), "{err}");
+    // A theme by the same ranking.
+    let theme = office.json(&["ledger", "--json", "--theme", "医保"]);
+    assert_eq!(theme["counts"]["walks_done"], 1, "{theme}");
+}
+
+fn refs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn a_prefix_shared_with_a_deleted_finding_names_the_live_one() {
+    let office = Office::new();
+    let ids = office.seed(&[("取号机缺纸", 0, "", "", Found), ("取号机缺纸（重复录入）", 0, "", "", Found)]);
+    let common = ids[0].chars().zip(ids[1].chars()).take_while(|(a, b)| a == b).count();
+    let prefix = &ids[0][..common.max(1)];
+    assert!(office.refused(&set_status(prefix, &["confirmed", "--by", "张三"])).contains("有 2 个问题"));
+    let mut store = Store::open(&office.store_path()).unwrap();
+    let dup = tiyan::domain::op::parse_entity_id(&ids[1]).unwrap();
+    store.apply(&[Change::set(EntityKind::Finding, dup, ff::DELETED, Value::Bool(true))]).unwrap();
+    drop(store);
+    office.ok(&set_status(prefix, &["confirmed", "--by", "张三"]));
+    assert_eq!(office.finding(&ids[0])["status"], "confirmed");
+    // The whole id of the deleted one still names it, so the refusal says why.
+    let err = office.refused(&set_status(&ids[1], &["confirmed", "--by", "张三"]));
+    assert!(!err.contains("没有这个编号"), "{err}");
+}
+
+#[test]
+fn a_past_deadline_is_taken_with_a_warning_and_a_year_out_of_range_is_refused() {
+    let office = Office::new();
+    let ids = office.seed(&[("叫号屏不显示窗口号", 0, "", "", Confirmed)]);
+    let assign = |deadline: &'static str| {
+        let mut args = set_status(&ids[0], &["assigned", "--by", "张三", "--unit", "县医保局"]);
+        args.extend_from_slice(&["--measure", "修复叫号屏", "--deadline", deadline]);
+        office.tiyan(&args)
+    };
+    for deadline in ["1999-12-31", "2101-01-01", "21010101"] {
+        let out = assign(deadline);
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{deadline}: {stderr}");
+        assert!(stderr.contains("日期须在 2000 年至 2100 年之间"), "{stderr}");
+    }
+    let out = assign(PAST);
+    let (_, stderr) = text(&out);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains(&format!("--deadline {PAST}：{PAST} 早于今天")), "{stderr}");
+    assert_eq!(office.finding(&ids[0])["deadline"], PAST);
+    let err = office.refused(&["ledger", "--from", "1900-01-01"]);
+    assert!(err.contains("--from 1900-01-01") && err.contains("2000"), "{err}");
 }

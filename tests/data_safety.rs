@@ -114,11 +114,12 @@ fn a_form_killed_by_sigterm_comes_back_on_its_page_and_esc_discards_it() {
     assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(128 + libc::SIGTERM), "exit status after SIGTERM");
 
     let mut tui = start(home.path());
-    let screen = tui.expect_text("材料清单与窗口要求不一致");
-    assert!(
-        screen.contains("记录问题") && screen.contains("不动产登记 的问题"),
-        "the form, on its session's page:\n{screen}"
-    );
+    // The form, on its session's page (drawn once the list has loaded).
+    tui.wait_until(
+        |s| s.contains("材料清单与窗口要求不一致") && s.contains("记录问题") && s.contains("不动产登记 的问题"),
+        DEFAULT_TIMEOUT,
+    )
+    .expect("the form is back on its session's page");
     // A habitual Enter does not lose it: it moves to the next field.
     tui.key(Key::Esc);
     tui.expect_text("放弃对表单的修改");

@@ -66,12 +66,12 @@ fn sighup_flushes_and_exits_and_a_second_process_is_refused() {
     let mut tui = start(home.path(), 80, 24);
     create_session(&mut tui, "医保报销");
 
-    // While the TUI holds the profile, a read-only command says so and exits 2.
+    // While the TUI holds the profile, a read-only command says so and exits 3.
     let out = Command::new(BIN)
         .args(["--home", home.path().to_str().unwrap(), "--profile", "体验员", "--lang", "zh", "list", "sessions"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("体验员") && err.contains(&tui.pid().to_string()), "{err}");
 

@@ -11,6 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::parse::parse_template;
+use crate::config::{MAX_TEMPLATE_BYTES, ReadError, read_text};
 use crate::domain::template::Template;
 use crate::problem::Problem;
 
@@ -169,22 +170,24 @@ fn is_template_file(path: &Path) -> bool {
     visible && toml && !folder
 }
 
+/// Read through the one reader of config files: a regular file of at most 4 MiB, else a
+/// problem saying what stands there.
 fn load_user_file(path: &Path) -> Entry {
     let file = path.display().to_string();
-    let template = match fs::read_to_string(path) {
+    let template = match read_template_file(path) {
         Ok(text) => parse_template(&file, &text),
         Err(error) => return unreadable(path, "cannot read template", &error),
     };
     Entry { origin: Origin::User(path.to_path_buf()), file, template }
 }
 
-fn unreadable(path: &Path, what: &str, error: &io::Error) -> Entry {
+/// A template file's text, as the catalog reads it (`tiyan template check` too).
+pub fn read_template_file(path: &Path) -> Result<String, ReadError> {
+    read_text(path, MAX_TEMPLATE_BYTES)
+}
+
+fn unreadable(path: &Path, what: &str, reason: &dyn std::fmt::Display) -> Entry {
     let file = path.display().to_string();
-    let reason = if error.kind() == io::ErrorKind::InvalidData {
-        "it is not valid UTF-8 text".to_string()
-    } else {
-        error.to_string()
-    };
     let problem = Problem::whole_file(&file, format!("{what}: {reason}"));
     Entry { origin: Origin::User(path.to_path_buf()), file, template: Err(vec![problem]) }
 }

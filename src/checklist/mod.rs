@@ -8,7 +8,7 @@ mod parse;
 use std::path::Path;
 
 pub use crate::problem::Problem;
-pub use catalog::{Catalog, Entry, Origin, Status};
+pub use catalog::{Catalog, Entry, Origin, Status, read_template_file};
 pub use parse::parse_template;
 
 use crate::app::TemplateChoice;

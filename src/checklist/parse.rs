@@ -13,7 +13,7 @@ use toml::de::DeTable;
 
 use super::fields::{Fields, Value, describe_value};
 use crate::domain::template::{AnswerKind, Dimension, Item, Template, Title};
-use crate::problem::{Problem, Report, line_column};
+use crate::problem::{Problem, Report};
 
 const TEMPLATE_KEYS: &[&str] = &["id", "version", "source", "title", "dimensions"];
 const TITLE_KEYS: &[&str] = &["zh", "en"];
@@ -212,7 +212,7 @@ fn claim(
     report: &mut Report,
 ) -> Option<String> {
     if let Some(first) = taken.get(&id) {
-        let (first_line, _) = line_column(report.text(), first.start);
+        let first_line = report.line(first.start);
         report.error(span, format!("{what} id \"{id}\" is used twice: first on line {first_line}"));
         return None;
     }

@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand};
 #[command(
     name = "tiyan",
     version,
-    about = "体验 — walk the process at public-service windows: sessions, findings, rectification"
+    about = "体验 — walk the process at public-service windows: sessions, findings, rectification",
+    after_help = super::exit::HELP
 )]
 pub struct Cli {
     /// Data directory (default: $TIYAN_HOME, else the platform data dir)
@@ -85,9 +86,13 @@ pub struct FindingFilterArgs {
     /// rectified, closed) or its Chinese name; repeat the flag or separate with , or 、
     #[arg(long, value_name = "STATUS", value_delimiter = ',')]
     pub status: Vec<String>,
-    /// Only this responsible unit (its Chinese or English name)
+    /// Only this responsible unit: its Chinese or English name, code or pinyin (yb, scjg), as
+    /// the TUI's picker matches it; a name matching several units or none is refused
     #[arg(long, value_name = "NAME")]
     pub unit: Option<String>,
+    /// Take --unit as typed instead of matching it against the list of units
+    #[arg(long, requires = "unit")]
+    pub free_text: bool,
     /// Only findings past their deadline and not yet rectified
     #[arg(long)]
     pub overdue: bool,
@@ -139,10 +144,15 @@ pub struct SetStatusArgs {
     /// What was done (needed for rectified)
     #[arg(long, value_name = "TEXT")]
     pub evidence: Option<String>,
-    /// Responsible unit (for assigned)
+    /// Responsible unit (for assigned): its Chinese or English name, code or pinyin (yb,
+    /// scjg), as the TUI's picker matches it; a name matching several units or none is refused
     #[arg(long, value_name = "NAME")]
     pub unit: Option<String>,
-    /// Deadline (for assigned), e.g. 2026-12-01
+    /// Store --unit as typed, for a unit not in the list
+    #[arg(long, requires = "unit")]
+    pub free_text: bool,
+    /// Deadline (for assigned), e.g. 2026-12-01 or 5个工作日; a date already past is taken
+    /// with a warning, a year outside 2000-2100 is refused
     #[arg(long, value_name = "DATE")]
     pub deadline: Option<String>,
     /// Rectification measure (for assigned)

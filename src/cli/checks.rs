@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::list::{print_json, resolve_session};
 use super::open::{CliError, Setup};
+use super::out::say;
 use crate::domain::op::entity_id_string;
 use crate::domain::{Checklist, Finding};
 use crate::store::Store;
@@ -68,9 +69,9 @@ fn rows(checklist: &Checklist, findings: &[Finding]) -> Vec<CheckJson> {
 
 pub fn run(store: &Store, setup: &Setup, session: &str, json: bool) -> Result<(), CliError> {
     let err = |e| setup.store_error(e);
-    let id = resolve_session(store, session).map_err(|m| CliError::new(1, m))?;
+    let id = resolve_session(setup, store, session)?;
     if store.session(id).map_err(err)?.is_none() {
-        return Err(CliError::new(1, format!("--session {session}: no such session")));
+        return Err(CliError::refused(setup.strings().tf("cli.session.not_found", &[("id", session)])));
     }
     let checklists = store.checklists_of(id).map_err(err)?;
     let findings = store.findings_of(id).map_err(err)?;
@@ -79,13 +80,13 @@ pub fn run(store: &Store, setup: &Setup, session: &str, json: bool) -> Result<()
         return print_json(&all);
     }
     if checklists.is_empty() {
-        println!("no checklists in this session");
+        say!("{}", setup.strings().t("cli.checks.none"));
     }
     for c in &checklists {
         let r = c.result().overall;
         let pass = crate::text::percent(r.pass_rate());
         let score = crate::ui::checklist::average(r.average_score());
-        println!(
+        say!(
             "{}  {} ({} v{})  answered {}/{}  pass {pass}  score {score}",
             entity_id_string(c.id),
             c.template.title.zh,
@@ -98,15 +99,15 @@ pub fn run(store: &Store, setup: &Setup, session: &str, json: bool) -> Result<()
         for (row, (_, item)) in rows(c, &findings).into_iter().zip(c.template.items()) {
             let answer = c.answer(&item.id).map(|a| crate::ui::checklist::answer_label(setup.strings(), a, &item.unit));
             if row.dimension != dimension {
-                println!("  【{}】", row.dimension);
+                say!("  【{}】", row.dimension);
                 dimension = row.dimension.clone();
             }
             let seqs: Vec<String> = row.findings.iter().map(|f| format!("#{}", f.seq)).collect();
-            println!(
+            say!(
                 "    {}  {}  {}  {}",
-                text::pad(&text::sanitize(&row.item), 30),
-                text::pad(&text::sanitize(answer.as_deref().unwrap_or("-")), 10),
-                text::pad(&text::sanitize(&row.note), 20),
+                text::pad(&row.item, 30),
+                text::pad(answer.as_deref().unwrap_or("-"), 10),
+                text::pad(&row.note, 20),
                 seqs.join(" ")
             );
         }

@@ -8,7 +8,7 @@ pub fn fill(setup: &Setup, sessions: usize, per_session: usize, seed: Option<u64
     setup.say_if_created(&store);
     let seed = seed.unwrap_or_else(rand::random);
     let counts = crate::demo::fill(&mut store, sessions, per_session, seed).map_err(|e| setup.store_error(e))?;
-    println!(
+    super::out::say!(
         "{}: added {} sessions, {} checklists, {} findings and {} queue tickets (seed {seed})",
         setup.paths.store_file().display(),
         counts.sessions,

@@ -1,12 +1,13 @@
 //! `tiyan finding set-status ID [STATUS] --by NAME …`: one status move under the same rules
 //! as the TUI (`domain::rectify`). A refused move writes nothing, says why on stderr and exits
-//! 1; exit 2 stays "profile locked".
+//! 1; a profile open elsewhere exits 3 (see [`super::exit`]).
 
 use super::args::{FindingCmd, SetStatusArgs};
+use super::input;
 use super::ledger_cmd::parse_status;
 use super::list::FindingJson;
 use super::open::{CliError, Setup};
-use crate::assets::ChoiceList;
+use super::out::say;
 use crate::domain::op::entity_id_string;
 use crate::domain::rectify::{self, Assignment, MoveError, MoveRequest};
 use crate::domain::{EntityId, EntityKind, Finding, FindingStatus};
@@ -23,32 +24,41 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
     // Everything that can be checked without the store is checked first.
     let status = a.status.as_deref().map(|v| parse_status(setup, "STATUS", v)).transpose()?;
     if status.is_none() && !a.reopen {
-        return Err(CliError::new(1, s.t("cli.finding.status_needed")));
+        return Err(CliError::refused(s.t("cli.finding.status_needed")));
+    }
+    // Names and texts are stored: no control character gets in (newlines only where a text
+    // may span lines).
+    for (flag, value) in [("--by", &a.by), ("--owner", &a.owner)] {
+        if let Some(value) = value {
+            input::name(setup, flag, value)?;
+        }
+    }
+    let texts = [
+        ("--note", &a.note),
+        ("--evidence", &a.evidence),
+        ("--measure", &a.measure),
+        ("--target", &a.target),
+        ("--standard", &a.standard),
+    ];
+    for (flag, value) in texts {
+        if let Some(value) = value {
+            input::multiline(setup, flag, value)?;
+        }
     }
     // A date or a period from today ("5个工作日", "10天"), as the TUI takes it.
+    let today = super::ledger_cmd::today();
     let deadline = a
         .deadline
         .as_deref()
         .map(|d| {
-            crate::holidays::parse_deadline(d, super::ledger_cmd::today(), setup.strings())
-                .map_err(|why| CliError::new(1, format!("--deadline {d}: {why}")))
+            crate::holidays::parse_deadline(d, today, setup.strings())
+                .map_err(|why| CliError::refused(format!("--deadline {d}: {why}")))
         })
         .transpose()?;
-    if let (Some(text), Some(d)) = (a.deadline.as_deref(), deadline) {
-        if let Some(warning) = crate::holidays::coverage_warning(text, d, s) {
-            eprintln!("--deadline {text}: {warning}");
-        }
-    }
+    let unit = a.unit.as_deref().map(|u| input::unit(setup, "--unit", u, a.free_text)).transpose()?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let assignment = Assignment {
-        unit: a
-            .unit
-            .as_deref()
-            .map(|u| {
-                super::ledger_cmd::warn_unlisted_unit(setup, u);
-                ChoiceList::Units.to_stored(u)
-            })
-            .unwrap_or_default(),
+        unit: unit.unwrap_or_default(),
         deadline,
         measure: text(&a.measure),
         target: text(&a.target),
@@ -57,6 +67,7 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
     };
     let mut store = setup.open_store_existing()?;
     let finding = load_finding(setup, &store, &a.id)?;
+    let by_default = a.by.is_none();
     let by = match &a.by {
         Some(by) => by.clone(),
         None => store.inspector().map_err(|e| setup.store_error(e))?.unwrap_or_default(),
@@ -74,13 +85,28 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
     if let (true, Some(asked)) = (a.reopen, status) {
         if asked != to {
             let (target, status) = (to.label(s.lang()), asked.label(s.lang()));
-            return Err(CliError::new(
-                1,
+            return Err(CliError::refused(
                 s.tf("cli.finding.reopen_mismatch", &[("target", target), ("status", status)]),
             ));
         }
     }
     unused_flags(setup, a, to)?;
+    // The inspector stored in the profile was checked when it was set; an older one is checked
+    // here, as any name about to be stored.
+    if by_default {
+        input::name(setup, "inspector", &req.by)?;
+    }
+    // Warnings only for a move that will be made: the TUI asks to confirm a past deadline,
+    // a script cannot answer, so it is said and kept.
+    if let (Some(text), Some(d)) = (a.deadline.as_deref(), deadline) {
+        if let Some(warning) = crate::holidays::coverage_warning(text, d, s) {
+            super::out::warn(&format!("--deadline {text}: {warning}"));
+        }
+        if d < today {
+            let args = [("value", text), ("date", &d.to_string()), ("today", &today.to_string())];
+            super::out::warn(&s.tf("cli.deadline.past", &args));
+        }
+    }
     let now = chrono::Local::now();
     let changes =
         rectify::changes(&finding, &req, now.timestamp_millis(), now.date_naive()).map_err(|e| refused(setup, &e))?;
@@ -88,17 +114,14 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
     let after = load_finding(setup, &store, &entity_id_string(finding.id))?;
     if a.json {
         let json = serde_json::to_string_pretty(&FindingJson::new(&after, now.date_naive()))
-            .map_err(|e| CliError::new(1, e.to_string()))?;
+            .map_err(|e| CliError::refused(e.to_string()))?;
         println!("{json}");
         return Ok(());
     }
     let lang = s.lang();
     let id = entity_id_string(after.id);
     let (from, to) = (finding.status.label(lang), after.status.label(lang));
-    println!(
-        "{}",
-        s.tf("cli.finding.moved", &[("id", &id), ("seq", &after.seq.to_string()), ("from", from), ("to", to)])
-    );
+    say!("{}", s.tf("cli.finding.moved", &[("id", &id), ("seq", &after.seq.to_string()), ("from", from), ("to", to)]));
     Ok(())
 }
 
@@ -108,22 +131,22 @@ fn load_finding(setup: &Setup, store: &Store, text_id: &str) -> Result<Finding, 
     let err = |e| setup.store_error(e);
     let id: EntityId = match store.lookup_prefix(EntityKind::Finding, text_id).map_err(err)? {
         Lookup::Found(id) => id,
-        Lookup::NotFound => return Err(CliError::new(1, s.tf("cli.finding.not_found", &[("id", text_id)]))),
+        Lookup::NotFound => return Err(CliError::refused(s.tf("cli.finding.not_found", &[("id", text_id)]))),
         Lookup::Ambiguous { candidates, total } => {
             let mut list: Vec<String> = candidates.into_iter().map(entity_id_string).collect();
             if total > list.len() {
-                list.push("…".into());
+                list.push("..".into());
             }
             let message = s.tf(
                 "cli.finding.ambiguous",
                 &[("id", text_id), ("total", &total.to_string()), ("candidates", &list.join(", "))],
             );
-            return Err(CliError::new(1, message));
+            return Err(CliError::refused(message));
         }
     };
     match store.record(EntityKind::Finding, id).map_err(err)? {
         Some(record) => Ok(Finding::from_record(&record)),
-        None => Err(CliError::new(1, s.tf("cli.finding.not_found", &[("id", text_id)]))),
+        None => Err(CliError::refused(s.tf("cli.finding.not_found", &[("id", text_id)]))),
     }
 }
 
@@ -149,7 +172,7 @@ fn refused(setup: &Setup, e: &MoveError) -> CliError {
         }
         _ => message,
     };
-    CliError::new(1, message)
+    CliError::refused(message)
 }
 
 /// Flags the move would silently drop are refused: `--unit` on a move to 已核查 would
@@ -169,8 +192,7 @@ fn unused_flags(setup: &Setup, a: &SetStatusArgs, to: FindingStatus) -> Result<(
     for (flag, given, used, status) in checks {
         if given && !used {
             let label = status.label(setup.lang);
-            return Err(CliError::new(
-                1,
+            return Err(CliError::refused(
                 setup.strings().tf("cli.finding.flag_unused", &[("flag", flag), ("status", label)]),
             ));
         }

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::args::{FindingFilterArgs, LedgerArgs};
 use super::list::resolve_session;
 use super::open::{CliError, Setup};
+use super::out::say;
 use crate::assets::ChoiceList;
 use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UNASSIGNED_KEY, UnitRow};
 use crate::domain::{FindingStatus, Session};
@@ -28,34 +29,27 @@ pub(super) fn parse_status(setup: &Setup, what: &str, value: &str) -> Result<Fin
             "cli.finding.unknown_status",
             &[("what", &format!("{what} {value}")), ("codes", &codes.join(", ")), ("names", &names.join("、"))],
         );
-        CliError::new(1, message)
+        CliError::refused(message)
     })
 }
 
-/// A date flag's value, or an error naming the flag.
+/// A date flag's value (its year in 2000-2100), or an error naming the flag.
 pub(super) fn parse_date(setup: &Setup, flag: &str, value: &str) -> Result<NaiveDate, CliError> {
-    crate::domain::deadline::parse_date(value).ok_or_else(|| {
-        CliError::new(1, setup.strings().tf("cli.finding.bad_date", &[("flag", flag), ("value", value)]))
-    })
+    let s = setup.strings();
+    let date = crate::domain::deadline::parse_date(value)
+        .ok_or_else(|| CliError::refused(s.tf("cli.finding.bad_date", &[("flag", flag), ("value", value)])))?;
+    crate::domain::deadline::check_year(date, value).map_err(|e| CliError::refused(format!("{flag} {}", e.message(s))))
 }
 
-/// The unit as stored (its Chinese name, typed in either language); the label of the
-/// unassigned row, in either language, asks for findings without a unit.
-fn stored_unit(setup: &Setup, text: &str) -> String {
+/// The unit as stored: resolved against the list of units as the picker would (`yb` is
+/// 县医保局), or as typed with `--free-text`; the label of the unassigned row, in either
+/// language, asks for findings without a unit.
+fn stored_unit(setup: &Setup, text: &str, free_text: bool) -> Result<String, CliError> {
     let unassigned = |lang| Strings::get(lang).t(UNASSIGNED_KEY);
     if Lang::ALL.iter().any(|&lang| text.trim() == unassigned(lang)) {
-        return String::new();
+        return Ok(String::new());
     }
-    warn_unlisted_unit(setup, text);
-    ChoiceList::Units.to_stored(text)
-}
-
-/// Units are free text (a hall may deal with one nobody listed), but a name not in the list is
-/// more often a slip (`yb` for 县医保局): said on stderr, not refused.
-pub(super) fn warn_unlisted_unit(setup: &Setup, text: &str) {
-    if ChoiceList::Units.find(text).is_none() {
-        eprintln!("{}", setup.strings().tf("cli.unit_not_listed", &[("unit", text.trim())]));
-    }
+    super::input::unit(setup, "--unit", text, free_text)
 }
 
 /// `--status`, `--unit` and `--overdue` as a filter.
@@ -71,20 +65,21 @@ pub(super) fn finding_filter(setup: &Setup, args: &FindingFilterArgs) -> Result<
     }
     Ok(LedgerFilter {
         statuses,
-        unit: args.unit.as_deref().map(|u| stored_unit(setup, u)),
+        unit: args.unit.as_deref().map(|u| stored_unit(setup, u, args.free_text)).transpose()?,
         overdue: args.overdue,
         ..Default::default()
     })
 }
 
+/// A theme by code or name, or by the picker's ranking (医保 is 医保服务); none or several is
+/// refused with the codes.
 fn theme_code(setup: &Setup, value: &str) -> Result<String, CliError> {
-    match ChoiceList::Themes.strict_code(value) {
-        Some(Ok(code)) => Ok(code),
-        _ => {
+    match super::input::pick(setup, ChoiceList::Themes, "cli.pick.themes", "--theme", value) {
+        Ok(entry) => Ok(entry.code().to_string()),
+        Err(refusal) => {
             let codes: Vec<&str> = ChoiceList::Themes.entries().into_iter().map(|e| e.code()).collect();
-            let message =
-                setup.strings().tf("cli.ledger.unknown_theme", &[("value", value), ("codes", &codes.join(", "))]);
-            Err(CliError::new(1, message))
+            let all = setup.strings().tf("cli.ledger.unknown_theme", &[("value", value), ("codes", &codes.join(", "))]);
+            Err(CliError::refused(format!("{}\n{all}", refusal.message)))
         }
     }
 }
@@ -103,13 +98,13 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
     if let (Some(from), Some(to)) = (filter.from, filter.to) {
         if from > to {
             let (from, to) = (from.to_string(), to.to_string());
-            return Err(CliError::new(1, setup.strings().tf("cli.ledger.bad_range", &[("from", &from), ("to", &to)])));
+            return Err(CliError::refused(setup.strings().tf("cli.ledger.bad_range", &[("from", &from), ("to", &to)])));
         }
     }
     let store = setup.open_store_read_only()?;
     let err = |e| setup.store_error(e);
     if let Some(text_id) = &args.session {
-        filter.session = Some(resolve_session(&store, text_id).map_err(|m| CliError::new(1, m))?);
+        filter.session = Some(resolve_session(setup, &store, text_id)?);
     }
     let sessions: Vec<Session> = store.sessions().map_err(err)?.into_iter().map(|s| s.session).collect();
     let findings = store.all_findings().map_err(err)?;
@@ -119,7 +114,8 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
     if args.reminders {
         let mut shown = ledger::filter(&findings, &index, &filter, today);
         ledger::sort_by_deadline(&mut shown, &findings);
-        print!("{}", ledger::reminders(shown.iter().map(|&i| &findings[i]), &index, today, setup.strings()));
+        let letter = ledger::reminders(shown.iter().map(|&i| &findings[i]), &index, today, setup.strings());
+        super::out::print_lines(&letter);
         return Ok(());
     }
     let counts = ledger::counts(&index, &findings, &filter, today);
@@ -134,22 +130,28 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The counts line, then the units, one a line, columns aligned by display width.
+/// The counts line, then the units, one a line, columns aligned by display width (of the
+/// names as printed: sanitized).
 fn print_table(s: &Strings, c: &Counts, units: &[UnitRow]) {
     let n = |x: usize| x.to_string();
-    println!("{}", c.line(s));
+    say!("{}", c.line(s));
     if c.not_a_problem > 0 {
-        println!("{}", s.tf("ledger.not_a_problem", &[("n", &n(c.not_a_problem))]));
+        say!("{}", s.tf("ledger.not_a_problem", &[("n", &n(c.not_a_problem))]));
     }
-    println!();
+    say!();
     if units.is_empty() {
-        println!("{}", s.t("ledger.no_findings"));
+        say!("{}", s.t("ledger.no_findings"));
         return;
     }
     let headers =
         ["unit", "found", "rectifying", "overdue", "closed", "total"].map(|k| s.t(&format!("ledger.col.{k}")));
     // The unit column fits the longest name, within reason; the others fit their header.
-    let unit_width = units.iter().map(|u| text::width(u.label(s))).chain([text::width(headers[0])]).max().unwrap_or(8);
+    let unit_width = units
+        .iter()
+        .map(|u| text::width(&text::sanitize(u.label(s))))
+        .chain([text::width(headers[0])])
+        .max()
+        .unwrap_or(8);
     let widths: Vec<usize> = headers
         .iter()
         .enumerate()
@@ -157,7 +159,7 @@ fn print_table(s: &Strings, c: &Counts, units: &[UnitRow]) {
         .collect();
     let line = |cells: [&str; 6]| {
         let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| text::pad(c, *w)).collect();
-        println!("{}", padded.join("  ").trim_end());
+        say!("{}", padded.join("  ").trim_end());
     };
     line(headers);
     for u in units {

@@ -6,9 +6,11 @@ use serde::Serialize;
 
 use super::args::ListWhat;
 use super::open::{CliError, Setup};
+use super::out::say;
 use crate::domain::op::{entity_id_string, parse_entity_id};
 use crate::domain::rectify::{Due, StatusMove, due};
 use crate::domain::{EntityKind, Finding, SessionSummary};
+use crate::store::Lookup;
 use crate::text;
 
 #[derive(Serialize)]
@@ -184,8 +186,10 @@ impl FindingJson {
     }
 }
 
+/// JSON as it is: serde_json escapes every control character, so stored text is exact and
+/// still cannot reach a terminal raw.
 pub(super) fn print_json<T: Serialize>(rows: &[T]) -> Result<(), CliError> {
-    let out = serde_json::to_string_pretty(rows).map_err(|e| CliError::new(1, e.to_string()))?;
+    let out = serde_json::to_string_pretty(rows).map_err(|e| CliError::refused(e.to_string()))?;
     println!("{out}");
     Ok(())
 }
@@ -201,7 +205,7 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
             }
             for s in &sessions {
                 let j = SessionJson::from(s);
-                println!(
+                say!(
                     "{}  {}  {}  {}  {}  {:>3}",
                     j.id,
                     &j.created_at[..16.min(j.created_at.len())].replace('T', " "),
@@ -218,7 +222,7 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
             let filter = super::ledger_cmd::finding_filter(setup, filter)?;
             let mut findings = match session {
                 Some(text_id) => {
-                    let id = resolve_session(&store, text_id).map_err(|m| CliError::new(1, m))?;
+                    let id = resolve_session(setup, &store, text_id)?;
                     store.findings_of(id).map_err(err)?
                 }
                 None => store.all_findings().map_err(err)?,
@@ -230,11 +234,11 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
             }
             for f in &findings {
                 let deadline = f.deadline.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
-                println!(
+                say!(
                     "{}  {:>3}  {}  {}  {}  {}",
                     entity_id_string(f.id),
                     f.seq,
-                    text::pad(&text::sanitize(&f.description), 40),
+                    text::pad(&f.description, 40),
                     text::pad(&f.unit, 14),
                     text::pad(&deadline, 10),
                     f.status.zh()
@@ -247,12 +251,27 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
     }
 }
 
-pub(super) fn resolve_session(store: &crate::store::Store, text_id: &str) -> Result<crate::domain::EntityId, String> {
+/// The session a whole id or a unique prefix names (deleted sessions do not count), or a
+/// refusal saying which: none, or several with some of them.
+pub(super) fn resolve_session(
+    setup: &Setup,
+    store: &crate::store::Store,
+    text_id: &str,
+) -> Result<crate::domain::EntityId, CliError> {
     if let Some(id) = parse_entity_id(text_id) {
         return Ok(id);
     }
-    store
-        .find_by_prefix(EntityKind::Session, text_id)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("--session {text_id}: no session with that id (or the prefix is not unique)"))
+    let s = setup.strings();
+    match store.lookup_prefix(EntityKind::Session, text_id).map_err(|e| setup.store_error(e))? {
+        Lookup::Found(id) => Ok(id),
+        Lookup::NotFound => Err(CliError::refused(s.tf("cli.session.not_found", &[("id", text_id)]))),
+        Lookup::Ambiguous { candidates, total } => {
+            let mut list: Vec<String> = candidates.into_iter().map(entity_id_string).collect();
+            if total > list.len() {
+                list.push("..".into());
+            }
+            let args = [("id", text_id), ("total", &total.to_string()), ("candidates", &list.join(", "))];
+            Err(CliError::refused(s.tf("cli.session.ambiguous", &args)))
+        }
+    }
 }

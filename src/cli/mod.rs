@@ -4,12 +4,15 @@
 mod args;
 mod checks;
 mod demo_cmd;
+pub mod exit;
 mod finding_cmd;
+mod input;
 mod inspector_cmd;
 mod keymap_cmd;
 mod ledger_cmd;
 mod list;
 mod open;
+pub(crate) mod out;
 mod template_cmd;
 mod tickets;
 
@@ -22,12 +25,22 @@ pub use args::{Cli, Command};
 use open::{CliError, Setup};
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A usage error echoes what was typed: through the sanitizer like every other line
+        // (plain, without clap's colours), with clap's exit code (2, see `exit`).
+        Err(e) if e.use_stderr() => {
+            out::note(&e.render().to_string());
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
+        }
+        // --help and --version: clap prints them on stdout and exits 0.
+        Err(e) => e.exit(),
+    };
     install_crash_hook(&cli);
     match run(cli) {
         Ok(status) => ExitCode::from(status),
         Err(e) => {
-            eprintln!("tiyan: {}", e.message);
+            out::warn(&e.message);
             ExitCode::from(e.code)
         }
     }
@@ -69,6 +82,8 @@ fn run_tui(cli: &Cli) -> Result<u8, CliError> {
     if cli.demo {
         return demo_cmd::run_demo_tui(cli).map(exit_status);
     }
+    // One place loads the config, units and holidays files for every command; the TUI shows
+    // their problems on its first frame.
     let setup = Setup::resolve(cli)?;
     let store = setup.open_store()?;
     let mut ctx = setup.context(cli.ascii);
@@ -84,18 +99,21 @@ fn run_tui(cli: &Cli) -> Result<u8, CliError> {
 }
 
 fn run_command(cli: &Cli, command: &Command) -> Result<(), CliError> {
+    // A command says the config files' problems on stderr, once, before its work.
+    let setup = Setup::resolve(cli)?;
+    setup.print_warnings();
     match command {
         Command::Demo { sessions, findings_per_session, seed } => {
-            demo_cmd::fill(&Setup::resolve(cli)?, *sessions, *findings_per_session, *seed)
+            demo_cmd::fill(&setup, *sessions, *findings_per_session, *seed)
         }
-        Command::List { what } => list::run(&Setup::resolve(cli)?, what),
-        Command::Keymap { cmd } => keymap_cmd::run(&Setup::resolve(cli)?, cmd),
-        Command::Template { cmd } => template_cmd::run(&Setup::resolve(cli)?, cmd),
+        Command::List { what } => list::run(&setup, what),
+        Command::Keymap { cmd } => keymap_cmd::run(&setup, cmd),
+        Command::Template { cmd } => template_cmd::run(&setup, cmd),
         Command::Stats { what: StatsWhat::Waits { session, by, json } } => {
-            tickets::stats(&Setup::resolve(cli)?, session.as_deref(), by.as_deref(), *json)
+            tickets::stats(&setup, session.as_deref(), by.as_deref(), *json)
         }
-        Command::Finding { cmd } => finding_cmd::run(&Setup::resolve(cli)?, cmd),
-        Command::Ledger(args) => ledger_cmd::run(&Setup::resolve(cli)?, args),
-        Command::Inspector { name } => inspector_cmd::run(&Setup::resolve(cli)?, name.as_deref()),
+        Command::Finding { cmd } => finding_cmd::run(&setup, cmd),
+        Command::Ledger(args) => ledger_cmd::run(&setup, args),
+        Command::Inspector { name } => inspector_cmd::run(&setup, name.as_deref()),
     }
 }

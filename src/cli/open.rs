@@ -20,15 +20,21 @@ impl CliError {
     pub fn new(code: u8, message: impl Into<String>) -> CliError {
         CliError { code, message: message.into() }
     }
+
+    /// Refused or bad input: exit 1.
+    pub fn refused(message: impl Into<String>) -> CliError {
+        CliError::new(super::exit::REFUSED, message)
+    }
 }
 
-/// Exit code when the profile is locked by another process.
-pub const EXIT_LOCKED: u8 = 2;
+/// Exit code when the profile is locked by another process (see [`super::exit`]).
+pub const EXIT_LOCKED: u8 = super::exit::LOCKED;
 
 pub struct Setup {
     pub paths: Paths,
     pub lang: Lang,
-    /// Problems with the config and holidays files, shown but not fatal.
+    /// Problems with the config, units and holidays files, each a whole message in the
+    /// user's language; shown (the TUI's first frame, a command's stderr) but not fatal.
     pub warnings: Vec<String>,
     /// Wait thresholds from the config file (the defaults when it has none or is broken).
     pub waits: crate::config::WaitRules,
@@ -36,25 +42,43 @@ pub struct Setup {
 
 impl Setup {
     pub fn resolve(cli: &Cli) -> Result<Setup, CliError> {
-        let paths = Paths::resolve(cli.home.as_deref(), cli.profile.as_deref()).map_err(|e| CliError::new(1, e))?;
+        // A profile name becomes a folder and is printed in messages: no control characters.
+        if let Some(bad) = cli.profile.as_deref().and_then(|p| crate::text::check_name(p).err()) {
+            let lang =
+                Lang::detect(cli.lang.as_deref(), None, crate::i18n::env_locale().as_deref()).unwrap_or_default();
+            let args = [("flag", "--profile"), ("code", &bad.code_point()), ("pos", &(bad.index + 1).to_string())];
+            return Err(CliError::refused(Strings::get(lang).tf("cli.bad_char", &args)));
+        }
+        let paths = Paths::resolve(cli.home.as_deref(), cli.profile.as_deref()).map_err(CliError::refused)?;
+        // The config names the language, so its problems are put into words after it is known
+        // (from the command line or the locale when the config is broken).
+        let config = Config::load(&paths.config_file());
+        let env_lang = crate::i18n::env_locale();
+        let config_lang = config.as_ref().ok().and_then(|c| c.lang.as_deref());
+        let lang = Lang::detect(cli.lang.as_deref(), config_lang, env_lang.as_deref()).map_err(CliError::refused)?;
+        let s = Strings::get(lang);
         let mut warnings = Vec::new();
-        let config = Config::load(&paths.config_file()).unwrap_or_else(|e| {
-            warnings.push(e);
+        let config = config.unwrap_or_else(|e| {
+            warnings.push(s.tf("config.problem", &[("error", &e.message(s))]));
             Config::default()
         });
         // Before anything offers or stores a unit; a broken file keeps the shipped list.
         if let Err(e) = crate::assets::use_user_units(&paths.units_file()) {
-            warnings.push(e);
+            warnings.push(s.tf("units.problem", &[("error", &e.message(s))]));
         }
-        let env_lang =
-            ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-        let lang = Lang::detect(cli.lang.as_deref(), config.lang.as_deref(), env_lang.as_deref())
-            .map_err(|e| CliError::new(1, e))?;
         // A broken file was refused whole by `load`, so its rules are the defaults.
         let waits = config.wait_rules().unwrap_or_default();
         // Before anything reads the calendar; a broken holidays.toml falls back to the shipped one.
         warnings.extend(crate::holidays::install(&paths.config_dir, lang));
         Ok(Setup { paths, lang, warnings, waits })
+    }
+
+    /// The config files' problems on stderr, each once (commands; the TUI shows the first on
+    /// its first frame instead).
+    pub fn print_warnings(&self) {
+        for warning in &self.warnings {
+            super::out::warn(warning);
+        }
     }
 
     pub fn strings(&self) -> &'static Strings {
@@ -70,7 +94,7 @@ impl Setup {
     /// A new profile is said on stderr, with where it is: a typo in --home is seen at once.
     pub fn say_if_created(&self, store: &Store) {
         if store.was_created() {
-            eprintln!("tiyan: {}", self.created_notice());
+            super::out::warn(&self.created_notice());
         }
     }
 
@@ -108,11 +132,12 @@ impl Setup {
     }
 
     /// What the TUI says on its first frame about a broken config or keymap file (each was
-    /// ignored): the config first, else how many keymap problems and the first in full.
+    /// ignored): the config files' first problem, else how many keymap problems and the first
+    /// in full.
     fn startup_notice(&self, keymap_problems: &[Problem]) -> Option<String> {
         let s = self.strings();
-        if let Some(error) = self.warnings.first() {
-            return Some(s.tf("config.problem", &[("error", error)]));
+        if let Some(warning) = self.warnings.first() {
+            return Some(warning.clone());
         }
         let first = keymap_problems.first()?;
         // The status line is narrow: name the file, not its whole path.
@@ -120,7 +145,8 @@ impl Setup {
         if let Some(name) = std::path::Path::new(&first.file).file_name() {
             first.file = name.to_string_lossy().into_owned();
         }
-        let count = s.tf("keymap.problems", &[("n", &keymap_problems.len().to_string())]);
+        let (errors, warnings) = crate::problem::totals(keymap_problems);
+        let count = s.tf("keymap.problems", &[("n", &(errors + warnings).to_string())]);
         Some(format!("{count}: {first}"))
     }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::args::TemplateCmd;
 use super::list::print_json;
 use super::open::{CliError, Setup};
+use super::out::say;
 use crate::checklist::{self, Origin, Status};
 
 #[derive(Serialize)]
@@ -29,7 +30,7 @@ pub struct TemplateJson {
 pub fn run(setup: &Setup, cmd: &TemplateCmd) -> Result<(), CliError> {
     match cmd {
         TemplateCmd::List { json } => list(setup, *json),
-        TemplateCmd::Check { file } => check(file),
+        TemplateCmd::Check { file } => check(setup, file),
     }
 }
 
@@ -78,33 +79,43 @@ fn list(setup: &Setup, json: bool) -> Result<(), CliError> {
     if json {
         return print_json(&rows);
     }
+    let s = setup.strings();
     for r in &rows {
         let version = r.version.map(|v| format!("v{v}")).unwrap_or_default();
-        let what = r.error.clone().unwrap_or_else(|| format!("{}  {} items", r.title_zh, r.items));
-        println!("{:<24} {:<4} {:<9} {}  ({})", r.id, version, r.status, what, r.origin);
+        let items = r.items.to_string();
+        let what =
+            r.error.clone().unwrap_or_else(|| s.tf("cli.template.items", &[("title", &r.title_zh), ("n", &items)]));
+        say!("{:<24} {:<4} {:<9} {}  ({})", r.id, version, r.status, what, r.origin);
     }
     Ok(())
 }
 
-fn check(file: &Path) -> Result<(), CliError> {
+/// Read as the catalog reads a user template (a regular file of at most 4 MiB), so a check
+/// says what loading would.
+fn check(setup: &Setup, file: &Path) -> Result<(), CliError> {
+    let s = setup.strings();
     let label = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| CliError::new(1, format!("{label}: cannot read: {e}")))?;
+    let text = checklist::read_template_file(file).map_err(|e| {
+        CliError::refused(s.tf("cli.template.unreadable", &[("file", &label), ("error", &e.message(s))]))
+    })?;
     match checklist::parse_template(&label, &text) {
         Ok(t) => {
-            println!(
-                "{label}: ok ({} v{}, {} dimensions, {} items)",
-                t.id,
-                t.version,
-                t.dimensions.len(),
-                t.item_count()
-            );
+            let args = [
+                ("file", label.as_str()),
+                ("id", &t.id),
+                ("version", &t.version.to_string()),
+                ("dimensions", &t.dimensions.len().to_string()),
+                ("items", &t.item_count().to_string()),
+            ];
+            say!("{}", s.tf("cli.template.ok", &args));
             Ok(())
         }
         Err(problems) => {
             for p in &problems {
-                eprintln!("{p}");
+                super::out::note(&p.to_string());
             }
-            Err(CliError::new(1, format!("{label}: {} error(s)", problems.len())))
+            let (errors, _) = crate::problem::totals(&problems);
+            Err(CliError::refused(s.tf("cli.template.problems", &[("file", &label), ("n", &errors.to_string())])))
         }
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::list::{print_json, resolve_session, rfc3339};
 use super::open::{CliError, Setup};
+use super::out::say;
 use crate::clock::now_in_a_new_run;
 use crate::domain::op::entity_id_string;
 use crate::domain::stamp::clock_text_or_dash;
@@ -68,7 +69,7 @@ fn tickets(store: &Store, setup: &Setup, session: Option<&str>) -> Result<Vec<Ti
     let err = |e| setup.store_error(e);
     match session {
         Some(text_id) => {
-            let id = resolve_session(store, text_id).map_err(|m| CliError::new(1, m))?;
+            let id = resolve_session(setup, store, text_id)?;
             store.tickets_of(id).map_err(err)
         }
         None => store.all_tickets().map_err(err),
@@ -83,7 +84,7 @@ pub fn list(store: &Store, setup: &Setup, session: Option<&str>, json: bool) -> 
         return print_json(&rows);
     }
     let time = clock_text_or_dash;
-    println!(
+    say!(
         "{}  {}  {}  {}  {}  {}  {:>8}  {:>8}",
         text::pad("id", 26),
         text::pad("taken", 16),
@@ -96,7 +97,7 @@ pub fn list(store: &Store, setup: &Setup, session: Option<&str>, json: bool) -> 
     );
     for r in &rows {
         let taken = r.taken_at.as_deref().map(|t| t[..16.min(t.len())].replace('T', " ")).unwrap_or_default();
-        println!(
+        say!(
             "{}  {}  {}  {}  {}  {}  {:>8}  {:>8}",
             r.id,
             taken,
@@ -126,12 +127,8 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
         None => "all",
         Some("window") => "window",
         Some("item") => "item",
-        Some(other) => return Err(CliError::new(1, format!("--by {other}: expected window or item"))),
+        Some(other) => return Err(CliError::refused(setup.strings().tf("cli.stats.bad_by", &[("value", other)]))),
     };
-    // A broken config file is ignored (defaults apply): say so, as the TUI does.
-    for warning in &setup.warnings {
-        eprintln!("tiyan: {warning}");
-    }
     let store = setup.open_store_read_only()?;
     let tickets = tickets(&store, setup, session)?;
     let thresholds = |t: &Ticket| setup.waits.for_item(&t.item);
@@ -161,7 +158,7 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
     }
     let time = clock_text_or_dash;
     let pct = |s: Option<f64>| crate::text::percent(s);
-    println!(
+    say!(
         "{}  {:>5}  {:>8}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}",
         text::pad(by, 30),
         "count",
@@ -174,7 +171,7 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
     );
     for r in &rows {
         let s = &r.stats;
-        println!(
+        say!(
             "{}  {:>5}  {:>8}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}",
             text::pad(if r.group.is_empty() { "-" } else { &r.group }, 30),
             s.count,

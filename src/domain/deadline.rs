@@ -8,13 +8,22 @@
 
 use std::fmt;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 use super::workdays::Calendar;
 use crate::i18n::{Lang, Strings};
 
 /// Counts above this are taken for typos (a year is about 250 working days).
 pub const MAX_DAYS: u32 = 999;
+
+/// The years a deadline or a date given to filter by may fall in: anything else is a typo
+/// (20226-01-01, 1026-01-01) that would sort and count wrongly for good.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// `date` when its year is in [`YEARS`]; `shown` is the text it was read from, for the message.
+pub fn check_year(date: NaiveDate, shown: &str) -> Result<NaiveDate, DeadlineError> {
+    if YEARS.contains(&date.year()) { Ok(date) } else { Err(DeadlineError::OutOfRange(shown.trim().to_string())) }
+}
 
 /// Accepts 2024-05-01, 2024/5/1, 2024.5.1, 20240501 and 2024年5月1日.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
@@ -38,6 +47,8 @@ pub enum DeadlineError {
     BareNumber(u32),
     /// More than [`MAX_DAYS`] days.
     TooMany(u32),
+    /// A date outside [`YEARS`].
+    OutOfRange(String),
     Unrecognised(String),
 }
 
@@ -50,6 +61,7 @@ impl DeadlineError {
             DeadlineError::MissingYear(_) => "deadline.error.missing_year",
             DeadlineError::BareNumber(_) => "deadline.error.bare_number",
             DeadlineError::TooMany(_) => "deadline.error.too_many",
+            DeadlineError::OutOfRange(_) => "deadline.error.out_of_range",
             DeadlineError::Unrecognised(_) => "deadline.error.unrecognised",
         }
     }
@@ -63,6 +75,9 @@ impl DeadlineError {
             }
             DeadlineError::BareNumber(n) => vec![("n", n.to_string())],
             DeadlineError::TooMany(n) => vec![("n", n.to_string()), ("max", MAX_DAYS.to_string())],
+            DeadlineError::OutOfRange(t) => {
+                vec![("text", t.clone()), ("from", YEARS.start().to_string()), ("until", YEARS.end().to_string())]
+            }
         }
     }
 
@@ -90,7 +105,7 @@ pub fn parse_deadline(text: &str, today: NaiveDate, calendar: &Calendar) -> Resu
     }
     let t = normalize(shown);
     if let Some(date) = parse_date(&t) {
-        return Ok(date);
+        return check_year(date, shown);
     }
     if looks_like_full_date(&t) {
         return Err(DeadlineError::NoSuchDate(shown.to_string()));
@@ -114,11 +129,12 @@ pub fn parse_deadline(text: &str, today: NaiveDate, calendar: &Calendar) -> Resu
     if number > MAX_DAYS {
         return Err(DeadlineError::TooMany(number));
     }
-    Ok(match kind {
+    let date = match kind {
         Unit::Working => calendar.add_working_days(today, number),
         // MAX_DAYS keeps this far from chrono's limits.
         Unit::Calendar => today.checked_add_days(Days::new(number.into())).unwrap_or(NaiveDate::MAX),
-    })
+    };
+    check_year(date, shown)
 }
 
 enum Unit {
@@ -218,6 +234,21 @@ mod tests {
         }
         assert_eq!(parse_date("2026-13-01"), None);
         assert_eq!(parse_date("明天"), None);
+    }
+
+    #[test]
+    fn dates_outside_2000_to_2100_are_refused() {
+        let today = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+        let calendar = Calendar::weekends_only();
+        let parse = |t: &str| parse_deadline(t, today, &calendar);
+        assert_eq!(parse("1999-12-31"), Err(DeadlineError::OutOfRange("1999-12-31".into())));
+        assert_eq!(parse("2101年1月1日"), Err(DeadlineError::OutOfRange("2101年1月1日".into())));
+        assert_eq!(parse("2000-01-01"), Ok(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()), "the past is allowed");
+        assert_eq!(parse("2100-12-31").map(|d| d.year()), Ok(2100));
+        let late = NaiveDate::from_ymd_opt(2100, 12, 1).unwrap();
+        assert!(matches!(parse_deadline("999天", late, &calendar), Err(DeadlineError::OutOfRange(_))));
+        let message = DeadlineError::OutOfRange("1999-01-01".into()).to_string();
+        assert!(message.contains("1999-01-01") && message.contains("2000") && message.contains("2100"), "{message}");
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Warnings about bindings that are valid but will not do what the file suggests: a screen key
 //! hiding a [global] key, and printable keys bound where they are typed as text.
 
-use super::Keymap;
+use std::collections::HashMap;
+
 use super::action::{Action, Layer};
 use super::parse::ParsedLayer;
+use super::{KeyChord, Keymap};
 use crate::problem::Report;
 
 /// The ways out and the ways to save: a layer the file replaces must keep a key for each, or
@@ -41,6 +43,8 @@ pub(crate) fn require_essentials(merged: &Keymap, parsed: &[ParsedLayer], report
 /// Warns about the bindings in force (`merged`), pointing into the file that was parsed
 /// (`parsed`). A conflict between two layers is reported at the side written in that file.
 pub(crate) fn warn_about(merged: &Keymap, parsed: &[ParsedLayer], report: &mut Report) {
+    // Looked up once per binding of every layer: a map, or a long [global] makes this quadratic.
+    let global: HashMap<KeyChord, Action> = merged.layer(Layer::Global).iter().copied().collect();
     for parsed_layer in parsed {
         let layer = parsed_layer.layer;
         if layer == Layer::Global {
@@ -56,7 +60,7 @@ pub(crate) fn warn_about(merged: &Keymap, parsed: &[ParsedLayer], report: &mut R
                 );
                 continue;
             }
-            let Some(global_action) = merged.action_for(Layer::Global, &binding.chord) else {
+            let Some(&global_action) = global.get(&binding.chord) else {
                 continue;
             };
             if global_action != binding.action && !binding.action.dismisses() {
@@ -85,11 +89,12 @@ fn warn_global_keys_hidden_by_kept_layers(
         .filter(|layer| *layer != Layer::Global)
         .filter(|layer| parsed.iter().all(|parsed_layer| parsed_layer.layer != *layer));
     for layer in kept_layers {
+        let bound: HashMap<KeyChord, Action> = merged.layer(layer).iter().copied().collect();
         for binding in &global.bindings {
             if layer.is_text_entry() && binding.chord.is_printable() {
                 continue;
             }
-            let Some(layer_action) = merged.action_for(layer, &binding.chord) else {
+            let Some(&layer_action) = bound.get(&binding.chord) else {
                 continue;
             };
             if layer_action != binding.action && !layer_action.dismisses() {

@@ -26,7 +26,6 @@ mod describe;
 mod key;
 mod parse;
 
-use std::io;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -36,6 +35,7 @@ pub use crate::problem::{Problem, Severity};
 pub use action::{Action, Layer};
 pub use key::KeyChord;
 
+use crate::config::{MAX_CONFIG_BYTES, ReadError, read_text};
 use crate::problem::Report;
 use parse::ParsedLayer;
 
@@ -67,12 +67,10 @@ impl Keymap {
             return (builtin, Vec::new());
         };
         let name = path.display().to_string();
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                return (builtin, Vec::new());
-            }
-            Err(error) => return (builtin, vec![unreadable(&name, &error)]),
+        let text = match read_user(path) {
+            Ok(Some(text)) => text,
+            Ok(None) => return (builtin, Vec::new()),
+            Err(problem) => return (builtin, vec![problem]),
         };
         let (merged, problems) = resolve(&builtin, &name, &text);
         if problems.iter().any(Problem::is_error) { (builtin, problems) } else { (merged, problems) }
@@ -81,10 +79,17 @@ impl Keymap {
     /// Problems of a user keymap file, as [`Keymap::load`] would see them. Unlike `load`, a
     /// missing file is an error here: it was named to be checked.
     pub fn check_file(path: &Path) -> Vec<Problem> {
-        let name = path.display().to_string();
-        match std::fs::read_to_string(path) {
-            Ok(text) => Keymap::check_str(&name, &text),
-            Err(error) => vec![unreadable(&name, &error)],
+        Keymap::check_user_file(path)
+            .unwrap_or_else(|| vec![Problem::whole_file(&path.display().to_string(), ReadError::Missing.to_string())])
+    }
+
+    /// Problems of a user keymap file exactly as [`Keymap::load`] sees them (the same reader,
+    /// the same messages); None when there is no file, which `load` takes for the defaults.
+    pub fn check_user_file(path: &Path) -> Option<Vec<Problem>> {
+        match read_user(path) {
+            Ok(Some(text)) => Some(Keymap::check_str(&path.display().to_string(), &text)),
+            Ok(None) => None,
+            Err(problem) => Some(vec![problem]),
         }
     }
 
@@ -136,11 +141,12 @@ fn replace_layers(base: &Keymap, parsed: &[ParsedLayer]) -> Keymap {
     merged
 }
 
-fn unreadable(name: &str, error: &io::Error) -> Problem {
-    let reason = if error.kind() == io::ErrorKind::InvalidData {
-        "it is not valid UTF-8 text".to_string()
-    } else {
-        error.to_string()
-    };
-    Problem::whole_file(name, format!("cannot read keymap: {reason}"))
+/// The user file's text (None when there is none) or why it cannot be read: only a regular
+/// file of at most [`MAX_CONFIG_BYTES`].
+fn read_user(path: &Path) -> Result<Option<String>, Problem> {
+    match read_text(path, MAX_CONFIG_BYTES) {
+        Ok(text) => Ok(Some(text)),
+        Err(ReadError::Missing) => Ok(None),
+        Err(error) => Err(Problem::whole_file(&path.display().to_string(), format!("cannot read keymap: {error}"))),
+    }
 }

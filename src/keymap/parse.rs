@@ -93,7 +93,7 @@ fn parse_layer(layer: Layer, table: &DeTable, report: &mut Report) -> Vec<Bindin
             continue;
         };
         if let Some(first) = seen.get(&chord) {
-            let (first_line, _) = crate::problem::line_column(report.text(), first.start);
+            let first_line = report.line(first.start);
             report.error(
                 key.span(),
                 format!(
@@ -119,15 +119,16 @@ fn parse_action(layer: Layer, value: &Spanned<DeValue>, report: &mut Report) -> 
         );
         return None;
     };
-    let valid_here = join_names(layer.actions().iter().map(|action| action.name()));
+    // Built only for a message: a file of valid lines should not pay for it on each.
+    let valid_here = || join_names(layer.actions().iter().map(|action| action.name()));
     match Action::from_name(name) {
         None => {
-            report.error(value.span(), format!("unknown action \"{name}\" (valid in [{layer}]: {valid_here})"));
+            report.error(value.span(), format!("unknown action \"{name}\" (valid in [{layer}]: {})", valid_here()));
             None
         }
         Some(action) if !layer.allows(action) => {
-            report
-                .error(value.span(), format!("action \"{name}\" is not valid in [{layer}] (valid here: {valid_here})"));
+            let message = format!("action \"{name}\" is not valid in [{layer}] (valid here: {})", valid_here());
+            report.error(value.span(), message);
             None
         }
         Some(action) => Some(action),

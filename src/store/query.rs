@@ -196,18 +196,27 @@ fn prefix_bounds(prefix: &str) -> Option<(u128, u128)> {
     Some((low, high))
 }
 
+/// The record of `kind` whose id starts with `id_text`. Deleted records do not count: a
+/// prefix shared with a deleted finding still names the live one alone. A whole id names its
+/// record even when deleted, so the caller can say it was deleted rather than "not found".
 pub(super) fn find_by_prefix(db: &dyn ReadableDatabase, kind: EntityKind, id_text: &str) -> Result<Lookup, StoreError> {
     let prefix = id_text.trim().to_ascii_uppercase();
     let Some((low, high)) = prefix_bounds(&prefix) else {
         return Ok(Lookup::NotFound);
     };
+    let whole_id = prefix.len() == 26;
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
     let code = kind.code();
     let mut candidates = Vec::new();
     let mut total = 0;
     for entry in records.range((code, low)..=(code, high))? {
-        let (key, _) = entry?;
+        let (key, value) = entry?;
+        // Every kind of record marks deletion in a field of this name.
+        let deleted = codec::decode_record(value.value(), key.value())?.get("deleted").as_bool();
+        if deleted && !whole_id {
+            continue;
+        }
         total += 1;
         if candidates.len() < MAX_CANDIDATES {
             candidates.push(key.value().1);
