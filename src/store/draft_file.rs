@@ -1,9 +1,10 @@
 //! The draft file beside the store: unsaved text the app asked to keep (see `app::draft`).
 //! Written whole or not at all (a temporary name, fsync, rename, fsync of the directory), read
-//! only as a regular file under a size cap, never parsed here.
+//! as every file we did not just write is read (`config::read_text`: a regular file, under a
+//! cap), never parsed here.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::create::sync_dir;
@@ -44,18 +45,11 @@ pub(super) fn save(db_path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 
 pub(super) fn load(db_path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
     let path = draft_path(db_path);
-    let file = match fs::File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    let meta = file.metadata()?;
-    if !meta.is_file() || meta.len() > MAX_DRAFT_BYTES {
-        return Err(StoreError::Io(format!("{}: not a draft this program wrote", path.display())));
+    match crate::config::read_text(&path, MAX_DRAFT_BYTES) {
+        Ok(text) => Ok(Some(text.into_bytes())),
+        Err(crate::config::ReadError::Missing) => Ok(None),
+        Err(e) => Err(StoreError::Io(format!("{}: {e:?}", path.display()))),
     }
-    let mut bytes = Vec::new();
-    file.take(MAX_DRAFT_BYTES).read_to_end(&mut bytes)?;
-    Ok(Some(bytes))
 }
 
 pub(super) fn clear(db_path: &Path) -> Result<(), StoreError> {
