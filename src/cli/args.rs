@@ -77,6 +77,12 @@ pub enum Command {
         /// The name to set; without it, the name in force is printed
         name: Option<String>,
     },
+    /// Look at the whole store without changing it: every value read, the op log replayed and
+    /// compared with the records; exits 1 and names what is damaged
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Which findings: shared by `list findings` and `ledger`.

@@ -2,6 +2,7 @@
 //! same store, domain and keymap modules as the TUI, never the UI.
 
 mod args;
+mod check_cmd;
 mod checks;
 mod demo_cmd;
 pub mod exit;
@@ -115,5 +116,6 @@ fn run_command(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Finding { cmd } => finding_cmd::run(&setup, cmd),
         Command::Ledger(args) => ledger_cmd::run(&setup, args),
         Command::Inspector { name } => inspector_cmd::run(&setup, name.as_deref()),
+        Command::Check { json } => check_cmd::run(&setup, *json),
     }
 }

@@ -103,6 +103,8 @@ pub fn record_key_text((kind, id): (u8, u128)) -> String {
     let kind = match kind {
         1 => "session".to_string(),
         2 => "finding".to_string(),
+        3 => "checklist".to_string(),
+        4 => "ticket".to_string(),
         other => format!("kind {other}"),
     };
     format!("{kind} {}", entity_id_string(id as EntityId))

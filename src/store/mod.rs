@@ -15,6 +15,7 @@
 
 mod apply;
 mod backend;
+pub mod check;
 pub mod codec;
 mod create;
 mod draft_file;
@@ -367,6 +368,13 @@ impl Store {
 
     pub fn clear_draft(&self) -> Result<(), StoreError> {
         draft_file::clear(&self.path)
+    }
+
+    /// A full look at the store, changing nothing: every value decoded, the op log replayed
+    /// and compared with the derived tables (see `check`).
+    pub fn check(&self) -> Result<check::Report, StoreError> {
+        let replica = self.replica;
+        self.read(|db| check::run(db, replica))
     }
 
     pub fn op_count(&self) -> Result<u64, StoreError> {

@@ -1,0 +1,109 @@
+//! `tiyan check [--json]`: the store looked at whole, nothing changed (see `store::check`).
+//! Exit 0 when it is sound, 1 when anything is damaged or disagrees with the op log.
+
+use serde::Serialize;
+
+use super::exit;
+use super::open::{CliError, Setup};
+use super::out::say;
+use crate::store::check::{Mismatch, Problem};
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    path: String,
+    sound: bool,
+    schema_version: u32,
+    ops: u64,
+    records: u64,
+    problem_count: usize,
+    problems: Vec<ProblemJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProblemJson<'a> {
+    table: &'a str,
+    key: &'a str,
+    kind: &'static str,
+    detail: String,
+}
+
+pub fn run(setup: &Setup, json: bool) -> Result<(), CliError> {
+    let s = setup.strings();
+    let store = setup.open_store_read_only()?;
+    let report = store.check().map_err(|e| setup.store_error(e))?;
+    let path = store.path().display().to_string();
+    if json {
+        let problems = report.problems.iter().map(problem_json).collect();
+        let out = CheckJson {
+            path,
+            sound: report.is_sound(),
+            schema_version: report.schema_version,
+            ops: report.ops,
+            records: report.records,
+            problem_count: report.problem_count,
+            problems,
+        };
+        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| CliError::refused(e.to_string()))?);
+    } else {
+        say!("{}", s.tf("cli.check.title", &[("path", &path)]));
+        say!(
+            "{}",
+            s.tf("cli.check.counts", &[("ops", &report.ops.to_string()), ("records", &report.records.to_string())])
+        );
+        for problem in &report.problems {
+            say!("  {}", describe(problem, s));
+        }
+        let hidden = report.problem_count - report.problems.len();
+        if hidden > 0 {
+            say!("  {}", s.tf("cli.check.more", &[("n", &hidden.to_string())]));
+        }
+    }
+    if report.is_sound() {
+        if !json {
+            say!("{}", s.t("cli.check.sound"));
+        }
+        Ok(())
+    } else {
+        Err(CliError::new(
+            exit::REFUSED,
+            s.tf(
+                "cli.check.unsound",
+                &[("n", &report.problem_count.to_string()), ("path", &store.path().display().to_string())],
+            ),
+        ))
+    }
+}
+
+fn problem_json(p: &Problem) -> ProblemJson<'_> {
+    match p {
+        Problem::Unreadable { table, key, detail } => {
+            ProblemJson { table, key, kind: "unreadable", detail: detail.clone() }
+        }
+        Problem::Derived { table, key, what } => {
+            let kind = match what {
+                Mismatch::Extra => "extra",
+                Mismatch::Missing => "missing",
+                Mismatch::Differs => "differs",
+            };
+            ProblemJson { table, key, kind, detail: String::new() }
+        }
+        Problem::Meta { key, detail } => ProblemJson { table: "meta", key, kind: "meta", detail: detail.clone() },
+    }
+}
+
+fn describe(p: &Problem, s: &crate::i18n::Strings) -> String {
+    match p {
+        Problem::Unreadable { table, key, detail } => {
+            s.tf("cli.check.unreadable", &[("table", table), ("key", key), ("detail", detail)])
+        }
+        Problem::Derived { table, key, what } => {
+            let what = match what {
+                Mismatch::Extra => "cli.check.extra",
+                Mismatch::Missing => "cli.check.missing",
+                Mismatch::Differs => "cli.check.differs",
+            };
+            s.tf(what, &[("table", table), ("key", key)])
+        }
+        Problem::Meta { key, detail } => s.tf("cli.check.meta", &[("key", key), ("detail", detail)]),
+    }
+}

@@ -1,0 +1,193 @@
+//! `tiyan check`: a full look at a store, changing nothing. Every op and every derived record
+//! is read and decoded, the op log is replayed into a store in memory through the very code
+//! that writes (`apply`), and what it derives is compared with what the file holds. Each
+//! problem names its table and key. A page redb cannot read (its panics are contained) is
+//! "damaged" as in any other read.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use redb::backends::InMemoryBackend;
+use redb::{Database, ReadableDatabase, ReadableTable};
+
+use super::error::StoreError;
+use super::{apply, codec, meta, migrate, tables};
+use crate::domain::{Op, Record};
+
+/// The first problems kept in full; the rest are counted.
+const MAX_SHOWN: usize = 50;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A value that does not decode: table, key, why.
+    Unreadable { table: &'static str, key: String, detail: String },
+    /// A derived entry that the op log does not give (or gives differently, or is missing).
+    Derived { table: &'static str, key: String, what: Mismatch },
+    /// `meta` says something the log contradicts.
+    Meta { key: &'static str, detail: String },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mismatch {
+    /// In the file, not in the replay.
+    Extra,
+    /// In the replay, not in the file.
+    Missing,
+    /// In both, not the same.
+    Differs,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub schema_version: u32,
+    pub ops: u64,
+    pub records: u64,
+    /// The first `MAX_SHOWN` problems.
+    pub problems: Vec<Problem>,
+    /// All problems, shown or not.
+    pub problem_count: usize,
+}
+
+impl Report {
+    pub fn is_sound(&self) -> bool {
+        self.problem_count == 0
+    }
+
+    fn add(&mut self, problem: Problem) {
+        self.problem_count += 1;
+        if self.problems.len() < MAX_SHOWN {
+            self.problems.push(problem);
+        }
+    }
+}
+
+/// What the file holds, decoded where it could be.
+#[derive(Default)]
+struct Contents {
+    ops: Vec<Op>,
+    records: BTreeMap<(u8, u128), Record>,
+    children: BTreeSet<(u128, u128)>,
+    superseded: BTreeSet<(u128, u64)>,
+}
+
+pub(super) fn run(db: &dyn ReadableDatabase, replica: crate::domain::ReplicaId) -> Result<Report, StoreError> {
+    let mut report = Report::default();
+    let file = read_contents(db, &mut report)?;
+    report.ops = file.ops.len() as u64;
+    report.records = file.records.len() as u64;
+    check_meta(db, replica, &file.ops, &mut report)?;
+    let replay = replay(&file.ops)?;
+    compare(tables::name::RECORDS, &file.records, &replay.records, codec::record_key_text, &mut report);
+    compare_sets("children", &file.children, &replay.children, |(s, f)| format!("{s:032x}/{f:032x}"), &mut report);
+    compare_sets("superseded", &file.superseded, &replay.superseded, codec::op_key_text, &mut report);
+    Ok(report)
+}
+
+fn read_contents(db: &dyn ReadableDatabase, report: &mut Report) -> Result<Contents, StoreError> {
+    let txn = db.begin_read()?;
+    let mut out = Contents::default();
+    for entry in txn.open_table(tables::OPS)?.iter()? {
+        let (key, value) = entry?;
+        match codec::decode_op(value.value(), key.value()) {
+            Ok(op) => out.ops.push(op),
+            Err(e) => report.add(unreadable(tables::name::OPS, codec::op_key_text(key.value()), e)),
+        }
+    }
+    for entry in txn.open_table(tables::RECORDS)?.iter()? {
+        let (key, value) = entry?;
+        match codec::decode_record(value.value(), key.value()) {
+            Ok(record) => {
+                out.records.insert(key.value(), record);
+            }
+            Err(e) => report.add(unreadable(tables::name::RECORDS, codec::record_key_text(key.value()), e)),
+        }
+    }
+    for entry in txn.open_table(tables::CHILDREN)?.iter()? {
+        out.children.insert(entry?.0.value());
+    }
+    for entry in txn.open_table(tables::SUPERSEDED)?.iter()? {
+        out.superseded.insert(entry?.0.value());
+    }
+    Ok(out)
+}
+
+fn unreadable(table: &'static str, key: String, e: StoreError) -> Problem {
+    let detail = match e {
+        StoreError::Decode { detail, .. } => detail,
+        other => other.to_string(),
+    };
+    Problem::Unreadable { table, key, detail }
+}
+
+fn check_meta(
+    db: &dyn ReadableDatabase,
+    replica: crate::domain::ReplicaId,
+    ops: &[Op],
+    report: &mut Report,
+) -> Result<(), StoreError> {
+    let txn = db.begin_read()?;
+    let t = txn.open_table(tables::META)?;
+    report.schema_version = meta::schema_version(&t)?.unwrap_or(0);
+    let next_seq = meta::next_seq(&t)?;
+    let own_max = ops.iter().filter(|op| op.id.replica == replica).map(|op| op.id.seq).max();
+    if let Some(max) = own_max.filter(|max| *max >= next_seq) {
+        report.add(Problem::Meta {
+            key: tables::meta_key::NEXT_SEQ,
+            detail: format!("{next_seq}, but this store's own ops reach {max}: a new op would reuse an id"),
+        });
+    }
+    let hlc = meta::hlc(&t)?;
+    let log_max = apply::max_hlc(ops);
+    if log_max > hlc {
+        report.add(Problem::Meta {
+            key: tables::meta_key::HLC,
+            detail: format!("{hlc:?}, behind the newest op {log_max:?}"),
+        });
+    }
+    Ok(())
+}
+
+/// The op log replayed into a store in memory, by the code that writes.
+fn replay(ops: &[Op]) -> Result<Contents, StoreError> {
+    let db = Database::builder().create_with_backend(InMemoryBackend::new())?;
+    let replica = migrate::prepare(&db)?;
+    apply::import_ops(&db, replica, ops)?;
+    let mut report = Report::default();
+    let replayed = read_contents(&db, &mut report)?;
+    Ok(replayed)
+}
+
+fn compare<K: Ord + Copy, V: PartialEq>(
+    table: &'static str,
+    file: &BTreeMap<K, V>,
+    replay: &BTreeMap<K, V>,
+    key_text: impl Fn(K) -> String,
+    report: &mut Report,
+) {
+    for (key, value) in file {
+        match replay.get(key) {
+            None => report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Extra }),
+            Some(v) if v != value => {
+                report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Differs })
+            }
+            Some(_) => {}
+        }
+    }
+    for key in replay.keys().filter(|k| !file.contains_key(k)) {
+        report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Missing });
+    }
+}
+
+fn compare_sets<K: Ord + Copy>(
+    table: &'static str,
+    file: &BTreeSet<K>,
+    replay: &BTreeSet<K>,
+    key_text: impl Fn(K) -> String,
+    report: &mut Report,
+) {
+    for key in file.difference(replay) {
+        report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Extra });
+    }
+    for key in replay.difference(file) {
+        report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Missing });
+    }
+}
