@@ -48,8 +48,12 @@ impl Setup {
         }
         let env_lang =
             ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-        let lang = Lang::detect(cli.lang.as_deref(), config.lang.as_deref(), env_lang.as_deref())
-            .map_err(|e| CliError::new(1, e))?;
+        // The TUI on a terminal that cannot show Chinese defaults to English; command output
+        // (often redirected to a file) keeps the locale's language.
+        let shows_chinese = cli.command.is_some() || crate::term::caps::terminal_shows_chinese();
+        let lang =
+            Lang::detect_for_terminal(cli.lang.as_deref(), config.lang.as_deref(), env_lang.as_deref(), shows_chinese)
+                .map_err(|e| CliError::new(1, e))?;
         // A broken file was refused whole by `load`, so its rules are the defaults.
         let waits = config.wait_rules().unwrap_or_default();
         // Before anything reads the calendar; a broken holidays.toml falls back to the shipped one.
