@@ -20,8 +20,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         return;
     }
     if state.sessions.is_empty() {
-        let key = state.ctx.keymap.keys_for(crate::keymap::Layer::Sessions, crate::keymap::Action::New);
-        let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+        let key = state.key_for(crate::keymap::Layer::Sessions, crate::keymap::Action::New).unwrap_or_default();
         let text = state.ctx.strings().tf("sessions.empty", &[("key", &key)]);
         super::widgets::dim_note(frame, theme, inner, &text);
         return;
