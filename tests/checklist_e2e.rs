@@ -85,7 +85,12 @@ fn a_whole_checklist_answered_by_keys_survives_sigkill() {
     tui.expect_text("由检查项记问题");
     tui.expect_text(&failed.finding);
     tui.key(Key::Enter);
-    tui.expect_text("由此项记的问题：#1");
+    // Saved and marked on the failed item's row; the cursor has moved on to the next item.
+    tui.wait_until(
+        |s| s.contains("已保存：问题 1") && s.lines().any(|l| l.contains("不通过") && l.contains("#1")),
+        DEFAULT_TIMEOUT,
+    )
+    .unwrap_or_else(|why| panic!("the finding is saved from the item: {why}"));
     tui.kill9();
 
     let mut tui = start(home.path());

@@ -174,3 +174,24 @@ fn keymap_check_reports_file_line_column_and_the_tui_starts_with_defaults() {
     assert!(config_screen.contains("config.toml:2:1"), "{config_screen}");
     assert!(screen.contains("keymap.toml:3:7"), "the first problem is shown in full\n{screen}");
 }
+
+#[test]
+fn a_terminal_that_cannot_show_chinese_gets_english_unless_chinese_is_forced() {
+    let home = temp_home();
+    common::name_the_inspector(home.path(), "测试员");
+    let h = home.path().to_str().unwrap();
+    let args = ["--home", h, "--profile", "体验员"];
+    for env in [[("LANG", "C"), ("TERM", "xterm-256color")], [("LANG", "zh_CN.UTF-8"), ("TERM", "linux")]] {
+        let tui = Tui::spawn(Path::new(BIN), &args, &env, 80, 24);
+        // A frame can arrive in pieces: wait for its bottom border too.
+        let whole = |s: &str| s.contains("Sessions (0)") && s.contains("+-----") && s.contains("? help");
+        let screen = tui.wait_until(whole, DEFAULT_TIMEOUT).unwrap_or_else(|why| panic!("{env:?}: {why}"));
+        assert!(screen.contains("cannot show Chinese") && screen.contains("--lang zh"), "{env:?}\n{screen}");
+        assert!(!screen.contains("体验活动"), "English\n{screen}");
+        drop(tui);
+    }
+    // Forced: Chinese as asked, with the note (in English) that it may not show.
+    let tui = Tui::spawn(Path::new(BIN), &[&args[..], &["--lang", "zh"]].concat(), &[("LANG", "C")], 80, 24);
+    let screen = tui.expect_text("体验活动 (0)");
+    assert!(screen.contains("Chinese as asked"), "{screen}");
+}
