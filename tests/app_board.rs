@@ -219,6 +219,8 @@ fn after_a_the_oldest_ticket_waiting_is_selected_so_space_calls_it() {
     b.clock.advance(MIN);
     b.press(ch('a'));
     assert_eq!(b.state.ticket_cursor, 1, "the first ticket is called: the second waits longest");
+    let status = text(&render(&b.state)).lines().last().unwrap().to_string();
+    assert!(status.starts_with("已保存：第3张"), "the new ticket is named: {status}");
     b.press(ch(' '));
     assert_eq!(b.states(), vec![TicketState::Called, TicketState::Called, TicketState::Waiting]);
 }

@@ -137,7 +137,9 @@ fn add(state: &mut State, session: EntityId, now: Stamp) -> Vec<Effect> {
     state.tickets.push(ticket);
     let waiting = state.tickets.iter().position(|t| t.state() == crate::domain::TicketState::Waiting);
     state.ticket_cursor = waiting.unwrap_or(state.tickets.len() - 1);
-    save(state, id, changes, None)
+    // Named in the status line, as the cursor may be on another ticket: 已保存：第3张.
+    let label = ticket_label(state.ctx.strings(), &state.tickets, &state.tickets[state.tickets.len() - 1]);
+    super::update::save_labelled(state, id, changes, None, label)
 }
 
 /// Records the step on the listed ticket too, so the next key builds on it.
