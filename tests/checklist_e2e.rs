@@ -16,14 +16,13 @@ fn start(home: &Path) -> Tui {
     common::start_tiyan(home, 100, 30)
 }
 
-/// Creates a session for `item` through the form and opens its page.
+/// Creates a session for `item` through the form; once saved its page opens.
 fn open_new_session(tui: &mut Tui, item: &str) {
     tui.type_text("n");
     tui.expect_text("新建体验活动");
     tui.type_text(item);
     tui.key(Key::Ctrl('s'));
-    tui.expect_text("已保存");
-    tui.key(Key::Enter);
+    tui.expect_text(&format!("{item} 的问题"));
 }
 
 /// The first template the add-checklist list offers.
@@ -103,8 +102,10 @@ fn a_whole_checklist_answered_by_keys_survives_sigkill() {
     assert!(page.is_ok(), "the finding is on the session page\n{}", tui.screen());
     tui.key(Key::Tab);
     tui.key(Key::Enter);
-    let screen = tui.expect_text(&format!("已答 {total}/{total}"));
-    assert!(screen.contains("不通过") && screen.contains("4分"), "{screen}");
+    // The whole frame, not its first rows.
+    let all = format!("已答 {total}/{total}");
+    let whole = |s: &str| s.contains(&all) && s.contains("不通过") && s.contains("4分");
+    tui.wait_until(whole, DEFAULT_TIMEOUT).unwrap_or_else(|why| panic!("every answer after the restart: {why}"));
     tui.type_text("q");
     assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(0));
 

@@ -22,14 +22,16 @@ fn wait_raw(tui: &Tui) {
     tui.wait_until(|_| tui.tty_is_raw(), DEFAULT_TIMEOUT).expect("raw mode");
 }
 
-/// Create a session through the form, by keys, and wait until the store has it.
+/// Create a session through the form, by keys, and wait until the store has it: its page
+/// opens, saying so.
 fn create_session(tui: &mut Tui, item: &str) {
     wait_raw(tui);
     tui.type_text("n");
     tui.expect_text("新建体验活动");
     tui.type_text(item);
     tui.key(Key::Ctrl('s'));
-    tui.expect_text("已保存");
+    tui.wait_until(|s| s.contains(&format!("{item} 的问题")) && s.contains("已保存"), DEFAULT_TIMEOUT)
+        .unwrap_or_else(|why| panic!("saved and opened: {why}"));
 }
 
 #[test]
@@ -37,8 +39,6 @@ fn a_finding_typed_in_chinese_survives_sigkill_right_after_saved() {
     let home = temp_home();
     let mut tui = start(home.path(), 100, 30);
     create_session(&mut tui, "企业开办");
-    tui.key(Key::Enter);
-    tui.expect_text("企业开办 的问题");
     tui.type_text("c");
     tui.expect_text("快速记录问题");
     tui.type_text("取号后等候四十分钟，叫号屏不显示窗口号");

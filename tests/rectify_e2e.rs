@@ -56,8 +56,7 @@ fn one_finding_goes_round_the_whole_loop() {
     tui.expect_text("新建体验活动");
     tui.type_text("医保报销");
     tui.key(Key::Ctrl('s'));
-    tui.expect_text("已保存");
-    tui.key(Key::Enter);
+    // Saved, and its page opens.
     tui.expect_text("医保报销 的问题");
     tui.type_text("c");
     tui.type_text(PROBLEM);

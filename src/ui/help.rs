@@ -143,7 +143,13 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, scroll:
         let (from, to, all_n) = ((scroll + 1).to_string(), last.to_string(), total.to_string());
         let mut place = s.tf("help.position", &[("from", &from), ("to", &to), ("total", &all_n)]);
         if below > 0 {
-            place = format!("{place}  {}", s.tf("help.more", &[("n", &below.to_string())]));
+            let more = s.tf("help.more", &[("n", &below.to_string())]);
+            // On a narrow box, that more lines follow matters more than where this page is.
+            let room = rect.width.saturating_sub(4) as usize;
+            place = format!("{place}  {more}");
+            if text::width(&place) > room {
+                place = text::truncate(&more, room).into_owned();
+            }
         }
         block = block.title_bottom(Line::from(Span::styled(format!(" {place} "), theme.label())).right_aligned());
     }
