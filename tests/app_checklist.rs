@@ -323,3 +323,13 @@ fn on_the_checklist_pane_nothing_acts_on_a_finding_and_the_hints_say_so() {
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.pane, Pane::Findings);
 }
+
+#[test]
+fn the_keys_of_a_count_item_are_said_once() {
+    let mut s = checklist_screen(Lang::Zh, (100, 24), checklist(id(T0, 0), &[]));
+    s.item_cursor = 2;
+    update(&mut s, ch('y'));
+    let status = text(&render(&s)).lines().last().unwrap().to_string();
+    assert!(status.starts_with("此项这样作答：0-9 输入数量"), "{status}");
+    assert_eq!(status.matches("0-9 输入数量").count(), 1, "{status}");
+}

@@ -5,7 +5,9 @@
 //! keys are text first, so only non-printable global keys (ctrl-c, f1) reach [global] there.
 //! Nothing is shown as saved until the store thread acknowledges the commit; lists are
 //! reloaded from the store after each acknowledgement, so the screen always shows what is on
-//! disk.
+//! disk. What the status line says about a save is tied to that save (`State::save_mark`): a
+//! key that moves the user on without saving drops it, so "saved" never stands beside
+//! something it is not about, and a save made from elsewhere names its record.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
