@@ -59,6 +59,25 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// [`Lang::detect`] for a terminal that may not show Chinese: with no explicit choice
+    /// (command line or config), a terminal that cannot (`TERM=linux`, a C/POSIX or other
+    /// non-UTF-8 locale) gets English, whatever the locale's language. An explicit `zh` keeps
+    /// Chinese there too.
+    pub fn detect_for_terminal(
+        cli: Option<&str>,
+        config: Option<&str>,
+        env_lang: Option<&str>,
+        shows_chinese: bool,
+    ) -> Result<Lang, String> {
+        let explicit = [cli, config].into_iter().flatten().any(|v| !v.trim().is_empty());
+        if !explicit && !shows_chinese {
+            return Ok(Lang::En);
+        }
+        Lang::detect(cli, config, env_lang)
+    }
+}
+
 /// The locale the environment asks for, in POSIX precedence: LC_ALL, then LC_MESSAGES, then
 /// LANG; empty values count as unset.
 pub fn env_locale() -> Option<String> {
@@ -513,6 +532,20 @@ mod tests {
         for c in ["C", "POSIX", "C.UTF-8"] {
             assert_eq!(Lang::detect(None, None, Some(c)), Ok(Lang::Zh), "{c}");
         }
+    }
+
+    #[test]
+    fn a_terminal_that_cannot_show_chinese_gets_english_unless_chinese_is_asked_for() {
+        // TERM=linux or LANG=C: English by default, whatever the locale names.
+        assert_eq!(Lang::detect_for_terminal(None, None, Some("C"), false), Ok(Lang::En));
+        assert_eq!(Lang::detect_for_terminal(None, None, Some("zh_CN.UTF-8"), false), Ok(Lang::En));
+        assert_eq!(Lang::detect_for_terminal(None, Some(" "), None, false), Ok(Lang::En));
+        // Forced by the command line or the config file.
+        assert_eq!(Lang::detect_for_terminal(Some("zh"), None, Some("C"), false), Ok(Lang::Zh));
+        assert_eq!(Lang::detect_for_terminal(None, Some("zh"), Some("C"), false), Ok(Lang::Zh));
+        // A terminal that shows Chinese: as before.
+        assert_eq!(Lang::detect_for_terminal(None, None, Some("C.UTF-8"), true), Ok(Lang::Zh));
+        assert!(Lang::detect_for_terminal(Some("fr"), None, None, false).is_err());
     }
 
     #[test]

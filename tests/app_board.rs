@@ -115,6 +115,7 @@ fn leaving_unserved_only_before_service() {
     b.press(ch('a'));
     b.press(ch('a'));
     b.clock.advance(5 * MIN);
+    b.press(key(KeyCode::Down));
     b.press(ch('x'));
     assert_eq!(b.states(), vec![TicketState::Waiting, TicketState::Left]);
     b.press(key(KeyCode::Up));
@@ -183,12 +184,12 @@ fn keys_pressed_before_the_store_answers_build_on_each_other() {
     let mut effects = update(&mut b.state, ch('a'));
     effects.extend(update(&mut b.state, ch(' ')));
     effects.extend(update(&mut b.state, ch(' ')));
-    effects.extend(update(&mut b.state, key(KeyCode::Up)));
+    effects.extend(update(&mut b.state, key(KeyCode::Down)));
     b.answer(effects);
     let numbers: Vec<&str> = b.state.tickets.iter().map(|t| t.number.as_str()).collect();
     assert_eq!(numbers, ["8", "9"]);
-    assert_eq!(b.states(), vec![TicketState::Waiting, TicketState::Serving]);
-    assert_eq!(b.state.ticket_cursor, 0, "the move up stays");
+    assert_eq!(b.states(), vec![TicketState::Serving, TicketState::Waiting]);
+    assert_eq!(b.state.ticket_cursor, 1, "the move down stays");
 }
 
 #[test]
@@ -204,7 +205,24 @@ fn the_next_ticket_takes_the_next_number_at_the_same_window() {
     b.press(ch('a'));
     let last = b.state.tickets.last().unwrap();
     assert_eq!((last.number.as_str(), last.window()), ("A013", "7号窗口"));
-    assert_eq!(b.state.ticket_cursor, 1, "the new ticket is selected");
+    assert_eq!(b.state.ticket_cursor, 0, "the oldest ticket waiting stays selected");
+}
+
+#[test]
+fn after_a_the_oldest_ticket_waiting_is_selected_so_space_calls_it() {
+    let mut b = Board::open();
+    b.press(ch('a'));
+    b.clock.advance(MIN);
+    b.press(ch(' '));
+    b.clock.advance(MIN);
+    b.press(ch('a'));
+    b.clock.advance(MIN);
+    b.press(ch('a'));
+    assert_eq!(b.state.ticket_cursor, 1, "the first ticket is called: the second waits longest");
+    let status = text(&render(&b.state)).lines().last().unwrap().to_string();
+    assert!(status.starts_with("已保存：第3张"), "the new ticket is named: {status}");
+    b.press(ch(' '));
+    assert_eq!(b.states(), vec![TicketState::Called, TicketState::Called, TicketState::Waiting]);
 }
 
 #[test]
@@ -388,4 +406,155 @@ fn wait_statistics_snapshot_in_chinese() {
     insta::assert_snapshot!("wait_stats_by_window_80x24", text(&render(&b.state)));
     b.press(ch('b'));
     insta::assert_snapshot!("wait_stats_by_item_80x24", text(&render(&b.state)));
+}
+
+/// The wait statistics over every ticket in the store, as `tiyan stats waits` reads them.
+fn stored_stats(b: &Board) -> tiyan::domain::WaitStats {
+    let tickets = b.store.all_tickets().unwrap();
+    let rules = tiyan::config::WaitRules::default();
+    tiyan::domain::waits::wait_stats(&tickets, &|t: &tiyan::domain::Ticket| rules.for_item(&t.item))
+}
+
+/// Two tickets (one called, one waiting) and a stage begun on the stopwatch; back on the
+/// session's page.
+fn running_timers() -> Board {
+    let mut b = Board::open();
+    b.press(ch('a'));
+    b.press(ch('a'));
+    b.clock.advance(3 * MIN);
+    b.press(ch(' '));
+    b.press(key(KeyCode::Esc));
+    b.press(ch('w'));
+    b.press(ch(' '));
+    b.press(ch('1'));
+    b.clock.advance(MIN);
+    b.press(key(KeyCode::Esc));
+    assert_eq!(b.state.screen, Screen::Findings { session: b.session });
+    b
+}
+
+#[test]
+fn finishing_with_running_timers_asks_and_yes_stops_them_at_now() {
+    let mut b = running_timers();
+    assert_eq!(stored_stats(&b).waiting, 1);
+    assert!(b.press(ch('f')).is_empty(), "asks first");
+    let Some(Overlay::Confirm(c)) = b.state.overlays.last() else { panic!("no question") };
+    assert!(c.question.contains("办理全过程秒表") && c.question.contains("2 个排队号"), "{}", c.question);
+    let changes = b.press(ch('y'));
+    let now = b.state.now();
+    let session = b.store.session(b.session).unwrap().unwrap();
+    assert_eq!(session.status, tiyan::domain::SessionStatus::Finished);
+    assert_eq!(session.finished_ms, Some(now.wall_ms));
+    assert!(!session.walk.is_live(), "the stopwatch stopped");
+    let tickets = b.store.tickets_of(b.session).unwrap();
+    assert_eq!(tickets.iter().map(|t| t.state()).collect::<Vec<_>>(), [TicketState::Ended, TicketState::Ended]);
+    assert!(tickets.iter().all(|t| t.state_since() == Some(&now)), "stopped at the moment of the yes");
+    assert!(changes.iter().any(|c| c.kind == EntityKind::Ticket), "one transaction with the session");
+    // Nothing waits on in the statistics, and no one is counted as having left.
+    let stats = stored_stats(&b);
+    assert_eq!((stats.waiting, stats.left, stats.count), (0, 0, 1), "{stats:?}");
+    assert_eq!(stats.left_share, None, "no ticket's outcome was seen");
+}
+
+#[test]
+fn finishing_with_running_timers_and_no_keeps_the_session_open() {
+    let mut b = running_timers();
+    b.press(ch('f'));
+    // Enter is No in every question.
+    assert!(b.press(key(KeyCode::Enter)).is_empty());
+    assert!(b.state.overlays.is_empty());
+    let session = b.store.session(b.session).unwrap().unwrap();
+    assert_eq!(session.status, tiyan::domain::SessionStatus::Open);
+    assert!(session.walk.is_live());
+    assert_eq!(stored_stats(&b).waiting, 1);
+}
+
+#[test]
+fn finishing_from_the_session_list_looks_at_the_tickets_first() {
+    let mut b = running_timers();
+    b.press(key(KeyCode::Esc));
+    assert_eq!(b.state.screen, Screen::Sessions);
+    // Another session's tickets on hand, as after its board was opened.
+    b.state.tickets.clear();
+    b.state.tickets_session = None;
+    b.press(ch('f'));
+    assert!(matches!(b.state.overlays.last(), Some(Overlay::Confirm(_))), "asked once the tickets came");
+    b.press(ch('y'));
+    assert!(b.store.tickets_of(b.session).unwrap().iter().all(|t| t.state() == TicketState::Ended));
+}
+
+#[test]
+fn a_stage_starts_when_its_key_is_pressed_not_when_it_is_named() {
+    let mut b = Board::open();
+    b.press(key(KeyCode::Esc));
+    b.press(ch('w'));
+    let pressed = b.state.now();
+    b.press(ch(' '));
+    b.clock.advance(6_000);
+    b.press(ch('7'));
+    // Typed names too: the moment is the key's, however long the typing takes.
+    b.clock.advance(MIN);
+    let pressed_again = b.state.now();
+    b.press(ch(' '));
+    b.press(key(KeyCode::End));
+    b.press(key(KeyCode::Enter));
+    b.clock.advance(20_000);
+    type_text(&mut b.state, "找窗口");
+    b.press(key(KeyCode::Enter));
+    let walk = b.store.session(b.session).unwrap().unwrap().walk;
+    let stages = walk.stages(&b.state.now());
+    assert_eq!(stages.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["审核", "找窗口"]);
+    assert_eq!((stages[0].start, stages[1].start), (pressed, pressed_again));
+}
+
+#[test]
+fn a_finding_from_a_short_wait_claims_no_wait_of_zero_minutes() {
+    let mut b = Board::open();
+    b.press(ch('a'));
+    b.clock.advance(20_000);
+    b.press(ch('f'));
+    let Some(Overlay::Capture(c)) = b.state.overlays.last() else { panic!("no capture line") };
+    assert_eq!(c.input.text(), "第1张：");
+    b.press(key(KeyCode::Esc));
+    b.clock.advance(12 * MIN);
+    b.press(ch('f'));
+    let Some(Overlay::Capture(c)) = b.state.overlays.last() else { panic!("no capture line") };
+    assert_eq!(c.input.text(), "第1张等待 12 分钟：");
+}
+
+#[test]
+fn board_in_english_shows_whole_ticket_numbers_80x24() {
+    pin_timezone();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("t.redb")).unwrap();
+    let session = tiyan::domain::op::new_entity_id();
+    let set = |f: &str, v: Value| Change::set(EntityKind::Session, session, f, v);
+    store.apply(&[set(sf::ITEM, Value::text("企业开办")), set(sf::STATUS, Value::text("open"))]).unwrap();
+    let clock = Arc::new(ManualClock::new(1, T0 as i64));
+    let state = State::new(context_with_clock(Lang::En, clock.clone()), (80, 24));
+    let mut b = Board { state, store, clock, session, _dir: dir };
+    b.answer(vec![Effect::Store(StoreRequest::LoadSessions)]);
+    b.press(key(KeyCode::Enter));
+    b.press(ch('t'));
+    b.press(ch('a'));
+    b.press(ch('e'));
+    type_text(&mut b.state, "A012");
+    b.press(ctrl('s'));
+    for _ in 0..2 {
+        b.clock.advance(2 * MIN);
+        b.press(ch('a'));
+    }
+    // One ticket for another service item: the item column appears, wide enough to read.
+    b.press(key(KeyCode::End));
+    b.press(ch('e'));
+    b.press(key(KeyCode::Tab));
+    b.press(key(KeyCode::Tab));
+    b.press(ctrl('u'));
+    type_text(&mut b.state, "企业注销");
+    b.press(ctrl('s'));
+    b.clock.advance(MIN);
+    let screen = text(&render(&b.state));
+    assert!(screen.contains("No. A012") && screen.contains("No. A014"), "{screen}");
+    assert!(!screen.contains("No. .."), "{screen}");
+    insta::assert_snapshot!("board_english_80x24", screen);
 }

@@ -228,3 +228,108 @@ fn enter_on_an_empty_checklist_list_offers_the_templates() {
     assert!(requests(update(&mut s, ch('d'))).is_empty());
     assert!(s.overlays.is_empty(), "d on no checklist deletes no finding");
 }
+
+/// A session in a real store with the fixture checklist attached, its checklist open.
+fn live_checklist() -> (app_fixtures::live::Live, tiyan::domain::EntityId) {
+    let mut l = app_fixtures::live::Live::new(Lang::Zh, (80, 24), "张三");
+    let session = id(T0, 500);
+    let set = |f: &str, v: Value| Change::set(EntityKind::Session, session, f, v);
+    l.seed(&[set("item", Value::text("不动产登记")), set("status", Value::text("open"))]);
+    let (checklist, attach) = tiyan::domain::Checklist::attach(session, &fixture_template());
+    l.seed(&attach);
+    l.press(key(KeyCode::Enter));
+    l.press(key(KeyCode::Tab));
+    l.press(key(KeyCode::Enter));
+    assert!(matches!(l.state.screen, Screen::Checklist { .. }));
+    (l, checklist)
+}
+
+fn stored_answer(l: &app_fixtures::live::Live, checklist: tiyan::domain::EntityId, item: &str) -> Option<Answer> {
+    let c = l.store.checklists_of(l.state.sessions[0].session.id).unwrap();
+    c.into_iter().find(|c| c.id == checklist).and_then(|c| c.answer(item).cloned())
+}
+
+#[test]
+fn a_finding_made_from_a_failed_item_moves_on_so_the_next_key_answers_the_next_item() {
+    let (mut l, checklist) = live_checklist();
+    l.press(ch('n'));
+    l.press(ch('f'));
+    l.press(key(KeyCode::Enter));
+    assert_eq!(l.state.item_cursor, 1, "on to the next item once the finding is made");
+    // The next answer lands on the next item; the failure and its finding stand.
+    l.press(ch('4'));
+    assert_eq!(stored_answer(&l, checklist, "sat-steps"), Some(Answer::Fail));
+    assert_eq!(stored_answer(&l, checklist, "sat-score"), Some(Answer::Score(4)));
+}
+
+#[test]
+fn changing_the_answer_of_an_item_with_a_finding_asks_first() {
+    let (mut l, checklist) = live_checklist();
+    l.press(ch('n'));
+    l.press(ch('f'));
+    l.press(key(KeyCode::Enter));
+    l.press(key(KeyCode::Up));
+    assert!(l.press(ch('y')).is_empty(), "nothing written before the answer");
+    let Some(Overlay::Confirm(c)) = l.state.overlays.last() else { panic!("no question") };
+    assert!(
+        c.question.contains("问题 1") && c.question.contains("不通过") && c.question.contains("通过"),
+        "{}",
+        c.question
+    );
+    // Enter is No: the failure stays, and so does the pass rate.
+    l.press(key(KeyCode::Enter));
+    assert_eq!(stored_answer(&l, checklist, "sat-steps"), Some(Answer::Fail));
+    // Clearing asks too; y changes it.
+    l.press(key(KeyCode::Backspace));
+    assert!(matches!(l.state.overlays.last(), Some(Overlay::Confirm(_))));
+    l.press(ch('n'));
+    l.press(ch('y'));
+    l.press(ch('y'));
+    assert_eq!(stored_answer(&l, checklist, "sat-steps"), Some(Answer::Pass));
+    // The same answer again asks nothing; an item without findings never asks.
+    l.press(key(KeyCode::Up));
+    l.press(ch('y'));
+    assert!(l.state.overlays.is_empty());
+}
+
+#[test]
+fn on_the_checklist_pane_nothing_acts_on_a_finding_and_the_hints_say_so() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    s.inspector = "张三".into();
+    let session = s.sessions[0].session.id;
+    update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![checklist(session, &[])] }));
+    // Back from a checklist: its pane has the cursor, no finding is highlighted.
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Enter));
+    update(&mut s, key(KeyCode::Esc));
+    assert_eq!(s.pane, Pane::Checklists);
+    assert_eq!(s.selected_finding(), None);
+    assert!(requests(update(&mut s, ch('m'))).is_empty());
+    assert!(s.overlays.is_empty(), "no move picker for a finding nobody sees selected");
+    assert!(s.notice.as_deref().unwrap().contains("Tab"), "{:?}", s.notice);
+    let bottom = |s: &tiyan::app::State| text(&render(s)).lines().last().unwrap().to_string();
+    s.notice = None;
+    let hints = bottom(&s);
+    assert!(hints.contains("打开检查表") && !hints.contains("改状态"), "{hints}");
+    update(&mut s, key(KeyCode::Tab));
+    let hints = bottom(&s);
+    assert!(hints.contains("改状态") && !hints.contains("打开检查表"), "{hints}");
+    update(&mut s, ch('m'));
+    assert!(matches!(s.overlays.last(), Some(Overlay::MovePicker { .. })));
+    update(&mut s, key(KeyCode::Esc));
+    // Leaving the session and opening it again starts on its findings.
+    update(&mut s, key(KeyCode::Tab));
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, key(KeyCode::Enter));
+    assert_eq!(s.pane, Pane::Findings);
+}
+
+#[test]
+fn the_keys_of_a_count_item_are_said_once() {
+    let mut s = checklist_screen(Lang::Zh, (100, 24), checklist(id(T0, 0), &[]));
+    s.item_cursor = 2;
+    update(&mut s, ch('y'));
+    let status = text(&render(&s)).lines().last().unwrap().to_string();
+    assert!(status.starts_with("此项这样作答：0-9 输入数量"), "{status}");
+    assert_eq!(status.matches("0-9 输入数量").count(), 1, "{status}");
+}

@@ -425,3 +425,74 @@ fn a_deadline_changed_by_hand_is_in_the_history() {
     assert!(l.screen().contains("张三  修改六明确"), "{}", l.screen());
     assert!(!tiyan::domain::ledger::fixed_on_the_spot(&f));
 }
+
+#[test]
+fn close_off_asks_who_verified_it_so_a_shared_terminal_need_not_rename_its_profile() {
+    let mut l = session_with(&[("自助机无法打印", None)], "张三");
+    l.app.press(ch('m'));
+    l.app.press(ch('3'));
+    l.type_text("当场更换打印纸");
+    l.app.press(ctrl('s'));
+    assert_eq!(l.finding(0).rectified_by, "张三");
+    l.app.press(ch('m'));
+    l.app.press(ch('1'));
+    let Some(Overlay::Form(form)) = l.app.state.overlays.last() else { panic!("no form") };
+    assert_eq!((form.fields[0].label, form.fields[0].input.text()), ("field.verifier", "张三"), "prefilled");
+    assert!(l.screen().contains("核验人"), "{}", l.screen());
+    // The rule compares the verifier's name, and the refusal points at that field.
+    l.app.press(ctrl('s'));
+    let Some(Overlay::Form(form)) = l.app.state.overlays.last() else { panic!("form closed") };
+    assert_eq!(form.focus, 0);
+    assert!(l.form_error().unwrap().contains("张三 标记了此问题已整改"));
+    l.app.press(ctrl('u'));
+    l.type_text("李四");
+    l.app.press(ctrl('s'));
+    let f = l.finding(0);
+    assert_eq!((f.status, f.closed_by.as_str()), (FindingStatus::Closed, "李四"));
+    assert_eq!(f.moves.last().unwrap().by, "李四");
+    assert_eq!(l.app.state.inspector, "张三", "the profile keeps its inspector");
+    assert_eq!(l.app.store.inspector().unwrap(), None, "nothing renamed");
+}
+
+#[test]
+fn a_deadline_in_the_past_is_saved_only_after_a_yes() {
+    // Today is 2026-11-26.
+    let mut l = session_with(&[("窗口无人值守", None)], "张三");
+    l.app.press(ch('m'));
+    l.app.press(ch('1'));
+    l.app.press(ctrl('s'));
+    l.app.press(ch('m'));
+    l.app.press(key(KeyCode::Enter));
+    l.type_text("县医保局");
+    l.app.press(key(KeyCode::Tab));
+    l.type_text("2026-11-20");
+    l.app.press(key(KeyCode::Tab));
+    l.type_text("增设医保窗口引导员");
+    assert!(l.app.press(ctrl('s')).is_empty(), "asked, not saved");
+    let Some(Overlay::Confirm(c)) = l.app.state.overlays.last() else { panic!("no question") };
+    assert!(c.question.contains("2026-11-20"), "{}", c.question);
+    // No (or Enter) goes back to the form with what was typed.
+    l.app.press(key(KeyCode::Enter));
+    assert!(matches!(l.app.state.overlays.last(), Some(Overlay::Form(_))));
+    assert_eq!(l.status(0), FindingStatus::Confirmed);
+    l.app.press(ctrl('s'));
+    l.app.press(ch('y'));
+    let f = l.finding(0);
+    assert_eq!((f.status, f.deadline), (FindingStatus::Assigned, chrono::NaiveDate::from_ymd_opt(2026, 11, 20)));
+
+    // The finding's editor asks the same; a deadline from today on does not ask.
+    l.app.press(ch('e'));
+    for _ in 0..6 {
+        l.app.press(key(KeyCode::Tab));
+    }
+    l.app.press(ctrl('u'));
+    l.type_text("2026-11-19");
+    l.app.press(ctrl('s'));
+    assert!(matches!(l.app.state.overlays.last(), Some(Overlay::Confirm(_))));
+    l.app.press(ch('n'));
+    l.app.press(ctrl('u'));
+    l.type_text("2026-11-26");
+    l.app.press(ctrl('s'));
+    assert!(l.app.state.overlays.is_empty());
+    assert_eq!(l.finding(0).deadline, chrono::NaiveDate::from_ymd_opt(2026, 11, 26));
+}

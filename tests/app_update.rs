@@ -220,7 +220,11 @@ fn help_opens_and_closes_and_lists_the_screen_keys() {
 #[test]
 fn finishing_and_reopening_a_session() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    // Its tickets are looked at first: none run, so it is finished at once.
     let reqs = requests(update(&mut s, ch('f')));
+    let [StoreRequest::LoadTickets { session }] = reqs.as_slice() else { panic!("{reqs:?}") };
+    let session = *session;
+    let reqs = requests(update(&mut s, Msg::Store(StoreEvent::Tickets { session, tickets: vec![] })));
     let [StoreRequest::Apply { changes, .. }] = reqs.as_slice() else { panic!() };
     assert_eq!(field(changes, "status"), Some(&Value::text("finished")));
     assert!(matches!(field(changes, "finished_at"), Some(Value::Timestamp(_))));
@@ -315,7 +319,10 @@ fn an_untouched_prefilled_form_closes_without_asking_and_notices_clear() {
 fn captures_in_flight_take_consecutive_numbers_and_session_edits_take_none() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
     // A session edit in flight must not use up a 序号.
-    assert_eq!(requests(update(&mut s, ch('f'))).len(), 1);
+    let session = s.sessions[0].session.id;
+    update(&mut s, ch('f'));
+    let reqs = requests(update(&mut s, Msg::Store(StoreEvent::Tickets { session, tickets: vec![] })));
+    assert!(matches!(reqs.as_slice(), [StoreRequest::Apply { .. }]), "{reqs:?}");
     let mut seqs = Vec::new();
     for text in ["第一条", "第二条"] {
         update(&mut s, ch('c'));
@@ -344,4 +351,183 @@ fn a_saved_finding_reloads_its_session_only_and_the_counts_follow() {
     // Going back refreshes the session list from the store.
     let reqs = requests(update(&mut s, key(KeyCode::Esc)));
     assert!(matches!(reqs.as_slice(), [StoreRequest::LoadSessions]));
+}
+
+/// The status line (the screen's last row).
+fn status_line(s: &tiyan::app::State) -> String {
+    text(&render(s)).lines().last().unwrap_or_default().to_string()
+}
+
+/// Sends what is on the capture line and acknowledges it as the store would.
+fn capture_and_save(s: &mut tiyan::app::State, text: &str) -> u128 {
+    update(s, ch('c'));
+    type_text(s, text);
+    let reqs = requests(update(s, key(KeyCode::Enter)));
+    let [StoreRequest::Apply { req, changes }] = reqs.as_slice() else { panic!("{reqs:?}") };
+    update(s, Msg::Store(StoreEvent::Saved { req: *req }));
+    changes[0].entity
+}
+
+#[test]
+fn a_quick_capture_from_the_session_list_says_what_was_saved_there() {
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    update(&mut s, ch('c'));
+    type_text(&mut s, "叫号屏不显示窗口号");
+    let reqs = requests(update(&mut s, key(KeyCode::Enter)));
+    let [StoreRequest::Apply { req, .. }] = reqs.as_slice() else { panic!() };
+    assert!(status_line(&s).starts_with("正在保存：问题 4「叫号屏不显示窗口号」"), "{}", status_line(&s));
+    update(&mut s, Msg::Store(StoreEvent::Saved { req: *req }));
+    assert!(status_line(&s).starts_with("已保存：问题 4「叫号屏不显示窗口号」"), "{}", status_line(&s));
+    // Moving on drops it.
+    update(&mut s, ch('j'));
+    assert!(!status_line(&s).contains("已保存"), "{}", status_line(&s));
+}
+
+#[test]
+fn the_saved_mark_belongs_to_its_record_and_goes_when_the_user_moves_on() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    let session = s.sessions[0].session.id;
+    let id = capture_and_save(&mut s, "窗口无人");
+    let mut list = findings(session);
+    list.push(finding(session, 4, "窗口无人"));
+    list[3].id = id;
+    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: list }));
+    assert_eq!(s.selected_finding().map(|f| f.id), Some(id), "the new finding is selected");
+    assert!(status_line(&s).starts_with("已保存 "), "on the record itself: no name needed");
+    // An empty editor has saved nothing.
+    update(&mut s, ch('n'));
+    assert!(!status_line(&s).contains("已保存"), "{}", status_line(&s));
+    // Nor does a form refused for a missing field.
+    update(&mut s, ctrl('s'));
+    let Some(Overlay::Form(f)) = s.overlays.last() else { panic!() };
+    assert!(f.error.is_some());
+    assert!(!text(&render(&s)).contains("已保存"), "{}", text(&render(&s)));
+    update(&mut s, key(KeyCode::Esc));
+    // Another record under the cursor is not the one saved.
+    capture_and_save(&mut s, "无等候提示");
+    update(&mut s, ch('G'));
+    update(&mut s, ch('g'));
+    assert!(!status_line(&s).contains("已保存"), "{}", status_line(&s));
+}
+
+#[test]
+fn enter_does_not_delete_and_a_deleted_session_comes_back_with_u() {
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    let first = s.sessions[0].session.id;
+    update(&mut s, ch('d'));
+    let Some(Overlay::Confirm(_)) = s.overlays.last() else { panic!("asks") };
+    assert!(text(&render(&s)).contains("Enter 否"), "{}", text(&render(&s)));
+    assert!(requests(update(&mut s, key(KeyCode::Enter))).is_empty(), "Enter is No");
+    assert!(s.overlays.is_empty());
+    update(&mut s, ch('d'));
+    let reqs = requests(update(&mut s, ch('y')));
+    let [StoreRequest::Apply { req, changes }] = reqs.as_slice() else { panic!() };
+    assert_eq!(field(changes, "deleted"), Some(&Value::Bool(true)));
+    update(&mut s, Msg::Store(StoreEvent::Saved { req: *req }));
+    assert_eq!(s.notice.as_deref(), Some("已删除体验活动「企业开办」，按 u 撤销"));
+    update(&mut s, Msg::Store(StoreEvent::Sessions(sessions()[1..].to_vec())));
+    // u: deleted = false through a new op; the record is listed and selected again.
+    let reqs = requests(update(&mut s, ch('u')));
+    let [StoreRequest::Apply { req, changes }] = reqs.as_slice() else { panic!("{reqs:?}") };
+    assert_eq!((changes[0].entity, field(changes, "deleted")), (first, Some(&Value::Bool(false))));
+    assert!(s.notice.as_deref().unwrap().contains("已恢复"));
+    update(&mut s, Msg::Store(StoreEvent::Saved { req: *req }));
+    update(&mut s, Msg::Store(StoreEvent::Sessions(sessions())));
+    assert_eq!(s.selected_session().map(|x| x.session.id), Some(first));
+    assert!(requests(update(&mut s, ch('u'))).is_empty(), "nothing more to bring back");
+    // The key is in help.
+    update(&mut s, ch('?'));
+    let lines = tiyan::ui::help::lines(&s, 70);
+    assert!(lines.iter().any(|(l, _)| l.starts_with('u') && l.contains("恢复")), "{lines:?}");
+}
+
+#[test]
+fn a_deleted_finding_comes_back_with_u_on_its_page() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    let second = s.findings[1].id;
+    update(&mut s, ch('j'));
+    update(&mut s, ch('d'));
+    update(&mut s, ch('y'));
+    assert!(s.notice.as_deref().unwrap().contains("问题 2"), "{:?}", s.notice);
+    let reqs = requests(update(&mut s, ch('u')));
+    let [StoreRequest::Apply { changes, .. }] = reqs.as_slice() else { panic!("{reqs:?}") };
+    assert_eq!((changes[0].entity, field(changes, "deleted")), (second, Some(&Value::Bool(false))));
+}
+
+#[test]
+fn a_new_session_starts_with_the_profiles_inspector_and_opens_once_saved() {
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    // Who walked the last session with the inspector walks with them again.
+    s.inspector = "李秀英".into();
+    update(&mut s, ch('n'));
+    let Some(Overlay::Form(f)) = s.overlays.last() else { panic!() };
+    assert_eq!(f.fields.iter().find(|f| f.name == "inspectors").unwrap().input.text(), "李秀英、王建国");
+    update(&mut s, key(KeyCode::Esc));
+    // Someone else's last walk is not theirs.
+    s.inspector = "赵六".into();
+    update(&mut s, ch('n'));
+    let Some(Overlay::Form(f)) = s.overlays.last() else { panic!() };
+    assert_eq!(f.fields.iter().find(|f| f.name == "inspectors").unwrap().input.text(), "赵六");
+    type_text(&mut s, "出生一件事");
+    let reqs = requests(update(&mut s, ctrl('s')));
+    let [StoreRequest::Apply { req, changes }] = reqs.as_slice() else { panic!() };
+    let new_id = changes[0].entity;
+    update(&mut s, Msg::Store(StoreEvent::Saved { req: *req }));
+    let mut list = sessions();
+    let mut fresh = session(0, "出生一件事", 0);
+    fresh.session.id = new_id;
+    list.insert(0, fresh);
+    let reqs = requests(update(&mut s, Msg::Store(StoreEvent::Sessions(list))));
+    assert_eq!(s.screen, Screen::Findings { session: new_id }, "the user lands inside it");
+    assert!(reqs.iter().any(|r| matches!(r, StoreRequest::LoadFindings { session } if *session == new_id)));
+    update(&mut s, Msg::Store(StoreEvent::Findings { session: new_id, findings: vec![] }));
+    let screen = text(&render(&s));
+    assert!(screen.contains("已保存：体验活动「出生一件事」"), "{screen}");
+    assert!(screen.contains("按 c 一句话记下") && screen.contains("按 n 填写"), "the empty page says how: {screen}");
+}
+
+#[test]
+fn help_names_screens_and_keys_as_people_read_them_and_scrolls_to_the_end() {
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    update(&mut s, ch('?'));
+    let lines = tiyan::ui::help::lines(&s, 70);
+    let all: Vec<&str> = lines.iter().map(|(l, _)| l.as_str()).collect();
+    assert!(all.contains(&"本页按键：体验活动页（检查表与问题）"), "{all:?}");
+    assert!(all.iter().any(|l| l.starts_with("Esc / h / 左箭头 ")), "{all:?}");
+    assert!(all.iter().any(|l| l.starts_with("PgUp ")), "{all:?}");
+    assert!(!all.iter().any(|l| l.contains('[') || l.contains("pageup") || l.starts_with("esc")), "{all:?}");
+    assert!(text(&render(&s)).contains("下面还有"), "more lines below are announced");
+    update(&mut s, ch('G'));
+    let Some(Overlay::Help { scroll }) = s.overlays.last() else { panic!() };
+    let end = *scroll;
+    assert_eq!(end as usize, tiyan::ui::help::max_scroll(&s));
+    assert!(end > 0 && !text(&render(&s)).contains("下面还有"));
+    update(&mut s, key(KeyCode::Up));
+    let Some(Overlay::Help { scroll }) = s.overlays.last() else { panic!() };
+    assert_eq!(*scroll, end - 1, "one key up from the end moves at once");
+    update(&mut s, key(KeyCode::Home));
+    let Some(Overlay::Help { scroll }) = s.overlays.last() else { panic!() };
+    assert_eq!(*scroll, 0);
+}
+
+#[test]
+fn no_control_character_enters_a_field_however_it_comes() {
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    update(&mut s, ch('c'));
+    update(
+        &mut s,
+        Msg::Paste("县医保局\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{85}窗口\u{2028}二\t三\u{9b}31m\u{202e}反".into()),
+    );
+    let Some(Overlay::Capture(c)) = s.overlays.last() else { panic!() };
+    assert_eq!(c.input.text(), "县医保局]0;PWNED[2J 窗口 二 三31m反");
+    update(&mut s, key(KeyCode::Esc));
+    update(&mut s, ch('y'));
+    // The pick list's query takes a paste too (not the field under it), cleaned the same way.
+    update(&mut s, ch('e'));
+    update(&mut s, ctrl('p'));
+    update(&mut s, Msg::Paste("\u{1b}[31m不动产\n".into()));
+    let Some(Overlay::Form(f)) = s.overlays.last() else { panic!() };
+    let picker = f.picker.as_ref().expect("picker open");
+    assert_eq!(picker.query.text(), "[31m不动产 ");
+    assert_eq!(f.fields[0].input.text(), "企业开办", "the field is untouched");
 }

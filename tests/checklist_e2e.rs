@@ -16,14 +16,13 @@ fn start(home: &Path) -> Tui {
     common::start_tiyan(home, 100, 30)
 }
 
-/// Creates a session for `item` through the form and opens its page.
+/// Creates a session for `item` through the form; once saved its page opens.
 fn open_new_session(tui: &mut Tui, item: &str) {
     tui.type_text("n");
     tui.expect_text("新建体验活动");
     tui.type_text(item);
     tui.key(Key::Ctrl('s'));
-    tui.expect_text("已保存");
-    tui.key(Key::Enter);
+    tui.expect_text(&format!("{item} 的问题"));
 }
 
 /// The first template the add-checklist list offers.
@@ -85,7 +84,12 @@ fn a_whole_checklist_answered_by_keys_survives_sigkill() {
     tui.expect_text("由检查项记问题");
     tui.expect_text(&failed.finding);
     tui.key(Key::Enter);
-    tui.expect_text("由此项记的问题：#1");
+    // Saved and marked on the failed item's row; the cursor has moved on to the next item.
+    tui.wait_until(
+        |s| s.contains("已保存：问题 1") && s.lines().any(|l| l.contains("不通过") && l.contains("#1")),
+        DEFAULT_TIMEOUT,
+    )
+    .unwrap_or_else(|why| panic!("the finding is saved from the item: {why}"));
     tui.kill9();
 
     let mut tui = start(home.path());
@@ -98,8 +102,10 @@ fn a_whole_checklist_answered_by_keys_survives_sigkill() {
     assert!(page.is_ok(), "the finding is on the session page\n{}", tui.screen());
     tui.key(Key::Tab);
     tui.key(Key::Enter);
-    let screen = tui.expect_text(&format!("已答 {total}/{total}"));
-    assert!(screen.contains("不通过") && screen.contains("4分"), "{screen}");
+    // The whole frame, not its first rows.
+    let all = format!("已答 {total}/{total}");
+    let whole = |s: &str| s.contains(&all) && s.contains("不通过") && s.contains("4分");
+    tui.wait_until(whole, DEFAULT_TIMEOUT).unwrap_or_else(|why| panic!("every answer after the restart: {why}"));
     tui.type_text("q");
     assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(0));
 

@@ -77,9 +77,11 @@ fn guarded(command: &mut Command) -> Output {
 }
 
 impl Home {
+    /// A home with a config dir and an empty profile (reading commands never make one).
     fn new() -> Home {
         let home = Home { dir: tempfile::tempdir().unwrap() };
         std::fs::create_dir_all(home.config()).unwrap();
+        drop(tiyan::store::Store::open(&home.store_path()).unwrap());
         home
     }
 

@@ -34,6 +34,10 @@ fn move_to(tui: &mut Tui, digit: char, status: &str, fill: &[&str]) {
         tui.type_text(text);
     }
     tui.key(Key::Ctrl('s'));
+    moved(tui, status);
+}
+
+fn moved(tui: &mut Tui, status: &str) {
     tui.wait_until(|s| s.lines().any(|l| l.contains(PROBLEM) && l.contains(status)), DEFAULT_TIMEOUT)
         .unwrap_or_else(|why| panic!("moved to {status}: {why}"));
 }
@@ -52,8 +56,7 @@ fn one_finding_goes_round_the_whole_loop() {
     tui.expect_text("新建体验活动");
     tui.type_text("医保报销");
     tui.key(Key::Ctrl('s'));
-    tui.expect_text("已保存");
-    tui.key(Key::Enter);
+    // Saved, and its page opens.
     tui.expect_text("医保报销 的问题");
     tui.type_text("c");
     tui.type_text(PROBLEM);
@@ -61,8 +64,22 @@ fn one_finding_goes_round_the_whole_loop() {
     tui.wait_until(|s| s.lines().any(|l| l.contains(PROBLEM) && l.contains("待核查")), DEFAULT_TIMEOUT).unwrap();
 
     move_to(&mut tui, '1', "已核查", &["核实属实"]);
-    // A deadline long past: overdue from the moment it is set.
-    move_to(&mut tui, '1', "已定责", &["县医保局", "2026-01-05", "增开两个医保窗口", "排队不超过20分钟"]);
+    // A deadline long past: asked about, then overdue from the moment it is set.
+    tui.type_text("m");
+    tui.expect_text("数字或 Enter 选定");
+    tui.type_text("1");
+    tui.expect_text("经办人");
+    for (i, text) in ["县医保局", "2026-01-05", "增开两个医保窗口", "排队不超过20分钟"].iter().enumerate()
+    {
+        if i > 0 {
+            tui.key(Key::Tab);
+        }
+        tui.type_text(text);
+    }
+    tui.key(Key::Ctrl('s'));
+    tui.expect_text("整改时限 2026-01-05 已经过去");
+    tui.type_text("y");
+    moved(&mut tui, "已定责");
     assert!(tui.screen().contains("逾期"), "{}", tui.screen());
 
     // The ledger, and the reminder letter naming the unit.
@@ -92,18 +109,18 @@ fn one_finding_goes_round_the_whole_loop() {
     tui.key(Key::Esc);
     tui.wait_until(|s| !s.contains("改为 已销号"), DEFAULT_TIMEOUT).unwrap();
 
-    // Someone else, from the session list.
-    tui.key(Key::Esc);
-    tui.expect_text("体验活动 (1)");
-    tui.type_text("i");
-    tui.expect_text("你的姓名");
+    // Someone else verifies it on the same terminal: the close-off form asks who, and the
+    // profile keeps its inspector.
+    tui.type_text("m");
+    tui.expect_text("1 已销号");
+    tui.type_text("1");
+    tui.expect_text("核验人");
     tui.key(Key::Ctrl('u'));
     tui.type_text("李四");
-    tui.key(Key::Enter);
-    tui.expect_text("经办人已设为 李四");
-    tui.key(Key::Enter);
-    tui.expect_text("医保报销 的问题");
-    move_to(&mut tui, '1', "已销号", &["复查属实"]);
+    tui.key(Key::Tab);
+    tui.type_text("复查属实");
+    tui.key(Key::Ctrl('s'));
+    moved(&mut tui, "已销号");
 
     tui.key(Key::Enter);
     let page = tui.wait_for("销号人：李四", DEFAULT_TIMEOUT).unwrap();

@@ -17,18 +17,24 @@ fn start(home: &Path) -> Tui {
     common::start_tiyan(home, 100, 30)
 }
 
-/// Creates a session through the form; leaves the session list on screen, the new one selected.
+/// Creates a session through the form; once saved its page opens.
 fn new_session(tui: &mut Tui) {
     tui.type_text("n");
     tui.expect_text("新建体验活动");
     tui.type_text(ITEM);
     tui.key(Key::Ctrl('s'));
-    tui.expect_text("已保存");
+    tui.expect_text(&format!("{ITEM} 的问题"));
 }
 
-/// From the session list: the selected session's page, then its (loaded) queue board.
+/// From the session list (the selected session's page first) or the session's page: its
+/// (loaded) queue board.
 fn open_board(tui: &mut Tui) {
-    tui.key(Key::Enter);
+    if !tui.screen().contains(&format!("{ITEM} 的问题")) {
+        // The list loads after the first frame: Enter once the session is listed.
+        tui.wait_until(|s| s.lines().any(|l| l.contains(ITEM) && l.contains("进行中")), DEFAULT_TIMEOUT)
+            .unwrap_or_else(|why| panic!("the session is listed: {why}"));
+        tui.key(Key::Enter);
+    }
     tui.expect_text(&format!("{ITEM} 的问题"));
     tui.type_text("t");
     // The title, not the page's hint "t 排队计时"; and past the loading frame.
@@ -110,7 +116,7 @@ fn waits_continue_after_sigkill() {
     for n in 1..=3 {
         add_ticket(&mut tui, n);
     }
-    // The last added ticket is selected: go to the first.
+    // The oldest ticket waiting (the first) is selected after each `a`; Home makes sure.
     tui.key(Key::Home);
     advance(&mut tui, 1, "已叫号");
     tui.key(Key::Down);
@@ -176,7 +182,7 @@ fn nothing_is_drawn_while_no_timer_is_on_screen() {
         let bytes = tui.bytes_between(t0, Instant::now());
         assert_eq!(bytes, 0, "{what}: {bytes} bytes written in 3 s with no timer on screen\n{}", tui.screen());
     };
-    quiet(&tui, "the session list");
+    quiet(&tui, "the new session's page");
 
     open_board(&mut tui);
     add_ticket(&mut tui, 1);

@@ -127,3 +127,52 @@ fn empty_profile_shows_how_to_start() {
     let screen = text(&render(&s));
     assert!(screen.contains("按 n 新建"), "{screen}");
 }
+
+#[test]
+fn an_unfocused_field_shows_the_start_of_its_text_40x12() {
+    pin_timezone();
+    let mut s = state_with_sessions(Lang::Zh, (40, 12));
+    update(&mut s, ch('n'));
+    type_text(&mut s, "不动产转移登记（二手房买卖，含抵押注销）");
+    update(&mut s, key(KeyCode::Tab));
+    let screen = text(&render(&s));
+    assert!(screen.contains("│体验事项* 不动产转移登记（二手房买卖.."), "from its start, not scrolled: {screen}");
+    insta::assert_snapshot!("session_form_unfocused_40x12", screen);
+}
+
+#[test]
+fn a_long_capture_line_wraps_and_keeps_its_start_in_view() {
+    pin_timezone();
+    for size in [(80u16, 24u16), (40, 12)] {
+        let mut s = state_with_sessions(Lang::Zh, size);
+        update(&mut s, ch('c'));
+        let long = "取号后等候四十分钟，叫号屏不显示窗口号，大厅也没有人引导，问了三个工作人员才找到窗口";
+        type_text(&mut s, long);
+        let mut t = render(&s);
+        let screen = text(&t);
+        assert!(screen.contains("取号后等候"), "{screen}");
+        insta::assert_snapshot!(format!("capture_wrapped_{}x{}", size.0, size.1), screen);
+        // The caret is after the last character, on the last row of the box.
+        let inner = size.0 - 2;
+        let rows = (unicode_width::UnicodeWidthStr::width(long) as u16).div_ceil(inner);
+        let last_row_width = unicode_width::UnicodeWidthStr::width(long) as u16 - (rows - 1) * inner;
+        t.backend_mut().assert_cursor_position((1 + last_row_width % inner, size.1 - 2 - 1));
+    }
+}
+
+#[test]
+fn a_terminal_that_cannot_show_chinese_gets_english_and_says_why_in_english() {
+    pin_timezone();
+    for (lang, name) in
+        [(Lang::En, "no_chinese_terminal_80x24"), (Lang::Zh, "chinese_forced_on_no_chinese_terminal_80x24")]
+    {
+        let mut ctx = context(lang);
+        ctx.caps = tiyan::term::caps::Caps::from_env(Some("linux"), Some("C"), false, false);
+        let mut s = State::new(ctx, (80, 24));
+        update(&mut s, Msg::Store(StoreEvent::Sessions(sessions())));
+        let screen = text(&render(&s));
+        assert!(screen.contains("cannot show Chinese") || screen.contains("may not show it"), "{screen}");
+        assert!(screen.contains("+---"), "ASCII borders: {screen}");
+        insta::assert_snapshot!(name, screen);
+    }
+}

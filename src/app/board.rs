@@ -29,13 +29,19 @@ pub(super) fn open(state: &mut State, session: EntityId) -> Vec<Effect> {
     effects
 }
 
-pub(super) fn loaded(state: &mut State, session: EntityId, tickets: Vec<Ticket>) {
+pub(super) fn loaded(state: &mut State, session: EntityId, tickets: Vec<Ticket>) -> Vec<Effect> {
     let list = SessionList {
         items: &mut state.tickets,
         session: &mut state.tickets_session,
         cursor: &mut state.ticket_cursor,
     };
     list.replace(session, tickets, &mut state.select_after_load, |t| t.id);
+    // `f` was pressed on this session before its tickets were on hand.
+    if state.finish_after_tickets == Some(session) {
+        state.finish_after_tickets = None;
+        return super::update::finish_or_ask(state, session);
+    }
+    vec![]
 }
 
 /// "12号", "A012号"; a ticket without a number is named by its place on the board.
@@ -125,11 +131,15 @@ fn add(state: &mut State, session: EntityId, now: Stamp) -> Vec<Effect> {
     };
     let (ticket, changes) = Ticket::new(session, &number, &window, &item, now);
     let id = ticket.id;
-    // Listed and selected at once, so a next `a` before the store answers numbers after it,
-    // and the reload does not pull the cursor back if the user has moved on meanwhile.
+    // Listed at once, so a next `a` before the store answers numbers after it. The cursor
+    // goes to the oldest ticket still waiting: the next one called is the one the advance
+    // key must step, not the newest just taken.
     state.tickets.push(ticket);
-    state.ticket_cursor = state.tickets.len() - 1;
-    save(state, id, changes, None)
+    let waiting = state.tickets.iter().position(|t| t.state() == crate::domain::TicketState::Waiting);
+    state.ticket_cursor = waiting.unwrap_or(state.tickets.len() - 1);
+    // Named in the status line, as the cursor may be on another ticket: 已保存：第3张.
+    let label = ticket_label(state.ctx.strings(), &state.tickets, &state.tickets[state.tickets.len() - 1]);
+    super::update::save_labelled(state, id, changes, None, label)
 }
 
 /// Records the step on the listed ticket too, so the next key builds on it.
@@ -187,6 +197,8 @@ fn finding_text(state: &State, t: &Ticket, now: &Stamp) -> String {
     let threshold = match thresholds.level(wait) {
         Level::Alert => thresholds.alert_secs,
         Level::Warning => thresholds.warning_secs,
+        // Under a minute says nothing about the wait: the finding is about something else.
+        Level::Normal if wait < 60 => return s.tf("board.finding_plain", &[("ticket", &label)]),
         Level::Normal => {
             return s.tf("board.finding_short", &[("ticket", &label), ("minutes", &minutes)]);
         }

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::effect::Effect;
 use super::nav::{SessionList, move_cursor};
-use super::state::{CapturePurpose, CaptureState, Overlay, Pane, Screen, State};
+use super::state::{CapturePurpose, CaptureState, ConfirmAction, Overlay, Pane, Screen, State};
 use super::update::{global_key, page, save};
 use crate::domain::checklist::field as cf;
 use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityId, EntityKind, FindingLink, Value};
@@ -169,7 +169,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
     };
     if let Some(answer) = answer {
         return match answer {
-            Ok(a) if a.fits(item.kind) => give(state, &checklist, &item.id, Some(a)),
+            Ok(a) if a.fits(item.kind) => give_or_ask(state, &checklist, &item.id, Some(a)),
             // A digit on a count item was taken above; elsewhere say what the item takes.
             _ => {
                 wrong_key(state, item.kind);
@@ -197,9 +197,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
                 vec![]
             }
         },
-        Action::ClearAnswer if checklist.answer(&item.id).is_some() => {
-            save(state, checklist.id, vec![Checklist::answer_change(checklist.id, &item.id, None)], None)
-        }
+        Action::ClearAnswer if checklist.answer(&item.id).is_some() => give_or_ask(state, &checklist, &item.id, None),
         Action::Note => {
             let note = checklist.notes.get(&item.id).map(String::as_str).unwrap_or("");
             let purpose = CapturePurpose::Note { checklist: checklist.id, item: item.id.clone() };
@@ -238,8 +236,7 @@ fn wrong_key(state: &mut State, kind: AnswerKind) {
 
 /// How to answer an item of `kind` with the keymap in force: "y 通过  n 不通过  - 不适用".
 pub fn answer_keys(state: &State, kind: AnswerKind) -> String {
-    let km = &state.ctx.keymap;
-    let key = |a: Action| km.keys_for(Layer::Checklist, a).first().map(|k| k.to_string());
+    let key = |a: Action| state.key_for(Layer::Checklist, a);
     let pair = |a: Action, label: &str| key(a).map(|k| format!("{k} {}", state.t(label)));
     let mut parts: Vec<String> = match kind {
         AnswerKind::PassFail => {
@@ -271,18 +268,56 @@ fn open_entry(state: &mut State, checklist: &Checklist, item: &str, kind: Answer
     vec![]
 }
 
+/// The answer of an item that findings were made from is what those findings rest on: a
+/// different answer (通过 after 不通过, say) is asked about first, naming the findings.
+fn give_or_ask(state: &mut State, checklist: &Checklist, item: &str, answer: Option<Answer>) -> Vec<Effect> {
+    let current = checklist.answer(item);
+    let linked: Vec<String> = state.findings_of_item(checklist.id, item).iter().map(|f| f.seq.to_string()).collect();
+    if linked.is_empty() || current == answer.as_ref() {
+        return give(state, checklist, item, answer);
+    }
+    let s = state.ctx.strings();
+    let unit = checklist.template.item(item).map(|(_, i)| i.unit.as_str()).unwrap_or("");
+    let shown = |a: Option<&Answer>| match a {
+        Some(a) => crate::ui::checklist::answer_label(s, a, unit),
+        None => state.t("answer.none").to_string(),
+    };
+    let sep = if state.ctx.lang == crate::i18n::Lang::Zh { "、" } else { ", " };
+    let question = s.tf(
+        "confirm.change_answer",
+        &[("from", &shown(current)), ("to", &shown(answer.as_ref())), ("findings", &linked.join(sep))],
+    );
+    let action = ConfirmAction::ChangeAnswer { checklist: checklist.id, item: item.to_string(), answer };
+    state.overlays.push(Overlay::Confirm(super::state::Confirm { question, action }));
+    vec![]
+}
+
+/// Yes to [`give_or_ask`]'s question.
+pub(super) fn change_answer(state: &mut State, checklist: EntityId, item: &str, answer: Option<Answer>) -> Vec<Effect> {
+    let Some(c) = state.checklists.iter().find(|c| c.id == checklist).cloned() else { return vec![] };
+    give(state, &c, item, answer)
+}
+
+/// Moves the cursor to the next item (after a finding made from the one under it).
+pub(super) fn advance(state: &mut State) {
+    let len = state.open_checklist().map(|c| c.items().len()).unwrap_or(0);
+    state.item_cursor = (state.item_cursor + 1).min(len.saturating_sub(1));
+}
+
 /// Saves one answer (None clears it) and moves to the next item, so a run of single keys
-/// answers a run of items. A failure stays put: the next key is usually the one that makes a
-/// finding about this very item.
+/// answers a run of items; clearing stays. A failure stays put: the next key is usually the one that makes a
+/// finding about this very item (and once it is made, the cursor moves on).
 fn give(state: &mut State, checklist: &Checklist, item: &str, answer: Option<Answer>) -> Vec<Effect> {
     let change = Checklist::answer_change(checklist.id, item, answer.as_ref());
-    if answer.as_ref().is_some_and(Answer::is_negative) {
-        let key = state.ctx.keymap.keys_for(Layer::Checklist, Action::MakeFinding).first().map(|k| k.to_string());
-        if let Some(key) = key {
-            state.notice = Some(state.ctx.strings().tf("checklist.failed_hint", &[("key", &key)]));
+    match &answer {
+        Some(a) if a.is_negative() => {
+            if let Some(key) = state.key_for(Layer::Checklist, Action::MakeFinding) {
+                state.notice = Some(state.ctx.strings().tf("checklist.failed_hint", &[("key", &key)]));
+            }
         }
-    } else {
-        state.item_cursor = (state.item_cursor + 1).min(checklist.items().len().saturating_sub(1));
+        Some(_) => state.item_cursor = (state.item_cursor + 1).min(checklist.items().len().saturating_sub(1)),
+        // Clearing stays on the item, to answer it again.
+        None => {}
     }
     save(state, checklist.id, vec![change], None)
 }
@@ -300,6 +335,13 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
                     return vec![];
                 }
             };
+            // Findings rest on this answer: a different one is asked about first.
+            let linked = !state.findings_of_item(*checklist, item).is_empty();
+            let listed = state.checklists.iter().find(|c| c.id == *checklist).cloned();
+            if let Some(c) = listed.filter(|c| linked && c.answer(item) != answer.as_ref()) {
+                let item = item.clone();
+                return give_or_ask(state, &c, &item, answer);
+            }
             (*checklist, Checklist::answer_change(*checklist, item, answer.as_ref()), true)
         }
         CapturePurpose::Note { checklist, item } => {
@@ -307,7 +349,7 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
         }
         CapturePurpose::Finding { .. }
         | CapturePurpose::Transfer { .. }
-        | CapturePurpose::Stage
+        | CapturePurpose::Stage { .. }
         | CapturePurpose::Inspector => return vec![],
     };
     if advance {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::effect::Effect;
 use super::form::{FormKind, FormState};
 use super::state::{CapturePurpose, CaptureState, Overlay, Screen, State};
-use crate::domain::{AnswerKind, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Record, Ticket};
+use crate::domain::{AnswerKind, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Record, Stamp, Ticket};
 use crate::store::StoreRequest;
 
 /// A checkpoint at most this often while text is unsaved.
@@ -56,11 +56,26 @@ pub struct DraftField {
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub enum Purpose {
-    Finding { check: Option<(EntityId, String)>, ticket: Option<EntityId> },
-    Answer { checklist: EntityId, item: String, kind: AnswerKind },
-    Note { checklist: EntityId, item: String },
-    Transfer { ticket: EntityId },
-    Stage,
+    Finding {
+        check: Option<(EntityId, String)>,
+        ticket: Option<EntityId>,
+    },
+    Answer {
+        checklist: EntityId,
+        item: String,
+        kind: AnswerKind,
+    },
+    Note {
+        checklist: EntityId,
+        item: String,
+    },
+    Transfer {
+        ticket: EntityId,
+    },
+    /// A stage name being typed; the stage began at `at` (its key), not when it is named.
+    Stage {
+        at: Stamp,
+    },
     Inspector,
 }
 
@@ -161,7 +176,7 @@ fn purpose_draft(p: &CapturePurpose) -> Purpose {
         }
         CapturePurpose::Note { checklist, item } => Purpose::Note { checklist: *checklist, item: item.clone() },
         CapturePurpose::Transfer { ticket } => Purpose::Transfer { ticket: *ticket },
-        CapturePurpose::Stage => Purpose::Stage,
+        CapturePurpose::Stage { at } => Purpose::Stage { at: *at },
         CapturePurpose::Inspector => Purpose::Inspector,
     }
 }
@@ -283,7 +298,7 @@ fn rebuild(state: &State, overlay: DraftOverlay) -> Option<Overlay> {
                 Purpose::Answer { checklist, item, kind } => CapturePurpose::Answer { checklist, item, kind },
                 Purpose::Note { checklist, item } => CapturePurpose::Note { checklist, item },
                 Purpose::Transfer { ticket } => CapturePurpose::Transfer { ticket },
-                Purpose::Stage => CapturePurpose::Stage,
+                Purpose::Stage { at } => CapturePurpose::Stage { at },
                 Purpose::Inspector => CapturePurpose::Inspector,
             };
             // Opened with its original text, so Esc still asks before dropping the typing.
@@ -294,7 +309,7 @@ fn rebuild(state: &State, overlay: DraftOverlay) -> Option<Overlay> {
         DraftOverlay::Form { kind, title, focus, fields } => {
             let mut form = match kind {
                 Kind::Session { editing } => {
-                    let mut f = FormState::new_session(lang, None);
+                    let mut f = FormState::new_session(lang, None, &state.inspector);
                     f.kind = FormKind::Session { editing };
                     f
                 }
@@ -310,7 +325,7 @@ fn rebuild(state: &State, overlay: DraftOverlay) -> Option<Overlay> {
                     let to = FindingStatus::parse(&to)?;
                     let mut blank = Finding::blank(0);
                     blank.id = finding;
-                    super::rectify::move_form(&blank, super::state::MoveChoice { to, reopen }, lang)
+                    super::rectify::move_form(&blank, super::state::MoveChoice { to, reopen }, lang, &state.inspector)
                 }
             };
             for saved in fields {

@@ -97,6 +97,8 @@ pub struct FormState {
     pub error: Option<(usize, String)>,
     /// A title made for this form (a move names its target and who acts), else `title_key`'s.
     pub title: Option<String>,
+    /// The user has said yes to saving a deadline that is already past.
+    pub past_deadline_ok: bool,
 }
 
 pub const LIST_SEPARATORS: [char; 5] = ['、', ',', '，', ';', '；'];
@@ -106,8 +108,27 @@ pub fn split_list(text: &str) -> Vec<String> {
 }
 
 impl FormState {
-    pub fn new_session(lang: Lang, last: Option<&Session>) -> FormState {
-        // A new walk usually happens in the same hall with the same people: prefill those.
+    /// A form of `fields`, the first focused.
+    pub fn new(kind: FormKind, fields: Vec<FormField>) -> FormState {
+        FormState { kind, fields, focus: 0, picker: None, error: None, title: None, past_deadline_ok: false }
+    }
+
+    /// A deadline typed into this form that is already past, which is asked about before
+    /// saving (it is allowed: a finding recorded late may be overdue at once).
+    pub fn past_deadline(&self, changes: &[Change], today: NaiveDate) -> Option<NaiveDate> {
+        if self.past_deadline_ok {
+            return None;
+        }
+        let field = self.fields.iter().find(|f| f.kind == FieldKind::Deadline && f.changed())?;
+        let d = changes.iter().find(|c| c.field == field.name).and_then(|c| c.value.as_date())?;
+        (d < today).then_some(d)
+    }
+
+    /// A new session's form. A new walk usually happens in the same hall as the last one:
+    /// mode, channel and place are prefilled from it. 体验人 starts with the profile's
+    /// `inspector` (the one at the keyboard), joined by the last walk's companions when the
+    /// inspector walked it too (a team goes on together; someone else's walk is not theirs).
+    pub fn new_session(lang: Lang, last: Option<&Session>, inspector: &str) -> FormState {
         let mut s = Session {
             id: 0,
             item: String::new(),
@@ -129,8 +150,16 @@ impl FormState {
             s.mode = l.mode.clone();
             s.channel = l.channel.clone();
             s.place = l.place.clone();
-            s.inspectors = l.inspectors.clone();
         }
+        let me = inspector.trim();
+        let same = |name: &String| crate::domain::rectify::same_person(name, me);
+        s.inspectors = match last {
+            _ if me.is_empty() => last.map(|l| l.inspectors.clone()).unwrap_or_default(),
+            Some(l) if l.inspectors.iter().any(same) => {
+                std::iter::once(me.to_string()).chain(l.inspectors.iter().filter(|n| !same(n)).cloned()).collect()
+            }
+            _ => vec![me.to_string()],
+        };
         // The prefilled text counts as untouched, so Esc on an untouched form does not ask.
         FormState::session_fields(&s, lang, FormKind::Session { editing: None })
     }
@@ -170,7 +199,7 @@ impl FormState {
                 &s.inspectors.join("、"),
             ),
         ];
-        FormState { kind, fields, focus: 0, picker: None, error: None, title: None }
+        FormState::new(kind, fields)
     }
 
     pub fn new_finding(session: EntityId, lang: Lang) -> FormState {
@@ -206,7 +235,7 @@ impl FormState {
             FormField::new(ff::PROGRESS, "field.progress", FieldKind::Text, &f.progress),
             FormField::new(ff::NOTE, "field.note", FieldKind::Text, &f.note),
         ];
-        FormState { kind, fields, focus: 0, picker: None, error: None, title: None }
+        FormState::new(kind, fields)
     }
 
     pub fn edit_ticket(t: &Ticket, lang: Lang) -> FormState {
@@ -216,7 +245,7 @@ impl FormState {
             FormField::new(tf::WINDOW, "field.window", FieldKind::Text, &t.first_window),
             FormField::new(tf::ITEM, "field.item", FieldKind::Choice(ChoiceList::Items), &item),
         ];
-        FormState { kind: FormKind::Ticket { editing: t.id }, fields, focus: 0, picker: None, error: None, title: None }
+        FormState::new(FormKind::Ticket { editing: t.id }, fields)
     }
 
     pub fn is_new(&self) -> bool {

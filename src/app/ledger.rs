@@ -190,7 +190,7 @@ fn open_filter(state: &mut State) {
         FormField::new(FROM, "ledger.filter.from", FieldKind::Text, &date(f.from)),
         FormField::new(TO, "ledger.filter.to", FieldKind::Text, &date(f.to)),
     ];
-    let form = FormState { kind: FormKind::LedgerFilter, fields, focus: 0, picker: None, error: None, title: None };
+    let form = FormState::new(FormKind::LedgerFilter, fields);
     state.overlays.push(Overlay::Form(Box::new(form)));
 }
 

@@ -7,7 +7,7 @@ use ratatui::crossterm::event::KeyEvent;
 use super::effect::Effect;
 use super::form::{FieldKind, FormField, FormKind, FormState};
 use super::nav::{Pick, pick_key};
-use super::state::{CapturePurpose, CaptureState, MoveChoice, Overlay, State};
+use super::state::{CapturePurpose, CaptureState, ConfirmAction, MoveChoice, Overlay, State};
 use super::update::save;
 use crate::assets::ChoiceList;
 use crate::domain::finding::field as ff;
@@ -19,6 +19,8 @@ use crate::store::StoreRequest;
 
 /// The field names of the move form that are not finding fields.
 const NOTE: &str = "move_note";
+/// 核验人: who verifies a close-off (on a shared terminal, not always the profile's inspector).
+const BY: &str = "move_by";
 
 /// `m` on a finding: the moves allowed from here, or why there are none. Without an
 /// inspector name the move would be anonymous: ask for it first.
@@ -74,8 +76,13 @@ pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     let (finding, choice) = (*finding, choices[i]);
     state.overlays.pop();
     let Some(f) = state.finding(finding) else { return vec![] };
-    let form = move_form(f, choice, state.ctx.lang);
-    let key = if choice.reopen { "move.reopen_title" } else { "move.form_title" };
+    let form = move_form(f, choice, state.ctx.lang, state.inspector.trim());
+    // A close-off names its verifier in a field of its own, not in the title.
+    let key = match choice {
+        MoveChoice { reopen: true, .. } => "move.reopen_title",
+        MoveChoice { to: FindingStatus::Closed, .. } => "move.verify_title",
+        _ => "move.form_title",
+    };
     let status = choice_label(state, f.status, choice);
     let title = state.ctx.strings().tf(key, &[("status", &status), ("by", state.inspector.trim())]);
     state.overlays.push(Overlay::Form(Box::new(FormState { title: Some(title), ..form })));
@@ -83,8 +90,10 @@ pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
 }
 
 /// The fields a move asks for. What the finding already has (a unit typed in the editor) is
-/// offered again.
-pub fn move_form(f: &Finding, choice: MoveChoice, lang: Lang) -> FormState {
+/// offered again. A close-off asks who verified it (核验人), prefilled with `inspector`: on
+/// a shared terminal the one who checks is often not the profile's owner, and the rule that
+/// the verifier is not who rectified compares this name.
+pub fn move_form(f: &Finding, choice: MoveChoice, lang: Lang, inspector: &str) -> FormState {
     let note = |required: bool| {
         let field = FormField::new(NOTE, "field.move_note", FieldKind::Text, "");
         if required { field.required() } else { field }
@@ -110,10 +119,13 @@ pub fn move_form(f: &Finding, choice: MoveChoice, lang: Lang) -> FormState {
         (false, FindingStatus::Rectified) => {
             vec![FormField::new(ff::EVIDENCE, "field.evidence", FieldKind::MultiLine, "").required(), note(false)]
         }
+        (false, FindingStatus::Closed) => {
+            vec![FormField::new(BY, "field.verifier", FieldKind::Text, inspector).required(), note(false)]
+        }
         (false, _) => vec![note(false)],
     };
     let kind = FormKind::Move { finding: f.id, to: choice.to, reopen: choice.reopen };
-    FormState { kind, fields, focus: 0, picker: None, error: None, title: None }
+    FormState::new(kind, fields)
 }
 
 /// Ctrl-S in a move form: the rules decide; a refusal points at the field it concerns.
@@ -126,7 +138,8 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
     let labels: Vec<&'static str> = form.fields.iter().map(|x| x.label).collect();
     let text = |name: &str| fields.iter().find(|x| x.0 == name).map(|x| x.1.clone());
     let index = |name: &str| fields.iter().position(|x| x.0 == name).unwrap_or(0);
-    let mut req = MoveRequest::new(to, &state.inspector);
+    let by = text(BY).unwrap_or_else(|| state.inspector.clone());
+    let mut req = MoveRequest::new(to, &by);
     req.reopen = reopen;
     req.note = text(NOTE).unwrap_or_default();
     req.evidence = text(ff::EVIDENCE).unwrap_or_default();
@@ -149,6 +162,12 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             Err(message) => return refuse(state, index(ff::DEADLINE), message),
         }
     }
+    // A deadline already past is allowed (a late record may be overdue at once), once asked.
+    if let Some(d) = req.assignment.deadline.filter(|d| *d < state.today() && !form.past_deadline_ok) {
+        let date = d.format("%Y-%m-%d").to_string();
+        super::update::ask(state, "confirm.past_deadline", &[("date", &date)], ConfirmAction::SavePastDeadline);
+        return vec![];
+    }
     let now_ms = state.now().wall_ms;
     match rectify::changes(&f, &req, now_ms, state.today()) {
         Ok(changes) => {
@@ -164,10 +183,11 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
         Err(e) => {
             let (field, message) = match e {
                 // Named by the label the form shows (不成立理由, not 说明).
-                rectify::MoveError::Missing(n) => {
-                    let i = index(field_of(n));
-                    (i, strings.tf("move.error.missing", &[("field", strings.t(labels[i]))]))
-                }
+                rectify::MoveError::Missing(n) => match fields.iter().position(|x| x.0 == field_of(n)) {
+                    Some(i) => (i, strings.tf("move.error.missing", &[("field", strings.t(labels[i]))])),
+                    None => (0, e.message(strings)),
+                },
+                rectify::MoveError::SameCloser { .. } => (index(BY), e.message(strings)),
                 _ => (0, e.message(strings)),
             };
             refuse(state, field, message)
@@ -182,7 +202,9 @@ fn to_label(state: &State, f: &Finding, req: &MoveRequest) -> &'static str {
 
 fn field_of(n: Needed) -> &'static str {
     match n {
-        Needed::By | Needed::Note => NOTE,
+        // Only a close-off has a 核验人 field; a move by no one else lacks a name in the note.
+        Needed::By => BY,
+        Needed::Note => NOTE,
         Needed::Evidence => ff::EVIDENCE,
         Needed::Unit => ff::UNIT,
         Needed::Deadline => ff::DEADLINE,

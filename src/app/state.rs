@@ -7,8 +7,8 @@ use crate::app::form::FormState;
 use crate::clock::Clock;
 use crate::config::WaitRules;
 use crate::domain::{
-    AnswerKind, Checklist, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Item, SessionSummary, Stamp,
-    Template, Ticket,
+    Answer, AnswerKind, Checklist, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Item, SessionSummary,
+    Stamp, Template, Ticket,
 };
 use crate::i18n::{Lang, Strings};
 use crate::keymap::Keymap;
@@ -108,9 +108,11 @@ pub enum Overlay {
         cursor: usize,
     },
     /// The stage names to mark the next stage of a walk with; the last entry types one.
+    /// `at` is when the mark key was pressed: the stage begins then, not when it is named.
     StagePicker {
         session: EntityId,
         cursor: usize,
+        at: Stamp,
     },
     /// The status moves allowed for a finding from where it stands.
     MovePicker {
@@ -176,8 +178,10 @@ pub enum CapturePurpose {
     Transfer {
         ticket: EntityId,
     },
-    /// A stage name typed rather than picked.
-    Stage,
+    /// A stage name typed rather than picked; the stage begins `at` (the mark key's moment).
+    Stage {
+        at: Stamp,
+    },
     /// The profile's inspector name: who is acting in status moves.
     Inspector,
 }
@@ -188,6 +192,16 @@ pub enum ConfirmAction {
     DeleteFinding(EntityId),
     RemoveChecklist(EntityId),
     DeleteTicket(EntityId),
+    /// Change the answer of a checklist item that has findings made from it.
+    ChangeAnswer {
+        checklist: EntityId,
+        item: String,
+        answer: Option<Answer>,
+    },
+    /// Finish a session whose stopwatch or queue tickets are still running: stop them at now.
+    FinishSession(EntityId),
+    /// Save the form beneath although its deadline is in the past.
+    SavePastDeadline,
     /// Drop the overlay beneath (capture line or form) and its typed text.
     DiscardOverlay,
     /// Quit although a capture line or form holds unsaved text.
@@ -197,6 +211,29 @@ pub enum ConfirmAction {
 pub struct Confirm {
     pub question: String,
     pub action: ConfirmAction,
+}
+
+/// The save the status line speaks of: set by every change sent to the store, shown until the
+/// user moves on (another record, another screen, a form or line opened), so a mark never
+/// stays beside something it is not about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveMark {
+    pub entity: EntityId,
+    /// What was saved, for when the user has landed somewhere the record is not the one
+    /// selected: 问题 3「窗口无人」.
+    pub label: Option<String>,
+}
+
+/// A record deleted in this run, which `u` can bring back (deleting is a field; undoing sets
+/// it back through a new op).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deleted {
+    pub kind: EntityKind,
+    pub id: EntityId,
+    /// The session a deleted finding belongs to (None for a session).
+    pub session: Option<EntityId>,
+    /// How the record is named in the status line: 「企业开办」, 问题 3.
+    pub label: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -218,6 +255,8 @@ pub struct Pending {
     /// A record not listed yet: the cursor goes to it once it is. A change to a listed record
     /// leaves the cursor where the user has moved it since.
     pub created: bool,
+    /// A new session from the form: its page opens once it is listed.
+    pub open_when_listed: bool,
 }
 
 pub struct State {
@@ -249,8 +288,16 @@ pub struct State {
     /// The clock's wall-minus-monotonic offset when last looked at, to notice jumps.
     pub clock_offset: Option<(u64, i64)>,
     pub pending: HashMap<u64, Pending>,
-    /// Save status per record; the focused record's is shown in the status line.
+    /// Save status per record.
     pub save_status: HashMap<EntityId, SaveStatus>,
+    /// The save the status line shows (see [`SaveMark`]).
+    pub save_mark: Option<SaveMark>,
+    /// Records deleted in this run, the last one first to come back with `u`.
+    pub deleted: Vec<Deleted>,
+    /// A session to open once the session list holds it (a new one just saved).
+    pub open_after_load: Option<EntityId>,
+    /// `f` on a session whose tickets are not loaded: decide once they are.
+    pub finish_after_tickets: Option<EntityId>,
     /// A record just saved, to select once the reloaded list contains it.
     pub select_after_load: Option<EntityId>,
     pub next_req: u64,
@@ -297,6 +344,10 @@ impl State {
             clock_offset: None,
             pending: HashMap::new(),
             save_status: HashMap::new(),
+            save_mark: None,
+            deleted: Vec::new(),
+            open_after_load: None,
+            finish_after_tickets: None,
             select_after_load: None,
             next_req: 1,
             notice,
@@ -314,6 +365,11 @@ impl State {
         self.ctx.strings().t(key)
     }
 
+    /// The first key bound to `action` in `layer`, as a person reads it ("Enter", "PgUp").
+    pub fn key_for(&self, layer: crate::keymap::Layer, action: crate::keymap::Action) -> Option<String> {
+        self.ctx.keymap.keys_for(layer, action).first().map(|k| k.label(self.ctx.strings()))
+    }
+
     pub fn selected_session(&self) -> Option<&SessionSummary> {
         self.sessions.get(self.session_cursor)
     }
@@ -327,8 +383,11 @@ impl State {
         if self.findings_session == Some(session) { &self.findings } else { &[] }
     }
 
+    /// The finding highlighted on screen; none on a session's page while its checklists have
+    /// the cursor (nothing may act on a finding that is not visibly selected).
     pub fn selected_finding(&self) -> Option<&Finding> {
         match self.screen {
+            Screen::Findings { .. } if self.pane == Pane::Checklists => None,
             Screen::Findings { session } => self.findings_of(session).get(self.finding_cursor),
             Screen::Finding { finding, .. } => self.finding(finding),
             Screen::Ledger => self.ledger.selected(),

@@ -5,7 +5,9 @@
 //! keys are text first, so only non-printable global keys (ctrl-c, f1) reach [global] there.
 //! Nothing is shown as saved until the store thread acknowledges the commit; lists are
 //! reloaded from the store after each acknowledgement, so the screen always shows what is on
-//! disk.
+//! disk. What the status line says about a save is tied to that save (`State::save_mark`): a
+//! key that moves the user on without saving drops it, so "saved" never stands beside
+//! something it is not about, and a save made from elsewhere names its record.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -14,7 +16,7 @@ use super::form::{FormKind, FormState, new_finding_fields};
 use super::msg::Msg;
 use super::nav::{SessionList, move_cursor, reselect};
 use super::state::{
-    CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveStatus, Screen, State,
+    CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveMark, SaveStatus, Screen, State,
 };
 use super::{board, checklist, clock_watch, draft, finding_view, ledger, picker, rectify, stats, walk};
 use crate::domain::session::field as sf;
@@ -30,10 +32,26 @@ const LIST_CHROME_ROWS: u16 = 6;
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Release => vec![],
-        Msg::Key(key) => on_key(state, key),
+        Msg::Key(key) => {
+            // The save mark belongs to the record it is about: moving on (another record or
+            // screen, a form or line opened or closed) drops it, unless this key saved.
+            let before = (state.screen, state.focused_record(), state.overlays.len(), state.next_req);
+            let effects = on_key(state, key);
+            let after = (state.screen, state.focused_record(), state.overlays.len(), state.next_req);
+            if before.3 == after.3 && before != after {
+                state.save_mark = None;
+            }
+            effects
+        }
         Msg::Paste(text) => {
             if let Some(input) = focused_input(state) {
                 input.insert_str(&text);
+            }
+            // Pasted into the pick list's query: rank again, as typing does.
+            if let Some(Overlay::Form(form)) = state.overlays.last_mut() {
+                if let Some(picker) = form.picker.as_mut() {
+                    picker.refilter();
+                }
             }
             vec![]
         }
@@ -66,10 +84,18 @@ fn ended_by(state: &mut State, signal: crate::term::signals::Signal) -> Vec<Effe
     effects
 }
 
+/// The text input that has the caret: the entry line, the pick list's query while it is
+/// open, else the form's focused field.
 fn focused_input(state: &mut State) -> Option<&mut TextInput> {
     match state.overlays.last_mut()? {
         Overlay::Capture(c) => Some(&mut c.input),
-        Overlay::Form(f) => Some(&mut f.focused().input),
+        Overlay::Form(f) => {
+            let FormState { picker, fields, focus, .. } = &mut **f;
+            match picker {
+                Some(picker) => Some(&mut picker.query),
+                None => fields.get_mut(*focus).map(|field| &mut field.input),
+            }
+        }
         _ => None,
     }
 }
@@ -111,15 +137,20 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         },
         Some(Layer::Help) => {
             let action = km.lookup(Layer::Help, &key);
+            // Scrolled no further than the last page, so Up after End moves at once.
+            let last = crate::ui::help::max_scroll(state).min(u16::MAX as usize) as u16;
+            let page = page(state).max(1) as u16;
             if let Some(Overlay::Help { scroll }) = state.overlays.last_mut() {
                 match action {
                     Some(Action::Close) => {
                         state.overlays.pop();
                     }
                     Some(Action::Up) => *scroll = scroll.saturating_sub(1),
-                    Some(Action::Down) => *scroll = scroll.saturating_add(1),
-                    Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
-                    Some(Action::PageDown) => *scroll = scroll.saturating_add(10),
+                    Some(Action::Down) => *scroll = scroll.saturating_add(1).min(last),
+                    Some(Action::PageUp) => *scroll = scroll.saturating_sub(page),
+                    Some(Action::PageDown) => *scroll = scroll.saturating_add(page).min(last),
+                    Some(Action::Top) => *scroll = 0,
+                    Some(Action::Bottom) => *scroll = last,
                     _ => return global_key(state, &key, false),
                 }
             }
@@ -186,14 +217,66 @@ fn confirm_yes(state: &mut State) -> Vec<Effect> {
             if state.screen == (Screen::Findings { session: id }) {
                 state.screen = Screen::Sessions;
             }
+            let item = state.session_summary(id).map(|s| s.session.item.clone()).unwrap_or_default();
+            let label = state.ctx.strings().tf("status.record_session", &[("item", &item)]);
+            remember_deleted(state, EntityKind::Session, id, None, label, Layer::Sessions);
             save(state, id, vec![Change::set(EntityKind::Session, id, sf::DELETED, Value::Bool(true))], None)
         }
         ConfirmAction::DeleteFinding(id) => {
+            let found = state.finding(id).map(|f| (f.session_id, finding_label(state, f.seq, &f.description)));
+            if let Some((session, label)) = found {
+                remember_deleted(state, EntityKind::Finding, id, Some(session), label, Layer::Findings);
+            }
             save(state, id, vec![Change::set(EntityKind::Finding, id, ff::DELETED, Value::Bool(true))], None)
         }
         ConfirmAction::RemoveChecklist(id) => checklist::remove(state, id),
         ConfirmAction::DeleteTicket(id) => board::delete(state, id),
+        ConfirmAction::ChangeAnswer { checklist, item, answer } => {
+            checklist::change_answer(state, checklist, &item, answer)
+        }
+        ConfirmAction::FinishSession(id) => finish_stopping_timers(state, id),
+        ConfirmAction::SavePastDeadline => {
+            if let Some(Overlay::Form(form)) = state.overlays.last_mut() {
+                form.past_deadline_ok = true;
+            }
+            save_form(state)
+        }
     }
+}
+
+/// Keeps a deleted record to bring back with `u` for the rest of the run, and says how.
+fn remember_deleted(
+    state: &mut State,
+    kind: EntityKind,
+    id: EntityId,
+    session: Option<EntityId>,
+    label: String,
+    layer: Layer,
+) {
+    if let Some(key) = state.key_for(layer, Action::Undo) {
+        state.notice = Some(state.ctx.strings().tf("status.deleted", &[("record", &label), ("key", &key)]));
+    }
+    state.deleted.retain(|d| d.id != id);
+    state.deleted.push(super::state::Deleted { kind, id, session, label });
+}
+
+/// `u` on the session list or a session's page: the last record deleted there in this run
+/// comes back, through a new op that sets `deleted` to false (the deletion stays in history).
+fn restore_deleted(state: &mut State, session: Option<EntityId>) -> Vec<Effect> {
+    let here = |d: &super::state::Deleted| match session {
+        None => d.kind == EntityKind::Session,
+        Some(s) => d.kind == EntityKind::Finding && d.session == Some(s),
+    };
+    let Some(pos) = state.deleted.iter().rposition(here) else {
+        state.notice = Some(state.t("status.nothing_to_restore").to_string());
+        return vec![];
+    };
+    let d = state.deleted.remove(pos);
+    let field = if d.kind == EntityKind::Session { sf::DELETED } else { ff::DELETED };
+    state.notice = Some(state.ctx.strings().tf("status.restored", &[("record", &d.label)]));
+    // Listed again where it was, with the cursor on it.
+    state.select_after_load = Some(d.id);
+    save(state, d.id, vec![Change::set(d.kind, d.id, field, Value::Bool(false))], None)
 }
 
 /// Send one user change to the store as one durable transaction. `reopen` is the overlay to
@@ -211,9 +294,26 @@ pub(super) fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, re
         _ => None,
     };
     let created = !state.is_listed(entity);
-    state.pending.insert(req, Pending { entity, kind, new_finding, reopen, created });
+    state.pending.insert(req, Pending { entity, kind, new_finding, reopen, created, open_when_listed: false });
     state.save_status.insert(entity, SaveStatus::Saving);
+    state.save_mark = Some(SaveMark { entity, label: None });
     vec![Effect::Store(StoreRequest::Apply { req, changes })]
+}
+
+/// [`save`], naming the record for the status line wherever the user lands (a finding
+/// captured from the session list is not on screen: 已保存：问题 3「…」).
+pub(super) fn save_labelled(
+    state: &mut State,
+    entity: EntityId,
+    changes: Vec<Change>,
+    reopen: Option<Overlay>,
+    label: String,
+) -> Vec<Effect> {
+    let effects = save(state, entity, changes, reopen);
+    if let Some(mark) = state.save_mark.as_mut().filter(|m| m.entity == entity) {
+        mark.label = Some(label);
+    }
+    effects
 }
 
 /// Reload only what the screen shows and the change touched. On a session's page the
@@ -265,6 +365,9 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             if p.created {
                 state.select_after_load = Some(p.entity);
             }
+            if p.open_when_listed {
+                state.open_after_load = Some(p.entity);
+            }
             // A notice set with the change (a hint after a fail) outlives its save; the next
             // key clears notices anyway.
             reload(state, p.kind)
@@ -299,6 +402,14 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             }
             let ids = state.sessions.iter().map(|s| s.session.id);
             reselect(ids, keep, &mut state.session_cursor, &mut state.select_after_load);
+            // A new session just saved from the list: the user lands on its page, unless they
+            // have gone elsewhere meanwhile.
+            if let Some(id) = state.open_after_load.filter(|id| state.session_summary(*id).is_some()) {
+                state.open_after_load = None;
+                if state.screen == Screen::Sessions && state.overlays.is_empty() {
+                    return open_session(state, id);
+                }
+            }
             // The session on screen was deleted (here or by a merge): back to the list.
             if let Some(session) = state.open_session() {
                 if state.session_summary(session).is_none() {
@@ -325,10 +436,7 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             checklist::loaded(state, session, checklists);
             vec![]
         }
-        StoreEvent::Tickets { session, tickets } => {
-            board::loaded(state, session, tickets);
-            vec![]
-        }
+        StoreEvent::Tickets { session, tickets } => board::loaded(state, session, tickets),
         StoreEvent::AllTickets(tickets) => {
             state.all_tickets = Some(tickets);
             vec![]
@@ -367,7 +475,7 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             match (action, selected) {
                 (Action::New, _) => {
                     let last = state.sessions.first().map(|s| &s.session);
-                    let form = FormState::new_session(state.ctx.lang, last);
+                    let form = FormState::new_session(state.ctx.lang, last, &state.inspector);
                     state.overlays.push(Overlay::Form(Box::new(form)));
                     vec![]
                 }
@@ -387,6 +495,7 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                     ask(state, "confirm.delete_session", &[("item", &s.item)], ConfirmAction::DeleteSession(s.id));
                     vec![]
                 }
+                (Action::Undo, _) => restore_deleted(state, None),
                 _ => vec![],
             }
         }
@@ -417,11 +526,18 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 }
                 Action::OpenBoard => return board::open(state, session),
                 Action::OpenWalk => return walk::open(state, session),
+                Action::Undo => return restore_deleted(state, Some(session)),
                 _ => {}
             }
             if state.pane == Pane::Checklists {
                 if let Some(effects) = checklist::pane_key(state, action) {
                     return effects;
+                }
+                // No finding is highlighted here, so nothing acts on one: say where they are.
+                if action == Action::MoveStatus {
+                    let key = state.key_for(Layer::Findings, Action::SwitchPane).unwrap_or_default();
+                    state.notice = Some(state.ctx.strings().tf("findings.pane_is_checklists", &[("key", &key)]));
+                    return vec![];
                 }
             }
             let len = state.findings_of(session).len();
@@ -484,8 +600,11 @@ pub(super) fn open_session_at(state: &mut State, id: EntityId, finding: Option<E
     effects
 }
 
+/// A session's page, opened from the list (or the ledger): the findings have the cursor,
+/// whichever list had it when the page was left.
 fn open_session(state: &mut State, id: EntityId) -> Vec<Effect> {
     state.screen = Screen::Findings { session: id };
+    state.pane = Pane::Findings;
     if state.findings_session != Some(id) {
         state.findings.clear();
         state.findings_session = None;
@@ -493,25 +612,75 @@ fn open_session(state: &mut State, id: EntityId) -> Vec<Effect> {
         state.checklists.clear();
         state.checklists_session = None;
         state.checklist_cursor = 0;
-        state.pane = Pane::Findings;
     }
     checklist::load_session_page(id)
 }
 
+/// `f`: reopen a finished session, or finish an open one. A session whose stopwatch or queue
+/// tickets still run is not finished behind the user's back: they are asked whether to stop
+/// those timers now (and finish) or keep the session open. Its tickets are loaded first when
+/// not on hand.
 fn toggle_finished(state: &mut State, s: &crate::domain::Session) -> Vec<Effect> {
-    let changes = match s.status {
-        SessionStatus::Open => vec![
-            Change::set(EntityKind::Session, s.id, sf::STATUS, Value::text("finished")),
-            Change::set(
-                EntityKind::Session,
-                s.id,
-                sf::FINISHED_AT,
-                Value::Timestamp(chrono::Utc::now().timestamp_millis()),
-            ),
-        ],
-        SessionStatus::Finished => vec![Change::set(EntityKind::Session, s.id, sf::STATUS, Value::text("open"))],
-    };
-    save(state, s.id, changes, None)
+    if s.status == SessionStatus::Finished {
+        return save(state, s.id, vec![Change::set(EntityKind::Session, s.id, sf::STATUS, Value::text("open"))], None);
+    }
+    if state.tickets_session != Some(s.id) {
+        state.finish_after_tickets = Some(s.id);
+        return vec![Effect::Store(StoreRequest::LoadTickets { session: s.id })];
+    }
+    finish_or_ask(state, s.id)
+}
+
+/// The tickets of a session being finished are on hand: finish it, or ask about its timers.
+pub(super) fn finish_or_ask(state: &mut State, id: EntityId) -> Vec<Effect> {
+    let Some(s) = state.session_summary(id).map(|s| s.session.clone()) else { return vec![] };
+    let open_tickets = state.tickets_of(id).iter().filter(|t| t.state().is_open()).count();
+    let walking = s.walk.is_live();
+    if open_tickets == 0 && !walking {
+        return finish_stopping_timers(state, id);
+    }
+    let strings = state.ctx.strings();
+    let mut running = Vec::new();
+    if walking {
+        running.push(state.t("finish.stopwatch").to_string());
+    }
+    if open_tickets > 0 {
+        running.push(strings.tf("finish.tickets", &[("n", &open_tickets.to_string())]));
+    }
+    let sep = if state.ctx.lang == crate::i18n::Lang::Zh { "、" } else { ", " };
+    ask(
+        state,
+        "confirm.finish_running",
+        &[("item", &s.item), ("running", &running.join(sep))],
+        ConfirmAction::FinishSession(id),
+    );
+    vec![]
+}
+
+/// Finishes a session at now, in one transaction with its stopwatch stopped and each ticket
+/// still open ended then.
+///
+/// A ticket still waiting (or called, or at the window) when the inspector leaves is not a
+/// citizen giving up: it gets its own outcome, 计时结束 (`Step::Ended`), not 离开. Its wait so
+/// far is not a wait (the call never came), so the statistics leave it out rather than
+/// counting it as waiting forever or as a walk-out; a ticket already called keeps the wait it
+/// had.
+pub(super) fn finish_stopping_timers(state: &mut State, id: EntityId) -> Vec<Effect> {
+    let now = state.now();
+    let mut changes = vec![
+        Change::set(EntityKind::Session, id, sf::STATUS, Value::text("finished")),
+        Change::set(EntityKind::Session, id, sf::FINISHED_AT, Value::Timestamp(now.wall_ms)),
+    ];
+    let listed = state.sessions.iter_mut().find(|x| x.session.id == id).map(|x| &mut x.session.walk);
+    if let Some(walk) = listed.filter(|w| w.allows(crate::domain::walk::Mark::Stop)) {
+        changes.push(walk.mark(id, crate::domain::walk::Mark::Stop, now, ""));
+    }
+    if state.tickets_session == Some(id) {
+        for t in state.tickets.iter_mut().filter(|t| t.allows(crate::domain::Step::Ended)) {
+            changes.push(t.step(crate::domain::Step::Ended, now, ""));
+        }
+    }
+    save(state, id, changes, None)
 }
 
 fn open_capture(state: &mut State) {
@@ -625,7 +794,7 @@ fn submit_capture(state: &mut State) -> Vec<Effect> {
     let link = match &c.purpose {
         CapturePurpose::Finding { link } => link,
         CapturePurpose::Transfer { ticket } => return board::submit_transfer(state, *ticket, c.input.text()),
-        CapturePurpose::Stage => return walk::submit_stage(state, c.session, c.input.text()),
+        CapturePurpose::Stage { at } => return walk::submit_stage(state, c.session, c.input.text(), *at),
         CapturePurpose::Inspector => return rectify::submit_inspector(state, c.input.text()),
         CapturePurpose::Answer { .. } | CapturePurpose::Note { .. } => return checklist::submit_entry(state, c),
     };
@@ -634,15 +803,30 @@ fn submit_capture(state: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let id = new_entity_id();
-    let mut changes: Vec<Change> = new_finding_fields(c.session, next_seq(state, c.session))
+    let seq = next_seq(state, c.session);
+    let mut changes: Vec<Change> = new_finding_fields(c.session, seq)
         .into_iter()
         .map(|(f, v)| Change::set(EntityKind::Finding, id, f, v))
         .collect();
+    let label = finding_label(state, seq, &text);
     changes.push(Change::set(EntityKind::Finding, id, ff::DESCRIPTION, Value::text(text)));
     if let Some(link) = link {
         changes.extend(link.changes(id));
     }
-    save(state, id, changes, Some(Overlay::Capture(c)))
+    let from_item = matches!(link, Some(crate::domain::FindingLink::Check { .. }));
+    let effects = save_labelled(state, id, changes, Some(Overlay::Capture(c)), label);
+    // The item it came from is dealt with: the next key answers the next item, never this
+    // failed one again.
+    if from_item {
+        checklist::advance(state);
+    }
+    effects
+}
+
+/// 问题 3「窗口无人…」: a finding as the status line names it.
+pub(super) fn finding_label(state: &State, seq: i64, text: &str) -> String {
+    let text = crate::text::truncate(text.lines().next().unwrap_or(""), 20).into_owned();
+    state.ctx.strings().tf("status.record_finding", &[("seq", &seq.to_string()), ("text", &text)])
 }
 
 fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -703,6 +887,12 @@ fn save_form(state: &mut State) -> Vec<Effect> {
             vec![]
         }
         Ok((id, mut changes)) => {
+            if let Some(d) = form.past_deadline(&changes, state.today()) {
+                let date = d.format("%Y-%m-%d").to_string();
+                ask(state, "confirm.past_deadline", &[("date", &date)], ConfirmAction::SavePastDeadline);
+                return vec![];
+            }
+            let new_session = matches!(form.kind, FormKind::Session { editing: None });
             let overlay = state.overlays.pop();
             if changes.is_empty() {
                 return vec![];
@@ -713,7 +903,18 @@ fn save_form(state: &mut State) -> Vec<Effect> {
                 let at_ms = state.now().wall_ms;
                 changes.extend(crate::domain::rectify::edit_entry(f, &state.inspector, at_ms, &changes));
             }
-            save(state, id, changes, overlay)
+            if !new_session {
+                return save(state, id, changes, overlay);
+            }
+            // A new walk is made to be walked: its page opens once it is saved and listed.
+            let item = changes.iter().find(|c| c.field == sf::ITEM).map(|c| c.value.as_text().to_string());
+            let label = state.ctx.strings().tf("status.record_session", &[("item", &item.unwrap_or_default())]);
+            let effects = save_labelled(state, id, changes, overlay, label);
+            let req = state.next_req - 1;
+            if let Some(p) = state.pending.get_mut(&req) {
+                p.open_when_listed = true;
+            }
+            effects
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The stage stopwatch of a walk (事项办理全过程): one key marks the next stage, its name
-//! picked from the list or typed; pause and resume; stop; undo the last mark within 30 s.
+//! The stage stopwatch of a walk (事项办理全过程): one key marks the next stage at the moment
+//! it is pressed, then its name is picked from the list or typed; pause and resume; stop; undo
+//! the last mark within 30 s.
 //! Marks are stored on the session, so its page and the report can tell the whole course.
 
 use ratatui::crossterm::event::KeyEvent;
@@ -11,7 +12,7 @@ use super::state::{CapturePurpose, CaptureState, Overlay, Screen, State};
 use super::update::{global_key, save};
 use crate::domain::stamp::UNDO_SECS;
 use crate::domain::walk::{Mark, STAGE_NAMES, Walk};
-use crate::domain::{EntityId, Session};
+use crate::domain::{EntityId, Session, Stamp};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
 
@@ -36,8 +37,10 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
             state.screen = Screen::Findings { session };
             vec![Effect::Store(StoreRequest::LoadFindings { session })]
         }
+        // The key marks the moment; naming the stage may take a while.
         Action::MarkStage => {
-            state.overlays.push(Overlay::StagePicker { session, cursor: suggested_stage(walk) });
+            let at = state.now();
+            state.overlays.push(Overlay::StagePicker { session, cursor: suggested_stage(walk), at });
             vec![]
         }
         Action::PauseResume if walk.allows(Mark::Pause) => mark(state, &s, Mark::Pause, ""),
@@ -63,10 +66,14 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
     effects
 }
 
-/// Records the mark on the listed session too, so the next key builds on it.
+/// Records the mark (stamped now) on the listed session too, so the next key builds on it.
 fn mark(state: &mut State, s: &Session, mark: Mark, detail: &str) -> Vec<Effect> {
     let now = state.now();
-    let change = listed_walk(state, s.id).map(|w| w.mark(s.id, mark, now, detail));
+    mark_at(state, s, mark, detail, now)
+}
+
+fn mark_at(state: &mut State, s: &Session, mark: Mark, detail: &str, at: Stamp) -> Vec<Effect> {
+    let change = listed_walk(state, s.id).map(|w| w.mark(s.id, mark, at, detail));
     save(state, s.id, change.into_iter().collect(), None)
 }
 
@@ -86,8 +93,8 @@ fn suggested_stage(walk: &Walk) -> usize {
 /// The pick list: arrows or j/k and Enter, or the digit shown before a name; the last row
 /// opens a line to type a name. Fixed keys, like the other pick lists.
 pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
-    let Some(Overlay::StagePicker { session, cursor }) = state.overlays.last_mut() else { return vec![] };
-    let session = *session;
+    let Some(Overlay::StagePicker { session, cursor, at }) = state.overlays.last_mut() else { return vec![] };
+    let (session, at) = (*session, *at);
     let row = match pick_key(cursor, STAGE_NAMES.len() + 1, key) {
         Pick::Moved => return vec![],
         Pick::Other => return global_key(state, key, false),
@@ -99,17 +106,18 @@ pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     };
     state.overlays.pop();
     match STAGE_NAMES.get(row) {
-        Some(name) => submit_stage(state, session, name),
+        Some(name) => submit_stage(state, session, name, at),
         None => {
-            state.overlays.push(Overlay::Capture(CaptureState::new(session, CapturePurpose::Stage, "")));
+            state.overlays.push(Overlay::Capture(CaptureState::new(session, CapturePurpose::Stage { at }, "")));
             vec![]
         }
     }
 }
 
-/// Marks the next stage, named `name` (picked or typed).
-pub(super) fn submit_stage(state: &mut State, session: EntityId, name: &str) -> Vec<Effect> {
+/// Marks the next stage, named `name` (picked or typed), as begun `at` (when its key was
+/// pressed).
+pub(super) fn submit_stage(state: &mut State, session: EntityId, name: &str, at: Stamp) -> Vec<Effect> {
     let name = name.trim();
     let Some(s) = session_of(state, session).filter(|_| !name.is_empty()) else { return vec![] };
-    mark(state, &s, Mark::Stage, name)
+    mark_at(state, &s, Mark::Stage, name, at)
 }

@@ -55,7 +55,11 @@ impl Setup {
         let config = Config::load(&paths.config_file());
         let env_lang = crate::i18n::env_locale();
         let config_lang = config.as_ref().ok().and_then(|c| c.lang.as_deref());
-        let lang = Lang::detect(cli.lang.as_deref(), config_lang, env_lang.as_deref()).map_err(CliError::refused)?;
+        // The TUI on a terminal that cannot show Chinese defaults to English; command output
+        // (often redirected to a file) keeps the locale's language.
+        let shows_chinese = cli.command.is_some() || crate::term::caps::terminal_shows_chinese();
+        let lang = Lang::detect_for_terminal(cli.lang.as_deref(), config_lang, env_lang.as_deref(), shows_chinese)
+            .map_err(CliError::refused)?;
         let s = Strings::get(lang);
         let mut warnings = Vec::new();
         let config = config.unwrap_or_else(|e| {

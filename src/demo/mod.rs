@@ -18,8 +18,6 @@ use crate::domain::session::field as sf;
 use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityKind, Finding, FindingStatus, Template, Value};
 use crate::store::{Store, StoreError};
 
-const DAY_MS: i64 = 86_400_000;
-
 pub struct DemoCounts {
     pub sessions: usize,
     pub findings: usize,
@@ -35,21 +33,75 @@ pub fn fill(
     findings_per_session: usize,
     seed: u64,
 ) -> Result<DemoCounts, StoreError> {
+    fill_at(store, sessions, findings_per_session, seed, chrono::Utc::now().timestamp_millis())
+}
+
+/// Walks begin in office hours, local time, on working days (Monday to Friday).
+const OPENS_MIN: i64 = 9 * 60;
+/// The last start of a walk: it still ends before the hall closes.
+const LAST_START_MIN: i64 = 15 * 60;
+const CLOSES_MIN: i64 = 17 * 60 + 30;
+
+/// A local moment on `day` at `minutes` past midnight, as Unix ms (DST gaps: the next moment).
+fn local_ms(day: chrono::NaiveDate, minutes: i64) -> i64 {
+    use chrono::TimeZone;
+    let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default() + chrono::Duration::minutes(minutes);
+    let local = chrono::Local.from_local_datetime(&naive);
+    local.earliest().or_else(|| local.latest()).map(|t| t.timestamp_millis()).unwrap_or(0)
+}
+
+/// The working day at or before `day`.
+fn working_day(mut day: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    while day.weekday().number_from_monday() > 5 {
+        day = day.pred_opt().unwrap_or(day);
+    }
+    day
+}
+
+/// [`fill`] as if it were `now` (Unix ms): the tests' way to a given day.
+pub fn fill_at(
+    store: &mut Store,
+    sessions: usize,
+    findings_per_session: usize,
+    seed: u64,
+    now: i64,
+) -> Result<DemoCounts, StoreError> {
+    use chrono::{Datelike, TimeZone, Timelike};
     let mut rng = StdRng::seed_from_u64(seed);
-    let now = chrono::Utc::now().timestamp_millis();
+    let local_now = chrono::Local.timestamp_millis_opt(now).single().unwrap_or_default();
+    let today = local_now.date_naive();
+    let minute_now = i64::from(local_now.hour() * 60 + local_now.minute());
+    // The newest walk is under way when the hall is open now; else it was the last one on the
+    // latest working day, over like the others.
+    let open_now = today.weekday().number_from_monday() <= 5 && (OPENS_MIN + 70..CLOSES_MIN).contains(&minute_now);
     let mut counts = DemoCounts { sessions: 0, findings: 0, checklists: 0, tickets: 0 };
     let templates: Vec<Template> = crate::checklist::SHIPPED
         .iter()
         .filter_map(|(name, text)| crate::checklist::parse_template(name, text).ok())
         .collect();
-    // Oldest first, so the newest session is the last one written.
-    let mut starts: Vec<i64> =
-        (0..sessions).map(|_| now - rng.random_range(0..60 * DAY_MS) - rng.random_range(0..DAY_MS)).collect();
+    // Oldest first, so the newest session is the last one written. Each on a working day of
+    // the last two months, starting between opening time and mid-afternoon.
+    let mut starts: Vec<i64> = (0..sessions)
+        .map(|_| {
+            let back = rng.random_range(1..60);
+            let day = working_day(today - chrono::Duration::days(back));
+            local_ms(day, rng.random_range(OPENS_MIN..=LAST_START_MIN))
+        })
+        .collect();
     starts.sort_unstable();
+    let latest_day = working_day(if open_now { today } else { today - chrono::Duration::days(1) });
     for (n, start) in starts.into_iter().enumerate() {
         let newest = n + 1 == sessions;
-        // The newest walk is under way: it began within the hour, its queue still moving.
-        let start = if newest { now - rng.random_range(40..70) * 60_000 } else { start };
+        // The newest walk: under way when the hall is open (it began within the hour, its queue
+        // still moving), else the last one of the latest working day.
+        let live = newest && open_now;
+        let start = match (newest, open_now) {
+            (true, true) => now - rng.random_range(40..70) * 60_000,
+            (true, false) => local_ms(latest_day, rng.random_range(13 * 60..=LAST_START_MIN)).max(start),
+            _ => start,
+        };
+        let newest = live;
         let mut changes = session_changes(&mut rng, start, newest);
         let session_id = changes[0].entity;
         let text_of = |field: &str| {
@@ -125,7 +177,7 @@ fn session_changes(rng: &mut StdRng, start: i64, newest: bool) -> Vec<Change> {
     let names: Vec<String> = v.demo.inspectors.choose_multiple(rng, team).map(|i| i.zh.clone()).collect();
     out.push(set(sf::INSPECTORS, Value::TextList(names)));
     if !newest {
-        out.push(set(sf::FINISHED_AT, Value::Timestamp(start + rng.random_range(1..4) * 3_600_000)));
+        out.push(set(sf::FINISHED_AT, Value::Timestamp(start + rng.random_range(60..150) * 60_000)));
     }
     out
 }
@@ -226,4 +278,36 @@ fn answer_changes(
         }
     }
     (changes, failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Datelike, TimeZone, Timelike};
+
+    /// Unix ms of a local time on 2026-11-26 (a Thursday) or the day given.
+    fn local(day: u32, h: u32, m: u32) -> i64 {
+        chrono::Local.with_ymd_and_hms(2026, 11, day, h, m, 0).earliest().unwrap().timestamp_millis()
+    }
+
+    /// Every walk begins on a working day in office hours, whenever the demo is made; the
+    /// newest is under way only while the hall is open.
+    #[test]
+    fn demo_walks_happen_in_office_hours() {
+        for (now, open) in [(local(26, 0, 21), false), (local(26, 23, 15), false), (local(26, 11, 0), true)] {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = crate::store::Store::open(&dir.path().join("t.redb")).unwrap();
+            super::fill_at(&mut store, 12, 2, 7, now).unwrap();
+            let sessions = store.sessions().unwrap();
+            assert_eq!(sessions.len(), 12);
+            for s in &sessions {
+                let at = chrono::Local.timestamp_millis_opt(s.session.created_ms).single().unwrap();
+                let minute = at.hour() * 60 + at.minute();
+                assert!((9 * 60..=15 * 60).contains(&minute), "{at} (now {now})");
+                assert!(at.weekday().number_from_monday() <= 5, "{at} is a weekend");
+                assert!(s.session.created_ms <= now);
+            }
+            let live = sessions.iter().filter(|s| s.session.status == crate::domain::SessionStatus::Open).count();
+            assert_eq!(live, usize::from(open), "now {now}");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! 排队号: one queue timing on the board. A ticket is taken, called (perhaps again: the last
 //! call counts, as queue systems count it), served and done; or the person leaves unserved;
-//! or is sent to another window, where the wait goes on until that window calls.
+//! or is sent to another window, where the wait goes on until that window calls. When the
+//! inspector stops watching (the session is finished) an open ticket is ended: its timing
+//! stops there with no outcome, which is neither a service nor a walk-out.
 //!
 //! Each step is its own event field (`event/0001` …) holding a [`TimedEvent`], so a step is one
 //! op; undoing a step sets its field to Null. The state is a fold over the live events.
@@ -31,11 +33,22 @@ pub enum Step {
     Left,
     /// 转窗口: sent to another window (the detail names it), waiting again.
     Transferred,
+    /// 计时结束: the inspector stopped watching before the ticket's outcome (the session was
+    /// finished). Not a citizen leaving: the statistics count it neither as a wait nor as left.
+    Ended,
 }
 
 impl Step {
-    pub const ALL: [Step; 7] =
-        [Step::Taken, Step::Called, Step::Recalled, Step::Serving, Step::Done, Step::Left, Step::Transferred];
+    pub const ALL: [Step; 8] = [
+        Step::Taken,
+        Step::Called,
+        Step::Recalled,
+        Step::Serving,
+        Step::Done,
+        Step::Left,
+        Step::Transferred,
+        Step::Ended,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -46,6 +59,7 @@ impl Step {
             Step::Done => "done",
             Step::Left => "left",
             Step::Transferred => "transferred",
+            Step::Ended => "ended",
         }
     }
 
@@ -67,6 +81,8 @@ pub enum TicketState {
     Done,
     /// 离开.
     Left,
+    /// 计时结束: no outcome seen (see [`Step::Ended`]).
+    Ended,
 }
 
 impl TicketState {
@@ -77,12 +93,13 @@ impl TicketState {
             TicketState::Serving => "serving",
             TicketState::Done => "done",
             TicketState::Left => "left",
+            TicketState::Ended => "ended",
         }
     }
 
-    /// Done and left tickets have stopped; the others still tick.
+    /// Done, left and ended tickets have stopped; the others still tick.
     pub fn is_open(self) -> bool {
-        !matches!(self, TicketState::Done | TicketState::Left)
+        !matches!(self, TicketState::Done | TicketState::Left | TicketState::Ended)
     }
 
     /// The state a step leads to.
@@ -93,6 +110,7 @@ impl TicketState {
             Step::Serving => TicketState::Serving,
             Step::Done => TicketState::Done,
             Step::Left => TicketState::Left,
+            Step::Ended => TicketState::Ended,
         }
     }
 }
@@ -217,7 +235,7 @@ impl Ticket {
         let taken = self.taken()?;
         match (self.state(), self.last_call()) {
             (TicketState::Waiting, _) => Some(taken.live_secs(now)),
-            (TicketState::Left, None) => None,
+            (TicketState::Left | TicketState::Ended, None) => None,
             (_, Some(call)) => Some(secs_between(taken, call)),
             (_, None) => None,
         }
@@ -251,7 +269,7 @@ impl Ticket {
             TicketState::Waiting => Some(Step::Called),
             TicketState::Called => Some(Step::Serving),
             TicketState::Serving => Some(Step::Done),
-            TicketState::Done | TicketState::Left => None,
+            TicketState::Done | TicketState::Left | TicketState::Ended => None,
         }
     }
 
@@ -266,6 +284,7 @@ impl Ticket {
             Step::Done => self.state() == Serving,
             Step::Left => matches!(self.state(), Waiting | Called),
             Step::Transferred => matches!(self.state(), Waiting | Called | Serving),
+            Step::Ended => self.state().is_open(),
         }
     }
 
@@ -400,6 +419,18 @@ mod tests {
         let t = ticket_with(&[(Step::Called, 100), (Step::Left, 700)]);
         assert_eq!(t.final_wait_secs(), Some(100));
         assert!(!t.allows(Step::Serving));
+    }
+
+    #[test]
+    fn ending_stops_the_clock_without_an_outcome() {
+        // Ended while waiting: no wait (the call never came), not open, not left.
+        let t = ticket_with(&[(Step::Ended, 700)]);
+        assert_eq!((t.state(), t.wait_secs(&stamp(9000)), t.final_wait_secs()), (TicketState::Ended, None, None));
+        assert!(!t.state().is_open() && t.next_step().is_none() && !t.allows(Step::Ended));
+        // Ended after the call: the wait it had stays.
+        let t = ticket_with(&[(Step::Called, 100), (Step::Serving, 160), (Step::Ended, 700)]);
+        assert_eq!((t.final_wait_secs(), t.final_service_secs()), (Some(100), None));
+        assert_eq!(Step::from_code("ended"), Some(Step::Ended));
     }
 
     #[test]

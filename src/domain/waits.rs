@@ -8,7 +8,8 @@
 //!   ⌈p/100 × n⌉ (1-based). It is always a wait that happened, never an interpolation.
 //!   The median is the 50th percentile by the same rule (the lower middle of an even count).
 //! - Over the threshold: waits at or over the alert threshold of their service item, over all
-//!   waits. Left: tickets that left unserved, over all tickets no longer waiting.
+//!   waits. Left: tickets that left unserved, over all tickets no longer waiting whose outcome
+//!   was seen (a ticket whose timing ended with its session, 计时结束, had none).
 
 use serde::Serialize;
 
@@ -88,12 +89,13 @@ pub fn wait_stats<'a>(
 ) -> WaitStats {
     let mut waits = Vec::new();
     let mut services = Vec::new();
-    let (mut total, mut over, mut warned, mut left, mut waiting) = (0, 0, 0, 0, 0);
+    let (mut total, mut over, mut warned, mut left, mut waiting, mut ended) = (0, 0, 0, 0, 0, 0);
     for t in tickets {
         total += 1;
         match t.state() {
             TicketState::Waiting => waiting += 1,
             TicketState::Left => left += 1,
+            TicketState::Ended => ended += 1,
             _ => {}
         }
         if let Some(w) = t.final_wait_secs() {
@@ -116,7 +118,7 @@ pub fn wait_stats<'a>(
         over_threshold_share: share(over, waits.len()),
         over_warning_share: share(warned, waits.len()),
         left,
-        left_share: share(left, total - waiting),
+        left_share: share(left, total - waiting - ended),
         waiting,
     }
 }

@@ -77,6 +77,7 @@ impl Layer {
                 Edit,
                 Finish,
                 Delete,
+                Undo,
                 WaitStats,
                 OpenLedger,
                 SetInspector,
@@ -93,6 +94,7 @@ impl Layer {
                 Edit,
                 MoveStatus,
                 Delete,
+                Undo,
                 Back,
                 EditSession,
                 Finish,
@@ -181,7 +183,7 @@ impl Layer {
             ],
             Layer::Capture => &[Submit, Cancel],
             Layer::Dialog => &[Yes, No],
-            Layer::Help => &[Close, Up, Down, PageUp, PageDown],
+            Layer::Help => &[Close, Up, Down, PageUp, PageDown, Top, Bottom],
         }
     }
 

@@ -1,8 +1,55 @@
 //! The keymap in force, described: for the help overlay, key hints and `tiyan keymap show`.
+//!
+//! Files and `keymap show` spell keys as keymap files do (`pageup`, `esc`); people read them
+//! as the keycaps are printed (`PgUp`, `Esc`, `Ctrl-S`), arrows named in the UI language (the
+//! arrow glyphs are ambiguous-width and break CJK terminals).
 
 use std::fmt::Write;
 
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
 use super::{Action, KeyChord, Keymap, Layer};
+use crate::i18n::Strings;
+
+impl KeyChord {
+    /// The key as a person reads it, for help and hints: "Ctrl-S", "PgUp", "Esc", "空格", "G".
+    pub fn label(&self, strings: &Strings) -> String {
+        let mut out = String::new();
+        for (name, modifier) in
+            [("Ctrl-", KeyModifiers::CONTROL), ("Alt-", KeyModifiers::ALT), ("Shift-", KeyModifiers::SHIFT)]
+        {
+            if self.modifiers().contains(modifier) {
+                out.push_str(name);
+            }
+        }
+        let named = |key: &str| strings.t(&format!("key.{key}")).to_string();
+        let code = match self.code() {
+            KeyCode::Char(' ') => named("space"),
+            // With Ctrl or Alt a letter reads as on the keycap.
+            KeyCode::Char(c) if !out.is_empty() => c.to_uppercase().collect(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Backspace => "Backspace".into(),
+            KeyCode::Delete => "Del".into(),
+            KeyCode::Insert => "Ins".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Up => named("up"),
+            KeyCode::Down => named("down"),
+            KeyCode::Left => named("left"),
+            KeyCode::Right => named("right"),
+            _ => return self.to_string(),
+        };
+        out.push_str(&code);
+        out
+    }
+}
 
 impl Keymap {
     /// The bound actions of `layer` in the layer's action order, each with its keys in the

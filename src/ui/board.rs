@@ -61,19 +61,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         super::widgets::dim_note(frame, theme, list, state.t("board.empty_hint"));
         return;
     }
-    let cols = [
-        Column { title: state.t("board.col.number"), width: 6, flex: false, priority: 9 },
-        // The window takes the spare width; the item, usually the session's own, goes first.
-        Column { title: state.t("board.col.window"), width: 8, flex: true, priority: 5 },
-        Column { title: state.t("board.col.item"), width: 12, flex: false, priority: 2 },
-        Column { title: state.t("board.col.state"), width: 8, flex: false, priority: 9 },
-        Column { title: state.t("board.col.in_state"), width: 7, flex: false, priority: 6 },
-        Column { title: state.t("board.col.wait"), width: 7, flex: false, priority: 8 },
-        Column { title: state.t("board.col.service"), width: 7, flex: false, priority: 4 },
-        Column { title: state.t("board.col.mark"), width: 6, flex: false, priority: 7 },
-    ];
     let mut styles = Vec::with_capacity(tickets.len());
-    let rows: Vec<Vec<String>> = tickets
+    let mut rows: Vec<Vec<String>> = tickets
         .iter()
         .enumerate()
         .map(|(place, t)| {
@@ -82,6 +71,38 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
             row
         })
         .collect();
+    // The ticket's number is what the inspector hears called: never cut ("No. A012" in
+    // English is wider than "A012号"). The state column fits its longest word.
+    let widest = |i: usize, title: &str| {
+        let cells = rows.iter().map(|r| text::width(&r[i]));
+        cells.chain([text::width(title)]).max().unwrap_or(0).min(24) as u16
+    };
+    let number_w = widest(0, state.t("board.col.number")).min(14);
+    let state_w = widest(3, state.t("board.col.state")).max(6);
+    // Times are at most 7 wide ("1:02:03"); a longer heading ("In state") widens its column.
+    let time_w = |key: &str| (text::width(state.t(key)) as u16).clamp(7, 9);
+    // The item is the session's own (its title says it) unless a ticket was for another one:
+    // only then is it a column, and a wide one, so it is not cut to "business s..".
+    let session_item = state.session_summary(session).map(|s| s.session.item.as_str()).unwrap_or("");
+    let show_item = tickets.iter().any(|t| t.item != session_item);
+    let item_w = if show_item { widest(2, state.t("board.col.item")).max(8) } else { 0 };
+    let mut cols = vec![
+        Column { title: state.t("board.col.number"), width: number_w, flex: false, priority: 9 },
+        // The window takes the spare width.
+        Column { title: state.t("board.col.window"), width: 8, flex: true, priority: 5 },
+        Column { title: state.t("board.col.item"), width: item_w, flex: false, priority: 4 },
+        Column { title: state.t("board.col.state"), width: state_w, flex: false, priority: 9 },
+        Column { title: state.t("board.col.in_state"), width: time_w("board.col.in_state"), flex: false, priority: 6 },
+        Column { title: state.t("board.col.wait"), width: time_w("board.col.wait"), flex: false, priority: 8 },
+        Column { title: state.t("board.col.service"), width: time_w("board.col.service"), flex: false, priority: 3 },
+        Column { title: state.t("board.col.mark"), width: 6, flex: false, priority: 7 },
+    ];
+    if !show_item {
+        cols.remove(2);
+        for row in &mut rows {
+            row.remove(2);
+        }
+    }
     table::render(frame.buffer_mut(), list, &cols, &rows, Some(state.ticket_cursor), theme, |i| styles[i]);
     if histogram_rows > 0 {
         draw_histogram(frame, state, theme, histogram, tickets);
@@ -116,7 +137,7 @@ fn ticket_row(state: &State, theme: &Theme, place: usize, t: &Ticket, now: &Stam
     let style = match (level, ticket_state) {
         (Level::Alert, _) => theme.error(),
         (Level::Warning, _) => theme.label(),
-        (_, TicketState::Done | TicketState::Left) => theme.dim(),
+        (_, TicketState::Done | TicketState::Left | TicketState::Ended) => theme.dim(),
         _ => Style::new(),
     };
     (row, style)

@@ -1,5 +1,6 @@
 //! The one-line box at the bottom of the screen: quick capture of a finding (attached to the
-//! current session, perhaps to a checklist item), or a checklist answer or note.
+//! current session, perhaps to a checklist item), or a checklist answer or note. A long line
+//! wraps over up to three rows, so its start stays in view.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -11,20 +12,25 @@ use crate::app::board::ticket_label;
 use crate::app::state::{CapturePurpose, CaptureState};
 use crate::domain::FindingLink;
 
+/// The most rows the entry line grows to.
+const MAX_ROWS: usize = 3;
+
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, capture: &CaptureState) {
     let title = match &capture.error {
         Some(error) => error.clone(),
         None => title(state, capture),
     };
     let title = crate::text::truncate(&title, area.width.saturating_sub(4) as usize).into_owned();
-    let h = 3.min(area.height);
+    // A long line wraps over up to three rows rather than scroll sideways and hide its start.
+    let rows = capture.input.wrapped_rows(area.width.saturating_sub(2)).clamp(1, MAX_ROWS) as u16;
+    let h = (rows + 2).min(area.height);
     let rect = Rect { x: area.x, y: area.y + area.height - h, width: area.width, height: h };
     widgets::clear(frame, rect);
     let block = theme.block(format!(" {title} "));
     let block = if capture.error.is_some() { block.title_style(theme.error()) } else { block };
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    if let Some(pos) = capture.input.render(inner, frame.buffer_mut(), ratatui::style::Style::new()) {
+    if let Some(pos) = capture.input.render_wrapped(inner, frame.buffer_mut(), ratatui::style::Style::new()) {
         frame.set_cursor_position(pos);
     }
 }
@@ -70,6 +76,6 @@ fn title(state: &State, capture: &CaptureState) -> String {
             let number = state.tickets.iter().find(|t| t.id == *ticket).map(|t| ticket_label(s, &state.tickets, t));
             s.tf("capture.title_transfer", &[("ticket", &number.unwrap_or_default())])
         }
-        CapturePurpose::Stage => state.t("capture.title_stage").to_string(),
+        CapturePurpose::Stage { .. } => state.t("capture.title_stage").to_string(),
     }
 }

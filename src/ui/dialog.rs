@@ -12,10 +12,14 @@ use crate::app::state::Confirm;
 use crate::keymap::{Action, Layer};
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, confirm: &Confirm) {
-    let km = &state.ctx.keymap;
-    let key = |a| km.keys_for(Layer::Dialog, a).first().map(|k| k.to_string()).unwrap_or_default();
+    let s = state.ctx.strings();
+    // Every key of each answer ("n / Esc / Enter 否"), so it is plain that Enter says No.
+    let keys = |a| {
+        let keys: Vec<String> = state.ctx.keymap.keys_for(Layer::Dialog, a).iter().map(|k| k.label(s)).collect();
+        keys.join(" / ")
+    };
     let answer =
-        format!("{} {}   {} {}", key(Action::Yes), state.t("dialog.yes"), key(Action::No), state.t("dialog.no"));
+        format!("{} {}   {} {}", keys(Action::Yes), state.t("dialog.yes"), keys(Action::No), state.t("dialog.no"));
     let inner_w = area.width.saturating_sub(4).min(50);
     let mut lines: Vec<Line> =
         crate::text::wrap(&confirm.question, inner_w as usize).into_iter().map(Line::from).collect();

@@ -12,6 +12,7 @@ use super::theme::Theme;
 use crate::app::{Pane, State};
 use crate::assets::ChoiceList;
 use crate::domain::EntityId;
+use crate::keymap::{Action, Layer};
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
     let Some(summary) = state.session_summary(session) else { return };
@@ -66,7 +67,11 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         return;
     }
     if findings.is_empty() {
-        super::widgets::dim_note(frame, theme, list, state.t("findings.empty"));
+        // What to do next, with the keys in force.
+        let capture = state.key_for(Layer::Global, Action::Capture).unwrap_or_default();
+        let new = state.key_for(Layer::Findings, Action::New).unwrap_or_default();
+        let note = state.ctx.strings().tf("findings.empty", &[("capture", &capture), ("new", &new)]);
+        super::widgets::dim_note(frame, theme, list, &note);
         return;
     }
     let cols = [

@@ -65,10 +65,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, form: &
         let label_style = if focused { theme.focused_label() } else { theme.label() };
         frame.buffer_mut().set_line(inner.x, y, &Line::from(Span::styled(label, label_style)), label_width);
         let rect = Rect { x: input_x, y, width: input_w, height: h };
-        let pos = f.input.render(rect, frame.buffer_mut(), ratatui::style::Style::new());
+        // Only the field being edited follows its caret; the others read from their start.
         if focused {
-            cursor = pos;
+            cursor = f.input.render(rect, frame.buffer_mut(), ratatui::style::Style::new());
             focus_rect = Some(rect);
+        } else {
+            f.input.render_idle(rect, frame.buffer_mut(), ratatui::style::Style::new());
         }
         y += h;
         if y >= body.y + body.height {

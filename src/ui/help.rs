@@ -53,10 +53,10 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
             if keys.is_empty() {
                 continue;
             }
-            let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            let s = state.ctx.strings();
+            let keys: Vec<String> = keys.iter().map(|k| k.label(s)).collect();
             let left = text::pad(&keys.join(" / "), 18.min(width / 2));
             // An action that means something particular on one screen says so there.
-            let s = state.ctx.strings();
             let desc = s
                 .lookup(&format!("layer_action.{}.{}", layer.name(), action.name()))
                 .unwrap_or_else(|| s.t(&format!("action.{}", action.name())));
@@ -65,7 +65,8 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
         out.push((String::new(), false));
     };
     for layer in &layers {
-        section(format!("{} [{}]", state.t("help.screen"), layer.name()), *layer, &[], &mut out);
+        let screen = state.t(&format!("help.layer.{}", layer.name()));
+        section(state.ctx.strings().tf("help.screen", &[("screen", screen)]), *layer, &[], &mut out);
     }
     // Keys that are not bindings, and bindings that do something else on the checklist list.
     let notes: &[&str] = match state.overlays.iter().rev().nth(1) {
@@ -107,16 +108,52 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
     out
 }
 
-pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, scroll: u16) {
+/// How far the help can scroll at the terminal's size: the last page shows the last line.
+pub fn max_scroll(state: &State) -> usize {
+    let (_, inner) = boxes(super::main_area(state));
+    lines(state, inner.width as usize).len().saturating_sub(inner.height as usize)
+}
+
+/// The help's box in `area`, and the room for text inside its border.
+fn boxes(area: Rect) -> (Rect, Rect) {
     let w = area.width.saturating_sub(4).min(72);
     let rect = widgets::centered(area, w, area.height);
+    let inner = Rect {
+        x: rect.x + 1,
+        y: rect.y + 1,
+        width: rect.width.saturating_sub(2),
+        height: rect.height.saturating_sub(2),
+    };
+    (rect, inner)
+}
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, scroll: u16) {
+    let (rect, inner) = boxes(area);
     widgets::clear(frame, rect);
-    let block = theme.block(format!(" {} ", state.t("help.title")));
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
     let all = lines(state, inner.width as usize);
-    let max_scroll = all.len().saturating_sub(inner.height as usize);
+    let total = all.len();
+    let max_scroll = total.saturating_sub(inner.height as usize);
     let scroll = (scroll as usize).min(max_scroll);
+    let mut block = theme.block(format!(" {} ", state.t("help.title")));
+    // Where the page is, when the lines do not all fit: 1-20/45, and that more follow.
+    if max_scroll > 0 {
+        let s = state.ctx.strings();
+        let last = (scroll + inner.height as usize).min(total);
+        let below = total - last;
+        let (from, to, all_n) = ((scroll + 1).to_string(), last.to_string(), total.to_string());
+        let mut place = s.tf("help.position", &[("from", &from), ("to", &to), ("total", &all_n)]);
+        if below > 0 {
+            let more = s.tf("help.more", &[("n", &below.to_string())]);
+            // On a narrow box, that more lines follow matters more than where this page is.
+            let room = rect.width.saturating_sub(4) as usize;
+            place = format!("{place}  {more}");
+            if text::width(&place) > room {
+                place = text::truncate(&more, room).into_owned();
+            }
+        }
+        block = block.title_bottom(Line::from(Span::styled(format!(" {place} "), theme.label())).right_aligned());
+    }
+    frame.render_widget(block, rect);
     let shown: Vec<Line> = all
         .into_iter()
         .skip(scroll)

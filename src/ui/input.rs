@@ -5,7 +5,8 @@
 //! so the IME candidate window follows it; no fake cursor is drawn.
 //!
 //! Choices worth knowing:
-//! - Text never holds control characters; a multi-line input keeps `\n`. Tabs become spaces.
+//! - Text never holds control characters (nor bidi overrides); a multi-line input keeps `\n`.
+//!   Tabs become spaces; any line break is a space in a one-line input.
 //! - Multi-line wraps anywhere between graphemes (not at spaces): Chinese has no spaces to break
 //!   at, and one rule keeps the caret mapping exact. Each visual row is a byte range of the text;
 //!   a caret at the end of a full row is shown at the start of the next row (an empty row is
@@ -262,14 +263,7 @@ impl TextInput {
         if area.is_empty() {
             return None;
         }
-        for y in area.top()..area.bottom() {
-            for x in area.left()..area.right() {
-                if let Some(cell) = buf.cell_mut((x, y)) {
-                    cell.reset();
-                    cell.set_style(style);
-                }
-            }
-        }
+        clear_area(buf, area, style);
         let columns = usize::from(area.width);
         let (column, row) = if self.multiline {
             self.render_multi(area, buf, style)
@@ -282,6 +276,49 @@ impl TextInput {
         };
         let x = area.x + clamp_u16(column.min(columns - 1));
         Some(Position::new(x, area.y + clamp_u16(row)))
+    }
+
+    /// Rows the text takes wrapped at `width` columns, for a one-line input drawn over several
+    /// rows ([`Self::render_wrapped`]); a multi-line input's [`Self::visual_rows`].
+    pub fn wrapped_rows(&self, width: u16) -> usize {
+        layout(&self.text, usize::from(width.max(1))).len()
+    }
+
+    /// Like [`Self::render`], but a one-line input is wrapped over the rows of `area` (scrolled
+    /// so the caret's row shows) instead of scrolling sideways: the start of a long line stays
+    /// in view. The text is still one line: Enter submits it.
+    pub fn render_wrapped(&self, area: Rect, buf: &mut Buffer, style: Style) -> Option<Position> {
+        if self.multiline {
+            return self.render(area, buf, style);
+        }
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return None;
+        }
+        clear_area(buf, area, style);
+        let (column, row) = self.render_multi(area, buf, style);
+        let x = area.x + clamp_u16(column.min(usize::from(area.width) - 1));
+        Some(Position::new(x, area.y + clamp_u16(row)))
+    }
+
+    /// Draw the text as it reads when it is not being edited (an unfocused form field): from
+    /// its start, a one-line text cut with `..` at the edge, a multi-line one from its first
+    /// row. No caret.
+    pub fn render_idle(&self, area: Rect, buf: &mut Buffer, style: Style) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        clear_area(buf, area, style);
+        if self.multiline {
+            let rows = layout(&self.text, usize::from(area.width));
+            for (offset, row) in rows.iter().take(usize::from(area.height)).enumerate() {
+                draw_row(buf, area, offset, &self.text[row.start..row.end], 0, style);
+            }
+        } else {
+            let shown = crate::text::truncate(&self.text, usize::from(area.width));
+            draw_row(buf, area, 0, &shown, 0, style);
+        }
     }
 
     /// Draw wrapped rows, scrolled so the caret row is visible; returns the caret's
@@ -301,9 +338,14 @@ impl TextInput {
 
     // ----- internals -----
 
-    /// Clean text for this input: see [`Self::insert_str`].
+    /// Clean text for this input: see [`Self::insert_str`]. The one place every typed,
+    /// pasted or prefilled text passes (forms, the entry line, the picker's query), so no
+    /// control character ever reaches a stored field or the terminal: C0 and C1 controls and
+    /// ESC are dropped (an escape sequence loses its ESC and is plain text), bidirectional
+    /// overrides too (they reorder what is shown); tabs become a space; every kind of line
+    /// break (CR, LF, CRLF, NEL, U+2028/2029) is one line break, or a space in one line.
     fn clean<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        if !s.chars().any(char::is_control) {
+        if !s.chars().any(needs_cleaning) {
             return Cow::Borrowed(s);
         }
         let line_break = if self.multiline { '\n' } else { ' ' };
@@ -315,9 +357,9 @@ impl TextInput {
                     chars.next_if_eq(&'\n');
                     out.push(line_break);
                 }
-                '\n' => out.push(line_break),
+                '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push(line_break),
                 '\t' => out.push(' '),
-                c if c.is_control() => {}
+                c if needs_cleaning(c) => {}
                 c => out.push(c),
             }
         }
@@ -486,6 +528,23 @@ impl TextInput {
                     pos = end;
                 }
                 pos
+            }
+        }
+    }
+}
+
+/// Characters no input keeps as they are: controls (C0, DEL, C1, ESC among them), line and
+/// paragraph separators, and the bidirectional embeddings, overrides and isolates.
+fn needs_cleaning(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+fn clear_area(buf: &mut Buffer, area: Rect, style: Style) {
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                cell.reset();
+                cell.set_style(style);
             }
         }
     }

@@ -43,18 +43,18 @@ pub fn draw(frame: &mut Frame, state: &State) {
         too_small(frame, state, area);
         return;
     }
-    let warning = state.ctx.caps.cjk_warning;
+    let warning = cjk_warning(state);
     let [title, warn, main, status_row] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(u16::from(warning)),
+        Constraint::Length(warning.len() as u16),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(area);
     title_bar(frame, state, &theme, title);
-    if warning {
-        let text = crate::text::truncate(state.t("app.ascii_warning"), warn.width as usize).into_owned();
-        frame.render_widget(Paragraph::new(text).style(theme.error()), warn);
+    if !warning.is_empty() {
+        let lines: Vec<Line> = warning.into_iter().map(Line::from).collect();
+        frame.render_widget(Paragraph::new(lines).style(theme.error()), warn);
     }
     match state.screen {
         Screen::Sessions => sessions::draw(frame, state, &theme, main),
@@ -85,9 +85,41 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
 }
 
+/// Where screens and overlays are drawn at the terminal's size (below the title and any
+/// warning, above the status line), for the core's paging.
+pub fn main_area(state: &State) -> Rect {
+    let (w, h) = state.size;
+    let warning = cjk_warning(state).len() as u16;
+    Rect { x: 0, y: 1 + warning, width: w, height: h.saturating_sub(2 + warning) }
+}
+
+/// The note on a terminal that cannot show Chinese, in English whatever the UI language (the
+/// note is there precisely because Chinese may not be readable): why the UI is English and
+/// how to force Chinese, or that Chinese was forced. Wrapped to two rows where there is room.
+fn cjk_warning(state: &State) -> Vec<String> {
+    if !state.ctx.caps.cjk_warning {
+        return Vec::new();
+    }
+    let key = match state.ctx.lang {
+        crate::i18n::Lang::En => "app.ascii_warning",
+        crate::i18n::Lang::Zh => "app.ascii_warning_forced",
+    };
+    let text = crate::i18n::Strings::get(crate::i18n::Lang::En).t(key);
+    let (w, h) = (state.size.0 as usize, state.size.1);
+    let mut rows = crate::text::wrap(text, w.max(1));
+    let room = if h >= 20 { 2 } else { 1 };
+    if rows.len() > room {
+        let rest = rows.split_off(room - 1).join(" ");
+        rows.push(crate::text::truncate(&rest, w).into_owned());
+    }
+    rows
+}
+
 fn title_bar(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let right = format!("{} ", state.ctx.profile);
-    let left = format!(" {}", state.t("app.title"));
+    // Where Chinese cannot be shown, the name alone (the title's 体验 would be garbage).
+    let title = if state.ctx.caps.cjk_warning { "tiyan" } else { state.t("app.title") };
+    let left = format!(" {title}");
     let line = widgets::spread(&left, &right, area.width as usize);
     frame.render_widget(Paragraph::new(Line::from(line)).style(theme.title()), area);
 }

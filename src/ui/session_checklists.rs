@@ -86,6 +86,6 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
 }
 
 fn empty_hint(state: &State) -> String {
-    let key = state.ctx.keymap.keys_for(Layer::Findings, Action::AddChecklist).first().map(|k| k.to_string());
+    let key = state.key_for(Layer::Findings, Action::AddChecklist);
     state.ctx.strings().tf("checklists.empty", &[("key", &key.unwrap_or_default())])
 }

@@ -20,21 +20,24 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         return;
     }
     if state.sessions.is_empty() {
-        let key = state.ctx.keymap.keys_for(crate::keymap::Layer::Sessions, crate::keymap::Action::New);
-        let key = key.first().map(|k| k.to_string()).unwrap_or_default();
+        let key = state.key_for(crate::keymap::Layer::Sessions, crate::keymap::Action::New).unwrap_or_default();
         let text = state.ctx.strings().tf("sessions.empty", &[("key", &key)]);
         super::widgets::dim_note(frame, theme, inner, &text);
         return;
     }
     let lang = state.ctx.lang;
+    // The state and count columns fit their words in either language ("finished", "Problems").
+    let w = |keys: &[&str]| keys.iter().map(|k| crate::text::width(state.t(k))).max().unwrap_or(0).max(6) as u16;
+    let state_w = w(&["sessions.col.state", "session.open", "session.finished"]);
+    let count_w = w(&["sessions.col.findings"]);
     let cols = [
         Column { title: state.t("sessions.col.date"), width: 11, flex: false, priority: 6 },
         Column { title: state.t("sessions.col.item"), width: 12, flex: true, priority: 9 },
         Column { title: state.t("sessions.col.mode"), width: 8, flex: false, priority: 4 },
         Column { title: state.t("sessions.col.channel"), width: 8, flex: false, priority: 2 },
         Column { title: state.t("sessions.col.place"), width: 10, flex: true, priority: 3 },
-        Column { title: state.t("sessions.col.state"), width: 6, flex: false, priority: 5 },
-        Column { title: state.t("sessions.col.findings"), width: 6, flex: false, priority: 8 },
+        Column { title: state.t("sessions.col.state"), width: state_w, flex: false, priority: 5 },
+        Column { title: state.t("sessions.col.findings"), width: count_w, flex: false, priority: 8 },
     ];
     let rows: Vec<Vec<String>> = state
         .sessions
@@ -49,7 +52,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
                 ChoiceList::Channels.display(&x.channel, lang),
                 place,
                 state.t(status_key(x.status)).to_string(),
-                format!("{:>6}", s.findings),
+                format!("{:>w$}", s.findings, w = count_w as usize),
             ]
         })
         .collect();

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use crate::app::{Overlay, SaveStatus, Screen, State};
+use crate::app::{Overlay, Pane, SaveStatus, Screen, State};
 use crate::keymap::{Action, Layer};
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
@@ -28,13 +28,24 @@ fn left_text(state: &State, theme: &Theme) -> (String, ratatui::style::Style) {
     if let Some(n) = &state.notice {
         return (n.clone(), theme.error());
     }
-    let status = state.focused_record().and_then(|id| state.save_status.get(&id));
-    let any_saving = state.save_status.values().any(|s| *s == SaveStatus::Saving);
-    match (status, any_saving) {
-        (_, true) | (Some(SaveStatus::Saving), _) => (state.t("status.saving").to_string(), theme.dim()),
-        (Some(SaveStatus::Saved), _) => (state.t("status.saved").to_string(), theme.ok()),
-        (Some(SaveStatus::Failed(e)), _) => (state.ctx.strings().tf("status.failed", &[("error", e)]), theme.error()),
-        (None, false) => (String::new(), theme.dim()),
+    // A form, a line or a dialog speaks for itself: nothing about an earlier save beside it.
+    if !state.overlays.is_empty() {
+        return (String::new(), theme.dim());
+    }
+    let Some(mark) = &state.save_mark else { return (String::new(), theme.dim()) };
+    let s = state.ctx.strings();
+    // Named when the user stands elsewhere than on the record saved.
+    let named = |key: &str| match &mark.label {
+        Some(label) if state.focused_record() != Some(mark.entity) => {
+            s.tf(&format!("{key}_named"), &[("record", label)])
+        }
+        _ => state.t(key).to_string(),
+    };
+    match state.save_status.get(&mark.entity) {
+        Some(SaveStatus::Saving) => (named("status.saving"), theme.dim()),
+        Some(SaveStatus::Saved) => (named("status.saved"), theme.ok()),
+        Some(SaveStatus::Failed(e)) => (s.tf("status.failed", &[("error", e)]), theme.error()),
+        None => (String::new(), theme.dim()),
     }
 }
 
@@ -49,6 +60,20 @@ fn hints(state: &State) -> String {
         (None, Screen::Sessions) => (
             Layer::Sessions,
             &[Action::New, Action::Open, Action::Edit, Action::Finish, Action::OpenLedger, Action::WaitStats],
+        ),
+        // The keys of the list that has the cursor: a checklist is opened and removed there,
+        // a finding moved and edited.
+        (None, Screen::Findings { .. }) if state.pane == Pane::Checklists => (
+            Layer::Findings,
+            &[
+                Action::Open,
+                Action::AddChecklist,
+                Action::Delete,
+                Action::SwitchPane,
+                Action::OpenBoard,
+                Action::OpenWalk,
+                Action::Back,
+            ],
         ),
         (None, Screen::Findings { .. }) => (
             Layer::Findings,
@@ -85,18 +110,28 @@ fn hints(state: &State) -> String {
         (Some(Overlay::TemplatePicker { .. }), _) => return state.t("picker.templates.hint").to_string(),
         (Some(Overlay::StagePicker { .. }), _) => return state.t("walk.picker.hint").to_string(),
     };
-    let km = &state.ctx.keymap;
+    let checklist_pane =
+        state.overlays.is_empty() && matches!(state.screen, Screen::Findings { .. }) && state.pane == Pane::Checklists;
     let hint = |layer: Layer, a: Action| {
-        km.keys_for(layer, a).first().map(|k| format!("{k} {}", state.t(&format!("hint.{}", a.name()))))
+        let own = format!("hint.checklist_pane.{}", a.name());
+        let text = match state.ctx.strings().lookup(&own) {
+            Some(text) if checklist_pane => text,
+            _ => state.t(&format!("hint.{}", a.name())),
+        };
+        state.key_for(layer, a).map(|k| format!("{k} {text}"))
     };
     // Help first: when the line is cut on a narrow terminal, the way to every key stays.
     let mut parts: Vec<String> = Vec::new();
     if state.overlays.is_empty() {
         parts.extend(hint(Layer::Global, Action::Help));
     }
-    // On a checklist, the keys that answer the item under the cursor come first.
+    // On a checklist, the keys that answer the item under the cursor come first (unless the
+    // notice beside them has just said them).
     if let (None, Some((_, item))) = (state.overlays.last(), state.selected_item()) {
-        parts.push(crate::app::checklist::answer_keys(state, item.kind));
+        let keys = crate::app::checklist::answer_keys(state, item.kind);
+        if !state.notice.as_deref().is_some_and(|n| n.contains(&keys)) {
+            parts.push(keys);
+        }
     }
     parts.extend(actions.iter().filter_map(|a| hint(layer, *a)));
     if state.overlays.is_empty() {
