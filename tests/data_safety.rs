@@ -485,3 +485,27 @@ fn every_acknowledged_finding_survives_sigkill_at_a_random_moment() {
         }
     }
 }
+
+#[test]
+fn tiyan_check_says_sound_or_names_the_damage_and_exits_1() {
+    let home = temp_home();
+    assert!(tiyan(home.path(), &["demo", "--sessions", "6"]).status.success());
+    let out = tiyan(home.path(), &["check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("结论：完好"), "{stdout}");
+    let out = tiyan(home.path(), &["check", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["sound"], true);
+    assert!(json["ops"].as_u64().unwrap() > 0);
+
+    // The trial's damage: the first page kept and the rest zeroed.
+    let path = store_file(home.path());
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[4096..].iter_mut().for_each(|b| *b = 0);
+    std::fs::write(&path, &bytes).unwrap();
+    let out = tiyan(home.path(), &["check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("损坏") && !err.contains("panicked"), "{err}");
+}
