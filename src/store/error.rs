@@ -123,41 +123,22 @@ impl From<redb::StorageError> for StoreError {
     }
 }
 
-impl From<redb::DatabaseError> for StoreError {
-    fn from(e: redb::DatabaseError) -> Self {
-        match e {
-            redb::DatabaseError::Storage(s) => s.into(),
-            other => StoreError::Db(other.to_string()),
+/// redb's error types that wrap a `StorageError` (where a full disk or damage shows up) and
+/// otherwise say something of their own.
+macro_rules! from_redb {
+    ($($t:ident),*) => {$(
+        impl From<redb::$t> for StoreError {
+            fn from(e: redb::$t) -> Self {
+                match e {
+                    redb::$t::Storage(s) => s.into(),
+                    other => StoreError::Db(other.to_string()),
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl From<redb::TableError> for StoreError {
-    fn from(e: redb::TableError) -> Self {
-        match e {
-            redb::TableError::Storage(s) => s.into(),
-            other => StoreError::Db(other.to_string()),
-        }
-    }
-}
-
-impl From<redb::TransactionError> for StoreError {
-    fn from(e: redb::TransactionError) -> Self {
-        match e {
-            redb::TransactionError::Storage(s) => s.into(),
-            other => StoreError::Db(other.to_string()),
-        }
-    }
-}
-
-impl From<redb::CommitError> for StoreError {
-    fn from(e: redb::CommitError) -> Self {
-        match e {
-            redb::CommitError::Storage(s) => s.into(),
-            other => StoreError::Db(other.to_string()),
-        }
-    }
-}
+from_redb!(DatabaseError, TableError, TransactionError, CommitError);
 
 impl From<redb::Error> for StoreError {
     fn from(e: redb::Error) -> Self {
