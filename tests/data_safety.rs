@@ -445,7 +445,7 @@ fn every_acknowledged_finding_survives_sigkill_at_a_random_moment() {
         tui.type_text("q");
         tui.wait_exit(DEFAULT_TIMEOUT)
     };
-    let runs = crash_runs(12);
+    let runs = crash_runs(24);
     let mut rng = rand::rng();
     let mut acknowledged: Vec<String> = Vec::new();
     for run in 0..runs {
