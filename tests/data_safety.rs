@@ -509,3 +509,32 @@ fn tiyan_check_says_sound_or_names_the_damage_and_exits_1() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("损坏") && !err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn a_failed_save_brings_the_screen_back_to_what_is_on_disk_and_says_what_is_kept() {
+    use tiyan::store::{StoreError, StoreEvent};
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    let session = s.sessions[0].session.id;
+    update(&mut s, ch('t'));
+    update(&mut s, Msg::Store(StoreEvent::Tickets { session, tickets: vec![] }));
+    // A ticket is listed at once, before the store answers.
+    let [StoreRequest::Apply { req, .. }] = requests(update(&mut s, ch('a')))[..] else { panic!() };
+    assert_eq!(s.tickets.len(), 1);
+    let full = StoreError::NoSpace("No space left on device".into());
+    let reloads = requests(update(&mut s, Msg::Store(StoreEvent::SaveFailed { req, error: full.clone() })));
+    assert!(reloads.contains(&StoreRequest::LoadTickets { session }), "back to what is on disk: {reloads:?}");
+    let notice = s.notice.clone().unwrap_or_default();
+    assert!(notice.contains("磁盘空间已满") && !notice.contains("文字"), "no text to keep here: {notice}");
+
+    // A capture's text comes back, and the line says so.
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    update(&mut s, ch('c'));
+    type_text(&mut s, "窗口无人");
+    let [StoreRequest::Apply { req, .. }] = requests(update(&mut s, key(KeyCode::Enter)))[..] else { panic!() };
+    update(&mut s, Msg::Store(StoreEvent::SaveFailed { req, error: full }));
+    assert!(
+        s.notice.as_deref().is_some_and(|n| n.contains("磁盘空间已满") && n.contains("文字仍在")),
+        "{:?}",
+        s.notice
+    );
+}

@@ -383,9 +383,19 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
                         state.screen = Screen::Findings { session };
                     }
                 }
+                // The text comes back in its form or capture line, and the line says so.
+                let kept = p.reopen.is_some();
                 if let Some(overlay) = p.reopen {
                     state.overlays.push(overlay);
                 }
+                let mut notice = state.ctx.strings().tf("status.failed", &[("error", &error)]);
+                if kept {
+                    notice.push_str(state.t("status.text_kept"));
+                }
+                state.notice = Some(notice);
+                // What was shown before the answer (a ticket listed at once, a step taken)
+                // goes back to what is on disk.
+                return reload(state, p.kind);
             }
             state.notice = Some(state.ctx.strings().tf("status.failed", &[("error", &error)]));
             vec![]

@@ -61,9 +61,8 @@ impl StoreError {
             StoreError::NewerSchema { found, supported } => {
                 s.tf("store.error.newer", &[("found", &found.to_string()), ("supported", &supported.to_string())])
             }
-            StoreError::Decode { table, key, detail } => {
-                s.tf("store.error.decode", &[("table", table), ("key", key), ("detail", detail)])
-            }
+            // Damage too: the decoder's own words are for `Display` and `tiyan check --json`.
+            StoreError::Decode { table, key, .. } => s.tf("store.error.decode", &[("table", table), ("key", key)]),
             StoreError::NoSpace(_) => s.t("store.error.no_space").to_string(),
             StoreError::Io(detail) => s.tf("store.error.io", &[("detail", detail)]),
             StoreError::ReadOnly => s.t("store.error.read_only").to_string(),
@@ -105,11 +104,19 @@ impl fmt::Display for StoreError {
 impl std::error::Error for StoreError {}
 
 fn from_io(e: &std::io::Error) -> StoreError {
+    use std::io::ErrorKind;
     // ENOSPC and EDQUOT both mean "make room, then try again".
-    let full = e.kind() == std::io::ErrorKind::StorageFull
-        || e.kind() == std::io::ErrorKind::QuotaExceeded
+    let full = e.kind() == ErrorKind::StorageFull
+        || e.kind() == ErrorKind::QuotaExceeded
         || matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT));
-    if full { StoreError::NoSpace(e.to_string()) } else { StoreError::Io(e.to_string()) }
+    match e.kind() {
+        _ if full => StoreError::NoSpace(e.to_string()),
+        // A page that ends early or a header that is not redb's: the file, not the disk.
+        ErrorKind::UnexpectedEof | ErrorKind::InvalidData => {
+            StoreError::Damaged { path: PathBuf::new(), detail: e.to_string() }
+        }
+        _ => StoreError::Io(e.to_string()),
+    }
 }
 
 impl From<redb::StorageError> for StoreError {

@@ -64,16 +64,17 @@ fn open_error(db_path: &Path, e: DatabaseError) -> StoreError {
     }
 }
 
-/// Opens an existing store file for writing under redb's lock. Every page's checksum is
-/// verified on open, so a file damaged outside redb is an error here rather than a panic in
-/// some later read. `faults` arms the test switch in `backend`.
-pub(super) fn open_writable(db_path: &Path, faults: Option<Arc<Faults>>) -> Result<Database, StoreError> {
+/// Opens an existing store file for writing under redb's lock. With `verify`, every page's
+/// checksum is verified on open (a read of the whole file and a commit), so a file damaged
+/// outside redb is an error here rather than a panic in some later read. `faults` arms the
+/// test switch in `backend`.
+pub(super) fn open_writable(db_path: &Path, faults: Option<Arc<Faults>>, verify: bool) -> Result<Database, StoreError> {
     let file =
         fs::OpenOptions::new().read(true).write(true).open(db_path).map_err(|e| StoreError::from(e).at(db_path))?;
     let backend = Backend::new(file, faults).map_err(|e| open_error(db_path, e))?;
     // The file was checked to be a redb file: `create_with_backend` only opens it here.
     Database::builder()
-        .set_check_integrity_on_open(true)
+        .set_check_integrity_on_open(verify)
         .create_with_backend(backend)
         .map_err(|e| open_error(db_path, e))
 }

@@ -145,7 +145,7 @@ impl Store {
             if let Ok(lock::ReadOnly::Open(read_only)) = lock::open_read_only(path) {
                 migrate::refuse_newer(&read_only)?;
             }
-            let db = lock::open_writable(path, faults.clone())?;
+            let db = lock::open_writable(path, faults.clone(), true)?;
             let replica = migrate::prepare(&db)?;
             let pid_file = lock::PidFile::write(path);
             Ok(Store {
@@ -203,7 +203,9 @@ impl Store {
         self.db = Handle::Closed;
         let path = self.path.clone();
         let faults = self.faults.clone();
-        let db = contained(&path, || lock::open_writable(&path, faults))?;
+        // Verified when this process first opened it; a second full check would need a commit,
+        // which a disk that is still full cannot take.
+        let db = contained(&path, || lock::open_writable(&path, faults, false))?;
         self.db = Handle::Writable(db);
         Ok(())
     }
