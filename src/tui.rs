@@ -53,6 +53,17 @@ pub fn run(store: Store, ctx: Context) -> std::io::Result<Option<Signal>> {
     store.shutdown();
     drop(terminal);
     drop(guard);
+    // The draft written on the way out could be kept nowhere: said where a terminal may
+    // still read it (SIGTERM; after a hangup nobody will, and nothing else can be done).
+    for msg in rx.try_iter() {
+        if let Msg::Store(crate::store::StoreEvent::DraftFailed(e)) = msg {
+            let error = e.localized(state.ctx.strings());
+            eprintln!(
+                "tiyan: {}",
+                crate::text::sanitize(&state.ctx.strings().tf("draft.failed", &[("error", &error)]))
+            );
+        }
+    }
     result.map(|()| state.ended_by)
 }
 

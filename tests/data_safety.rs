@@ -538,3 +538,28 @@ fn a_failed_save_brings_the_screen_back_to_what_is_on_disk_and_says_what_is_kept
         s.notice
     );
 }
+
+#[test]
+fn on_a_full_disk_a_hangup_still_keeps_the_typed_text() {
+    let Some(disk) = SmallDisk::mount("4m") else { return };
+    let home = disk.path().join("home");
+    let mut tui = profile_with_a_session(&home);
+    let filler = disk.fill();
+    tui.type_text("c");
+    tui.expect_text("快速记录问题");
+    tui.paste(&"磁盘满时输入的长段文字".repeat(400));
+    tui.expect_text("磁盘满时输入的长段文字");
+    tui.signal(libc::SIGHUP);
+    assert_eq!(tui.wait_exit(DEFAULT_TIMEOUT), Some(128 + libc::SIGHUP));
+    assert!(!draft_file(&home).exists(), "the profile's disk could not take it");
+    std::fs::remove_file(filler).unwrap();
+    // It was kept in the user's private folder on a memory file system, and comes back.
+    let tui = start(&home);
+    tui.wait_until(|s| s.contains("快速记录问题") && s.contains("磁盘满时输入的长段文字"), DEFAULT_TIMEOUT)
+        .expect("the text is back");
+    let fallback = tiyan::store::fallback_draft_path(&store_file(&home)).unwrap();
+    assert!(fallback.exists());
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(fallback.parent().unwrap()).unwrap().permissions());
+    assert_eq!(mode & 0o077, 0, "a folder nobody else can read");
+}

@@ -463,6 +463,11 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             state.notice = Some(error.localized(state.ctx.strings()));
             vec![]
         }
+        StoreEvent::DraftFailed(error) => {
+            let error = error.localized(state.ctx.strings());
+            state.notice = Some(state.ctx.strings().tf("draft.failed", &[("error", &error)]));
+            vec![]
+        }
         StoreEvent::Closed | StoreEvent::DraftKept => vec![],
     }
 }

@@ -34,7 +34,7 @@ use std::sync::Arc;
 use redb::{Database, ReadOnlyDatabase, ReadableDatabase};
 
 pub use backend::Faults;
-pub use draft_file::{DRAFT_FILE_NAME, draft_path};
+pub use draft_file::{DRAFT_FILE_NAME, draft_path, fallback_draft_path};
 pub use error::StoreError;
 pub use lock::{PID_FILE_NAME, pid_file_path};
 pub use migrate::SCHEMA_VERSION;

@@ -73,6 +73,8 @@ pub enum StoreEvent {
     LoadFailed(StoreError),
     /// A draft was written or removed (nothing to show; keeps the request/answer rhythm).
     DraftKept,
+    /// A draft could be written neither beside the store nor in the private folder.
+    DraftFailed(StoreError),
     /// The store is closed: every request before `Shutdown` was handled.
     Closed,
 }
@@ -134,12 +136,12 @@ pub fn answer(store: &mut Store, request: StoreRequest) -> Option<StoreEvent> {
             Err(e) => StoreEvent::LoadFailed(e),
         },
         StoreRequest::SetInspector { name } => StoreEvent::Inspector(store.set_inspector(&name).map(|()| name)),
-        // Best effort and unanswered: the text is still on screen, and a later checkpoint or
-        // the exit writes it again.
-        StoreRequest::SaveDraft { bytes } => {
-            let _ = store.save_draft(&bytes);
-            return Some(StoreEvent::DraftKept);
-        }
+        // The text is still on screen, and a later checkpoint or the exit writes it again; a
+        // draft that could be kept nowhere is said (see `draft_file`).
+        StoreRequest::SaveDraft { bytes } => match store.save_draft(&bytes) {
+            Ok(()) => StoreEvent::DraftKept,
+            Err(e) => StoreEvent::DraftFailed(e),
+        },
         StoreRequest::ClearDraft => {
             let _ = store.clear_draft();
             return Some(StoreEvent::DraftKept);
