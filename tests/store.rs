@@ -1065,7 +1065,8 @@ fn check_finds_a_sound_store_sound_and_names_what_is_damaged_or_inconsistent() {
     let keyed = |p: &Problem| match p {
         Problem::Unreadable { table, key, .. } => format!("{table} {key} unreadable"),
         Problem::Derived { table, key, what } => format!("{table} {key} {what:?}"),
-        Problem::Meta { key, .. } => format!("meta {key}"),
+        Problem::MetaBehind { key, .. } => format!("meta {key}"),
+        Problem::Pages => "pages".to_string(),
     };
     let seen: Vec<String> = report.problems.iter().map(keyed).collect();
     let name = |kind: &str, id: EntityId| format!("{kind} {}", entity_id_string(id));
@@ -1076,4 +1077,34 @@ fn check_finds_a_sound_store_sound_and_names_what_is_damaged_or_inconsistent() {
         "{seen:?}"
     );
     assert_eq!(std::fs::read(&path).unwrap(), before, "checking changed nothing");
+}
+
+#[test]
+fn check_verifies_every_page_checksum_and_reading_commands_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(&dir);
+    {
+        let mut store = Store::open(&path).unwrap();
+        for i in 0..40 {
+            new_session(&mut store, id_at(1_000 + i, 1), "校验和");
+        }
+    }
+    let good = std::fs::read(&path).unwrap();
+    let mut caught_by_pages_only = 0;
+    for page in 1..good.len() / 4096 {
+        let mut bad = good.clone();
+        bad[page * 4096 + 300..page * 4096 + 308].iter_mut().for_each(|b| *b ^= 0x10);
+        std::fs::write(&path, &bad).unwrap();
+        let Ok(store) = Store::open_read_only(&path) else { continue };
+        let reads_fine = store.sessions().is_ok();
+        match store.check() {
+            Ok(report) if report.problems.contains(&tiyan::store::check::Problem::Pages) => {
+                caught_by_pages_only += usize::from(reads_fine);
+            }
+            Ok(report) => assert!(report.is_sound() || !report.problems.is_empty()),
+            Err(e) => assert!(matches!(e, StoreError::Damaged { .. }), "{e:?}"),
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), bad, "the check changed nothing");
+    }
+    assert!(caught_by_pages_only > 0, "some damage only the checksums see");
 }

@@ -87,15 +87,17 @@ fn problem_json(p: &Problem) -> ProblemJson<'_> {
             };
             ProblemJson { table, key, kind, detail: String::new() }
         }
-        Problem::Meta { key, detail } => ProblemJson { table: "meta", key, kind: "meta", detail: detail.clone() },
+        Problem::MetaBehind { key, stored, needed } => {
+            ProblemJson { table: "meta", key, kind: "meta", detail: format!("{stored} < {needed}") }
+        }
+        Problem::Pages => ProblemJson { table: "", key: "", kind: "pages", detail: String::new() },
     }
 }
 
 fn describe(p: &Problem, s: &crate::i18n::Strings) -> String {
     match p {
-        Problem::Unreadable { table, key, detail } => {
-            s.tf("cli.check.unreadable", &[("table", table), ("key", key), ("detail", detail)])
-        }
+        // The decoder's own words stay in --json: here only what and where.
+        Problem::Unreadable { table, key, .. } => s.tf("cli.check.unreadable", &[("table", table), ("key", key)]),
         Problem::Derived { table, key, what } => {
             let what = match what {
                 Mismatch::Extra => "cli.check.extra",
@@ -104,6 +106,9 @@ fn describe(p: &Problem, s: &crate::i18n::Strings) -> String {
             };
             s.tf(what, &[("table", table), ("key", key)])
         }
-        Problem::Meta { key, detail } => s.tf("cli.check.meta", &[("key", key), ("detail", detail)]),
+        Problem::MetaBehind { key, stored, needed } => {
+            s.tf("cli.check.meta", &[("key", key), ("stored", stored), ("needed", needed)])
+        }
+        Problem::Pages => s.t("cli.check.pages").to_string(),
     }
 }

@@ -5,9 +5,10 @@
 //! "damaged" as in any other read.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use redb::backends::InMemoryBackend;
-use redb::{Database, ReadableDatabase, ReadableTable};
+use redb::{Database, ReadableDatabase, ReadableTable, StorageBackend};
 
 use super::error::StoreError;
 use super::{apply, codec, meta, migrate, tables};
@@ -22,8 +23,10 @@ pub enum Problem {
     Unreadable { table: &'static str, key: String, detail: String },
     /// A derived entry that the op log does not give (or gives differently, or is missing).
     Derived { table: &'static str, key: String, what: Mismatch },
-    /// `meta` says something the log contradicts.
-    Meta { key: &'static str, detail: String },
+    /// `meta` is behind the op log: `stored` there, while the log needs at least `needed`.
+    MetaBehind { key: &'static str, stored: String, needed: String },
+    /// Pages whose checksums do not match (redb's own integrity check, on a copy in memory).
+    Pages,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,8 +72,16 @@ struct Contents {
     superseded: BTreeSet<(u128, u64)>,
 }
 
-pub(super) fn run(db: &dyn ReadableDatabase, replica: crate::domain::ReplicaId) -> Result<Report, StoreError> {
+pub(super) fn run(
+    db: &dyn ReadableDatabase,
+    replica: crate::domain::ReplicaId,
+    path: &Path,
+) -> Result<Report, StoreError> {
     let mut report = Report::default();
+    // redb may panic on a page it cannot make sense of: that, too, is a page that fails.
+    if !crate::crash::contain(|| pages_sound(path)).unwrap_or(Ok(false))? {
+        report.add(Problem::Pages);
+    }
     let file = read_contents(db, &mut report)?;
     report.ops = file.ops.len() as u64;
     report.records = file.records.len() as u64;
@@ -129,21 +140,38 @@ fn check_meta(
     report.schema_version = meta::schema_version(&t)?.unwrap_or(0);
     let next_seq = meta::next_seq(&t)?;
     let own_max = ops.iter().filter(|op| op.id.replica == replica).map(|op| op.id.seq).max();
+    // A next seq at or below an op of ours would give a new op an id already used.
     if let Some(max) = own_max.filter(|max| *max >= next_seq) {
-        report.add(Problem::Meta {
+        report.add(Problem::MetaBehind {
             key: tables::meta_key::NEXT_SEQ,
-            detail: format!("{next_seq}, but this store's own ops reach {max}: a new op would reuse an id"),
+            stored: next_seq.to_string(),
+            needed: (max + 1).to_string(),
         });
     }
     let hlc = meta::hlc(&t)?;
     let log_max = apply::max_hlc(ops);
     if log_max > hlc {
-        report.add(Problem::Meta {
-            key: tables::meta_key::HLC,
-            detail: format!("{hlc:?}, behind the newest op {log_max:?}"),
-        });
+        let text = |h: crate::domain::Hlc| format!("{}.{}", h.wall_ms, h.counter);
+        report.add(Problem::MetaBehind { key: tables::meta_key::HLC, stored: text(hlc), needed: text(log_max) });
     }
     Ok(())
+}
+
+/// redb's own integrity check (every page's checksum) on a copy of the file in memory: the
+/// check repairs and commits, which must not happen to the file itself. Costs the file's size
+/// in memory, once, for an explicit check.
+fn pages_sound(path: &Path) -> Result<bool, StoreError> {
+    let bytes = std::fs::read(path)?;
+    let backend = InMemoryBackend::new();
+    backend.set_len(bytes.len() as u64)?;
+    backend.write(0, &bytes)?;
+    drop(bytes);
+    let verified = Database::builder().create_with_backend(backend).and_then(|mut db| db.check_integrity());
+    match verified.map_err(StoreError::from) {
+        Ok(sound) => Ok(sound),
+        Err(StoreError::Damaged { .. }) => Ok(false),
+        Err(other) => Err(other),
+    }
 }
 
 /// The op log replayed into a store in memory, by the code that writes.

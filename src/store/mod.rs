@@ -376,7 +376,7 @@ impl Store {
     /// and compared with the derived tables (see `check`).
     pub fn check(&self) -> Result<check::Report, StoreError> {
         let replica = self.replica;
-        self.read(|db| check::run(db, replica))
+        self.read(|db| check::run(db, replica, &self.path))
     }
 
     pub fn op_count(&self) -> Result<u64, StoreError> {
