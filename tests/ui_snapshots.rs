@@ -176,3 +176,46 @@ fn a_terminal_that_cannot_show_chinese_gets_english_and_says_why_in_english() {
         insta::assert_snapshot!(name, screen);
     }
 }
+
+/// A session page as the demo fills one: a walked course of handling, a checklist with its
+/// dimensions, and findings, the selected one made from a checklist item.
+fn busy_session_page(lang: Lang, size: (u16, u16)) -> State {
+    let mut s = findings_screen(lang, size);
+    let session = s.sessions[0].session.id;
+    let c = checklist(session, &[("sat-steps", tiyan::domain::Answer::Fail), ("sat-score", tiyan::domain::Answer::Score(4))]);
+    let mut findings = findings(session);
+    findings[0].check = Some((c.id, "sat-steps".into()));
+    findings.push(finding(session, 4, "自助终端无法打印受理回执"));
+    update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![c] }));
+    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings }));
+    // Walked before the clock's now: 到达大厅咨询, 取号, 等候叫号 (a run before this one).
+    let walk = &mut s.sessions[0].session.walk;
+    for (minutes_ago, name) in [(50, "咨询"), (47, "取号"), (46, "等候叫号")] {
+        let stamp = tiyan::domain::Stamp { wall_ms: T0 as i64 - minutes_ago * 60_000, run: 0, mono_ms: 0 };
+        walk.mark(session, tiyan::domain::walk::Mark::Stage, stamp, name);
+    }
+    s
+}
+
+#[test]
+fn a_short_session_page_keeps_findings_in_view_40x12() {
+    pin_timezone();
+    for (lang, name, origin) in [
+        (Lang::Zh, "session_page_busy_40x12", "来自检查表：大厅基本情况 /"),
+        (Lang::En, "session_page_busy_english_40x12", "From checklist: Hall basics /"),
+    ] {
+        let s = busy_session_page(lang, (40, 12));
+        let screen = text(&render(&s));
+        // The selected finding (the one `d` would delete) and the one after it are on screen,
+        // with the checklist item it came from.
+        assert!(screen.contains("  1  取号后等候"), "{screen}");
+        assert!(screen.contains("  2  窗口要求"), "{screen}");
+        assert!(screen.contains(origin), "{screen}");
+        insta::assert_snapshot!(name, screen);
+    }
+    // Taller, nothing folds: the narrative and the checklist's dimensions are back.
+    let s = busy_session_page(Lang::Zh, (80, 24));
+    let screen = text(&render(&s));
+    assert!(screen.contains("办理全过程") && screen.contains("  4  自助终端"), "{screen}");
+    insta::assert_snapshot!("session_page_busy_80x24", screen);
+}
