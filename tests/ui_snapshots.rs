@@ -219,3 +219,50 @@ fn a_short_session_page_keeps_findings_in_view_40x12() {
     assert!(screen.contains("办理全过程") && screen.contains("  4  自助终端"), "{screen}");
     insta::assert_snapshot!("session_page_busy_80x24", screen);
 }
+
+/// The help's lines at the state's size (as the box shows them, scrolled), with each wrapped
+/// description joined back to its first row; and how many lines there are.
+fn help_entries(s: &State) -> (Vec<String>, usize) {
+    let width = s.size.0 as usize - 6;
+    let lines = tiyan::ui::help::lines(s, width);
+    let mut joined: Vec<String> = Vec::new();
+    for (line, _) in &lines {
+        assert!(unicode_width::UnicodeWidthStr::width(line.as_str()) <= width, "{line:?} wider than {width}");
+        assert!(!line.ends_with(".."), "cut: {line:?}");
+        match joined.last_mut() {
+            Some(last) if line.starts_with("  ") => last.push_str(line.trim_start()),
+            _ => joined.push(line.clone()),
+        }
+    }
+    (joined, lines.len())
+}
+
+#[test]
+fn help_wraps_long_descriptions_at_40x12() {
+    pin_timezone();
+    let mut s = state_with_sessions(Lang::Zh, (40, 12));
+    update(&mut s, ch('?'));
+    let first = text(&render(&s));
+    insta::assert_snapshot!("help_overlay_40x12", first);
+    let (entries, total) = help_entries(&s);
+    // Every description whole (its rest on the rows below, under the description column).
+    for whole in ["恢复本次运行中最后删除的体验活动", "结束或重新打开体验活动", "设置我的姓名（经办人）"] {
+        assert!(entries.iter().any(|e| e.ends_with(whole)), "{whole}: {entries:#?}");
+    }
+    // "N more below" counts the wrapped rows: 8 rows in the box.
+    assert!(first.contains(&format!("下面还有 {} 行", total - 8)), "{total}: {first}");
+    // On a session's page too (Tab, m), and in English.
+    for (lang, tab, status) in [
+        (Lang::Zh, "在检查表与问题之间切换", "改状态（核查、定责、整改、销号、重新打开）"),
+        (Lang::En, "Switch between checklists and findings", "(confirm, assign, rectify, close off, reopen)"),
+    ] {
+        let mut s = findings_screen(lang, (40, 12));
+        update(&mut s, ch('?'));
+        let (entries, _) = help_entries(&s);
+        for whole in [tab, status] {
+            // Rows of English are joined without the space the wrap took.
+            let whole = whole.replace(' ', "");
+            assert!(entries.iter().any(|e| e.replace(' ', "").contains(&whole)), "{whole}: {entries:#?}");
+        }
+    }
+}
