@@ -27,7 +27,11 @@ fn sessions_40x12() {
 fn sessions_english_80x24() {
     pin_timezone();
     let s = state_with_sessions(Lang::En, (80, 24));
-    insta::assert_snapshot!(text(&render(&s)));
+    let screen = text(&render(&s));
+    // Mode and channel read as words, not "accomp.." and "hall w..".
+    let row = screen.lines().find(|l| l.contains("11-26")).unwrap_or_default();
+    assert!(row.contains(" accompany ") && row.contains(" window "), "{screen}");
+    insta::assert_snapshot!(screen);
 }
 
 #[test]
