@@ -28,17 +28,22 @@ pub struct TicketJson {
     pub serving_at: Option<String>,
     pub done_at: Option<String>,
     pub left_at: Option<String>,
-    /// "done" or "left"; null while the ticket is still open.
+    /// "done", "left" or "ended" (计时结束: still open when its session was finished); null
+    /// while the ticket is still open.
     pub outcome: Option<&'static str>,
-    /// waiting, called, serving, done or left.
+    /// waiting, called, serving, done, left or ended.
     pub state: &'static str,
-    /// Last call − taken; for a ticket still waiting, the wait so far.
+    /// Last call − taken; for a ticket still waiting, the wait so far; null for one ended
+    /// while waiting.
     pub wait_secs: Option<i64>,
-    /// Done − serving; for a ticket being served, the time so far.
+    /// Done − serving; for a ticket being served, the time so far; for one ended while being
+    /// served, up to the end.
     pub service_secs: Option<i64>,
     pub recalls: usize,
     /// The window it was taken for, when it was transferred since.
     pub first_window: String,
+    /// When its timing ended with the session (added after `first_window`).
+    pub ended_at: Option<String>,
 }
 
 fn ticket_json(t: &Ticket, now: &Stamp) -> TicketJson {
@@ -61,6 +66,7 @@ fn ticket_json(t: &Ticket, now: &Stamp) -> TicketJson {
         service_secs: t.service_secs(now),
         recalls: t.recalls(),
         first_window: t.first_window.clone(),
+        ended_at: at(t.ended()),
     }
 }
 
