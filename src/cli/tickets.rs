@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::list::{print_json, resolve_session, rfc3339};
+use super::list::{print_json, resolve_session, rfc3339, right};
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::clock::now_in_a_new_run;
@@ -90,27 +90,30 @@ pub fn list(store: &Store, setup: &Setup, session: Option<&str>, json: bool) -> 
         return print_json(&rows);
     }
     let time = clock_text_or_dash;
+    // Headers and states in the user's language; the JSON keeps the codes.
+    let s = setup.strings();
+    let col = |name: &str| s.t(&format!("cli.tickets.col.{name}"));
     say!(
-        "{}  {}  {}  {}  {}  {}  {:>8}  {:>8}",
-        text::pad("id", 26),
-        text::pad("taken", 16),
-        text::pad("number", 6),
-        text::pad("window", 10),
-        text::pad("item", 16),
-        text::pad("state", 7),
-        "wait",
-        "service"
+        "{}  {}  {}  {}  {}  {}  {}  {}",
+        text::pad(s.t("cli.col.id"), 26),
+        text::pad(col("taken"), 16),
+        text::pad(col("number"), 6),
+        text::pad(col("window"), 10),
+        text::pad(col("item"), 16),
+        text::pad(col("state"), 8),
+        right(col("wait"), 8),
+        right(col("service"), 8)
     );
     for r in &rows {
         let taken = r.taken_at.as_deref().map(|t| t[..16.min(t.len())].replace('T', " ")).unwrap_or_default();
         say!(
             "{}  {}  {}  {}  {}  {}  {:>8}  {:>8}",
             r.id,
-            taken,
+            text::pad(&taken, 16),
             text::pad(&r.number, 6),
             text::pad(&r.window, 10),
             text::pad(&r.item, 16),
-            text::pad(r.state, 7),
+            text::pad(s.t(&format!("ticket.state.{}", r.state)), 8),
             time(r.wait_secs),
             time(r.service_secs)
         );
@@ -164,16 +167,19 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
     }
     let time = clock_text_or_dash;
     let pct = |s: Option<f64>| crate::text::percent(s);
+    // Headers in the user's language; the JSON keeps the codes.
+    let strings = setup.strings();
+    let col = |name: &str| strings.t(&format!("cli.stats.col.{name}"));
     say!(
-        "{}  {:>5}  {:>8}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}",
-        text::pad(by, 30),
-        "count",
-        "median",
-        "p90",
-        "max",
-        "service",
-        "over",
-        "left"
+        "{}  {}  {}  {}  {}  {}  {}  {}",
+        text::pad(col(by), 30),
+        right(col("count"), 5),
+        right(col("median"), 8),
+        right(col("p90"), 8),
+        right(col("max"), 8),
+        right(col("service"), 8),
+        right(col("over"), 6),
+        right(col("left"), 6)
     );
     for r in &rows {
         let s = &r.stats;
