@@ -270,3 +270,43 @@ fn help_wraps_long_descriptions_at_40x12() {
         }
     }
 }
+
+/// A long failure in the status line is read whole: it wraps over the bottom rows (the key
+/// hints yield first), at 80x24 and 40x12, over the capture line its text came back to.
+#[test]
+fn a_long_failure_in_the_status_line_is_shown_whole() {
+    pin_timezone();
+    // The message as a failed save words it (保存失败：…), fixed here so the snapshot shows the
+    // layout, not the wording of today's store errors.
+    let reason = "读写磁盘出错（Input/output error (os error 5)）。请检查 U 盘是否插好、是否写保护，\
+                  然后按 Enter 再保存一次，输入的文字都还在";
+    for size in [(80u16, 24u16), (40, 12)] {
+        let mut s = state_with_sessions(Lang::Zh, size);
+        update(&mut s, ch('c'));
+        type_text(&mut s, "自助机故障无人处理");
+        s.notice = Some(s.ctx.strings().tf("status.failed", &[("error", reason)]));
+        let screen = text(&render(&s));
+        // Every part of the advice is on screen, the end of it too.
+        let bottom: String = screen.lines().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let bottom = bottom.replace(' ', "");
+        for part in ["保存失败：读写磁盘出错", "请检查U盘是否插好", "输入的文字都还在"] {
+            assert!(bottom.contains(part), "{part}: {screen}");
+        }
+        assert!(screen.contains("自助机故障无人处理"), "the capture line is still there: {screen}");
+        insta::assert_snapshot!(format!("status_long_failure_{}x{}", size.0, size.1), screen);
+    }
+    // The same through a real failed save: whatever the store's words, their end is shown.
+    for size in [(80u16, 24u16), (40, 12)] {
+        let mut s = state_with_sessions(Lang::Zh, size);
+        update(&mut s, ch('c'));
+        type_text(&mut s, "自助机故障无人处理");
+        let reqs = requests(update(&mut s, key(KeyCode::Enter)));
+        let [tiyan::store::StoreRequest::Apply { req, .. }] = reqs.as_slice() else { panic!("{reqs:?}") };
+        let error = tiyan::store::StoreError::NoSpace("No space left on device (os error 28)".into());
+        update(&mut s, Msg::Store(StoreEvent::SaveFailed { req: *req, error }));
+        let notice = s.notice.clone().unwrap();
+        let tail: String = notice.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+        let screen = text(&render(&s)).replace(['\n', ' '], "");
+        assert!(screen.contains(&tail.replace(' ', "")), "{tail}: {screen}");
+    }
+}
