@@ -186,7 +186,10 @@ fn a_terminal_that_cannot_show_chinese_gets_english_and_says_why_in_english() {
 fn busy_session_page(lang: Lang, size: (u16, u16)) -> State {
     let mut s = findings_screen(lang, size);
     let session = s.sessions[0].session.id;
-    let c = checklist(session, &[("sat-steps", tiyan::domain::Answer::Fail), ("sat-score", tiyan::domain::Answer::Score(4))]);
+    let c = checklist(
+        session,
+        &[("sat-steps", tiyan::domain::Answer::Fail), ("sat-score", tiyan::domain::Answer::Score(4))],
+    );
     let mut findings = findings(session);
     findings[0].check = Some((c.id, "sat-steps".into()));
     findings.push(finding(session, 4, "自助终端无法打印受理回执"));
@@ -250,7 +253,8 @@ fn help_wraps_long_descriptions_at_40x12() {
     insta::assert_snapshot!("help_overlay_40x12", first);
     let (entries, total) = help_entries(&s);
     // Every description whole (its rest on the rows below, under the description column).
-    for whole in ["恢复本次运行中最后删除的体验活动", "结束或重新打开体验活动", "设置我的姓名（经办人）"] {
+    for whole in ["恢复本次运行中最后删除的体验活动", "结束或重新打开体验活动", "设置我的姓名（经办人）"]
+    {
         assert!(entries.iter().any(|e| e.ends_with(whole)), "{whole}: {entries:#?}");
     }
     // "N more below" counts the wrapped rows: 8 rows in the box.

@@ -462,7 +462,10 @@ mod tests {
         let t = ticket_with(&[(Step::Called, 100), (Step::Serving, 160), (Step::Ended, 700)]);
         assert_eq!((t.final_wait_secs(), t.wait_secs(&stamp(9000))), (Some(100), Some(100)));
         assert_eq!((t.service_secs(&stamp(9000)), t.final_service_secs()), (Some(540), None));
-        assert_eq!((t.state_at_end(), t.ended().map(|s| s.wall_ms)), (Some(TicketState::Serving), Some(stamp(700).wall_ms)));
+        assert_eq!(
+            (t.state_at_end(), t.ended().map(|s| s.wall_ms)),
+            (Some(TicketState::Serving), Some(stamp(700).wall_ms))
+        );
         // Called, sent to another window and ended there before its call: no wait, as the
         // call before the transfer does not count; no service.
         let t = ticket_with(&[(Step::Called, 100), (Step::Transferred, 200), (Step::Ended, 700)]);

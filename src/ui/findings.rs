@@ -57,11 +57,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let origin = if loaded { selected.and_then(|_| origin_line(state)) } else { None };
     // The findings are what the page is for: at least a header and two rows (or the note on
     // an empty list) stay in view; the lines above fold first.
-    let findings_min = if loaded && !findings.is_empty() {
-        1 + findings.len().min(2) as u16 + u16::from(origin.is_some())
-    } else {
-        2
-    };
+    let findings_min =
+        if loaded && !findings.is_empty() { 1 + findings.len().min(2) as u16 + u16::from(origin.is_some()) } else { 2 };
     let checklists = state.checklists_of(session).len();
     let plan = plan(inner.height, packed.len() as u16, walk_rows, checklists, findings_min);
 
