@@ -33,6 +33,11 @@ pub trait Coded {
             Lang::En => self.en(),
         }
     }
+    /// The label for a narrow column: the English short form where the file gives one
+    /// (`short_en`: "accompany" for "accompany an applicant"), else the label.
+    fn short_label(&self, lang: Lang) -> &str {
+        self.label(lang)
+    }
 }
 
 macro_rules! coded {
@@ -57,6 +62,34 @@ pub struct Entry {
     pub code: String,
     pub zh: String,
     pub en: String,
+    /// A short English label for narrow columns (the session list's mode and channel), where
+    /// `en` is a phrase; optional.
+    #[serde(default)]
+    pub short_en: Option<String>,
+}
+
+impl Entry {
+    pub fn label(&self, lang: Lang) -> &str {
+        Coded::label(self, lang)
+    }
+}
+
+impl Coded for Entry {
+    fn code(&self) -> &str {
+        &self.code
+    }
+    fn zh(&self) -> &str {
+        &self.zh
+    }
+    fn en(&self) -> &str {
+        &self.en
+    }
+    fn short_label(&self, lang: Lang) -> &str {
+        match (lang, &self.short_en) {
+            (Lang::En, Some(short)) if !short.trim().is_empty() => short,
+            _ => self.label(lang),
+        }
+    }
 }
 
 pub type Mode = Entry;
@@ -123,7 +156,7 @@ pub struct Place {
     pub kind: PlaceKind,
 }
 
-coded!(Entry, Item, Category, Place);
+coded!(Item, Category, Place);
 
 /// A fictitious problem description for demo data; codes refer to the vocabularies.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -204,7 +237,16 @@ pub fn find<'a, T: Coded>(entries: &'a [T], code: &str) -> Option<&'a T> {
 /// For typed or imported input.
 pub fn lookup<'a, T: Coded>(entries: &'a [T], text: &str) -> Option<&'a T> {
     let text = text.trim();
-    entries.iter().find(|e| e.code() == text || e.zh() == text || e.en().eq_ignore_ascii_case(text))
+    entries.iter().find(|e| names(*e, text))
+}
+
+/// Whether `text` (trimmed) names `e`: its code, Chinese name, or English name or short name
+/// (any case), so a short label seen in a list and typed back finds its entry.
+fn names<T: Coded + ?Sized>(e: &T, text: &str) -> bool {
+    e.code() == text
+        || e.zh() == text
+        || e.en().eq_ignore_ascii_case(text)
+        || e.short_label(Lang::En).eq_ignore_ascii_case(text)
 }
 
 /// The vocabularies, parsed once.
@@ -291,7 +333,7 @@ impl ChoiceList {
         if text.is_empty() {
             return None;
         }
-        self.entries().into_iter().find(|e| e.code() == text || e.zh() == text || e.en().eq_ignore_ascii_case(text))
+        self.entries().into_iter().find(|e| names(*e, text))
     }
 
     /// What the picker offers: every label in the UI language, in file order.
@@ -305,6 +347,26 @@ impl ChoiceList {
             Some(e) => e.label(lang).to_string(),
             None => stored.trim().to_string(),
         }
+    }
+
+    /// A stored value as a narrow column shows it: the entry's short label (see
+    /// [`Coded::short_label`]); unlisted text as it was typed.
+    pub fn short_display(self, stored: &str, lang: Lang) -> String {
+        match self.find(stored) {
+            Some(e) => e.short_label(lang).to_string(),
+            None => stored.trim().to_string(),
+        }
+    }
+
+    /// The widest short label of the list in `lang`, counting only labels of at most `cap`
+    /// columns (a column sized to fit them; longer ones are cut).
+    pub fn short_width(self, lang: Lang, cap: usize) -> usize {
+        self.entries()
+            .into_iter()
+            .map(|e| crate::text::width(e.short_label(lang)))
+            .filter(|w| *w <= cap)
+            .max()
+            .unwrap_or(0)
     }
 
     /// For lists stored as codes (a JSON contract), the code of `text`, or Err when `text`
@@ -613,6 +675,10 @@ fn entry_problems<T: Coded>(what: &str, entries: &[T]) -> Vec<(usize, String)> {
         if !en.insert(e.en().to_ascii_lowercase()) {
             problems.push((i, format!("duplicate {what} name \"{}\"", e.en())));
         }
+        let short = e.short_label(Lang::En);
+        if short != e.en() && !en.insert(short.to_ascii_lowercase()) {
+            problems.push((i, format!("duplicate {what} short name \"{short}\"")));
+        }
     }
     problems
 }
@@ -631,6 +697,24 @@ mod tests {
 
     fn loaded() -> Vocab {
         load().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn modes_and_channels_have_short_english_labels_that_fit_a_column() {
+        for list in [ChoiceList::Modes, ChoiceList::Channels] {
+            for e in list.entries() {
+                let short = e.short_label(Lang::En);
+                assert!(crate::text::width(short) <= 10, "{short:?} is wider than the column");
+                // Typed back, a short label finds its entry; Chinese keeps its own label.
+                assert_eq!(list.find(short).map(|f| f.code()), Some(e.code()));
+                assert_eq!(e.short_label(Lang::Zh), e.zh());
+            }
+        }
+        assert_eq!(ChoiceList::Modes.short_display("accompany", Lang::En), "accompany");
+        assert_eq!(ChoiceList::Modes.short_display("open_or_covert_visit", Lang::En), "spot check");
+        assert_eq!(ChoiceList::Channels.short_display("mobile_app", Lang::En), "mobile app");
+        assert_eq!(ChoiceList::Channels.short_display("自带的渠道", Lang::En), "自带的渠道");
+        assert_eq!(ChoiceList::Channels.short_width(Lang::En, 10), 10);
     }
 
     #[test]

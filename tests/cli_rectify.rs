@@ -509,3 +509,107 @@ fn a_past_deadline_is_taken_with_a_warning_and_a_year_out_of_range_is_refused() 
     let err = office.refused(&["ledger", "--from", "1900-01-01"]);
     assert!(err.contains("--from 1900-01-01") && err.contains("2000"), "{err}");
 }
+
+impl Office {
+    /// Runs without `--lang`, in the locale `lang` (LANG; LC_ALL and LC_MESSAGES unset), and
+    /// expects success; returns stdout.
+    fn in_locale(&self, lang: &str, args: &[&str]) -> String {
+        let home: &Path = self.home.path();
+        let out = Command::new(BIN)
+            .args(["--home", home.to_str().unwrap(), "--profile", PROFILE])
+            .args(args)
+            .env("TZ", "UTC")
+            .env("LANG", lang)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert!(out.status.success(), "tiyan {args:?} failed: {stderr}");
+        stdout
+    }
+}
+
+/// Finishing a session with the queue running ends its open tickets (计时结束): `list tickets
+/// --json` says `ended` (outcome and state) and when; one ended while served keeps its service
+/// up to the end and its wait, one ended while waiting has neither.
+#[test]
+fn tickets_ended_with_their_session_in_list_tickets() {
+    use tiyan::domain::{Stamp, Step, Ticket};
+    let office = Office::new();
+    let mut store = Store::open(&office.store_path()).unwrap();
+    let session = tiyan::domain::op::new_entity_id();
+    store.apply(&[Change::set(EntityKind::Session, session, sf::ITEM, Value::text("不动产登记"))]).unwrap();
+    let t0 = day("2026-11-09").and_hms_opt(9, 0, 0).unwrap().and_utc().timestamp_millis();
+    let at = |secs: i64| Stamp { wall_ms: t0 + secs * 1000, run: 1, mono_ms: secs * 1000 };
+    for (number, steps) in [
+        ("A001", vec![(Step::Called, 100), (Step::Serving, 160), (Step::Ended, 700)]),
+        ("A002", vec![(Step::Ended, 700)]),
+    ] {
+        let (id, changes) = Ticket::create(session, number, "3号窗口", "不动产登记", at(0));
+        store.apply(&changes).unwrap();
+        for (step, secs) in steps {
+            let t = store.tickets_of(session).unwrap().into_iter().find(|t| t.id == id).unwrap();
+            store.apply(&[t.step_change(step, at(secs), "")]).unwrap();
+        }
+    }
+    drop(store);
+    let json = office.json(&["list", "tickets", "--json"]);
+    let by_number = |n: &str| json.as_array().unwrap().iter().find(|t| t["number"] == n).cloned().unwrap();
+    let served = by_number("A001");
+    assert_eq!((&served["outcome"], &served["state"]), (&j("ended"), &j("ended")));
+    assert_eq!((&served["wait_secs"], &served["service_secs"]), (&j(100), &j(540)));
+    assert_eq!(served["ended_at"], "2026-11-09T09:11:40+00:00");
+    let waiting = by_number("A002");
+    assert_eq!((&waiting["outcome"], &waiting["state"]), (&j("ended"), &j("ended")));
+    assert_eq!((&waiting["wait_secs"], &waiting["service_secs"]), (&Json::Null, &Json::Null));
+    // The table says it in words: 计时结束, the service time kept.
+    let table = office.ok(&["list", "tickets"]);
+    let row = table.lines().find(|l| l.contains("A001")).unwrap();
+    assert!(row.contains("计时结束") && row.trim_end().ends_with("9:00"), "{table}");
+}
+
+/// Command output is in the locale's language: a Chinese locale gets no English headers,
+/// states or summaries; an English one gets English; the JSON is the same in both.
+#[test]
+fn command_output_speaks_the_locale_and_json_does_not_change() {
+    let office = Office::new();
+    let zh = "zh_CN.UTF-8";
+    let en = "en_US.UTF-8";
+    let demo = office.in_locale(zh, &["demo", "--sessions", "3", "--seed", "7"]);
+    assert!(demo.contains("已添加 3 个体验活动") && !demo.contains("added"), "{demo}");
+    let sessions = office.json(&["list", "sessions", "--json"]);
+    let session = sessions[0]["id"].as_str().unwrap().to_string();
+    let commands: [&[&str]; 5] = [
+        &["list", "sessions"],
+        &["list", "checks", "--session", &session],
+        &["list", "tickets"],
+        &["stats", "waits"],
+        &["stats", "waits", "--by", "window"],
+    ];
+    let english = [
+        "open", "finished", "answered", "pass ", "score", "taken", "number", "state", "wait", "service", "count",
+        "median", "max", "over", "left", "window", "all",
+    ];
+    for args in commands {
+        let out = office.in_locale(zh, args);
+        // Stored text (items, places, template ids) may hold ASCII; the words we print may not.
+        let ours: Vec<&str> = english.iter().copied().filter(|w| out.contains(w)).collect();
+        assert!(ours.is_empty(), "{args:?} in Chinese says {ours:?}:\n{out}");
+        let out = office.in_locale(en, args);
+        assert!(!out.contains("进行中") && !out.contains("已答") && !out.contains("人数"), "{args:?}:\n{out}");
+    }
+    assert!(office.in_locale(zh, &["list", "tickets"]).starts_with("编号"));
+    assert!(office.in_locale(en, &["list", "tickets"]).starts_with("id "));
+    assert!(office.in_locale(en, &["stats", "waits"]).starts_with("all "));
+    assert!(office.in_locale(zh, &["list", "checks", "--session", &session]).contains("已答 "));
+    // The JSON is a contract: the same whatever the language.
+    for args in [
+        &["list", "sessions", "--json"][..],
+        &["list", "checks", "--session", &session, "--json"],
+        &["list", "findings", "--json"],
+        &["stats", "waits", "--json"],
+    ] {
+        assert_eq!(office.in_locale(zh, args), office.in_locale(en, args), "{args:?}");
+    }
+}

@@ -27,7 +27,11 @@ fn sessions_40x12() {
 fn sessions_english_80x24() {
     pin_timezone();
     let s = state_with_sessions(Lang::En, (80, 24));
-    insta::assert_snapshot!(text(&render(&s)));
+    let screen = text(&render(&s));
+    // Mode and channel read as words, not "accomp.." and "hall w..".
+    let row = screen.lines().find(|l| l.contains("11-26")).unwrap_or_default();
+    assert!(row.contains(" accompany ") && row.contains(" window "), "{screen}");
+    insta::assert_snapshot!(screen);
 }
 
 #[test]
@@ -174,5 +178,139 @@ fn a_terminal_that_cannot_show_chinese_gets_english_and_says_why_in_english() {
         assert!(screen.contains("cannot show Chinese") || screen.contains("may not show it"), "{screen}");
         assert!(screen.contains("+---"), "ASCII borders: {screen}");
         insta::assert_snapshot!(name, screen);
+    }
+}
+
+/// A session page as the demo fills one: a walked course of handling, a checklist with its
+/// dimensions, and findings, the selected one made from a checklist item.
+fn busy_session_page(lang: Lang, size: (u16, u16)) -> State {
+    let mut s = findings_screen(lang, size);
+    let session = s.sessions[0].session.id;
+    let c = checklist(
+        session,
+        &[("sat-steps", tiyan::domain::Answer::Fail), ("sat-score", tiyan::domain::Answer::Score(4))],
+    );
+    let mut findings = findings(session);
+    findings[0].check = Some((c.id, "sat-steps".into()));
+    findings.push(finding(session, 4, "自助终端无法打印受理回执"));
+    update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![c] }));
+    update(&mut s, Msg::Store(StoreEvent::Findings { session, findings }));
+    // Walked before the clock's now: 到达大厅咨询, 取号, 等候叫号 (a run before this one).
+    let walk = &mut s.sessions[0].session.walk;
+    for (minutes_ago, name) in [(50, "咨询"), (47, "取号"), (46, "等候叫号")] {
+        let stamp = tiyan::domain::Stamp { wall_ms: T0 as i64 - minutes_ago * 60_000, run: 0, mono_ms: 0 };
+        walk.mark(session, tiyan::domain::walk::Mark::Stage, stamp, name);
+    }
+    s
+}
+
+#[test]
+fn a_short_session_page_keeps_findings_in_view_40x12() {
+    pin_timezone();
+    for (lang, name, origin) in [
+        (Lang::Zh, "session_page_busy_40x12", "来自检查表：大厅基本情况 /"),
+        (Lang::En, "session_page_busy_english_40x12", "From checklist: Hall basics /"),
+    ] {
+        let s = busy_session_page(lang, (40, 12));
+        let screen = text(&render(&s));
+        // The selected finding (the one `d` would delete) and the one after it are on screen,
+        // with the checklist item it came from.
+        assert!(screen.contains("  1  取号后等候"), "{screen}");
+        assert!(screen.contains("  2  窗口要求"), "{screen}");
+        assert!(screen.contains(origin), "{screen}");
+        insta::assert_snapshot!(name, screen);
+    }
+    // Taller, nothing folds: the narrative and the checklist's dimensions are back.
+    let s = busy_session_page(Lang::Zh, (80, 24));
+    let screen = text(&render(&s));
+    assert!(screen.contains("办理全过程") && screen.contains("  4  自助终端"), "{screen}");
+    insta::assert_snapshot!("session_page_busy_80x24", screen);
+}
+
+/// The help's lines at the state's size (as the box shows them, scrolled), with each wrapped
+/// description joined back to its first row; and how many lines there are.
+fn help_entries(s: &State) -> (Vec<String>, usize) {
+    let width = s.size.0 as usize - 6;
+    let lines = tiyan::ui::help::lines(s, width);
+    let mut joined: Vec<String> = Vec::new();
+    for (line, _) in &lines {
+        assert!(unicode_width::UnicodeWidthStr::width(line.as_str()) <= width, "{line:?} wider than {width}");
+        assert!(!line.ends_with(".."), "cut: {line:?}");
+        match joined.last_mut() {
+            Some(last) if line.starts_with("  ") => last.push_str(line.trim_start()),
+            _ => joined.push(line.clone()),
+        }
+    }
+    (joined, lines.len())
+}
+
+#[test]
+fn help_wraps_long_descriptions_at_40x12() {
+    pin_timezone();
+    let mut s = state_with_sessions(Lang::Zh, (40, 12));
+    update(&mut s, ch('?'));
+    let first = text(&render(&s));
+    insta::assert_snapshot!("help_overlay_40x12", first);
+    let (entries, total) = help_entries(&s);
+    // Every description whole (its rest on the rows below, under the description column).
+    for whole in ["恢复本次运行中最后删除的体验活动", "结束或重新打开体验活动", "设置我的姓名（经办人）"]
+    {
+        assert!(entries.iter().any(|e| e.ends_with(whole)), "{whole}: {entries:#?}");
+    }
+    // "N more below" counts the wrapped rows: 8 rows in the box.
+    assert!(first.contains(&format!("下面还有 {} 行", total - 8)), "{total}: {first}");
+    // On a session's page too (Tab, m), and in English.
+    for (lang, tab, status) in [
+        (Lang::Zh, "在检查表与问题之间切换", "改状态（核查、定责、整改、销号、重新打开）"),
+        (Lang::En, "Switch between checklists and findings", "(confirm, assign, rectify, close off, reopen)"),
+    ] {
+        let mut s = findings_screen(lang, (40, 12));
+        update(&mut s, ch('?'));
+        let (entries, _) = help_entries(&s);
+        for whole in [tab, status] {
+            // Rows of English are joined without the space the wrap took.
+            let whole = whole.replace(' ', "");
+            assert!(entries.iter().any(|e| e.replace(' ', "").contains(&whole)), "{whole}: {entries:#?}");
+        }
+    }
+}
+
+/// A long failure in the status line is read whole: it wraps over the bottom rows (the key
+/// hints yield first), at 80x24 and 40x12, over the capture line its text came back to.
+#[test]
+fn a_long_failure_in_the_status_line_is_shown_whole() {
+    pin_timezone();
+    // The message as a failed save words it (保存失败：…), fixed here so the snapshot shows the
+    // layout, not the wording of today's store errors.
+    let reason = "读写磁盘出错（Input/output error (os error 5)）。请检查 U 盘是否插好、是否写保护，\
+                  然后按 Enter 再保存一次，输入的文字都还在";
+    for size in [(80u16, 24u16), (40, 12)] {
+        let mut s = state_with_sessions(Lang::Zh, size);
+        update(&mut s, ch('c'));
+        type_text(&mut s, "自助机故障无人处理");
+        s.notice = Some(s.ctx.strings().tf("status.failed", &[("error", reason)]));
+        let screen = text(&render(&s));
+        // Every part of the advice is on screen, the end of it too.
+        let bottom: String = screen.lines().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let bottom = bottom.replace(' ', "");
+        for part in ["保存失败：读写磁盘出错", "请检查U盘是否插好", "输入的文字都还在"] {
+            assert!(bottom.contains(part), "{part}: {screen}");
+        }
+        assert!(screen.contains("自助机故障无人处理"), "the capture line is still there: {screen}");
+        insta::assert_snapshot!(format!("status_long_failure_{}x{}", size.0, size.1), screen);
+    }
+    // The same through a real failed save: whatever the store's words, their end is shown.
+    for size in [(80u16, 24u16), (40, 12)] {
+        let mut s = state_with_sessions(Lang::Zh, size);
+        update(&mut s, ch('c'));
+        type_text(&mut s, "自助机故障无人处理");
+        let reqs = requests(update(&mut s, key(KeyCode::Enter)));
+        let [tiyan::store::StoreRequest::Apply { req, .. }] = reqs.as_slice() else { panic!("{reqs:?}") };
+        let error = tiyan::store::StoreError::NoSpace("No space left on device (os error 28)".into());
+        update(&mut s, Msg::Store(StoreEvent::SaveFailed { req: *req, error }));
+        let notice = s.notice.clone().unwrap();
+        let tail: String = notice.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+        let screen = text(&render(&s)).replace(['\n', ' '], "");
+        assert!(screen.contains(&tail.replace(' ', "")), "{tail}: {screen}");
     }
 }

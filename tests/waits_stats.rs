@@ -239,3 +239,24 @@ fn a_transferred_ticket_waiting_again_has_no_wait_yet() {
     assert_eq!(h.stats(), stats(1, NO_WAITS, None, (None, None), (0, None), 1));
     assert_eq!(waits::histogram(&h.tickets(), 600, 4), vec![0, 0, 0, 0]);
 }
+
+/// Finishing the session with the queue running ends its open tickets (计时结束). One ended
+/// while served keeps its service up to the end (read back from the store, as `list tickets`
+/// shows it), but the statistics count no whole service for it; one ended while waiting again
+/// after a transfer has no wait (its call before the transfer does not count).
+#[test]
+fn tickets_ended_with_the_session_keep_what_was_seen() {
+    let mut h = Hall::new();
+    let served = h.queue(&[step(Called, 10 * MIN), step(Serving, 11 * MIN), step(Ended, 19 * MIN)]);
+    let moved = h.queue(&[step(Called, 5 * MIN), (Transferred, at(6 * MIN), "5号窗口"), step(Ended, 19 * MIN)]);
+    let waiting = h.queue(&[step(Ended, 19 * MIN)]);
+    let late = at(5 * 60 * MIN);
+    let t = h.read(served);
+    assert_eq!((t.wait_secs(&late), t.service_secs(&late)), (Some(600), Some(480)));
+    for id in [moved, waiting] {
+        let t = h.read(id);
+        assert_eq!((t.wait_secs(&late), t.service_secs(&late)), (None, None), "{:?}", t.state_at_end());
+    }
+    // One wait (600); no whole service; nobody left, and ended tickets are no outcome.
+    assert_eq!(h.stats(), stats(3, waits_of(1, 600, 600, 600), None, UNDER, (0, None), 0));
+}

@@ -82,25 +82,28 @@ pub fn run(store: &Store, setup: &Setup, session: &str, json: bool) -> Result<()
     if checklists.is_empty() {
         say!("{}", setup.strings().t("cli.checks.none"));
     }
+    // In the user's language, as the TUI says it; the JSON keeps the codes and Chinese titles.
+    let (s, lang) = (setup.strings(), setup.lang);
     for c in &checklists {
         let r = c.result().overall;
+        let (answered, total) = (r.answered.to_string(), r.total.to_string());
         let pass = crate::text::percent(r.pass_rate());
         let score = crate::ui::checklist::average(r.average_score());
+        let args = [("answered", answered.as_str()), ("total", &total), ("pass", &pass), ("score", &score)];
         say!(
-            "{}  {} ({} v{})  answered {}/{}  pass {pass}  score {score}",
+            "{}  {} ({} v{})  {}",
             entity_id_string(c.id),
-            c.template.title.zh,
+            c.template.title.label(lang),
             c.template.id,
             c.template.version,
-            r.answered,
-            r.total
+            s.tf("cli.checks.summary", &args)
         );
-        let mut dimension = String::new();
-        for (row, (_, item)) in rows(c, &findings).into_iter().zip(c.template.items()) {
-            let answer = c.answer(&item.id).map(|a| crate::ui::checklist::answer_label(setup.strings(), a, &item.unit));
-            if row.dimension != dimension {
-                say!("  【{}】", row.dimension);
-                dimension = row.dimension.clone();
+        let mut dimension = None;
+        for (row, (d, item)) in rows(c, &findings).into_iter().zip(c.template.items()) {
+            let answer = c.answer(&item.id).map(|a| crate::ui::checklist::answer_label(s, a, &item.unit));
+            if dimension != Some(&d.id) {
+                say!("  {}", s.tf("cli.checks.dimension", &[("dimension", d.title.label(lang))]));
+                dimension = Some(&d.id);
             }
             let seqs: Vec<String> = row.findings.iter().map(|f| format!("#{}", f.seq)).collect();
             say!(

@@ -8,14 +8,19 @@ pub fn fill(setup: &Setup, sessions: usize, per_session: usize, seed: Option<u64
     setup.say_if_created(&store);
     let seed = seed.unwrap_or_else(rand::random);
     let counts = crate::demo::fill(&mut store, sessions, per_session, seed).map_err(|e| setup.store_error(e))?;
-    super::out::say!(
-        "{}: added {} sessions, {} checklists, {} findings and {} queue tickets (seed {seed})",
-        setup.paths.store_file().display(),
-        counts.sessions,
-        counts.checklists,
-        counts.findings,
-        counts.tickets
-    );
+    let path = setup.paths.store_file().display().to_string();
+    let [sessions, checklists, findings, tickets] =
+        [counts.sessions, counts.checklists, counts.findings, counts.tickets].map(|n| n.to_string());
+    let seed = seed.to_string();
+    let args = [
+        ("path", path.as_str()),
+        ("sessions", &sessions),
+        ("checklists", &checklists),
+        ("findings", &findings),
+        ("tickets", &tickets),
+        ("seed", &seed),
+    ];
+    super::out::say!("{}", setup.strings().tf("cli.demo.added", &args));
     Ok(())
 }
 

@@ -186,6 +186,13 @@ impl FindingJson {
     }
 }
 
+/// `s` right-aligned in `w` columns by display width (`{:>w$}` counts characters, so a
+/// Chinese header would stand two columns too far right per character).
+pub(super) fn right(s: &str, w: usize) -> String {
+    let cut = text::truncate(s, w);
+    format!("{}{cut}", " ".repeat(w.saturating_sub(text::width(&cut))))
+}
+
 /// JSON as it is: serde_json escapes every control character, so stored text is exact and
 /// still cannot reach a terminal raw.
 pub(super) fn print_json<T: Serialize>(rows: &[T]) -> Result<(), CliError> {
@@ -203,15 +210,18 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
             if *json {
                 return print_json(&sessions.iter().map(SessionJson::from).collect::<Vec<_>>());
             }
+            let strings = setup.strings();
             for s in &sessions {
                 let j = SessionJson::from(s);
+                // The state in the user's language (session.open, session.finished).
+                let state = strings.t(&format!("session.{}", j.status));
                 say!(
                     "{}  {}  {}  {}  {}  {:>3}",
                     j.id,
                     &j.created_at[..16.min(j.created_at.len())].replace('T', " "),
                     text::pad(&j.item, 20),
                     text::pad(&j.place, 16),
-                    text::pad(j.status, 8),
+                    text::pad(state, 8),
                     j.findings
                 );
             }
@@ -241,7 +251,7 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
                     text::pad(&f.description, 40),
                     text::pad(&f.unit, 14),
                     text::pad(&deadline, 10),
-                    f.status.zh()
+                    f.status.label(setup.lang)
                 );
             }
             Ok(())

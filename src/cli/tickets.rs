@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::list::{print_json, resolve_session, rfc3339};
+use super::list::{print_json, resolve_session, rfc3339, right};
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::clock::now_in_a_new_run;
@@ -28,17 +28,22 @@ pub struct TicketJson {
     pub serving_at: Option<String>,
     pub done_at: Option<String>,
     pub left_at: Option<String>,
-    /// "done" or "left"; null while the ticket is still open.
+    /// "done", "left" or "ended" (计时结束: still open when its session was finished); null
+    /// while the ticket is still open.
     pub outcome: Option<&'static str>,
-    /// waiting, called, serving, done or left.
+    /// waiting, called, serving, done, left or ended.
     pub state: &'static str,
-    /// Last call − taken; for a ticket still waiting, the wait so far.
+    /// Last call − taken; for a ticket still waiting, the wait so far; null for one ended
+    /// while waiting.
     pub wait_secs: Option<i64>,
-    /// Done − serving; for a ticket being served, the time so far.
+    /// Done − serving; for a ticket being served, the time so far; for one ended while being
+    /// served, up to the end.
     pub service_secs: Option<i64>,
     pub recalls: usize,
     /// The window it was taken for, when it was transferred since.
     pub first_window: String,
+    /// When its timing ended with the session (added after `first_window`).
+    pub ended_at: Option<String>,
 }
 
 fn ticket_json(t: &Ticket, now: &Stamp) -> TicketJson {
@@ -61,6 +66,7 @@ fn ticket_json(t: &Ticket, now: &Stamp) -> TicketJson {
         service_secs: t.service_secs(now),
         recalls: t.recalls(),
         first_window: t.first_window.clone(),
+        ended_at: at(t.ended()),
     }
 }
 
@@ -84,27 +90,30 @@ pub fn list(store: &Store, setup: &Setup, session: Option<&str>, json: bool) -> 
         return print_json(&rows);
     }
     let time = clock_text_or_dash;
+    // Headers and states in the user's language; the JSON keeps the codes.
+    let s = setup.strings();
+    let col = |name: &str| s.t(&format!("cli.tickets.col.{name}"));
     say!(
-        "{}  {}  {}  {}  {}  {}  {:>8}  {:>8}",
-        text::pad("id", 26),
-        text::pad("taken", 16),
-        text::pad("number", 6),
-        text::pad("window", 10),
-        text::pad("item", 16),
-        text::pad("state", 7),
-        "wait",
-        "service"
+        "{}  {}  {}  {}  {}  {}  {}  {}",
+        text::pad(s.t("cli.col.id"), 26),
+        text::pad(col("taken"), 16),
+        text::pad(col("number"), 6),
+        text::pad(col("window"), 10),
+        text::pad(col("item"), 16),
+        text::pad(col("state"), 8),
+        right(col("wait"), 8),
+        right(col("service"), 8)
     );
     for r in &rows {
         let taken = r.taken_at.as_deref().map(|t| t[..16.min(t.len())].replace('T', " ")).unwrap_or_default();
         say!(
             "{}  {}  {}  {}  {}  {}  {:>8}  {:>8}",
             r.id,
-            taken,
+            text::pad(&taken, 16),
             text::pad(&r.number, 6),
             text::pad(&r.window, 10),
             text::pad(&r.item, 16),
-            text::pad(r.state, 7),
+            text::pad(s.t(&format!("ticket.state.{}", r.state)), 8),
             time(r.wait_secs),
             time(r.service_secs)
         );
@@ -158,16 +167,19 @@ pub fn stats(setup: &Setup, session: Option<&str>, by: Option<&str>, json: bool)
     }
     let time = clock_text_or_dash;
     let pct = |s: Option<f64>| crate::text::percent(s);
+    // Headers in the user's language; the JSON keeps the codes.
+    let strings = setup.strings();
+    let col = |name: &str| strings.t(&format!("cli.stats.col.{name}"));
     say!(
-        "{}  {:>5}  {:>8}  {:>8}  {:>8}  {:>8}  {:>6}  {:>6}",
-        text::pad(by, 30),
-        "count",
-        "median",
-        "p90",
-        "max",
-        "service",
-        "over",
-        "left"
+        "{}  {}  {}  {}  {}  {}  {}  {}",
+        text::pad(col(by), 30),
+        right(col("count"), 5),
+        right(col("median"), 8),
+        right(col("p90"), 8),
+        right(col("max"), 8),
+        right(col("service"), 8),
+        right(col("over"), 6),
+        right(col("left"), 6)
     );
     for r in &rows {
         let s = &r.stats;

@@ -206,6 +206,22 @@ impl Ticket {
         self.stamps_of(&[Step::Left]).next_back()
     }
 
+    /// When its timing ended with the session (计时结束).
+    pub fn ended(&self) -> Option<&Stamp> {
+        self.stamps_of(&[Step::Ended]).next_back()
+    }
+
+    /// For a ticket whose timing ended (计时结束), the state it was in at that moment: a
+    /// ticket ended while waiting has no wait, one ended while being served keeps its service
+    /// up to the end. None for any other ticket.
+    pub fn state_at_end(&self) -> Option<TicketState> {
+        match self.events.as_slice() {
+            [.., (_, before, _), (_, Step::Ended, _)] => Some(TicketState::after(*before)),
+            [(_, Step::Ended, _)] => Some(TicketState::Waiting),
+            _ => None,
+        }
+    }
+
     pub fn recalls(&self) -> usize {
         self.stamps_of(&[Step::Recalled]).count()
     }
@@ -230,35 +246,44 @@ impl Ticket {
     }
 
     /// The wait in whole seconds: last call − taken; still growing (to `now`) while waiting,
-    /// so the board shows the wait so far. None for a ticket that left before any call.
+    /// so the board shows the wait so far. None for a ticket that left before any call, or
+    /// whose timing ended while it was waiting.
     pub fn wait_secs(&self, now: &Stamp) -> Option<i64> {
         let taken = self.taken()?;
         match (self.state(), self.last_call()) {
             (TicketState::Waiting, _) => Some(taken.live_secs(now)),
             (TicketState::Left | TicketState::Ended, None) => None,
+            (TicketState::Ended, Some(_)) => self.final_wait_secs(),
             (_, Some(call)) => Some(secs_between(taken, call)),
             (_, None) => None,
         }
     }
 
     /// The wait as finally measured: only once the ticket has been called (a ticket sent to
-    /// another window and waiting again has no wait yet: its call before doesn't count).
+    /// another window and waiting again has no wait yet: its call before doesn't count, and
+    /// if its timing ends there, it never gets one).
     pub fn final_wait_secs(&self) -> Option<i64> {
-        if self.state() == TicketState::Waiting {
+        if self.state() == TicketState::Waiting || self.state_at_end() == Some(TicketState::Waiting) {
             return None;
         }
         Some(secs_between(self.taken()?, self.last_call()?))
     }
 
-    /// Service time: done − serving; growing to `now` while serving.
+    /// Service time: done − serving; growing to `now` while serving; for a ticket whose timing
+    /// ended while it was being served, up to the end (the service was seen that long).
     pub fn service_secs(&self, now: &Stamp) -> Option<i64> {
         let serving = self.serving()?;
         match self.state() {
             TicketState::Serving => Some(serving.live_secs(now)),
+            TicketState::Ended if self.state_at_end() == Some(TicketState::Serving) => {
+                Some(secs_between(serving, self.ended()?))
+            }
             _ => self.final_service_secs(),
         }
     }
 
+    /// A whole service, done − serving: what the statistics count. A service cut short by
+    /// the end of the session is not one (its length is only a lower bound).
     pub fn final_service_secs(&self) -> Option<i64> {
         Some(secs_between(self.serving()?, self.done()?))
     }
@@ -427,9 +452,26 @@ mod tests {
         let t = ticket_with(&[(Step::Ended, 700)]);
         assert_eq!((t.state(), t.wait_secs(&stamp(9000)), t.final_wait_secs()), (TicketState::Ended, None, None));
         assert!(!t.state().is_open() && t.next_step().is_none() && !t.allows(Step::Ended));
-        // Ended after the call: the wait it had stays.
+        assert_eq!(t.service_secs(&stamp(9000)), None);
+        // Ended after the call, before service: the wait it had stays, no service.
+        let t = ticket_with(&[(Step::Called, 100), (Step::Ended, 700)]);
+        assert_eq!((t.wait_secs(&stamp(9000)), t.service_secs(&stamp(9000))), (Some(100), None));
+        assert_eq!(t.state_at_end(), Some(TicketState::Called));
+        // Ended while being served: the wait stays and the service runs up to the end
+        // (700 − 160), however late it is read; the statistics count no whole service.
         let t = ticket_with(&[(Step::Called, 100), (Step::Serving, 160), (Step::Ended, 700)]);
-        assert_eq!((t.final_wait_secs(), t.final_service_secs()), (Some(100), None));
+        assert_eq!((t.final_wait_secs(), t.wait_secs(&stamp(9000))), (Some(100), Some(100)));
+        assert_eq!((t.service_secs(&stamp(9000)), t.final_service_secs()), (Some(540), None));
+        assert_eq!(
+            (t.state_at_end(), t.ended().map(|s| s.wall_ms)),
+            (Some(TicketState::Serving), Some(stamp(700).wall_ms))
+        );
+        // Called, sent to another window and ended there before its call: no wait, as the
+        // call before the transfer does not count; no service.
+        let t = ticket_with(&[(Step::Called, 100), (Step::Transferred, 200), (Step::Ended, 700)]);
+        assert_eq!((t.final_wait_secs(), t.wait_secs(&stamp(9000))), (None, None));
+        assert_eq!(t.service_secs(&stamp(9000)), None);
+        assert_eq!(ticket_with(&[(Step::Called, 100)]).state_at_end(), None);
         assert_eq!(Step::from_code("ended"), Some(Step::Ended));
     }
 

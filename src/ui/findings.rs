@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    // One line of who/how/where, wrapped to at most two rows.
+    // Who/how/where, wrapped to at most two rows (folded to one on a short page).
     let mut facts = Vec::new();
     let mut fact = |label: &str, value: String| {
         if !value.is_empty() {
@@ -36,33 +36,55 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     fact("field.place", format!("{} {}", s.place, s.window).trim().to_string());
     fact("field.inspectors", s.inspectors.join("、"));
     fact("sessions.col.state", state.t(super::sessions::status_key(s.status)).to_string());
-    let mut wrapped = pack(&facts, inner.width as usize);
-    wrapped.truncate(2);
-    // The course of handling, when walked, on a row of its own (whole on the walk screen).
-    if s.walk.is_started() {
+    let width = inner.width as usize;
+    let mut packed = pack(&facts, width);
+    packed.truncate(2);
+    // The course of handling, when walked, on a row of its own (whole on the walk screen):
+    // two rows where the page is tall enough.
+    let narrative = s.walk.is_started().then(|| {
         let narrative = s.walk.narrative(&state.now(), &chrono::Local);
-        let line = state.ctx.strings().tf("findings.walk", &[("narrative", &narrative)]);
-        // Two rows where the page is tall enough; the walk screen has it whole.
-        let rows = if inner.height >= 16 { 2 } else { 1 };
-        let mut lines = crate::text::wrap(&line, (inner.width as usize).max(1));
-        if lines.len() > rows {
-            // The last row shown takes the rest, cut with `..`.
-            let rest = lines.split_off(rows - 1).concat();
-            lines.push(crate::text::truncate(&rest, inner.width as usize).into_owned());
+        state.ctx.strings().tf("findings.walk", &[("narrative", &narrative)])
+    });
+    let walk_rows = match &narrative {
+        Some(line) => crate::text::wrap(line, width.max(1)).len().min(if inner.height >= 16 { 2 } else { 1 }),
+        None => 0,
+    } as u16;
+
+    let findings = state.findings_of(session);
+    let loaded = state.findings_session == Some(session);
+    let selected = (state.pane == Pane::Findings).then_some(state.finding_cursor);
+    // The selected finding's checklist item or ticket, on the last row, when it came from one.
+    let origin = if loaded { selected.and_then(|_| origin_line(state)) } else { None };
+    // The findings are what the page is for: at least a header and two rows (or the note on
+    // an empty list) stay in view; the lines above fold first.
+    let findings_min =
+        if loaded && !findings.is_empty() { 1 + findings.len().min(2) as u16 + u16::from(origin.is_some()) } else { 2 };
+    let checklists = state.checklists_of(session).len();
+    let plan = plan(inner.height, packed.len() as u16, walk_rows, checklists, findings_min);
+
+    let mut wrapped = if plan.facts == 1 && packed.len() > 1 {
+        // One row: the state first (a finished session reads differently), then what fits.
+        let mut one = facts.clone();
+        if let Some(state_fact) = one.pop() {
+            one.insert(0, state_fact);
         }
-        wrapped.extend(lines);
+        vec![crate::text::truncate(&one.join("  "), width).into_owned()]
+    } else {
+        packed
+    };
+    if let Some(line) = narrative.filter(|_| plan.walk > 0) {
+        // The last row shown takes the rest, cut with `..`.
+        wrapped.extend(super::widgets::wrap_rows(&line, width.max(1), plan.walk as usize));
     }
-    let head_rows = wrapped.len().clamp(1, 4) as u16;
-    let checklist_rows = session_checklists::height(state, session, inner.height.saturating_sub(head_rows));
+    let head_rows = wrapped.len().max(1) as u16;
     let [head, checks, list] =
-        Layout::vertical([Constraint::Length(head_rows), Constraint::Length(checklist_rows), Constraint::Min(1)])
+        Layout::vertical([Constraint::Length(head_rows), Constraint::Length(plan.checks), Constraint::Min(1)])
             .areas(inner);
     let lines: Vec<Line> = wrapped.into_iter().map(|l| Line::from(Span::styled(l, theme.label()))).collect();
     frame.render_widget(Paragraph::new(lines), head);
     session_checklists::draw(frame, state, theme, checks, session);
 
-    let findings = state.findings_of(session);
-    if state.findings_session != Some(session) {
+    if !loaded {
         super::widgets::dim_note(frame, theme, list, state.t("app.loading"));
         return;
     }
@@ -96,9 +118,6 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
             ]
         })
         .collect();
-    let selected = (state.pane == Pane::Findings).then_some(state.finding_cursor);
-    // The selected finding's checklist item, on the last row, when it came from one.
-    let origin = selected.and_then(|_| origin_line(state));
     let [list, origin_row] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(u16::from(origin.is_some()))]).areas(list);
     table::render(frame.buffer_mut(), list, &cols, &rows, selected, theme, |i| {
@@ -128,6 +147,41 @@ fn origin_line(state: &State) -> Option<String> {
         None => (state.t("findings.origin_removed").to_string(), item.clone()),
     };
     Some(state.ctx.strings().tf("findings.origin", &[("checklist", &title), ("item", &item)]))
+}
+
+/// How many rows each part above the findings gets.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Plan {
+    facts: u16,
+    walk: u16,
+    checks: u16,
+}
+
+/// Shares `height` rows between the facts (`facts` rows wanted, one or two), the course of
+/// handling (`walk`, zero to two), the checklists (`checklists` of them) and the findings,
+/// which keep at least `findings_min` rows. On a short page the lines above fold, least
+/// needed first: the narrative to one row, each checklist to one row (its dimensions on one
+/// line under the table), the facts to one row, the narrative away, then the checklists down
+/// to their header and the selected one; the findings take every row left.
+fn plan(height: u16, facts: u16, walk: u16, checklists: usize, findings_min: u16) -> Plan {
+    let facts = facts.clamp(1, 2);
+    let wanted = session_checklists::height(checklists, height.saturating_sub(facts + walk));
+    let (one_row_each, least) = match checklists as u16 {
+        0 => (1, 1),
+        n => (n + 2, 2),
+    };
+    let steps = [
+        Plan { facts, walk, checks: wanted },
+        Plan { facts, walk: walk.min(1), checks: wanted },
+        Plan { facts, walk: walk.min(1), checks: wanted.min(one_row_each) },
+        Plan { facts: 1, walk: walk.min(1), checks: wanted.min(one_row_each) },
+        Plan { facts: 1, walk: 0, checks: wanted.min(one_row_each) },
+    ];
+    let fits = |p: &Plan| p.facts + p.walk + p.checks + findings_min <= height;
+    steps.into_iter().find(fits).unwrap_or_else(|| {
+        let room = height.saturating_sub(1 + findings_min);
+        Plan { facts: 1, walk: 0, checks: room.clamp(least, wanted.max(least)) }
+    })
 }
 
 /// Facts joined two spaces apart, a whole fact to a row where it fits, so a value is not
@@ -160,7 +214,7 @@ fn pack(facts: &[String], width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::pack;
+    use super::{Plan, pack, plan};
 
     #[test]
     fn facts_are_not_split_across_rows_when_they_fit() {
@@ -169,5 +223,24 @@ mod tests {
         assert_eq!(rows, vec!["体验方式：陪同办  状态：进行中", "体验人：王建国、李秀英"]);
         let narrow = pack(&facts, 10);
         assert!(narrow.iter().all(|r| crate::text::width(r) <= 10), "{narrow:?}");
+    }
+
+    #[test]
+    fn a_short_page_folds_the_lines_above_before_the_findings() {
+        // Tall: everything as wanted (one checklist: header, its row, its dimensions).
+        assert_eq!(plan(20, 2, 2, 1, 4), Plan { facts: 2, walk: 2, checks: 3 });
+        // 40x12 (8 rows inside the box), demo-like: the narrative goes, the rest stays.
+        assert_eq!(plan(8, 2, 1, 1, 4), Plan { facts: 1, walk: 0, checks: 3 });
+        // Three checklists on 8 rows: down to the header and the selected one.
+        assert_eq!(plan(8, 2, 1, 3, 4), Plan { facts: 1, walk: 0, checks: 3 });
+        assert_eq!(plan(8, 2, 1, 3, 5), Plan { facts: 1, walk: 0, checks: 2 });
+        for height in 8..30 {
+            for checklists in 0..5 {
+                for findings_min in 2..5 {
+                    let p = plan(height, 2, 2, checklists, findings_min);
+                    assert!(p.facts + p.walk + p.checks + findings_min <= height, "{height} {checklists} {p:?}");
+                }
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@ pub fn context_layers(state: &State) -> Vec<Layer> {
 
 pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
     let km = &state.ctx.keymap;
-    let mut out = Vec::new();
+    let mut out: Vec<Row> = Vec::new();
     let layers = context_layers(state);
     let typing = layers.contains(&Layer::Editor);
     let one_line = layers.contains(&Layer::Capture);
@@ -46,8 +46,8 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
             one_line && layer == Layer::Editor && matches!(action, Action::Newline | Action::Up | Action::Down);
         !typed_as_text && !needs_rows
     };
-    let section = |title: String, layer: Layer, skip: &[Action], out: &mut Vec<(String, bool)>| {
-        out.push((title, true));
+    let section = |title: String, layer: Layer, skip: &[Action], out: &mut Vec<Row>| {
+        out.push(Row::Head(title));
         for (action, keys) in km.bindings(layer).into_iter().filter(|(a, _)| !skip.contains(a)) {
             let keys: Vec<&KeyChord> = keys.iter().filter(|k| works(layer, action, k)).collect();
             if keys.is_empty() {
@@ -55,14 +55,13 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
             }
             let s = state.ctx.strings();
             let keys: Vec<String> = keys.iter().map(|k| k.label(s)).collect();
-            let left = text::pad(&keys.join(" / "), 18.min(width / 2));
             // An action that means something particular on one screen says so there.
             let desc = s
                 .lookup(&format!("layer_action.{}.{}", layer.name(), action.name()))
                 .unwrap_or_else(|| s.t(&format!("action.{}", action.name())));
-            out.push((text::truncate(&format!("{left} {desc}"), width).into_owned(), false));
+            out.push(Row::Entry(keys.join(" / "), desc));
         }
-        out.push((String::new(), false));
+        out.push(Row::Text(String::new()));
     };
     for layer in &layers {
         let screen = state.t(&format!("help.layer.{}", layer.name()));
@@ -87,17 +86,11 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
         _ => &[],
     };
     for note in notes {
-        for line in text::wrap(state.t(note), width.max(1)) {
-            out.push((line, false));
-        }
-        out.push((String::new(), false));
+        out.extend([Row::Text(state.t(note).to_string()), Row::Text(String::new())]);
     }
     if layers.contains(&Layer::Form) {
         // The pick list is transient and keeps fixed keys (arrows, Enter, Esc); typing filters it.
-        for line in text::wrap(state.t("help.picker"), width.max(1)) {
-            out.push((line, false));
-        }
-        out.push((String::new(), false));
+        out.extend([Row::Text(state.t("help.picker").to_string()), Row::Text(String::new())]);
     }
     // Over the list of templates, quick capture does not work (the list is modal).
     let picker = state.overlays.iter().any(|o| {
@@ -105,7 +98,44 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
     });
     let skip: &[Action] = if picker { &[Action::Capture] } else { &[] };
     section(state.t("help.global").to_string(), Layer::Global, skip, &mut out);
-    out
+    // One key column for the whole help, as wide as its widest keys (within limits).
+    let widest = out.iter().filter_map(|r| if let Row::Entry(k, _) = r { Some(text::width(k)) } else { None }).max();
+    let key_col = widest.unwrap_or(0).min(KEY_COLUMN).min(width / 2);
+    let mut lines = Vec::new();
+    for row in out {
+        match row {
+            Row::Head(title) => lines.extend(text::wrap(&title, width.max(1)).into_iter().map(|l| (l, true))),
+            Row::Entry(keys, desc) => lines.extend(entry(&keys, desc, key_col, width).into_iter().map(|l| (l, false))),
+            Row::Text(t) => lines.extend(text::wrap(&t, width.max(1)).into_iter().map(|l| (l, false))),
+        }
+    }
+    lines
+}
+
+/// The widest the key column gets; longer key lists are cut with `..`.
+const KEY_COLUMN: usize = 18;
+
+/// What the help says, before it is wrapped to the box.
+enum Row {
+    /// A section's title.
+    Head(String),
+    /// A binding: its keys, and what they do.
+    Entry(String, &'static str),
+    /// A note (or a blank line between sections).
+    Text(String),
+}
+
+/// One binding: the keys in a column of `key_col`, the description beside them, wrapped by
+/// display width onto following rows indented under the description, so nothing is cut.
+fn entry(keys: &str, desc: &str, key_col: usize, width: usize) -> Vec<String> {
+    let left = text::pad(keys, key_col);
+    let desc_width = width.saturating_sub(key_col + 2).max(1);
+    let indent = " ".repeat(key_col + 2);
+    text::wrap(desc, desc_width)
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| if i == 0 { format!("{left}  {row}") } else { format!("{indent}{row}") })
+        .collect()
 }
 
 /// How far the help can scroll at the terminal's size: the last page shows the last line.
@@ -160,4 +190,19 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, scroll:
         .map(|(l, head)| if head { Line::from(Span::styled(l, theme.header())) } else { Line::from(l) })
         .collect();
     frame.render_widget(Paragraph::new(shown), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::entry;
+
+    #[test]
+    fn a_long_description_wraps_under_its_column() {
+        let rows = entry("u", "恢复本次运行中最近删除的体验活动", 10, 34);
+        assert_eq!(rows, ["u           恢复本次运行中最近删除", "            的体验活动"]);
+        for row in entry("Tab", "switch between the checklists and the findings", 10, 34) {
+            assert!(crate::text::width(&row) <= 34, "{row}");
+        }
+        assert_eq!(entry("Enter", "打开", 18, 70), ["Enter               打开"]);
+    }
 }

@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Constraint::Length(1),
         Constraint::Length(warning.len() as u16),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status::rows(state, area.width)),
     ])
     .areas(area);
     title_bar(frame, state, &theme, title);
@@ -86,11 +86,12 @@ pub fn draw(frame: &mut Frame, state: &State) {
 }
 
 /// Where screens and overlays are drawn at the terminal's size (below the title and any
-/// warning, above the status line), for the core's paging.
+/// warning, above the status line, which a long notice makes taller), for the core's paging.
 pub fn main_area(state: &State) -> Rect {
     let (w, h) = state.size;
     let warning = cjk_warning(state).len() as u16;
-    Rect { x: 0, y: 1 + warning, width: w, height: h.saturating_sub(2 + warning) }
+    let status = status::rows(state, w);
+    Rect { x: 0, y: 1 + warning, width: w, height: h.saturating_sub(1 + warning + status) }
 }
 
 /// The note on a terminal that cannot show Chinese, in English whatever the UI language (the

@@ -15,10 +15,10 @@ use crate::domain::{Checklist, EntityId};
 use crate::i18n::Lang;
 use crate::keymap::{Action, Layer};
 
-/// Rows for the block: a header and two rows per checklist, at most half of what is left
-/// (then one row each and a dimensions line); one row when there are none.
-pub fn height(state: &State, session: EntityId, available: u16) -> u16 {
-    let n = state.checklists_of(session).len() as u16;
+/// Rows wanted for `n` checklists: a header and two rows per checklist, at most half of what
+/// is left (then one row each and a dimensions line); one row when there are none.
+pub fn height(n: usize, available: u16) -> u16 {
+    let n = n as u16;
     if n == 0 { 1 } else { (2 * n + 1).min((available / 2).max(3)) }
 }
 
@@ -46,7 +46,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     }
     let lang = state.ctx.lang;
     let two_rows = area.height as usize > 2 * checklists.len();
-    let [list, dims] = Layout::vertical([Constraint::Min(1), Constraint::Length(u16::from(!two_rows))]).areas(area);
+    // The dimensions line needs a row beside the header and the selected checklist.
+    let dims_line = !two_rows && area.height >= 3;
+    let [list, dims] = Layout::vertical([Constraint::Min(1), Constraint::Length(u16::from(dims_line))]).areas(area);
     let cols = [
         Column { title: state.t("checklists.col.title"), width: 12, flex: true, priority: 9 },
         Column { title: state.t("checklists.col.answered"), width: 7, flex: false, priority: 9 },
@@ -73,7 +75,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         if i % per == 1 { dim_style } else { ratatui::style::Style::new() }
     });
 
-    if !two_rows {
+    if dims_line {
         if let Some(c) = checklists.get(state.checklist_cursor).or(checklists.first()) {
             let line = state.ctx.strings().tf(
                 "checklists.dimensions",

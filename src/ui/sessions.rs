@@ -25,16 +25,23 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         super::widgets::dim_note(frame, theme, inner, &text);
         return;
     }
-    let lang = state.ctx.lang;
     // The state and count columns fit their words in either language ("finished", "Problems").
+    let lang = state.ctx.lang;
     let w = |keys: &[&str]| keys.iter().map(|k| crate::text::width(state.t(k))).max().unwrap_or(0).max(6) as u16;
     let state_w = w(&["sessions.col.state", "session.open", "session.finished"]);
     let count_w = w(&["sessions.col.findings"]);
+    // Mode and channel as whole words: as wide as their short labels (up to 10 columns; a
+    // longer one is cut), the item and the place giving way.
+    let vocab_w = |list: ChoiceList, title: &str| {
+        list.short_width(lang, 10).max(crate::text::width(state.t(title))).max(6) as u16
+    };
+    let mode_w = vocab_w(ChoiceList::Modes, "sessions.col.mode");
+    let channel_w = vocab_w(ChoiceList::Channels, "sessions.col.channel");
     let cols = [
         Column { title: state.t("sessions.col.date"), width: 11, flex: false, priority: 6 },
         Column { title: state.t("sessions.col.item"), width: 12, flex: true, priority: 9 },
-        Column { title: state.t("sessions.col.mode"), width: 8, flex: false, priority: 4 },
-        Column { title: state.t("sessions.col.channel"), width: 8, flex: false, priority: 2 },
+        Column { title: state.t("sessions.col.mode"), width: mode_w, flex: false, priority: 4 },
+        Column { title: state.t("sessions.col.channel"), width: channel_w, flex: false, priority: 2 },
         Column { title: state.t("sessions.col.place"), width: 10, flex: true, priority: 3 },
         Column { title: state.t("sessions.col.state"), width: state_w, flex: false, priority: 5 },
         Column { title: state.t("sessions.col.findings"), width: count_w, flex: false, priority: 8 },
@@ -48,8 +55,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             vec![
                 local_time(x.created_ms, "%m-%d %H:%M"),
                 x.item.clone(),
-                ChoiceList::Modes.display(&x.mode, lang),
-                ChoiceList::Channels.display(&x.channel, lang),
+                ChoiceList::Modes.short_display(&x.mode, lang),
+                ChoiceList::Channels.short_display(&x.channel, lang),
                 place,
                 state.t(status_key(x.status)).to_string(),
                 format!("{:>w$}", s.findings, w = count_w as usize),

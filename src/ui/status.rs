@@ -9,30 +9,80 @@ use super::theme::Theme;
 use crate::app::{Overlay, Pane, SaveStatus, Screen, State};
 use crate::keymap::{Action, Layer};
 
+/// The most rows a long notice takes at the bottom: four, and no more than a third of the
+/// terminal (it is read once: the next key clears it).
+const MAX_ROWS: u16 = 4;
+
+/// Rows the status line takes at `width`: one, or, when the notice or a failed save's reason
+/// is longer than the line, as many as it needs to be read whole (at most [`MAX_ROWS`]; the
+/// last one shown takes the rest, cut with `..`).
+pub fn rows(state: &State, width: u16) -> u16 {
+    let (left, _) = left_text(state);
+    let width = (width as usize).max(1);
+    if crate::text::width(&left) <= width {
+        return 1;
+    }
+    let most = MAX_ROWS.min(state.size.1 / 3).max(1) as usize;
+    super::widgets::wrap_rows(&left, width, most).len() as u16
+}
+
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let (left, style) = left_text(state, theme);
-    let hints = hints(state);
+    let (left, tone) = left_text(state);
+    let style = match tone {
+        Tone::Dim => theme.dim(),
+        Tone::Ok => theme.ok(),
+        Tone::Error => theme.error(),
+    };
     let width = area.width as usize;
-    let left_w = crate::text::width(&left).min(width);
-    let right = crate::text::truncate(&hints, width.saturating_sub(left_w + 2)).into_owned();
+    // The notice gets the room first, over as many rows as the area has; the key hints take
+    // what is left of its last row, and yield entirely when too little is.
+    let mut rows = if crate::text::width(&left) <= width {
+        vec![left]
+    } else {
+        super::widgets::wrap_rows(&left, width.max(1), area.height.max(1) as usize)
+    };
+    let last = rows.pop().unwrap_or_default();
+    for (i, row) in rows.iter().enumerate() {
+        let line = Line::from(Span::styled(row.clone(), style));
+        frame.buffer_mut().set_line(area.x, area.y + i as u16, &line, area.width);
+    }
+    let hints = hints(state);
+    let left_w = crate::text::width(&last).min(width);
+    let room = width.saturating_sub(left_w + 2);
+    let right = if room >= MIN_HINT_ROOM || left_w == 0 {
+        crate::text::truncate(&hints, room).into_owned()
+    } else {
+        String::new()
+    };
     let gap = width.saturating_sub(left_w + crate::text::width(&right));
     let line = Line::from(vec![
-        Span::styled(crate::text::truncate(&left, left_w).into_owned(), style),
+        Span::styled(crate::text::truncate(&last, left_w).into_owned(), style),
         Span::raw(" ".repeat(gap)),
         Span::styled(right, theme.dim()),
     ]);
-    frame.buffer_mut().set_line(area.x, area.y, &line, area.width);
+    let y = area.y + area.height.saturating_sub(1).min(rows.len() as u16);
+    frame.buffer_mut().set_line(area.x, y, &line, area.width);
 }
 
-fn left_text(state: &State, theme: &Theme) -> (String, ratatui::style::Style) {
+/// Less room than this beside a notice shows no hints rather than a stump like "? 帮..".
+const MIN_HINT_ROOM: usize = 8;
+
+/// How the left part is coloured.
+enum Tone {
+    Dim,
+    Ok,
+    Error,
+}
+
+fn left_text(state: &State) -> (String, Tone) {
     if let Some(n) = &state.notice {
-        return (n.clone(), theme.error());
+        return (n.clone(), Tone::Error);
     }
     // A form, a line or a dialog speaks for itself: nothing about an earlier save beside it.
     if !state.overlays.is_empty() {
-        return (String::new(), theme.dim());
+        return (String::new(), Tone::Dim);
     }
-    let Some(mark) = &state.save_mark else { return (String::new(), theme.dim()) };
+    let Some(mark) = &state.save_mark else { return (String::new(), Tone::Dim) };
     let s = state.ctx.strings();
     // Named when the user stands elsewhere than on the record saved.
     let named = |key: &str| match &mark.label {
@@ -42,10 +92,10 @@ fn left_text(state: &State, theme: &Theme) -> (String, ratatui::style::Style) {
         _ => state.t(key).to_string(),
     };
     match state.save_status.get(&mark.entity) {
-        Some(SaveStatus::Saving) => (named("status.saving"), theme.dim()),
-        Some(SaveStatus::Saved) => (named("status.saved"), theme.ok()),
-        Some(SaveStatus::Failed(e)) => (s.tf("status.failed", &[("error", e)]), theme.error()),
-        None => (String::new(), theme.dim()),
+        Some(SaveStatus::Saving) => (named("status.saving"), Tone::Dim),
+        Some(SaveStatus::Saved) => (named("status.saved"), Tone::Ok),
+        Some(SaveStatus::Failed(e)) => (s.tf("status.failed", &[("error", e)]), Tone::Error),
+        None => (String::new(), Tone::Dim),
     }
 }
 
