@@ -563,3 +563,14 @@ fn on_a_full_disk_a_hangup_still_keeps_the_typed_text() {
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(fallback.parent().unwrap()).unwrap().permissions());
     assert_eq!(mode & 0o077, 0, "a folder nobody else can read");
 }
+
+#[test]
+fn a_command_printing_to_a_terminal_that_cannot_show_chinese_speaks_english() {
+    let home = temp_home();
+    let args = ["--home", home.path().to_str().unwrap(), "list", "sessions"];
+    let tui = Tui::spawn(Path::new(BIN), &args, &[("LANG", "C")], 100, 10);
+    tui.expect_text("there is no profile here");
+    // Into a pipe, the locale names no language: Chinese, the default.
+    let out = Command::new(BIN).args(args).env("LANG", "C").env_remove("LC_ALL").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("这里没有档案"));
+}

@@ -55,9 +55,11 @@ impl Setup {
         let config = Config::load(&paths.config_file());
         let env_lang = crate::i18n::env_locale();
         let config_lang = config.as_ref().ok().and_then(|c| c.lang.as_deref());
-        // The TUI on a terminal that cannot show Chinese defaults to English; command output
-        // (often redirected to a file) keeps the locale's language.
-        let shows_chinese = cli.command.is_some() || crate::term::caps::terminal_shows_chinese();
+        // The TUI on a terminal that cannot show Chinese defaults to English, and so does a
+        // command printing to one; output going to a file or a pipe keeps the locale's
+        // language (Chinese when the locale names none, as under C/POSIX).
+        let to_a_terminal = cli.command.is_none() || std::io::IsTerminal::is_terminal(&std::io::stdout());
+        let shows_chinese = !to_a_terminal || crate::term::caps::terminal_shows_chinese();
         let lang = Lang::detect_for_terminal(cli.lang.as_deref(), config_lang, env_lang.as_deref(), shows_chinese)
             .map_err(CliError::refused)?;
         let s = Strings::get(lang);
