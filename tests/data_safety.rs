@@ -208,7 +208,11 @@ fn an_empty_store_file_is_reported_as_damage_and_kept() {
 #[test]
 fn a_corrupted_store_says_damaged_and_never_prints_a_panic() {
     let home = temp_home();
-    assert!(tiyan(home.path(), &["demo", "--sessions", "30", "--findings-per-session", "4", "--seed", "11"]).status.success());
+    assert!(
+        tiyan(home.path(), &["demo", "--sessions", "30", "--findings-per-session", "4", "--seed", "11"])
+            .status
+            .success()
+    );
     let path = store_file(home.path());
     let good = std::fs::read(&path).unwrap();
     // The trial's two cases: the first page kept and the rest zeroed; and bytes flipped.
