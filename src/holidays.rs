@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, RwLock};
 
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -27,19 +27,23 @@ const MAX_RANGE_DAYS: i64 = 31;
 /// calendar is fixed for the whole run (like the compiled-in strings), and it is set once at
 /// start-up by [`install`], before any of them runs. Pure code takes a `&Calendar` argument,
 /// so tests build their own and never depend on this.
-static CALENDAR: OnceLock<Calendar> = OnceLock::new();
+static CALENDAR: RwLock<Option<Arc<Calendar>>> = RwLock::new(None);
 
 /// The calendar installed at start-up, or the shipped one if nothing was installed.
-pub fn calendar() -> &'static Calendar {
-    CALENDAR.get_or_init(shipped)
+pub fn calendar() -> Arc<Calendar> {
+    if let Some(installed) = CALENDAR.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+        return Arc::clone(installed);
+    }
+    let mut slot = CALENDAR.write().unwrap_or_else(|e| e.into_inner());
+    Arc::clone(slot.get_or_insert_with(|| Arc::new(shipped())))
 }
 
 /// Chooses the calendar (see [`load`]) and makes it the one [`calendar`] returns; returns the
-/// warning to show when the user file was broken. Call once, before anything reads
-/// [`calendar`]; a later call changes nothing.
+/// warning to show when the user file was broken. Called once at start-up, before anything
+/// reads [`calendar`].
 pub fn install(config_dir: &Path, lang: Lang) -> Option<String> {
     let (calendar, warning) = load(config_dir, lang);
-    let _ = CALENDAR.set(calendar);
+    *CALENDAR.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(calendar));
     warning
 }
 
@@ -182,7 +186,7 @@ fn date_value(value: &Spanned<toml::Value>, s: &Strings) -> Result<NaiveDate, (u
 /// A typed 整改时限 as a date, counted on the calendar in force, or the message that says what
 /// is wrong with it (the TUI's forms and `finding set-status` share it).
 pub fn parse_deadline(text: &str, today: NaiveDate, strings: &Strings) -> Result<NaiveDate, String> {
-    crate::domain::deadline::parse_deadline(text, today, calendar()).map_err(|e| e.message(strings))
+    crate::domain::deadline::parse_deadline(text, today, &calendar()).map_err(|e| e.message(strings))
 }
 
 /// When a deadline typed as a period ends past the holiday list, the warning that only

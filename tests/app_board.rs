@@ -1,11 +1,9 @@
 //! update() on the queue board and the stage stopwatch, against a real store in a temp dir
 //! answered synchronously (as the store thread would) and a clock the test moves.
 
-mod app_fixtures;
-
 use std::sync::Arc;
 
-use app_fixtures::*;
+use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::{Effect, Msg, Overlay, Screen, State, update};
 use tiyan::clock::ManualClock;
@@ -55,7 +53,7 @@ impl Board {
     }
 
     fn answer(&mut self, effects: Vec<Effect>) -> Vec<Change> {
-        app_fixtures::live::answer(&mut self.state, &mut self.store, effects)
+        crate::app_fixtures::live::answer(&mut self.state, &mut self.store, effects)
     }
 
     fn states(&self) -> Vec<TicketState> {

@@ -1,9 +1,7 @@
 //! update() on checklists: attaching, answering by single keys, changing an answer, counts
 //! and text through the entry, notes, next unanswered, and a failed item → a linked finding.
 
-mod app_fixtures;
-
-use app_fixtures::*;
+use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::{Msg, Overlay, Pane, Screen, update};
 use tiyan::domain::checklist::field as cf;
@@ -230,8 +228,8 @@ fn enter_on_an_empty_checklist_list_offers_the_templates() {
 }
 
 /// A session in a real store with the fixture checklist attached, its checklist open.
-fn live_checklist() -> (app_fixtures::live::Live, tiyan::domain::EntityId) {
-    let mut l = app_fixtures::live::Live::new(Lang::Zh, (80, 24), "张三");
+fn live_checklist() -> (crate::app_fixtures::live::Live, tiyan::domain::EntityId) {
+    let mut l = crate::app_fixtures::live::Live::new(Lang::Zh, (80, 24), "张三");
     let session = id(T0, 500);
     let set = |f: &str, v: Value| Change::set(EntityKind::Session, session, f, v);
     l.seed(&[set("item", Value::text("不动产登记")), set("status", Value::text("open"))]);
@@ -244,7 +242,11 @@ fn live_checklist() -> (app_fixtures::live::Live, tiyan::domain::EntityId) {
     (l, checklist)
 }
 
-fn stored_answer(l: &app_fixtures::live::Live, checklist: tiyan::domain::EntityId, item: &str) -> Option<Answer> {
+fn stored_answer(
+    l: &crate::app_fixtures::live::Live,
+    checklist: tiyan::domain::EntityId,
+    item: &str,
+) -> Option<Answer> {
     let c = l.store.checklists_of(l.state.sessions[0].session.id).unwrap();
     c.into_iter().find(|c| c.id == checklist).and_then(|c| c.answer(item).cloned())
 }

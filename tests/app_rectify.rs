@@ -1,10 +1,8 @@
 //! update() through the rectification loop by keys: the move picker, the forms each move asks
 //! for, refusals, the inspector's name, a finding's page and the ledger — against a real store.
 
-mod app_fixtures;
-
-use app_fixtures::live::Live;
-use app_fixtures::*;
+use crate::app_fixtures::live::Live;
+use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::form::new_finding_fields;
 use tiyan::app::{Overlay, Screen};

@@ -1,8 +1,6 @@
 //! The core, without a terminal: messages in, state and effects out.
 
-mod app_fixtures;
-
-use app_fixtures::*;
+use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::state::ConfirmAction;
 use tiyan::app::{Effect, Msg, Overlay, SaveStatus, Screen, update};

@@ -2,18 +2,16 @@
 //! by keys (single keys, a score, numbers and text through the entry), make a finding from a
 //! failed item, SIGKILL, restart, and see every answer; then the command line agrees.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
+use crate::common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
 use tiyan::domain::AnswerKind;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tiyan");
 
 fn start(home: &Path) -> Tui {
-    common::start_tiyan(home, 100, 30)
+    crate::common::start_tiyan(home, 100, 30)
 }
 
 /// Creates a session for `item` through the form; once saved its page opens.

@@ -1,9 +1,7 @@
 //! Render snapshots of checklists in Chinese at 80x24 and 40x12: the checklist screen, the
 //! session page with results, the add-checklist list, and the answer entry's cursor.
 
-mod app_fixtures;
-
-use app_fixtures::*;
+use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::{Msg, State, TemplateChoice, update};
 use tiyan::domain::{Answer, Checklist};

@@ -4,12 +4,10 @@
 //! one); everything after goes through the command line. Deadlines are far in the past or the
 //! future, so nothing here depends on today's date.
 
-mod rectify_fixtures;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use rectify_fixtures::{day, id_at, request, road};
+use crate::rectify_fixtures::{day, id_at, request, road};
 use serde_json::Value as Json;
 use tiyan::domain::FindingStatus::*;
 use tiyan::domain::finding::field as ff;

@@ -2,15 +2,12 @@
 //! damaged and missing stores, reading without writing, a full disk (on a real tmpfs when the
 //! test runs as root), and SIGKILL at random moments of a first open and of capture.
 
-mod app_fixtures;
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use app_fixtures::*;
-use common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
+use crate::app_fixtures::*;
+use crate::common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::draft::{self, DraftOverlay};
 use tiyan::app::{Effect, Msg, Overlay, update};
@@ -49,7 +46,7 @@ fn start(home: &Path) -> Tui {
 
 /// A profile with an inspector and one session, by the command line and a first TUI run.
 fn profile_with_a_session(home: &Path) -> Tui {
-    common::name_the_inspector(home, "测试员");
+    crate::common::name_the_inspector(home, "测试员");
     let mut tui = start(home);
     tui.type_text("n");
     tui.expect_text("新建体验活动");

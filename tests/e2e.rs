@@ -1,17 +1,15 @@
 //! End to end through a pseudo-terminal: the built binary, real keystrokes, a real redb file,
 //! SIGKILL, and a fresh start that must show what was saved.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
+use crate::common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tiyan");
 
 fn start(home: &Path, cols: u16, rows: u16) -> Tui {
-    common::name_the_inspector(home, "测试员");
+    crate::common::name_the_inspector(home, "测试员");
     let home = home.to_str().unwrap();
     let tui = Tui::spawn(Path::new(BIN), &["--home", home, "--profile", "体验员"], &[], cols, rows);
     tui.expect_text("体验活动");
@@ -179,7 +177,7 @@ fn keymap_check_reports_file_line_column_and_the_tui_starts_with_defaults() {
 #[test]
 fn a_terminal_that_cannot_show_chinese_gets_english_unless_chinese_is_forced() {
     let home = temp_home();
-    common::name_the_inspector(home.path(), "测试员");
+    crate::common::name_the_inspector(home.path(), "测试员");
     let h = home.path().to_str().unwrap();
     let args = ["--home", h, "--profile", "体验员"];
     for env in [[("LANG", "C"), ("TERM", "xterm-256color")], [("LANG", "zh_CN.UTF-8"), ("TERM", "linux")]] {

@@ -3,15 +3,12 @@
 //! hundreds of thousands of problems, and the exit codes scripts rely on. Every run of the
 //! binary is guarded by a timeout: a hang fails the test instead of stalling the suite.
 
-mod common;
-mod rectify_fixtures;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use rectify_fixtures::{day, id_at, request, road};
+use crate::rectify_fixtures::{day, id_at, request, road};
 use tiyan::domain::FindingStatus::{self, *};
 use tiyan::domain::finding::field as ff;
 use tiyan::domain::rectify;
@@ -279,11 +276,11 @@ fn named_pipes_in_place_of_every_config_file_are_reported_not_waited_on() {
 
 #[test]
 fn the_tui_starts_and_says_so_when_the_keymap_is_a_pipe() {
-    let home = common::temp_home();
+    let home = crate::common::temp_home();
     let config = home.path().join("config");
     std::fs::create_dir_all(&config).unwrap();
     mkfifo(&config.join("keymap.toml"));
-    let tui = common::start_tiyan(home.path(), 160, 24);
+    let tui = crate::common::start_tiyan(home.path(), 160, 24);
     let screen = tui.expect_text("a named pipe");
     assert!(screen.contains("keymap.toml"), "{screen}");
 }

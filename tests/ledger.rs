@@ -2,10 +2,8 @@
 //! taken through real moves on a real store, read back as the CLI reads them. Every figure
 //! below is counted by hand from the table in `hall()`. Today is 2026-11-22 (TZ pinned to UTC).
 
-mod rectify_fixtures;
-
+use crate::rectify_fixtures::{Desk, day, request};
 use chrono::NaiveDate;
-use rectify_fixtures::{Desk, day, request};
 use tiyan::domain::FindingStatus::*;
 use tiyan::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UnitRow};
 use tiyan::domain::rectify::{self, Due, MoveRequest};

@@ -1,9 +1,7 @@
 //! The pick list: pinyin matching over every one of the 37 units of seed 003, and the live
 //! picker in the forms (type to filter, arrows, Enter, Esc) through `update`.
 
-mod app_fixtures;
-
-use app_fixtures::*;
+use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::{Overlay, State, update};
 use tiyan::assets::ChoiceList;

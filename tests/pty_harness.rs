@@ -1,11 +1,9 @@
 //! Self-test of the pty harness in `tests/common`, driven by small `/bin/sh` scripts.
 
-mod common;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
+use crate::common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
 
 fn sh(script: &str) -> Tui {
     Tui::spawn(Path::new("/bin/sh"), &["-c", script], &[], 80, 24)

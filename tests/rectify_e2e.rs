@@ -3,12 +3,10 @@
 //! letter while it is overdue, 整改, a close-off refused to the one who rectified it and done
 //! by someone else, then SIGKILL, and the history read back by the command line.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
+use crate::common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tiyan");
 const PROBLEM: &str = "窗口只开两个，排队超过一小时";

@@ -2,9 +2,7 @@
 //! reopening from each status, through `rectify::changes` + `Store::apply` as the TUI and CLI
 //! make them. A refused move must leave the store exactly as it was.
 
-mod rectify_fixtures;
-
-use rectify_fixtures::{DAY_MS, Desk, T0, day, request};
+use crate::rectify_fixtures::{DAY_MS, Desk, T0, day, request};
 use tiyan::domain::FindingStatus::{self, *};
 use tiyan::domain::ledger::fixed_on_the_spot;
 use tiyan::domain::rectify::{Assignment, MoveError, MoveRequest, Needed};

@@ -1,9 +1,7 @@
 //! Render snapshots of every screen with Chinese data, at 80x24 and 40x12, plus the real
 //! cursor position where text is typed (the IME candidate window follows it).
 
-mod app_fixtures;
-
-use app_fixtures::*;
+use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::{Msg, State, update};
 use tiyan::i18n::Lang;

@@ -1,9 +1,7 @@
 //! `<config dir>/units.toml` replaces the shipped units for the whole run: in the picker and in
 //! what is stored. Its own binary, as the replacement is process-wide (set once at start-up).
 
-mod app_fixtures;
-
-use app_fixtures::*;
+use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::{Overlay, update};
 use tiyan::assets::{ChoiceList, use_user_units};

@@ -1,9 +1,7 @@
 //! A broken holidays.toml, end to end: the TUI still starts and says on its first frame where
 //! the file is wrong and that the built-in list is used.
 
-mod common;
-
-use common::{start_tiyan, temp_home};
+use crate::common::{start_tiyan, temp_home};
 
 #[test]
 fn a_broken_holidays_file_is_shown_on_the_first_frame() {
