@@ -97,3 +97,17 @@ fn every_key_the_code_names_exists_in_both_languages_and_every_key_is_used() {
         .collect();
     assert!(unused.is_empty(), "in the strings, used nowhere: {unused:?}");
 }
+
+#[test]
+fn readme_key_table_is_the_keymap_in_force() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start =
+        readme.find("<!-- keys:begin -->\n").expect("README marks its key table") + "<!-- keys:begin -->\n".len();
+    let end = readme.find("<!-- keys:end -->").expect("README marks the end of its key table");
+    let generated = tiyan::keymap::Keymap::builtin().to_markdown(tiyan::i18n::Strings::get(tiyan::i18n::Lang::En));
+    assert_eq!(
+        &readme[start..end],
+        generated,
+        "README's key table is out of date: paste `tiyan keymap show --markdown --lang en` between its markers"
+    );
+}

@@ -248,6 +248,10 @@ pub enum ListWhat {
 pub enum KeymapCmd {
     /// Check a keymap file (default: the user keymap); exits non-zero on any problem
     Check { file: Option<PathBuf> },
-    /// Print the bindings in force, in keymap file format
-    Show,
+    /// Print the bindings in force, in keymap file format (or, with --markdown, as the table
+    /// README shows)
+    Show {
+        #[arg(long)]
+        markdown: bool,
+    },
 }

@@ -31,10 +31,10 @@ pub fn run(setup: &Setup, cmd: &KeymapCmd) -> Result<(), CliError> {
             let args = [("path", shown.as_str()), ("errors", &errors.to_string()), ("warnings", &warnings.to_string())];
             Err(CliError::refused(s.tf("cli.keymap.problems", &args)))
         }
-        KeymapCmd::Show => {
+        KeymapCmd::Show { markdown } => {
             let (km, problems) = setup.keymap();
             print_problems(&problems);
-            out::print_lines(&km.to_toml());
+            out::print_lines(&if *markdown { km.to_markdown(s) } else { km.to_toml() });
             Ok(())
         }
     }

@@ -68,6 +68,36 @@ impl Keymap {
         self.layer(layer).iter().filter(|(_, bound)| *bound == action).map(|(chord, _)| *chord).collect()
     }
 
+    /// What `action` does in `layer`, as help, hints and README say it: a screen's own wording
+    /// when the action means something particular there (`layer_action.*`), else the action's.
+    pub fn describe(strings: &Strings, layer: Layer, action: Action) -> &'static str {
+        strings
+            .lookup(&format!("layer_action.{}.{}", layer.name(), action.name()))
+            .unwrap_or_else(|| strings.t(&format!("action.{}", action.name())))
+    }
+
+    /// The bindings in force as a Markdown table, one row per layer: README's key table is this
+    /// output for the built-in keymap (a test compares them, so the two cannot drift).
+    pub fn to_markdown(&self, strings: &Strings) -> String {
+        let mut out = String::from("| where | keys |\n|---|---|\n");
+        for layer in Layer::ALL {
+            let entries: Vec<String> = self
+                .bindings(layer)
+                .into_iter()
+                .map(|(action, keys)| {
+                    let keys: Vec<String> = keys.iter().map(|k| format!("`{}`", k.label(strings))).collect();
+                    format!("{} {}", keys.join(" "), Keymap::describe(strings, layer, action))
+                })
+                .collect();
+            if entries.is_empty() {
+                continue;
+            }
+            let place = strings.t(&format!("help.layer.{}", layer.name()));
+            let _ = writeln!(out, "| {place} | {} |", entries.join(" · ").replace('|', "\\|"));
+        }
+        out
+    }
+
     /// The bindings in force as a complete keymap file.
     pub fn to_toml(&self) -> String {
         let mut out = String::from("# tiyan keymap: the bindings in force.\n");

@@ -56,9 +56,7 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
             let s = state.ctx.strings();
             let keys: Vec<String> = keys.iter().map(|k| k.label(s)).collect();
             // An action that means something particular on one screen says so there.
-            let desc = s
-                .lookup(&format!("layer_action.{}.{}", layer.name(), action.name()))
-                .unwrap_or_else(|| s.t(&format!("action.{}", action.name())));
+            let desc = crate::keymap::Keymap::describe(s, layer, action);
             out.push(Row::Entry(keys.join(" / "), desc));
         }
         out.push(Row::Text(String::new()));
