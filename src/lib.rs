@@ -10,6 +10,7 @@ pub mod config;
 pub mod crash;
 pub mod demo;
 pub mod domain;
+pub mod edit;
 pub mod holidays;
 pub mod i18n;
 pub mod keymap;

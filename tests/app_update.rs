@@ -529,3 +529,21 @@ fn no_control_character_enters_a_field_however_it_comes() {
     assert_eq!(picker.query.text(), "[31m不动产 ");
     assert_eq!(f.fields[0].input.text(), "企业开办", "the field is untouched");
 }
+
+#[test]
+fn up_in_a_multi_line_field_moves_by_the_rows_on_screen_without_a_frame_drawn() {
+    // The core knows the field's width from the terminal size: no frame needs to be drawn first.
+    let mut s = findings_screen(Lang::Zh, (80, 24));
+    update(&mut s, ch('n'));
+    let long = "群众反映窗口排队等候时间过长，叫号屏不显示窗口号，自助机故障无人处理，导办人员不在岗";
+    type_text(&mut s, long);
+    let Some(Overlay::Form(form)) = s.overlays.last() else { panic!() };
+    let width = tiyan::app::layout::form_columns(s.size, form, s.ctx.strings()).input_width as usize;
+    assert!(tiyan::text::width(long) > width, "the text wraps");
+    update(&mut s, key(KeyCode::Up));
+    let Some(Overlay::Form(form)) = s.overlays.last() else { panic!() };
+    let input = &form.fields[0].input;
+    let before = tiyan::text::width(&input.text()[..input.caret()]);
+    assert_eq!(form.focus, 0, "still in the description: it has a row above");
+    assert!(before < tiyan::text::width(long) && before + width >= tiyan::text::width(long), "one row up: {before}");
+}

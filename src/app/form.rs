@@ -8,8 +8,8 @@ use crate::domain::finding::field as ff;
 use crate::domain::session::field as sf;
 use crate::domain::ticket::field as tf;
 use crate::domain::{Change, EntityId, EntityKind, Finding, FindingStatus, Session, Ticket, Value};
+use crate::edit::TextInput;
 use crate::i18n::{Lang, Strings};
-use crate::ui::input::TextInput;
 
 pub use super::picker::{Names, Picker};
 

@@ -8,6 +8,7 @@ pub mod draft;
 pub mod effect;
 pub mod finding_view;
 pub mod form;
+pub mod layout;
 pub mod ledger;
 pub mod msg;
 pub mod nav;

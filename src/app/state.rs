@@ -10,10 +10,10 @@ use crate::domain::{
     Answer, AnswerKind, Checklist, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Item, SessionSummary,
     Stamp, Template, Ticket,
 };
+use crate::edit::TextInput;
 use crate::i18n::{Lang, Strings};
 use crate::keymap::Keymap;
 use crate::term::caps::Caps;
-use crate::ui::input::TextInput;
 
 /// Settings that do not change while running.
 pub struct Context {

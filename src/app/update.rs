@@ -22,9 +22,9 @@ use super::{board, checklist, clock_watch, draft, finding_view, ledger, picker, 
 use crate::domain::session::field as sf;
 use crate::domain::{Change, EntityId, EntityKind, SessionStatus, Value};
 use crate::domain::{finding::field as ff, op::new_entity_id};
+use crate::edit::TextInput;
 use crate::keymap::{Action, Layer};
 use crate::store::{StoreEvent, StoreRequest};
-use crate::ui::input::TextInput;
 
 /// Rows of chrome around a list (title, header, status line, borders): the rest is a page.
 const LIST_CHROME_ROWS: u16 = 6;
@@ -846,10 +846,14 @@ pub(super) fn finding_label(state: &State, seq: i64, text: &str) -> String {
 
 fn form_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let keymap = &state.ctx.keymap;
+    let (size, strings) = (state.size, state.ctx.strings());
     let Some(Overlay::Form(form)) = state.overlays.last_mut() else { return vec![] };
     if form.picker.is_some() {
         return picker::key(state, &key);
     }
+    // Rows move as the user sees them: the width the screen gives the field, from the size.
+    let width = super::layout::form_columns(size, form, strings).input_width;
+    form.focused().input.set_wrap_width(width);
     match keymap.lookup(Layer::Form, &key) {
         Some(Action::NextField) => form_focus(form, 1),
         Some(Action::PrevField) => form_focus(form, -1),

@@ -30,7 +30,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, capture
     let block = if capture.error.is_some() { block.title_style(theme.error()) } else { block };
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    if let Some(pos) = capture.input.render_wrapped(inner, frame.buffer_mut(), ratatui::style::Style::new()) {
+    if let Some(pos) =
+        super::input::render_wrapped(&capture.input, inner, frame.buffer_mut(), ratatui::style::Style::new())
+    {
         frame.set_cursor_position(pos);
     }
 }

@@ -12,8 +12,6 @@ use crate::app::State;
 use crate::app::form::{FormField, FormState};
 use crate::text;
 
-/// The label column is as wide as the widest label, up to this and two fifths of the box.
-const MAX_LABEL_WIDTH: u16 = 16;
 const MAX_MULTILINE_ROWS: u16 = 5;
 
 fn field_height(f: &FormField, input_width: u16) -> u16 {
@@ -23,10 +21,11 @@ fn field_height(f: &FormField, input_width: u16) -> u16 {
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, form: &FormState) {
     // On large screens the box fits its fields, leaving the list beneath in view; small
     // screens give it everything.
-    let outer = if area.width >= 70 && area.height >= 20 {
-        let inner_w = area.width - 10;
-        let content: u16 = form.fields.iter().map(|f| field_height(f, inner_w / 2)).sum();
-        widgets::centered(area, area.width - 8, (content + 3).min(area.height - 2))
+    // The columns the core also uses to move by rows (app::layout): one computation.
+    let columns = crate::app::layout::form_columns(state.size, form, state.ctx.strings());
+    let outer = if crate::app::layout::is_boxed(state.size) && area.height >= 4 {
+        let content: u16 = form.fields.iter().map(|f| field_height(f, columns.input_width)).sum();
+        widgets::centered(area, columns.box_width, (content + 3).min(area.height - 2))
     } else {
         area
     };
@@ -35,15 +34,14 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, form: &
     let block = theme.block(format!(" {title} "));
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
-    let widest = form.fields.iter().map(|f| text::width(state.t(f.label)) + usize::from(f.required)).max().unwrap_or(0);
-    let label_width = (widest as u16).min(MAX_LABEL_WIDTH).min(inner.width * 2 / 5);
+    let label_width = columns.label_width;
     if inner.height < 2 || inner.width <= label_width + 2 {
         return;
     }
     // The last row is for the error (or nothing).
     let body = Rect { height: inner.height - 1, ..inner };
     let input_x = inner.x + label_width + 1;
-    let input_w = inner.width - label_width - 1;
+    let input_w = columns.input_width.min(inner.width.saturating_sub(label_width + 1));
     let heights: Vec<u16> = form.fields.iter().map(|f| field_height(f, input_w)).collect();
 
     // Scroll: the first field shown is the smallest index such that the focused one fits.
@@ -67,10 +65,10 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, form: &
         let rect = Rect { x: input_x, y, width: input_w, height: h };
         // Only the field being edited follows its caret; the others read from their start.
         if focused {
-            cursor = f.input.render(rect, frame.buffer_mut(), ratatui::style::Style::new());
+            cursor = super::input::render(&f.input, rect, frame.buffer_mut(), ratatui::style::Style::new());
             focus_rect = Some(rect);
         } else {
-            f.input.render_idle(rect, frame.buffer_mut(), ratatui::style::Style::new());
+            super::input::render_idle(&f.input, rect, frame.buffer_mut(), ratatui::style::Style::new());
         }
         y += h;
         if y >= body.y + body.height {

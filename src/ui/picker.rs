@@ -49,7 +49,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, bounds: Rect, field
         width: inner.width.saturating_sub(prompt_w + count_w + 1).max(1),
         height: 1,
     };
-    let cursor = picker.query.render(input, buf, Style::new());
+    let cursor = super::input::render(&picker.query, input, buf, Style::new());
     let count = text::truncate(&count, usize::from(count_w));
     buf.set_string(inner.x + inner.width - count_w, inner.y, count, theme.dim());
 
