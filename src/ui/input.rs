@@ -26,7 +26,7 @@ pub fn render(input: &TextInput, area: Rect, buf: &mut Buffer, style: Style) -> 
         let caret_column = width(&input.text()[..input.caret()]);
         // Show from the start while the caret fits, else a window ending at the caret.
         let first = (caret_column + 1).saturating_sub(columns);
-        draw_row(buf, area, 0, &input.text(), first, style);
+        draw_row(buf, area, 0, input.text(), first, style);
         (caret_column - first, 0)
     };
     let x = area.x + clamp_u16(column.min(columns - 1));
@@ -60,12 +60,12 @@ pub fn render_idle(input: &TextInput, area: Rect, buf: &mut Buffer, style: Style
     }
     clear_area(buf, area, style);
     if input.is_multiline() {
-        let rows = layout(&input.text(), usize::from(area.width));
+        let rows = layout(input.text(), usize::from(area.width));
         for (offset, row) in rows.iter().take(usize::from(area.height)).enumerate() {
             draw_row(buf, area, offset, &input.text()[row.start..row.end], 0, style);
         }
     } else {
-        let shown = crate::text::truncate(&input.text(), usize::from(area.width));
+        let shown = crate::text::truncate(input.text(), usize::from(area.width));
         draw_row(buf, area, 0, &shown, 0, style);
     }
 }
@@ -73,7 +73,7 @@ pub fn render_idle(input: &TextInput, area: Rect, buf: &mut Buffer, style: Style
 /// Draw wrapped rows, scrolled so the caret row is visible; returns the caret's
 /// (column, row) inside the area.
 fn render_multi(input: &TextInput, area: Rect, buf: &mut Buffer, style: Style) -> (usize, usize) {
-    let rows = layout(&input.text(), usize::from(area.width));
+    let rows = layout(input.text(), usize::from(area.width));
     let caret_row = row_of(&rows, input.caret());
     let height = usize::from(area.height);
     let top = (caret_row + 1).saturating_sub(height);
@@ -133,7 +133,7 @@ mod tests {
         terminal
             .draw(|frame| {
                 let area = frame.area();
-                if let Some(pos) = render(&input, area, frame.buffer_mut(), Style::default()) {
+                if let Some(pos) = render(input, area, frame.buffer_mut(), Style::default()) {
                     frame.set_cursor_position(pos);
                 }
             })
@@ -594,7 +594,7 @@ mod tests {
             Op::Render(w, h) => {
                 let mut buf = Buffer::empty(Rect::new(0, 0, 10, 6));
                 let area = Rect::new(1, 1, *w, *h);
-                if let Some(pos) = render(&input, area, &mut buf, Style::default()) {
+                if let Some(pos) = render(input, area, &mut buf, Style::default()) {
                     assert!(area.contains(pos), "{pos:?} outside {area:?}");
                 } else {
                     assert!(area.is_empty());
