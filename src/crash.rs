@@ -40,9 +40,9 @@ pub fn is_contained() -> bool {
     CONTAINED.with(Cell::get)
 }
 
-/// Installs the hook: every panic's text goes to `log`, never to the terminal. A contained one
-/// is handled by its caller; any other prints one line on stderr (`notice`, with `{path}` for
-/// the log's path).
+/// Installs the hook: no panic's text reaches the terminal. A contained one is handled by its
+/// caller; any other (a defect) goes to `log` with its backtrace, and stderr gets one line
+/// (`notice`, with `{path}` for the log's path).
 pub fn install_hook(log: PathBuf, notice: &'static str) {
     if LOG.set((log, notice)).is_err() {
         return;
@@ -55,21 +55,30 @@ pub fn install_hook(log: PathBuf, notice: &'static str) {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        let contained = is_contained();
-        let Some((path, notice)) = LOG.get() else { return };
-        let thread = std::thread::current().name().unwrap_or("?").to_string();
-        let when = chrono::Utc::now().to_rfc3339();
-        let what = if contained { "contained (a damaged store)" } else { "panic" };
-        let written = std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| {
-            writeln!(f, "{when} tiyan {} thread {thread}: {what}: {message}{place}", env!("CARGO_PKG_VERSION"))
-        });
-        if contained {
-            // The caller turns it into a translated "damaged" message; the details stay here.
+        if is_contained() {
+            // The caller turns it into a translated "damaged" message; `tiyan check` names the
+            // damage. Nothing is written: a reading command writes nothing, even then.
             LAST.with(|l| l.set(Some(format!("{message}{place}"))));
             return;
         }
+        let Some((path, notice)) = LOG.get() else { return };
+        let thread = std::thread::current().name().unwrap_or("?").to_string();
+        let when = chrono::Utc::now().to_rfc3339();
+        // A defect's log carries its backtrace, for whoever fixes it.
+        let trace = std::backtrace::Backtrace::force_capture();
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let written = options.open(path).and_then(|mut f| {
+            writeln!(f, "{when} tiyan {} thread {thread}: {message}{place}\n{trace}", env!("CARGO_PKG_VERSION"))
+        });
         let shown = if written.is_ok() { path.display().to_string() } else { "-".to_string() };
-        eprintln!("tiyan: {}", notice.replace("{path}", &shown));
+        // Never `eprintln!`: with the terminal gone it panics inside the hook, and that aborts.
+        let _ = writeln!(std::io::stderr(), "tiyan: {}", notice.replace("{path}", &shown));
     }));
 }
 

@@ -4,7 +4,7 @@
 //! While a timer is on screen the loop also wakes at each whole second of the run's monotonic
 //! clock (every timer turns over then), and at no other time.
 
-use std::io::stdout;
+use std::io::{Write, stdout};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
@@ -42,26 +42,41 @@ pub fn run(store: Store, ctx: Context) -> std::io::Result<Option<Signal>> {
     let mut state = State::new(ctx, (size.width, size.height));
     crate::app::rectify::first_start(&mut state, inspector);
     let restored = restore_draft(&mut state, draft, &store_path);
-    terminal.draw(|f| crate::ui::draw(f, &state))?;
+    // A terminal already gone is the same as one that goes away later (see the loop).
+    let first_frame = terminal.draw(|f| crate::ui::draw(f, &state));
     store.send(StoreRequest::LoadSessions);
     carry_out(restored, &store);
+    spawn_hangup_watch(tx.clone());
     spawn_input(tx);
 
-    let result = event_loop(&mut terminal, &mut state, &rx, &store);
+    let result = match first_frame {
+        Ok(_) => event_loop(&mut terminal, &mut state, &rx, &store),
+        Err(e) => {
+            carry_out(update(&mut state, Msg::InputClosed(e.to_string())), &store);
+            Ok(())
+        }
+    };
     // Flush every queued write (the draft of a hangup among them) before the terminal is
     // given back, or the process ends.
     store.shutdown();
-    drop(terminal);
+    // ratatui's Terminal prints with `eprintln!` when it cannot show the cursor on drop, which
+    // panics when the terminal is gone: show it here, and if that fails the terminal is gone
+    // and there is nothing to give back, so the value is not dropped.
+    if terminal.show_cursor().is_ok() {
+        drop(terminal);
+    } else {
+        std::mem::forget(terminal);
+    }
     drop(guard);
     // The draft written on the way out could be kept nowhere: said where a terminal may
     // still read it (SIGTERM; after a hangup nobody will, and nothing else can be done).
     for msg in rx.try_iter() {
         if let Msg::Store(crate::store::StoreEvent::DraftFailed(e)) = msg {
             let error = e.localized(state.ctx.strings());
-            eprintln!(
-                "tiyan: {}",
-                crate::text::sanitize(&state.ctx.strings().tf("draft.failed", &[("error", &error)]))
-            );
+            // stderr may be the terminal that is gone: a failed write is not a second failure.
+            let line =
+                crate::text::sanitize(&state.ctx.strings().tf("draft.failed", &[("error", &error)])).into_owned();
+            let _ = writeln!(std::io::stderr(), "tiyan: {line}");
         }
     }
     result.map(|()| state.ended_by)
@@ -129,7 +144,12 @@ fn event_loop(
         // Unsaved text goes to disk as a draft every few seconds while it changes, so even a
         // SIGKILL or a power cut loses only the last moments of typing.
         carry_out(draft::checkpoint(state, false), store);
-        terminal.draw(|f| crate::ui::draw(f, state))?;
+        // A frame that cannot be written means the terminal is gone (the pty closed without a
+        // hangup reaching us): end as a hangup does, keeping what was typed, not with an error.
+        if let Err(e) = terminal.draw(|f| crate::ui::draw(f, state)) {
+            carry_out(update(state, Msg::InputClosed(e.to_string())), store);
+            return Ok(());
+        }
         last_draw = Instant::now();
     }
 }
@@ -145,6 +165,40 @@ fn carry_out(effects: Vec<Effect>, store: &StoreHandle) -> bool {
         }
     }
     false
+}
+
+/// Watches the terminal for a hangup (the pty closed, the SSH link dropped) and says so as
+/// `InputClosed`. Needed beside the input thread: when a terminal closes without a SIGHUP
+/// reaching us (a parent that survives it), crossterm's reader loops on the end of input inside
+/// `event::read` and never returns, so the input thread cannot report it. `poll` with no events
+/// asked for blocks until the descriptor hangs up or fails, costing nothing meanwhile.
+fn spawn_hangup_watch(tx: Sender<Msg>) {
+    #[cfg(unix)]
+    {
+        // SAFETY: isatty only inspects the descriptor.
+        if unsafe { libc::isatty(0) } != 1 {
+            return; // crossterm reads /dev/tty then, not stdin: nothing here to watch
+        }
+        let _ = std::thread::Builder::new().name("hangup".into()).spawn(move || {
+            let mut fds = libc::pollfd { fd: 0, events: 0, revents: 0 };
+            loop {
+                // SAFETY: one valid pollfd, for the length given.
+                let n = unsafe { libc::poll(&mut fds, 1, -1) };
+                if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                    continue;
+                }
+                if n != 0 && fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+                    let _ = tx.send(Msg::InputClosed("the terminal hung up".into()));
+                    return;
+                }
+                if n < 0 {
+                    return;
+                }
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = tx;
 }
 
 /// Reads terminal events. An error or end of input (the TTY is gone) is fatal, not retried:

@@ -339,6 +339,12 @@ fn the_ledger_filters_groups_by_unit_and_prints_the_reminder_letter() {
     l.app.press(ch('b'));
     let screen = l.screen();
     insta::assert_snapshot!("ledger_by_unit_80x24", screen);
+    // A unit is highlighted, no finding: m and o act on nothing and say what to do.
+    l.app.press(ch('m'));
+    assert!(l.app.state.overlays.is_empty(), "no move picker for a finding nobody can see");
+    assert!(l.app.state.notice.as_deref().is_some_and(|n| n.contains("先按 Enter")), "{:?}", l.app.state.notice);
+    l.app.press(ch('o'));
+    assert_eq!(l.app.state.screen, Screen::Ledger);
     l.app.press(key(KeyCode::Enter));
     assert!(!l.app.state.ledger.by_unit);
     assert_eq!(shown(&l), vec!["医保报销材料清单过时", "医保窗口排队超过一小时"]);

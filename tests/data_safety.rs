@@ -237,6 +237,7 @@ fn a_corrupted_store_says_damaged_and_never_prints_a_panic() {
         }
     }
     assert!(damaged_runs > 0, "some damage was seen");
+    assert!(!home.path().join("tiyan-crash.log").exists(), "reading commands wrote a crash log");
 }
 
 #[test]
@@ -574,4 +575,94 @@ fn a_command_printing_to_a_terminal_that_cannot_show_chinese_speaks_english() {
     // Into a pipe, the locale names no language: Chinese, the default.
     let out = Command::new(BIN).args(args).env("LANG", "C").env_remove("LC_ALL").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("这里没有档案"));
+}
+
+/// The terminal closes and no hangup signal reaches tiyan: its parent survives the hangup (a
+/// wrapper ignoring SIGHUP, as some terminal multiplexers and supervisors are), so only the
+/// closed terminal tells. The text typed is kept as a draft, tiyan ends as a hangup, and does
+/// not spin on the dead terminal. This pty is driven by hand: the shared harness keeps the
+/// master open for as long as it runs.
+#[test]
+fn a_terminal_closed_without_a_hangup_signal_keeps_the_draft_and_ends() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let home = temp_home();
+    assert!(tiyan(home.path(), &["demo", "--sessions", "1"]).status.success());
+    assert!(tiyan(home.path(), &["inspector", "测试员"]).status.success());
+    let exit_file = home.path().join("exit");
+    let pair = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut command = CommandBuilder::new("sh");
+    let script = format!("trap '' HUP; \"$@\"; echo $? > '{}'", exit_file.display());
+    command.args(["-c", &script, "sh", BIN, "--home", home.path().to_str().unwrap(), "--profile", PROFILE]);
+    command.env("TERM", "xterm-256color");
+    command.env("LANG", "zh_CN.UTF-8");
+    let mut child = pair.slave.spawn_command(command).unwrap();
+    drop(pair.slave);
+    // Drain the output without ever blocking, so the reader can let go of the pty when asked.
+    let fd = pair.master.as_raw_fd().unwrap();
+    // SAFETY: fcntl on a descriptor we own; O_NONBLOCK applies to its clones too.
+    unsafe { libc::fcntl(fd, libc::F_SETFL, libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK) };
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen = Arc::new(std::sync::Mutex::new(vt100::Parser::new(24, 80, 0)));
+    let drain = {
+        let (stop, seen) = (Arc::clone(&stop), Arc::clone(&seen));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while !stop.load(Ordering::Acquire) {
+                match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => seen.lock().unwrap().process(&buf[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        std::thread::sleep(Duration::from_millis(10))
+                    }
+                    Err(_) => break,
+                }
+            }
+        })
+    };
+    let mut writer = pair.master.take_writer().unwrap();
+    let wait_for = |needle: &str| {
+        let deadline = Instant::now() + DEFAULT_TIMEOUT;
+        while !seen.lock().unwrap().screen().contents().contains(needle) {
+            assert!(Instant::now() < deadline, "never saw {needle:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait_for("进行中");
+    std::thread::sleep(Duration::from_millis(300));
+    writer.write_all("c".as_bytes()).unwrap();
+    wait_for("快速记录问题");
+    writer.write_all("终端关闭时的文字".as_bytes()).unwrap();
+    wait_for("终端关闭时的文字");
+    // Close every descriptor of the master side: the terminal is gone.
+    stop.store(true, Ordering::Release);
+    drain.join().unwrap();
+    drop(writer);
+    drop(pair.master);
+    let deadline = Instant::now() + DEFAULT_TIMEOUT;
+    while !exit_file.exists() {
+        assert!(Instant::now() < deadline, "tiyan did not end when its terminal closed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.wait();
+    assert_eq!(std::fs::read_to_string(&exit_file).unwrap().trim(), "129", "ends as a hangup");
+    let draft = std::fs::read_to_string(draft_file(home.path())).unwrap();
+    assert!(draft.contains("终端关闭时的文字"), "{draft}");
+}
+
+#[test]
+fn an_answer_that_was_not_saved_brings_the_cursor_back_to_its_item() {
+    use tiyan::store::{StoreError, StoreEvent};
+    let session = id(T0, 0);
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(session, &[]));
+    let item = s.item_cursor;
+    let [StoreRequest::Apply { req, .. }] = requests(update(&mut s, ch('y')))[..] else { panic!() };
+    assert_eq!(s.item_cursor, item + 1, "a pass moves on at once");
+    let full = StoreError::NoSpace("No space left on device".into());
+    update(&mut s, Msg::Store(StoreEvent::SaveFailed { req, error: full }));
+    assert_eq!(s.item_cursor, item, "not saved: back on the item, so the retry answers it");
 }

@@ -29,6 +29,7 @@ const BUILT_AT_RUN_TIME: &[(&str, &str)] = &[
     ("cli.tickets.col.", "the columns of list tickets"),
     ("cli.stats.col.", "the columns of stats waits"),
     ("ledger.col.", "the columns of the table by unit"),
+    ("store.thing.", "the kind of a record that cannot be read (store errors)"),
 ];
 
 fn source_files(dir: &Path, out: &mut Vec<String>) {

@@ -309,6 +309,7 @@ pub(super) fn advance(state: &mut State) {
 /// finding about this very item (and once it is made, the cursor moves on).
 fn give(state: &mut State, checklist: &Checklist, item: &str, answer: Option<Answer>) -> Vec<Effect> {
     let change = Checklist::answer_change(checklist.id, item, answer.as_ref());
+    let before = state.item_cursor;
     match &answer {
         Some(a) if a.is_negative() => {
             if let Some(key) = state.key_for(Layer::Checklist, Action::MakeFinding) {
@@ -319,7 +320,17 @@ fn give(state: &mut State, checklist: &Checklist, item: &str, answer: Option<Ans
         // Clearing stays on the item, to answer it again.
         None => {}
     }
-    save(state, checklist.id, vec![change], None)
+    let effects = save(state, checklist.id, vec![change], None);
+    remember_item(state, before);
+    effects
+}
+
+/// The answer just sent moved the cursor on from `before`: a failure brings it back there.
+fn remember_item(state: &mut State, before: usize) {
+    let req = state.next_req - 1;
+    if let Some(p) = state.pending.get_mut(&req) {
+        p.item_cursor_back = Some(before);
+    }
 }
 
 /// Enter in an answer or note entry. A bad number keeps the entry open with the reason.
@@ -352,11 +363,14 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
         | CapturePurpose::Stage { .. }
         | CapturePurpose::Inspector => return vec![],
     };
+    let before = state.item_cursor;
     if advance {
         let len = state.open_checklist().map(|c| c.items().len()).unwrap_or(0);
         state.item_cursor = (state.item_cursor + 1).min(len.saturating_sub(1));
     }
-    save(state, checklist_id, vec![change], Some(Overlay::Capture(capture)))
+    let effects = save(state, checklist_id, vec![change], Some(Overlay::Capture(capture)));
+    remember_item(state, before);
+    effects
 }
 
 /// What an entry's text means for an item of `kind`: empty clears the answer. Full-width

@@ -39,7 +39,12 @@ pub struct LedgerView {
 }
 
 impl LedgerView {
+    /// The finding under the cursor; none on the table by unit, where a unit is highlighted
+    /// and no finding is visible (a key must never act on a finding the user cannot see).
     pub fn selected(&self) -> Option<&Finding> {
+        if self.by_unit {
+            return None;
+        }
         self.rows.get(self.cursor).and_then(|&i| self.findings.get(i))
     }
 
@@ -144,6 +149,9 @@ pub fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         (Action::Open, Some((session, id))) => return finding_view::open(state, session, id, true),
         (Action::MoveStatus, Some((_, id))) => return rectify::open_moves(state, id),
+        (Action::MoveStatus | Action::GotoSession, None) if state.ledger.by_unit => {
+            state.notice = Some(state.t("ledger.pick_a_finding_first").to_string());
+        }
         (Action::GotoSession, Some((session, id))) => return super::update::open_session_at(state, session, Some(id)),
         _ => {}
     }

@@ -257,6 +257,9 @@ pub struct Pending {
     pub created: bool,
     /// A new session from the form: its page opens once it is listed.
     pub open_when_listed: bool,
+    /// A checklist answer moved the cursor on to the next item: where it was, to go back to
+    /// if the answer is not saved (else the retry would answer the next item).
+    pub item_cursor_back: Option<usize>,
 }
 
 pub struct State {

@@ -294,7 +294,10 @@ pub(super) fn save(state: &mut State, entity: EntityId, changes: Vec<Change>, re
         _ => None,
     };
     let created = !state.is_listed(entity);
-    state.pending.insert(req, Pending { entity, kind, new_finding, reopen, created, open_when_listed: false });
+    state.pending.insert(
+        req,
+        Pending { entity, kind, new_finding, reopen, created, open_when_listed: false, item_cursor_back: None },
+    );
     state.save_status.insert(entity, SaveStatus::Saving);
     state.save_mark = Some(SaveMark { entity, label: None });
     vec![Effect::Store(StoreRequest::Apply { req, changes })]
@@ -381,6 +384,10 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
                 if let Screen::Checklist { session, checklist } = state.screen {
                     if checklist == p.entity && state.open_checklist().is_none() {
                         state.screen = Screen::Findings { session };
+                    }
+                    // An answer not saved: back to its item, so the retry answers it.
+                    if let Some(item) = p.item_cursor_back.filter(|_| checklist == p.entity) {
+                        state.item_cursor = item;
                     }
                 }
                 // The text comes back in its form or capture line, and the line says so.

@@ -7,6 +7,7 @@ use super::exit;
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::store::check::{Mismatch, Problem};
+use crate::store::{Store, StoreError};
 
 #[derive(Serialize)]
 struct CheckJson<'a> {
@@ -29,13 +30,27 @@ struct ProblemJson<'a> {
 
 pub fn run(setup: &Setup, json: bool) -> Result<(), CliError> {
     let s = setup.strings();
-    let store = setup.open_store_read_only()?;
-    let report = store.check().map_err(|e| setup.store_error(e))?;
-    let path = store.path().display().to_string();
+    let path = setup.paths.store_file().display().to_string();
+    let opened = Store::open_read_only(&setup.paths.store_file()).and_then(|store| store.check());
+    let report = match opened {
+        Ok(report) => report,
+        // A store that cannot even be opened is the worst finding of all: scripts reading
+        // --json get it as JSON too.
+        Err(e) if json && !matches!(e, StoreError::AlreadyOpen { .. }) => {
+            let detail = e.to_string();
+            let kind = if matches!(e, StoreError::NoProfile { .. }) { "missing" } else { "unopenable" };
+            let problems = vec![ProblemJson { table: "", key: "", kind, detail }];
+            let out =
+                CheckJson { path, sound: false, schema_version: 0, ops: 0, records: 0, problem_count: 1, problems };
+            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| CliError::refused(e.to_string()))?);
+            return Err(setup.store_error(e));
+        }
+        Err(e) => return Err(setup.store_error(e)),
+    };
     if json {
         let problems = report.problems.iter().map(problem_json).collect();
         let out = CheckJson {
-            path,
+            path: path.clone(),
             sound: report.is_sound(),
             schema_version: report.schema_version,
             ops: report.ops,
@@ -66,10 +81,7 @@ pub fn run(setup: &Setup, json: bool) -> Result<(), CliError> {
     } else {
         Err(CliError::new(
             exit::REFUSED,
-            s.tf(
-                "cli.check.unsound",
-                &[("n", &report.problem_count.to_string()), ("path", &store.path().display().to_string())],
-            ),
+            s.tf("cli.check.unsound", &[("n", &report.problem_count.to_string()), ("path", &path)]),
         ))
     }
 }

@@ -61,14 +61,27 @@ impl StoreError {
             StoreError::NewerSchema { found, supported } => {
                 s.tf("store.error.newer", &[("found", &found.to_string()), ("supported", &supported.to_string())])
             }
-            // Damage too: the decoder's own words are for `Display` and `tiyan check --json`.
-            StoreError::Decode { table, key, .. } => s.tf("store.error.decode", &[("table", table), ("key", key)]),
+            // Damage too, said as what it is to a person ("a finding 01J…"), not as tables; the
+            // decoder's own words are for `Display` and `tiyan check --json`.
+            StoreError::Decode { table, key, .. } => s.tf("store.error.decode", &[("what", &what_is(table, key, s))]),
             StoreError::NoSpace(_) => s.t("store.error.no_space").to_string(),
             StoreError::Io(detail) => s.tf("store.error.io", &[("detail", detail)]),
             StoreError::ReadOnly => s.t("store.error.read_only").to_string(),
             StoreError::Db(detail) => s.tf("store.error.db", &[("detail", detail)]),
         }
     }
+}
+
+/// A stored thing as a person names it: "问题 01J…" for `records` `finding 01J…`, "操作记录"
+/// for an op, "档案设置" for `meta`.
+fn what_is(table: &str, key: &str, s: &Strings) -> String {
+    let (kind, id) = key.split_once(' ').unwrap_or((key, ""));
+    let thing = match (table, kind) {
+        ("records", "session" | "finding" | "checklist" | "ticket") => s.t(&format!("store.thing.{kind}")),
+        ("ops", _) => return s.t("store.thing.op").to_string(),
+        _ => return s.t("store.thing.setting").to_string(),
+    };
+    format!("{thing} {id}")
 }
 
 impl fmt::Display for StoreError {
