@@ -15,6 +15,7 @@ use rand::{Rng, SeedableRng};
 use crate::assets::{Coded, find, vocab};
 use crate::domain::finding::field as ff;
 use crate::domain::session::field as sf;
+use crate::domain::zone::Zone;
 use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityKind, Finding, FindingStatus, Template, Value};
 use crate::store::{Store, StoreError};
 
@@ -42,12 +43,11 @@ const OPENS_MIN: i64 = 9 * 60;
 const LAST_START_MIN: i64 = 15 * 60;
 const CLOSES_MIN: i64 = 17 * 60 + 30;
 
-/// A local moment on `day` at `minutes` past midnight, as Unix ms (DST gaps: the next moment).
+/// A local moment on `day` at `minutes` past midnight, as Unix ms (see [`Zone::ms_of`] for
+/// daylight-saving gaps).
 fn local_ms(day: chrono::NaiveDate, minutes: i64) -> i64 {
-    use chrono::TimeZone;
     let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default() + chrono::Duration::minutes(minutes);
-    let local = chrono::Local.from_local_datetime(&naive);
-    local.earliest().or_else(|| local.latest()).map(|t| t.timestamp_millis()).unwrap_or(0)
+    Zone::local().ms_of(&naive)
 }
 
 /// The working day at or before `day`.
@@ -67,9 +67,9 @@ pub fn fill_at(
     seed: u64,
     now: i64,
 ) -> Result<DemoCounts, StoreError> {
-    use chrono::{Datelike, TimeZone, Timelike};
+    use chrono::{Datelike, Timelike};
     let mut rng = StdRng::seed_from_u64(seed);
-    let local_now = chrono::Local.timestamp_millis_opt(now).single().unwrap_or_default();
+    let local_now = Zone::local().at(now);
     let today = local_now.date_naive();
     let minute_now = i64::from(local_now.hour() * 60 + local_now.minute());
     // The newest walk is under way when the hall is open now; else it was the last one on the
