@@ -2,7 +2,8 @@
 //! weeks, a checklist each (answered, with findings from the failed items), findings taken
 //! through real status moves (confirmed, assigned with a unit, measure and deadline, rectified,
 //! closed off by a second inspector; some fixed on the spot, some overdue), queue tickets and
-//! the inspector's own walk of the service (stage marks). Deterministic for a seed and a day.
+//! the inspector's own walk of the service (stage marks). The same seed and moment ([`fill_at`])
+//! make the same records, ids included.
 
 mod queue;
 mod rectify;
@@ -69,6 +70,10 @@ pub fn fill_at(
 ) -> Result<DemoCounts, StoreError> {
     use chrono::{Datelike, Timelike};
     let mut rng = StdRng::seed_from_u64(seed);
+    // Checklists and tickets get their ids from a stream of their own, so the same seed and
+    // moment make the same store byte for byte, and the main stream (what is drawn for the
+    // sessions, answers and findings) is the same as before their ids were drawn.
+    let mut ids = StdRng::seed_from_u64(seed ^ IDS_SALT);
     let local_now = Zone::local().at(now);
     let today = local_now.date_naive();
     let minute_now = i64::from(local_now.hour() * 60 + local_now.minute());
@@ -110,14 +115,15 @@ pub fn fill_at(
         let windows = [text_of(sf::WINDOW), format!("{}号窗口", rng.random_range(1..9))];
         let people: Vec<String> =
             changes.iter().find(|c| c.field == sf::INSPECTORS).map(|c| c.value.as_list().to_vec()).unwrap_or_default();
-        let tickets = queue::ticket_changes(&mut rng, session_id, &windows, &text_of(sf::ITEM), start, now);
+        let tickets = queue::ticket_changes(&mut rng, &mut ids, session_id, &windows, &text_of(sf::ITEM), start, now);
         counts.tickets += tickets.iter().filter(|c| c.field == crate::domain::ticket::field::SESSION).count();
         changes.extend(tickets);
         changes.extend(walk::walk_changes(&mut rng, session_id, start, now));
         let mut failed = Vec::new();
         if let Some(template) = pick(&mut rng, &templates) {
-            let (checklist, attach) = Checklist::attach(session_id, template);
-            changes.extend(attach);
+            let (made, attach) = Checklist::attach(session_id, template);
+            let checklist = id_at(&mut ids, start);
+            changes.extend(with_id(attach, made, checklist));
             let (answers, fails) = answer_changes(&mut rng, checklist, template, if newest { 0.5 } else { 1.0 });
             changes.extend(answers);
             failed = fails;
@@ -144,8 +150,19 @@ pub fn fill_at(
     Ok(counts)
 }
 
+/// Mixed into the seed for the stream [`fill_at`] draws checklist and ticket ids from.
+const IDS_SALT: u64 = 0x1d5_0f_de70;
+
 fn id_at(rng: &mut StdRng, ms: i64) -> u128 {
     ulid::Ulid::from_parts(ms.max(0) as u64, rng.random::<u128>()).0
+}
+
+/// `changes` with the entity `made` (a fresh id from the clock) renamed to `id`.
+fn with_id(mut changes: Vec<Change>, made: u128, id: u128) -> Vec<Change> {
+    for c in changes.iter_mut().filter(|c| c.entity == made) {
+        c.entity = id;
+    }
+    changes
 }
 
 fn pick<'a, T>(rng: &mut StdRng, xs: &'a [T]) -> Option<&'a T> {
