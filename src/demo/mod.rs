@@ -299,11 +299,12 @@ fn answer_changes(
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::zone::Zone;
     use chrono::{Datelike, TimeZone, Timelike};
 
     /// Unix ms of a local time on 2026-11-26 (a Thursday) or the day given.
     fn local(day: u32, h: u32, m: u32) -> i64 {
-        chrono::Local.with_ymd_and_hms(2026, 11, day, h, m, 0).earliest().unwrap().timestamp_millis()
+        Zone::local().with_ymd_and_hms(2026, 11, day, h, m, 0).earliest().unwrap().timestamp_millis()
     }
 
     /// Every walk begins on a working day in office hours, whenever the demo is made; the
@@ -317,7 +318,7 @@ mod tests {
             let sessions = store.sessions().unwrap();
             assert_eq!(sessions.len(), 12);
             for s in &sessions {
-                let at = chrono::Local.timestamp_millis_opt(s.session.created_ms).single().unwrap();
+                let at = Zone::local().at(s.session.created_ms);
                 let minute = at.hour() * 60 + at.minute();
                 assert!((9 * 60..=15 * 60).contains(&minute), "{at} (now {now})");
                 assert!(at.weekday().number_from_monday() <= 5, "{at} is a weekend");
