@@ -14,6 +14,7 @@ mod checklist_problems;
 mod checklist_snapshots;
 mod checklist_store;
 mod cli_rectify;
+mod json_contract;
 mod keymap;
 mod ledger;
 mod picker;
