@@ -151,7 +151,7 @@ pub fn fill_at(
 }
 
 /// Mixed into the seed for the stream [`fill_at`] draws checklist and ticket ids from.
-const IDS_SALT: u64 = 0x1d5_0f_de70;
+const IDS_SALT: u64 = 0x0001_d50f_de70;
 
 fn id_at(rng: &mut StdRng, ms: i64) -> u128 {
     ulid::Ulid::from_parts(ms.max(0) as u64, rng.random::<u128>()).0
