@@ -6,8 +6,10 @@ use super::list::{Moment, print_json, resolve_session, right};
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::domain::Ticket;
+use crate::domain::op::entity_id_string;
 use crate::present::labels::{self, duration_or_dash as time};
 use crate::present::rows::{TicketRow, WaitsBy, wait_rows};
+use crate::present::time::date_time;
 use crate::store::Store;
 use crate::text;
 
@@ -43,10 +45,10 @@ pub fn list(store: &Store, setup: &Setup, session: Option<&str>, json: bool, m: 
         right(col("service"), 8)
     );
     for t in &tickets {
-        let taken = t.taken().map(|at| crate::present::time::date_time(&m.zone, at.wall_ms)).unwrap_or_default();
+        let taken = t.taken().map(|at| date_time(&m.zone, at.wall_ms)).unwrap_or_default();
         say!(
             "{}  {}  {}  {}  {}  {}  {:>8}  {:>8}",
-            crate::domain::op::entity_id_string(t.id),
+            entity_id_string(t.id),
             text::pad(&taken, 16),
             text::pad(&t.number, 6),
             text::pad(t.window(), 10),
