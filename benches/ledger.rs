@@ -105,7 +105,7 @@ fn finding(n: usize, s: &Session, units: &[String], rng: &mut StdRng) -> Finding
             f.unit = units.choose(rng).cloned().unwrap_or_default();
             f.measure = "增设综合窗口，高峰时段弹性排班".into();
             f.owner = "窗口负责人".into();
-            f.deadline = Some(ledger::local_date(at) + chrono::Days::new(rng.random_range(5..30)));
+            f.deadline = Some(tiyan::domain::zone::Zone::local().date(at) + chrono::Days::new(rng.random_range(5..30)));
         }
     }
     f

@@ -1,5 +1,7 @@
 //! tiyan (体验): a keyboard-only terminal tool for inspecting public-service halls.
-//! Layers, top to bottom: cli / ui → app (Elm-style core) → store, keymap → domain.
+//! Layers, top to bottom: cli / ui → app (Elm-style core) → store, keymap → domain. Beside
+//! them, `present` (labels, dates in the user's zone, the rows `--json` prints) serves cli, ui
+//! and app, and imports only domain and what lies below it.
 
 pub mod app;
 pub mod assets;
@@ -16,6 +18,7 @@ pub mod i18n;
 pub mod keymap;
 pub mod paths;
 pub mod pinyin_match;
+pub mod present;
 pub mod problem;
 pub mod store;
 pub mod term;

@@ -145,6 +145,16 @@ pub fn percent(rate: Option<f64>) -> String {
     rate.map(|r| format!("{}%", (r * 100.0).round())).unwrap_or_else(|| "-".into())
 }
 
+/// What separates the names in a list as people type them: 、 and the Chinese and ASCII
+/// comma and semicolon.
+pub const LIST_SEPARATORS: [char; 5] = ['、', ',', '，', ';', '；'];
+
+/// A typed list (inspectors, tags, statuses) as its items, trimmed, empty ones dropped:
+/// "张三、李四, 王五" is three names.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(LIST_SEPARATORS).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+}
+
 /// Wrap `s` for read-only display into lines of at most `width` columns, keeping explicit
 /// newlines. Uses textwrap, which (unlike ratatui's wrap) breaks between Han characters and keeps
 /// closing punctuation like `，` off the start of a line. Each line is [`sanitize`]d.
@@ -166,6 +176,12 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_split_on_chinese_and_ascii_separators() {
+        assert_eq!(split_list("张三、李四, 王五，赵六；"), vec!["张三", "李四", "王五", "赵六"]);
+        assert!(split_list(" 、 ").is_empty());
+    }
 
     #[test]
     fn width_counts_cjk_as_two_and_graphemes_once() {

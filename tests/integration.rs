@@ -15,6 +15,7 @@ mod checklist_snapshots;
 mod checklist_store;
 mod cli_rectify;
 mod i18n_keys;
+mod json_contract;
 mod keymap;
 mod ledger;
 mod picker;

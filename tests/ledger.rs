@@ -411,6 +411,6 @@ fn ids_in_the_fixture_carry_the_walk_dates() {
     // Guards the fixture itself: the walk date is read from the session id's time.
     let h = hall();
     let d = h.sessions.iter().find(|s| s.id == h.ids[3]).unwrap();
-    assert_eq!(ledger::local_date(d.created_ms), day("2026-11-21"));
+    assert_eq!(tiyan::domain::zone::Zone::local().date(d.created_ms), day("2026-11-21"));
     assert_eq!(d.created_ms, at("2026-11-21") + 14 * 3_600_000 + 29 * 60_000);
 }

@@ -279,7 +279,7 @@ fn give_or_ask(state: &mut State, checklist: &Checklist, item: &str, answer: Opt
     let s = state.ctx.strings();
     let unit = checklist.template.item(item).map(|(_, i)| i.unit.as_str()).unwrap_or("");
     let shown = |a: Option<&Answer>| match a {
-        Some(a) => crate::ui::checklist::answer_label(s, a, unit),
+        Some(a) => crate::present::labels::answer(s, a, unit),
         None => state.t("answer.none").to_string(),
     };
     let sep = if state.ctx.lang == crate::i18n::Lang::Zh { "、" } else { ", " };

@@ -12,6 +12,7 @@ use crate::edit::TextInput;
 use crate::i18n::{Lang, Strings};
 
 pub use super::picker::{Names, Picker};
+pub use crate::text::{LIST_SEPARATORS, split_list};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormKind {
@@ -99,12 +100,6 @@ pub struct FormState {
     pub title: Option<String>,
     /// The user has said yes to saving a deadline that is already past.
     pub past_deadline_ok: bool,
-}
-
-pub const LIST_SEPARATORS: [char; 5] = ['、', ',', '，', ';', '；'];
-
-pub fn split_list(text: &str) -> Vec<String> {
-    text.split(LIST_SEPARATORS).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
 }
 
 impl FormState {
@@ -342,15 +337,4 @@ pub fn new_finding_fields(session: EntityId, seq: i64) -> Vec<(&'static str, Val
         (ff::SEQ, Value::Int(seq)),
         (ff::STATUS, Value::text(FindingStatus::Found.code())),
     ]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lists_split_on_chinese_and_ascii_separators() {
-        assert_eq!(split_list("张三、李四, 王五，赵六；"), vec!["张三", "李四", "王五", "赵六"]);
-        assert!(split_list(" 、 ").is_empty());
-    }
 }

@@ -411,9 +411,9 @@ impl State {
         matches!(self.screen, Screen::Ledger | Screen::Reminders | Screen::Finding { from_ledger: true, .. })
     }
 
-    /// Today in local time, by the injected clock (deadlines and overdue).
+    /// Today in the local zone, by the injected clock (deadlines and overdue).
     pub fn today(&self) -> chrono::NaiveDate {
-        crate::domain::ledger::local_date(self.now().wall_ms)
+        crate::domain::zone::Zone::local().date(self.now().wall_ms)
     }
 
     /// The checklists on screen, when they belong to `session`.

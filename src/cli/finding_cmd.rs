@@ -5,12 +5,14 @@
 use super::args::{FindingCmd, SetStatusArgs};
 use super::input;
 use super::ledger_cmd::parse_status;
-use super::list::FindingJson;
+use super::list::{Moment, print_json};
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::domain::op::entity_id_string;
 use crate::domain::rectify::{self, Assignment, MoveError, MoveRequest};
 use crate::domain::{EntityId, EntityKind, Finding, FindingStatus};
+use crate::present::labels;
+use crate::present::rows::FindingRow;
 use crate::store::{Lookup, Store};
 
 pub fn run(setup: &Setup, cmd: &FindingCmd) -> Result<(), CliError> {
@@ -46,7 +48,7 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
         }
     }
     // A date or a period from today ("5个工作日", "10天"), as the TUI takes it.
-    let today = super::ledger_cmd::today();
+    let today = Moment::current().today;
     let deadline = a
         .deadline
         .as_deref()
@@ -84,7 +86,7 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
     let to = rectify::check(&finding, &req).map_err(|e| refused(setup, &e))?;
     if let (true, Some(asked)) = (a.reopen, status) {
         if asked != to {
-            let (target, status) = (to.label(s.lang()), asked.label(s.lang()));
+            let (target, status) = (labels::finding_status(s.lang(), to), labels::finding_status(s.lang(), asked));
             return Err(CliError::refused(
                 s.tf("cli.finding.reopen_mismatch", &[("target", target), ("status", status)]),
             ));
@@ -107,20 +109,16 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
             super::out::warn(&s.tf("cli.deadline.past", &args));
         }
     }
-    let now = chrono::Local::now();
-    let changes =
-        rectify::changes(&finding, &req, now.timestamp_millis(), now.date_naive()).map_err(|e| refused(setup, &e))?;
+    let now = Moment::current();
+    let changes = rectify::changes(&finding, &req, now.now.wall_ms, now.today).map_err(|e| refused(setup, &e))?;
     store.apply(&changes).map_err(|e| setup.store_error(e))?;
     let after = load_finding(setup, &store, &entity_id_string(finding.id))?;
     if a.json {
-        let json = serde_json::to_string_pretty(&FindingJson::new(&after, now.date_naive()))
-            .map_err(|e| CliError::refused(e.to_string()))?;
-        println!("{json}");
-        return Ok(());
+        return print_json(&FindingRow::of(&after, now.today, &now.zone));
     }
     let lang = s.lang();
     let id = entity_id_string(after.id);
-    let (from, to) = (finding.status.label(lang), after.status.label(lang));
+    let (from, to) = (labels::finding_status(lang, finding.status), labels::finding_status(lang, after.status));
     say!("{}", s.tf("cli.finding.moved", &[("id", &id), ("seq", &after.seq.to_string()), ("from", from), ("to", to)]));
     Ok(())
 }
@@ -191,7 +189,7 @@ fn unused_flags(setup: &Setup, a: &SetStatusArgs, to: FindingStatus) -> Result<(
     ];
     for (flag, given, used, status) in checks {
         if given && !used {
-            let label = status.label(setup.lang);
+            let label = labels::finding_status(setup.lang, status);
             return Err(CliError::refused(
                 setup.strings().tf("cli.finding.flag_unused", &[("flag", flag), ("status", label)]),
             ));

@@ -3,22 +3,17 @@
 //! a contract (README documents them): add, never rename.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::args::{FindingFilterArgs, LedgerArgs};
-use super::list::resolve_session;
+use super::list::{Moment, print_json, resolve_session};
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::assets::ChoiceList;
 use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UNASSIGNED_KEY, UnitRow};
 use crate::domain::{FindingStatus, Session};
 use crate::i18n::{Lang, Strings};
+use crate::present::rows::LedgerRow;
 use crate::text;
-
-/// Today by the local clock (TZ respected): what deadlines are measured against.
-pub fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 /// A status given as a code or a Chinese name; `what` names where it came from.
 pub(super) fn parse_status(setup: &Setup, what: &str, value: &str) -> Result<FindingStatus, CliError> {
@@ -56,7 +51,7 @@ fn stored_unit(setup: &Setup, text: &str, free_text: bool) -> Result<String, Cli
 pub(super) fn finding_filter(setup: &Setup, args: &FindingFilterArgs) -> Result<LedgerFilter, CliError> {
     let mut statuses = Vec::new();
     // Commas split already (clap); 、，; as people type them in Chinese split too.
-    let values = args.status.iter().flat_map(|v| crate::app::form::split_list(v));
+    let values = args.status.iter().flat_map(|v| text::split_list(v));
     for value in values.collect::<Vec<_>>().iter() {
         let status = parse_status(setup, "--status", value)?;
         if !statuses.contains(&status) {
@@ -84,12 +79,6 @@ fn theme_code(setup: &Setup, value: &str) -> Result<String, CliError> {
     }
 }
 
-#[derive(Serialize)]
-struct LedgerJson {
-    counts: Counts,
-    units: Vec<UnitRow>,
-}
-
 pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
     let mut filter = finding_filter(setup, &args.filter)?;
     filter.theme = args.theme.as_deref().map(|t| theme_code(setup, t)).transpose()?;
@@ -109,8 +98,9 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
     let sessions: Vec<Session> = store.sessions().map_err(err)?.into_iter().map(|s| s.session).collect();
     let findings = store.all_findings().map_err(err)?;
     drop(store);
-    let index = SessionIndex::new(&sessions);
-    let today = today();
+    let moment = Moment::current();
+    let index = SessionIndex::in_zone(&sessions, moment.zone);
+    let today = moment.today;
     if args.reminders {
         let mut shown = ledger::filter(&findings, &index, &filter, today);
         ledger::sort_by_deadline(&mut shown, &findings);
@@ -121,10 +111,7 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
     let counts = ledger::counts(&index, &findings, &filter, today);
     let units = ledger::by_unit(&findings, &index, &filter, today);
     if args.json {
-        let out =
-            serde_json::to_string_pretty(&LedgerJson { counts, units }).map_err(|e| CliError::new(1, e.to_string()))?;
-        println!("{out}");
-        return Ok(());
+        return print_json(&LedgerRow { counts, units });
     }
     print_table(setup.strings(), &counts, &units);
     Ok(())

@@ -2,7 +2,8 @@
 //! weeks, a checklist each (answered, with findings from the failed items), findings taken
 //! through real status moves (confirmed, assigned with a unit, measure and deadline, rectified,
 //! closed off by a second inspector; some fixed on the spot, some overdue), queue tickets and
-//! the inspector's own walk of the service (stage marks). Deterministic for a seed and a day.
+//! the inspector's own walk of the service (stage marks). The same seed and moment ([`fill_at`])
+//! make the same records, ids included.
 
 mod queue;
 mod rectify;
@@ -15,6 +16,7 @@ use rand::{Rng, SeedableRng};
 use crate::assets::{Coded, find, vocab};
 use crate::domain::finding::field as ff;
 use crate::domain::session::field as sf;
+use crate::domain::zone::Zone;
 use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityKind, Finding, FindingStatus, Template, Value};
 use crate::store::{Store, StoreError};
 
@@ -42,12 +44,11 @@ const OPENS_MIN: i64 = 9 * 60;
 const LAST_START_MIN: i64 = 15 * 60;
 const CLOSES_MIN: i64 = 17 * 60 + 30;
 
-/// A local moment on `day` at `minutes` past midnight, as Unix ms (DST gaps: the next moment).
+/// A local moment on `day` at `minutes` past midnight, as Unix ms (see [`Zone::ms_of`] for
+/// daylight-saving gaps).
 fn local_ms(day: chrono::NaiveDate, minutes: i64) -> i64 {
-    use chrono::TimeZone;
     let naive = day.and_hms_opt(0, 0, 0).unwrap_or_default() + chrono::Duration::minutes(minutes);
-    let local = chrono::Local.from_local_datetime(&naive);
-    local.earliest().or_else(|| local.latest()).map(|t| t.timestamp_millis()).unwrap_or(0)
+    Zone::local().ms_of(&naive)
 }
 
 /// The working day at or before `day`.
@@ -67,9 +68,13 @@ pub fn fill_at(
     seed: u64,
     now: i64,
 ) -> Result<DemoCounts, StoreError> {
-    use chrono::{Datelike, TimeZone, Timelike};
+    use chrono::{Datelike, Timelike};
     let mut rng = StdRng::seed_from_u64(seed);
-    let local_now = chrono::Local.timestamp_millis_opt(now).single().unwrap_or_default();
+    // Checklists and tickets get their ids from a stream of their own, so the same seed and
+    // moment make the same store byte for byte, and the main stream (what is drawn for the
+    // sessions, answers and findings) is the same as before their ids were drawn.
+    let mut ids = StdRng::seed_from_u64(seed ^ IDS_SALT);
+    let local_now = Zone::local().at(now);
     let today = local_now.date_naive();
     let minute_now = i64::from(local_now.hour() * 60 + local_now.minute());
     // The newest walk is under way when the hall is open now; else it was the last one on the
@@ -110,14 +115,15 @@ pub fn fill_at(
         let windows = [text_of(sf::WINDOW), format!("{}号窗口", rng.random_range(1..9))];
         let people: Vec<String> =
             changes.iter().find(|c| c.field == sf::INSPECTORS).map(|c| c.value.as_list().to_vec()).unwrap_or_default();
-        let tickets = queue::ticket_changes(&mut rng, session_id, &windows, &text_of(sf::ITEM), start, now);
+        let tickets = queue::ticket_changes(&mut rng, &mut ids, session_id, &windows, &text_of(sf::ITEM), start, now);
         counts.tickets += tickets.iter().filter(|c| c.field == crate::domain::ticket::field::SESSION).count();
         changes.extend(tickets);
         changes.extend(walk::walk_changes(&mut rng, session_id, start, now));
         let mut failed = Vec::new();
         if let Some(template) = pick(&mut rng, &templates) {
-            let (checklist, attach) = Checklist::attach(session_id, template);
-            changes.extend(attach);
+            let (made, attach) = Checklist::attach(session_id, template);
+            let checklist = id_at(&mut ids, start);
+            changes.extend(with_id(attach, made, checklist));
             let (answers, fails) = answer_changes(&mut rng, checklist, template, if newest { 0.5 } else { 1.0 });
             changes.extend(answers);
             failed = fails;
@@ -144,8 +150,19 @@ pub fn fill_at(
     Ok(counts)
 }
 
+/// Mixed into the seed for the stream [`fill_at`] draws checklist and ticket ids from.
+const IDS_SALT: u64 = 0x0001_d50f_de70;
+
 fn id_at(rng: &mut StdRng, ms: i64) -> u128 {
     ulid::Ulid::from_parts(ms.max(0) as u64, rng.random::<u128>()).0
+}
+
+/// `changes` with the entity `made` (a fresh id from the clock) renamed to `id`.
+fn with_id(mut changes: Vec<Change>, made: u128, id: u128) -> Vec<Change> {
+    for c in changes.iter_mut().filter(|c| c.entity == made) {
+        c.entity = id;
+    }
+    changes
 }
 
 fn pick<'a, T>(rng: &mut StdRng, xs: &'a [T]) -> Option<&'a T> {
@@ -282,11 +299,12 @@ fn answer_changes(
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::zone::Zone;
     use chrono::{Datelike, TimeZone, Timelike};
 
     /// Unix ms of a local time on 2026-11-26 (a Thursday) or the day given.
     fn local(day: u32, h: u32, m: u32) -> i64 {
-        chrono::Local.with_ymd_and_hms(2026, 11, day, h, m, 0).earliest().unwrap().timestamp_millis()
+        Zone::local().with_ymd_and_hms(2026, 11, day, h, m, 0).earliest().unwrap().timestamp_millis()
     }
 
     /// Every walk begins on a working day in office hours, whenever the demo is made; the
@@ -300,7 +318,7 @@ mod tests {
             let sessions = store.sessions().unwrap();
             assert_eq!(sessions.len(), 12);
             for s in &sessions {
-                let at = chrono::Local.timestamp_millis_opt(s.session.created_ms).single().unwrap();
+                let at = Zone::local().at(s.session.created_ms);
                 let minute = at.hour() * 60 + at.minute();
                 assert!((9 * 60..=15 * 60).contains(&minute), "{at} (now {now})");
                 assert!(at.weekday().number_from_monday() <= 5, "{at} is a weekend");

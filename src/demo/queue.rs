@@ -22,8 +22,10 @@ fn log_normal(rng: &mut StdRng, median: f64, sigma: f64, min: f64, max: f64) -> 
 }
 
 /// The tickets of one session that began at `start`; events after `now` have not happened.
+/// Ticket ids are drawn from `ids`.
 pub fn ticket_changes(
     rng: &mut StdRng,
+    ids: &mut StdRng,
     session: u128,
     windows: &[String],
     item: &str,
@@ -44,7 +46,9 @@ pub fn ticket_changes(
         }
         let window = &windows[rng.random_range(0..windows.len())];
         let number = format!("A{:03}", first_number + k);
-        let (mut ticket, mut changes) = Ticket::new(session, &number, window, item, stamp(taken));
+        let (mut ticket, changes) = Ticket::new(session, &number, window, item, stamp(taken));
+        let made = std::mem::replace(&mut ticket.id, super::id_at(ids, taken as i64));
+        let mut changes = super::with_id(changes, made, ticket.id);
         let wait = log_normal(rng, 9.0, 0.75, 0.5, 75.0) * MINUTE;
         let mut steps: Vec<(Step, f64)> = Vec::new();
         if rng.random_bool(0.1) {

@@ -8,9 +8,14 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 
 use crate::domain::finding::field as ff;
-use crate::domain::ledger::local_date;
 use crate::domain::rectify::{self, Assignment, MoveRequest, same_person};
+use crate::domain::zone::Zone;
 use crate::domain::{Change, Finding, FindingStatus};
+
+/// The demo's day of an instant: in the local zone, as the demo's walks are placed.
+fn local_date(ms: i64) -> chrono::NaiveDate {
+    Zone::local().date(ms)
+}
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;

@@ -2,30 +2,24 @@
 //! 督查提醒函 text for units past their deadlines.
 //!
 //! Pure: the caller reads the store and gives today's date. A walk's date is its session's
-//! creation date in local time; [`SessionIndex`] works it out once per session, so filtering
-//! 100,000 findings converts no timestamps and allocates nothing per finding.
+//! creation date in the user's zone ([`Zone`]); [`SessionIndex`] works it out once per
+//! session, so filtering 100,000 findings converts no timestamps and allocates nothing per
+//! finding.
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::finding::{Finding, FindingStatus};
 use super::op::EntityId;
 use super::rectify::is_overdue;
 use super::session::Session;
+use super::zone::Zone;
 use crate::i18n::Strings;
 
 /// The i18n key of the row holding findings without a unit.
 pub const UNASSIGNED_KEY: &str = "ledger.unassigned";
-
-/// The local date of a Unix-ms instant.
-pub fn local_date(ms: i64) -> NaiveDate {
-    match chrono::Local.timestamp_millis_opt(ms).single() {
-        Some(t) => t.date_naive(),
-        None => chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().date_naive(),
-    }
-}
 
 /// A session and the date of its walk.
 #[derive(Clone, Copy, Debug)]
@@ -67,14 +61,22 @@ pub struct SessionIndex<'a> {
     by_id: IdMap<Walk<'a>>,
     /// Whether any is deleted: only then must every finding's session be looked at.
     has_deleted: bool,
+    /// Where walks are dated.
+    zone: Zone,
 }
 
 impl<'a> SessionIndex<'a> {
+    /// Walks dated in the local zone.
     pub fn new(sessions: impl IntoIterator<Item = &'a Session>) -> SessionIndex<'a> {
+        SessionIndex::in_zone(sessions, Zone::local())
+    }
+
+    /// Walks dated in `zone`.
+    pub fn in_zone(sessions: impl IntoIterator<Item = &'a Session>, zone: Zone) -> SessionIndex<'a> {
         let by_id: IdMap<Walk<'a>> =
-            sessions.into_iter().map(|s| (s.id, Walk { session: s, date: local_date(s.created_ms) })).collect();
+            sessions.into_iter().map(|s| (s.id, Walk { session: s, date: zone.date(s.created_ms) })).collect();
         let has_deleted = by_id.values().any(|w| w.session.deleted);
-        SessionIndex { by_id, has_deleted }
+        SessionIndex { by_id, has_deleted, zone }
     }
 
     pub fn get(&self, id: EntityId) -> Option<Walk<'a>> {
@@ -128,10 +130,12 @@ pub struct LedgerFilter {
 }
 
 impl LedgerFilter {
-    /// Whether `f` passes, given its session (when known) and today.
+    /// Whether `f` passes, given its session (when known) and today; walks are dated in the
+    /// local zone.
     pub fn matches(&self, f: &Finding, session: Option<&Session>, today: NaiveDate) -> bool {
-        let walk = session.map(|s| Walk { session: s, date: local_date(s.created_ms) });
-        self.matches_walk(f, || walk, today)
+        let zone = Zone::local();
+        let walk = session.map(|s| Walk { session: s, date: zone.date(s.created_ms) });
+        self.matches_walk(f, || walk, today, zone)
     }
 
     fn by_status(&self, f: &Finding, today: NaiveDate) -> bool {
@@ -140,14 +144,27 @@ impl LedgerFilter {
 
     /// The cheap tests first (fields held in the finding itself), the session last and only
     /// when asked for.
-    fn matches_walk<'a>(&self, f: &Finding, walk: impl FnOnce() -> Option<Walk<'a>>, today: NaiveDate) -> bool {
-        self.by_status(f, today) && self.in_scope(f, walk, false)
+    fn matches_walk<'a>(
+        &self,
+        f: &Finding,
+        walk: impl FnOnce() -> Option<Walk<'a>>,
+        today: NaiveDate,
+        zone: Zone,
+    ) -> bool {
+        self.by_status(f, today) && self.in_scope(f, walk, false, zone)
     }
 
     /// The part of the filter the counts and the unit table share: which walks, which unit.
     /// Status and overdue are left out: the counts are themselves by status. `deleted_walks`
-    /// says whether the walk must be read to see if it was deleted.
-    fn in_scope<'a>(&self, f: &Finding, walk: impl FnOnce() -> Option<Walk<'a>>, deleted_walks: bool) -> bool {
+    /// says whether the walk must be read to see if it was deleted; `zone` dates a finding
+    /// whose walk is unknown.
+    fn in_scope<'a>(
+        &self,
+        f: &Finding,
+        walk: impl FnOnce() -> Option<Walk<'a>>,
+        deleted_walks: bool,
+        zone: Zone,
+    ) -> bool {
         if f.deleted || self.session.is_some_and(|s| s != f.session_id) {
             return false;
         }
@@ -169,7 +186,7 @@ impl LedgerFilter {
         }
         if self.from.is_some() || self.to.is_some() {
             // A finding whose session is unknown is dated by its own creation.
-            let date = walk.map(|w| w.date).unwrap_or_else(|| local_date(f.created_ms));
+            let date = walk.map(|w| w.date).unwrap_or_else(|| zone.date(f.created_ms));
             if !self.in_range(date) {
                 return false;
             }
@@ -199,10 +216,10 @@ fn scoped<'f, 'a>(
     today: NaiveDate,
     whole: bool,
 ) -> impl Iterator<Item = (usize, &'f Finding)> {
-    let deleted_walks = sessions.has_deleted;
+    let (deleted_walks, zone) = (sessions.has_deleted, sessions.zone);
     let mut cursor = Cursor::new(sessions);
     findings.iter().enumerate().filter(move |(_, f)| {
-        (!whole || filter.by_status(f, today)) && filter.in_scope(f, || cursor.walk(f.session_id), deleted_walks)
+        (!whole || filter.by_status(f, today)) && filter.in_scope(f, || cursor.walk(f.session_id), deleted_walks, zone)
     })
 }
 

@@ -15,6 +15,7 @@ pub mod ticket;
 pub mod waits;
 pub mod walk;
 pub mod workdays;
+pub mod zone;
 
 pub use checklist::{Answer, Checklist, ChecklistResult, Tally};
 pub use finding::{Finding, FindingLink, FindingStatus};

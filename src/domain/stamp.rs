@@ -96,18 +96,6 @@ pub fn read_events<K>(
     (events, next)
 }
 
-/// "1:05:09", "12:04", "0:07": hours only when there are any.
-pub fn clock_text(secs: i64) -> String {
-    let secs = secs.max(0);
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
-}
-
-/// A duration that may not exist yet: its clock text, or "-".
-pub fn clock_text_or_dash(secs: Option<i64>) -> String {
-    secs.map(clock_text).unwrap_or_else(|| "-".into())
-}
-
 /// Minutes, rounded half up, as reports state them.
 pub fn round_minutes(secs: i64) -> i64 {
     (secs.max(0) + 30) / 60
@@ -151,9 +139,6 @@ mod tests {
 
     #[test]
     fn texts() {
-        assert_eq!(clock_text(7), "0:07");
-        assert_eq!(clock_text(724), "12:04");
-        assert_eq!(clock_text(3909), "1:05:09");
         assert_eq!(round_minutes(89), 1);
         assert_eq!(round_minutes(90), 2);
         assert_eq!(event_field("event/", 3), "event/0003");

@@ -12,11 +12,11 @@ use ratatui::widgets::Paragraph;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
-use crate::app::board::{step_key, ticket_label_at};
+use crate::app::board::ticket_label_at;
 use crate::app::clock_watch::jump_text;
-use crate::domain::stamp::clock_text_or_dash;
 use crate::domain::{EntityId, Level, Stamp, Ticket, TicketState, WaitStats, waits};
 use crate::i18n::Strings;
+use crate::present::labels::{self, duration_or_dash, percent};
 use crate::text;
 
 /// Waits are counted in buckets of this many minutes, the last one open-ended.
@@ -51,7 +51,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let summary = text::truncate(&summary_line(s, &stats), head.width as usize).into_owned();
     frame.render_widget(Paragraph::new(Span::styled(summary, theme.label())), head);
     if let Some(j) = jump {
-        let when = super::widgets::local_time(j.stamp.wall_ms, "%H:%M");
+        let when = crate::present::time::clock(&super::widgets::zone(state), j.stamp.wall_ms);
         let size = jump_text(s, j.detail.parse().unwrap_or(0));
         let line = s.tf("board.clock_jump", &[("jump", &size), ("at", &when)]);
         let line = text::truncate(&line, jump_row.width as usize).into_owned();
@@ -112,7 +112,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
 fn ticket_row(state: &State, theme: &Theme, place: usize, t: &Ticket, now: &Stamp) -> (Vec<String>, Style) {
     let s = state.ctx.strings();
     let ticket_state = t.state();
-    let time = clock_text_or_dash;
+    let time = duration_or_dash;
     let in_state = if ticket_state.is_open() { t.state_since().map(|since| since.live_secs(now)) } else { None };
     let wait = t.wait_secs(now);
     let level = wait.map(|w| state.ctx.waits.for_item(&t.item).level(w)).unwrap_or(Level::Normal);
@@ -128,7 +128,7 @@ fn ticket_row(state: &State, theme: &Theme, place: usize, t: &Ticket, now: &Stam
         ticket_label_at(s, t, place),
         t.window().to_string(),
         crate::assets::ChoiceList::Items.display(&t.item, state.ctx.lang),
-        state_label(s, t),
+        labels::ticket_state(s, t).to_string(),
         time(in_state),
         time(wait),
         time(t.service_secs(now)),
@@ -143,19 +143,10 @@ fn ticket_row(state: &State, theme: &Theme, place: usize, t: &Ticket, now: &Stam
     (row, style)
 }
 
-/// 等候 / 已叫号 / 办理中 / 办结 / 离开; 已转 after a transfer while waiting again.
-pub fn state_label(s: &Strings, t: &Ticket) -> String {
-    let transferred = t.events.last().is_some_and(|(_, step, _)| *step == crate::domain::Step::Transferred);
-    if transferred {
-        return s.t(&step_key(crate::domain::Step::Transferred)).to_string();
-    }
-    s.t(&format!("ticket.state.{}", t.state().code())).to_string()
-}
-
 /// "已叫号 12 人  中位 8:20  P90 25:10  最长 41:03  办理中位 6:00  超阈值 17%  离开 8%"
 pub fn summary_line(s: &Strings, stats: &WaitStats) -> String {
-    let time = clock_text_or_dash;
-    let pct = |share: Option<f64>| super::checklist::percent(share);
+    let time = duration_or_dash;
+    let pct = percent;
     s.tf(
         "board.summary",
         &[

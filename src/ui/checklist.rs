@@ -11,7 +11,7 @@ use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
 use crate::domain::{Answer, Checklist, Tally};
-use crate::i18n::Strings;
+use crate::present::labels::{answer as answer_label, average, percent};
 use crate::text;
 
 /// `[####......]`: ASCII, because block glyphs are ambiguous-width and take two columns on
@@ -27,12 +27,6 @@ pub fn gauge(done: usize, total: usize, width: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), ".".repeat(inner - filled))
 }
 
-pub use crate::text::percent;
-
-pub fn average(avg: Option<f64>) -> String {
-    avg.map(|a| format!("{a:.1}")).unwrap_or_else(|| "-".into())
-}
-
 /// "已答 12/30 [###...] 通过率 80% 平均分 4.2"
 pub fn tally_line(state: &State, t: &Tally, gauge_width: usize) -> String {
     let s = state.ctx.strings();
@@ -46,20 +40,6 @@ pub fn tally_line(state: &State, t: &Tally, gauge_width: usize) -> String {
             ("score", &average(t.average_score())),
         ],
     )
-}
-
-/// How an answer reads to a person (lists, plain command output).
-pub fn answer_label(s: &Strings, answer: &Answer, unit: &str) -> String {
-    match answer {
-        Answer::Pass => s.t("answer.pass").into(),
-        Answer::Fail => s.t("answer.fail").into(),
-        Answer::NotApplicable => s.t("answer.na").into(),
-        Answer::Yes => s.t("answer.yes").into(),
-        Answer::No => s.t("answer.no").into(),
-        Answer::Score(n) => s.tf("answer.score", &[("n", &n.to_string())]),
-        Answer::Count(n) => format!("{n}{unit}"),
-        Answer::Text(t) => t.clone(),
-    }
 }
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {

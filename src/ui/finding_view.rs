@@ -7,11 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
-use super::widgets::local_time;
 use crate::app::State;
 use crate::assets::ChoiceList;
 use crate::domain::finding::field as ff;
 use crate::domain::{EntityId, Finding, FindingStatus, StatusMove};
+use crate::present::{labels, time};
 use crate::text;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, finding: EntityId) {
@@ -36,6 +36,7 @@ pub fn page_lines(state: &State, theme: &Theme, f: &Finding, width: usize) -> Ve
     let s = state.ctx.strings();
     let lang = state.ctx.lang;
     let today = state.today();
+    let zone = super::widgets::zone(state);
     let mut out: Vec<Line<'static>> = Vec::new();
     let width = width.max(1);
     let fact = |out: &mut Vec<Line<'static>>, label: &str, value: &str, style| {
@@ -49,20 +50,20 @@ pub fn page_lines(state: &State, theme: &Theme, f: &Finding, width: usize) -> Ve
         out.push(Line::from(Span::styled(text::truncate(state.t(key), width).into_owned(), theme.header())));
     };
     if let Some(summary) = state.session_summary(f.session_id) {
-        let day = local_time(summary.session.created_ms, "%Y-%m-%d");
+        let day = time::date_of(&zone, summary.session.created_ms);
         let item = ChoiceList::Items.display(&summary.session.item, lang);
         fact(&mut out, "finding.session", &format!("{item}  {day}"), theme.dim());
     }
-    let due = super::due::due_text(f, today, s);
-    let status =
-        if due.is_empty() { f.status.label(lang).to_string() } else { format!("{}  {due}", f.status.label(lang)) };
+    let due = labels::due(s, f, today);
+    let status = labels::finding_status(lang, f.status);
+    let status = if due.is_empty() { status.to_string() } else { format!("{status}  {due}") };
     fact(&mut out, "findings.col.status", &status, super::due::due_style(f, today, theme));
     fact(&mut out, "field.description", &f.description, plain);
 
     heading(&mut out, "finding.six");
     let unset = state.t("finding.unset");
     let or_unset = |v: &str| if v.trim().is_empty() { unset.to_string() } else { v.to_string() };
-    let deadline = f.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+    let deadline = time::date_or_empty(f.deadline);
     for (label, value) in [
         ("field.unit", ChoiceList::Units.display(&f.unit, lang)),
         ("field.measure", f.measure.clone()),
@@ -79,12 +80,12 @@ pub fn page_lines(state: &State, theme: &Theme, f: &Finding, width: usize) -> Ve
             fact(&mut out, "field.evidence", &f.evidence, plain);
         }
         if !f.rectified_by.is_empty() {
-            let on = f.rectified_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+            let on = time::date_or_empty(f.rectified_on);
             fact(&mut out, "finding.rectified_by", &format!("{}  {on}", f.rectified_by), plain);
         }
     }
     if f.status == FindingStatus::Closed && !f.closed_by.is_empty() {
-        let on = f.closed_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        let on = time::date_or_empty(f.closed_on);
         fact(&mut out, "finding.closed_by", &format!("{}  {on}", f.closed_by), theme.ok());
     }
 
@@ -104,8 +105,8 @@ pub fn page_lines(state: &State, theme: &Theme, f: &Finding, width: usize) -> Ve
 /// "2026-11-20 09:12  张三  待核查 -> 已核查", then its reason, evidence and 六明确 indented.
 fn move_lines(state: &State, theme: &Theme, m: &StatusMove, width: usize) -> Vec<Line<'static>> {
     let lang = state.ctx.lang;
-    let name = |code: &str| FindingStatus::parse(code).map(|st| st.label(lang).to_string()).unwrap_or(code.to_string());
-    let when = local_time(m.at_ms, "%Y-%m-%d %H:%M");
+    let name = |code: &str| labels::finding_status_code(lang, code);
+    let when = time::date_time(&super::widgets::zone(state), m.at_ms);
     let what = if m.is_edit() {
         state.t("finding.edited").to_string()
     } else if m.reopen {

@@ -13,6 +13,7 @@ use crate::app::{Pane, State};
 use crate::assets::ChoiceList;
 use crate::domain::EntityId;
 use crate::keymap::{Action, Layer};
+use crate::present::{labels, time};
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
     let Some(summary) = state.session_summary(session) else { return };
@@ -35,14 +36,14 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     fact("field.theme", ChoiceList::Themes.display(&s.theme, lang));
     fact("field.place", format!("{} {}", s.place, s.window).trim().to_string());
     fact("field.inspectors", s.inspectors.join("、"));
-    fact("sessions.col.state", state.t(super::sessions::status_key(s.status)).to_string());
+    fact("sessions.col.state", labels::session_status(state.ctx.strings(), s.status).to_string());
     let width = inner.width as usize;
     let mut packed = pack(&facts, width);
     packed.truncate(2);
     // The course of handling, when walked, on a row of its own (whole on the walk screen):
     // two rows where the page is tall enough.
     let narrative = s.walk.is_started().then(|| {
-        let narrative = s.walk.narrative(&state.now(), &chrono::Local);
+        let narrative = s.walk.narrative(&state.now(), &super::widgets::zone(state));
         state.ctx.strings().tf("findings.walk", &[("narrative", &narrative)])
     });
     let walk_rows = match &narrative {
@@ -112,9 +113,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
                 format!("{:>3}", f.seq),
                 f.description.clone(),
                 f.unit.clone(),
-                f.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-                f.status.label(lang).to_string(),
-                super::due::due_text(f, today, state.ctx.strings()),
+                time::date_or_empty(f.deadline),
+                labels::finding_status(lang, f.status).to_string(),
+                labels::due(state.ctx.strings(), f, today),
             ]
         })
         .collect();

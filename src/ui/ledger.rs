@@ -10,6 +10,7 @@ use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
 use crate::assets::ChoiceList;
+use crate::present::{labels, time};
 use crate::text;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
@@ -100,9 +101,9 @@ fn draw_rows(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             format!("{:>3}", f.seq),
             f.description.clone(),
             ChoiceList::Units.display(&f.unit, lang),
-            f.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-            f.status.label(lang).to_string(),
-            super::due::due_text(f, today, state.ctx.strings()),
+            time::date_or_empty(f.deadline),
+            labels::finding_status(lang, f.status).to_string(),
+            labels::due(state.ctx.strings(), f, today),
         ]
     };
     let style = |r: usize| super::due::due_style(&view.findings[view.rows[r]], today, theme);

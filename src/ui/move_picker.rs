@@ -23,6 +23,9 @@ pub fn draw(
     let labels: Vec<String> =
         choices.iter().enumerate().map(|(i, c)| format!("{} {}", i + 1, choice_label(state, f.status, *c))).collect();
     let s = state.ctx.strings();
-    let title = s.tf("move.picker.title", &[("seq", &f.seq.to_string()), ("status", f.status.label(state.ctx.lang))]);
+    let title = s.tf(
+        "move.picker.title",
+        &[("seq", &f.seq.to_string()), ("status", crate::present::labels::finding_status(state.ctx.lang, f.status))],
+    );
     widgets::pick_list(frame, theme, area, (&title, &labels, state.t("move.picker.hint")), cursor, 60);
 }

@@ -7,13 +7,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use super::checklist::{average, percent};
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::{Pane, State};
 use crate::domain::{Checklist, EntityId};
 use crate::i18n::Lang;
 use crate::keymap::{Action, Layer};
+use crate::present::labels::{average, percent};
 
 /// Rows wanted for `n` checklists: a header and two rows per checklist, at most half of what
 /// is left (then one row each and a dimensions line); one row when there are none.

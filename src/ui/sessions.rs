@@ -5,10 +5,10 @@ use ratatui::layout::Rect;
 
 use super::table::{self, Column};
 use super::theme::Theme;
-use super::widgets::local_time;
 use crate::app::State;
 use crate::assets::ChoiceList;
 use crate::domain::SessionStatus;
+use crate::present::{labels, time};
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let title = format!(" {} ({}) ", state.t("sessions.title"), state.sessions.len());
@@ -46,6 +46,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         Column { title: state.t("sessions.col.state"), width: state_w, flex: false, priority: 5 },
         Column { title: state.t("sessions.col.findings"), width: count_w, flex: false, priority: 8 },
     ];
+    let zone = super::widgets::zone(state);
     let rows: Vec<Vec<String>> = state
         .sessions
         .iter()
@@ -53,12 +54,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             let x = &s.session;
             let place = if x.window.is_empty() { x.place.clone() } else { format!("{} {}", x.place, x.window) };
             vec![
-                local_time(x.created_ms, "%m-%d %H:%M"),
+                time::short_date_time(&zone, x.created_ms),
                 x.item.clone(),
                 ChoiceList::Modes.short_display(&x.mode, lang),
                 ChoiceList::Channels.short_display(&x.channel, lang),
                 place,
-                state.t(status_key(x.status)).to_string(),
+                labels::session_status(state.ctx.strings(), x.status).to_string(),
                 format!("{:>w$}", s.findings, w = count_w as usize),
             ]
         })
@@ -67,11 +68,4 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     table::render(frame.buffer_mut(), inner, &cols, &rows, Some(state.session_cursor), theme, |i| {
         if finished[i] { theme.dim() } else { ratatui::style::Style::new() }
     });
-}
-
-pub fn status_key(s: SessionStatus) -> &'static str {
-    match s {
-        SessionStatus::Open => "session.open",
-        SessionStatus::Finished => "session.finished",
-    }
 }

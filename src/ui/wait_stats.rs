@@ -6,12 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
-use super::checklist::percent;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::{State, StatsBy};
-use crate::domain::stamp::clock_text_or_dash;
 use crate::domain::{Ticket, WaitStats, waits};
+use crate::present::labels::{duration_or_dash, percent};
 use crate::text;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
@@ -65,7 +64,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
 }
 
 fn row(name: String, s: &WaitStats) -> Vec<String> {
-    let time = clock_text_or_dash;
+    let time = duration_or_dash;
     vec![
         name,
         s.count.to_string(),

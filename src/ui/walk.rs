@@ -11,8 +11,9 @@ use super::theme::Theme;
 use super::widgets;
 use crate::app::State;
 use crate::domain::EntityId;
-use crate::domain::stamp::clock_text;
 use crate::domain::walk::{STAGE_NAMES, WalkState};
+use crate::present::labels::duration;
+use crate::present::time;
 use crate::text;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
@@ -26,7 +27,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let stages = walk.stages(&now);
     let width = inner.width as usize;
 
-    let narrative = walk.narrative(&now, &chrono::Local);
+    let zone = widgets::zone(state);
+    let narrative = walk.narrative(&now, &zone);
     let story: Vec<String> = if narrative.is_empty() { Vec::new() } else { text::wrap(&narrative, width.max(1)) };
     let story_rows = (story.len() as u16).min(inner.height.saturating_sub(4) / 2);
     let [head, list, story_area] =
@@ -35,9 +37,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let total: i64 = stages.iter().map(|st| st.active_secs).sum();
     let head_text = match (walk.state(), stages.last()) {
         (WalkState::NotStarted, _) | (_, None) => state.t("walk.not_started").to_string(),
-        (WalkState::Running, Some(st)) => s.tf("walk.running", &[("stage", &st.name), ("total", &clock_text(total))]),
-        (WalkState::Paused, Some(st)) => s.tf("walk.paused", &[("stage", &st.name), ("total", &clock_text(total))]),
-        (WalkState::Stopped, Some(_)) => s.tf("walk.stopped", &[("total", &clock_text(total))]),
+        (WalkState::Running, Some(st)) => s.tf("walk.running", &[("stage", &st.name), ("total", &duration(total))]),
+        (WalkState::Paused, Some(st)) => s.tf("walk.paused", &[("stage", &st.name), ("total", &duration(total))]),
+        (WalkState::Stopped, Some(_)) => s.tf("walk.stopped", &[("total", &duration(total))]),
     };
     let style = if walk.state() == WalkState::Paused { theme.error() } else { theme.label() };
     frame.render_widget(Paragraph::new(Span::styled(text::truncate(&head_text, width).into_owned(), style)), head);
@@ -57,12 +59,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         .iter()
         .enumerate()
         .map(|(i, st)| {
-            let paused = if st.paused_secs > 0 { clock_text(st.paused_secs) } else { String::new() };
+            let paused = if st.paused_secs > 0 { duration(st.paused_secs) } else { String::new() };
             vec![
                 format!("{:>2}", i + 1),
                 st.name.clone(),
-                widgets::local_time(st.start.wall_ms, "%H:%M"),
-                clock_text(st.active_secs),
+                time::clock(&zone, st.start.wall_ms),
+                duration(st.active_secs),
                 paused,
             ]
         })

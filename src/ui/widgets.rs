@@ -60,10 +60,9 @@ pub fn dim_note(frame: &mut Frame, theme: &super::theme::Theme, area: Rect, note
     frame.render_widget(ratatui::widgets::Paragraph::new(wrapped).style(theme.dim()), area);
 }
 
-/// Local date and time of a Unix-ms stamp, as the lists show it.
-pub fn local_time(ms: i64, fmt: &str) -> String {
-    use chrono::TimeZone;
-    chrono::Local.timestamp_millis_opt(ms).single().map(|t| t.format(fmt).to_string()).unwrap_or_default()
+/// The zone the screens show times in: the local one, until the context carries the user's.
+pub fn zone(_state: &crate::app::State) -> crate::present::Zone {
+    crate::present::Zone::local()
 }
 
 /// A short pick list in a centred box: a title, one line per label (the one at `cursor`
