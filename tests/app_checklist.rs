@@ -233,7 +233,8 @@ fn live_checklist() -> (crate::app_fixtures::live::Live, tiyan::domain::EntityId
     let session = id(T0, 500);
     let set = |f: &str, v: Value| Change::set(EntityKind::Session, session, f, v);
     l.seed(&[set("item", Value::text("不动产登记")), set("status", Value::text("open"))]);
-    let (checklist, attach) = tiyan::domain::Checklist::attach(session, &fixture_template());
+    let (checklist, attach) =
+        tiyan::domain::Checklist::attach(tiyan::domain::op::new_entity_id(), session, &fixture_template());
     l.seed(&attach);
     l.press(key(KeyCode::Enter));
     l.press(key(KeyCode::Tab));

@@ -31,7 +31,7 @@ fn new_session(store: &mut Store) -> EntityId {
 }
 
 fn attach(store: &mut Store, session: EntityId, template: &Template) -> EntityId {
-    let (id, changes) = Checklist::attach(session, template);
+    let (id, changes) = Checklist::attach(tiyan::domain::op::new_entity_id(), session, template);
     store.apply(&changes).unwrap();
     id
 }

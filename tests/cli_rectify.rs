@@ -105,7 +105,14 @@ impl Office {
                 .unwrap();
             for to in road(*status) {
                 let f = Finding::from_record(&store.record(EntityKind::Finding, id).unwrap().unwrap());
-                let changes = rectify::changes(&f, &request(*to, unit, deadline), 0, day("2026-11-10")).unwrap();
+                let changes = rectify::changes(
+                    &f,
+                    &request(*to, unit, deadline),
+                    0,
+                    day("2026-11-10"),
+                    tiyan::domain::op::new_entity_id(),
+                )
+                .unwrap();
                 store.apply(&changes).unwrap();
             }
             ids.push(entity_id_string(id));
@@ -257,7 +264,9 @@ fn reopening() {
     let f = Finding::from_record(&store.record(EntityKind::Finding, fid).unwrap().unwrap());
     let mut fix = MoveRequest::new(Rectified, "张三");
     fix.evidence = "当场补办".into();
-    store.apply(&rectify::changes(&f, &fix, 0, day("2026-11-10")).unwrap()).unwrap();
+    store
+        .apply(&rectify::changes(&f, &fix, 0, day("2026-11-10"), tiyan::domain::op::new_entity_id()).unwrap())
+        .unwrap();
     drop(store);
     office.ok(&set_status(&ids[0], &["已核查", "--reopen", "--by", "王五", "--note", "群众再次反映"]));
     assert_eq!(office.finding(&ids[0])["status"], "confirmed");
@@ -544,7 +553,8 @@ fn tickets_ended_with_their_session_in_list_tickets() {
         ("A001", vec![(Step::Called, 100), (Step::Serving, 160), (Step::Ended, 700)]),
         ("A002", vec![(Step::Ended, 700)]),
     ] {
-        let (id, changes) = Ticket::create(session, number, "3号窗口", "不动产登记", at(0));
+        let (id, changes) =
+            Ticket::create(tiyan::domain::op::new_entity_id(), session, number, "3号窗口", "不动产登记", at(0));
         store.apply(&changes).unwrap();
         for (step, secs) in steps {
             let t = store.tickets_of(session).unwrap().into_iter().find(|t| t.id == id).unwrap();

@@ -132,7 +132,14 @@ impl Home {
                 .unwrap();
             for to in road(*status) {
                 let f = Finding::from_record(&store.record(EntityKind::Finding, id).unwrap().unwrap());
-                let changes = rectify::changes(&f, &request(*to, unit, deadline), 0, day("2026-11-10")).unwrap();
+                let changes = rectify::changes(
+                    &f,
+                    &request(*to, unit, deadline),
+                    0,
+                    day("2026-11-10"),
+                    tiyan::domain::op::new_entity_id(),
+                )
+                .unwrap();
                 store.apply(&changes).unwrap();
             }
             ids.push(tiyan::domain::op::entity_id_string(id));

@@ -46,7 +46,8 @@ impl Hall {
 
     /// Each step is written after reading the ticket back: its field index comes from the store.
     fn ticket(&mut self, window: &str, item: &str, taken: Stamp, steps: &[(Step, Stamp, &str)]) -> EntityId {
-        let (id, changes) = Ticket::create(self.session, "A001", window, item, taken);
+        let (id, changes) =
+            Ticket::create(tiyan::domain::op::new_entity_id(), self.session, "A001", window, item, taken);
         self.store.apply(&changes).unwrap();
         for (step, stamp, detail) in steps {
             let change = self.read(id).step_change(*step, *stamp, detail);

@@ -129,7 +129,7 @@ fn add(state: &mut State, session: EntityId, now: Stamp) -> Vec<Effect> {
         (None, Some(s)) => (String::new(), s.session.window.clone(), s.session.item.clone()),
         (None, None) => Default::default(),
     };
-    let (ticket, changes) = Ticket::new(session, &number, &window, &item, now);
+    let (ticket, changes) = Ticket::new(state.ctx.new_id(), session, &number, &window, &item, now);
     let id = ticket.id;
     // Listed at once, so a next `a` before the store answers numbers after it. The cursor
     // goes to the oldest ticket still waiting: the next one called is the one the advance

@@ -49,7 +49,7 @@ pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
             match chosen {
                 Some(Ok(template)) => {
                     state.overlays.pop();
-                    let (id, changes) = Checklist::attach(session, &template);
+                    let (id, changes) = Checklist::attach(state.ctx.new_id(), session, &template);
                     state.screen = Screen::Checklist { session, checklist: id };
                     state.item_cursor = 0;
                     return save(state, id, changes, None);

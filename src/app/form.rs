@@ -268,12 +268,13 @@ impl FormState {
     }
 
     /// Turn the form into changes for the store, or say which field is wrong.
-    /// `next_seq` is the 序号 a new finding takes.
+    /// `next_seq` is the 序号 a new finding takes, `new_id` the id a new record takes.
     pub fn to_changes(
         &self,
         strings: &Strings,
         next_seq: i64,
         today: NaiveDate,
+        new_id: EntityId,
     ) -> Result<(EntityId, Vec<Change>), (usize, String)> {
         let mut values = Vec::new();
         for (i, f) in self.fields.iter().enumerate() {
@@ -313,7 +314,7 @@ impl FormState {
         let (kind, id, extra) = match self.kind {
             FormKind::Session { editing: Some(id) } => (EntityKind::Session, id, vec![]),
             FormKind::Session { editing: None } => {
-                (EntityKind::Session, crate::domain::op::new_entity_id(), vec![(sf::STATUS, Value::text("open"))])
+                (EntityKind::Session, new_id, vec![(sf::STATUS, Value::text("open"))])
             }
             FormKind::Finding { editing: Some(id), .. } => (EntityKind::Finding, id, vec![]),
             FormKind::Ticket { editing } => (EntityKind::Ticket, editing, vec![]),
@@ -321,7 +322,7 @@ impl FormState {
             FormKind::Move { finding, .. } => (EntityKind::Finding, finding, vec![]),
             FormKind::LedgerFilter => return Ok((0, vec![])),
             FormKind::Finding { session, editing: None } => {
-                (EntityKind::Finding, crate::domain::op::new_entity_id(), new_finding_fields(session, next_seq))
+                (EntityKind::Finding, new_id, new_finding_fields(session, next_seq))
             }
         };
         let changes =

@@ -169,7 +169,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let now_ms = state.now().wall_ms;
-    match rectify::changes(&f, &req, now_ms, state.today()) {
+    match rectify::changes(&f, &req, now_ms, state.today(), state.ctx.new_id()) {
         Ok(changes) => {
             let overlay = state.overlays.pop();
             let mut notice =

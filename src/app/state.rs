@@ -29,6 +29,8 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     /// Wait thresholds: the default and per service item.
     pub waits: WaitRules,
+    /// Where new entity ids come from (seeded in tests and replays).
+    pub ids: Arc<dyn crate::domain::ids::IdSource>,
 }
 
 /// One template in the add-checklist list. A broken user file is listed with its first
@@ -43,6 +45,11 @@ pub struct TemplateChoice {
 impl Context {
     pub fn strings(&self) -> &'static Strings {
         Strings::get(self.lang)
+    }
+
+    /// A new entity id, made now by the context's clock.
+    pub fn new_id(&self) -> crate::domain::EntityId {
+        self.ids.next_id(self.clock.now().wall_ms)
     }
 }
 

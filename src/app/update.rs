@@ -19,9 +19,9 @@ use super::state::{
     CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Pending, SaveMark, SaveStatus, Screen, State,
 };
 use super::{board, checklist, clock_watch, draft, finding_view, ledger, picker, rectify, stats, walk};
+use crate::domain::finding::field as ff;
 use crate::domain::session::field as sf;
 use crate::domain::{Change, EntityId, EntityKind, SessionStatus, Value};
-use crate::domain::{finding::field as ff, op::new_entity_id};
 use crate::edit::TextInput;
 use crate::keymap::{Action, Layer};
 use crate::store::{StoreEvent, StoreRequest};
@@ -824,7 +824,7 @@ fn submit_capture(state: &mut State) -> Vec<Effect> {
     if text.is_empty() {
         return vec![];
     }
-    let id = new_entity_id();
+    let id = state.ctx.new_id();
     let seq = next_seq(state, c.session);
     let mut changes: Vec<Change> = new_finding_fields(c.session, seq)
         .into_iter()
@@ -904,7 +904,7 @@ fn save_form(state: &mut State) -> Vec<Effect> {
         FormKind::LedgerFilter => return ledger::submit_filter(state),
         FormKind::Session { .. } | FormKind::Ticket { .. } => 0,
     };
-    match form.to_changes(strings, seq, state.today()) {
+    match form.to_changes(strings, seq, state.today(), state.ctx.new_id()) {
         Err((field, message)) => {
             if let Some(Overlay::Form(form)) = state.overlays.last_mut() {
                 form.focus = field;
@@ -927,7 +927,8 @@ fn save_form(state: &mut State) -> Vec<Effect> {
             // a deadline that moves silently would hide an overdue case.
             if let Some(f) = state.finding(id) {
                 let at_ms = state.now().wall_ms;
-                changes.extend(crate::domain::rectify::edit_entry(f, &state.inspector, at_ms, &changes));
+                let entry = state.ctx.new_id();
+                changes.extend(crate::domain::rectify::edit_entry(f, &state.inspector, at_ms, &changes, entry));
             }
             if !new_session {
                 return save(state, id, changes, overlay);

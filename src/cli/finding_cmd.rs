@@ -110,7 +110,9 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
         }
     }
     let now = Moment::current();
-    let changes = rectify::changes(&finding, &req, now.now.wall_ms, now.today).map_err(|e| refused(setup, &e))?;
+    let entry = crate::domain::op::new_entity_id();
+    let changes =
+        rectify::changes(&finding, &req, now.now.wall_ms, now.today, entry).map_err(|e| refused(setup, &e))?;
     store.apply(&changes).map_err(|e| setup.store_error(e))?;
     let after = load_finding(setup, &store, &entity_id_string(finding.id))?;
     if a.json {

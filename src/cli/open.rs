@@ -168,6 +168,7 @@ impl Setup {
             templates: crate::checklist::choices(&crate::checklist::load(&self.paths.checklists_dir()), self.lang),
             clock: std::sync::Arc::new(crate::clock::SystemClock::start()),
             waits: self.waits.clone(),
+            ids: std::sync::Arc::new(crate::domain::ids::UlidIds),
         }
     }
 }

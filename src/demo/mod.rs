@@ -121,9 +121,8 @@ pub fn fill_at(
         changes.extend(walk::walk_changes(&mut rng, session_id, start, now));
         let mut failed = Vec::new();
         if let Some(template) = pick(&mut rng, &templates) {
-            let (made, attach) = Checklist::attach(session_id, template);
-            let checklist = id_at(&mut ids, start);
-            changes.extend(with_id(attach, made, checklist));
+            let (checklist, attach) = Checklist::attach(id_at(&mut ids, start), session_id, template);
+            changes.extend(attach);
             let (answers, fails) = answer_changes(&mut rng, checklist, template, if newest { 0.5 } else { 1.0 });
             changes.extend(answers);
             failed = fails;
@@ -155,14 +154,6 @@ const IDS_SALT: u64 = 0x0001_d50f_de70;
 
 fn id_at(rng: &mut StdRng, ms: i64) -> u128 {
     ulid::Ulid::from_parts(ms.max(0) as u64, rng.random::<u128>()).0
-}
-
-/// `changes` with the entity `made` (a fresh id from the clock) renamed to `id`.
-fn with_id(mut changes: Vec<Change>, made: u128, id: u128) -> Vec<Change> {
-    for c in changes.iter_mut().filter(|c| c.entity == made) {
-        c.entity = id;
-    }
-    changes
 }
 
 fn pick<'a, T>(rng: &mut StdRng, xs: &'a [T]) -> Option<&'a T> {

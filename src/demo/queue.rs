@@ -46,9 +46,8 @@ pub fn ticket_changes(
         }
         let window = &windows[rng.random_range(0..windows.len())];
         let number = format!("A{:03}", first_number + k);
-        let (mut ticket, changes) = Ticket::new(session, &number, window, item, stamp(taken));
-        let made = std::mem::replace(&mut ticket.id, super::id_at(ids, taken as i64));
-        let mut changes = super::with_id(changes, made, ticket.id);
+        let id = super::id_at(ids, taken as i64);
+        let (mut ticket, mut changes) = Ticket::new(id, session, &number, window, item, stamp(taken));
         let wait = log_normal(rng, 9.0, 0.75, 0.5, 75.0) * MINUTE;
         let mut steps: Vec<(Step, f64)> = Vec::new();
         if rng.random_bool(0.1) {

@@ -8,6 +8,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 
 use crate::domain::finding::field as ff;
+use crate::domain::op::new_entity_id;
 use crate::domain::rectify::{self, Assignment, MoveRequest, same_person};
 use crate::domain::zone::Zone;
 use crate::domain::{Change, Finding, FindingStatus};
@@ -89,7 +90,7 @@ pub(super) fn moves(
             _ => {}
         }
         // The road is made of allowed moves with what each needs: a refusal is a bug here.
-        let Ok(changes) = rectify::changes(&f, &req, t, local_date(t)) else { break };
+        let Ok(changes) = rectify::changes(&f, &req, t, local_date(t), new_entity_id()) else { break };
         follow(&mut f, &changes);
         out.extend(changes);
     }
@@ -100,7 +101,7 @@ pub(super) fn moves(
         req.reopen = true;
         req.note = "回访发现问题反弹，重新整改".into();
         if t <= now {
-            if let Ok(changes) = rectify::changes(&f, &req, t, local_date(t)) {
+            if let Ok(changes) = rectify::changes(&f, &req, t, local_date(t), new_entity_id()) {
                 out.extend(changes);
             }
         }

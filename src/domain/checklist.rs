@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::op::{Change, EntityId, EntityKind, Value, entity_created_ms, new_entity_id};
+use super::op::{Change, EntityId, EntityKind, Value, entity_created_ms};
 use super::record::Record;
 use super::template::{AnswerKind, Item, Template};
 
@@ -140,9 +140,8 @@ impl Checklist {
         })
     }
 
-    /// The changes that attach `template` to `session`, pinning its content; and the new id.
-    pub fn attach(session: EntityId, template: &Template) -> (EntityId, Vec<Change>) {
-        let id = new_entity_id();
+    /// The changes that attach `template` to `session` as checklist `id`, pinning its content.
+    pub fn attach(id: EntityId, session: EntityId, template: &Template) -> (EntityId, Vec<Change>) {
         let json = serde_json::to_string(template).expect("a template always serializes");
         let set = |field: &str, value| Change::set(EntityKind::Checklist, id, field, value);
         let changes = vec![

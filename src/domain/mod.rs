@@ -4,6 +4,7 @@
 pub mod checklist;
 pub mod deadline;
 pub mod finding;
+pub mod ids;
 pub mod ledger;
 pub mod op;
 pub mod record;

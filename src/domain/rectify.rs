@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::finding::{Finding, FindingStatus, field};
-use super::op::{Change, EntityKind, Value, entity_id_string, new_entity_id};
+use super::op::{Change, EntityId, EntityKind, Value, entity_id_string};
 use super::record::Record;
 
 /// Move fields are `move/<ULID>`: time-ordered and unique across replicas.
@@ -49,9 +49,10 @@ impl StatusMove {
     }
 }
 
-/// The field a new history entry takes: unique, so entries from two replicas never collide.
-fn new_move_field() -> String {
-    format!("{MOVE_PREFIX}{}", entity_id_string(new_entity_id()))
+/// The field a new history entry takes: unique (a fresh id), so entries from two replicas
+/// never collide.
+fn move_field(entry: EntityId) -> String {
+    format!("{MOVE_PREFIX}{}", entity_id_string(entry))
 }
 
 /// A finding's moves, oldest first.
@@ -267,7 +268,13 @@ pub fn check(f: &Finding, req: &MoveRequest) -> Result<FindingStatus, MoveError>
 
 /// The changes that make the move: the history entry and every field it sets. `today` is the
 /// local date at `at_ms` (the date recorded for rectification and close-off).
-pub fn changes(f: &Finding, req: &MoveRequest, at_ms: i64, today: NaiveDate) -> Result<Vec<Change>, MoveError> {
+pub fn changes(
+    f: &Finding,
+    req: &MoveRequest,
+    at_ms: i64,
+    today: NaiveDate,
+    entry_id: EntityId,
+) -> Result<Vec<Change>, MoveError> {
     use FindingStatus::*;
     let to = check(f, req)?;
     let set = |name: &str, v: Value| Change::set(EntityKind::Finding, f.id, name, v);
@@ -326,13 +333,14 @@ pub fn changes(f: &Finding, req: &MoveRequest, at_ms: i64, today: NaiveDate) -> 
         details,
         reopen: req.reopen,
     };
-    out.push(set(&new_move_field(), Value::Move(entry)));
+    let field = move_field(entry_id);
+    out.push(set(&field, Value::Move(entry)));
     Ok(out)
 }
 
 /// The history entry for a hand edit of the 六明确 (unit, measure, deadline …) among
 /// `changes`: a move from the status to itself, with what was set. None when they touch none.
-pub fn edit_entry(f: &Finding, by: &str, at_ms: i64, changes: &[Change]) -> Option<Change> {
+pub fn edit_entry(f: &Finding, by: &str, at_ms: i64, changes: &[Change], entry_id: EntityId) -> Option<Change> {
     let details: Vec<(String, String)> = changes
         .iter()
         .filter(|c| SIX_CLARITIES.contains(&c.field.as_str()))
@@ -357,7 +365,8 @@ pub fn edit_entry(f: &Finding, by: &str, at_ms: i64, changes: &[Change]) -> Opti
         details,
         reopen: false,
     };
-    Some(Change::set(EntityKind::Finding, f.id, &new_move_field(), Value::Move(entry)))
+    let field = move_field(entry_id);
+    Some(Change::set(EntityKind::Finding, f.id, &field, Value::Move(entry)))
 }
 
 /// The fields an assignment sets, in the order the history shows them.

@@ -7,7 +7,7 @@
 //! Each step is its own event field (`event/0001` …) holding a [`TimedEvent`], so a step is one
 //! op; undoing a step sets its field to Null. The state is a fold over the live events.
 
-use super::op::{Change, EntityId, EntityKind, Value, new_entity_id};
+use super::op::{Change, EntityId, EntityKind, Value};
 use super::record::Record;
 use super::stamp::{Stamp, TimedEvent, event_field, read_events, secs_between};
 
@@ -149,9 +149,16 @@ impl Ticket {
         }
     }
 
-    /// A new ticket, taken at `taken`: the ticket as it will read back, and its changes.
-    pub fn new(session: EntityId, number: &str, window: &str, item: &str, taken: Stamp) -> (Ticket, Vec<Change>) {
-        let (id, changes) = Ticket::create(session, number, window, item, taken);
+    /// New ticket `id`, taken at `taken`: the ticket as it will read back, and its changes.
+    pub fn new(
+        id: EntityId,
+        session: EntityId,
+        number: &str,
+        window: &str,
+        item: &str,
+        taken: Stamp,
+    ) -> (Ticket, Vec<Change>) {
+        let (id, changes) = Ticket::create(id, session, number, window, item, taken);
         let ticket = Ticket {
             id,
             session_id: session,
@@ -167,8 +174,14 @@ impl Ticket {
     }
 
     /// The changes that make a new ticket, taken at `taken`.
-    pub fn create(session: EntityId, number: &str, window: &str, item: &str, taken: Stamp) -> (EntityId, Vec<Change>) {
-        let id = new_entity_id();
+    pub fn create(
+        id: EntityId,
+        session: EntityId,
+        number: &str,
+        window: &str,
+        item: &str,
+        taken: Stamp,
+    ) -> (EntityId, Vec<Change>) {
         let set = |f: &str, v: Value| Change::set(EntityKind::Ticket, id, f, v);
         let event = TimedEvent::new(Step::Taken.code(), taken, "");
         let changes = vec![
@@ -398,7 +411,7 @@ mod tests {
     }
 
     fn ticket_with(steps: &[(Step, i64)]) -> Ticket {
-        let (_, mut changes) = Ticket::create(1, "A012", "3号窗口", "不动产登记", stamp(0));
+        let (_, mut changes) = Ticket::create(9, 1, "A012", "3号窗口", "不动产登记", stamp(0));
         for (step, at) in steps {
             let t = Ticket::from_record(&record_of(&changes));
             changes.push(t.step_change(*step, stamp(*at), if *step == Step::Transferred { "5号窗口" } else { "" }));
@@ -480,7 +493,7 @@ mod tests {
         let t = ticket_with(&[(Step::Called, 100)]);
         assert_eq!(t.undoable(&stamp(130), 30), Some((2, Step::Called)));
         assert_eq!(t.undoable(&stamp(131), 30), None);
-        let mut changes = Ticket::create(1, "", "", "", stamp(0)).1;
+        let mut changes = Ticket::create(9, 1, "", "", "", stamp(0)).1;
         let t = Ticket::from_record(&record_of(&changes));
         let (n, step) = t.undoable(&stamp(5), 30).unwrap();
         changes.extend(t.undo_changes(n, step));
@@ -490,7 +503,7 @@ mod tests {
 
     #[test]
     fn an_undone_step_keeps_its_index() {
-        let mut changes = Ticket::create(1, "", "", "", stamp(0)).1;
+        let mut changes = Ticket::create(9, 1, "", "", "", stamp(0)).1;
         let taken = Ticket::from_record(&record_of(&changes));
         changes.push(taken.step_change(Step::Called, stamp(100), ""));
         let called = Ticket::from_record(&record_of(&changes));

@@ -42,6 +42,7 @@ pub fn context_with_clock(lang: Lang, clock: Arc<ManualClock>) -> Context {
         templates: templates(lang),
         clock,
         waits: WaitRules::default(),
+        ids: Arc::new(tiyan::domain::ids::SeededIds::new(1)),
     }
 }
 

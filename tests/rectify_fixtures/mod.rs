@@ -90,7 +90,7 @@ impl Desk {
 
     /// One move at `at_ms` on day `today`, through the rules and one transaction.
     pub fn apply(&mut self, id: EntityId, req: &MoveRequest, at_ms: i64, today: NaiveDate) -> Result<(), MoveError> {
-        let changes = rectify::changes(&self.read(id), req, at_ms, today)?;
+        let changes = rectify::changes(&self.read(id), req, at_ms, today, tiyan::domain::op::new_entity_id())?;
         self.store.apply(&changes).unwrap();
         Ok(())
     }
