@@ -57,7 +57,7 @@ fn main() {
     let (_tmp, mut store, session) = support::store_with_session();
     let catalog = Catalog::load(SHIPPED, None);
     let largest = catalog.usable().into_iter().max_by_key(|t| t.item_count()).expect("a template").clone();
-    let (checklist, attach) = Checklist::attach(session, &largest);
+    let (checklist, attach) = Checklist::attach(tiyan::domain::op::new_entity_id(), session, &largest);
     store.apply(&attach).expect("attach");
 
     let (tx, rx) = crossbeam_channel::unbounded();

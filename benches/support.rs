@@ -21,6 +21,7 @@ pub fn context() -> Context {
         ),
         clock: std::sync::Arc::new(tiyan::clock::SystemClock::start()),
         waits: Default::default(),
+        ids: std::sync::Arc::new(tiyan::domain::ids::UlidIds),
     }
 }
 
