@@ -22,6 +22,8 @@ pub fn context() -> Context {
         clock: std::sync::Arc::new(tiyan::clock::SystemClock::start()),
         waits: Default::default(),
         ids: std::sync::Arc::new(tiyan::domain::ids::UlidIds),
+        zone: tiyan::domain::zone::Zone::local(),
+        calendar: std::sync::Arc::new(tiyan::holidays::shipped()),
     }
 }
 

@@ -183,16 +183,20 @@ fn date_value(value: &Spanned<toml::Value>, s: &Strings) -> Result<NaiveDate, (u
     date.filter(|d| d.year() > 0).ok_or_else(|| (value.span().start, s.t("holidays.error.not_a_date").to_string()))
 }
 
-/// A typed 整改时限 as a date, counted on the calendar in force, or the message that says what
-/// is wrong with it (the TUI's forms and `finding set-status` share it).
-pub fn parse_deadline(text: &str, today: NaiveDate, strings: &Strings) -> Result<NaiveDate, String> {
-    crate::domain::deadline::parse_deadline(text, today, &calendar()).map_err(|e| e.message(strings))
+/// A typed 整改时限 as a date, counted on `calendar` (the TUI's: its context's; a command's:
+/// the one installed at start), or the message that says what is wrong with it.
+pub fn parse_deadline(
+    text: &str,
+    today: NaiveDate,
+    calendar: &Calendar,
+    strings: &Strings,
+) -> Result<NaiveDate, String> {
+    crate::domain::deadline::parse_deadline(text, today, calendar).map_err(|e| e.message(strings))
 }
 
 /// When a deadline typed as a period ends past the holiday list, the warning that only
 /// weekends were skipped after its last year.
-pub fn coverage_warning(text: &str, deadline: NaiveDate, strings: &Strings) -> Option<String> {
-    let calendar = calendar();
+pub fn coverage_warning(text: &str, deadline: NaiveDate, calendar: &Calendar, strings: &Strings) -> Option<String> {
     let counted = parse_date(text.trim()).is_none();
     (counted && calendar.beyond_coverage(deadline))
         .then(|| strings.tf("deadline.beyond_coverage", &[("year", &calendar.covers_until_year().to_string())]))

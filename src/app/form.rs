@@ -274,6 +274,7 @@ impl FormState {
         strings: &Strings,
         next_seq: i64,
         today: NaiveDate,
+        calendar: &crate::domain::workdays::Calendar,
         new_id: EntityId,
     ) -> Result<(EntityId, Vec<Change>), (usize, String)> {
         let mut values = Vec::new();
@@ -298,7 +299,7 @@ impl FormState {
                 },
                 FieldKind::List(_) | FieldKind::FreeList(_) => Value::TextList(split_list(text)),
                 FieldKind::Deadline if text.is_empty() => Value::Null,
-                FieldKind::Deadline => match crate::holidays::parse_deadline(text, today, strings) {
+                FieldKind::Deadline => match crate::holidays::parse_deadline(text, today, calendar, strings) {
                     Ok(d) => Value::date(d),
                     Err(message) => return Err((i, message)),
                 },

@@ -89,7 +89,7 @@ pub fn loaded(state: &mut State, findings: Vec<Finding>) {
 /// Recompute rows, counts and units from the findings and the filter.
 pub fn refilter(state: &mut State) {
     let today = state.today();
-    let index = SessionIndex::new(state.sessions.iter().map(|s| &s.session));
+    let index = SessionIndex::in_zone(state.sessions.iter().map(|s| &s.session), state.ctx.zone);
     let view = &mut state.ledger;
     let mut rows = ledger::filter(&view.findings, &index, &view.filter, today);
     ledger::sort_by_deadline(&mut rows, &view.findings);
@@ -101,7 +101,7 @@ pub fn refilter(state: &mut State) {
 
 /// The reminder letter for the findings the ledger shows.
 pub fn reminder_text(state: &State) -> String {
-    let index = SessionIndex::new(state.sessions.iter().map(|s| &s.session));
+    let index = SessionIndex::in_zone(state.sessions.iter().map(|s| &s.session), state.ctx.zone);
     let view = &state.ledger;
     ledger::reminders(view.rows.iter().map(|&i| &view.findings[i]), &index, state.today(), state.ctx.strings())
 }

@@ -157,7 +157,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
         vec![]
     };
     if !deadline.is_empty() {
-        match parse_deadline(&deadline, state.today(), strings) {
+        match parse_deadline(&deadline, state.today(), &state.ctx.calendar, strings) {
             Ok(d) => req.assignment.deadline = Some(d),
             Err(message) => return refuse(state, index(ff::DEADLINE), message),
         }
@@ -174,7 +174,10 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             let overlay = state.overlays.pop();
             let mut notice =
                 strings.tf("move.done", &[("seq", &f.seq.to_string()), ("status", to_label(state, &f, &req))]);
-            if let Some(warning) = req.assignment.deadline.and_then(|d| coverage_warning(&deadline, d, strings)) {
+            let calendar = &state.ctx.calendar;
+            if let Some(warning) =
+                req.assignment.deadline.and_then(|d| coverage_warning(&deadline, d, calendar, strings))
+            {
                 notice = format!("{notice}；{warning}");
             }
             state.notice = Some(notice);

@@ -31,6 +31,10 @@ pub struct Context {
     pub waits: WaitRules,
     /// Where new entity ids come from (seeded in tests and replays).
     pub ids: Arc<dyn crate::domain::ids::IdSource>,
+    /// The user's time zone: every date and clock time shown, and "today".
+    pub zone: crate::domain::zone::Zone,
+    /// The holiday calendar deadlines are counted on (the user's holidays.toml, or shipped).
+    pub calendar: Arc<crate::domain::workdays::Calendar>,
 }
 
 /// One template in the add-checklist list. A broken user file is listed with its first
@@ -420,7 +424,7 @@ impl State {
 
     /// Today in the local zone, by the injected clock (deadlines and overdue).
     pub fn today(&self) -> chrono::NaiveDate {
-        crate::domain::zone::Zone::local().date(self.now().wall_ms)
+        self.ctx.zone.date(self.now().wall_ms)
     }
 
     /// The checklists on screen, when they belong to `session`.

@@ -904,7 +904,7 @@ fn save_form(state: &mut State) -> Vec<Effect> {
         FormKind::LedgerFilter => return ledger::submit_filter(state),
         FormKind::Session { .. } | FormKind::Ticket { .. } => 0,
     };
-    match form.to_changes(strings, seq, state.today(), state.ctx.new_id()) {
+    match form.to_changes(strings, seq, state.today(), &state.ctx.calendar, state.ctx.new_id()) {
         Err((field, message)) => {
             if let Some(Overlay::Form(form)) = state.overlays.last_mut() {
                 form.focus = field;

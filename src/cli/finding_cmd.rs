@@ -53,7 +53,7 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
         .deadline
         .as_deref()
         .map(|d| {
-            crate::holidays::parse_deadline(d, today, setup.strings())
+            crate::holidays::parse_deadline(d, today, &crate::holidays::calendar(), setup.strings())
                 .map_err(|why| CliError::refused(format!("--deadline {d}: {why}")))
         })
         .transpose()?;
@@ -101,7 +101,7 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
     // Warnings only for a move that will be made: the TUI asks to confirm a past deadline,
     // a script cannot answer, so it is said and kept.
     if let (Some(text), Some(d)) = (a.deadline.as_deref(), deadline) {
-        if let Some(warning) = crate::holidays::coverage_warning(text, d, s) {
+        if let Some(warning) = crate::holidays::coverage_warning(text, d, &crate::holidays::calendar(), s) {
             super::out::warn(&format!("--deadline {text}: {warning}"));
         }
         if d < today {

@@ -169,6 +169,8 @@ impl Setup {
             clock: std::sync::Arc::new(crate::clock::SystemClock::start()),
             waits: self.waits.clone(),
             ids: std::sync::Arc::new(crate::domain::ids::UlidIds),
+            zone: crate::domain::zone::Zone::local(),
+            calendar: crate::holidays::calendar(),
         }
     }
 }

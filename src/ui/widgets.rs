@@ -60,9 +60,9 @@ pub fn dim_note(frame: &mut Frame, theme: &super::theme::Theme, area: Rect, note
     frame.render_widget(ratatui::widgets::Paragraph::new(wrapped).style(theme.dim()), area);
 }
 
-/// The zone the screens show times in: the local one, until the context carries the user's.
-pub fn zone(_state: &crate::app::State) -> crate::present::Zone {
-    crate::present::Zone::local()
+/// The zone the screens show times in: the user's, from the context.
+pub fn zone(state: &crate::app::State) -> crate::present::Zone {
+    state.ctx.zone
 }
 
 /// A short pick list in a centred box: a title, one line per label (the one at `cursor`

@@ -43,6 +43,8 @@ pub fn context_with_clock(lang: Lang, clock: Arc<ManualClock>) -> Context {
         clock,
         waits: WaitRules::default(),
         ids: Arc::new(tiyan::domain::ids::SeededIds::new(1)),
+        zone: tiyan::domain::zone::Zone::local(),
+        calendar: std::sync::Arc::new(tiyan::holidays::shipped()),
     }
 }
 
