@@ -20,8 +20,39 @@ use crate::term::signals::{self, Signal};
 const FRAME_GAP: Duration = Duration::from_millis(10);
 
 /// Runs the TUI until the user quits (Ok(None)) or a signal or a closed terminal ends it
-/// (Ok(Some(signal)): the exit status is then 128 + the signal's number).
-pub fn run(store: Store, ctx: Context) -> std::io::Result<Option<Signal>> {
+/// (Ok(Some(signal)): the exit status is then 128 + the signal's number). Err is what to tell
+/// the user, in their language: the terminal failed, or the store thread stopped.
+pub fn run(store: Store, ctx: Context) -> Result<Option<Signal>, String> {
+    let strings = ctx.strings();
+    let terminal_error = |e: std::io::Error| strings.tf("app.terminal_error", &[("error", &e.to_string())]);
+    run_in(store, ctx).map_err(|stop| match stop {
+        Stop::Terminal(e) => terminal_error(e),
+        Stop::StoreGone => strings.t("app.store_gone").to_string(),
+    })
+}
+
+/// Why the loop ended without the user quitting.
+enum Stop {
+    Terminal(std::io::Error),
+    /// The store thread is gone: nothing more can be saved, so the program ends at once.
+    StoreGone,
+}
+
+impl From<std::io::Error> for Stop {
+    fn from(e: std::io::Error) -> Stop {
+        Stop::Terminal(e)
+    }
+}
+
+/// What carrying out effects leads to.
+#[derive(PartialEq, Eq)]
+enum Flow {
+    Go,
+    Quit,
+    StoreGone,
+}
+
+fn run_in(store: Store, ctx: Context) -> Result<Option<Signal>, Stop> {
     // Read before the store moves to its thread; an unreadable name is asked for again.
     let inspector = store.inspector().ok().flatten();
     let draft = store.draft();
@@ -44,12 +75,13 @@ pub fn run(store: Store, ctx: Context) -> std::io::Result<Option<Signal>> {
     let restored = restore_draft(&mut state, draft, &store_path);
     // A terminal already gone is the same as one that goes away later (see the loop).
     let first_frame = terminal.draw(|f| crate::ui::draw(f, &state));
-    store.send(StoreRequest::LoadSessions);
-    carry_out(restored, &store);
+    let mut gone = carry_out(restored, &store) == Flow::StoreGone;
+    gone |= !store.send(StoreRequest::LoadSessions);
     spawn_hangup_watch(tx.clone());
     spawn_input(tx);
 
     let result = match first_frame {
+        _ if gone => Err(Stop::StoreGone),
         Ok(_) => event_loop(&mut terminal, &mut state, &rx, &store),
         Err(e) => {
             carry_out(update(&mut state, Msg::InputClosed(e.to_string())), &store);
@@ -108,7 +140,7 @@ fn event_loop(
     state: &mut State,
     rx: &Receiver<Msg>,
     store: &StoreHandle,
-) -> std::io::Result<()> {
+) -> Result<(), Stop> {
     let mut last_draw = Instant::now();
     loop {
         // A timer on screen asks for the frame of the next whole second, and unsaved text for
@@ -126,8 +158,10 @@ fn event_loop(
         let mut next = Some(first);
         // Take everything already queued (and what arrives within the frame gap) before drawing.
         while let Some(msg) = next.take() {
-            if carry_out(update(state, msg), store) {
-                return Ok(());
+            match carry_out(update(state, msg), store) {
+                Flow::Go => {}
+                Flow::Quit => return Ok(()),
+                Flow::StoreGone => return Err(Stop::StoreGone),
             }
             next = match rx.try_recv() {
                 Ok(m) => Some(m),
@@ -143,7 +177,9 @@ fn event_loop(
         }
         // Unsaved text goes to disk as a draft every few seconds while it changes, so even a
         // SIGKILL or a power cut loses only the last moments of typing.
-        carry_out(draft::checkpoint(state, false), store);
+        if carry_out(draft::checkpoint(state, false), store) == Flow::StoreGone {
+            return Err(Stop::StoreGone);
+        }
         // A frame that cannot be written means the terminal is gone (the pty closed without a
         // hangup reaching us): end as a hangup does, keeping what was typed, not with an error.
         if let Err(e) = terminal.draw(|f| crate::ui::draw(f, state)) {
@@ -154,17 +190,21 @@ fn event_loop(
     }
 }
 
-/// Carries out effects in order; true when one of them ends the program.
-fn carry_out(effects: Vec<Effect>, store: &StoreHandle) -> bool {
+/// Carries out effects in order: the one place they are. A request the store thread can no
+/// longer take (it stopped) ends the program with a message rather than leaving 正在保存 on
+/// screen for ever.
+fn carry_out(effects: Vec<Effect>, store: &StoreHandle) -> Flow {
     for effect in effects {
         match effect {
             Effect::Store(req) => {
-                store.send(req);
+                if !store.send(req) {
+                    return Flow::StoreGone;
+                }
             }
-            Effect::Quit => return true,
+            Effect::Quit => return Flow::Quit,
         }
     }
-    false
+    Flow::Go
 }
 
 /// Watches the terminal for a hangup (the pty closed, the SSH link dropped) and says so as

@@ -40,7 +40,7 @@ pub fn run_demo_tui(cli: &Cli) -> Result<Option<crate::term::signals::Signal>, C
         let mut ctx = setup.context(cli.ascii);
         // Nobody should record real findings in a profile that vanishes on exit.
         ctx.profile = format!("demo: {}", setup.strings().t("app.demo_profile"));
-        crate::tui::run(store, ctx).map_err(|e| CliError::new(1, format!("terminal: {e}")))
+        crate::tui::run(store, ctx).map_err(|message| CliError::new(1, message))
     })();
     let _ = std::fs::remove_dir_all(&dir);
     result

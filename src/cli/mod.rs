@@ -96,7 +96,7 @@ fn run_tui(cli: &Cli) -> Result<u8, CliError> {
             None => created,
         });
     }
-    crate::tui::run(store, ctx).map(exit_status).map_err(|e| CliError::new(1, format!("terminal: {e}")))
+    crate::tui::run(store, ctx).map(exit_status).map_err(|message| CliError::new(1, message))
 }
 
 fn run_command(cli: &Cli, command: &Command) -> Result<(), CliError> {
