@@ -245,11 +245,6 @@ pub enum Problem {
     KindClash {
         existing: EntityKind,
     },
-    /// An op of this store's own replica below its next seq, which the store does not hold:
-    /// this store never wrote it (every op it wrote is still in its log).
-    NotWrittenHere {
-        next_seq: u64,
-    },
     /// Another op with the same id and different content is held (or earlier in the batch):
     /// a copied profile writing under the same replica id, or tampering.
     IdClash,
@@ -273,9 +268,6 @@ impl fmt::Display for Problem {
             Problem::TooManySupersedes(n) => write!(f, "supersedes {n} ops (at most {MAX_SUPERSEDES})"),
             Problem::TooLarge { bytes, limit } => write!(f, "{bytes} bytes encoded (at most {limit})"),
             Problem::KindClash { existing } => write!(f, "the entity is already a {}", kind_name(*existing)),
-            Problem::NotWrittenHere { next_seq } => {
-                write!(f, "claims to be ours, below our next seq {next_seq}, but this store never wrote it")
-            }
             Problem::IdClash => write!(f, "an op with this id and different content is already held"),
         }
     }

@@ -221,7 +221,9 @@ pub(super) fn replay_order(ops: &mut [Op]) {
     ops.sort_by_key(|op| (op.hlc, op.id.replica, op.id.seq));
 }
 
-/// The greatest stamp among ops (the zero stamp when there are none).
-pub(super) fn max_hlc(ops: &[Op]) -> Hlc {
-    ops.iter().map(|op| op.hlc).max().unwrap_or_default()
+/// The greatest stamp among ops whose wall time is not after `horizon_ms` (the zero stamp
+/// when there are none): a stamp far ahead of the wall clock must not drag ours forward (see
+/// `import`).
+pub(super) fn max_hlc(ops: &[Op], horizon_ms: u64) -> Hlc {
+    ops.iter().map(|op| op.hlc).filter(|h| h.wall_ms <= horizon_ms).max().unwrap_or_default()
 }

@@ -7,16 +7,17 @@
 //!    failure and the batch is refused before a transaction begins.
 //! 2. In one write transaction, each op is checked against the store: an id already held must
 //!    hold the same op (else `IdClash`: a copied profile or tampering); an entity must not be
-//!    known as another kind; an op of our own replica below our next seq that we do not hold
-//!    was never written here (`NotWrittenHere`). New ops are appended and materialized as
-//!    they pass; at the first failure writing stops, the rest are still checked (so the
-//!    report names every problem, up to `MAX_SHOWN`), and the transaction is aborted: the
-//!    store is left exactly as it was.
+//!    known as another kind. New ops are appended and materialized as they pass; at the first
+//!    failure writing stops, the rest are still checked (so the report names every problem,
+//!    up to `MAX_SHOWN`), and the transaction is aborted: the store is left exactly as it was.
 //!
-//! Our own ops at or above our next seq are accepted (a store restored from an older backup
-//! gets its later ops back from a bundle) and counted in `returned_own`; the next seq moves
-//! past them so no id is ever used twice. A copied profile writing under our id shows up as
-//! an `IdClash` as soon as both copies have written the same seq.
+//! An op of our own replica that we do not hold is suspicious: every op this store wrote is
+//! in its log, so it was written by this profile somewhere else. That is what happens when a
+//! profile is restored from an older copy and its later ops come back in a bundle (the only
+//! way to recover them), and also when a copy of the profile is used on another device. It
+//! is accepted, reported in `returned_own` (how many, lowest and highest seq) so a person can
+//! tell which, and the next seq moves past it so no id is used twice here. A copy that keeps
+//! writing is caught by `IdClash` as soon as both have written the same seq.
 //!
 //! Stamps more than `MAX_AHEAD_MS` ahead of our wall clock (a device whose clock is wrong)
 //! are imported and flagged in the report, but do not move our clock: our next stamps stay
@@ -104,6 +105,14 @@ pub struct Gap {
     pub to: u64,
 }
 
+/// Ops of our own replica that came back from elsewhere.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ReturnedOwn {
+    pub ops: usize,
+    pub lowest: u64,
+    pub highest: u64,
+}
+
 /// What an import did.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct ImportReport {
@@ -119,8 +128,8 @@ pub struct ImportReport {
     pub refused_count: usize,
     /// Ops stamped more than a day ahead, per replica (imported, the clock not moved).
     pub future: Vec<FutureStamps>,
-    /// Ops of our own replica we did not hold (a store restored from an older copy).
-    pub returned_own: usize,
+    /// Ops of our own replica we did not hold (see the module doc).
+    pub returned_own: Option<ReturnedOwn>,
     /// Seqs still missing of the replicas this batch brought ops of.
     pub gaps: Vec<Gap>,
 }
@@ -205,10 +214,6 @@ pub(super) fn import(
                 continue;
             }
             let OpPayload::Set { entity, kind, .. } = &op.payload;
-            if op.id.replica == replica && op.id.seq < next_seq_before {
-                report.refuse(refusal(index, op, None, Problem::NotWrittenHere { next_seq: next_seq_before }));
-                continue;
-            }
             if t.records.get((kind.code(), *entity))?.is_none() {
                 for other in KINDS.into_iter().filter(|k| k != kind) {
                     if t.records.get((other.code(), *entity))?.is_some() {
@@ -243,8 +248,12 @@ pub(super) fn import(
                 hlc = hlc.max(op.hlc);
             }
             if op.id.replica == replica {
-                report.returned_own += 1;
-                next_seq = next_seq.max(op.id.seq.saturating_add(1));
+                let seq = op.id.seq;
+                let own = report.returned_own.get_or_insert(ReturnedOwn { ops: 0, lowest: seq, highest: seq });
+                own.ops += 1;
+                own.lowest = own.lowest.min(seq);
+                own.highest = own.highest.max(seq);
+                next_seq = next_seq.max(seq.saturating_add(1));
             }
         }
         if report_progress {
@@ -269,7 +278,7 @@ pub(super) fn import(
     report.future = future.into_values().collect();
     if report.is_refused() {
         report.new = 0;
-        report.returned_own = 0;
+        report.returned_own = None;
         report.future.clear();
         txn.abort()?;
     } else if report.new == 0 {

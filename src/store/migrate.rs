@@ -145,8 +145,10 @@ fn migrate(db: &Database, from: u32) -> Result<ReplicaId, StoreError> {
                 r
             }
         };
-        // The clock and seq must stay ahead of everything in the log, whatever meta said.
-        let hlc = meta::hlc(&t.meta)?.max(apply::max_hlc(&ops));
+        // The clock and seq must stay ahead of everything in the log, whatever meta said; but
+        // not of a stamp far ahead of our wall clock (see `import`).
+        let horizon = super::wall_clock_ms().saturating_add(super::import::MAX_AHEAD_MS);
+        let hlc = meta::hlc(&t.meta)?.max(apply::max_hlc(&ops, horizon));
         let own_next = ops.iter().filter(|op| op.id.replica == replica).map(|op| op.id.seq.saturating_add(1)).max();
         let next_seq = meta::next_seq(&t.meta)?.max(own_next.unwrap_or(meta::FIRST_SEQ));
         meta::set_hlc(&mut t.meta, hlc)?;
