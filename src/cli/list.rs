@@ -35,6 +35,8 @@ pub struct SessionJson {
 pub struct FindingJson {
     pub id: String,
     pub seq: i64,
+    /// The 序号 as shown: `3`, or `3'` for a second finding numbered 3 after a merge.
+    pub seq_label: String,
     pub session_id: String,
     pub description: String,
     pub category: String,
@@ -156,6 +158,7 @@ impl FindingJson {
         FindingJson {
             id: entity_id_string(f.id),
             seq: f.seq,
+            seq_label: f.seq_label(),
             session_id: entity_id_string(f.session_id),
             description: f.description.clone(),
             category: f.category.clone(),
@@ -247,7 +250,7 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
                 say!(
                     "{}  {:>3}  {}  {}  {}  {}",
                     entity_id_string(f.id),
-                    f.seq,
+                    f.seq_label(),
                     text::pad(&f.description, 40),
                     text::pad(&f.unit, 14),
                     text::pad(&deadline, 10),

@@ -109,7 +109,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         .iter()
         .map(|f| {
             vec![
-                format!("{:>3}", f.seq),
+                format!("{:>3}", f.seq_label()),
                 f.description.clone(),
                 f.unit.clone(),
                 f.deadline.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
