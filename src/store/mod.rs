@@ -43,7 +43,10 @@ pub use backend::Faults;
 pub use draft_file::{DRAFT_FILE_NAME, draft_path, fallback_draft_path};
 pub use error::StoreError;
 pub use heads::Head;
-pub use import::{FutureStamps, Gap, ImportReport, MAX_AHEAD_MS, PROGRESS_MIN, PROGRESS_STEP, Refusal, ReturnedOwn};
+pub use import::{
+    FutureStamps, Gap, ImportReport, MAX_AHEAD_MS, MAX_OP_BYTES, MAX_SHOWN as MAX_REFUSALS_SHOWN, PROGRESS_MIN,
+    PROGRESS_STEP, Refusal, ReturnedOwn,
+};
 pub use lock::{PID_FILE_NAME, pid_file_path};
 pub use migrate::SCHEMA_VERSION;
 pub use query::{Lookup, MAX_CANDIDATES};
