@@ -198,7 +198,8 @@ fn a_batch_with_one_bad_op_is_refused_whole_naming_the_op_and_the_field() {
     let OpPayload::Set { value, .. } = &mut clashing.payload;
     *value = Value::text("被改过");
 
-    let cases: Vec<(&str, Op, Option<&str>, Box<dyn Fn(&Problem) -> bool>)> = vec![
+    type Expected = Box<dyn Fn(&Problem) -> bool>;
+    let cases: Vec<(&str, Op, Option<&str>, Expected)> = vec![
         (
             "unknown field",
             op(sender, 4, 3_004, set(EntityKind::Session, sid, "walker", Value::text("x")), vec![]),
