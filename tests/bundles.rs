@@ -283,6 +283,24 @@ fn a_batch_with_one_bad_op_is_refused_whole_naming_the_op_and_the_field() {
 }
 
 #[test]
+fn clashes_within_one_batch_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir, "b");
+    let sender = ReplicaId::from_u128(0xdef);
+    let entity = id_at(9_000, 9);
+    let first = op(sender, 1, 1, set(EntityKind::Session, entity, sf::ITEM, Value::text("甲")), vec![]);
+    let mut changed = first.clone();
+    let OpPayload::Set { value, .. } = &mut changed.payload;
+    *value = Value::text("乙");
+    let other_kind = op(sender, 2, 2, set(EntityKind::Finding, entity, ff::DESCRIPTION, Value::text("丙")), vec![]);
+    let report = store.import(&[first.clone(), first, changed, other_kind]).unwrap();
+    let found: Vec<(usize, Problem)> = report.refused.iter().map(|r| (r.index, r.problem.clone())).collect();
+    assert_eq!(found, vec![(2, Problem::IdClash), (3, Problem::KindClash { existing: EntityKind::Session })]);
+    assert_eq!((report.new, report.duplicates), (0, 1));
+    assert!(store.all_ops().unwrap().is_empty() && store.heads().unwrap().is_empty());
+}
+
+#[test]
 fn every_problem_of_a_refused_batch_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, sid) = store_with_history(&dir);

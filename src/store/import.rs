@@ -5,11 +5,13 @@
 //! 1. Every op is checked on its own (`domain::validate::check_op`: id, entity id, field known
 //!    for its kind, value kind allowed for the field, what it supersedes) and for size. One
 //!    failure and the batch is refused before a transaction begins.
-//! 2. In one write transaction, each op is checked against the store: an id already held must
-//!    hold the same op (else `IdClash`: a copied profile or tampering); an entity must not be
-//!    known as another kind. New ops are appended and materialized as they pass; at the first
-//!    failure writing stops, the rest are still checked (so the report names every problem,
-//!    up to `MAX_SHOWN`), and the transaction is aborted: the store is left exactly as it was.
+//! 2. In the write transaction, before anything is written, each op is checked against the
+//!    store and the batch: an id already held (or earlier in the batch) must be the same op
+//!    (else `IdClash`: a copied profile or tampering); an entity must not be known as another
+//!    kind. Every problem is found (the report keeps the first `MAX_SHOWN`); any one, and the
+//!    transaction is aborted having written nothing.
+//! 3. Only then are the new ops appended and materialized, the heads moved and the clock and
+//!    next seq kept, and the transaction committed.
 //!
 //! An op of our own replica that we do not hold is suspicious: every op this store wrote is
 //! in its log, so it was written by this profile somewhere else. That is what happens when a
@@ -24,7 +26,7 @@
 //! near the real time. Such an op wins conflicts on its fields until someone edits them;
 //! the flag is what lets a person see why.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use redb::{Database, ReadableTable};
@@ -34,6 +36,7 @@ use super::codec;
 use super::error::StoreError;
 use super::heads;
 use super::meta;
+use super::tables;
 use crate::domain::validate::{self, Problem, kind_name};
 use crate::domain::{EntityId, EntityKind, Op, OpId, OpPayload, ReplicaId};
 
@@ -155,7 +158,8 @@ fn refusal(index: usize, op: &Op, field: Option<String>, problem: Problem) -> Re
 const KINDS: [EntityKind; 4] = [EntityKind::Session, EntityKind::Finding, EntityKind::Checklist, EntityKind::Ticket];
 
 /// Imports `ops` as the module doc says. `now_ms` is our wall clock; `progress(done, total)`
-/// is called every `PROGRESS_STEP` ops of a batch of at least `PROGRESS_MIN`.
+/// is called while writing, every `PROGRESS_STEP` new ops when there are at least
+/// `PROGRESS_MIN` (checking, and a batch of duplicates, are quick).
 pub(super) fn import(
     db: &Database,
     replica: ReplicaId,
@@ -186,9 +190,58 @@ pub(super) fn import(
         return Ok(report);
     }
 
-    // 2. Against the store, writing as long as nothing failed.
+    // 2. Against the store and the rest of the batch, writing nothing yet.
     let txn = apply::begin_durable(db)?;
-    let total = ops.len();
+    let mut fresh: Vec<usize> = Vec::new();
+    {
+        let ops_table = txn.open_table(tables::OPS)?;
+        let records = txn.open_table(tables::RECORDS)?;
+        let mut first_in_batch: HashMap<OpId, usize> = HashMap::new();
+        let mut kinds: HashMap<EntityId, EntityKind> = HashMap::new();
+        for (index, (op, bytes)) in ops.iter().zip(&encoded).enumerate() {
+            let key = (op.id.replica.as_u128(), op.id.seq);
+            let same = if let Some(&first) = first_in_batch.get(&op.id) {
+                Some(ops[first] == *op)
+            } else if let Some(stored) = ops_table.get(key)? {
+                Some(stored.value() == bytes.as_slice() || codec::decode_op(stored.value(), key)? == *op)
+            } else {
+                None
+            };
+            match same {
+                Some(true) => report.duplicates += 1,
+                Some(false) => report.refuse(refusal(index, op, None, Problem::IdClash)),
+                None => {
+                    first_in_batch.insert(op.id, index);
+                    let OpPayload::Set { entity, kind, .. } = &op.payload;
+                    let known = match kinds.get(entity) {
+                        Some(k) => *k,
+                        None => {
+                            let mut known = *kind;
+                            for k in std::iter::once(*kind).chain(KINDS.into_iter().filter(|k| k != kind)) {
+                                if records.get((k.code(), *entity))?.is_some() {
+                                    known = k;
+                                    break;
+                                }
+                            }
+                            kinds.insert(*entity, known);
+                            known
+                        }
+                    };
+                    if known != *kind {
+                        report.refuse(refusal(index, op, None, Problem::KindClash { existing: known }));
+                    }
+                    fresh.push(index);
+                }
+            }
+        }
+    }
+    if report.is_refused() || fresh.is_empty() {
+        txn.abort()?;
+        return Ok(report);
+    }
+
+    // 3. Every op passed: write the new ones.
+    let total = fresh.len();
     let report_progress = total >= PROGRESS_MIN;
     let mut added: BTreeMap<ReplicaId, u64> = BTreeMap::new();
     let mut future: BTreeMap<ReplicaId, FutureStamps> = BTreeMap::new();
@@ -199,36 +252,13 @@ pub(super) fn import(
         let next_seq_before = meta::next_seq(&t.meta)?;
         let mut next_seq = next_seq_before;
         let horizon = now_ms.saturating_add(MAX_AHEAD_MS);
-        for (index, (op, bytes)) in ops.iter().zip(&encoded).enumerate() {
-            if report_progress && index > 0 && index % PROGRESS_STEP == 0 {
-                progress(index, total);
+        for (done, &index) in fresh.iter().enumerate() {
+            if report_progress && done > 0 && done % PROGRESS_STEP == 0 {
+                progress(done, total);
             }
-            let key = (op.id.replica.as_u128(), op.id.seq);
-            if let Some(stored) = t.ops.get(key)? {
-                let same = stored.value() == bytes.as_slice() || codec::decode_op(stored.value(), key)? == *op;
-                if same {
-                    report.duplicates += 1;
-                } else {
-                    report.refuse(refusal(index, op, None, Problem::IdClash));
-                }
-                continue;
-            }
-            let OpPayload::Set { entity, kind, .. } = &op.payload;
-            if t.records.get((kind.code(), *entity))?.is_none() {
-                for other in KINDS.into_iter().filter(|k| k != kind) {
-                    if t.records.get((other.code(), *entity))?.is_some() {
-                        report.refuse(refusal(index, op, None, Problem::KindClash { existing: other }));
-                        break;
-                    }
-                }
-            }
-            if report.is_refused() {
-                // Keep checking the rest; write nothing more.
-                continue;
-            }
-            t.ops.insert(key, bytes.as_slice())?;
+            let op = &ops[index];
+            t.ops.insert((op.id.replica.as_u128(), op.id.seq), encoded[index].as_slice())?;
             apply::materialize(&mut t, op)?;
-            report.new += 1;
             *added.entry(op.id.replica).or_default() += 1;
             if op.hlc.wall_ms > horizon {
                 let ahead_ms = op.hlc.wall_ms - now_ms;
@@ -259,32 +289,22 @@ pub(super) fn import(
         if report_progress {
             progress(total, total);
         }
-        if !report.is_refused() && report.new > 0 {
-            for (r, n) in &added {
-                heads::note_added(&mut t.heads, &t.ops, *r, *n)?;
-                let head = heads::get(&t.heads, r.as_u128())?;
-                for (from, to) in heads::gaps(&t.ops, *r, head, MAX_GAPS)? {
-                    report.gaps.push(Gap { replica: *r, from, to });
-                }
-            }
-            if hlc != hlc_before {
-                meta::set_hlc(&mut t.meta, hlc)?;
-            }
-            if next_seq != next_seq_before {
-                meta::set_next_seq(&mut t.meta, next_seq)?;
+        for (r, n) in &added {
+            heads::note_added(&mut t.heads, &t.ops, *r, *n)?;
+            let head = heads::get(&t.heads, r.as_u128())?;
+            for (from, to) in heads::gaps(&t.ops, *r, head, MAX_GAPS)? {
+                report.gaps.push(Gap { replica: *r, from, to });
             }
         }
+        if hlc != hlc_before {
+            meta::set_hlc(&mut t.meta, hlc)?;
+        }
+        if next_seq != next_seq_before {
+            meta::set_next_seq(&mut t.meta, next_seq)?;
+        }
     }
+    report.new = total;
     report.future = future.into_values().collect();
-    if report.is_refused() {
-        report.new = 0;
-        report.returned_own = None;
-        report.future.clear();
-        txn.abort()?;
-    } else if report.new == 0 {
-        txn.abort()?;
-    } else {
-        txn.commit()?;
-    }
+    txn.commit()?;
     Ok(report)
 }

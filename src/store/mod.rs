@@ -283,7 +283,7 @@ impl Store {
     }
 
     /// `import` with our wall clock given (tests set it) and `progress(done, total)` called
-    /// every `PROGRESS_STEP` ops of a batch of at least `PROGRESS_MIN`.
+    /// while writing, every `PROGRESS_STEP` new ops when there are at least `PROGRESS_MIN`.
     pub fn import_at(
         &mut self,
         ops: &[Op],

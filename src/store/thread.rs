@@ -4,8 +4,8 @@
 //! store (lock and pid file released), then reports `Closed`.
 //!
 //! A sync goes through here too, so the TUI can import and export while it holds the profile:
-//! `Import` and `ExportSince` answer with `Progress` every `PROGRESS_STEP` ops of a batch of
-//! at least `PROGRESS_MIN`, then `Imported` / `Exported` (or `SyncFailed`). Requests queued
+//! `Import` and `ExportSince` answer with `Progress` every `PROGRESS_STEP` ops written or read
+//! when there are at least `PROGRESS_MIN`, then `Imported` / `Exported` (or `SyncFailed`). Requests queued
 //! behind a long import wait for it: one transaction at a time.
 
 use std::collections::BTreeMap;
