@@ -7,6 +7,7 @@ mod app_board;
 mod app_checklist;
 mod app_rectify;
 mod app_update;
+mod bundles;
 mod checklist_catalog;
 mod checklist_fuzz;
 mod checklist_parse;

@@ -476,6 +476,11 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             vec![]
         }
         StoreEvent::Closed | StoreEvent::DraftKept => vec![],
+        // The app does not sync yet: nothing asks for these.
+        StoreEvent::Progress { .. }
+        | StoreEvent::Imported { .. }
+        | StoreEvent::Exported { .. }
+        | StoreEvent::SyncFailed { .. } => vec![],
     }
 }
 

@@ -92,7 +92,7 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
                 say!(
                     "{}  {:>3}  {}  {}  {}  {}",
                     entity_id_string(f.id),
-                    f.seq,
+                    f.seq_label(),
                     text::pad(&f.description, 40),
                     text::pad(&f.unit, 14),
                     text::pad(&deadline, 10),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::op::{EntityId, EntityKind, Value, entity_created_ms};
+use super::op::{EntityId, EntityKind, Hlc, OpId, Value, entity_created_ms};
 use super::record::Record;
 use super::rectify::{StatusMove, read_moves};
 
@@ -128,8 +128,14 @@ impl FindingStatus {
 pub struct Finding {
     pub id: EntityId,
     pub session_id: EntityId,
-    /// 序号: short and per session.
+    /// 序号: short and per session. Shown through `seq_label` (see `numbering`): after a
+    /// merge two findings of a session may hold the same number.
     pub seq: i64,
+    /// The stamp and id of the op whose value `seq` shows; orders findings that share a 序号.
+    pub seq_origin: Option<(Hlc, OpId)>,
+    /// 0 for the first finding of its session holding its 序号, 1 for the second … (set by
+    /// `numbering::rank_seqs`, which the store's queries call).
+    pub seq_rank: u32,
     pub description: String,
     pub category: String,
     pub tags: Vec<String>,
@@ -168,6 +174,8 @@ impl Finding {
             id: 0,
             session_id: session,
             seq: 0,
+            seq_origin: None,
+            seq_rank: 0,
             description: String::new(),
             category: String::new(),
             tags: Vec::new(),
@@ -200,6 +208,8 @@ impl Finding {
             id: r.id,
             session_id: r.get(field::SESSION).as_ref_id().unwrap_or(0),
             seq: r.get(field::SEQ).as_int().unwrap_or(0),
+            seq_origin: r.fields.get(field::SEQ).and_then(|f| f.winner()).map(|l| (l.hlc, l.op)),
+            seq_rank: 0,
             description: r.text(field::DESCRIPTION),
             category: r.text(field::CATEGORY),
             tags: r.get(field::TAGS).as_list().to_vec(),

@@ -409,9 +409,7 @@ fn reminder_entry(
     let one_line = |s: &str| crate::text::sanitize(s.trim()).into_owned();
     let item = sessions.get(f.session_id).map(|w| one_line(&w.session.item)).filter(|i| !i.is_empty());
     let item = item.unwrap_or_else(|| "-".into());
-    out.push(
-        strings.tf("ledger.reminder.item", &[("n", &n.to_string()), ("seq", &f.seq.to_string()), ("item", &item)]),
-    );
+    out.push(strings.tf("ledger.reminder.item", &[("n", &n.to_string()), ("seq", &f.seq_label()), ("item", &item)]));
     out.push(INDENT.to_string() + &strings.tf("ledger.reminder.problem", &[("text", &one_line(&f.description))]));
     if !f.measure.trim().is_empty() {
         out.push(INDENT.to_string() + &strings.tf("ledger.reminder.measure", &[("text", &one_line(&f.measure))]));

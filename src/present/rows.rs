@@ -71,6 +71,8 @@ impl SessionRow {
 pub struct FindingRow {
     pub id: String,
     pub seq: i64,
+    /// The 序号 as shown: `3`, or `3'` for a second finding numbered 3 after a merge.
+    pub seq_label: String,
     pub session_id: String,
     pub description: String,
     pub category: String,
@@ -125,6 +127,7 @@ impl FindingRow {
         FindingRow {
             id: entity_id_string(f.id),
             seq: f.seq,
+            seq_label: f.seq_label(),
             session_id: entity_id_string(f.session_id),
             description: f.description.clone(),
             category: f.category.clone(),

@@ -17,6 +17,7 @@ use redb::{Database, Durability, ReadableTable, Table, WriteTransaction};
 
 use super::codec;
 use super::error::StoreError;
+use super::heads;
 use super::meta;
 use super::tables;
 use crate::domain::checklist::field as checklist_field;
@@ -30,6 +31,7 @@ pub(super) struct WriteTables<'t> {
     pub records: Table<'t, (u8, u128), &'static [u8]>,
     pub children: Table<'t, (u128, u128), ()>,
     pub superseded: Table<'t, (u128, u64), ()>,
+    pub heads: heads::HeadsTable<'t>,
 }
 
 impl<'t> WriteTables<'t> {
@@ -41,6 +43,7 @@ impl<'t> WriteTables<'t> {
             records: txn.open_table(tables::RECORDS)?,
             children: txn.open_table(tables::CHILDREN)?,
             superseded: txn.open_table(tables::SUPERSEDED)?,
+            heads: txn.open_table(tables::HEADS)?,
         })
     }
 }
@@ -134,6 +137,14 @@ pub(super) fn apply_changes(
         let mut hlc = meta::hlc(&t.meta)?;
         let mut seq = meta::next_seq(&t.meta)?;
         for change in changes {
+            // A field written here without a rule in `domain::validate` would be refused by
+            // every other replica's import: caught by the first test that writes it.
+            debug_assert!(
+                crate::domain::validate::check_change(change.kind, change.entity, &change.field, &change.value).is_ok(),
+                "{:?}: the import rules refuse this change; add its field to domain::validate ({:?})",
+                change,
+                crate::domain::validate::check_change(change.kind, change.entity, &change.field, &change.value)
+            );
             hlc = hlc.tick(now_ms);
             let id = OpId { replica, seq };
             seq += 1;
@@ -157,13 +168,15 @@ pub(super) fn apply_changes(
         }
         meta::set_hlc(&mut t.meta, hlc)?;
         meta::set_next_seq(&mut t.meta, seq)?;
+        heads::note_added(&mut t.heads, &t.ops, replica, ids.len() as u64)?;
     }
     txn.commit()?;
     Ok(ids)
 }
 
-/// Imports ops (usually other replicas'), skipping those already stored, in one durable
-/// transaction. Returns how many were new.
+/// Adds ops the store trusts (its own log replayed by `check`), skipping those already
+/// stored, in one durable transaction; returns how many were new. Ops from elsewhere go
+/// through `import`, which checks them first.
 pub(super) fn import_ops(db: &Database, replica: ReplicaId, ops: &[Op]) -> Result<usize, StoreError> {
     if ops.is_empty() {
         return Ok(0);
@@ -172,6 +185,7 @@ pub(super) fn import_ops(db: &Database, replica: ReplicaId, ops: &[Op]) -> Resul
     let mut new = 0;
     {
         let mut t = WriteTables::open(&txn)?;
+        let mut added: std::collections::BTreeMap<ReplicaId, u64> = Default::default();
         let mut hlc = meta::hlc(&t.meta)?;
         let mut next_seq = meta::next_seq(&t.meta)?;
         for op in ops {
@@ -181,6 +195,7 @@ pub(super) fn import_ops(db: &Database, replica: ReplicaId, ops: &[Op]) -> Resul
             append_op(&mut t, op)?;
             materialize(&mut t, op)?;
             new += 1;
+            *added.entry(op.id.replica).or_default() += 1;
             hlc = hlc.max(op.hlc);
             // Our own ops coming back (e.g. restored from a bundle) must not have their ids reused.
             if op.id.replica == replica {
@@ -189,6 +204,9 @@ pub(super) fn import_ops(db: &Database, replica: ReplicaId, ops: &[Op]) -> Resul
         }
         meta::set_hlc(&mut t.meta, hlc)?;
         meta::set_next_seq(&mut t.meta, next_seq)?;
+        for (r, n) in added {
+            heads::note_added(&mut t.heads, &t.ops, r, n)?;
+        }
     }
     if new == 0 {
         txn.abort()?;
@@ -203,7 +221,9 @@ pub(super) fn replay_order(ops: &mut [Op]) {
     ops.sort_by_key(|op| (op.hlc, op.id.replica, op.id.seq));
 }
 
-/// The greatest stamp among ops (the zero stamp when there are none).
-pub(super) fn max_hlc(ops: &[Op]) -> Hlc {
-    ops.iter().map(|op| op.hlc).max().unwrap_or_default()
+/// The greatest stamp among ops whose wall time is not after `horizon_ms` (the zero stamp
+/// when there are none): a stamp far ahead of the wall clock must not drag ours forward (see
+/// `import`).
+pub(super) fn max_hlc(ops: &[Op], horizon_ms: u64) -> Hlc {
+    ops.iter().map(|op| op.hlc).filter(|h| h.wall_ms <= horizon_ms).max().unwrap_or_default()
 }

@@ -70,6 +70,7 @@ struct Contents {
     records: BTreeMap<(u8, u128), Record>,
     children: BTreeSet<(u128, u128)>,
     superseded: BTreeSet<(u128, u64)>,
+    heads: BTreeMap<u128, (u64, u64)>,
 }
 
 pub(super) fn run(
@@ -90,6 +91,7 @@ pub(super) fn run(
     compare(tables::name::RECORDS, &file.records, &replay.records, codec::record_key_text, &mut report);
     compare_sets("children", &file.children, &replay.children, |(s, f)| format!("{s:032x}/{f:032x}"), &mut report);
     compare_sets("superseded", &file.superseded, &replay.superseded, codec::op_key_text, &mut report);
+    compare(tables::name::HEADS, &file.heads, &replay.heads, |r| format!("replica {r:032x}"), &mut report);
     Ok(report)
 }
 
@@ -117,6 +119,10 @@ fn read_contents(db: &dyn ReadableDatabase, report: &mut Report) -> Result<Conte
     }
     for entry in txn.open_table(tables::SUPERSEDED)?.iter()? {
         out.superseded.insert(entry?.0.value());
+    }
+    for entry in txn.open_table(tables::HEADS)?.iter()? {
+        let (key, value) = entry?;
+        out.heads.insert(key.value(), value.value());
     }
     Ok(out)
 }
@@ -148,8 +154,11 @@ fn check_meta(
             needed: (max + 1).to_string(),
         });
     }
+    // Our clock must be ahead of every op we stamped. Imported stamps may be ahead of it: one
+    // more than a day ahead of the wall clock at import does not move it (see `import`), and
+    // whether a stamp was that far ahead then cannot be told now.
     let hlc = meta::hlc(&t)?;
-    let log_max = apply::max_hlc(ops);
+    let log_max = ops.iter().filter(|op| op.id.replica == replica).map(|op| op.hlc).max().unwrap_or_default();
     if log_max > hlc {
         let text = |h: crate::domain::Hlc| format!("{}.{}", h.wall_ms, h.counter);
         report.add(Problem::MetaBehind { key: tables::meta_key::HLC, stored: text(hlc), needed: text(log_max) });

@@ -10,6 +10,7 @@ use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, Tab
 use super::apply::{self, WriteTables};
 use super::codec;
 use super::error::StoreError;
+use super::heads;
 use super::meta;
 use super::tables;
 use crate::domain::{Op, ReplicaId};
@@ -19,8 +20,9 @@ use crate::domain::{Op, ReplicaId};
 /// 1: sessions and findings. 2: checklists (a new entity kind: a version-1 build could not
 /// decode their ops, so it must refuse the file rather than fail on them). 3: queue tickets
 /// and timed events (a new kind and a new value variant, for the same reason). 4: finding
-/// status moves (a new value variant) and the profile's inspector name in `meta`.
-pub const SCHEMA_VERSION: u32 = 4;
+/// status moves (a new value variant) and the profile's inspector name in `meta`. 5: the
+/// `heads` table (version vectors; a version-4 build would add ops without moving it).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// What the file says before we change anything.
 struct Found {
@@ -79,6 +81,8 @@ pub(super) fn prepare(db: &Database) -> Result<ReplicaId, StoreError> {
     match found.version {
         Some(v) if v == SCHEMA_VERSION => current_replica(db),
         None if !found.has_ops => initialize(db),
+        // Only the heads table is new: built from the keys of the log, no op decoded.
+        Some(4) => add_heads(db),
         // No version but ops: written before versions were recorded; treat as version 0.
         older => migrate(db, older.unwrap_or(0)),
     }
@@ -125,12 +129,14 @@ fn migrate(db: &Database, from: u32) -> Result<ReplicaId, StoreError> {
     txn.delete_table(tables::RECORDS)?;
     txn.delete_table(tables::CHILDREN)?;
     txn.delete_table(tables::SUPERSEDED)?;
+    txn.delete_table(tables::HEADS)?;
     let replica;
     {
         let mut t = WriteTables::open(&txn)?;
         for op in &ops {
             apply::materialize(&mut t, op)?;
         }
+        heads::rebuild(&mut t.heads, &t.ops)?;
         replica = match meta::replica(&t.meta)? {
             Some(r) => r,
             None => {
@@ -139,8 +145,10 @@ fn migrate(db: &Database, from: u32) -> Result<ReplicaId, StoreError> {
                 r
             }
         };
-        // The clock and seq must stay ahead of everything in the log, whatever meta said.
-        let hlc = meta::hlc(&t.meta)?.max(apply::max_hlc(&ops));
+        // The clock and seq must stay ahead of everything in the log, whatever meta said; but
+        // not of a stamp far ahead of our wall clock (see `import`).
+        let horizon = super::wall_clock_ms().saturating_add(super::import::MAX_AHEAD_MS);
+        let hlc = meta::hlc(&t.meta)?.max(apply::max_hlc(&ops, horizon));
         let own_next = ops.iter().filter(|op| op.id.replica == replica).map(|op| op.id.seq.saturating_add(1)).max();
         let next_seq = meta::next_seq(&t.meta)?.max(own_next.unwrap_or(meta::FIRST_SEQ));
         meta::set_hlc(&mut t.meta, hlc)?;
@@ -149,4 +157,17 @@ fn migrate(db: &Database, from: u32) -> Result<ReplicaId, StoreError> {
     }
     txn.commit()?;
     Ok(replica)
+}
+
+/// Version 4 to 5: the same tables plus `heads`, built from the log's keys.
+fn add_heads(db: &Database) -> Result<ReplicaId, StoreError> {
+    let txn = apply::begin_durable(db)?;
+    txn.delete_table(tables::HEADS)?;
+    {
+        let mut t = WriteTables::open(&txn)?;
+        heads::rebuild(&mut t.heads, &t.ops)?;
+        meta::set_schema_version(&mut t.meta, SCHEMA_VERSION)?;
+    }
+    txn.commit()?;
+    current_replica(db)
 }

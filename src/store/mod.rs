@@ -2,8 +2,12 @@
 //! (ENGINEERING.md, "Data").
 //!
 //! - `ops` is the truth: every change is an op, never overwritten or dropped.
-//! - `records`, `children` (findings per session) and `superseded` are derived from the ops in
-//!   the same durable transaction, so the UI reads records, not the log.
+//! - `records`, `children` (findings per session), `superseded` and `heads` (per replica, the
+//!   highest contiguous seq held: the version vector) are derived from the ops in the same
+//!   durable transaction, so the UI reads records, not the log, and a sync reads the vector
+//!   and only the ranges of the log a peer lacks (`ops_since`).
+//! - Ops from elsewhere come in through `import`: checked against `domain::validate` and the
+//!   store before they touch the tables, taken whole or refused whole, reported.
 //! - Values are postcard in version-tagged envelopes (`codec`); a bad value is a
 //!   `StoreError::Decode` naming table and key.
 //! - The schema version lives in `meta`; older files are migrated by replaying the log
@@ -20,6 +24,8 @@ pub mod codec;
 mod create;
 mod draft_file;
 mod error;
+mod heads;
+mod import;
 mod lock;
 mod meta;
 mod migrate;
@@ -36,6 +42,11 @@ use redb::{Database, ReadOnlyDatabase, ReadableDatabase};
 pub use backend::Faults;
 pub use draft_file::{DRAFT_FILE_NAME, draft_path, fallback_draft_path};
 pub use error::StoreError;
+pub use heads::Head;
+pub use import::{
+    FutureStamps, Gap, ImportReport, MAX_AHEAD_MS, MAX_OP_BYTES, MAX_SHOWN as MAX_REFUSALS_SHOWN, PROGRESS_MIN,
+    PROGRESS_STEP, Refusal, ReturnedOwn,
+};
 pub use lock::{PID_FILE_NAME, pid_file_path};
 pub use migrate::SCHEMA_VERSION;
 pub use query::{Lookup, MAX_CANDIDATES};
@@ -263,11 +274,34 @@ impl Store {
         result
     }
 
-    /// Imports ops from other replicas (or back from a bundle) in one durable transaction, in
-    /// any order and with repeats; returns how many were new. See `apply`'s module doc.
-    pub fn apply_ops(&mut self, ops: &[Op]) -> Result<usize, StoreError> {
+    /// Imports ops from other replicas (or our own, back from a bundle) in one durable
+    /// transaction, in any order and with repeats: checked first, taken whole or refused whole
+    /// (see the `import` module doc). A refused batch is in the report, not an error; errors
+    /// are the disk's or the file's.
+    pub fn import(&mut self, ops: &[Op]) -> Result<ImportReport, StoreError> {
+        self.import_at(ops, wall_clock_ms(), &mut |_, _| {})
+    }
+
+    /// `import` with our wall clock given (tests set it) and `progress(done, total)` called
+    /// while writing, every `PROGRESS_STEP` new ops when there are at least `PROGRESS_MIN`.
+    pub fn import_at(
+        &mut self,
+        ops: &[Op],
+        now_ms: u64,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport, StoreError> {
         let replica = self.replica;
-        self.write(|db| apply::import_ops(db, replica, ops))
+        self.write(|db| import::import(db, replica, ops, now_ms, progress))
+    }
+
+    /// `import`, answering how many ops were new; a refused batch is
+    /// `StoreError::Db("import refused: …")` naming the first problem.
+    pub fn apply_ops(&mut self, ops: &[Op]) -> Result<usize, StoreError> {
+        let report = self.import(ops)?;
+        match report.refused.first() {
+            Some(first) => Err(StoreError::Db(format!("import refused: {first}"))),
+            None => Ok(report.new),
+        }
     }
 
     /// Sessions not deleted, newest first, with their finding counts and highest 序号.
@@ -295,6 +329,11 @@ impl Store {
 
     pub fn all_tickets(&self) -> Result<Vec<Ticket>, StoreError> {
         self.read(query::all_tickets)
+    }
+
+    /// One finding (deleted or not), its 序号 ranked among its session's findings.
+    pub fn finding(&self, id: EntityId) -> Result<Option<Finding>, StoreError> {
+        self.read(|db| query::finding(db, id))
     }
 
     /// Every finding not deleted, of sessions not deleted, by session then 序号.
@@ -353,9 +392,33 @@ impl Store {
         self.read(query::all_ops)
     }
 
-    /// The ops with a seq above `known[replica]` (every op of a replica not in `known`).
+    /// The ops with a seq above `known[replica]` (every op of a replica not in `known`), by
+    /// (replica, seq). Reads only those ranges of the log.
     pub fn ops_since(&self, known: &BTreeMap<ReplicaId, u64>) -> Result<Vec<Op>, StoreError> {
-        self.read(|db| query::ops_since(db, known))
+        self.ops_since_with_progress(known, &mut |_, _| {})
+    }
+
+    /// `ops_since` with `progress(done, total)` called every `PROGRESS_STEP` ops of an export
+    /// of at least `PROGRESS_MIN`.
+    pub fn ops_since_with_progress(
+        &self,
+        known: &BTreeMap<ReplicaId, u64>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Vec<Op>, StoreError> {
+        self.read(|db| query::ops_since(db, known, progress))
+    }
+
+    /// Per replica, the highest seq up to which this store holds every op (replicas of which
+    /// it does not hold seq 1 are left out: absent means 0). What a peer is told so it can
+    /// send `ops_since` it.
+    pub fn version_vector(&self) -> Result<BTreeMap<ReplicaId, u64>, StoreError> {
+        Ok(self.heads()?.into_iter().filter(|(_, h)| h.contiguous > 0).map(|(r, h)| (r, h.contiguous)).collect())
+    }
+
+    /// Per replica whose ops the log holds: the contiguous head and how many are held (more
+    /// than the head means ops above a gap).
+    pub fn heads(&self) -> Result<BTreeMap<ReplicaId, Head>, StoreError> {
+        self.read(query::heads)
     }
 
     /// Keeps unsaved text (the app's draft bytes) durably beside the store.

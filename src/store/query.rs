@@ -8,7 +8,9 @@ use redb::{ReadOnlyTable, ReadableDatabase, ReadableTable, ReadableTableMetadata
 use super::apply::load_record;
 use super::codec;
 use super::error::StoreError;
+use super::heads::{self, Head};
 use super::tables;
+use crate::domain::numbering::rank_seqs;
 use crate::domain::{Checklist, EntityId, EntityKind, Finding, Op, Record, ReplicaId, Session, SessionSummary, Ticket};
 
 type Records = ReadOnlyTable<(u8, u128), &'static [u8]>;
@@ -38,7 +40,7 @@ fn records_of_kind(records: &Records, kind: EntityKind) -> Result<Vec<Record>, S
     Ok(out)
 }
 
-/// The findings filed under `session` (deleted ones included).
+/// The findings filed under `session` (deleted ones included), their 序号 ranked.
 fn children_of(records: &Records, children: &Children, session: EntityId) -> Result<Vec<Finding>, StoreError> {
     let mut out = Vec::new();
     for entry in children.range((session, 0u128)..=(session, u128::MAX))? {
@@ -48,11 +50,13 @@ fn children_of(records: &Records, children: &Children, session: EntityId) -> Res
             out.push(Finding::from_record(&record));
         }
     }
+    rank_seqs(&mut out);
     Ok(out)
 }
 
+/// By 序号 as shown (`3`, `3'`, `4`), then id.
 fn by_seq_then_id(findings: &mut [Finding]) {
-    findings.sort_by_key(|f| (f.seq, f.id));
+    findings.sort_by_key(|f| (f.seq, f.seq_rank, f.id));
 }
 
 pub(super) fn sessions(db: &dyn ReadableDatabase) -> Result<Vec<SessionSummary>, StoreError> {
@@ -154,13 +158,25 @@ pub(super) fn all_findings(db: &dyn ReadableDatabase) -> Result<Vec<Finding>, St
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
     let live_sessions = live_session_ids(&records)?;
-    let mut findings: Vec<Finding> = records_of_kind(&records, EntityKind::Finding)?
-        .iter()
-        .map(Finding::from_record)
-        .filter(|f| !f.deleted && live_sessions.contains(&f.session_id))
-        .collect();
-    findings.sort_by_key(|f| (f.session_id, f.seq, f.id));
+    let mut findings: Vec<Finding> =
+        records_of_kind(&records, EntityKind::Finding)?.iter().map(Finding::from_record).collect();
+    // Ranked among every finding of its session, deleted ones too, before filtering.
+    rank_seqs(&mut findings);
+    findings.retain(|f| !f.deleted && live_sessions.contains(&f.session_id));
+    findings.sort_by_key(|f| (f.session_id, f.seq, f.seq_rank, f.id));
     Ok(findings)
+}
+
+/// One finding, its 序号 ranked among its session's findings (deleted ones too).
+pub(super) fn finding(db: &dyn ReadableDatabase, id: EntityId) -> Result<Option<Finding>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let Some(record) = load_record(&records, EntityKind::Finding, id)? else { return Ok(None) };
+    let alone = Finding::from_record(&record);
+    let children = txn.open_table(tables::CHILDREN)?;
+    let found = children_of(&records, &children, alone.session_id)?.into_iter().find(|f| f.id == id);
+    // A finding filed under no session is alone with its number.
+    Ok(Some(found.unwrap_or(alone)))
 }
 
 pub(super) fn all_records(db: &dyn ReadableDatabase) -> Result<Vec<Record>, StoreError> {
@@ -229,32 +245,72 @@ pub(super) fn find_by_prefix(db: &dyn ReadableDatabase, kind: EntityKind, id_tex
     })
 }
 
-fn decode_ops(
-    range: redb::Range<'_, (u128, u64), &'static [u8]>,
-    keep: impl Fn((u128, u64)) -> bool,
-) -> Result<Vec<Op>, StoreError> {
-    let mut out = Vec::new();
-    for entry in range {
-        let (key, value) = entry?;
-        if keep(key.value()) {
-            out.push(codec::decode_op(value.value(), key.value())?);
-        }
-    }
-    Ok(out)
-}
-
 /// The whole op log, ordered by (replica, seq).
 pub(super) fn all_ops(db: &dyn ReadableDatabase) -> Result<Vec<Op>, StoreError> {
     let txn = db.begin_read()?;
     let ops = txn.open_table(tables::OPS)?;
-    decode_ops(ops.iter()?, |_| true)
+    let mut out = Vec::new();
+    for entry in ops.iter()? {
+        let (key, value) = entry?;
+        out.push(codec::decode_op(value.value(), key.value())?);
+    }
+    Ok(out)
 }
 
-/// The ops a peer lacks, given the highest seq it holds per replica (absent = none).
-pub(super) fn ops_since(db: &dyn ReadableDatabase, known: &BTreeMap<ReplicaId, u64>) -> Result<Vec<Op>, StoreError> {
+/// Per replica, what the log holds of it (see `heads`).
+pub(super) fn heads(db: &dyn ReadableDatabase) -> Result<BTreeMap<ReplicaId, Head>, StoreError> {
+    let txn = db.begin_read()?;
+    let table = txn.open_table(tables::HEADS)?;
+    heads::all(&table)
+}
+
+/// The ops a peer lacks, given the highest seq it holds per replica (absent = none), ordered
+/// by (replica, seq). Reads only the range above the peer's seq of each replica we hold ops
+/// of. `progress(done, total)` is called every `PROGRESS_STEP` ops of an export of at least
+/// `PROGRESS_MIN`.
+pub(super) fn ops_since(
+    db: &dyn ReadableDatabase,
+    known: &BTreeMap<ReplicaId, u64>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<Op>, StoreError> {
+    use super::import::{PROGRESS_MIN, PROGRESS_STEP};
     let txn = db.begin_read()?;
     let ops = txn.open_table(tables::OPS)?;
-    decode_ops(ops.iter()?, |(replica, seq)| seq > known.get(&ReplicaId::from_u128(replica)).copied().unwrap_or(0))
+    let held = heads::all(&txn.open_table(tables::HEADS)?)?;
+    // How many there are, from the heads: every op above the peer's seq, when the peer is not
+    // ahead of our contiguous head; otherwise counted from the keys of that range.
+    let mut total = 0u64;
+    for (replica, head) in &held {
+        let after = known.get(replica).copied().unwrap_or(0);
+        total += if after <= head.contiguous {
+            head.held - after
+        } else if after == u64::MAX {
+            0
+        } else {
+            ops.range((replica.as_u128(), after + 1)..=(replica.as_u128(), u64::MAX))?.count() as u64
+        };
+    }
+    let total = total as usize;
+    let report = total >= PROGRESS_MIN;
+    let mut out = Vec::with_capacity(total);
+    for replica in held.keys() {
+        let after = known.get(replica).copied().unwrap_or(0);
+        if after == u64::MAX {
+            continue;
+        }
+        let r = replica.as_u128();
+        for entry in ops.range((r, after + 1)..=(r, u64::MAX))? {
+            let (key, value) = entry?;
+            out.push(codec::decode_op(value.value(), key.value())?);
+            if report && out.len() % PROGRESS_STEP == 0 {
+                progress(out.len(), total);
+            }
+        }
+    }
+    if report && out.len() % PROGRESS_STEP != 0 {
+        progress(out.len(), total);
+    }
+    Ok(out)
 }
 
 pub(super) fn op_count(db: &dyn ReadableDatabase) -> Result<u64, StoreError> {

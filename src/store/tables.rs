@@ -2,8 +2,8 @@
 //! `StoreError::Decode`, never a panic inside redb. Public so tests and tools can read and
 //! write the raw file.
 //!
-//! `ops` is the truth; `records`, `children` and `superseded` are derived from it and can be
-//! rebuilt by replaying the op log (that is what a schema migration does).
+//! `ops` is the truth; `records`, `children`, `superseded` and `heads` are derived from it and
+//! can be rebuilt by replaying the op log (that is what a schema migration does).
 
 use redb::TableDefinition;
 
@@ -19,6 +19,11 @@ pub const CHILDREN: TableDefinition<(u128, u128), ()> = TableDefinition::new("ch
 /// that superseded it (imports come in any order) must not become live again.
 pub const SUPERSEDED: TableDefinition<(u128, u64), ()> = TableDefinition::new("superseded");
 
+/// replica as u128 → (highest contiguous seq held, ops held): one row per replica whose ops
+/// the log holds. Kept in the transaction that adds the ops, so the version vector and the
+/// size of an export are read without scanning the log (see `heads`).
+pub const HEADS: TableDefinition<u128, (u64, u64)> = TableDefinition::new("heads");
+
 pub mod meta_key {
     /// u32, 4 bytes little-endian: fixed forever so every version can read it.
     pub const SCHEMA_VERSION: &str = "schema_version";
@@ -33,4 +38,5 @@ pub mod name {
     pub const META: &str = "meta";
     pub const OPS: &str = "ops";
     pub const RECORDS: &str = "records";
+    pub const HEADS: &str = "heads";
 }

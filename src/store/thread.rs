@@ -2,13 +2,19 @@
 //! strictly in order; each `Apply` is its own durable transaction, acknowledged only after its
 //! commit returns. Shutdown handles everything queued before it (flush on close), closes the
 //! store (lock and pid file released), then reports `Closed`.
+//!
+//! A sync goes through here too, so the TUI can import and export while it holds the profile:
+//! `Import` and `ExportSince` answer with `Progress` every `PROGRESS_STEP` ops written or read
+//! when there are at least `PROGRESS_MIN`, then `Imported` / `Exported` (or `SyncFailed`). Requests queued
+//! behind a long import wait for it: one transaction at a time.
 
+use std::collections::BTreeMap;
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::{Store, StoreError};
-use crate::domain::{Change, Checklist, EntityId, Finding, SessionSummary, Ticket};
+use super::{ImportReport, Store, StoreError};
+use crate::domain::{Change, Checklist, EntityId, Finding, Op, ReplicaId, SessionSummary, Ticket};
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum StoreRequest {
@@ -41,6 +47,18 @@ pub enum StoreRequest {
     },
     /// Nothing is unsaved any more: remove the draft file; not answered.
     ClearDraft,
+    /// Import ops from a bundle or another replica; answered with `Progress`, then
+    /// `Imported { req, report }` (a refused batch is in the report) or `SyncFailed`.
+    Import {
+        req: u64,
+        ops: Vec<Op>,
+    },
+    /// Every op a peer lacks, given its version vector (highest contiguous seq per replica;
+    /// absent = none); answered with `Progress`, then `Exported { req, ops }` or `SyncFailed`.
+    ExportSince {
+        req: u64,
+        vector: BTreeMap<ReplicaId, u64>,
+    },
     Shutdown,
 }
 
@@ -75,6 +93,25 @@ pub enum StoreEvent {
     DraftKept,
     /// A draft could be written neither beside the store nor in the private folder.
     DraftFailed(StoreError),
+    /// How far an `Import` or `ExportSince` has come: ops done of `total`.
+    Progress {
+        req: u64,
+        done: usize,
+        total: usize,
+    },
+    Imported {
+        req: u64,
+        report: ImportReport,
+    },
+    Exported {
+        req: u64,
+        ops: Vec<Op>,
+    },
+    /// An import or export the disk or the file did not allow (nothing of an import written).
+    SyncFailed {
+        req: u64,
+        error: StoreError,
+    },
     /// The store is closed: every request before `Shutdown` was handled.
     Closed,
 }
@@ -96,7 +133,7 @@ pub fn spawn(store: Store, on_event: impl Fn(StoreEvent) + Send + 'static) -> St
 fn run(mut store: Store, receiver: Receiver<StoreRequest>, on_event: impl Fn(StoreEvent)) {
     // Ends on Shutdown, or when every sender is gone (the queue is drained first either way).
     while let Ok(request) = receiver.recv() {
-        let Some(event) = answer(&mut store, request) else { break };
+        let Some(event) = answer_with_progress(&mut store, request, &mut |e| on_event(e)) else { break };
         on_event(event);
     }
     drop(store);
@@ -104,8 +141,19 @@ fn run(mut store: Store, receiver: Receiver<StoreRequest>, on_event: impl Fn(Sto
 }
 
 /// What the store thread answers to one request (None: `Shutdown`). Public so tests can drive
-/// the app against a real store synchronously, with the very same answers.
+/// the app against a real store synchronously, with the very same answers. Progress of an
+/// import or export is dropped; see `answer_with_progress`.
 pub fn answer(store: &mut Store, request: StoreRequest) -> Option<StoreEvent> {
+    answer_with_progress(store, request, &mut |_| {})
+}
+
+/// `answer`, passing `Progress` events to `progress` as they happen; the final answer is
+/// returned. The one place requests are answered.
+pub fn answer_with_progress(
+    store: &mut Store,
+    request: StoreRequest,
+    progress: &mut dyn FnMut(StoreEvent),
+) -> Option<StoreEvent> {
     Some(match request {
         StoreRequest::Apply { req, changes } => match store.apply(&changes) {
             Ok(_) => StoreEvent::Saved { req },
@@ -145,6 +193,20 @@ pub fn answer(store: &mut Store, request: StoreRequest) -> Option<StoreEvent> {
         StoreRequest::ClearDraft => {
             let _ = store.clear_draft();
             return Some(StoreEvent::DraftKept);
+        }
+        StoreRequest::Import { req, ops } => {
+            let mut step = |done, total| progress(StoreEvent::Progress { req, done, total });
+            match store.import_at(&ops, super::wall_clock_ms(), &mut step) {
+                Ok(report) => StoreEvent::Imported { req, report },
+                Err(error) => StoreEvent::SyncFailed { req, error },
+            }
+        }
+        StoreRequest::ExportSince { req, vector } => {
+            let mut step = |done, total| progress(StoreEvent::Progress { req, done, total });
+            match store.ops_since_with_progress(&vector, &mut step) {
+                Ok(ops) => StoreEvent::Exported { req, ops },
+                Err(error) => StoreEvent::SyncFailed { req, error },
+            }
         }
         StoreRequest::Shutdown => return None,
     })

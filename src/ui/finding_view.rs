@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, finding
         return;
     };
     let s = state.ctx.strings();
-    let block = theme.block(format!(" {} ", s.tf("finding.title", &[("seq", &f.seq.to_string())])));
+    let block = theme.block(format!(" {} ", s.tf("finding.title", &[("seq", &f.seq_label())])));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = page_lines(state, theme, f, inner.width as usize);

@@ -110,7 +110,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         .iter()
         .map(|f| {
             vec![
-                format!("{:>3}", f.seq),
+                format!("{:>3}", f.seq_label()),
                 f.description.clone(),
                 f.unit.clone(),
                 time::date_or_empty(f.deadline),

@@ -98,7 +98,7 @@ fn draw_rows(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         let item = state.session_summary(f.session_id).map(|s| ChoiceList::Items.display(&s.session.item, lang));
         vec![
             item.unwrap_or_default(),
-            format!("{:>3}", f.seq),
+            format!("{:>3}", f.seq_label()),
             f.description.clone(),
             ChoiceList::Units.display(&f.unit, lang),
             time::date_or_empty(f.deadline),

@@ -1,0 +1,310 @@
+//! Importing ops that come from elsewhere (a bundle, another replica): checked before they
+//! touch the tables, written in one durable transaction, reported.
+//!
+//! A batch is taken whole or not at all:
+//! 1. Every op is checked on its own (`domain::validate::check_op`: id, entity id, field known
+//!    for its kind, value kind allowed for the field, what it supersedes) and for size. One
+//!    failure and the batch is refused before a transaction begins.
+//! 2. In the write transaction, before anything is written, each op is checked against the
+//!    store and the batch: an id already held (or earlier in the batch) must be the same op
+//!    (else `IdClash`: a copied profile or tampering); an entity must not be known as another
+//!    kind. Every problem is found (the report keeps the first `MAX_SHOWN`); any one, and the
+//!    transaction is aborted having written nothing.
+//! 3. Only then are the new ops appended and materialized, the heads moved and the clock and
+//!    next seq kept, and the transaction committed.
+//!
+//! An op of our own replica that we do not hold is suspicious: every op this store wrote is
+//! in its log, so it was written by this profile somewhere else. That is what happens when a
+//! profile is restored from an older copy and its later ops come back in a bundle (the only
+//! way to recover them), and also when a copy of the profile is used on another device. It
+//! is accepted, reported in `returned_own` (how many, lowest and highest seq) so a person can
+//! tell which, and the next seq moves past it so no id is used twice here. A copy that keeps
+//! writing is caught by `IdClash` as soon as both have written the same seq.
+//!
+//! Stamps more than `MAX_AHEAD_MS` ahead of our wall clock (a device whose clock is wrong)
+//! are imported and flagged in the report, but do not move our clock: our next stamps stay
+//! near the real time. Such an op wins conflicts on its fields until someone edits them;
+//! the flag is what lets a person see why.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use redb::{Database, ReadableTable};
+
+use super::apply::{self, WriteTables};
+use super::codec;
+use super::error::StoreError;
+use super::heads;
+use super::meta;
+use super::tables;
+use crate::domain::validate::{self, Problem, kind_name};
+use crate::domain::{EntityId, EntityKind, Op, OpId, OpPayload, ReplicaId};
+
+/// How far ahead of our wall clock a stamp may be before it is flagged: a day.
+pub const MAX_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The largest op a batch may carry, encoded (a bundle frames each op within this).
+pub const MAX_OP_BYTES: usize = 1 << 20;
+
+/// The first refusals kept in full; the rest are counted.
+pub const MAX_SHOWN: usize = 50;
+
+/// Gaps listed per replica.
+const MAX_GAPS: usize = 10;
+
+/// Progress is reported for batches of at least this many ops, every `PROGRESS_STEP`.
+pub const PROGRESS_MIN: usize = 2_000;
+pub const PROGRESS_STEP: usize = 1_000;
+
+/// One op that made the batch be refused.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Refusal {
+    /// Its place in the batch.
+    pub index: usize,
+    pub op: OpId,
+    pub kind: EntityKind,
+    pub entity: EntityId,
+    /// The field it sets, when the problem is the field or its value.
+    pub field: Option<String>,
+    pub problem: Problem,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "op {} of the batch ({}:{}, {} {}",
+            self.index + 1,
+            self.op.replica,
+            self.op.seq,
+            kind_name(self.kind),
+            crate::domain::op::entity_id_string(self.entity)
+        )?;
+        if let Some(field) = &self.field {
+            write!(f, ", field `{}`", field.escape_debug())?;
+        }
+        write!(f, "): {}", self.problem)
+    }
+}
+
+/// Ops of one replica stamped more than a day ahead of our clock.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct FutureStamps {
+    pub replica: ReplicaId,
+    pub ops: usize,
+    /// The first such op of the batch.
+    pub first: OpId,
+    /// The furthest stamp, Unix ms.
+    pub latest_wall_ms: u64,
+    /// How far that is ahead of our clock at import.
+    pub ahead_ms: u64,
+}
+
+/// Seqs of a replica still missing after the import, below the highest held.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Gap {
+    pub replica: ReplicaId,
+    pub from: u64,
+    pub to: u64,
+}
+
+/// Ops of our own replica that came back from elsewhere.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ReturnedOwn {
+    pub ops: usize,
+    pub lowest: u64,
+    pub highest: u64,
+}
+
+/// What an import did.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct ImportReport {
+    /// Ops in the batch.
+    pub received: usize,
+    /// Ops written (0 when refused).
+    pub new: usize,
+    /// Ops already held, identical (also repeats within the batch).
+    pub duplicates: usize,
+    /// Why the batch was refused: the first `MAX_SHOWN` problems. Empty when it was taken.
+    pub refused: Vec<Refusal>,
+    /// Every problem found, shown or not.
+    pub refused_count: usize,
+    /// Ops stamped more than a day ahead, per replica (imported, the clock not moved).
+    pub future: Vec<FutureStamps>,
+    /// Ops of our own replica we did not hold (see the module doc).
+    pub returned_own: Option<ReturnedOwn>,
+    /// Seqs still missing of the replicas this batch brought ops of.
+    pub gaps: Vec<Gap>,
+}
+
+impl ImportReport {
+    pub fn is_refused(&self) -> bool {
+        self.refused_count > 0
+    }
+
+    fn refuse(&mut self, refusal: Refusal) {
+        self.refused_count += 1;
+        if self.refused.len() < MAX_SHOWN {
+            self.refused.push(refusal);
+        }
+    }
+}
+
+fn refusal(index: usize, op: &Op, field: Option<String>, problem: Problem) -> Refusal {
+    let OpPayload::Set { entity, kind, .. } = &op.payload;
+    Refusal { index, op: op.id, kind: *kind, entity: *entity, field, problem }
+}
+
+const KINDS: [EntityKind; 4] = [EntityKind::Session, EntityKind::Finding, EntityKind::Checklist, EntityKind::Ticket];
+
+/// Imports `ops` as the module doc says. `now_ms` is our wall clock; `progress(done, total)`
+/// is called while writing, every `PROGRESS_STEP` new ops when there are at least
+/// `PROGRESS_MIN` (checking, and a batch of duplicates, are quick).
+pub(super) fn import(
+    db: &Database,
+    replica: ReplicaId,
+    ops: &[Op],
+    now_ms: u64,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport { received: ops.len(), ..ImportReport::default() };
+    if ops.is_empty() {
+        return Ok(report);
+    }
+
+    // 1. Each op on its own, before any transaction.
+    let mut encoded = Vec::with_capacity(ops.len());
+    for (index, op) in ops.iter().enumerate() {
+        if let Err(fault) = validate::check_op(op) {
+            report.refuse(refusal(index, op, fault.field, fault.problem));
+            encoded.push(Vec::new());
+            continue;
+        }
+        let bytes = codec::encode_op(op)?;
+        if bytes.len() > MAX_OP_BYTES {
+            report.refuse(refusal(index, op, None, Problem::TooLarge { bytes: bytes.len(), limit: MAX_OP_BYTES }));
+        }
+        encoded.push(bytes);
+    }
+    if report.is_refused() {
+        return Ok(report);
+    }
+
+    // 2. Against the store and the rest of the batch, writing nothing yet.
+    let txn = apply::begin_durable(db)?;
+    let mut fresh: Vec<usize> = Vec::new();
+    {
+        let ops_table = txn.open_table(tables::OPS)?;
+        let records = txn.open_table(tables::RECORDS)?;
+        let mut first_in_batch: HashMap<OpId, usize> = HashMap::new();
+        let mut kinds: HashMap<EntityId, EntityKind> = HashMap::new();
+        for (index, (op, bytes)) in ops.iter().zip(&encoded).enumerate() {
+            let key = (op.id.replica.as_u128(), op.id.seq);
+            let same = if let Some(&first) = first_in_batch.get(&op.id) {
+                Some(ops[first] == *op)
+            } else if let Some(stored) = ops_table.get(key)? {
+                Some(stored.value() == bytes.as_slice() || codec::decode_op(stored.value(), key)? == *op)
+            } else {
+                None
+            };
+            match same {
+                Some(true) => report.duplicates += 1,
+                Some(false) => report.refuse(refusal(index, op, None, Problem::IdClash)),
+                None => {
+                    first_in_batch.insert(op.id, index);
+                    let OpPayload::Set { entity, kind, .. } = &op.payload;
+                    let known = match kinds.get(entity) {
+                        Some(k) => *k,
+                        None => {
+                            let mut known = *kind;
+                            for k in std::iter::once(*kind).chain(KINDS.into_iter().filter(|k| k != kind)) {
+                                if records.get((k.code(), *entity))?.is_some() {
+                                    known = k;
+                                    break;
+                                }
+                            }
+                            kinds.insert(*entity, known);
+                            known
+                        }
+                    };
+                    if known != *kind {
+                        report.refuse(refusal(index, op, None, Problem::KindClash { existing: known }));
+                    }
+                    fresh.push(index);
+                }
+            }
+        }
+    }
+    if report.is_refused() || fresh.is_empty() {
+        txn.abort()?;
+        return Ok(report);
+    }
+
+    // 3. Every op passed: write the new ones.
+    let total = fresh.len();
+    let report_progress = total >= PROGRESS_MIN;
+    let mut added: BTreeMap<ReplicaId, u64> = BTreeMap::new();
+    let mut future: BTreeMap<ReplicaId, FutureStamps> = BTreeMap::new();
+    {
+        let mut t = WriteTables::open(&txn)?;
+        let hlc_before = meta::hlc(&t.meta)?;
+        let mut hlc = hlc_before;
+        let next_seq_before = meta::next_seq(&t.meta)?;
+        let mut next_seq = next_seq_before;
+        let horizon = now_ms.saturating_add(MAX_AHEAD_MS);
+        for (done, &index) in fresh.iter().enumerate() {
+            if report_progress && done > 0 && done % PROGRESS_STEP == 0 {
+                progress(done, total);
+            }
+            let op = &ops[index];
+            t.ops.insert((op.id.replica.as_u128(), op.id.seq), encoded[index].as_slice())?;
+            apply::materialize(&mut t, op)?;
+            *added.entry(op.id.replica).or_default() += 1;
+            if op.hlc.wall_ms > horizon {
+                let ahead_ms = op.hlc.wall_ms - now_ms;
+                let entry = future.entry(op.id.replica).or_insert(FutureStamps {
+                    replica: op.id.replica,
+                    ops: 0,
+                    first: op.id,
+                    latest_wall_ms: op.hlc.wall_ms,
+                    ahead_ms,
+                });
+                entry.ops += 1;
+                if op.hlc.wall_ms > entry.latest_wall_ms {
+                    entry.latest_wall_ms = op.hlc.wall_ms;
+                    entry.ahead_ms = ahead_ms;
+                }
+            } else {
+                hlc = hlc.max(op.hlc);
+            }
+            if op.id.replica == replica {
+                let seq = op.id.seq;
+                let own = report.returned_own.get_or_insert(ReturnedOwn { ops: 0, lowest: seq, highest: seq });
+                own.ops += 1;
+                own.lowest = own.lowest.min(seq);
+                own.highest = own.highest.max(seq);
+                next_seq = next_seq.max(seq.saturating_add(1));
+            }
+        }
+        if report_progress {
+            progress(total, total);
+        }
+        for (r, n) in &added {
+            heads::note_added(&mut t.heads, &t.ops, *r, *n)?;
+            let head = heads::get(&t.heads, r.as_u128())?;
+            for (from, to) in heads::gaps(&t.ops, *r, head, MAX_GAPS)? {
+                report.gaps.push(Gap { replica: *r, from, to });
+            }
+        }
+        if hlc != hlc_before {
+            meta::set_hlc(&mut t.meta, hlc)?;
+        }
+        if next_seq != next_seq_before {
+            meta::set_next_seq(&mut t.meta, next_seq)?;
+        }
+    }
+    report.new = total;
+    report.future = future.into_values().collect();
+    txn.commit()?;
+    Ok(report)
+}
