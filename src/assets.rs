@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::config::FileProblem;
+use crate::files::FileProblem;
 use crate::i18n::Lang;
 use crate::pinyin_match::{PickKey, Resolution};
 
@@ -507,7 +507,7 @@ fn parse_text<T: DeserializeOwned>(file: &str, source: &str) -> Result<T, String
 }
 
 fn located(file: &str, source: &str, offset: usize, message: &str) -> String {
-    let (line, column) = crate::config::line_col(source, offset);
+    let (line, column) = crate::problem::line_column(source, offset);
     format!("{file}:{line}:{column}: {message}")
 }
 
@@ -534,9 +534,9 @@ pub fn use_user_units(path: &Path) -> Result<(), FileProblem> {
 
 /// The units of a units file (the shipped file's format), checked as the shipped list is;
 /// None when the file does not exist. Read as every config file is: a regular file under the
-/// cap ([`crate::config::read_text`]).
+/// cap ([`crate::files::read_text`]).
 pub fn load_units(path: &Path) -> Result<Option<Vec<Unit>>, FileProblem> {
-    let Some(source) = crate::config::read_optional(path, crate::config::MAX_CONFIG_BYTES)? else {
+    let Some(source) = crate::files::read_optional(path, crate::files::MAX_CONFIG_BYTES)? else {
         return Ok(None);
     };
     let file = path.display().to_string();

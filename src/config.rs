@@ -12,211 +12,17 @@
 //!
 //! A bad file is reported with line and column and ignored as a whole.
 //!
-//! Every file read from the config dir (this one, units.toml, holidays.toml, keymap.toml, the
-//! checklist templates) goes through [`read_text`]: only a regular file, under a size cap, so a
-//! named pipe, a device or a link to /dev/zero put in its place is a problem report instead of
-//! a hang or an unbounded read.
+//! Every file read from the config dir goes through [`crate::files::read_text`] (re-exported
+//! here for the modules that read config files).
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::domain::Thresholds;
-use crate::i18n::{Lang, Strings};
-
-/// The largest config.toml, units.toml, holidays.toml or keymap.toml read (1 MiB): hand-written
-/// files are a few kilobytes.
-pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
-
-/// The largest checklist template read (4 MiB).
-pub const MAX_TEMPLATE_BYTES: u64 = 4 << 20;
-
-/// What stands where a regular file was expected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    Directory,
-    NamedPipe,
-    Socket,
-    CharDevice,
-    BlockDevice,
-    Other,
-}
-
-impl FileKind {
-    fn of(file_type: std::fs::FileType) -> FileKind {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::FileTypeExt;
-            if file_type.is_fifo() {
-                return FileKind::NamedPipe;
-            }
-            if file_type.is_socket() {
-                return FileKind::Socket;
-            }
-            if file_type.is_char_device() {
-                return FileKind::CharDevice;
-            }
-            if file_type.is_block_device() {
-                return FileKind::BlockDevice;
-            }
-        }
-        if file_type.is_dir() { FileKind::Directory } else { FileKind::Other }
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            FileKind::Directory => "file.kind.directory",
-            FileKind::NamedPipe => "file.kind.named_pipe",
-            FileKind::Socket => "file.kind.socket",
-            FileKind::CharDevice => "file.kind.char_device",
-            FileKind::BlockDevice => "file.kind.block_device",
-            FileKind::Other => "file.kind.other",
-        }
-    }
-}
-
-/// Why [`read_text`] gave no text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ReadError {
-    /// Nothing there (a dangling link included): for optional files, not a problem.
-    Missing,
-    /// Not a regular file: never opened for reading, so a pipe cannot block.
-    NotRegular(FileKind),
-    /// Over the cap (in bytes): not read past it.
-    TooLarge(u64),
-    NotUtf8,
-    /// Any other failure, as the system said it; `link_loop` for ELOOP.
-    Io {
-        message: String,
-        permission: bool,
-        link_loop: bool,
-    },
-}
-
-impl ReadError {
-    fn io(error: &io::Error) -> ReadError {
-        if error.kind() == io::ErrorKind::NotFound {
-            return ReadError::Missing;
-        }
-        #[cfg(unix)]
-        let link_loop = error.raw_os_error() == Some(libc::ELOOP);
-        #[cfg(not(unix))]
-        let link_loop = false;
-        ReadError::Io {
-            message: error.to_string(),
-            permission: error.kind() == io::ErrorKind::PermissionDenied,
-            link_loop,
-        }
-    }
-
-    pub fn is_missing(&self) -> bool {
-        *self == ReadError::Missing
-    }
-
-    /// What is wrong, without the file name, in the language of `s`.
-    pub fn message(&self, s: &Strings) -> String {
-        match self {
-            ReadError::Missing => s.t("file.missing").to_string(),
-            ReadError::NotRegular(kind) => s.tf("file.not_regular", &[("what", s.t(kind.key()))]),
-            ReadError::TooLarge(cap) => s.tf("file.too_large", &[("cap", &size_text(*cap))]),
-            ReadError::NotUtf8 => s.t("file.not_utf8").to_string(),
-            ReadError::Io { link_loop: true, .. } => s.t("file.link_loop").to_string(),
-            ReadError::Io { permission: true, .. } => s.t("file.permission").to_string(),
-            ReadError::Io { message, .. } => message.clone(),
-        }
-    }
-}
-
-/// In English: keymap and template problems, whose other messages are English too, say it so.
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(Strings::get(Lang::En)))
-    }
-}
-
-/// "1 MiB", "4 MiB", else bytes.
-fn size_text(bytes: u64) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { format!("{} MiB", bytes >> 20) } else { format!("{bytes} B") }
-}
-
-/// The text of `path` if it is a regular file (symbolic links followed) of at most `cap` bytes
-/// in UTF-8.
-///
-/// Nothing that is not a regular file is read: the path is looked at first (a pipe or device is
-/// never even opened), and what was opened is looked at again through the open handle, so a
-/// file swapped in between is caught too. The open is non-blocking, so even a pipe that slipped
-/// through could not hang it, and the read stops one byte past the cap.
-pub fn read_text(path: &Path, cap: u64) -> Result<String, ReadError> {
-    let kind = std::fs::metadata(path).map_err(|e| ReadError::io(&e))?.file_type();
-    if !kind.is_file() {
-        return Err(ReadError::NotRegular(FileKind::of(kind)));
-    }
-    let file = open_nonblocking(path).map_err(|e| ReadError::io(&e))?;
-    let metadata = file.metadata().map_err(|e| ReadError::io(&e))?;
-    if !metadata.is_file() {
-        return Err(ReadError::NotRegular(FileKind::of(metadata.file_type())));
-    }
-    if metadata.len() > cap {
-        return Err(ReadError::TooLarge(cap));
-    }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    file.take(cap + 1).read_to_end(&mut bytes).map_err(|e| ReadError::io(&e))?;
-    if bytes.len() as u64 > cap {
-        return Err(ReadError::TooLarge(cap));
-    }
-    String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)
-}
-
-#[cfg(unix)]
-fn open_nonblocking(path: &Path) -> io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY).open(path)
-}
-
-#[cfg(not(unix))]
-fn open_nonblocking(path: &Path) -> io::Result<std::fs::File> {
-    std::fs::File::open(path)
-}
-
-/// A file of the config dir that could not be used: unreadable, or a problem at a place in it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FileProblem {
-    Unreadable {
-        path: PathBuf,
-        error: ReadError,
-    },
-    /// "file:line:column: what", as the parser said it.
-    Located(String),
-}
-
-impl FileProblem {
-    /// "file: what is wrong" in the language of `s`.
-    pub fn message(&self, s: &Strings) -> String {
-        match self {
-            FileProblem::Unreadable { path, error } => format!("{}: {}", path.display(), error.message(s)),
-            FileProblem::Located(message) => message.clone(),
-        }
-    }
-}
-
-impl fmt::Display for FileProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(Strings::get(Lang::En)))
-    }
-}
-
-/// [`read_text`] for an optional file of the config dir: None when it does not exist.
-pub fn read_optional(path: &Path, cap: u64) -> Result<Option<String>, FileProblem> {
-    match read_text(path, cap) {
-        Ok(text) => Ok(Some(text)),
-        Err(ReadError::Missing) => Ok(None),
-        Err(error) => Err(FileProblem::Unreadable { path: path.to_path_buf(), error }),
-    }
-}
+use crate::files::{FileProblem, MAX_CONFIG_BYTES, read_optional};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -287,7 +93,7 @@ impl Config {
             return Ok(Config::default());
         };
         let at = |start: usize, message: &str| {
-            let (line, col) = line_col(&text, start);
+            let (line, col) = crate::problem::line_column(&text, start);
             FileProblem::Located(format!("{}:{line}:{col}: {message}", path.display()))
         };
         let config: Config =
@@ -313,15 +119,11 @@ impl Config {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset (clamped to the text and back to a
-/// character boundary).
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    crate::problem::line_column(text, offset)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::{FileKind, ReadError, read_text};
+    use crate::i18n::{Lang, Strings};
 
     #[test]
     fn bad_config_names_line_and_column() {

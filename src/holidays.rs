@@ -12,10 +12,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::config::line_col;
 use crate::domain::deadline::parse_date;
 use crate::domain::workdays::{Calendar, CalendarProblem, DayKind, ListedDay};
 use crate::i18n::{Lang, Strings};
+use crate::problem::line_column as line_col;
 
 const SHIPPED: &str = include_str!("../assets/holidays.toml");
 
@@ -56,7 +56,7 @@ pub fn user_file(config_dir: &Path) -> PathBuf {
 /// the warning in `lang`: "path:line:column: what (using the built-in list)".
 pub fn load(config_dir: &Path, lang: Lang) -> (Calendar, Option<String>) {
     let path = user_file(config_dir);
-    let text = match crate::config::read_optional(&path, crate::config::MAX_CONFIG_BYTES) {
+    let text = match crate::files::read_optional(&path, crate::files::MAX_CONFIG_BYTES) {
         Ok(Some(text)) => text,
         Ok(None) => return (shipped(), None),
         Err(problem) => return (shipped(), Some(warning(lang, &problem.message(Strings::get(lang))))),

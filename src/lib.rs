@@ -13,6 +13,7 @@ pub mod crash;
 pub mod demo;
 pub mod domain;
 pub mod edit;
+pub mod files;
 pub mod holidays;
 pub mod i18n;
 pub mod keymap;

@@ -11,8 +11,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::parse::parse_template;
-use crate::config::{MAX_TEMPLATE_BYTES, ReadError, read_text};
 use crate::domain::template::Template;
+use crate::files::{MAX_TEMPLATE_BYTES, ReadError, read_text};
 use crate::problem::Problem;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -35,7 +35,7 @@ pub use crate::problem::{Problem, Severity};
 pub use action::{Action, Layer};
 pub use key::KeyChord;
 
-use crate::config::{MAX_CONFIG_BYTES, ReadError, read_text};
+use crate::files::{MAX_CONFIG_BYTES, ReadError, read_text};
 use crate::problem::Report;
 use parse::ParsedLayer;
 

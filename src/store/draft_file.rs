@@ -3,7 +3,7 @@
 //! to a folder of the user's own on a memory file system (`$XDG_RUNTIME_DIR`, else `/dev/shm`,
 //! else the temporary directory), named after the store, and the next start looks there too.
 //! Written whole or not at all (a temporary name, fsync, rename, fsync of the directory), read
-//! as every file we did not just write is read (`config::read_text`: a regular file, under a
+//! as every file we did not just write is read (`files::read_text`: a regular file, under a
 //! cap), never parsed here.
 
 use std::fs;
@@ -110,9 +110,9 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 /// The draft the last run left: beside the store, else in the private folder.
 pub(super) fn load(db_path: &Path) -> Result<Option<Vec<u8>>, StoreError> {
     for path in std::iter::once(draft_path(db_path)).chain(fallback_draft_path(db_path)) {
-        match crate::config::read_text(&path, MAX_DRAFT_BYTES) {
+        match crate::files::read_text(&path, MAX_DRAFT_BYTES) {
             Ok(text) => return Ok(Some(text.into_bytes())),
-            Err(crate::config::ReadError::Missing) => continue,
+            Err(crate::files::ReadError::Missing) => continue,
             Err(e) => return Err(StoreError::Io(format!("{}: {e:?}", path.display()))),
         }
     }

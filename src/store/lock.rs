@@ -99,7 +99,7 @@ pub(super) fn open_read_only(db_path: &Path) -> Result<ReadOnly, StoreError> {
 /// The pid recorded by the holder of the lock, if its file is there and readable (a regular
 /// file of a few bytes: anything else put there is not waited on).
 pub fn read_pid(db_path: &Path) -> Option<u32> {
-    crate::config::read_text(&pid_file_path(db_path), 64).ok()?.trim().parse().ok()
+    crate::files::read_text(&pid_file_path(db_path), 64).ok()?.trim().parse().ok()
 }
 
 /// Our pid, written beside the database while we hold it; removed on drop.
