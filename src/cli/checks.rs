@@ -2,7 +2,7 @@
 //! answer, note and the findings made from it. The JSON rows are `present::rows` (a contract,
 //! README); the plain text says answers as the checklist screen does.
 
-use super::list::{print_json, resolve_session};
+use super::common::{print_json, resolve_session};
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::domain::op::entity_id_string;

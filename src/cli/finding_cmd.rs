@@ -3,9 +3,9 @@
 //! 1; a profile open elsewhere exits 3 (see [`super::exit`]).
 
 use super::args::{FindingCmd, SetStatusArgs};
+use super::common::{Moment, print_json};
 use super::input;
-use super::ledger_cmd::parse_status;
-use super::list::{Moment, print_json};
+use super::input::parse_status;
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::domain::op::entity_id_string;

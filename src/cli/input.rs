@@ -1,10 +1,16 @@
 //! What the command line takes from a person, checked as the TUI checks it: names and texts
 //! without control characters (the TUI's fields drop them; here they are refused, naming the
-//! flag), and names from a pick list resolved as the picker ranks them.
+//! flag), names from a pick list resolved as the picker ranks them, statuses, dates, and the
+//! finding filters `list findings` and `ledger` share.
 
+use chrono::NaiveDate;
+
+use super::args::FindingFilterArgs;
 use super::open::{CliError, Setup};
 use crate::assets::{ChoiceList, Coded, Resolved};
-use crate::i18n::Lang;
+use crate::domain::FindingStatus;
+use crate::domain::ledger::{LedgerFilter, UNASSIGNED_KEY};
+use crate::i18n::{Lang, Strings};
 use crate::text::{self, BadChar};
 
 /// At most this many candidates are listed when a name matches several.
@@ -84,4 +90,55 @@ pub fn unit(setup: &Setup, flag: &str, value: &str, free_text: bool) -> Result<S
     }
     let entry = pick(setup, ChoiceList::Units, "cli.pick.units", flag, value)?;
     Ok(entry.zh().to_string())
+}
+
+/// A status given as a code or a Chinese name; `what` names where it came from.
+pub fn parse_status(setup: &Setup, what: &str, value: &str) -> Result<FindingStatus, CliError> {
+    FindingStatus::parse(value).ok_or_else(|| {
+        let codes: Vec<&str> = FindingStatus::ALL.iter().map(|s| s.code()).collect();
+        let names: Vec<&str> = FindingStatus::ALL.iter().map(|s| s.zh()).collect();
+        let message = setup.strings().tf(
+            "cli.finding.unknown_status",
+            &[("what", &format!("{what} {value}")), ("codes", &codes.join(", ")), ("names", &names.join("、"))],
+        );
+        CliError::refused(message)
+    })
+}
+
+/// A date flag's value (its year in 2000-2100), or an error naming the flag.
+pub fn parse_date(setup: &Setup, flag: &str, value: &str) -> Result<NaiveDate, CliError> {
+    let s = setup.strings();
+    let date = crate::domain::deadline::parse_date(value)
+        .ok_or_else(|| CliError::refused(s.tf("cli.finding.bad_date", &[("flag", flag), ("value", value)])))?;
+    crate::domain::deadline::check_year(date, value).map_err(|e| CliError::refused(format!("{flag} {}", e.message(s))))
+}
+
+/// The unit as stored: resolved against the list of units as the picker would (`yb` is
+/// 县医保局), or as typed with `--free-text`; the label of the unassigned row, in either
+/// language, asks for findings without a unit.
+fn stored_unit(setup: &Setup, text: &str, free_text: bool) -> Result<String, CliError> {
+    let unassigned = |lang| Strings::get(lang).t(UNASSIGNED_KEY);
+    if Lang::ALL.iter().any(|&lang| text.trim() == unassigned(lang)) {
+        return Ok(String::new());
+    }
+    unit(setup, "--unit", text, free_text)
+}
+
+/// `--status`, `--unit` and `--overdue` as a filter.
+pub fn finding_filter(setup: &Setup, args: &FindingFilterArgs) -> Result<LedgerFilter, CliError> {
+    let mut statuses = Vec::new();
+    // Commas split already (clap); 、，; as people type them in Chinese split too.
+    let values = args.status.iter().flat_map(|v| text::split_list(v));
+    for value in values.collect::<Vec<_>>().iter() {
+        let status = parse_status(setup, "--status", value)?;
+        if !statuses.contains(&status) {
+            statuses.push(status);
+        }
+    }
+    Ok(LedgerFilter {
+        statuses,
+        unit: args.unit.as_deref().map(|u| stored_unit(setup, u, args.free_text)).transpose()?,
+        overdue: args.overdue,
+        ..Default::default()
+    })
 }

@@ -1,70 +1,18 @@
 //! `tiyan ledger [--json] [--reminders] [filters]`: the 整改台账 counts and the table by unit,
-//! or the 督查提醒函 text; and the finding filters `list findings` shares. JSON field names are
+//! or the 督查提醒函 text. JSON field names are
 //! a contract (README documents them): add, never rename.
 
-use chrono::NaiveDate;
-
-use super::args::{FindingFilterArgs, LedgerArgs};
-use super::list::{Moment, print_json, resolve_session};
+use super::args::LedgerArgs;
+use super::common::{Moment, print_json, resolve_session};
+use super::input::{finding_filter, parse_date};
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::assets::ChoiceList;
-use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UNASSIGNED_KEY, UnitRow};
-use crate::domain::{FindingStatus, Session};
-use crate::i18n::{Lang, Strings};
+use crate::domain::Session;
+use crate::domain::ledger::{self, Counts, SessionIndex, UnitRow};
+use crate::i18n::Strings;
 use crate::present::rows::LedgerRow;
 use crate::text;
-
-/// A status given as a code or a Chinese name; `what` names where it came from.
-pub(super) fn parse_status(setup: &Setup, what: &str, value: &str) -> Result<FindingStatus, CliError> {
-    FindingStatus::parse(value).ok_or_else(|| {
-        let codes: Vec<&str> = FindingStatus::ALL.iter().map(|s| s.code()).collect();
-        let names: Vec<&str> = FindingStatus::ALL.iter().map(|s| s.zh()).collect();
-        let message = setup.strings().tf(
-            "cli.finding.unknown_status",
-            &[("what", &format!("{what} {value}")), ("codes", &codes.join(", ")), ("names", &names.join("、"))],
-        );
-        CliError::refused(message)
-    })
-}
-
-/// A date flag's value (its year in 2000-2100), or an error naming the flag.
-pub(super) fn parse_date(setup: &Setup, flag: &str, value: &str) -> Result<NaiveDate, CliError> {
-    let s = setup.strings();
-    let date = crate::domain::deadline::parse_date(value)
-        .ok_or_else(|| CliError::refused(s.tf("cli.finding.bad_date", &[("flag", flag), ("value", value)])))?;
-    crate::domain::deadline::check_year(date, value).map_err(|e| CliError::refused(format!("{flag} {}", e.message(s))))
-}
-
-/// The unit as stored: resolved against the list of units as the picker would (`yb` is
-/// 县医保局), or as typed with `--free-text`; the label of the unassigned row, in either
-/// language, asks for findings without a unit.
-fn stored_unit(setup: &Setup, text: &str, free_text: bool) -> Result<String, CliError> {
-    let unassigned = |lang| Strings::get(lang).t(UNASSIGNED_KEY);
-    if Lang::ALL.iter().any(|&lang| text.trim() == unassigned(lang)) {
-        return Ok(String::new());
-    }
-    super::input::unit(setup, "--unit", text, free_text)
-}
-
-/// `--status`, `--unit` and `--overdue` as a filter.
-pub(super) fn finding_filter(setup: &Setup, args: &FindingFilterArgs) -> Result<LedgerFilter, CliError> {
-    let mut statuses = Vec::new();
-    // Commas split already (clap); 、，; as people type them in Chinese split too.
-    let values = args.status.iter().flat_map(|v| text::split_list(v));
-    for value in values.collect::<Vec<_>>().iter() {
-        let status = parse_status(setup, "--status", value)?;
-        if !statuses.contains(&status) {
-            statuses.push(status);
-        }
-    }
-    Ok(LedgerFilter {
-        statuses,
-        unit: args.unit.as_deref().map(|u| stored_unit(setup, u, args.free_text)).transpose()?,
-        overdue: args.overdue,
-        ..Default::default()
-    })
-}
 
 /// A theme by code or name, or by the picker's ranking (医保 is 医保服务); none or several is
 /// refused with the codes.

@@ -1,51 +1,15 @@
 //! `tiyan list sessions|findings [--session ID] [--status S] [--unit NAME] [--overdue]
-//! [--json]`, and what the listing commands share: the moment they measure against, `--json`
-//! printing, session lookup. The JSON rows are `present::rows` (a contract, README: add fields,
+//! [--json]` (and the dispatch of `list checks` and `list tickets`). The JSON rows are `present::rows` (a contract, README: add fields,
 //! never rename); the plain text uses `present`'s labels and times, as the screens do.
 
-use chrono::NaiveDate;
-use serde::Serialize;
-
 use super::args::ListWhat;
+use super::common::{Moment, print_json, resolve_session};
 use super::open::{CliError, Setup};
 use super::out::say;
-use crate::domain::op::{entity_id_string, parse_entity_id};
-use crate::domain::{EntityKind, Stamp};
-use crate::present::rows::{FindingRow, SessionRow, to_json};
-use crate::present::{Zone, labels, time};
-use crate::store::Lookup;
+use crate::domain::op::entity_id_string;
+use crate::present::rows::{FindingRow, SessionRow};
+use crate::present::{labels, time};
 use crate::text;
-
-/// What a command measures against: the moment it runs (timers still running, in a run of
-/// its own so they are measured by the wall clock), the zone it shows times in, and today
-/// there (deadlines).
-pub(super) struct Moment {
-    pub now: Stamp,
-    pub zone: Zone,
-    pub today: NaiveDate,
-}
-
-impl Moment {
-    pub fn current() -> Moment {
-        let now = crate::clock::now_in_a_new_run();
-        let zone = Zone::local();
-        Moment { today: zone.date(now.wall_ms), now, zone }
-    }
-}
-
-/// `s` right-aligned in `w` columns by display width (`{:>w$}` counts characters, so a
-/// Chinese header would stand two columns too far right per character).
-pub(super) fn right(s: &str, w: usize) -> String {
-    let cut = text::truncate(s, w);
-    format!("{}{cut}", " ".repeat(w.saturating_sub(text::width(&cut))))
-}
-
-/// Rows as `--json` has them ([`to_json`]), and a newline.
-pub(super) fn print_json<T: Serialize + ?Sized>(rows: &T) -> Result<(), CliError> {
-    let out = to_json(rows).map_err(|e| CliError::refused(e.to_string()))?;
-    println!("{out}");
-    Ok(())
-}
 
 pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
     let store = setup.open_store_read_only()?;
@@ -74,7 +38,7 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
             Ok(())
         }
         ListWhat::Findings { session, filter, json } => {
-            let filter = super::ledger_cmd::finding_filter(setup, filter)?;
+            let filter = super::input::finding_filter(setup, filter)?;
             let mut findings = match session {
                 Some(text_id) => {
                     let id = resolve_session(setup, &store, text_id)?;
@@ -103,30 +67,5 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
         }
         ListWhat::Checks { session, json } => super::checks::run(&store, setup, session, *json),
         ListWhat::Tickets { session, json } => super::tickets::list(&store, setup, session.as_deref(), *json, &moment),
-    }
-}
-
-/// The session a whole id or a unique prefix names (deleted sessions do not count), or a
-/// refusal saying which: none, or several with some of them.
-pub(super) fn resolve_session(
-    setup: &Setup,
-    store: &crate::store::Store,
-    text_id: &str,
-) -> Result<crate::domain::EntityId, CliError> {
-    if let Some(id) = parse_entity_id(text_id) {
-        return Ok(id);
-    }
-    let s = setup.strings();
-    match store.lookup_prefix(EntityKind::Session, text_id).map_err(|e| setup.store_error(e))? {
-        Lookup::Found(id) => Ok(id),
-        Lookup::NotFound => Err(CliError::refused(s.tf("cli.session.not_found", &[("id", text_id)]))),
-        Lookup::Ambiguous { candidates, total } => {
-            let mut list: Vec<String> = candidates.into_iter().map(entity_id_string).collect();
-            if total > list.len() {
-                list.push("..".into());
-            }
-            let args = [("id", text_id), ("total", &total.to_string()), ("candidates", &list.join(", "))];
-            Err(CliError::refused(s.tf("cli.session.ambiguous", &args)))
-        }
     }
 }

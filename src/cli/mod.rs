@@ -4,6 +4,7 @@
 mod args;
 mod check_cmd;
 mod checks;
+mod common;
 mod demo_cmd;
 pub mod exit;
 mod finding_cmd;

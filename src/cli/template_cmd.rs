@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::args::TemplateCmd;
-use super::list::print_json;
+use super::common::print_json;
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::checklist::{self, Origin, Status};

@@ -2,7 +2,7 @@
 //! [--by window|item] [--json]`: the queue board's tickets and their wait statistics, for
 //! office scripts. The JSON rows are `present::rows` (a contract, README: add, never rename).
 
-use super::list::{Moment, print_json, resolve_session, right};
+use super::common::{Moment, print_json, resolve_session, right};
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::domain::Ticket;
