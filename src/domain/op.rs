@@ -81,6 +81,18 @@ impl EntityKind {
 
 /// A field's value. `Date` is days since 0001-01-01 (chrono's `num_days_from_ce`);
 /// `Timestamp` is Unix milliseconds.
+///
+/// The wire format is postcard: a variant index, then the content field by field, in order.
+/// Bundles carry these bytes between tiyan versions, so the layout is frozen:
+/// - variants are only ever appended (an old build refuses an unknown variant cleanly, as a
+///   newer schema; see `store::migrate`);
+/// - the structs embedded here (`TimedEvent`, `StatusMove`) never change their fields: a move or
+///   event that needs more is a new variant (`Move2(..)`) appended, and `Move` keeps decoding.
+///   Their fields are open-ended where growth is expected (`details` is a list of named pairs,
+///   statuses and event kinds are codes as text), which is why none was needed so far.
+///
+/// `store::codec`'s golden-bytes test pins this layout: changing a field of either struct
+/// fails it with this rule as its message.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
 pub enum Value {
     Null,

@@ -114,3 +114,42 @@ pub fn record_key_text((kind, id): (u8, u128)) -> String {
 pub fn op_key_text((replica, seq): (u128, u64)) -> String {
     format!("op {replica:032x}:{seq}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::rectify::StatusMove;
+    use crate::domain::{Stamp, TimedEvent, Value};
+
+    /// The layout bundles carry between versions (see `domain::op::Value`): a field added to,
+    /// removed from or reordered in `StatusMove` or `TimedEvent` changes these bytes. Do not
+    /// update them: append a new `Value` variant instead, and keep the old one decoding.
+    #[test]
+    fn embedded_values_keep_their_frozen_layout() {
+        let event = Value::Event(TimedEvent::new("taken", Stamp { wall_ms: 1, run: 2, mono_ms: 3 }, "窗"));
+        let moved = Value::Move(StatusMove {
+            from: "found".into(),
+            to: "confirmed".into(),
+            by: "王".into(),
+            at_ms: 4,
+            note: "n".into(),
+            evidence: String::new(),
+            details: vec![("unit".into(), "县".into())],
+            reopen: false,
+        });
+        let rule = "the layout of Value's embedded structs is frozen: append a new variant instead";
+        assert_eq!(
+            postcard::to_stdvec(&event).unwrap(),
+            [8, 5, b't', b'a', b'k', b'e', b'n', 2, 2, 6, 3, 0xe7, 0xaa, 0x97],
+            "{rule}"
+        );
+        assert_eq!(
+            postcard::to_stdvec(&moved).unwrap(),
+            [
+                9, 5, b'f', b'o', b'u', b'n', b'd', 9, b'c', b'o', b'n', b'f', b'i', b'r', b'm', b'e', b'd', 3, 0xe7,
+                0x8e, 0x8b, 8, 1, b'n', 0, 1, 4, b'u', b'n', b'i', b't', 3, 0xe5, 0x8e, 0xbf, 0
+            ],
+            "{rule}"
+        );
+    }
+}
