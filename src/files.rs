@@ -1,4 +1,4 @@
-//! Reading a file we did not write (config.toml, units.toml, holidays.toml, keymap.toml,
+//! Writing a file whole or not at all ([`write_atomically`]), and reading a file we did not write (config.toml, units.toml, holidays.toml, keymap.toml,
 //! checklist templates, the draft and pid files beside a store): only a regular file, under a
 //! size cap, so a named pipe, a device or a link to /dev/zero put in its place is a problem
 //! report instead of a hang or an unbounded read. One module below the config, the
@@ -198,4 +198,31 @@ pub fn read_optional(path: &Path, cap: u64) -> Result<Option<String>, FileProble
         Err(ReadError::Missing) => Ok(None),
         Err(error) => Err(FileProblem::Unreadable { path: path.to_path_buf(), error }),
     }
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary name beside it (mode 0600), fsync,
+/// rename over `path`, fsync of the directory. A crash or a full disk leaves the old file or
+/// the new one, never half of either (drafts, and the files the user asks for: reports, cards,
+/// bundles).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.new-{}", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options.open(&temp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::File::open(dir)?.sync_all()
 }

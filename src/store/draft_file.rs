@@ -7,7 +7,6 @@
 //! cap), never parsed here.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::create::sync_dir;
@@ -88,23 +87,7 @@ pub(super) fn save(db_path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 }
 
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let temp = path.with_extension("json.new");
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let written = options.open(&temp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| fs::rename(&temp, path)) {
-        let _ = fs::remove_file(&temp);
-        return Err(e.into());
-    }
-    sync_dir(dir_of(path))
+    crate::files::write_atomically(path, bytes).map_err(StoreError::from)
 }
 
 /// The draft the last run left: beside the store, else in the private folder.
