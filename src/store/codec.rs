@@ -117,7 +117,6 @@ pub fn op_key_text((replica, seq): (u128, u64)) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::domain::rectify::StatusMove;
     use crate::domain::{Stamp, TimedEvent, Value};
 
