@@ -14,8 +14,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tiyan::app::form::FormState;
 use tiyan::app::picker::Picker;
 use tiyan::app::{Msg, Overlay, State, update};
-use tiyan::assets::vocab;
 use tiyan::pinyin_match::PickKey;
+use tiyan::vocab::vocab;
 
 const ROUNDS: usize = 100;
 const FRAMES: usize = 2000;

@@ -4,7 +4,6 @@
 //! and app, and imports only domain and what lies below it.
 
 pub mod app;
-pub mod assets;
 pub mod checklist;
 pub mod cli;
 pub mod clock;
@@ -25,3 +24,4 @@ pub mod term;
 pub mod text;
 pub mod tui;
 pub mod ui;
+pub mod vocab;

@@ -4,11 +4,11 @@
 use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::{Overlay, State, update};
-use tiyan::assets::ChoiceList;
 use tiyan::domain::Value;
 use tiyan::i18n::Lang;
 use tiyan::pinyin_match::{PickKey, Query, rank};
 use tiyan::store::StoreRequest;
+use tiyan::vocab::ChoiceList;
 
 /// Each unit's reading, syllable by syllable, written out by hand (旅 as lv).
 const READINGS: [(&str, &str); 37] = [

@@ -3,13 +3,13 @@
 
 use chrono::NaiveDate;
 
-use crate::assets::ChoiceList;
 use crate::domain::finding::field as ff;
 use crate::domain::session::field as sf;
 use crate::domain::ticket::field as tf;
 use crate::domain::{Change, EntityId, EntityKind, Finding, FindingStatus, Session, Ticket, Value};
 use crate::edit::TextInput;
 use crate::i18n::{Lang, Strings};
+use crate::vocab::ChoiceList;
 
 pub use super::picker::{Names, Picker};
 pub use crate::text::{LIST_SEPARATORS, split_list};

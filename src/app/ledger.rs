@@ -10,13 +10,13 @@ use super::nav::move_cursor;
 use super::state::{Overlay, Screen, State};
 use super::update::{global_key, page};
 use super::{finding_view, rectify};
-use crate::assets::ChoiceList;
 use crate::domain::deadline::parse_date;
 use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UnitRow};
 use crate::domain::op::entity_id_string;
 use crate::domain::{EntityId, Finding, FindingStatus};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
+use crate::vocab::ChoiceList;
 
 #[derive(Default)]
 pub struct LedgerView {

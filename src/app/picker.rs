@@ -14,10 +14,10 @@ use super::effect::Effect;
 use super::form::{FieldKind, FormState, LIST_SEPARATORS, split_list};
 use super::state::{Overlay, State};
 use super::update::{EditOutcome, edit_key, global_key};
-use crate::assets::ChoiceList;
 use crate::edit::TextInput;
 use crate::i18n::Lang;
 use crate::pinyin_match::{PickKey, Query, rank};
+use crate::vocab::ChoiceList;
 
 /// How far PageUp/PageDown move; the list's height is the UI's business, not the core's.
 const PAGE: usize = 10;

@@ -9,13 +9,13 @@ use super::form::{FieldKind, FormField, FormKind, FormState};
 use super::nav::{Pick, pick_key};
 use super::state::{CapturePurpose, CaptureState, ConfirmAction, MoveChoice, Overlay, State};
 use super::update::save;
-use crate::assets::ChoiceList;
 use crate::domain::finding::field as ff;
 use crate::domain::rectify::{self, MoveRequest, Needed};
 use crate::domain::{EntityId, Finding, FindingStatus};
 use crate::holidays::{coverage_warning, parse_deadline};
 use crate::i18n::Lang;
 use crate::store::StoreRequest;
+use crate::vocab::ChoiceList;
 
 /// The field names of the move form that are not finding fields.
 const NOTE: &str = "move_note";

@@ -3,9 +3,9 @@
 //! flag), and names from a pick list resolved as the picker ranks them.
 
 use super::open::{CliError, Setup};
-use crate::assets::{ChoiceList, Coded, Resolved};
 use crate::i18n::Lang;
 use crate::text::{self, BadChar};
+use crate::vocab::{ChoiceList, Coded, Resolved};
 
 /// At most this many candidates are listed when a name matches several.
 const SHOWN_CANDIDATES: usize = 8;

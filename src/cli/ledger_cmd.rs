@@ -8,12 +8,12 @@ use super::args::{FindingFilterArgs, LedgerArgs};
 use super::list::{Moment, print_json, resolve_session};
 use super::open::{CliError, Setup};
 use super::out::say;
-use crate::assets::ChoiceList;
 use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UNASSIGNED_KEY, UnitRow};
 use crate::domain::{FindingStatus, Session};
 use crate::i18n::{Lang, Strings};
 use crate::present::rows::LedgerRow;
 use crate::text;
+use crate::vocab::ChoiceList;
 
 /// A status given as a code or a Chinese name; `what` names where it came from.
 pub(super) fn parse_status(setup: &Setup, what: &str, value: &str) -> Result<FindingStatus, CliError> {

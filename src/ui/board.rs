@@ -127,7 +127,7 @@ fn ticket_row(state: &State, theme: &Theme, place: usize, t: &Ticket, now: &Stam
     let row = vec![
         ticket_label_at(s, t, place),
         t.window().to_string(),
-        crate::assets::ChoiceList::Items.display(&t.item, state.ctx.lang),
+        crate::vocab::ChoiceList::Items.display(&t.item, state.ctx.lang),
         labels::ticket_state(s, t).to_string(),
         time(in_state),
         time(wait),

@@ -8,11 +8,11 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::State;
-use crate::assets::ChoiceList;
 use crate::domain::finding::field as ff;
 use crate::domain::{EntityId, Finding, FindingStatus, StatusMove};
 use crate::present::{labels, time};
 use crate::text;
+use crate::vocab::ChoiceList;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, finding: EntityId) {
     let Some(f) = state.finding(finding) else {

@@ -10,10 +10,10 @@ use super::session_checklists;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::{Pane, State};
-use crate::assets::ChoiceList;
 use crate::domain::EntityId;
 use crate::keymap::{Action, Layer};
 use crate::present::{labels, time};
+use crate::vocab::ChoiceList;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
     let Some(summary) = state.session_summary(session) else { return };

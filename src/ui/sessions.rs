@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
-use crate::assets::ChoiceList;
 use crate::domain::SessionStatus;
 use crate::present::{labels, time};
+use crate::vocab::ChoiceList;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let title = format!(" {} ({}) ", state.t("sessions.title"), state.sessions.len());
