@@ -427,7 +427,7 @@ fn running_timers() -> Board {
     b.press(ch('1'));
     b.clock.advance(MIN);
     b.press(key(KeyCode::Esc));
-    assert_eq!(b.state.screen, Screen::Findings { session: b.session });
+    assert_eq!(b.state.screen, Screen::SessionPage { session: b.session });
     b
 }
 

@@ -43,7 +43,7 @@ fn a_broken_template_cannot_be_picked() {
     update(&mut s, ch('a'));
     let effects = update(&mut s, key(KeyCode::Enter));
     assert!(requests(effects).is_empty());
-    assert!(matches!(s.screen, Screen::Findings { .. }));
+    assert!(matches!(s.screen, Screen::SessionPage { .. }));
     assert!(s.notice.as_deref().unwrap().contains("3:7: unknown answer kind"));
 }
 
@@ -182,7 +182,7 @@ fn saves_on_a_checklist_reload_the_checklists_and_back_returns_to_its_pane() {
     let reloads = requests(update(&mut s, Msg::Store(StoreEvent::Saved { req })));
     assert_eq!(reloads, vec![StoreRequest::LoadChecklists { session }]);
     update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.screen, Screen::Findings { session });
+    assert_eq!(s.screen, Screen::SessionPage { session });
     assert_eq!(s.pane, Pane::Checklists);
 }
 

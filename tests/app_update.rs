@@ -43,7 +43,7 @@ fn capture_in_a_session_attaches_to_that_session() {
     update(&mut s, ch('j'));
     let second = s.sessions[1].session.id;
     let reqs = requests(update(&mut s, key(KeyCode::Enter)));
-    assert_eq!(s.screen, Screen::Findings { session: second });
+    assert_eq!(s.screen, Screen::SessionPage { session: second });
     assert!(matches!(
         reqs.as_slice(),
         [StoreRequest::LoadFindings { session }, StoreRequest::LoadChecklists { session: s2 }]
@@ -54,7 +54,7 @@ fn capture_in_a_session_attaches_to_that_session() {
     let reqs = requests(update(&mut s, key(KeyCode::Enter)));
     let [StoreRequest::Apply { changes, .. }] = reqs.as_slice() else { panic!() };
     assert_eq!(field(changes, "session"), Some(&Value::Ref(second)));
-    assert_eq!(s.screen, Screen::Findings { session: second });
+    assert_eq!(s.screen, Screen::SessionPage { session: second });
 }
 
 #[test]
@@ -476,7 +476,7 @@ fn a_new_session_starts_with_the_profiles_inspector_and_opens_once_saved() {
     fresh.session.id = new_id;
     list.insert(0, fresh);
     let reqs = requests(update(&mut s, Msg::Store(StoreEvent::Sessions(list))));
-    assert_eq!(s.screen, Screen::Findings { session: new_id }, "the user lands inside it");
+    assert_eq!(s.screen, Screen::SessionPage { session: new_id }, "the user lands inside it");
     assert!(reqs.iter().any(|r| matches!(r, StoreRequest::LoadFindings { session } if *session == new_id)));
     update(&mut s, Msg::Store(StoreEvent::Findings { session: new_id, findings: vec![] }));
     let screen = text(&render(&s));

@@ -177,7 +177,7 @@ fn a_restored_form_keeps_which_fields_were_changed() {
     let session = s.sessions[0].session.id;
     let loads = requests(draft::restore_on_start(&mut s, saved));
     assert!(loads.contains(&StoreRequest::LoadFindings { session }), "{loads:?}");
-    assert_eq!(s.screen, tiyan::app::Screen::Findings { session });
+    assert_eq!(s.screen, tiyan::app::Screen::SessionPage { session });
     assert!(s.notice.as_deref().is_some_and(|n| n.contains("已恢复")));
     let Some(Overlay::Form(form)) = s.overlays.last() else { panic!("the form is back") };
     assert_eq!(form.fields[0].input.text(), "窗口要求原件");

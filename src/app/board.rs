@@ -72,7 +72,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
     let selected = state.selected_ticket().cloned();
     effects.extend(match (action, selected) {
         (Action::Back, _) => {
-            state.screen = Screen::Findings { session };
+            state.screen = Screen::SessionPage { session };
             vec![Effect::Store(StoreRequest::LoadFindings { session })]
         }
         (Action::AddTicket, _) => add(state, session, now),

@@ -67,7 +67,7 @@ pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
 
 /// Keys of a session page's checklist pane that differ from the findings pane.
 pub(super) fn pane_key(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    let Screen::Findings { session } = state.screen else { return None };
+    let Screen::SessionPage { session } = state.screen else { return None };
     let len = state.checklists_of(session).len();
     if let Some(c) = move_cursor(state.checklist_cursor, len, page(state), action) {
         state.checklist_cursor = c;
@@ -224,7 +224,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
 }
 
 fn back(state: &mut State, session: EntityId) {
-    state.screen = Screen::Findings { session };
+    state.screen = Screen::SessionPage { session };
     state.pane = Pane::Checklists;
 }
 

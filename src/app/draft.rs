@@ -118,7 +118,7 @@ pub fn take(state: &State) -> Option<Draft> {
 
 fn place(screen: Screen) -> Place {
     match screen {
-        Screen::Findings { session } => Place::Session(session),
+        Screen::SessionPage { session } => Place::Session(session),
         Screen::Checklist { session, checklist } => Place::Checklist { session, checklist },
         Screen::Board { session } => Place::Board(session),
         Screen::Walk { session } => Place::Walk(session),

@@ -61,7 +61,7 @@ impl Context {
 pub enum Screen {
     Sessions,
     /// A session's page: its checklists and findings.
-    Findings {
+    SessionPage {
         session: EntityId,
     },
     Checklist {
@@ -401,8 +401,8 @@ impl State {
     /// the cursor (nothing may act on a finding that is not visibly selected).
     pub fn selected_finding(&self) -> Option<&Finding> {
         match self.screen {
-            Screen::Findings { .. } if self.pane == Pane::Checklists => None,
-            Screen::Findings { session } => self.findings_of(session).get(self.finding_cursor),
+            Screen::SessionPage { .. } if self.pane == Pane::Checklists => None,
+            Screen::SessionPage { session } => self.findings_of(session).get(self.finding_cursor),
             Screen::Finding { finding, .. } => self.finding(finding),
             Screen::Ledger => self.ledger.selected(),
             _ => None,
@@ -434,7 +434,7 @@ impl State {
 
     pub fn selected_checklist(&self) -> Option<&Checklist> {
         match self.screen {
-            Screen::Findings { session } => self.checklists_of(session).get(self.checklist_cursor),
+            Screen::SessionPage { session } => self.checklists_of(session).get(self.checklist_cursor),
             _ => None,
         }
     }
@@ -497,8 +497,8 @@ impl State {
     pub fn focused_record(&self) -> Option<EntityId> {
         match self.screen {
             Screen::Sessions => self.selected_session().map(|s| s.session.id),
-            Screen::Findings { .. } if self.pane == Pane::Checklists => self.selected_checklist().map(|c| c.id),
-            Screen::Findings { .. } => self.selected_finding().map(|f| f.id),
+            Screen::SessionPage { .. } if self.pane == Pane::Checklists => self.selected_checklist().map(|c| c.id),
+            Screen::SessionPage { .. } => self.selected_finding().map(|f| f.id),
             Screen::Checklist { checklist, .. } => Some(checklist),
             Screen::Board { .. } => self.selected_ticket().map(|t| t.id),
             Screen::Walk { session } => Some(session),
@@ -511,7 +511,7 @@ impl State {
     /// The session whose screen is showing (its page, a checklist, its board, its stopwatch).
     pub fn open_session(&self) -> Option<EntityId> {
         match self.screen {
-            Screen::Findings { session }
+            Screen::SessionPage { session }
             | Screen::Checklist { session, .. }
             | Screen::Board { session }
             | Screen::Walk { session }

@@ -214,7 +214,7 @@ fn confirm_yes(state: &mut State) -> Vec<Effect> {
         }
         ConfirmAction::Quit => quit(state),
         ConfirmAction::DeleteSession(id) => {
-            if state.screen == (Screen::Findings { session: id }) {
+            if state.screen == (Screen::SessionPage { session: id }) {
                 state.screen = Screen::Sessions;
             }
             let item = state.session_summary(id).map(|s| s.session.item.clone()).unwrap_or_default();
@@ -225,7 +225,7 @@ fn confirm_yes(state: &mut State) -> Vec<Effect> {
         ConfirmAction::DeleteFinding(id) => {
             let found = state.finding(id).map(|f| (f.session_id, finding_label(state, f.seq, &f.description)));
             if let Some((session, label)) = found {
-                remember_deleted(state, EntityKind::Finding, id, Some(session), label, Layer::Findings);
+                remember_deleted(state, EntityKind::Finding, id, Some(session), label, Layer::SessionPage);
             }
             save(state, id, vec![Change::set(EntityKind::Finding, id, ff::DELETED, Value::Bool(true))], None)
         }
@@ -383,7 +383,7 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
                 // A checklist that failed to attach never arrives: leave its empty screen.
                 if let Screen::Checklist { session, checklist } = state.screen {
                     if checklist == p.entity && state.open_checklist().is_none() {
-                        state.screen = Screen::Findings { session };
+                        state.screen = Screen::SessionPage { session };
                     }
                     // An answer not saved: back to its item, so the retry answers it.
                     if let Some(item) = p.item_cursor_back.filter(|_| checklist == p.entity) {
@@ -535,8 +535,8 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Screen::Ledger => ledger::screen_key(state, key),
         Screen::Reminders => ledger::reminders_key(state, key),
-        Screen::Findings { session } => {
-            let Some(action) = state.ctx.keymap.lookup(Layer::Findings, &key) else {
+        Screen::SessionPage { session } => {
+            let Some(action) = state.ctx.keymap.lookup(Layer::SessionPage, &key) else {
                 return global_key(state, &key, false);
             };
             match action {
@@ -562,7 +562,7 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 }
                 // No finding is highlighted here, so nothing acts on one: say where they are.
                 if action == Action::MoveStatus {
-                    let key = state.key_for(Layer::Findings, Action::SwitchPane).unwrap_or_default();
+                    let key = state.key_for(Layer::SessionPage, Action::SwitchPane).unwrap_or_default();
                     state.notice = Some(state.ctx.strings().tf("findings.pane_is_checklists", &[("key", &key)]));
                     return vec![];
                 }
@@ -630,7 +630,7 @@ pub(super) fn open_session_at(state: &mut State, id: EntityId, finding: Option<E
 /// A session's page, opened from the list (or the ledger): the findings have the cursor,
 /// whichever list had it when the page was left.
 fn open_session(state: &mut State, id: EntityId) -> Vec<Effect> {
-    state.screen = Screen::Findings { session: id };
+    state.screen = Screen::SessionPage { session: id };
     state.pane = Pane::Findings;
     if state.findings_session != Some(id) {
         state.findings.clear();

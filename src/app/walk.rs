@@ -34,7 +34,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
     let walk = &s.walk;
     effects.extend(match action {
         Action::Back => {
-            state.screen = Screen::Findings { session };
+            state.screen = Screen::SessionPage { session };
             vec![Effect::Store(StoreRequest::LoadFindings { session })]
         }
         // The key marks the moment; naming the stage may take a while.

@@ -21,7 +21,7 @@ pub fn context_layers(state: &State) -> Vec<Layer> {
         (Some(Overlay::Confirm(_)), _) => vec![Layer::Dialog],
         (Some(Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. } | Overlay::MovePicker { .. }), _) => vec![],
         (_, Screen::Sessions) => vec![Layer::Sessions],
-        (_, Screen::Findings { .. }) => vec![Layer::Findings],
+        (_, Screen::SessionPage { .. }) => vec![Layer::SessionPage],
         (_, Screen::Checklist { .. }) => vec![Layer::Checklist],
         (_, Screen::Board { .. }) => vec![Layer::Board],
         (_, Screen::Walk { .. }) => vec![Layer::Walk],
@@ -72,7 +72,7 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
         Some(Overlay::MovePicker { .. }) => &["help.move_picker"],
         None => match state.screen {
             Screen::Checklist { .. } => &["help.count_digits"],
-            Screen::Findings { .. } => &["help.checklist_pane"],
+            Screen::SessionPage { .. } => &["help.checklist_pane"],
             Screen::Board { .. } => &["help.board"],
             Screen::Walk { .. } => &["help.walk"],
             Screen::WaitStats => &["help.stats"],

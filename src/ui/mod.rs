@@ -6,7 +6,6 @@ pub mod checklist;
 pub mod dialog;
 pub mod due;
 pub mod finding_view;
-pub mod findings;
 pub mod form;
 pub mod help;
 pub mod input;
@@ -15,6 +14,7 @@ pub mod move_picker;
 pub mod picker;
 pub mod reminders;
 pub mod session_checklists;
+pub mod session_page;
 pub mod sessions;
 pub mod status;
 pub mod table;
@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     match state.screen {
         Screen::Sessions => sessions::draw(frame, state, &theme, main),
-        Screen::Findings { session } => findings::draw(frame, state, &theme, main, session),
+        Screen::SessionPage { session } => session_page::draw(frame, state, &theme, main, session),
         Screen::Checklist { .. } => checklist::draw(frame, state, &theme, main),
         Screen::Board { session } => board::draw(frame, state, &theme, main, session),
         Screen::Walk { session } => walk::draw(frame, state, &theme, main, session),

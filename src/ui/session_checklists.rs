@@ -88,6 +88,6 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
 }
 
 fn empty_hint(state: &State) -> String {
-    let key = state.key_for(Layer::Findings, Action::AddChecklist);
+    let key = state.key_for(Layer::SessionPage, Action::AddChecklist);
     state.ctx.strings().tf("checklists.empty", &[("key", &key.unwrap_or_default())])
 }

@@ -113,8 +113,8 @@ fn hints(state: &State) -> String {
         ),
         // The keys of the list that has the cursor: a checklist is opened and removed there,
         // a finding moved and edited.
-        (None, Screen::Findings { .. }) if state.pane == Pane::Checklists => (
-            Layer::Findings,
+        (None, Screen::SessionPage { .. }) if state.pane == Pane::Checklists => (
+            Layer::SessionPage,
             &[
                 Action::Open,
                 Action::AddChecklist,
@@ -125,8 +125,8 @@ fn hints(state: &State) -> String {
                 Action::Back,
             ],
         ),
-        (None, Screen::Findings { .. }) => (
-            Layer::Findings,
+        (None, Screen::SessionPage { .. }) => (
+            Layer::SessionPage,
             &[
                 Action::New,
                 Action::MoveStatus,
@@ -160,8 +160,9 @@ fn hints(state: &State) -> String {
         (Some(Overlay::TemplatePicker { .. }), _) => return state.t("picker.templates.hint").to_string(),
         (Some(Overlay::StagePicker { .. }), _) => return state.t("walk.picker.hint").to_string(),
     };
-    let checklist_pane =
-        state.overlays.is_empty() && matches!(state.screen, Screen::Findings { .. }) && state.pane == Pane::Checklists;
+    let checklist_pane = state.overlays.is_empty()
+        && matches!(state.screen, Screen::SessionPage { .. })
+        && state.pane == Pane::Checklists;
     let hint = |layer: Layer, a: Action| {
         let own = format!("hint.checklist_pane.{}", a.name());
         let text = match state.ctx.strings().lookup(&own) {

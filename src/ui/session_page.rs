@@ -92,7 +92,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     if findings.is_empty() {
         // What to do next, with the keys in force.
         let capture = state.key_for(Layer::Global, Action::Capture).unwrap_or_default();
-        let new = state.key_for(Layer::Findings, Action::New).unwrap_or_default();
+        let new = state.key_for(Layer::SessionPage, Action::New).unwrap_or_default();
         let note = state.ctx.strings().tf("findings.empty", &[("capture", &capture), ("new", &new)]);
         super::widgets::dim_note(frame, theme, list, &note);
         return;
