@@ -4,11 +4,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::app::form::FormState;
+pub use crate::checklist::TemplateChoice;
 use crate::clock::Clock;
 use crate::config::WaitRules;
 use crate::domain::{
     Answer, AnswerKind, Checklist, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Item, SessionSummary,
-    Stamp, Template, Ticket,
+    Stamp, Ticket,
 };
 use crate::edit::TextInput;
 use crate::i18n::{Lang, Strings};
@@ -35,15 +36,6 @@ pub struct Context {
     pub zone: crate::domain::zone::Zone,
     /// The holiday calendar deadlines are counted on (the user's holidays.toml, or shipped).
     pub calendar: Arc<crate::domain::workdays::Calendar>,
-}
-
-/// One template in the add-checklist list. A broken user file is listed with its first
-/// problem and cannot be picked; it never stops the program.
-#[derive(Clone, Debug)]
-pub struct TemplateChoice {
-    /// "四度诊断 (four-diagnoses v1)" or the file name when the file could not be read.
-    pub label: String,
-    pub template: Result<Template, String>,
 }
 
 impl Context {
