@@ -13,7 +13,7 @@ use crate::domain::{
 };
 use crate::edit::TextInput;
 use crate::i18n::{Lang, Strings};
-use crate::keymap::Keymap;
+use crate::keymap::{Keymap, Layer};
 use crate::term::caps::Caps;
 
 /// Settings that do not change while running.
@@ -82,6 +82,23 @@ pub enum Screen {
     Reminders,
 }
 
+impl Screen {
+    /// The keymap layer of this screen's keys.
+    pub fn layer(self) -> Layer {
+        match self {
+            Screen::Sessions => Layer::Sessions,
+            Screen::SessionPage { .. } => Layer::SessionPage,
+            Screen::Checklist { .. } => Layer::Checklist,
+            Screen::Board { .. } => Layer::Board,
+            Screen::Walk { .. } => Layer::Walk,
+            Screen::WaitStats => Layer::Stats,
+            Screen::Finding { .. } => Layer::Finding,
+            Screen::Ledger => Layer::Ledger,
+            Screen::Reminders => Layer::Reminders,
+        }
+    }
+}
+
 /// How the statistics across sessions are grouped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatsBy {
@@ -123,6 +140,20 @@ pub enum Overlay {
         choices: Vec<MoveChoice>,
         cursor: usize,
     },
+}
+
+impl Overlay {
+    /// The keymap layer of this overlay's keys; none for the short pick lists, which keep
+    /// fixed keys (arrows, digits, Enter, Esc).
+    pub fn layer(&self) -> Option<Layer> {
+        match self {
+            Overlay::Form(_) => Some(Layer::Form),
+            Overlay::Capture(_) => Some(Layer::Capture),
+            Overlay::Help { .. } => Some(Layer::Help),
+            Overlay::Confirm(_) => Some(Layer::Dialog),
+            Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. } | Overlay::MovePicker { .. } => None,
+        }
+    }
 }
 
 /// One line of the move picker: a forward move, or reopening (to the status given).
@@ -371,8 +402,23 @@ impl State {
         self.ctx.strings().t(key)
     }
 
+    /// The keymap layer keys resolve in (before [global]) with `top` as the top overlay: its
+    /// layer, or the screen's when there is none; none over a pick list. The one mapping from
+    /// where the user is to a layer: key handling, the status line's hints and the help use it.
+    pub fn layer_under(&self, top: Option<&Overlay>) -> Option<Layer> {
+        match top {
+            Some(overlay) => overlay.layer(),
+            None => Some(self.screen.layer()),
+        }
+    }
+
+    /// The layer keys resolve in now (see [`State::layer_under`]).
+    pub fn layer(&self) -> Option<Layer> {
+        self.layer_under(self.overlays.last())
+    }
+
     /// The first key bound to `action` in `layer`, as a person reads it ("Enter", "PgUp").
-    pub fn key_for(&self, layer: crate::keymap::Layer, action: crate::keymap::Action) -> Option<String> {
+    pub fn key_for(&self, layer: Layer, action: crate::keymap::Action) -> Option<String> {
         self.ctx.keymap.keys_for(layer, action).first().map(|k| k.label(self.ctx.strings()))
     }
 

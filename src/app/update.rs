@@ -117,16 +117,10 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::MovePicker { .. }) => return rectify::picker_key(state, &key),
         _ => {}
     }
-    let top = state.overlays.last().map(|o| match o {
-        Overlay::Confirm(_) => Layer::Dialog,
-        Overlay::Help { .. } => Layer::Help,
-        Overlay::Capture(_) => Layer::Capture,
-        Overlay::Form(_)
-        | Overlay::TemplatePicker { .. }
-        | Overlay::StagePicker { .. }
-        | Overlay::MovePicker { .. } => Layer::Form,
-    });
-    match top {
+    if state.overlays.is_empty() {
+        return screen_key(state, key);
+    }
+    match state.layer() {
         Some(Layer::Dialog) => match km.lookup(Layer::Dialog, &key) {
             Some(Action::Yes) => confirm_yes(state),
             Some(Action::No) => {
@@ -157,8 +151,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Some(Layer::Capture) => capture_key(state, key),
-        Some(_) => form_key(state, key),
-        None => screen_key(state, key),
+        _ => form_key(state, key),
     }
 }
 

@@ -12,23 +12,14 @@ use crate::app::{Overlay, Screen, State};
 use crate::keymap::{Action, KeyChord, Layer};
 use crate::text;
 
-/// The layers whose keys apply beneath the help overlay, most specific first.
+/// The layers whose keys apply beneath the help overlay, most specific first: where the user
+/// is (the overlay beneath the help, else the screen), and the editor's keys in a text field.
 pub fn context_layers(state: &State) -> Vec<Layer> {
     let beneath = state.overlays.iter().rev().find(|o| !matches!(o, Overlay::Help { .. }));
-    match (beneath, state.screen) {
-        (Some(Overlay::Form(_)), _) => vec![Layer::Form, Layer::Editor],
-        (Some(Overlay::Capture(_)), _) => vec![Layer::Capture, Layer::Editor],
-        (Some(Overlay::Confirm(_)), _) => vec![Layer::Dialog],
-        (Some(Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. } | Overlay::MovePicker { .. }), _) => vec![],
-        (_, Screen::Sessions) => vec![Layer::Sessions],
-        (_, Screen::SessionPage { .. }) => vec![Layer::SessionPage],
-        (_, Screen::Checklist { .. }) => vec![Layer::Checklist],
-        (_, Screen::Board { .. }) => vec![Layer::Board],
-        (_, Screen::Walk { .. }) => vec![Layer::Walk],
-        (_, Screen::WaitStats) => vec![Layer::Stats],
-        (_, Screen::Finding { .. }) => vec![Layer::Finding],
-        (_, Screen::Ledger) => vec![Layer::Ledger],
-        (_, Screen::Reminders) => vec![Layer::Reminders],
+    match state.layer_under(beneath) {
+        Some(layer) if layer.is_text_entry() => vec![layer, Layer::Editor],
+        Some(layer) => vec![layer],
+        None => vec![],
     }
 }
 

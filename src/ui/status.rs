@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use crate::app::{Overlay, Pane, SaveStatus, Screen, State};
+use crate::app::{Overlay, Pane, SaveStatus, State};
 use crate::keymap::{Action, Layer};
 
 /// The most rows a long notice takes at the bottom: four, and no more than a third of the
@@ -101,68 +101,56 @@ fn left_text(state: &State) -> (String, Tone) {
 
 /// "n 新建  Enter 打开 …" for the keys that matter most where the user is.
 fn hints(state: &State) -> String {
-    let (layer, actions): (Layer, &[Action]) = match (state.overlays.last(), state.screen) {
-        (Some(Overlay::Form(f)), _) if f.picker.is_some() => return state.t("picker.hint").to_string(),
-        (Some(Overlay::Form(_)), _) => (Layer::Form, &[Action::Save, Action::NextField, Action::Pick, Action::Cancel]),
-        (Some(Overlay::Capture(_)), _) => (Layer::Capture, &[Action::Submit, Action::Cancel]),
-        (Some(Overlay::Confirm(_)), _) => (Layer::Dialog, &[Action::Yes, Action::No]),
-        (Some(Overlay::Help { .. }), _) => (Layer::Help, &[Action::Close]),
-        (None, Screen::Sessions) => (
-            Layer::Sessions,
-            &[Action::New, Action::Open, Action::Edit, Action::Finish, Action::OpenLedger, Action::WaitStats],
-        ),
+    match state.overlays.last() {
+        Some(Overlay::Form(f)) if f.picker.is_some() => return state.t("picker.hint").to_string(),
+        Some(Overlay::MovePicker { .. }) => return state.t("move.picker.hint").to_string(),
+        Some(Overlay::TemplatePicker { .. }) => return state.t("picker.templates.hint").to_string(),
+        Some(Overlay::StagePicker { .. }) => return state.t("walk.picker.hint").to_string(),
+        _ => {}
+    }
+    let Some(layer) = state.layer() else { return String::new() };
+    let actions: &[Action] = match layer {
+        Layer::Form => &[Action::Save, Action::NextField, Action::Pick, Action::Cancel],
+        Layer::Capture => &[Action::Submit, Action::Cancel],
+        Layer::Dialog => &[Action::Yes, Action::No],
+        Layer::Help => &[Action::Close],
+        Layer::Sessions => {
+            &[Action::New, Action::Open, Action::Edit, Action::Finish, Action::OpenLedger, Action::WaitStats]
+        }
         // The keys of the list that has the cursor: a checklist is opened and removed there,
         // a finding moved and edited.
-        (None, Screen::SessionPage { .. }) if state.pane == Pane::Checklists => (
-            Layer::SessionPage,
-            &[
-                Action::Open,
-                Action::AddChecklist,
-                Action::Delete,
-                Action::SwitchPane,
-                Action::OpenBoard,
-                Action::OpenWalk,
-                Action::Back,
-            ],
-        ),
-        (None, Screen::SessionPage { .. }) => (
-            Layer::SessionPage,
-            &[
-                Action::New,
-                Action::MoveStatus,
-                Action::SwitchPane,
-                Action::AddChecklist,
-                Action::OpenBoard,
-                Action::OpenWalk,
-                Action::Back,
-            ],
-        ),
-        (None, Screen::Checklist { .. }) => {
-            (Layer::Checklist, &[Action::NextUnanswered, Action::MakeFinding, Action::Note, Action::Back])
+        Layer::SessionPage if state.pane == Pane::Checklists => &[
+            Action::Open,
+            Action::AddChecklist,
+            Action::Delete,
+            Action::SwitchPane,
+            Action::OpenBoard,
+            Action::OpenWalk,
+            Action::Back,
+        ],
+        Layer::SessionPage => &[
+            Action::New,
+            Action::MoveStatus,
+            Action::SwitchPane,
+            Action::AddChecklist,
+            Action::OpenBoard,
+            Action::OpenWalk,
+            Action::Back,
+        ],
+        Layer::Checklist => &[Action::NextUnanswered, Action::MakeFinding, Action::Note, Action::Back],
+        Layer::Board => {
+            &[Action::AddTicket, Action::Advance, Action::Recall, Action::LeftUnserved, Action::Undo, Action::Back]
         }
-        (None, Screen::Board { .. }) => (
-            Layer::Board,
-            &[Action::AddTicket, Action::Advance, Action::Recall, Action::LeftUnserved, Action::Undo, Action::Back],
-        ),
-        (None, Screen::Walk { .. }) => {
-            (Layer::Walk, &[Action::MarkStage, Action::PauseResume, Action::StopWalk, Action::Undo, Action::Back])
+        Layer::Walk => &[Action::MarkStage, Action::PauseResume, Action::StopWalk, Action::Undo, Action::Back],
+        Layer::Stats => &[Action::GroupBy, Action::Back],
+        Layer::Finding => &[Action::MoveStatus, Action::Edit, Action::GotoSession, Action::Back],
+        Layer::Ledger => {
+            &[Action::Open, Action::MoveStatus, Action::Filter, Action::GroupBy, Action::Reminders, Action::Back]
         }
-        (None, Screen::WaitStats) => (Layer::Stats, &[Action::GroupBy, Action::Back]),
-        (None, Screen::Finding { .. }) => {
-            (Layer::Finding, &[Action::MoveStatus, Action::Edit, Action::GotoSession, Action::Back])
-        }
-        (None, Screen::Ledger) => (
-            Layer::Ledger,
-            &[Action::Open, Action::MoveStatus, Action::Filter, Action::GroupBy, Action::Reminders, Action::Back],
-        ),
-        (None, Screen::Reminders) => (Layer::Reminders, &[Action::Back]),
-        (Some(Overlay::MovePicker { .. }), _) => return state.t("move.picker.hint").to_string(),
-        (Some(Overlay::TemplatePicker { .. }), _) => return state.t("picker.templates.hint").to_string(),
-        (Some(Overlay::StagePicker { .. }), _) => return state.t("walk.picker.hint").to_string(),
+        Layer::Reminders => &[Action::Back],
+        Layer::Global | Layer::Editor => &[],
     };
-    let checklist_pane = state.overlays.is_empty()
-        && matches!(state.screen, Screen::SessionPage { .. })
-        && state.pane == Pane::Checklists;
+    let checklist_pane = layer == Layer::SessionPage && state.pane == Pane::Checklists;
     let hint = |layer: Layer, a: Action| {
         let own = format!("hint.checklist_pane.{}", a.name());
         let text = match state.ctx.strings().lookup(&own) {
