@@ -209,7 +209,7 @@ fn help_opens_and_closes_and_lists_the_screen_keys() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
     update(&mut s, ch('?'));
     assert!(matches!(s.overlays.last(), Some(Overlay::Help { .. })));
-    let lines = tiyan::ui::help::lines(&s, 70);
+    let lines = tiyan::app::help::lines(&s, 70);
     assert!(lines.iter().any(|(l, _)| l.contains('n') && l.contains("新建")), "{lines:?}");
     update(&mut s, key(KeyCode::Esc));
     assert!(s.overlays.is_empty());
@@ -435,7 +435,7 @@ fn enter_does_not_delete_and_a_deleted_session_comes_back_with_u() {
     assert!(requests(update(&mut s, ch('u'))).is_empty(), "nothing more to bring back");
     // The key is in help.
     update(&mut s, ch('?'));
-    let lines = tiyan::ui::help::lines(&s, 70);
+    let lines = tiyan::app::help::lines(&s, 70);
     assert!(lines.iter().any(|(l, _)| l.starts_with('u') && l.contains("恢复")), "{lines:?}");
 }
 
@@ -488,7 +488,7 @@ fn a_new_session_starts_with_the_profiles_inspector_and_opens_once_saved() {
 fn help_names_screens_and_keys_as_people_read_them_and_scrolls_to_the_end() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
     update(&mut s, ch('?'));
-    let lines = tiyan::ui::help::lines(&s, 70);
+    let lines = tiyan::app::help::lines(&s, 70);
     let all: Vec<&str> = lines.iter().map(|(l, _)| l.as_str()).collect();
     assert!(all.contains(&"本页按键：体验活动页（检查表与问题）"), "{all:?}");
     assert!(all.iter().any(|l| l.starts_with("Esc / h / 左箭头 ")), "{all:?}");
@@ -498,7 +498,7 @@ fn help_names_screens_and_keys_as_people_read_them_and_scrolls_to_the_end() {
     update(&mut s, ch('G'));
     let Some(Overlay::Help { scroll }) = s.overlays.last() else { panic!() };
     let end = *scroll;
-    assert_eq!(end as usize, tiyan::ui::help::max_scroll(&s));
+    assert_eq!(end as usize, tiyan::app::help::max_scroll(&s));
     assert!(end > 0 && !text(&render(&s)).contains("下面还有"));
     update(&mut s, key(KeyCode::Up));
     let Some(Overlay::Help { scroll }) = s.overlays.last() else { panic!() };

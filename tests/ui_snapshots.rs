@@ -229,7 +229,7 @@ fn a_short_session_page_keeps_findings_in_view_40x12() {
 /// description joined back to its first row; and how many lines there are.
 fn help_entries(s: &State) -> (Vec<String>, usize) {
     let width = s.size.0 as usize - 6;
-    let lines = tiyan::ui::help::lines(s, width);
+    let lines = tiyan::app::help::lines(s, width);
     let mut joined: Vec<String> = Vec::new();
     for (line, _) in &lines {
         assert!(unicode_width::UnicodeWidthStr::width(line.as_str()) <= width, "{line:?} wider than {width}");
@@ -311,4 +311,24 @@ fn a_long_failure_in_the_status_line_is_shown_whole() {
         let screen = text(&render(&s)).replace(['\n', ' '], "");
         assert!(screen.contains(&tail.replace(' ', "")), "{tail}: {screen}");
     }
+}
+
+#[test]
+fn the_core_pages_by_the_main_area_the_frame_draws() {
+    use tiyan::app::layout::{main_area, page};
+    pin_timezone();
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    let one_row = page(&s);
+    // A long notice makes the status line taller; the list above it, and its page, shorter.
+    s.notice = Some("保存失败：磁盘空间已满。请腾出空间后再保存一次，输入的文字都还在。".repeat(3));
+    let status = tiyan::app::status_line::rows(&s, 80);
+    assert_eq!(status, 3);
+    let main = main_area(&s);
+    assert_eq!((main.y, main.height), (1, 24 - 1 - status));
+    assert_eq!(page(&s), one_row - 2);
+    let screen = text(&render(&s));
+    let rows: Vec<&str> = screen.lines().collect();
+    let last = (main.y + main.height - 1) as usize;
+    assert!(rows[last].starts_with('└'), "the list ends where the core says: {screen}");
+    assert!(rows[last + 1].starts_with("保存失败"), "{screen}");
 }

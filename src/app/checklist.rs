@@ -5,9 +5,10 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::effect::Effect;
+use super::layout::page;
 use super::nav::{SessionList, move_cursor};
 use super::state::{CapturePurpose, CaptureState, ConfirmAction, Overlay, Pane, Screen, State};
-use super::update::{global_key, page, save};
+use super::update::{global_key, save};
 use crate::domain::checklist::field as cf;
 use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityId, EntityKind, FindingLink, Value};
 use crate::keymap::{Action, Layer};

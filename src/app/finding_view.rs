@@ -5,8 +5,9 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::effect::Effect;
 use super::form::FormState;
+use super::layout::page;
 use super::state::{Overlay, Screen, State};
-use super::update::{global_key, page};
+use super::update::global_key;
 use super::{ledger, rectify};
 use crate::domain::EntityId;
 use crate::keymap::{Action, Layer};

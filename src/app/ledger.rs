@@ -6,9 +6,10 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::effect::Effect;
 use super::form::{FieldKind, FormField, FormKind, FormState, split_list};
+use super::layout::page;
 use super::nav::move_cursor;
 use super::state::{Overlay, Screen, State};
-use super::update::{global_key, page};
+use super::update::global_key;
 use super::{finding_view, rectify};
 use crate::domain::deadline::parse_date;
 use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UnitRow};

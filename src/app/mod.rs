@@ -8,6 +8,7 @@ pub mod draft;
 pub mod effect;
 pub mod finding_view;
 pub mod form;
+pub mod help;
 pub mod layout;
 pub mod ledger;
 pub mod msg;
@@ -16,6 +17,7 @@ pub mod picker;
 pub mod rectify;
 pub mod state;
 pub mod stats;
+pub mod status_line;
 pub mod update;
 pub mod walk;
 

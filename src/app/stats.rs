@@ -3,9 +3,10 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::effect::Effect;
+use super::layout::page;
 use super::nav::move_cursor;
 use super::state::{Screen, State, StatsBy};
-use super::update::{global_key, page};
+use super::update::global_key;
 use crate::domain::{Ticket, WaitStats, waits};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;

@@ -13,6 +13,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::effect::Effect;
 use super::form::{FormKind, FormState, new_finding_fields};
+use super::layout::page;
 use super::msg::Msg;
 use super::nav::{SessionList, move_cursor, reselect};
 use super::state::{
@@ -25,9 +26,6 @@ use crate::domain::{Change, EntityId, EntityKind, SessionStatus, Value};
 use crate::edit::TextInput;
 use crate::keymap::{Action, Layer};
 use crate::store::{StoreEvent, StoreRequest};
-
-/// Rows of chrome around a list (title, header, status line, borders): the rest is a page.
-const LIST_CHROME_ROWS: u16 = 6;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -129,27 +127,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             }
             _ => global_key(state, &key, false),
         },
-        Some(Layer::Help) => {
-            let action = km.lookup(Layer::Help, &key);
-            // Scrolled no further than the last page, so Up after End moves at once.
-            let last = crate::ui::help::max_scroll(state).min(u16::MAX as usize) as u16;
-            let page = page(state).max(1) as u16;
-            if let Some(Overlay::Help { scroll }) = state.overlays.last_mut() {
-                match action {
-                    Some(Action::Close) => {
-                        state.overlays.pop();
-                    }
-                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
-                    Some(Action::Down) => *scroll = scroll.saturating_add(1).min(last),
-                    Some(Action::PageUp) => *scroll = scroll.saturating_sub(page),
-                    Some(Action::PageDown) => *scroll = scroll.saturating_add(page).min(last),
-                    Some(Action::Top) => *scroll = 0,
-                    Some(Action::Bottom) => *scroll = last,
-                    _ => return global_key(state, &key, false),
-                }
-            }
-            vec![]
-        }
+        Some(Layer::Help) => super::help::key(state, &key),
         Some(Layer::Capture) => capture_key(state, key),
         _ => form_key(state, key),
     }
@@ -475,10 +453,6 @@ fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
         | StoreEvent::Exported { .. }
         | StoreEvent::SyncFailed { .. } => vec![],
     }
-}
-
-pub(super) fn page(state: &State) -> usize {
-    state.size.1.saturating_sub(LIST_CHROME_ROWS) as usize
 }
 
 fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {

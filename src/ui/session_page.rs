@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     };
     if let Some(line) = narrative.filter(|_| plan.walk > 0) {
         // The last row shown takes the rest, cut with `..`.
-        wrapped.extend(super::widgets::wrap_rows(&line, width.max(1), plan.walk as usize));
+        wrapped.extend(crate::text::wrap_rows(&line, width.max(1), plan.walk as usize));
     }
     let head_rows = wrapped.len().max(1) as u16;
     let [head, checks, list] =

@@ -1,33 +1,18 @@
-//! The bottom line: the focused record's save state (or a notice) on the left, the keys
-//! of the current screen on the right, both from the keymap and strings in force.
+//! The bottom line: what `app::status_line` says (a notice, or the focused record's save
+//! state) on the left, the keys of the current screen on the right, both from the keymap and
+//! strings in force.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use crate::app::{Overlay, Pane, SaveStatus, State};
+use crate::app::status_line::{Tone, message};
+use crate::app::{Overlay, Pane, State};
 use crate::keymap::{Action, Layer};
 
-/// The most rows a long notice takes at the bottom: four, and no more than a third of the
-/// terminal (it is read once: the next key clears it).
-const MAX_ROWS: u16 = 4;
-
-/// Rows the status line takes at `width`: one, or, when the notice or a failed save's reason
-/// is longer than the line, as many as it needs to be read whole (at most [`MAX_ROWS`]; the
-/// last one shown takes the rest, cut with `..`).
-pub fn rows(state: &State, width: u16) -> u16 {
-    let (left, _) = left_text(state);
-    let width = (width as usize).max(1);
-    if crate::text::width(&left) <= width {
-        return 1;
-    }
-    let most = MAX_ROWS.min(state.size.1 / 3).max(1) as usize;
-    super::widgets::wrap_rows(&left, width, most).len() as u16
-}
-
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let (left, tone) = left_text(state);
+    let (left, tone) = message(state);
     let style = match tone {
         Tone::Dim => theme.dim(),
         Tone::Ok => theme.ok(),
@@ -39,7 +24,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let mut rows = if crate::text::width(&left) <= width {
         vec![left]
     } else {
-        super::widgets::wrap_rows(&left, width.max(1), area.height.max(1) as usize)
+        crate::text::wrap_rows(&left, width.max(1), area.height.max(1) as usize)
     };
     let last = rows.pop().unwrap_or_default();
     for (i, row) in rows.iter().enumerate() {
@@ -66,38 +51,6 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
 
 /// Less room than this beside a notice shows no hints rather than a stump like "? 帮..".
 const MIN_HINT_ROOM: usize = 8;
-
-/// How the left part is coloured.
-enum Tone {
-    Dim,
-    Ok,
-    Error,
-}
-
-fn left_text(state: &State) -> (String, Tone) {
-    if let Some(n) = &state.notice {
-        return (n.clone(), Tone::Error);
-    }
-    // A form, a line or a dialog speaks for itself: nothing about an earlier save beside it.
-    if !state.overlays.is_empty() {
-        return (String::new(), Tone::Dim);
-    }
-    let Some(mark) = &state.save_mark else { return (String::new(), Tone::Dim) };
-    let s = state.ctx.strings();
-    // Named when the user stands elsewhere than on the record saved.
-    let named = |key: &str| match &mark.label {
-        Some(label) if state.focused_record() != Some(mark.entity) => {
-            s.tf(&format!("{key}_named"), &[("record", label)])
-        }
-        _ => state.t(key).to_string(),
-    };
-    match state.save_status.get(&mark.entity) {
-        Some(SaveStatus::Saving) => (named("status.saving"), Tone::Dim),
-        Some(SaveStatus::Saved) => (named("status.saved"), Tone::Ok),
-        Some(SaveStatus::Failed(e)) => (s.tf("status.failed", &[("error", e)]), Tone::Error),
-        None => (String::new(), Tone::Dim),
-    }
-}
 
 /// "n 新建  Enter 打开 …" for the keys that matter most where the user is.
 fn hints(state: &State) -> String {
