@@ -127,7 +127,7 @@ fn restore_draft(
     };
     match draft.map(|d| d.map(|bytes| draft::from_bytes(&bytes))) {
         Ok(None) => vec![],
-        Ok(Some(Ok(d))) => draft::restore_on_start(state, d),
+        Ok(Some(Ok(d))) => crate::app::resume::restore_on_start(state, d),
         Ok(Some(Err(_))) | Err(_) => {
             state.notice = unreadable();
             vec![]

@@ -175,7 +175,7 @@ fn a_restored_form_keeps_which_fields_were_changed() {
 
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
     let session = s.sessions[0].session.id;
-    let loads = requests(draft::restore_on_start(&mut s, saved));
+    let loads = requests(tiyan::app::resume::restore_on_start(&mut s, saved));
     assert!(loads.contains(&StoreRequest::LoadFindings { session }), "{loads:?}");
     assert_eq!(s.screen, tiyan::app::Screen::SessionPage { session });
     assert!(s.notice.as_deref().is_some_and(|n| n.contains("已恢复")));

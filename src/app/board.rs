@@ -5,30 +5,20 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::clock_watch;
+use super::common;
+use super::common::{ask, global_key, save};
 use super::effect::Effect;
+use super::finish;
 use super::form::FormState;
 use super::layout::page;
 use super::nav::{SessionList, move_cursor};
 use super::state::{CapturePurpose, CaptureState, ConfirmAction, Overlay, Screen, State};
-use super::update::{ask, global_key, save};
 use crate::domain::stamp::UNDO_SECS;
 use crate::domain::ticket::field as tf;
 use crate::domain::{Change, EntityId, EntityKind, FindingLink, Level, Stamp, Step, Ticket, Value};
 use crate::i18n::Strings;
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
-
-pub(super) fn open(state: &mut State, session: EntityId) -> Vec<Effect> {
-    state.screen = Screen::Board { session };
-    if state.tickets_session != Some(session) {
-        state.tickets.clear();
-        state.tickets_session = None;
-        state.ticket_cursor = 0;
-    }
-    let mut effects = vec![Effect::Store(StoreRequest::LoadTickets { session })];
-    effects.extend(clock_watch::check_clock(state));
-    effects
-}
 
 pub(super) fn loaded(state: &mut State, session: EntityId, tickets: Vec<Ticket>) -> Vec<Effect> {
     let list = SessionList {
@@ -40,7 +30,7 @@ pub(super) fn loaded(state: &mut State, session: EntityId, tickets: Vec<Ticket>)
     // `f` was pressed on this session before its tickets were on hand.
     if state.finish_after_tickets == Some(session) {
         state.finish_after_tickets = None;
-        return super::update::finish_or_ask(state, session);
+        return finish::finish_or_ask(state, session);
     }
     vec![]
 }
@@ -140,7 +130,7 @@ fn add(state: &mut State, session: EntityId, now: Stamp) -> Vec<Effect> {
     state.ticket_cursor = waiting.unwrap_or(state.tickets.len() - 1);
     // Named in the status line, as the cursor may be on another ticket: 已保存：第3张.
     let label = ticket_label(state.ctx.strings(), &state.tickets, &state.tickets[state.tickets.len() - 1]);
-    super::update::save_labelled(state, id, changes, None, label)
+    common::save_labelled(state, id, changes, None, label)
 }
 
 /// Records the step on the listed ticket too, so the next key builds on it.

@@ -4,15 +4,15 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::common;
+use super::common::{global_key, save};
 use super::effect::Effect;
 use super::layout::page;
 use super::nav::{SessionList, move_cursor};
 use super::state::{CapturePurpose, CaptureState, ConfirmAction, Overlay, Pane, Screen, State};
-use super::update::{global_key, save};
 use crate::domain::checklist::field as cf;
 use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityId, EntityKind, FindingLink, Value};
 use crate::keymap::{Action, Layer};
-use crate::store::StoreRequest;
 
 /// Opens a checklist, with the cursor on its first unanswered item.
 pub(super) fn open(state: &mut State, session: EntityId, checklist: EntityId) {
@@ -90,7 +90,7 @@ pub(super) fn pane_key(state: &mut State, action: Action) -> Option<Vec<Effect>>
                 state.findings_of(session).iter().filter(|f| f.check.as_ref().is_some_and(|(id, _)| *id == c.id));
             let linked = linked.count().to_string();
             let answered = c.answers.len().to_string();
-            super::update::ask(
+            common::ask(
                 state,
                 "confirm.remove_checklist",
                 &[("title", &c.template.title.zh), ("answered", &answered), ("findings", &linked)],
@@ -418,11 +418,6 @@ pub(super) fn loaded(state: &mut State, session: EntityId, checklists: Vec<Check
             state.checklist_cursor = i;
         }
     }
-}
-
-/// The loads a session page needs.
-pub(super) fn load_session_page(session: EntityId) -> Vec<Effect> {
-    vec![Effect::Store(StoreRequest::LoadFindings { session }), Effect::Store(StoreRequest::LoadChecklists { session })]
 }
 
 #[cfg(test)]

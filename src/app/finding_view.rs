@@ -3,21 +3,16 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::common::global_key;
 use super::effect::Effect;
 use super::form::FormState;
+use super::goto;
 use super::layout::page;
-use super::state::{Overlay, Screen, State};
-use super::update::global_key;
-use super::{ledger, rectify};
+use super::rectify;
+use super::state::{Overlay, State};
 use crate::domain::EntityId;
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
-
-pub fn open(state: &mut State, session: EntityId, finding: EntityId, from_ledger: bool) -> Vec<Effect> {
-    state.screen = Screen::Finding { session, finding, from_ledger };
-    state.finding_scroll = 0;
-    vec![]
-}
 
 pub fn screen_key(
     state: &mut State,
@@ -41,9 +36,9 @@ pub fn screen_key(
                 state.overlays.push(Overlay::Form(Box::new(form)));
             }
         }
-        Action::GotoSession => return super::update::open_session_at(state, session, Some(finding)),
-        Action::Back if from_ledger => return ledger::back_to(state),
-        Action::Back => return super::update::open_session_at(state, session, Some(finding)),
+        Action::GotoSession => return goto::session_page_at(state, session, Some(finding)),
+        Action::Back if from_ledger => return goto::back_to_ledger(state),
+        Action::Back => return goto::session_page_at(state, session, Some(finding)),
         _ => {}
     }
     vec![]

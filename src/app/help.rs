@@ -4,10 +4,10 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::common::global_key;
 use super::effect::Effect;
 use super::layout;
 use super::state::{Overlay, Screen, State};
-use super::update::global_key;
 use crate::keymap::{Action, KeyChord, Layer};
 use crate::text;
 

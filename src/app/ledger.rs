@@ -4,13 +4,14 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::common::global_key;
 use super::effect::Effect;
 use super::form::{FieldKind, FormField, FormKind, FormState, split_list};
+use super::goto;
 use super::layout::page;
 use super::nav::move_cursor;
+use super::rectify;
 use super::state::{Overlay, Screen, State};
-use super::update::global_key;
-use super::{finding_view, rectify};
 use crate::domain::deadline::parse_date;
 use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UnitRow};
 use crate::domain::op::entity_id_string;
@@ -60,18 +61,6 @@ impl LedgerView {
             ..LedgerView::default()
         };
     }
-}
-
-pub fn open(state: &mut State) -> Vec<Effect> {
-    state.screen = Screen::Ledger;
-    // The session list gives the walks (dates, items, themes); findings come after it.
-    vec![Effect::Store(StoreRequest::LoadSessions), Effect::Store(StoreRequest::LoadAllFindings)]
-}
-
-/// Back from a finding's page to the ledger, the cursor where it was.
-pub fn back_to(state: &mut State) -> Vec<Effect> {
-    state.screen = Screen::Ledger;
-    vec![]
 }
 
 /// Fresh findings from the store: filter and sort again, keeping the cursor on the same
@@ -148,12 +137,12 @@ pub fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 refiltered(state);
             }
         }
-        (Action::Open, Some((session, id))) => return finding_view::open(state, session, id, true),
+        (Action::Open, Some((session, id))) => return goto::finding(state, session, id, true),
         (Action::MoveStatus, Some((_, id))) => return rectify::open_moves(state, id),
         (Action::MoveStatus | Action::GotoSession, None) if state.ledger.by_unit => {
             state.notice = Some(state.t("ledger.pick_a_finding_first").to_string());
         }
-        (Action::GotoSession, Some((session, id))) => return super::update::open_session_at(state, session, Some(id)),
+        (Action::GotoSession, Some((session, id))) => return goto::session_page_at(state, session, Some(id)),
         _ => {}
     }
     vec![]

@@ -10,10 +10,10 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+use super::common::{EditOutcome, edit_key, global_key};
 use super::effect::Effect;
 use super::form::{FieldKind, FormState, LIST_SEPARATORS, split_list};
 use super::state::{Overlay, State};
-use super::update::{EditOutcome, edit_key, global_key};
 use crate::edit::TextInput;
 use crate::i18n::Lang;
 use crate::pinyin_match::{PickKey, Query, rank};

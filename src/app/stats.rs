@@ -2,21 +2,14 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::common::global_key;
 use super::effect::Effect;
 use super::layout::page;
 use super::nav::move_cursor;
 use super::state::{Screen, State, StatsBy};
-use super::update::global_key;
 use crate::domain::{Ticket, WaitStats, waits};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
-
-pub(super) fn open(state: &mut State) -> Vec<Effect> {
-    state.screen = Screen::WaitStats;
-    state.all_tickets = None;
-    state.stats_cursor = 0;
-    vec![Effect::Store(StoreRequest::LoadAllTickets)]
-}
 
 pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Some(action) = state.ctx.keymap.lookup(Layer::Stats, &key) else {

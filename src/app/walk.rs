@@ -6,20 +6,15 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::clock_watch::check_clock;
+use super::common::{global_key, save};
 use super::effect::Effect;
 use super::nav::{Pick, pick_key};
 use super::state::{CapturePurpose, CaptureState, Overlay, Screen, State};
-use super::update::{global_key, save};
 use crate::domain::stamp::UNDO_SECS;
 use crate::domain::walk::{Mark, STAGE_NAMES, Walk};
 use crate::domain::{EntityId, Session, Stamp};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
-
-pub(super) fn open(state: &mut State, session: EntityId) -> Vec<Effect> {
-    state.screen = Screen::Walk { session };
-    check_clock(state)
-}
 
 fn session_of(state: &State, session: EntityId) -> Option<Session> {
     state.session_summary(session).map(|s| s.session.clone())
