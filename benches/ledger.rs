@@ -233,7 +233,7 @@ fn draw(d: &Data) {
     use ratatui::backend::TestBackend;
     use tiyan::app::{Screen, State};
     let mut state = State::new(support::context(), (100, 30));
-    state.sessions = d
+    state.sessions.list = d
         .sessions
         .iter()
         .map(|s| tiyan::domain::SessionSummary { session: s.clone(), findings: 50, max_seq: 50 })

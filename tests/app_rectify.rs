@@ -363,7 +363,7 @@ fn the_ledger_filters_groups_by_unit_and_prints_the_reminder_letter() {
 fn a_deadline_in_working_days_is_counted_and_past_the_holiday_list_says_so() {
     let mut l = session_with(&[("窗口无人值守", None), ("叫号屏故障", None)], "张三");
     for (i, typed) in [(0, "3个工作日"), (1, "30个工作日")] {
-        l.app.state.finding_cursor = i;
+        l.app.state.page.finding_cursor = i;
         l.app.press(ch('m'));
         l.app.press(ch('1'));
         l.app.press(ctrl('s'));

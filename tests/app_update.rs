@@ -16,7 +16,7 @@ fn field<'a>(changes: &'a [tiyan::domain::Change], name: &str) -> Option<&'a Val
 #[test]
 fn a_finding_costs_one_key_the_text_and_enter() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, ch('c'));
     assert!(matches!(s.overlays.last(), Some(Overlay::Capture(_))));
     type_text(&mut s, "叫号屏不显示window号");
@@ -41,7 +41,7 @@ fn a_finding_costs_one_key_the_text_and_enter() {
 fn capture_in_a_session_attaches_to_that_session() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
     update(&mut s, ch('j'));
-    let second = s.sessions[1].session.id;
+    let second = s.sessions.list[1].session.id;
     let reqs = requests(update(&mut s, key(KeyCode::Enter)));
     assert_eq!(s.screen, Screen::SessionPage { session: second });
     assert!(matches!(
@@ -245,9 +245,9 @@ fn deleting_asks_then_marks_deleted() {
 fn the_cursor_follows_a_new_record_after_reload() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
     update(&mut s, ch('G'));
-    assert_eq!(s.session_cursor, 2);
+    assert_eq!(s.sessions.cursor, 2);
     update(&mut s, ch('g'));
-    assert_eq!(s.session_cursor, 0);
+    assert_eq!(s.sessions.cursor, 0);
     update(&mut s, ch('n'));
     type_text(&mut s, "出生一件事");
     let reqs = requests(update(&mut s, ctrl('s')));
@@ -317,7 +317,7 @@ fn an_untouched_prefilled_form_closes_without_asking_and_notices_clear() {
 fn captures_in_flight_take_consecutive_numbers_and_session_edits_take_none() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
     // A session edit in flight must not use up a 序号.
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, ch('f'));
     let reqs = requests(update(&mut s, Msg::Store(StoreEvent::Tickets { session, tickets: vec![] })));
     assert!(matches!(reqs.as_slice(), [StoreRequest::Apply { .. }]), "{reqs:?}");
@@ -335,7 +335,7 @@ fn captures_in_flight_take_consecutive_numbers_and_session_edits_take_none() {
 #[test]
 fn a_saved_finding_reloads_its_session_only_and_the_counts_follow() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, ch('c'));
     type_text(&mut s, "窗口无人");
     let reqs = requests(update(&mut s, key(KeyCode::Enter)));
@@ -345,7 +345,7 @@ fn a_saved_finding_reloads_its_session_only_and_the_counts_follow() {
     let mut list = findings(session);
     list.push(finding(session, 4, "窗口无人"));
     update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: list }));
-    assert_eq!((s.sessions[0].findings, s.sessions[0].max_seq), (4, 4), "summary derived from the findings");
+    assert_eq!((s.sessions.list[0].findings, s.sessions.list[0].max_seq), (4, 4), "summary derived from the findings");
     // Going back refreshes the session list from the store.
     let reqs = requests(update(&mut s, key(KeyCode::Esc)));
     assert!(matches!(reqs.as_slice(), [StoreRequest::LoadSessions]));
@@ -384,7 +384,7 @@ fn a_quick_capture_from_the_session_list_says_what_was_saved_there() {
 #[test]
 fn the_saved_mark_belongs_to_its_record_and_goes_when_the_user_moves_on() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     let id = capture_and_save(&mut s, "窗口无人");
     let mut list = findings(session);
     list.push(finding(session, 4, "窗口无人"));
@@ -411,7 +411,7 @@ fn the_saved_mark_belongs_to_its_record_and_goes_when_the_user_moves_on() {
 #[test]
 fn enter_does_not_delete_and_a_deleted_session_comes_back_with_u() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
-    let first = s.sessions[0].session.id;
+    let first = s.sessions.list[0].session.id;
     update(&mut s, ch('d'));
     let Some(Overlay::Confirm(_)) = s.overlays.last() else { panic!("asks") };
     assert!(text(&render(&s)).contains("Enter 否"), "{}", text(&render(&s)));
@@ -442,7 +442,7 @@ fn enter_does_not_delete_and_a_deleted_session_comes_back_with_u() {
 #[test]
 fn a_deleted_finding_comes_back_with_u_on_its_page() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
-    let second = s.findings[1].id;
+    let second = s.page.findings[1].id;
     update(&mut s, ch('j'));
     update(&mut s, ch('d'));
     update(&mut s, ch('y'));

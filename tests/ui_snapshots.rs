@@ -183,7 +183,7 @@ fn a_terminal_that_cannot_show_chinese_gets_english_and_says_why_in_english() {
 /// dimensions, and findings, the selected one made from a checklist item.
 fn busy_session_page(lang: Lang, size: (u16, u16)) -> State {
     let mut s = findings_screen(lang, size);
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     let c = checklist(
         session,
         &[("sat-steps", tiyan::domain::Answer::Fail), ("sat-score", tiyan::domain::Answer::Score(4))],
@@ -194,7 +194,7 @@ fn busy_session_page(lang: Lang, size: (u16, u16)) -> State {
     update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![c] }));
     update(&mut s, Msg::Store(StoreEvent::Findings { session, findings }));
     // Walked before the clock's now: 到达大厅咨询, 取号, 等候叫号 (a run before this one).
-    let walk = &mut s.sessions[0].session.walk;
+    let walk = &mut s.sessions.list[0].session.walk;
     for (minutes_ago, name) in [(50, "咨询"), (47, "取号"), (46, "等候叫号")] {
         let stamp = tiyan::domain::Stamp { wall_ms: T0 as i64 - minutes_ago * 60_000, run: 0, mono_ms: 0 };
         walk.mark(session, tiyan::domain::walk::Mark::Stage, stamp, name);

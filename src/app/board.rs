@@ -20,11 +20,21 @@ use crate::i18n::Strings;
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
 
+/// The queue board: the tickets of the session whose board is on screen (or was last), and
+/// the cursor.
+#[derive(Default)]
+pub struct BoardView {
+    pub tickets: Vec<Ticket>,
+    /// The session the tickets belong to.
+    pub session: Option<EntityId>,
+    pub cursor: usize,
+}
+
 pub(super) fn loaded(state: &mut State, session: EntityId, tickets: Vec<Ticket>) -> Vec<Effect> {
     let list = SessionList {
-        items: &mut state.tickets,
-        session: &mut state.tickets_session,
-        cursor: &mut state.ticket_cursor,
+        items: &mut state.board.tickets,
+        session: &mut state.board.session,
+        cursor: &mut state.board.cursor,
     };
     list.replace(session, tickets, &mut state.select_after_load, |t| t.id);
     // `f` was pressed on this session before its tickets were on hand.
@@ -55,8 +65,8 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
         return global_key(state, &key, false);
     };
     let mut effects = clock_watch::check_clock(state);
-    if let Some(c) = move_cursor(state.ticket_cursor, state.tickets_of(session).len(), page(state), action) {
-        state.ticket_cursor = c;
+    if let Some(c) = move_cursor(state.board.cursor, state.tickets_of(session).len(), page(state), action) {
+        state.board.cursor = c;
         return effects;
     }
     let now = state.now();
@@ -90,7 +100,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
             vec![]
         }
         (Action::Delete, Some(t)) => {
-            let label = ticket_label(state.ctx.strings(), &state.tickets, &t);
+            let label = ticket_label(state.ctx.strings(), &state.board.tickets, &t);
             ask(state, "confirm.delete_ticket", &[("ticket", &label)], ConfirmAction::DeleteTicket(t.id));
             vec![]
         }
@@ -125,17 +135,18 @@ fn add(state: &mut State, session: EntityId, now: Stamp) -> Vec<Effect> {
     // Listed at once, so a next `a` before the store answers numbers after it. The cursor
     // goes to the oldest ticket still waiting: the next one called is the one the advance
     // key must step, not the newest just taken.
-    state.tickets.push(ticket);
-    let waiting = state.tickets.iter().position(|t| t.state() == crate::domain::TicketState::Waiting);
-    state.ticket_cursor = waiting.unwrap_or(state.tickets.len() - 1);
+    state.board.tickets.push(ticket);
+    let waiting = state.board.tickets.iter().position(|t| t.state() == crate::domain::TicketState::Waiting);
+    state.board.cursor = waiting.unwrap_or(state.board.tickets.len() - 1);
     // Named in the status line, as the cursor may be on another ticket: 已保存：第3张.
-    let label = ticket_label(state.ctx.strings(), &state.tickets, &state.tickets[state.tickets.len() - 1]);
+    let label =
+        ticket_label(state.ctx.strings(), &state.board.tickets, &state.board.tickets[state.board.tickets.len() - 1]);
     common::save_labelled(state, id, changes, None, label)
 }
 
 /// Records the step on the listed ticket too, so the next key builds on it.
 fn step_ticket(state: &mut State, t: &Ticket, step: Step, now: Stamp, detail: &str) -> Vec<Effect> {
-    let Some(listed) = state.tickets.iter_mut().find(|x| x.id == t.id) else { return vec![] };
+    let Some(listed) = state.board.tickets.iter_mut().find(|x| x.id == t.id) else { return vec![] };
     let change = listed.step(step, now, detail);
     save(state, t.id, vec![change], None)
 }
@@ -144,13 +155,13 @@ fn undo(state: &mut State, t: &Ticket, now: Stamp) -> Vec<Effect> {
     match t.undoable(&now, UNDO_SECS) {
         // Undoing the taking removes the ticket: ask, as deleting does.
         Some((_, Step::Taken)) => {
-            let label = ticket_label(state.ctx.strings(), &state.tickets, t);
+            let label = ticket_label(state.ctx.strings(), &state.board.tickets, t);
             ask(state, "confirm.undo_taken", &[("ticket", &label)], ConfirmAction::DeleteTicket(t.id));
             vec![]
         }
         Some((n, step)) => {
             state.notice = Some(state.ctx.strings().tf("board.undone", &[("step", state.t(&step_key(step)))]));
-            let Some(listed) = state.tickets.iter_mut().find(|x| x.id == t.id) else { return vec![] };
+            let Some(listed) = state.board.tickets.iter_mut().find(|x| x.id == t.id) else { return vec![] };
             let changes = listed.undo(n, step);
             save(state, t.id, changes, None)
         }
@@ -165,7 +176,7 @@ pub fn step_key(step: Step) -> String {
 
 /// A transfer's window, typed in the capture line.
 pub(super) fn submit_transfer(state: &mut State, ticket: EntityId, window: &str) -> Vec<Effect> {
-    let Some(t) = state.tickets.iter().find(|t| t.id == ticket).cloned() else { return vec![] };
+    let Some(t) = state.board.tickets.iter().find(|t| t.id == ticket).cloned() else { return vec![] };
     if window.trim().is_empty() {
         return vec![];
     }
@@ -181,7 +192,7 @@ pub(super) fn delete(state: &mut State, id: EntityId) -> Vec<Effect> {
 /// shorter one, the start of a finding about the ticket.
 fn finding_text(state: &State, t: &Ticket, now: &Stamp) -> String {
     let s = state.ctx.strings();
-    let label = ticket_label(s, &state.tickets, t);
+    let label = ticket_label(s, &state.board.tickets, t);
     let thresholds = state.ctx.waits.for_item(&t.item);
     let Some(wait) = t.wait_secs(now) else { return s.tf("board.finding_plain", &[("ticket", &label)]) };
     let minutes = (wait / 60).to_string();

@@ -14,6 +14,13 @@ use crate::domain::EntityId;
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
 
+/// A finding's page (the finding is the session page's or the ledger's copy).
+#[derive(Default)]
+pub struct FindingView {
+    /// How far the page is scrolled.
+    pub scroll: u16,
+}
+
 pub fn screen_key(
     state: &mut State,
     key: KeyEvent,
@@ -25,7 +32,7 @@ pub fn screen_key(
         return global_key(state, &key, false);
     };
     let page = page(state);
-    if super::nav::scroll(&mut state.finding_scroll, page, action) {
+    if super::nav::scroll(&mut state.finding_view.scroll, page, action) {
         return vec![];
     }
     match action {

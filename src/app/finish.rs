@@ -16,7 +16,7 @@ pub(super) fn toggle_finished(state: &mut State, s: &crate::domain::Session) -> 
     if s.status == SessionStatus::Finished {
         return save(state, s.id, vec![Change::set(EntityKind::Session, s.id, sf::STATUS, Value::text("open"))], None);
     }
-    if state.tickets_session != Some(s.id) {
+    if state.board.session != Some(s.id) {
         state.finish_after_tickets = Some(s.id);
         return vec![Effect::Store(StoreRequest::LoadTickets { session: s.id })];
     }
@@ -63,12 +63,12 @@ pub(super) fn finish_stopping_timers(state: &mut State, id: EntityId) -> Vec<Eff
         Change::set(EntityKind::Session, id, sf::STATUS, Value::text("finished")),
         Change::set(EntityKind::Session, id, sf::FINISHED_AT, Value::Timestamp(now.wall_ms)),
     ];
-    let listed = state.sessions.iter_mut().find(|x| x.session.id == id).map(|x| &mut x.session.walk);
+    let listed = state.sessions.list.iter_mut().find(|x| x.session.id == id).map(|x| &mut x.session.walk);
     if let Some(walk) = listed.filter(|w| w.allows(crate::domain::walk::Mark::Stop)) {
         changes.push(walk.mark(id, crate::domain::walk::Mark::Stop, now, ""));
     }
-    if state.tickets_session == Some(id) {
-        for t in state.tickets.iter_mut().filter(|t| t.allows(crate::domain::Step::Ended)) {
+    if state.board.session == Some(id) {
+        for t in state.board.tickets.iter_mut().filter(|t| t.allows(crate::domain::Step::Ended)) {
             changes.push(t.step(crate::domain::Step::Ended, now, ""));
         }
     }

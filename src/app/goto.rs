@@ -4,9 +4,11 @@
 //! Screens, the store's answers and restored drafts open screens through here, so no screen
 //! imports another.
 
+use super::board::BoardView;
 use super::clock_watch;
 use super::effect::Effect;
-use super::state::{Pane, Screen, State};
+use super::session_page::{Pane, SessionPageView};
+use super::state::{Screen, State};
 use crate::domain::EntityId;
 use crate::store::StoreRequest;
 
@@ -14,10 +16,10 @@ use crate::store::StoreRequest;
 /// jumping from the ledger).
 pub fn session_page_at(state: &mut State, id: EntityId, finding: Option<EntityId>) -> Vec<Effect> {
     let effects = session_page(state, id);
-    state.pane = Pane::Findings;
+    state.page.pane = Pane::Findings;
     if let Some(finding) = finding {
         match state.findings_of(id).iter().position(|f| f.id == finding) {
-            Some(pos) => state.finding_cursor = pos,
+            Some(pos) => state.page.finding_cursor = pos,
             None => state.select_after_load = Some(finding),
         }
     }
@@ -28,14 +30,10 @@ pub fn session_page_at(state: &mut State, id: EntityId, finding: Option<EntityId
 /// whichever list had it when the page was left.
 pub fn session_page(state: &mut State, id: EntityId) -> Vec<Effect> {
     state.screen = Screen::SessionPage { session: id };
-    state.pane = Pane::Findings;
-    if state.findings_session != Some(id) {
-        state.findings.clear();
-        state.findings_session = None;
-        state.finding_cursor = 0;
-        state.checklists.clear();
-        state.checklists_session = None;
-        state.checklist_cursor = 0;
+    state.page.pane = Pane::Findings;
+    // Another session's lists are never shown as this one's.
+    if state.page.findings_session != Some(id) {
+        state.page = SessionPageView::default();
     }
     load_session_page(id)
 }
@@ -43,10 +41,8 @@ pub fn session_page(state: &mut State, id: EntityId) -> Vec<Effect> {
 /// 排队计时: a session's queue board, its tickets reloaded (the timers look at the clock).
 pub fn board(state: &mut State, session: EntityId) -> Vec<Effect> {
     state.screen = Screen::Board { session };
-    if state.tickets_session != Some(session) {
-        state.tickets.clear();
-        state.tickets_session = None;
-        state.ticket_cursor = 0;
+    if state.board.session != Some(session) {
+        state.board = BoardView::default();
     }
     let mut effects = vec![Effect::Store(StoreRequest::LoadTickets { session })];
     effects.extend(clock_watch::check_clock(state));
@@ -62,7 +58,7 @@ pub fn walk(state: &mut State, session: EntityId) -> Vec<Effect> {
 /// One finding's page, from a session's page or (`from_ledger`) the ledger, scrolled to the top.
 pub fn finding(state: &mut State, session: EntityId, finding: EntityId, from_ledger: bool) -> Vec<Effect> {
     state.screen = Screen::Finding { session, finding, from_ledger };
-    state.finding_scroll = 0;
+    state.finding_view.scroll = 0;
     vec![]
 }
 
@@ -82,8 +78,8 @@ pub fn back_to_ledger(state: &mut State) -> Vec<Effect> {
 /// The wait statistics across every session, loaded afresh.
 pub fn stats(state: &mut State) -> Vec<Effect> {
     state.screen = Screen::WaitStats;
-    state.all_tickets = None;
-    state.stats_cursor = 0;
+    state.stats.tickets = None;
+    state.stats.cursor = 0;
     vec![Effect::Store(StoreRequest::LoadAllTickets)]
 }
 

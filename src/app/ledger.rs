@@ -79,7 +79,7 @@ pub fn loaded(state: &mut State, findings: Vec<Finding>) {
 /// Recompute rows, counts and units from the findings and the filter.
 pub fn refilter(state: &mut State) {
     let today = state.today();
-    let index = SessionIndex::in_zone(state.sessions.iter().map(|s| &s.session), state.ctx.zone);
+    let index = SessionIndex::in_zone(state.sessions.list.iter().map(|s| &s.session), state.ctx.zone);
     let view = &mut state.ledger;
     let mut rows = ledger::filter(&view.findings, &index, &view.filter, today);
     ledger::sort_by_deadline(&mut rows, &view.findings);
@@ -91,7 +91,7 @@ pub fn refilter(state: &mut State) {
 
 /// The reminder letter for the findings the ledger shows.
 pub fn reminder_text(state: &State) -> String {
-    let index = SessionIndex::in_zone(state.sessions.iter().map(|s| &s.session), state.ctx.zone);
+    let index = SessionIndex::in_zone(state.sessions.list.iter().map(|s| &s.session), state.ctx.zone);
     let view = &state.ledger;
     ledger::reminders(view.rows.iter().map(|&i| &view.findings[i]), &index, state.today(), state.ctx.strings())
 }
@@ -195,7 +195,7 @@ fn open_filter(state: &mut State) {
 /// How a session is named in the filter: its item, or its id when two share the item.
 fn session_label(state: &State, id: EntityId) -> String {
     let Some(s) = state.session_summary(id) else { return entity_id_string(id) };
-    let same_item = state.sessions.iter().filter(|x| x.session.item == s.session.item).count();
+    let same_item = state.sessions.list.iter().filter(|x| x.session.item == s.session.item).count();
     if same_item > 1 { entity_id_string(id) } else { s.session.item.clone() }
 }
 
@@ -265,14 +265,20 @@ fn parse_filter(state: &State, texts: &[String]) -> Result<LedgerFilter, (usize,
 fn find_session(state: &State, text: &str) -> Result<EntityId, String> {
     let s = state.ctx.strings();
     let upper = text.to_uppercase();
-    let by_id: Vec<EntityId> =
-        state.sessions.iter().map(|x| x.session.id).filter(|id| entity_id_string(*id).starts_with(&upper)).collect();
+    let by_id: Vec<EntityId> = state
+        .sessions
+        .list
+        .iter()
+        .map(|x| x.session.id)
+        .filter(|id| entity_id_string(*id).starts_with(&upper))
+        .collect();
     if by_id.len() == 1 {
         return Ok(by_id[0]);
     }
-    let exact: Vec<EntityId> = state.sessions.iter().filter(|x| x.session.item == text).map(|x| x.session.id).collect();
+    let exact: Vec<EntityId> =
+        state.sessions.list.iter().filter(|x| x.session.item == text).map(|x| x.session.id).collect();
     let partial: Vec<EntityId> =
-        state.sessions.iter().filter(|x| x.session.item.contains(text)).map(|x| x.session.id).collect();
+        state.sessions.list.iter().filter(|x| x.session.item.contains(text)).map(|x| x.session.id).collect();
     let matches = if exact.is_empty() { partial } else { exact };
     match matches.as_slice() {
         [one] => Ok(*one),

@@ -34,5 +34,7 @@ pub mod walk;
 
 pub use effect::Effect;
 pub use msg::Msg;
-pub use state::{Context, Overlay, Pane, SaveStatus, Screen, State, StatsBy, TemplateChoice};
+pub use session_page::Pane;
+pub use state::{Context, Overlay, SaveStatus, Screen, State, TemplateChoice};
+pub use stats::StatsBy;
 pub use update::update;

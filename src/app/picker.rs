@@ -63,7 +63,7 @@ impl Source {
                 let mut names: Vec<&str> = Vec::new();
                 // The profile's own inspector first: the name most often meant.
                 let own = std::iter::once(&state.inspector);
-                for name in own.chain(state.sessions.iter().flat_map(|s| &s.session.inspectors)) {
+                for name in own.chain(state.sessions.list.iter().flat_map(|s| &s.session.inspectors)) {
                     let name = name.trim();
                     if !name.is_empty() && !names.contains(&name) {
                         names.push(name);

@@ -9,11 +9,35 @@ use super::effect::Effect;
 use super::form::FormState;
 use super::layout::page;
 use super::nav::move_cursor;
-use super::state::{ConfirmAction, Overlay, Pane, Screen, State};
+use super::state::{ConfirmAction, Overlay, Screen, State};
 use super::{checklist, deleted, finish, goto, rectify};
-use crate::domain::EntityId;
+use crate::domain::{Checklist, EntityId, Finding};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
+
+/// Which list on a session's page has the cursor.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pane {
+    Checklists,
+    #[default]
+    Findings,
+}
+
+/// A session's page: its findings and its checklists, each list kept with the session it
+/// belongs to (a list of another session is never shown) and its cursor.
+#[derive(Default)]
+pub struct SessionPageView {
+    /// Findings of the session on screen (or of the last one opened).
+    pub findings: Vec<Finding>,
+    pub findings_session: Option<EntityId>,
+    pub finding_cursor: usize,
+    /// Checklists of the session on screen (or of the last one opened).
+    pub checklists: Vec<Checklist>,
+    pub checklists_session: Option<EntityId>,
+    pub checklist_cursor: usize,
+    /// Which list has the cursor.
+    pub pane: Pane,
+}
 
 /// A key on a session's page: the page's own keys, then the checklist pane's when it has
 /// the cursor, then the findings'.
@@ -23,7 +47,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
     };
     match action {
         Action::SwitchPane => {
-            state.pane = match state.pane {
+            state.page.pane = match state.page.pane {
                 Pane::Findings => Pane::Checklists,
                 Pane::Checklists => Pane::Findings,
             };
@@ -38,7 +62,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
         Action::Undo => return deleted::restore_deleted(state, Some(session)),
         _ => {}
     }
-    if state.pane == Pane::Checklists {
+    if state.page.pane == Pane::Checklists {
         if let Some(effects) = checklist::pane_key(state, action) {
             return effects;
         }
@@ -50,8 +74,8 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
         }
     }
     let len = state.findings_of(session).len();
-    if let Some(c) = move_cursor(state.finding_cursor, len, page(state), action) {
-        state.finding_cursor = c;
+    if let Some(c) = move_cursor(state.page.finding_cursor, len, page(state), action) {
+        state.page.finding_cursor = c;
         return vec![];
     }
     let selected = state.selected_finding().cloned();

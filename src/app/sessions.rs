@@ -11,21 +11,32 @@ use super::layout::page;
 use super::nav::move_cursor;
 use super::state::{ConfirmAction, Overlay, State};
 use super::{deleted, finish, goto, rectify};
+use crate::domain::SessionSummary;
 use crate::keymap::{Action, Layer};
+
+/// The session list as last loaded, and its cursor.
+#[derive(Default)]
+pub struct SessionsView {
+    /// Every live session, newest first, with its counts.
+    pub list: Vec<SessionSummary>,
+    /// Whether the list has come from the store yet (until then the screen says so).
+    pub loaded: bool,
+    pub cursor: usize,
+}
 
 /// A key on the session list.
 pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Some(action) = state.ctx.keymap.lookup(Layer::Sessions, &key) else {
         return global_key(state, &key, false);
     };
-    if let Some(c) = move_cursor(state.session_cursor, state.sessions.len(), page(state), action) {
-        state.session_cursor = c;
+    if let Some(c) = move_cursor(state.sessions.cursor, state.sessions.list.len(), page(state), action) {
+        state.sessions.cursor = c;
         return vec![];
     }
     let selected = state.selected_session().map(|s| s.session.clone());
     match (action, selected) {
         (Action::New, _) => {
-            let last = state.sessions.first().map(|s| &s.session);
+            let last = state.sessions.list.first().map(|s| &s.session);
             let form = FormState::new_session(state.ctx.lang, last, &state.inspector);
             state.overlays.push(Overlay::Form(Box::new(form)));
             vec![]

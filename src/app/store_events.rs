@@ -19,7 +19,7 @@ fn reload(state: &mut State, changed: EntityKind) -> Vec<Effect> {
         // reloaded; one behind other screens is dropped (refiltering 100,000 findings after
         // every capture would cost the UI tens of ms) and loaded afresh when opened.
         let mut out: Vec<Effect> = Vec::new();
-        if let Some(session) = state.findings_session {
+        if let Some(session) = state.page.findings_session {
             out.push(Effect::Store(StoreRequest::LoadFindings { session }));
         }
         if state.ledger_shown() {
@@ -78,7 +78,7 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
                     }
                     // An answer not saved: back to its item, so the retry answers it.
                     if let Some(item) = p.item_cursor_back.filter(|_| checklist == p.entity) {
-                        state.item_cursor = item;
+                        state.checklist.item_cursor = item;
                     }
                 }
                 // The text comes back in its form or capture line, and the line says so.
@@ -101,15 +101,15 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
         StoreEvent::Sessions(list) => {
             let keep = state.select_after_load.filter(|id| list.iter().any(|s| s.session.id == *id));
             let keep = keep.or_else(|| state.selected_session().map(|s| s.session.id));
-            state.sessions = list;
-            state.sessions_loaded = true;
+            state.sessions.list = list;
+            state.sessions.loaded = true;
             // The ledger reads walks (dates, themes) from the sessions; it is filtered again
             // when shown, not behind other screens (100,000 findings take tens of ms).
             if state.ledger.loaded && state.ledger_shown() {
                 ledger::refilter(state);
             }
-            let ids = state.sessions.iter().map(|s| s.session.id);
-            reselect(ids, keep, &mut state.session_cursor, &mut state.select_after_load);
+            let ids = state.sessions.list.iter().map(|s| s.session.id);
+            reselect(ids, keep, &mut state.sessions.cursor, &mut state.select_after_load);
             // A new session just saved from the list: the user lands on its page, unless they
             // have gone elsewhere meanwhile.
             if let Some(id) = state.open_after_load.filter(|id| state.session_summary(*id).is_some()) {
@@ -127,15 +127,15 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             vec![]
         }
         StoreEvent::Findings { session, findings } => {
-            if let Some(summary) = state.sessions.iter_mut().find(|s| s.session.id == session) {
+            if let Some(summary) = state.sessions.list.iter_mut().find(|s| s.session.id == session) {
                 summary.findings = findings.len();
                 // The store's max also counts deleted findings (a 序号 is never reused).
                 summary.max_seq = summary.max_seq.max(findings.iter().map(|f| f.seq).max().unwrap_or(0));
             }
             let list = SessionList {
-                items: &mut state.findings,
-                session: &mut state.findings_session,
-                cursor: &mut state.finding_cursor,
+                items: &mut state.page.findings,
+                session: &mut state.page.findings_session,
+                cursor: &mut state.page.finding_cursor,
             };
             list.replace(session, findings, &mut state.select_after_load, |f| f.id);
             vec![]
@@ -146,7 +146,7 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
         }
         StoreEvent::Tickets { session, tickets } => board::loaded(state, session, tickets),
         StoreEvent::AllTickets(tickets) => {
-            state.all_tickets = Some(tickets);
+            state.stats.tickets = Some(tickets);
             vec![]
         }
         StoreEvent::AllFindings(findings) => {

@@ -73,7 +73,7 @@ fn mark_at(state: &mut State, s: &Session, mark: Mark, detail: &str, at: Stamp) 
 }
 
 fn listed_walk(state: &mut State, session: EntityId) -> Option<&mut Walk> {
-    state.sessions.iter_mut().find(|x| x.session.id == session).map(|x| &mut x.session.walk)
+    state.sessions.list.iter_mut().find(|x| x.session.id == session).map(|x| &mut x.session.walk)
 }
 
 /// The stage that usually follows the last one marked (the list is in walking order).

@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let block = theme.block(format!(" {} ", s.tf("board.title", &[("item", &item)])));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if state.tickets_session != Some(session) {
+    if state.board.session != Some(session) {
         super::widgets::dim_note(frame, theme, inner, state.t("app.loading"));
         return;
     }
@@ -103,7 +103,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
             row.remove(2);
         }
     }
-    table::render(frame.buffer_mut(), list, &cols, &rows, Some(state.ticket_cursor), theme, |i| styles[i]);
+    table::render(frame.buffer_mut(), list, &cols, &rows, Some(state.board.cursor), theme, |i| styles[i]);
     if histogram_rows > 0 {
         draw_histogram(frame, state, theme, histogram, tickets);
     }

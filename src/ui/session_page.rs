@@ -52,8 +52,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     } as u16;
 
     let findings = state.findings_of(session);
-    let loaded = state.findings_session == Some(session);
-    let selected = (state.pane == Pane::Findings).then_some(state.finding_cursor);
+    let loaded = state.page.findings_session == Some(session);
+    let selected = (state.page.pane == Pane::Findings).then_some(state.page.finding_cursor);
     // The selected finding's checklist item or ticket, on the last row, when it came from one.
     let origin = if loaded { selected.and_then(|_| origin_line(state)) } else { None };
     // The findings are what the page is for: at least a header and two rows (or the note on
@@ -136,12 +136,12 @@ fn origin_line(state: &State) -> Option<String> {
     let finding = state.selected_finding()?;
     if let Some(ticket) = finding.ticket {
         let s = state.ctx.strings();
-        let t = state.tickets.iter().find(|t| t.id == ticket);
-        let label = t.map(|t| crate::app::board::ticket_label(s, &state.tickets, t)).unwrap_or_default();
+        let t = state.board.tickets.iter().find(|t| t.id == ticket);
+        let label = t.map(|t| crate::app::board::ticket_label(s, &state.board.tickets, t)).unwrap_or_default();
         return Some(s.tf("findings.origin_ticket", &[("ticket", &label)]));
     }
     let (checklist, item) = finding.check.as_ref()?;
-    let c = state.checklists.iter().find(|c| c.id == *checklist);
+    let c = state.page.checklists.iter().find(|c| c.id == *checklist);
     let (title, item) = match c.and_then(|c| c.template.item(item).map(|(_, i)| (c, i))) {
         Some((c, i)) => (c.template.title.label(state.ctx.lang).to_string(), i.text.clone()),
         // The checklist was removed: say so rather than show nothing.

@@ -72,7 +72,7 @@ fn hints(state: &State) -> String {
         }
         // The keys of the list that has the cursor: a checklist is opened and removed there,
         // a finding moved and edited.
-        Layer::SessionPage if state.pane == Pane::Checklists => &[
+        Layer::SessionPage if state.page.pane == Pane::Checklists => &[
             Action::Open,
             Action::AddChecklist,
             Action::Delete,
@@ -103,7 +103,7 @@ fn hints(state: &State) -> String {
         Layer::Reminders => &[Action::Back],
         Layer::Global | Layer::Editor => &[],
     };
-    let checklist_pane = layer == Layer::SessionPage && state.pane == Pane::Checklists;
+    let checklist_pane = layer == Layer::SessionPage && state.page.pane == Pane::Checklists;
     let hint = |layer: Layer, a: Action| {
         let own = format!("hint.checklist_pane.{}", a.name());
         let text = match state.ctx.strings().lookup(&own) {
