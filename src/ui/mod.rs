@@ -1,6 +1,7 @@
-//! Drawing. Every module here only reads `State` (and what the core computes from it: the
-//! frame's rows in `app::layout`, the help's lines, the status line's message); `draw` is
-//! called when something may have changed on screen.
+//! Drawing. Every module here only reads `State`, and what the core computes from it (the
+//! frame's rows and the form's columns in `app::layout`, the help's lines, the status line's
+//! message), so a key is handled with the same geometry the frame shows; `draw` is called
+//! after each batch of messages.
 
 pub mod board;
 pub mod capture;
