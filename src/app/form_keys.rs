@@ -8,7 +8,7 @@ use super::common::{EditOutcome, ask, edit_key, global_key, next_seq, save, save
 use super::effect::Effect;
 use super::form::{FormKind, FormState};
 use super::state::{ConfirmAction, Overlay, State};
-use super::{ledger, picker, rectify};
+use super::{ledger, picker_keys, rectify};
 use crate::domain::session::field as sf;
 use crate::keymap::{Action, Layer};
 
@@ -18,7 +18,7 @@ pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let (size, strings) = (state.size, state.ctx.strings());
     let Some(Overlay::Form(form)) = state.overlays.last_mut() else { return vec![] };
     if form.picker.is_some() {
-        return picker::key(state, &key);
+        return picker_keys::key(state, &key);
     }
     // Rows move as the user sees them: the width the screen gives the field, from the size.
     let width = super::layout::form_columns(size, form, strings).input_width;
@@ -34,7 +34,7 @@ pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 state.overlays.pop();
             }
         }
-        Some(Action::Pick) => picker::open(state),
+        Some(Action::Pick) => picker_keys::open(state),
         _ => {
             form.error = None;
             let multiline = form.focused().input.is_multiline();

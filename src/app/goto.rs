@@ -4,11 +4,9 @@
 //! Screens, the store's answers and restored drafts open screens through here, so no screen
 //! imports another.
 
-use super::board::BoardView;
 use super::clock_watch;
 use super::effect::Effect;
-use super::session_page::{Pane, SessionPageView};
-use super::state::{Screen, State};
+use super::state::{Pane, Screen, State};
 use crate::domain::EntityId;
 use crate::store::StoreRequest;
 
@@ -33,7 +31,7 @@ pub fn session_page(state: &mut State, id: EntityId) -> Vec<Effect> {
     state.page.pane = Pane::Findings;
     // Another session's lists are never shown as this one's.
     if state.page.findings_session != Some(id) {
-        state.page = SessionPageView::default();
+        state.page = Default::default();
     }
     load_session_page(id)
 }
@@ -42,7 +40,7 @@ pub fn session_page(state: &mut State, id: EntityId) -> Vec<Effect> {
 pub fn board(state: &mut State, session: EntityId) -> Vec<Effect> {
     state.screen = Screen::Board { session };
     if state.board.session != Some(session) {
-        state.board = BoardView::default();
+        state.board = Default::default();
     }
     let mut effects = vec![Effect::Store(StoreRequest::LoadTickets { session })];
     effects.extend(clock_watch::check_clock(state));

@@ -9,19 +9,11 @@ use super::effect::Effect;
 use super::form::FormState;
 use super::layout::page;
 use super::nav::move_cursor;
-use super::state::{ConfirmAction, Overlay, Screen, State};
+use super::state::{ConfirmAction, Overlay, Pane, Screen, State};
 use super::{checklist, deleted, finish, goto, rectify};
 use crate::domain::{Checklist, EntityId, Finding};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
-
-/// Which list on a session's page has the cursor.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Pane {
-    Checklists,
-    #[default]
-    Findings,
-}
 
 /// A session's page: its findings and its checklists, each list kept with the session it
 /// belongs to (a list of another session is never shown) and its cursor.

@@ -15,7 +15,7 @@ use super::checklist::ChecklistView;
 use super::finding_view::FindingView;
 use super::form::FormState;
 use super::ledger::LedgerView;
-use super::session_page::{Pane, SessionPageView};
+use super::session_page::SessionPageView;
 use super::sessions::SessionsView;
 use super::stats::StatsView;
 pub use crate::checklist::TemplateChoice;
@@ -111,6 +111,15 @@ impl Screen {
             Screen::Reminders => Layer::Reminders,
         }
     }
+}
+
+/// Which list on a session's page has the cursor (the page's, its checklist pane's and
+/// the screens that open the page all set it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pane {
+    Checklists,
+    #[default]
+    Findings,
 }
 
 /// Modal layers drawn over the screen; at most one at a time, in a stack so a confirm
