@@ -4,15 +4,13 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::clock_watch;
-use super::common;
-use super::common::{ask, global_key, save};
+use super::common::{ask, global_key, save, save_labelled};
 use super::effect::Effect;
-use super::finish;
 use super::form::FormState;
 use super::layout::page;
 use super::nav::{SessionList, move_cursor};
 use super::state::{CapturePurpose, CaptureState, ConfirmAction, Overlay, Screen, State};
+use super::{clock_watch, finish};
 use crate::domain::stamp::UNDO_SECS;
 use crate::domain::ticket::field as tf;
 use crate::domain::{Change, EntityId, EntityKind, FindingLink, Level, Stamp, Step, Ticket, Value};
@@ -141,7 +139,7 @@ fn add(state: &mut State, session: EntityId, now: Stamp) -> Vec<Effect> {
     // Named in the status line, as the cursor may be on another ticket: 已保存：第3张.
     let label =
         ticket_label(state.ctx.strings(), &state.board.tickets, &state.board.tickets[state.board.tickets.len() - 1]);
-    common::save_labelled(state, id, changes, None, label)
+    save_labelled(state, id, changes, None, label)
 }
 
 /// Records the step on the listed ticket too, so the next key builds on it.

@@ -4,12 +4,11 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::common;
-use super::common::{global_key, save};
+use super::common::{ask, global_key, save};
 use super::effect::Effect;
 use super::layout::page;
 use super::nav::{SessionList, move_cursor};
-use super::state::{CapturePurpose, CaptureState, ConfirmAction, Overlay, Pane, Screen, State};
+use super::state::{CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Screen, State};
 use crate::domain::checklist::field as cf;
 use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityId, EntityKind, FindingLink, Value};
 use crate::keymap::{Action, Layer};
@@ -97,11 +96,11 @@ pub(super) fn pane_key(state: &mut State, action: Action) -> Option<Vec<Effect>>
                 state.findings_of(session).iter().filter(|f| f.check.as_ref().is_some_and(|(id, _)| *id == c.id));
             let linked = linked.count().to_string();
             let answered = c.answers.len().to_string();
-            common::ask(
+            ask(
                 state,
                 "confirm.remove_checklist",
                 &[("title", &c.template.title.zh), ("answered", &answered), ("findings", &linked)],
-                super::state::ConfirmAction::RemoveChecklist(c.id),
+                ConfirmAction::RemoveChecklist(c.id),
             );
             Some(vec![])
         }
@@ -296,7 +295,7 @@ fn give_or_ask(state: &mut State, checklist: &Checklist, item: &str, answer: Opt
         &[("from", &shown(current)), ("to", &shown(answer.as_ref())), ("findings", &linked.join(sep))],
     );
     let action = ConfirmAction::ChangeAnswer { checklist: checklist.id, item: item.to_string(), answer };
-    state.overlays.push(Overlay::Confirm(super::state::Confirm { question, action }));
+    state.overlays.push(Overlay::Confirm(Confirm { question, action }));
     vec![]
 }
 

@@ -6,10 +6,10 @@ use ratatui::crossterm::event::KeyEvent;
 use super::common::global_key;
 use super::effect::Effect;
 use super::form::FormState;
-use super::goto;
 use super::layout::page;
-use super::rectify;
+use super::nav::scroll;
 use super::state::{Overlay, State};
+use super::{goto, rectify};
 use crate::domain::EntityId;
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
@@ -32,7 +32,7 @@ pub fn screen_key(
         return global_key(state, &key, false);
     };
     let page = page(state);
-    if super::nav::scroll(&mut state.finding_view.scroll, page, action) {
+    if scroll(&mut state.finding_view.scroll, page, action) {
         return vec![];
     }
     match action {

@@ -7,6 +7,7 @@ use ratatui::crossterm::event::KeyEvent;
 use super::common::{EditOutcome, ask, edit_key, global_key, next_seq, save, save_labelled};
 use super::effect::Effect;
 use super::form::{FormKind, FormState};
+use super::layout::form_columns;
 use super::state::{ConfirmAction, Overlay, State};
 use super::{ledger, picker_keys, rectify};
 use crate::domain::session::field as sf;
@@ -21,7 +22,7 @@ pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return picker_keys::key(state, &key);
     }
     // Rows move as the user sees them: the width the screen gives the field, from the size.
-    let width = super::layout::form_columns(size, form, strings).input_width;
+    let width = form_columns(size, form, strings).input_width;
     form.focused().input.set_wrap_width(width);
     match keymap.lookup(Layer::Form, &key) {
         Some(Action::NextField) => form_focus(form, 1),

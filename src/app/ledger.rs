@@ -7,11 +7,10 @@ use ratatui::crossterm::event::KeyEvent;
 use super::common::global_key;
 use super::effect::Effect;
 use super::form::{FieldKind, FormField, FormKind, FormState, split_list};
-use super::goto;
 use super::layout::page;
-use super::nav::move_cursor;
-use super::rectify;
+use super::nav::{move_cursor, scroll};
 use super::state::{Overlay, Screen, State};
+use super::{goto, rectify};
 use crate::domain::deadline::parse_date;
 use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UnitRow};
 use crate::domain::op::entity_id_string;
@@ -158,7 +157,7 @@ pub fn reminders_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return global_key(state, &key, false);
     };
     let page = page(state);
-    if !super::nav::scroll(&mut state.ledger.reminder_scroll, page, action) && action == Action::Back {
+    if !scroll(&mut state.ledger.reminder_scroll, page, action) && action == Action::Back {
         state.screen = Screen::Ledger;
     }
     vec![]
