@@ -97,10 +97,10 @@ fn board(size: (u16, u16), tickets: Vec<Ticket>, session: EntityId, clock: Arc<M
     ctx.clock = clock;
     ctx.waits = rules();
     let mut state = State::new(ctx, size);
-    state.sessions = vec![self::session(session)];
-    state.sessions_loaded = true;
-    state.tickets = tickets;
-    state.tickets_session = Some(session);
+    state.sessions.list = vec![self::session(session)];
+    state.sessions.loaded = true;
+    state.board.tickets = tickets;
+    state.board.session = Some(session);
     state.screen = Screen::Board { session };
     state
 }

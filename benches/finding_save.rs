@@ -27,7 +27,7 @@ fn main() {
     });
     let mut state = State::new(support::context(), (100, 30));
     handle.send(StoreRequest::LoadSessions);
-    while !state.sessions_loaded {
+    while !state.sessions.loaded {
         update(&mut state, Msg::Store(rx.recv().expect("store event")));
     }
 

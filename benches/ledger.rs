@@ -114,7 +114,7 @@ fn finding(n: usize, s: &Session, units: &[String], rng: &mut StdRng) -> Finding
 impl Data {
     fn new() -> Data {
         let mut rng = StdRng::seed_from_u64(2026);
-        let units: Vec<String> = tiyan::assets::vocab().units.iter().map(|u| u.zh.clone()).collect();
+        let units: Vec<String> = tiyan::vocab::vocab().units.iter().map(|u| u.zh.clone()).collect();
         assert_eq!(units.len(), 37, "the 37 units of seed 003");
         let sessions: Vec<Session> = (0..SESSIONS).map(|n| session(n, &mut rng)).collect();
         let mut findings: Vec<Finding> =
@@ -233,7 +233,7 @@ fn draw(d: &Data) {
     use ratatui::backend::TestBackend;
     use tiyan::app::{Screen, State};
     let mut state = State::new(support::context(), (100, 30));
-    state.sessions = d
+    state.sessions.list = d
         .sessions
         .iter()
         .map(|s| tiyan::domain::SessionSummary { session: s.clone(), findings: 50, max_seq: 50 })

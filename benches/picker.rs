@@ -14,8 +14,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tiyan::app::form::FormState;
 use tiyan::app::picker::Picker;
 use tiyan::app::{Msg, Overlay, State, update};
-use tiyan::assets::vocab;
 use tiyan::pinyin_match::PickKey;
+use tiyan::vocab::vocab;
 
 const ROUNDS: usize = 100;
 const FRAMES: usize = 2000;
@@ -49,7 +49,7 @@ fn options(names: &[(String, String)]) -> Vec<(String, PickKey)> {
 /// (the real units when None).
 fn state(options: Option<Vec<(String, PickKey)>>) -> State {
     let mut state = State::new(support::context(), (80, 24));
-    state.sessions_loaded = true;
+    state.sessions.loaded = true;
     let mut form = FormState::new_finding(1, state.ctx.lang);
     form.focus = 4;
     state.overlays.push(Overlay::Form(Box::new(form)));

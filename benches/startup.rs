@@ -35,7 +35,7 @@ fn main() {
         terminal.draw(|f| tiyan::ui::draw(f, &state)).expect("draw");
         first.push(t0.elapsed());
         handle.send(StoreRequest::LoadSessions);
-        while !state.sessions_loaded {
+        while !state.sessions.loaded {
             update(&mut state, Msg::Store(rx.recv().expect("event")));
         }
         terminal.draw(|f| tiyan::ui::draw(f, &state)).expect("draw");

@@ -112,7 +112,7 @@ impl Config {
         let default = own.thresholds(Thresholds::default())?;
         let mut items = Vec::new();
         for (name, minutes) in &self.waits.items {
-            let stored = crate::assets::ChoiceList::Items.to_stored(name);
+            let stored = crate::vocab::ChoiceList::Items.to_stored(name);
             items.push((stored, minutes.thresholds(default)?));
         }
         Ok(WaitRules { default, items })

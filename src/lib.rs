@@ -1,10 +1,14 @@
 //! tiyan (体验): a keyboard-only terminal tool for inspecting public-service halls.
-//! Layers, top to bottom: cli / ui → app (Elm-style core) → store, keymap → domain. Beside
-//! them, `present` (labels, dates in the user's zone, the rows `--json` prints) serves cli, ui
-//! and app, and imports only domain and what lies below it.
+//!
+//! The layers, top to bottom: `cli` (the commands; it starts the TUI) → `tui` (the threads
+//! and the one loop) → `ui` (drawing) → `app` (the Elm-style core: `State`, `Msg`, `update`,
+//! `Effect`; no terminal, no disk) → `store`, `present`, `config` → `keymap`, `checklist`,
+//! `vocab`, `holidays`, `clock`, `term` → `domain`, `edit`, `pinyin_match` → `text`, `i18n`
+//! and the other leaves. A module imports only from layers below its own, so there is no
+//! import circle between modules; ARCHITECTURE.md has the table, the rules that come with it,
+//! and where a new screen, command or report goes.
 
 pub mod app;
-pub mod assets;
 pub mod checklist;
 pub mod cli;
 pub mod clock;
@@ -26,3 +30,4 @@ pub mod term;
 pub mod text;
 pub mod tui;
 pub mod ui;
+pub mod vocab;

@@ -173,6 +173,29 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// `s` wrapped by display width into at most `rows` rows of `width` columns; when more would
+/// be needed, the last row takes the rest of the text, cut with `..`. The rest is taken from
+/// the text itself, so a space the wrap dropped at a break is kept ("-> 08:43", not "->08:43").
+pub fn wrap_rows(s: &str, width: usize, rows: usize) -> Vec<String> {
+    let clean = sanitize(s);
+    let mut out = Vec::new();
+    let mut rest: &str = &clean;
+    while out.len() + 1 < rows.max(1) {
+        let Some(first) = wrap(rest, width).into_iter().next() else { break };
+        // textwrap gives back slices of its input, so the row is the start of what is left.
+        let Some(after) = rest.strip_prefix(first.as_str()) else { break };
+        out.push(first);
+        rest = after.trim_start();
+        if rest.is_empty() {
+            return out;
+        }
+    }
+    if !rest.is_empty() || out.is_empty() {
+        out.push(truncate(rest, width).into_owned());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,5 +338,21 @@ mod tests {
     fn wrap_width_zero_and_one_terminate() {
         assert_eq!(wrap("排队ab", 0), wrap("排队ab", 1));
         assert_eq!(wrap("排队ab", 1), ["排", "队", "a", "b"]);
+    }
+
+    #[test]
+    fn wrap_rows_keeps_the_space_at_a_break_and_cuts_only_the_last_row() {
+        let narrative = "办理全过程：08:40 到达大厅咨询 -> 08:43 取号 -> 08:44 等候叫号";
+        assert_eq!(wrap_rows(narrative, 36, 1), ["办理全过程：08:40 到达大厅咨询 -> .."]);
+        let two = wrap_rows(narrative, 36, 2);
+        assert_eq!(two, ["办理全过程：08:40 到达大厅咨询 ->", "08:43 取号 -> 08:44 等候叫号"]);
+        let long = "保存失败：磁盘空间已满。请腾出空间后再保存一次（Enter 或 Ctrl-S），输入的文字都还在";
+        let rows = wrap_rows(long, 38, 3);
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert!(rows.iter().all(|r| width(r) <= 38), "{rows:?}");
+        assert_eq!(rows.concat().replace(' ', ""), long.replace(' ', ""), "nothing cut: {rows:?}");
+        assert!(wrap_rows(long, 38, 2)[1].ends_with(".."));
+        assert_eq!(wrap_rows("", 10, 2), [""]);
+        assert_eq!(wrap_rows("短", 10, 3), ["短"]);
     }
 }

@@ -1,6 +1,8 @@
 //! Running the TUI: three threads (input, store, signals) feed one channel of `Msg`; the
-//! main loop calls `update`, carries out effects, and draws only when something changed,
-//! merging redraws to at most one per ~10 ms. The first frame is drawn before the first query.
+//! main loop calls `update`, carries out effects, and draws after each batch of messages: a
+//! lone message at once; what is already queued, or arrives within ~10 ms of the last frame,
+//! merged into one frame (ratatui then writes only the cells that changed). Between messages
+//! the loop sleeps. The first frame is drawn before the first query.
 //! While a timer is on screen the loop also wakes at each whole second of the run's monotonic
 //! clock (every timer turns over then), and at no other time.
 
@@ -127,7 +129,7 @@ fn restore_draft(
     };
     match draft.map(|d| d.map(|bytes| draft::from_bytes(&bytes))) {
         Ok(None) => vec![],
-        Ok(Some(Ok(d))) => draft::restore_on_start(state, d),
+        Ok(Some(Ok(d))) => crate::app::resume::restore_on_start(state, d),
         Ok(Some(Err(_))) | Err(_) => {
             state.notice = unreadable();
             vec![]

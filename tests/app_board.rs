@@ -57,7 +57,7 @@ impl Board {
     }
 
     fn states(&self) -> Vec<TicketState> {
-        self.state.tickets.iter().map(|t| t.state()).collect()
+        self.state.board.tickets.iter().map(|t| t.state()).collect()
     }
 
     fn selected_wait(&self) -> Option<i64> {
@@ -75,7 +75,7 @@ fn a_ticket_goes_taken_called_serving_done_one_key_each() {
     let changes = b.press(ch('a'));
     assert!(changes.iter().all(|c| c.kind == EntityKind::Ticket));
     assert_eq!(b.states(), vec![TicketState::Waiting]);
-    let t = &b.state.tickets[0];
+    let t = &b.state.board.tickets[0];
     assert_eq!((t.first_window.as_str(), t.item.as_str()), ("3号窗口", "不动产登记"), "prefilled from the session");
     b.clock.advance(12 * MIN);
     b.press(ch(' '));
@@ -85,7 +85,7 @@ fn a_ticket_goes_taken_called_serving_done_one_key_each() {
     assert_eq!(b.states(), vec![TicketState::Serving]);
     b.clock.advance(7 * MIN);
     b.press(ch(' '));
-    let t = &b.state.tickets[0];
+    let t = &b.state.board.tickets[0];
     assert_eq!((t.state(), t.final_wait_secs(), t.final_service_secs()), (TicketState::Done, Some(720), Some(420)));
     let nothing = b.press(ch(' '));
     assert!(nothing.is_empty());
@@ -103,7 +103,7 @@ fn recall_counts_the_last_call_and_is_refused_before_any_call() {
     b.press(ch(' '));
     b.clock.advance(15 * MIN);
     b.press(ch('r'));
-    let t = &b.state.tickets[0];
+    let t = &b.state.board.tickets[0];
     assert_eq!((t.recalls(), t.final_wait_secs()), (1, Some(25 * 60)));
 }
 
@@ -133,7 +133,7 @@ fn a_transfer_asks_for_the_window_and_the_wait_goes_on() {
     assert!(matches!(b.state.overlays.last(), Some(Overlay::Capture(_))));
     type_text(&mut b.state, "5号窗口");
     b.press(key(KeyCode::Enter));
-    let t = &b.state.tickets[0];
+    let t = &b.state.board.tickets[0];
     assert_eq!((t.state(), t.window()), (TicketState::Waiting, "5号窗口"));
     b.clock.advance(6 * MIN);
     assert_eq!(b.selected_wait(), Some(10 * 60), "still waiting, from the taking");
@@ -167,7 +167,7 @@ fn undoing_the_taking_removes_the_ticket() {
     assert!(b.press(ch('u')).is_empty(), "asks first, as deleting does");
     assert!(matches!(b.state.overlays.last(), Some(Overlay::Confirm(_))));
     b.press(ch('y'));
-    assert!(b.state.tickets.is_empty());
+    assert!(b.state.board.tickets.is_empty());
 }
 
 #[test]
@@ -184,10 +184,10 @@ fn keys_pressed_before_the_store_answers_build_on_each_other() {
     effects.extend(update(&mut b.state, ch(' ')));
     effects.extend(update(&mut b.state, key(KeyCode::Down)));
     b.answer(effects);
-    let numbers: Vec<&str> = b.state.tickets.iter().map(|t| t.number.as_str()).collect();
+    let numbers: Vec<&str> = b.state.board.tickets.iter().map(|t| t.number.as_str()).collect();
     assert_eq!(numbers, ["8", "9"]);
     assert_eq!(b.states(), vec![TicketState::Serving, TicketState::Waiting]);
-    assert_eq!(b.state.ticket_cursor, 1, "the move down stays");
+    assert_eq!(b.state.board.cursor, 1, "the move down stays");
 }
 
 #[test]
@@ -201,9 +201,9 @@ fn the_next_ticket_takes_the_next_number_at_the_same_window() {
     type_text(&mut b.state, "7号窗口");
     b.press(ctrl('s'));
     b.press(ch('a'));
-    let last = b.state.tickets.last().unwrap();
+    let last = b.state.board.tickets.last().unwrap();
     assert_eq!((last.number.as_str(), last.window()), ("A013", "7号窗口"));
-    assert_eq!(b.state.ticket_cursor, 0, "the oldest ticket waiting stays selected");
+    assert_eq!(b.state.board.cursor, 0, "the oldest ticket waiting stays selected");
 }
 
 #[test]
@@ -216,7 +216,7 @@ fn after_a_the_oldest_ticket_waiting_is_selected_so_space_calls_it() {
     b.press(ch('a'));
     b.clock.advance(MIN);
     b.press(ch('a'));
-    assert_eq!(b.state.ticket_cursor, 1, "the first ticket is called: the second waits longest");
+    assert_eq!(b.state.board.cursor, 1, "the first ticket is called: the second waits longest");
     let status = text(&render(&b.state)).lines().last().unwrap().to_string();
     assert!(status.starts_with("已保存：第3张"), "the new ticket is named: {status}");
     b.press(ch(' '));
@@ -235,7 +235,7 @@ fn a_long_wait_becomes_a_prefilled_finding_linked_to_its_ticket() {
     let Some(Overlay::Capture(c)) = b.state.overlays.last() else { panic!("no capture line") };
     assert_eq!(c.input.text(), "排队等待时间过长：12号等待 34 分钟（阈值 30 分钟）");
     let changes = b.press(key(KeyCode::Enter));
-    let ticket = b.state.tickets[0].id;
+    let ticket = b.state.board.tickets[0].id;
     assert!(changes.iter().any(|c| c.field == "ticket" && c.value == Value::Ref(ticket)));
     let finding = &b.store.findings_of(b.session).unwrap()[0];
     assert_eq!(finding.ticket, Some(ticket));
@@ -278,7 +278,7 @@ fn after_a_restart_the_wait_goes_on_by_wall_time() {
     assert_eq!(b.selected_wait(), Some(11 * 60));
     b.clock.advance(MIN);
     b.press(ch(' '));
-    assert_eq!(b.state.tickets[0].final_wait_secs(), Some(12 * 60));
+    assert_eq!(b.state.board.tickets[0].final_wait_secs(), Some(12 * 60));
 }
 
 #[test]
@@ -427,7 +427,7 @@ fn running_timers() -> Board {
     b.press(ch('1'));
     b.clock.advance(MIN);
     b.press(key(KeyCode::Esc));
-    assert_eq!(b.state.screen, Screen::Findings { session: b.session });
+    assert_eq!(b.state.screen, Screen::SessionPage { session: b.session });
     b
 }
 
@@ -473,8 +473,8 @@ fn finishing_from_the_session_list_looks_at_the_tickets_first() {
     b.press(key(KeyCode::Esc));
     assert_eq!(b.state.screen, Screen::Sessions);
     // Another session's tickets on hand, as after its board was opened.
-    b.state.tickets.clear();
-    b.state.tickets_session = None;
+    b.state.board.tickets.clear();
+    b.state.board.session = None;
     b.press(ch('f'));
     assert!(matches!(b.state.overlays.last(), Some(Overlay::Confirm(_))), "asked once the tickets came");
     b.press(ch('y'));

@@ -17,7 +17,7 @@ fn answer_of(changes: &[Change], item: &str) -> Option<Value> {
 #[test]
 fn adding_a_checklist_pins_the_template_and_opens_it() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, ch('a'));
     assert!(matches!(s.overlays.last(), Some(Overlay::TemplatePicker { .. })));
     update(&mut s, key(KeyCode::Down));
@@ -43,7 +43,7 @@ fn a_broken_template_cannot_be_picked() {
     update(&mut s, ch('a'));
     let effects = update(&mut s, key(KeyCode::Enter));
     assert!(requests(effects).is_empty());
-    assert!(matches!(s.screen, Screen::Findings { .. }));
+    assert!(matches!(s.screen, Screen::SessionPage { .. }));
     assert!(s.notice.as_deref().unwrap().contains("3:7: unknown answer kind"));
 }
 
@@ -51,16 +51,16 @@ fn a_broken_template_cannot_be_picked() {
 fn single_keys_answer_and_move_on_one_change_each() {
     let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
     assert!(matches!(s.screen, Screen::Checklist { .. }));
-    assert_eq!(s.item_cursor, 0);
+    assert_eq!(s.checklist.item_cursor, 0);
     let changes = applied(update(&mut s, ch('n')));
     assert_eq!(changes.len(), 1);
     assert_eq!(answer_of(&changes, "sat-steps"), Some(Value::text("fail")));
-    assert_eq!(s.item_cursor, 0, "a failure stays put, ready for a finding");
+    assert_eq!(s.checklist.item_cursor, 0, "a failure stays put, ready for a finding");
     assert!(s.notice.as_deref().unwrap().contains('f'), "{:?}", s.notice);
     update(&mut s, key(KeyCode::Down));
     let changes = applied(update(&mut s, ch('4')));
     assert_eq!(answer_of(&changes, "sat-score"), Some(Value::text("score:4")));
-    assert_eq!(s.item_cursor, 2, "any other answer moves on");
+    assert_eq!(s.checklist.item_cursor, 2, "any other answer moves on");
     // Item 3 is yes/no: y is yes.
     update(&mut s, key(KeyCode::Down));
     let changes = applied(update(&mut s, ch('y')));
@@ -72,7 +72,7 @@ fn a_key_that_does_not_fit_the_item_says_what_it_takes_and_saves_nothing() {
     let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
     let effects = update(&mut s, ch('3'));
     assert!(requests(effects).is_empty());
-    assert_eq!(s.item_cursor, 0);
+    assert_eq!(s.checklist.item_cursor, 0);
     assert!(s.notice.as_deref().unwrap().contains("通过"), "{:?}", s.notice);
     update(&mut s, key(KeyCode::Down));
     assert!(requests(update(&mut s, ch('y'))).is_empty(), "a score item takes digits");
@@ -87,7 +87,7 @@ fn changing_an_answer_writes_the_new_one_and_clearing_writes_null() {
     let session = id(T0, 0);
     let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(session, &[("sat-steps", Answer::Pass)]));
     // Opened on the first unanswered item; go back up to the answered one.
-    assert_eq!(s.item_cursor, 1);
+    assert_eq!(s.checklist.item_cursor, 1);
     update(&mut s, key(KeyCode::Up));
     let changes = applied(update(&mut s, ch('n')));
     assert_eq!(answer_of(&changes, "sat-steps"), Some(Value::text("fail")));
@@ -107,13 +107,13 @@ fn a_digit_on_a_count_item_opens_the_number_entry() {
     let changes = applied(update(&mut s, key(KeyCode::Enter)));
     assert_eq!(answer_of(&changes, "conv-documents"), Some(Value::text("count:12")));
     assert!(s.overlays.is_empty());
-    assert_eq!(s.item_cursor, 3);
+    assert_eq!(s.checklist.item_cursor, 3);
 }
 
 #[test]
 fn a_bad_count_keeps_the_entry_open_with_the_reason() {
     let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
-    s.item_cursor = 2;
+    s.checklist.item_cursor = 2;
     update(&mut s, key(KeyCode::Enter));
     type_text(&mut s, "十二");
     let effects = update(&mut s, key(KeyCode::Enter));
@@ -126,31 +126,31 @@ fn a_bad_count_keeps_the_entry_open_with_the_reason() {
 #[test]
 fn text_answers_and_notes_go_through_the_entry() {
     let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
-    s.item_cursor = 4;
+    s.checklist.item_cursor = 4;
     update(&mut s, key(KeyCode::Enter));
     type_text(&mut s, "叫号屏不显示窗口号");
     let changes = applied(update(&mut s, key(KeyCode::Enter)));
     assert_eq!(answer_of(&changes, "conv-notes"), Some(Value::text("text:叫号屏不显示窗口号")));
-    s.item_cursor = 0;
+    s.checklist.item_cursor = 0;
     update(&mut s, ch('m'));
     type_text(&mut s, "指南写三个环节");
     let changes = applied(update(&mut s, key(KeyCode::Enter)));
     assert_eq!(changes[0].field, cf::note("sat-steps"));
     assert_eq!(changes[0].value, Value::text("指南写三个环节"));
-    assert_eq!(s.item_cursor, 0, "a note does not move the cursor");
+    assert_eq!(s.checklist.item_cursor, 0, "a note does not move the cursor");
 }
 
 #[test]
 fn next_unanswered_skips_answered_items_and_wraps() {
     let answers = [("sat-score", Answer::Score(5)), ("conv-documents", Answer::Count(3))];
     let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &answers));
-    assert_eq!(s.item_cursor, 0);
+    assert_eq!(s.checklist.item_cursor, 0);
     update(&mut s, key(KeyCode::Tab));
-    assert_eq!(s.item_cursor, 3);
+    assert_eq!(s.checklist.item_cursor, 3);
     update(&mut s, ch('u'));
-    assert_eq!(s.item_cursor, 4);
+    assert_eq!(s.checklist.item_cursor, 4);
     update(&mut s, ch('u'));
-    assert_eq!(s.item_cursor, 0, "wraps round");
+    assert_eq!(s.checklist.item_cursor, 0, "wraps round");
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn a_failed_item_makes_a_prefilled_finding_linked_to_it() {
     let c = checklist(session, &[("sat-steps", Answer::Fail)]);
     let checklist_id = c.id;
     let mut s = checklist_screen(Lang::Zh, (80, 24), c);
-    s.item_cursor = 0;
+    s.checklist.item_cursor = 0;
     update(&mut s, ch('f'));
     let Some(Overlay::Capture(capture)) = s.overlays.last() else { panic!("no capture line") };
     assert_eq!(capture.input.text(), "办理环节过多", "the suggested finding text");
@@ -176,20 +176,20 @@ fn a_failed_item_makes_a_prefilled_finding_linked_to_it() {
 #[test]
 fn saves_on_a_checklist_reload_the_checklists_and_back_returns_to_its_pane() {
     let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     let effects = update(&mut s, ch('y'));
     let Some(StoreRequest::Apply { req, .. }) = requests(effects).into_iter().next() else { panic!() };
     let reloads = requests(update(&mut s, Msg::Store(StoreEvent::Saved { req })));
     assert_eq!(reloads, vec![StoreRequest::LoadChecklists { session }]);
     update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.screen, Screen::Findings { session });
-    assert_eq!(s.pane, Pane::Checklists);
+    assert_eq!(s.screen, Screen::SessionPage { session });
+    assert_eq!(s.page.pane, Pane::Checklists);
 }
 
 #[test]
 fn removing_a_checklist_asks_first() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     let c = checklist(session, &[]);
     let cid = c.id;
     update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![c] }));
@@ -203,7 +203,7 @@ fn removing_a_checklist_asks_first() {
 fn esc_on_an_untouched_prefilled_entry_closes_without_asking() {
     let session = id(T0, 0);
     let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(session, &[("sat-steps", Answer::Fail)]));
-    s.item_cursor = 0;
+    s.checklist.item_cursor = 0;
     update(&mut s, ch('f'));
     update(&mut s, key(KeyCode::Esc));
     assert!(s.overlays.is_empty(), "nothing typed, nothing to ask about");
@@ -216,7 +216,7 @@ fn esc_on_an_untouched_prefilled_entry_closes_without_asking() {
 #[test]
 fn enter_on_an_empty_checklist_list_offers_the_templates() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![] }));
     update(&mut s, key(KeyCode::Tab));
     update(&mut s, key(KeyCode::Enter));
@@ -248,7 +248,7 @@ fn stored_answer(
     checklist: tiyan::domain::EntityId,
     item: &str,
 ) -> Option<Answer> {
-    let c = l.store.checklists_of(l.state.sessions[0].session.id).unwrap();
+    let c = l.store.checklists_of(l.state.sessions.list[0].session.id).unwrap();
     c.into_iter().find(|c| c.id == checklist).and_then(|c| c.answer(item).cloned())
 }
 
@@ -258,7 +258,7 @@ fn a_finding_made_from_a_failed_item_moves_on_so_the_next_key_answers_the_next_i
     l.press(ch('n'));
     l.press(ch('f'));
     l.press(key(KeyCode::Enter));
-    assert_eq!(l.state.item_cursor, 1, "on to the next item once the finding is made");
+    assert_eq!(l.state.checklist.item_cursor, 1, "on to the next item once the finding is made");
     // The next answer lands on the next item; the failure and its finding stand.
     l.press(ch('4'));
     assert_eq!(stored_answer(&l, checklist, "sat-steps"), Some(Answer::Fail));
@@ -299,13 +299,13 @@ fn changing_the_answer_of_an_item_with_a_finding_asks_first() {
 fn on_the_checklist_pane_nothing_acts_on_a_finding_and_the_hints_say_so() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
     s.inspector = "张三".into();
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![checklist(session, &[])] }));
     // Back from a checklist: its pane has the cursor, no finding is highlighted.
     update(&mut s, key(KeyCode::Tab));
     update(&mut s, key(KeyCode::Enter));
     update(&mut s, key(KeyCode::Esc));
-    assert_eq!(s.pane, Pane::Checklists);
+    assert_eq!(s.page.pane, Pane::Checklists);
     assert_eq!(s.selected_finding(), None);
     assert!(requests(update(&mut s, ch('m'))).is_empty());
     assert!(s.overlays.is_empty(), "no move picker for a finding nobody sees selected");
@@ -324,13 +324,13 @@ fn on_the_checklist_pane_nothing_acts_on_a_finding_and_the_hints_say_so() {
     update(&mut s, key(KeyCode::Tab));
     update(&mut s, key(KeyCode::Esc));
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.pane, Pane::Findings);
+    assert_eq!(s.page.pane, Pane::Findings);
 }
 
 #[test]
 fn the_keys_of_a_count_item_are_said_once() {
     let mut s = checklist_screen(Lang::Zh, (100, 24), checklist(id(T0, 0), &[]));
-    s.item_cursor = 2;
+    s.checklist.item_cursor = 2;
     update(&mut s, ch('y'));
     let status = text(&render(&s)).lines().last().unwrap().to_string();
     assert!(status.starts_with("此项这样作答：0-9 输入数量"), "{status}");

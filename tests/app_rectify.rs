@@ -38,7 +38,7 @@ fn session_with(findings: &[(&str, Option<&str>)], inspector: &str) -> Loop {
     }
     app.seed(&changes);
     app.press(key(KeyCode::Enter));
-    assert_eq!(app.state.screen, Screen::Findings { session });
+    assert_eq!(app.state.screen, Screen::SessionPage { session });
     Loop { app, session, findings: ids }
 }
 
@@ -227,7 +227,7 @@ fn a_findings_page_shows_the_six_clarities_and_the_timeline() {
     assert!(screen.contains("待核查 -> 已核查") && screen.contains("说明：现场核实属实"), "{screen}");
     insta::assert_snapshot!("finding_page_80x24", screen);
     l.app.press(key(KeyCode::Esc));
-    assert_eq!(l.app.state.screen, Screen::Findings { session: l.session });
+    assert_eq!(l.app.state.screen, Screen::SessionPage { session: l.session });
 }
 
 #[test]
@@ -251,7 +251,7 @@ fn the_ledger_lists_every_session_by_deadline_and_jumps_to_a_session() {
     assert_eq!(l.app.state.screen, Screen::Ledger);
     assert_eq!(l.app.state.ledger.cursor, 1);
     l.app.press(ch('o'));
-    assert_eq!(l.app.state.screen, Screen::Findings { session: l.session });
+    assert_eq!(l.app.state.screen, Screen::SessionPage { session: l.session });
     assert_eq!(l.app.state.selected_finding().map(|f| f.id), Some(l.findings[2]));
 }
 
@@ -363,7 +363,7 @@ fn the_ledger_filters_groups_by_unit_and_prints_the_reminder_letter() {
 fn a_deadline_in_working_days_is_counted_and_past_the_holiday_list_says_so() {
     let mut l = session_with(&[("窗口无人值守", None), ("叫号屏故障", None)], "张三");
     for (i, typed) in [(0, "3个工作日"), (1, "30个工作日")] {
-        l.app.state.finding_cursor = i;
+        l.app.state.page.finding_cursor = i;
         l.app.press(ch('m'));
         l.app.press(ch('1'));
         l.app.press(ctrl('s'));
@@ -390,7 +390,7 @@ fn a_move_from_the_ledger_after_visiting_the_session_acts_on_the_fresh_copy() {
     let mut l = hall(&[("医保窗口排队超过一小时", Assigned, "县医保局", Some("2026-11-16"))]);
     l.app.press(ch('l'));
     l.app.press(ch('o'));
-    assert_eq!(l.app.state.screen, Screen::Findings { session: l.session });
+    assert_eq!(l.app.state.screen, Screen::SessionPage { session: l.session });
     l.app.press(key(KeyCode::Esc));
     l.app.press(ch('l'));
     l.app.press(ch('m'));

@@ -16,7 +16,7 @@ fn field<'a>(changes: &'a [tiyan::domain::Change], name: &str) -> Option<&'a Val
 #[test]
 fn a_finding_costs_one_key_the_text_and_enter() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, ch('c'));
     assert!(matches!(s.overlays.last(), Some(Overlay::Capture(_))));
     type_text(&mut s, "叫号屏不显示window号");
@@ -41,9 +41,9 @@ fn a_finding_costs_one_key_the_text_and_enter() {
 fn capture_in_a_session_attaches_to_that_session() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
     update(&mut s, ch('j'));
-    let second = s.sessions[1].session.id;
+    let second = s.sessions.list[1].session.id;
     let reqs = requests(update(&mut s, key(KeyCode::Enter)));
-    assert_eq!(s.screen, Screen::Findings { session: second });
+    assert_eq!(s.screen, Screen::SessionPage { session: second });
     assert!(matches!(
         reqs.as_slice(),
         [StoreRequest::LoadFindings { session }, StoreRequest::LoadChecklists { session: s2 }]
@@ -54,7 +54,7 @@ fn capture_in_a_session_attaches_to_that_session() {
     let reqs = requests(update(&mut s, key(KeyCode::Enter)));
     let [StoreRequest::Apply { changes, .. }] = reqs.as_slice() else { panic!() };
     assert_eq!(field(changes, "session"), Some(&Value::Ref(second)));
-    assert_eq!(s.screen, Screen::Findings { session: second });
+    assert_eq!(s.screen, Screen::SessionPage { session: second });
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn help_opens_and_closes_and_lists_the_screen_keys() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
     update(&mut s, ch('?'));
     assert!(matches!(s.overlays.last(), Some(Overlay::Help { .. })));
-    let lines = tiyan::ui::help::lines(&s, 70);
+    let lines = tiyan::app::help::lines(&s, 70);
     assert!(lines.iter().any(|(l, _)| l.contains('n') && l.contains("新建")), "{lines:?}");
     update(&mut s, key(KeyCode::Esc));
     assert!(s.overlays.is_empty());
@@ -245,9 +245,9 @@ fn deleting_asks_then_marks_deleted() {
 fn the_cursor_follows_a_new_record_after_reload() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
     update(&mut s, ch('G'));
-    assert_eq!(s.session_cursor, 2);
+    assert_eq!(s.sessions.cursor, 2);
     update(&mut s, ch('g'));
-    assert_eq!(s.session_cursor, 0);
+    assert_eq!(s.sessions.cursor, 0);
     update(&mut s, ch('n'));
     type_text(&mut s, "出生一件事");
     let reqs = requests(update(&mut s, ctrl('s')));
@@ -317,7 +317,7 @@ fn an_untouched_prefilled_form_closes_without_asking_and_notices_clear() {
 fn captures_in_flight_take_consecutive_numbers_and_session_edits_take_none() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
     // A session edit in flight must not use up a 序号.
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, ch('f'));
     let reqs = requests(update(&mut s, Msg::Store(StoreEvent::Tickets { session, tickets: vec![] })));
     assert!(matches!(reqs.as_slice(), [StoreRequest::Apply { .. }]), "{reqs:?}");
@@ -335,7 +335,7 @@ fn captures_in_flight_take_consecutive_numbers_and_session_edits_take_none() {
 #[test]
 fn a_saved_finding_reloads_its_session_only_and_the_counts_follow() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, ch('c'));
     type_text(&mut s, "窗口无人");
     let reqs = requests(update(&mut s, key(KeyCode::Enter)));
@@ -345,7 +345,7 @@ fn a_saved_finding_reloads_its_session_only_and_the_counts_follow() {
     let mut list = findings(session);
     list.push(finding(session, 4, "窗口无人"));
     update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: list }));
-    assert_eq!((s.sessions[0].findings, s.sessions[0].max_seq), (4, 4), "summary derived from the findings");
+    assert_eq!((s.sessions.list[0].findings, s.sessions.list[0].max_seq), (4, 4), "summary derived from the findings");
     // Going back refreshes the session list from the store.
     let reqs = requests(update(&mut s, key(KeyCode::Esc)));
     assert!(matches!(reqs.as_slice(), [StoreRequest::LoadSessions]));
@@ -384,7 +384,7 @@ fn a_quick_capture_from_the_session_list_says_what_was_saved_there() {
 #[test]
 fn the_saved_mark_belongs_to_its_record_and_goes_when_the_user_moves_on() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     let id = capture_and_save(&mut s, "窗口无人");
     let mut list = findings(session);
     list.push(finding(session, 4, "窗口无人"));
@@ -411,7 +411,7 @@ fn the_saved_mark_belongs_to_its_record_and_goes_when_the_user_moves_on() {
 #[test]
 fn enter_does_not_delete_and_a_deleted_session_comes_back_with_u() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
-    let first = s.sessions[0].session.id;
+    let first = s.sessions.list[0].session.id;
     update(&mut s, ch('d'));
     let Some(Overlay::Confirm(_)) = s.overlays.last() else { panic!("asks") };
     assert!(text(&render(&s)).contains("Enter 否"), "{}", text(&render(&s)));
@@ -435,14 +435,14 @@ fn enter_does_not_delete_and_a_deleted_session_comes_back_with_u() {
     assert!(requests(update(&mut s, ch('u'))).is_empty(), "nothing more to bring back");
     // The key is in help.
     update(&mut s, ch('?'));
-    let lines = tiyan::ui::help::lines(&s, 70);
+    let lines = tiyan::app::help::lines(&s, 70);
     assert!(lines.iter().any(|(l, _)| l.starts_with('u') && l.contains("恢复")), "{lines:?}");
 }
 
 #[test]
 fn a_deleted_finding_comes_back_with_u_on_its_page() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
-    let second = s.findings[1].id;
+    let second = s.page.findings[1].id;
     update(&mut s, ch('j'));
     update(&mut s, ch('d'));
     update(&mut s, ch('y'));
@@ -476,7 +476,7 @@ fn a_new_session_starts_with_the_profiles_inspector_and_opens_once_saved() {
     fresh.session.id = new_id;
     list.insert(0, fresh);
     let reqs = requests(update(&mut s, Msg::Store(StoreEvent::Sessions(list))));
-    assert_eq!(s.screen, Screen::Findings { session: new_id }, "the user lands inside it");
+    assert_eq!(s.screen, Screen::SessionPage { session: new_id }, "the user lands inside it");
     assert!(reqs.iter().any(|r| matches!(r, StoreRequest::LoadFindings { session } if *session == new_id)));
     update(&mut s, Msg::Store(StoreEvent::Findings { session: new_id, findings: vec![] }));
     let screen = text(&render(&s));
@@ -488,7 +488,7 @@ fn a_new_session_starts_with_the_profiles_inspector_and_opens_once_saved() {
 fn help_names_screens_and_keys_as_people_read_them_and_scrolls_to_the_end() {
     let mut s = findings_screen(Lang::Zh, (80, 24));
     update(&mut s, ch('?'));
-    let lines = tiyan::ui::help::lines(&s, 70);
+    let lines = tiyan::app::help::lines(&s, 70);
     let all: Vec<&str> = lines.iter().map(|(l, _)| l.as_str()).collect();
     assert!(all.contains(&"本页按键：体验活动页（检查表与问题）"), "{all:?}");
     assert!(all.iter().any(|l| l.starts_with("Esc / h / 左箭头 ")), "{all:?}");
@@ -498,7 +498,7 @@ fn help_names_screens_and_keys_as_people_read_them_and_scrolls_to_the_end() {
     update(&mut s, ch('G'));
     let Some(Overlay::Help { scroll }) = s.overlays.last() else { panic!() };
     let end = *scroll;
-    assert_eq!(end as usize, tiyan::ui::help::max_scroll(&s));
+    assert_eq!(end as usize, tiyan::app::help::max_scroll(&s));
     assert!(end > 0 && !text(&render(&s)).contains("下面还有"));
     update(&mut s, key(KeyCode::Up));
     let Some(Overlay::Help { scroll }) = s.overlays.last() else { panic!() };

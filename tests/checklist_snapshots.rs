@@ -30,7 +30,7 @@ fn screen(lang: Lang, size: (u16, u16)) -> State {
     findings[0].check = Some((c.id, "sat-steps".into()));
     let mut s = checklist_screen(lang, size, c);
     update(&mut s, Msg::Store(StoreEvent::Findings { session, findings }));
-    s.item_cursor = 0;
+    s.checklist.item_cursor = 0;
     s
 }
 
@@ -80,7 +80,7 @@ fn add_checklist_list_with_a_broken_file_80x24() {
 fn count_entry_cursor_sits_after_the_digits_40x12() {
     pin_timezone();
     let mut s = screen(Lang::Zh, (40, 12));
-    s.item_cursor = 2;
+    s.checklist.item_cursor = 2;
     update(&mut s, key(KeyCode::Backspace));
     update(&mut s, ch('1'));
     update(&mut s, ch('5'));

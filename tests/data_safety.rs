@@ -174,10 +174,10 @@ fn a_restored_form_keeps_which_fields_were_changed() {
     let saved = draft::from_bytes(bytes).unwrap();
 
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
-    let loads = requests(draft::restore_on_start(&mut s, saved));
+    let session = s.sessions.list[0].session.id;
+    let loads = requests(tiyan::app::resume::restore_on_start(&mut s, saved));
     assert!(loads.contains(&StoreRequest::LoadFindings { session }), "{loads:?}");
-    assert_eq!(s.screen, tiyan::app::Screen::Findings { session });
+    assert_eq!(s.screen, tiyan::app::Screen::SessionPage { session });
     assert!(s.notice.as_deref().is_some_and(|n| n.contains("已恢复")));
     let Some(Overlay::Form(form)) = s.overlays.last() else { panic!("the form is back") };
     assert_eq!(form.fields[0].input.text(), "窗口要求原件");
@@ -516,12 +516,12 @@ fn tiyan_check_says_sound_or_names_the_damage_and_exits_1() {
 fn a_failed_save_brings_the_screen_back_to_what_is_on_disk_and_says_what_is_kept() {
     use tiyan::store::{StoreError, StoreEvent};
     let mut s = findings_screen(Lang::Zh, (80, 24));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, ch('t'));
     update(&mut s, Msg::Store(StoreEvent::Tickets { session, tickets: vec![] }));
     // A ticket is listed at once, before the store answers.
     let [StoreRequest::Apply { req, .. }] = requests(update(&mut s, ch('a')))[..] else { panic!() };
-    assert_eq!(s.tickets.len(), 1);
+    assert_eq!(s.board.tickets.len(), 1);
     let full = StoreError::NoSpace("No space left on device".into());
     let reloads = requests(update(&mut s, Msg::Store(StoreEvent::SaveFailed { req, error: full.clone() })));
     assert!(reloads.contains(&StoreRequest::LoadTickets { session }), "back to what is on disk: {reloads:?}");
@@ -659,10 +659,10 @@ fn an_answer_that_was_not_saved_brings_the_cursor_back_to_its_item() {
     use tiyan::store::{StoreError, StoreEvent};
     let session = id(T0, 0);
     let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(session, &[]));
-    let item = s.item_cursor;
+    let item = s.checklist.item_cursor;
     let [StoreRequest::Apply { req, .. }] = requests(update(&mut s, ch('y')))[..] else { panic!() };
-    assert_eq!(s.item_cursor, item + 1, "a pass moves on at once");
+    assert_eq!(s.checklist.item_cursor, item + 1, "a pass moves on at once");
     let full = StoreError::NoSpace("No space left on device".into());
     update(&mut s, Msg::Store(StoreEvent::SaveFailed { req, error: full }));
-    assert_eq!(s.item_cursor, item, "not saved: back on the item, so the retry answers it");
+    assert_eq!(s.checklist.item_cursor, item, "not saved: back on the item, so the retry answers it");
 }

@@ -50,7 +50,7 @@ fn default_bindings_are_as_documented() {
     let keymap = Keymap::builtin();
     assert_eq!(keymap.keys_for(Layer::Global, Action::Quit), chords(&["q", "ctrl-c"]));
     assert_eq!(keymap.keys_for(Layer::Sessions, Action::Bottom), chords(&["end", "G"]));
-    assert_eq!(keymap.keys_for(Layer::Findings, Action::Back), chords(&["esc", "h", "left"]));
+    assert_eq!(keymap.keys_for(Layer::SessionPage, Action::Back), chords(&["esc", "h", "left"]));
     assert_eq!(keymap.keys_for(Layer::Editor, Action::DeleteWord), chords(&["ctrl-w", "alt-backspace"]));
     assert_eq!(keymap.keys_for(Layer::Form, Action::Pick), chords(&["ctrl-p", "f2"]));
     let order: Vec<Action> = keymap.bindings(Layer::Sessions).into_iter().map(|(action, _)| action).collect();
@@ -264,7 +264,7 @@ fn lookup_is_per_layer() {
     assert_eq!(keymap.lookup(Layer::Help, &q), Some(Action::Close));
     assert_eq!(keymap.lookup(Layer::Sessions, &q), None);
     let enter = press(KeyCode::Enter, KeyModifiers::NONE);
-    assert_eq!(keymap.lookup(Layer::Findings, &enter), Some(Action::Open));
+    assert_eq!(keymap.lookup(Layer::SessionPage, &enter), Some(Action::Open));
     assert_eq!(keymap.lookup(Layer::Capture, &enter), Some(Action::Submit));
 }
 

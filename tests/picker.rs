@@ -4,11 +4,11 @@
 use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::{Overlay, State, update};
-use tiyan::assets::ChoiceList;
 use tiyan::domain::Value;
 use tiyan::i18n::Lang;
 use tiyan::pinyin_match::{PickKey, Query, rank};
 use tiyan::store::StoreRequest;
+use tiyan::vocab::ChoiceList;
 
 /// Each unit's reading, syllable by syllable, written out by hand (旅 as lv).
 const READINGS: [(&str, &str); 37] = [
@@ -262,8 +262,8 @@ fn a_list_field_replaces_its_partly_typed_last_entry() {
 #[test]
 fn inspectors_are_picked_from_names_already_used_and_typed_names_stay() {
     let mut s = state_with_sessions(Lang::Zh, (80, 24));
-    s.sessions[1].session.inspectors = vec!["张伟".into(), "王建国".into()];
-    s.sessions[2].session.inspectors = vec!["欧阳长青".into()];
+    s.sessions.list[1].session.inspectors = vec!["张伟".into(), "王建国".into()];
+    s.sessions.list[2].session.inspectors = vec!["欧阳长青".into()];
     update(&mut s, ch('n'));
     type_text(&mut s, "婚姻登记");
     for _ in 0..6 {

@@ -183,7 +183,7 @@ fn a_terminal_that_cannot_show_chinese_gets_english_and_says_why_in_english() {
 /// dimensions, and findings, the selected one made from a checklist item.
 fn busy_session_page(lang: Lang, size: (u16, u16)) -> State {
     let mut s = findings_screen(lang, size);
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     let c = checklist(
         session,
         &[("sat-steps", tiyan::domain::Answer::Fail), ("sat-score", tiyan::domain::Answer::Score(4))],
@@ -194,7 +194,7 @@ fn busy_session_page(lang: Lang, size: (u16, u16)) -> State {
     update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![c] }));
     update(&mut s, Msg::Store(StoreEvent::Findings { session, findings }));
     // Walked before the clock's now: 到达大厅咨询, 取号, 等候叫号 (a run before this one).
-    let walk = &mut s.sessions[0].session.walk;
+    let walk = &mut s.sessions.list[0].session.walk;
     for (minutes_ago, name) in [(50, "咨询"), (47, "取号"), (46, "等候叫号")] {
         let stamp = tiyan::domain::Stamp { wall_ms: T0 as i64 - minutes_ago * 60_000, run: 0, mono_ms: 0 };
         walk.mark(session, tiyan::domain::walk::Mark::Stage, stamp, name);
@@ -229,7 +229,7 @@ fn a_short_session_page_keeps_findings_in_view_40x12() {
 /// description joined back to its first row; and how many lines there are.
 fn help_entries(s: &State) -> (Vec<String>, usize) {
     let width = s.size.0 as usize - 6;
-    let lines = tiyan::ui::help::lines(s, width);
+    let lines = tiyan::app::help::lines(s, width);
     let mut joined: Vec<String> = Vec::new();
     for (line, _) in &lines {
         assert!(unicode_width::UnicodeWidthStr::width(line.as_str()) <= width, "{line:?} wider than {width}");
@@ -311,4 +311,24 @@ fn a_long_failure_in_the_status_line_is_shown_whole() {
         let screen = text(&render(&s)).replace(['\n', ' '], "");
         assert!(screen.contains(&tail.replace(' ', "")), "{tail}: {screen}");
     }
+}
+
+#[test]
+fn the_core_pages_by_the_main_area_the_frame_draws() {
+    use tiyan::app::layout::{main_area, page};
+    pin_timezone();
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    let one_row = page(&s);
+    // A long notice makes the status line taller; the list above it, and its page, shorter.
+    s.notice = Some("保存失败：磁盘空间已满。请腾出空间后再保存一次，输入的文字都还在。".repeat(3));
+    let status = tiyan::app::status_line::rows(&s, 80);
+    assert_eq!(status, 3);
+    let main = main_area(&s);
+    assert_eq!((main.y, main.height), (1, 24 - 1 - status));
+    assert_eq!(page(&s), one_row - 2);
+    let screen = text(&render(&s));
+    let rows: Vec<&str> = screen.lines().collect();
+    let last = (main.y + main.height - 1) as usize;
+    assert!(rows[last].starts_with('└'), "the list ends where the core says: {screen}");
+    assert!(rows[last + 1].starts_with("保存失败"), "{screen}");
 }

@@ -4,8 +4,8 @@
 use crate::app_fixtures::*;
 use ratatui::crossterm::event::KeyCode;
 use tiyan::app::{Overlay, update};
-use tiyan::assets::{ChoiceList, use_user_units};
 use tiyan::i18n::Lang;
+use tiyan::vocab::{ChoiceList, use_user_units};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tiyan");
 

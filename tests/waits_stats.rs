@@ -2,12 +2,12 @@
 //! read back, so stamps and steps go through the codec and the event fold as in the app.
 //! Stamps are built by hand (run, monotonic and wall chosen) so every wait is exact.
 
-use tiyan::assets::ChoiceList;
 use tiyan::config::Config;
 use tiyan::domain::Step::{self, *};
 use tiyan::domain::waits::{self, Thresholds, WaitStats};
 use tiyan::domain::{Change, EntityId, EntityKind, Stamp, Ticket, Value};
 use tiyan::store::Store;
+use tiyan::vocab::ChoiceList;
 
 const W: i64 = 1_795_685_400_000;
 const MIN: i64 = 60;

@@ -4,12 +4,13 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::clock_watch;
+use super::common::{ask, global_key, save, save_labelled};
 use super::effect::Effect;
 use super::form::FormState;
+use super::layout::page;
 use super::nav::{SessionList, move_cursor};
 use super::state::{CapturePurpose, CaptureState, ConfirmAction, Overlay, Screen, State};
-use super::update::{ask, global_key, page, save};
+use super::{clock_watch, finish};
 use crate::domain::stamp::UNDO_SECS;
 use crate::domain::ticket::field as tf;
 use crate::domain::{Change, EntityId, EntityKind, FindingLink, Level, Stamp, Step, Ticket, Value};
@@ -17,29 +18,27 @@ use crate::i18n::Strings;
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
 
-pub(super) fn open(state: &mut State, session: EntityId) -> Vec<Effect> {
-    state.screen = Screen::Board { session };
-    if state.tickets_session != Some(session) {
-        state.tickets.clear();
-        state.tickets_session = None;
-        state.ticket_cursor = 0;
-    }
-    let mut effects = vec![Effect::Store(StoreRequest::LoadTickets { session })];
-    effects.extend(clock_watch::check_clock(state));
-    effects
+/// The queue board: the tickets of the session whose board is on screen (or was last), and
+/// the cursor.
+#[derive(Default)]
+pub struct BoardView {
+    pub tickets: Vec<Ticket>,
+    /// The session the tickets belong to.
+    pub session: Option<EntityId>,
+    pub cursor: usize,
 }
 
 pub(super) fn loaded(state: &mut State, session: EntityId, tickets: Vec<Ticket>) -> Vec<Effect> {
     let list = SessionList {
-        items: &mut state.tickets,
-        session: &mut state.tickets_session,
-        cursor: &mut state.ticket_cursor,
+        items: &mut state.board.tickets,
+        session: &mut state.board.session,
+        cursor: &mut state.board.cursor,
     };
     list.replace(session, tickets, &mut state.select_after_load, |t| t.id);
     // `f` was pressed on this session before its tickets were on hand.
     if state.finish_after_tickets == Some(session) {
         state.finish_after_tickets = None;
-        return super::update::finish_or_ask(state, session);
+        return finish::finish_or_ask(state, session);
     }
     vec![]
 }
@@ -64,15 +63,15 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
         return global_key(state, &key, false);
     };
     let mut effects = clock_watch::check_clock(state);
-    if let Some(c) = move_cursor(state.ticket_cursor, state.tickets_of(session).len(), page(state), action) {
-        state.ticket_cursor = c;
+    if let Some(c) = move_cursor(state.board.cursor, state.tickets_of(session).len(), page(state), action) {
+        state.board.cursor = c;
         return effects;
     }
     let now = state.now();
     let selected = state.selected_ticket().cloned();
     effects.extend(match (action, selected) {
         (Action::Back, _) => {
-            state.screen = Screen::Findings { session };
+            state.screen = Screen::SessionPage { session };
             vec![Effect::Store(StoreRequest::LoadFindings { session })]
         }
         (Action::AddTicket, _) => add(state, session, now),
@@ -99,7 +98,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
             vec![]
         }
         (Action::Delete, Some(t)) => {
-            let label = ticket_label(state.ctx.strings(), &state.tickets, &t);
+            let label = ticket_label(state.ctx.strings(), &state.board.tickets, &t);
             ask(state, "confirm.delete_ticket", &[("ticket", &label)], ConfirmAction::DeleteTicket(t.id));
             vec![]
         }
@@ -134,17 +133,18 @@ fn add(state: &mut State, session: EntityId, now: Stamp) -> Vec<Effect> {
     // Listed at once, so a next `a` before the store answers numbers after it. The cursor
     // goes to the oldest ticket still waiting: the next one called is the one the advance
     // key must step, not the newest just taken.
-    state.tickets.push(ticket);
-    let waiting = state.tickets.iter().position(|t| t.state() == crate::domain::TicketState::Waiting);
-    state.ticket_cursor = waiting.unwrap_or(state.tickets.len() - 1);
+    state.board.tickets.push(ticket);
+    let waiting = state.board.tickets.iter().position(|t| t.state() == crate::domain::TicketState::Waiting);
+    state.board.cursor = waiting.unwrap_or(state.board.tickets.len() - 1);
     // Named in the status line, as the cursor may be on another ticket: 已保存：第3张.
-    let label = ticket_label(state.ctx.strings(), &state.tickets, &state.tickets[state.tickets.len() - 1]);
-    super::update::save_labelled(state, id, changes, None, label)
+    let label =
+        ticket_label(state.ctx.strings(), &state.board.tickets, &state.board.tickets[state.board.tickets.len() - 1]);
+    save_labelled(state, id, changes, None, label)
 }
 
 /// Records the step on the listed ticket too, so the next key builds on it.
 fn step_ticket(state: &mut State, t: &Ticket, step: Step, now: Stamp, detail: &str) -> Vec<Effect> {
-    let Some(listed) = state.tickets.iter_mut().find(|x| x.id == t.id) else { return vec![] };
+    let Some(listed) = state.board.tickets.iter_mut().find(|x| x.id == t.id) else { return vec![] };
     let change = listed.step(step, now, detail);
     save(state, t.id, vec![change], None)
 }
@@ -153,13 +153,13 @@ fn undo(state: &mut State, t: &Ticket, now: Stamp) -> Vec<Effect> {
     match t.undoable(&now, UNDO_SECS) {
         // Undoing the taking removes the ticket: ask, as deleting does.
         Some((_, Step::Taken)) => {
-            let label = ticket_label(state.ctx.strings(), &state.tickets, t);
+            let label = ticket_label(state.ctx.strings(), &state.board.tickets, t);
             ask(state, "confirm.undo_taken", &[("ticket", &label)], ConfirmAction::DeleteTicket(t.id));
             vec![]
         }
         Some((n, step)) => {
             state.notice = Some(state.ctx.strings().tf("board.undone", &[("step", state.t(&step_key(step)))]));
-            let Some(listed) = state.tickets.iter_mut().find(|x| x.id == t.id) else { return vec![] };
+            let Some(listed) = state.board.tickets.iter_mut().find(|x| x.id == t.id) else { return vec![] };
             let changes = listed.undo(n, step);
             save(state, t.id, changes, None)
         }
@@ -174,7 +174,7 @@ pub fn step_key(step: Step) -> String {
 
 /// A transfer's window, typed in the capture line.
 pub(super) fn submit_transfer(state: &mut State, ticket: EntityId, window: &str) -> Vec<Effect> {
-    let Some(t) = state.tickets.iter().find(|t| t.id == ticket).cloned() else { return vec![] };
+    let Some(t) = state.board.tickets.iter().find(|t| t.id == ticket).cloned() else { return vec![] };
     if window.trim().is_empty() {
         return vec![];
     }
@@ -190,7 +190,7 @@ pub(super) fn delete(state: &mut State, id: EntityId) -> Vec<Effect> {
 /// shorter one, the start of a finding about the ticket.
 fn finding_text(state: &State, t: &Ticket, now: &Stamp) -> String {
     let s = state.ctx.strings();
-    let label = ticket_label(s, &state.tickets, t);
+    let label = ticket_label(s, &state.board.tickets, t);
     let thresholds = state.ctx.waits.for_item(&t.item);
     let Some(wait) = t.wait_secs(now) else { return s.tf("board.finding_plain", &[("ticket", &label)]) };
     let minutes = (wait / 60).to_string();

@@ -4,21 +4,28 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::common::{ask, global_key, save};
 use super::effect::Effect;
+use super::layout::page;
 use super::nav::{SessionList, move_cursor};
-use super::state::{CapturePurpose, CaptureState, ConfirmAction, Overlay, Pane, Screen, State};
-use super::update::{global_key, page, save};
+use super::state::{CapturePurpose, CaptureState, Confirm, ConfirmAction, Overlay, Pane, Screen, State};
 use crate::domain::checklist::field as cf;
 use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityId, EntityKind, FindingLink, Value};
 use crate::keymap::{Action, Layer};
-use crate::store::StoreRequest;
+
+/// The checklist screen (the checklist itself is the session page's, `SessionPageView`).
+#[derive(Default)]
+pub struct ChecklistView {
+    /// The item under the cursor, as an index into the checklist's items.
+    pub item_cursor: usize,
+}
 
 /// Opens a checklist, with the cursor on its first unanswered item.
 pub(super) fn open(state: &mut State, session: EntityId, checklist: EntityId) {
     state.screen = Screen::Checklist { session, checklist };
-    state.item_cursor = 0;
+    state.checklist.item_cursor = 0;
     if let Some(c) = state.open_checklist() {
-        state.item_cursor = first_unanswered(c, 0).unwrap_or(0);
+        state.checklist.item_cursor = first_unanswered(c, 0).unwrap_or(0);
     }
 }
 
@@ -51,7 +58,7 @@ pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
                     state.overlays.pop();
                     let (id, changes) = Checklist::attach(state.ctx.new_id(), session, &template);
                     state.screen = Screen::Checklist { session, checklist: id };
-                    state.item_cursor = 0;
+                    state.checklist.item_cursor = 0;
                     return save(state, id, changes, None);
                 }
                 Some(Err(problem)) => {
@@ -67,10 +74,10 @@ pub(super) fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
 
 /// Keys of a session page's checklist pane that differ from the findings pane.
 pub(super) fn pane_key(state: &mut State, action: Action) -> Option<Vec<Effect>> {
-    let Screen::Findings { session } = state.screen else { return None };
+    let Screen::SessionPage { session } = state.screen else { return None };
     let len = state.checklists_of(session).len();
-    if let Some(c) = move_cursor(state.checklist_cursor, len, page(state), action) {
-        state.checklist_cursor = c;
+    if let Some(c) = move_cursor(state.page.checklist_cursor, len, page(state), action) {
+        state.page.checklist_cursor = c;
         return Some(vec![]);
     }
     let selected = state.selected_checklist().cloned();
@@ -89,11 +96,11 @@ pub(super) fn pane_key(state: &mut State, action: Action) -> Option<Vec<Effect>>
                 state.findings_of(session).iter().filter(|f| f.check.as_ref().is_some_and(|(id, _)| *id == c.id));
             let linked = linked.count().to_string();
             let answered = c.answers.len().to_string();
-            super::update::ask(
+            ask(
                 state,
                 "confirm.remove_checklist",
                 &[("title", &c.template.title.zh), ("answered", &answered), ("findings", &linked)],
-                super::state::ConfirmAction::RemoveChecklist(c.id),
+                ConfirmAction::RemoveChecklist(c.id),
             );
             Some(vec![])
         }
@@ -142,8 +149,8 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
         return global_key(state, &key, false);
     };
     let len = checklist.items().len();
-    if let Some(c) = move_cursor(state.item_cursor, len, page(state), action) {
-        state.item_cursor = c;
+    if let Some(c) = move_cursor(state.checklist.item_cursor, len, page(state), action) {
+        state.checklist.item_cursor = c;
         return vec![];
     }
     let score = |n: u8| match item.kind {
@@ -205,8 +212,8 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
             vec![]
         }
         Action::NextUnanswered => {
-            match first_unanswered(&checklist, (state.item_cursor + 1) % len.max(1)) {
-                Some(i) => state.item_cursor = i,
+            match first_unanswered(&checklist, (state.checklist.item_cursor + 1) % len.max(1)) {
+                Some(i) => state.checklist.item_cursor = i,
                 None => state.notice = Some(state.t("checklist.all_answered").to_string()),
             }
             vec![]
@@ -224,8 +231,8 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
 }
 
 fn back(state: &mut State, session: EntityId) {
-    state.screen = Screen::Findings { session };
-    state.pane = Pane::Checklists;
+    state.screen = Screen::SessionPage { session };
+    state.page.pane = Pane::Checklists;
 }
 
 /// Says how this item is answered, with the keys in force.
@@ -288,20 +295,20 @@ fn give_or_ask(state: &mut State, checklist: &Checklist, item: &str, answer: Opt
         &[("from", &shown(current)), ("to", &shown(answer.as_ref())), ("findings", &linked.join(sep))],
     );
     let action = ConfirmAction::ChangeAnswer { checklist: checklist.id, item: item.to_string(), answer };
-    state.overlays.push(Overlay::Confirm(super::state::Confirm { question, action }));
+    state.overlays.push(Overlay::Confirm(Confirm { question, action }));
     vec![]
 }
 
 /// Yes to [`give_or_ask`]'s question.
 pub(super) fn change_answer(state: &mut State, checklist: EntityId, item: &str, answer: Option<Answer>) -> Vec<Effect> {
-    let Some(c) = state.checklists.iter().find(|c| c.id == checklist).cloned() else { return vec![] };
+    let Some(c) = state.page.checklists.iter().find(|c| c.id == checklist).cloned() else { return vec![] };
     give(state, &c, item, answer)
 }
 
 /// Moves the cursor to the next item (after a finding made from the one under it).
 pub(super) fn advance(state: &mut State) {
     let len = state.open_checklist().map(|c| c.items().len()).unwrap_or(0);
-    state.item_cursor = (state.item_cursor + 1).min(len.saturating_sub(1));
+    state.checklist.item_cursor = (state.checklist.item_cursor + 1).min(len.saturating_sub(1));
 }
 
 /// Saves one answer (None clears it) and moves to the next item, so a run of single keys
@@ -309,14 +316,17 @@ pub(super) fn advance(state: &mut State) {
 /// finding about this very item (and once it is made, the cursor moves on).
 fn give(state: &mut State, checklist: &Checklist, item: &str, answer: Option<Answer>) -> Vec<Effect> {
     let change = Checklist::answer_change(checklist.id, item, answer.as_ref());
-    let before = state.item_cursor;
+    let before = state.checklist.item_cursor;
     match &answer {
         Some(a) if a.is_negative() => {
             if let Some(key) = state.key_for(Layer::Checklist, Action::MakeFinding) {
                 state.notice = Some(state.ctx.strings().tf("checklist.failed_hint", &[("key", &key)]));
             }
         }
-        Some(_) => state.item_cursor = (state.item_cursor + 1).min(checklist.items().len().saturating_sub(1)),
+        Some(_) => {
+            state.checklist.item_cursor =
+                (state.checklist.item_cursor + 1).min(checklist.items().len().saturating_sub(1))
+        }
         // Clearing stays on the item, to answer it again.
         None => {}
     }
@@ -348,7 +358,7 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
             };
             // Findings rest on this answer: a different one is asked about first.
             let linked = !state.findings_of_item(*checklist, item).is_empty();
-            let listed = state.checklists.iter().find(|c| c.id == *checklist).cloned();
+            let listed = state.page.checklists.iter().find(|c| c.id == *checklist).cloned();
             if let Some(c) = listed.filter(|c| linked && c.answer(item) != answer.as_ref()) {
                 let item = item.clone();
                 return give_or_ask(state, &c, &item, answer);
@@ -363,10 +373,10 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
         | CapturePurpose::Stage { .. }
         | CapturePurpose::Inspector => return vec![],
     };
-    let before = state.item_cursor;
+    let before = state.checklist.item_cursor;
     if advance {
         let len = state.open_checklist().map(|c| c.items().len()).unwrap_or(0);
-        state.item_cursor = (state.item_cursor + 1).min(len.saturating_sub(1));
+        state.checklist.item_cursor = (state.checklist.item_cursor + 1).min(len.saturating_sub(1));
     }
     let effects = save(state, checklist_id, vec![change], Some(Overlay::Capture(capture)));
     remember_item(state, before);
@@ -402,26 +412,21 @@ fn parse_entry(kind: AnswerKind, text: &str) -> Result<Option<Answer>, &'static 
 pub(super) fn loaded(state: &mut State, session: EntityId, checklists: Vec<Checklist>) {
     let first_load_of_open = state.open_checklist().is_none();
     let list = SessionList {
-        items: &mut state.checklists,
-        session: &mut state.checklists_session,
-        cursor: &mut state.checklist_cursor,
+        items: &mut state.page.checklists,
+        session: &mut state.page.checklists_session,
+        cursor: &mut state.page.checklist_cursor,
     };
     list.replace(session, checklists, &mut state.select_after_load, |c| c.id);
     if let Screen::Checklist { checklist, .. } = state.screen {
         if first_load_of_open {
             if let Some(c) = state.open_checklist() {
-                state.item_cursor = first_unanswered(c, 0).unwrap_or(0);
+                state.checklist.item_cursor = first_unanswered(c, 0).unwrap_or(0);
             }
         }
-        if let Some(i) = state.checklists.iter().position(|c| c.id == checklist) {
-            state.checklist_cursor = i;
+        if let Some(i) = state.page.checklists.iter().position(|c| c.id == checklist) {
+            state.page.checklist_cursor = i;
         }
     }
-}
-
-/// The loads a session page needs.
-pub(super) fn load_session_page(session: EntityId) -> Vec<Effect> {
-    vec![Effect::Store(StoreRequest::LoadFindings { session }), Effect::Store(StoreRequest::LoadChecklists { session })]
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 //! with the session on screen. Timers are not moved by it: within a run they count monotonic
 //! time. Looked at on every tick and on each key of the board and the stopwatch.
 
+use super::common::save;
 use super::effect::Effect;
 use super::state::{Screen, State};
-use super::update::save;
 use crate::domain::{Change, EntityKind, Session, Stamp, TimedEvent, Value};
 use crate::domain::{session::field as sf, stamp::CLOCK_JUMP_MS, stamp::event_field};
 use crate::i18n::Strings;

@@ -5,8 +5,8 @@
 //! thread, beside the store, when a signal or a closed terminal ends the program (SIGHUP from
 //! a dropped SSH link, SIGTERM), and as a checkpoint every couple of seconds while text is
 //! unsaved, so even a SIGKILL or a power cut loses at most the last moments of typing. It is
-//! removed once nothing is unsaved. On the next start of the profile it is put back: the
-//! screen and the overlays come back with the text, and Esc discards it as any typed text.
+//! removed once nothing is unsaved. On the next start of the profile `resume` puts it back:
+//! the screen and the overlays come back with the text, and Esc discards it as any typed text.
 //!
 //! The draft has its own serialized shape (JSON, versioned by its field names), independent of
 //! the app's types, so a later version still reads an older draft or ignores it whole.
@@ -14,9 +14,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::effect::Effect;
-use super::form::{FormKind, FormState};
-use super::state::{CapturePurpose, CaptureState, Overlay, Screen, State};
-use crate::domain::{AnswerKind, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Record, Stamp, Ticket};
+use super::form::FormKind;
+use super::state::{CapturePurpose, Overlay, Screen, State};
+use crate::domain::{AnswerKind, EntityId, FindingLink, Stamp};
 use crate::store::StoreRequest;
 
 /// A checkpoint at most this often while text is unsaved.
@@ -107,6 +107,14 @@ pub struct DraftKeeper {
     written_ms: Option<i64>,
 }
 
+impl DraftKeeper {
+    /// `draft` is what the file holds (it was just read back): nothing is written again until
+    /// the text changes.
+    pub(super) fn read_back(&mut self, draft: Draft) {
+        self.on_disk = Some(draft);
+    }
+}
+
 /// The unsaved text on screen, if any.
 pub fn take(state: &State) -> Option<Draft> {
     let overlays: Vec<DraftOverlay> = state.overlays.iter().filter_map(overlay_draft).collect();
@@ -118,7 +126,7 @@ pub fn take(state: &State) -> Option<Draft> {
 
 fn place(screen: Screen) -> Place {
     match screen {
-        Screen::Findings { session } => Place::Session(session),
+        Screen::SessionPage { session } => Place::Session(session),
         Screen::Checklist { session, checklist } => Place::Checklist { session, checklist },
         Screen::Board { session } => Place::Board(session),
         Screen::Walk { session } => Place::Walk(session),
@@ -220,30 +228,6 @@ pub fn pending(state: &State) -> bool {
     state.overlays.iter().any(|o| overlay_draft(o).is_some()) && take(state) != state.drafts.on_disk
 }
 
-/// On start: a draft left by the last run is put back where it was typed, at once: a user
-/// reconnecting after a dropped link carries on typing, and Esc still asks before dropping it
-/// (no question to answer first, so a habitual Enter cannot throw the text away).
-pub fn restore_on_start(state: &mut State, draft: Draft) -> Vec<Effect> {
-    // Known to be on disk: nothing is written again until the text changes.
-    state.drafts.on_disk = Some(draft.clone());
-    let preview = draft_preview(&draft);
-    let effects = restore(state, draft);
-    state.notice = Some(state.ctx.strings().tf("draft.restored", &[("text", &preview)]));
-    effects
-}
-
-/// The start of the first text in the draft, for the notice.
-fn draft_preview(draft: &Draft) -> String {
-    let text = draft.overlays.iter().find_map(|o| match o {
-        DraftOverlay::Capture { text, .. } => Some(text.clone()),
-        DraftOverlay::Form { fields, .. } => {
-            fields.iter().find(|f| f.text != f.original && !f.text.trim().is_empty()).map(|f| f.text.clone())
-        }
-    });
-    let one_line: String = text.unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
-    crate::text::truncate(&crate::text::sanitize(&one_line), 20).into_owned()
-}
-
 /// A deliberate quit: a checkpoint on disk is removed (nothing when there is none).
 pub fn discard_quietly(state: &mut State) -> Vec<Effect> {
     if state.drafts.on_disk.is_some() {
@@ -251,92 +235,5 @@ pub fn discard_quietly(state: &mut State) -> Vec<Effect> {
         vec![Effect::Store(StoreRequest::ClearDraft)]
     } else {
         vec![]
-    }
-}
-
-/// Back to the screen the text was typed on, with the overlays and their text.
-fn restore(state: &mut State, draft: Draft) -> Vec<Effect> {
-    let effects = go_to(state, draft.place);
-    for overlay in draft.overlays {
-        if let Some(o) = rebuild(state, overlay) {
-            state.overlays.push(o);
-        }
-    }
-    effects
-}
-
-fn go_to(state: &mut State, place: Place) -> Vec<Effect> {
-    match place {
-        Place::Sessions => vec![],
-        Place::Session(session) => super::update::open_session_at(state, session, None),
-        Place::Checklist { session, checklist } => {
-            let effects = super::update::open_session_at(state, session, None);
-            state.screen = Screen::Checklist { session, checklist };
-            effects
-        }
-        Place::Board(session) => super::board::open(state, session),
-        Place::Walk(session) => super::walk::open(state, session),
-        Place::Finding { session, finding, from_ledger } => {
-            super::finding_view::open(state, session, finding, from_ledger)
-        }
-        Place::Ledger => super::ledger::open(state),
-    }
-}
-
-fn rebuild(state: &State, overlay: DraftOverlay) -> Option<Overlay> {
-    let lang = state.ctx.lang;
-    match overlay {
-        DraftOverlay::Capture { session, purpose, text, initial } => {
-            let purpose = match purpose {
-                Purpose::Finding { check: Some((checklist, item)), .. } => {
-                    CapturePurpose::Finding { link: Some(FindingLink::Check { checklist, item }) }
-                }
-                Purpose::Finding { ticket: Some(t), .. } => {
-                    CapturePurpose::Finding { link: Some(FindingLink::Ticket(t)) }
-                }
-                Purpose::Finding { .. } => CapturePurpose::Finding { link: None },
-                Purpose::Answer { checklist, item, kind } => CapturePurpose::Answer { checklist, item, kind },
-                Purpose::Note { checklist, item } => CapturePurpose::Note { checklist, item },
-                Purpose::Transfer { ticket } => CapturePurpose::Transfer { ticket },
-                Purpose::Stage { at } => CapturePurpose::Stage { at },
-                Purpose::Inspector => CapturePurpose::Inspector,
-            };
-            // Opened with its original text, so Esc still asks before dropping the typing.
-            let mut capture = CaptureState::new(session, purpose, &initial);
-            capture.input.set_text(&text);
-            Some(Overlay::Capture(capture))
-        }
-        DraftOverlay::Form { kind, title, focus, fields } => {
-            let mut form = match kind {
-                Kind::Session { editing } => {
-                    let mut f = FormState::new_session(lang, None, &state.inspector);
-                    f.kind = FormKind::Session { editing };
-                    f
-                }
-                Kind::Finding { session, editing } => {
-                    let mut f = FormState::new_finding(session, lang);
-                    f.kind = FormKind::Finding { session, editing };
-                    f
-                }
-                Kind::Ticket { editing } => {
-                    FormState::edit_ticket(&Ticket::from_record(&Record::new(editing, EntityKind::Ticket)), lang)
-                }
-                Kind::Move { finding, to, reopen } => {
-                    let to = FindingStatus::parse(&to)?;
-                    let mut blank = Finding::blank(0);
-                    blank.id = finding;
-                    super::rectify::move_form(&blank, super::state::MoveChoice { to, reopen }, lang, &state.inspector)
-                }
-            };
-            for saved in fields {
-                if let Some(field) = form.fields.iter_mut().find(|f| f.name == saved.name) {
-                    field.original = saved.original;
-                    field.input.set_text(&saved.text);
-                }
-            }
-            form.title = title;
-            form.focus = focus.min(form.fields.len().saturating_sub(1));
-            Some(Overlay::Form(Box::new(form)))
-        }
     }
 }

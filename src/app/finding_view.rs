@@ -3,19 +3,22 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::common::global_key;
 use super::effect::Effect;
 use super::form::FormState;
-use super::state::{Overlay, Screen, State};
-use super::update::{global_key, page};
-use super::{ledger, rectify};
+use super::layout::page;
+use super::nav::scroll;
+use super::state::{Overlay, State};
+use super::{goto, rectify};
 use crate::domain::EntityId;
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
 
-pub fn open(state: &mut State, session: EntityId, finding: EntityId, from_ledger: bool) -> Vec<Effect> {
-    state.screen = Screen::Finding { session, finding, from_ledger };
-    state.finding_scroll = 0;
-    vec![]
+/// A finding's page (the finding is the session page's or the ledger's copy).
+#[derive(Default)]
+pub struct FindingView {
+    /// How far the page is scrolled.
+    pub scroll: u16,
 }
 
 pub fn screen_key(
@@ -29,7 +32,7 @@ pub fn screen_key(
         return global_key(state, &key, false);
     };
     let page = page(state);
-    if super::nav::scroll(&mut state.finding_scroll, page, action) {
+    if scroll(&mut state.finding_view.scroll, page, action) {
         return vec![];
     }
     match action {
@@ -40,9 +43,9 @@ pub fn screen_key(
                 state.overlays.push(Overlay::Form(Box::new(form)));
             }
         }
-        Action::GotoSession => return super::update::open_session_at(state, session, Some(finding)),
-        Action::Back if from_ledger => return ledger::back_to(state),
-        Action::Back => return super::update::open_session_at(state, session, Some(finding)),
+        Action::GotoSession => return goto::session_page_at(state, session, Some(finding)),
+        Action::Back if from_ledger => return goto::back_to_ledger(state),
+        Action::Back => return goto::session_page_at(state, session, Some(finding)),
         _ => {}
     }
     vec![]

@@ -3,15 +3,15 @@
 
 use chrono::NaiveDate;
 
-use crate::assets::ChoiceList;
 use crate::domain::finding::field as ff;
 use crate::domain::session::field as sf;
 use crate::domain::ticket::field as tf;
 use crate::domain::{Change, EntityId, EntityKind, Finding, FindingStatus, Session, Ticket, Value};
 use crate::edit::TextInput;
 use crate::i18n::{Lang, Strings};
+use crate::vocab::ChoiceList;
 
-pub use super::picker::{Names, Picker};
+pub use super::picker::Picker;
 pub use crate::text::{LIST_SEPARATORS, split_list};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +35,14 @@ pub enum FormKind {
         to: FindingStatus,
         reopen: bool,
     },
+}
+
+/// Lists of names that grow with use, collected when a picker opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Names {
+    /// The profile's inspector, then everyone named as an inspector in the sessions loaded,
+    /// the most recent first.
+    Inspectors,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,19 +4,20 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::common::global_key;
 use super::effect::Effect;
 use super::form::{FieldKind, FormField, FormKind, FormState, split_list};
-use super::nav::move_cursor;
+use super::layout::page;
+use super::nav::{move_cursor, scroll};
 use super::state::{Overlay, Screen, State};
-use super::update::{global_key, page};
-use super::{finding_view, rectify};
-use crate::assets::ChoiceList;
+use super::{goto, rectify};
 use crate::domain::deadline::parse_date;
 use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UnitRow};
 use crate::domain::op::entity_id_string;
 use crate::domain::{EntityId, Finding, FindingStatus};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
+use crate::vocab::ChoiceList;
 
 #[derive(Default)]
 pub struct LedgerView {
@@ -61,18 +62,6 @@ impl LedgerView {
     }
 }
 
-pub fn open(state: &mut State) -> Vec<Effect> {
-    state.screen = Screen::Ledger;
-    // The session list gives the walks (dates, items, themes); findings come after it.
-    vec![Effect::Store(StoreRequest::LoadSessions), Effect::Store(StoreRequest::LoadAllFindings)]
-}
-
-/// Back from a finding's page to the ledger, the cursor where it was.
-pub fn back_to(state: &mut State) -> Vec<Effect> {
-    state.screen = Screen::Ledger;
-    vec![]
-}
-
 /// Fresh findings from the store: filter and sort again, keeping the cursor on the same
 /// finding when it is still listed.
 pub fn loaded(state: &mut State, findings: Vec<Finding>) {
@@ -89,7 +78,7 @@ pub fn loaded(state: &mut State, findings: Vec<Finding>) {
 /// Recompute rows, counts and units from the findings and the filter.
 pub fn refilter(state: &mut State) {
     let today = state.today();
-    let index = SessionIndex::in_zone(state.sessions.iter().map(|s| &s.session), state.ctx.zone);
+    let index = SessionIndex::in_zone(state.sessions.list.iter().map(|s| &s.session), state.ctx.zone);
     let view = &mut state.ledger;
     let mut rows = ledger::filter(&view.findings, &index, &view.filter, today);
     ledger::sort_by_deadline(&mut rows, &view.findings);
@@ -101,7 +90,7 @@ pub fn refilter(state: &mut State) {
 
 /// The reminder letter for the findings the ledger shows.
 pub fn reminder_text(state: &State) -> String {
-    let index = SessionIndex::in_zone(state.sessions.iter().map(|s| &s.session), state.ctx.zone);
+    let index = SessionIndex::in_zone(state.sessions.list.iter().map(|s| &s.session), state.ctx.zone);
     let view = &state.ledger;
     ledger::reminders(view.rows.iter().map(|&i| &view.findings[i]), &index, state.today(), state.ctx.strings())
 }
@@ -147,12 +136,12 @@ pub fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
                 refiltered(state);
             }
         }
-        (Action::Open, Some((session, id))) => return finding_view::open(state, session, id, true),
+        (Action::Open, Some((session, id))) => return goto::finding(state, session, id, true),
         (Action::MoveStatus, Some((_, id))) => return rectify::open_moves(state, id),
         (Action::MoveStatus | Action::GotoSession, None) if state.ledger.by_unit => {
             state.notice = Some(state.t("ledger.pick_a_finding_first").to_string());
         }
-        (Action::GotoSession, Some((session, id))) => return super::update::open_session_at(state, session, Some(id)),
+        (Action::GotoSession, Some((session, id))) => return goto::session_page_at(state, session, Some(id)),
         _ => {}
     }
     vec![]
@@ -168,7 +157,7 @@ pub fn reminders_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return global_key(state, &key, false);
     };
     let page = page(state);
-    if !super::nav::scroll(&mut state.ledger.reminder_scroll, page, action) && action == Action::Back {
+    if !scroll(&mut state.ledger.reminder_scroll, page, action) && action == Action::Back {
         state.screen = Screen::Ledger;
     }
     vec![]
@@ -205,7 +194,7 @@ fn open_filter(state: &mut State) {
 /// How a session is named in the filter: its item, or its id when two share the item.
 fn session_label(state: &State, id: EntityId) -> String {
     let Some(s) = state.session_summary(id) else { return entity_id_string(id) };
-    let same_item = state.sessions.iter().filter(|x| x.session.item == s.session.item).count();
+    let same_item = state.sessions.list.iter().filter(|x| x.session.item == s.session.item).count();
     if same_item > 1 { entity_id_string(id) } else { s.session.item.clone() }
 }
 
@@ -275,14 +264,20 @@ fn parse_filter(state: &State, texts: &[String]) -> Result<LedgerFilter, (usize,
 fn find_session(state: &State, text: &str) -> Result<EntityId, String> {
     let s = state.ctx.strings();
     let upper = text.to_uppercase();
-    let by_id: Vec<EntityId> =
-        state.sessions.iter().map(|x| x.session.id).filter(|id| entity_id_string(*id).starts_with(&upper)).collect();
+    let by_id: Vec<EntityId> = state
+        .sessions
+        .list
+        .iter()
+        .map(|x| x.session.id)
+        .filter(|id| entity_id_string(*id).starts_with(&upper))
+        .collect();
     if by_id.len() == 1 {
         return Ok(by_id[0]);
     }
-    let exact: Vec<EntityId> = state.sessions.iter().filter(|x| x.session.item == text).map(|x| x.session.id).collect();
+    let exact: Vec<EntityId> =
+        state.sessions.list.iter().filter(|x| x.session.item == text).map(|x| x.session.id).collect();
     let partial: Vec<EntityId> =
-        state.sessions.iter().filter(|x| x.session.item.contains(text)).map(|x| x.session.id).collect();
+        state.sessions.list.iter().filter(|x| x.session.item.contains(text)).map(|x| x.session.id).collect();
     let matches = if exact.is_empty() { partial } else { exact };
     match matches.as_slice() {
         [one] => Ok(*one),

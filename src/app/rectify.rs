@@ -4,18 +4,18 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::common::{ask, global_key, save};
 use super::effect::Effect;
 use super::form::{FieldKind, FormField, FormKind, FormState};
 use super::nav::{Pick, pick_key};
 use super::state::{CapturePurpose, CaptureState, ConfirmAction, MoveChoice, Overlay, State};
-use super::update::save;
-use crate::assets::ChoiceList;
 use crate::domain::finding::field as ff;
 use crate::domain::rectify::{self, MoveRequest, Needed};
 use crate::domain::{EntityId, Finding, FindingStatus};
 use crate::holidays::{coverage_warning, parse_deadline};
 use crate::i18n::Lang;
 use crate::store::StoreRequest;
+use crate::vocab::ChoiceList;
 
 /// The field names of the move form that are not finding fields.
 const NOTE: &str = "move_note";
@@ -66,7 +66,7 @@ pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     let Some(Overlay::MovePicker { finding, choices, cursor }) = state.overlays.last_mut() else { return vec![] };
     let i = match pick_key(cursor, choices.len(), key) {
         Pick::Moved => return vec![],
-        Pick::Other => return super::update::global_key(state, key, false),
+        Pick::Other => return global_key(state, key, false),
         Pick::Cancel => {
             state.overlays.pop();
             return vec![];
@@ -165,7 +165,7 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
     // A deadline already past is allowed (a late record may be overdue at once), once asked.
     if let Some(d) = req.assignment.deadline.filter(|d| *d < state.today() && !form.past_deadline_ok) {
         let date = d.format("%Y-%m-%d").to_string();
-        super::update::ask(state, "confirm.past_deadline", &[("date", &date)], ConfirmAction::SavePastDeadline);
+        ask(state, "confirm.past_deadline", &[("date", &date)], ConfirmAction::SavePastDeadline);
         return vec![];
     }
     let now_ms = state.now().wall_ms;

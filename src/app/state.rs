@@ -1,18 +1,33 @@
-//! The whole UI state as plain data. UI modules only read it; `update` alone changes it.
+//! The whole state of the TUI as plain data: the context it runs in, the screen and the
+//! overlays on it, each screen's data (a struct of its own, defined beside the screen's keys:
+//! `SessionsView`, `SessionPageView`, `LedgerView` …) and the bookkeeping of saves.
+//!
+//! Only the core changes it: `update` for every message, and the TUI's runner through core
+//! functions at start-up (the inspector's name, a restored draft) and for draft checkpoints.
+//! The UI reads it, and what the core computes from it (the frame's rows, the help's lines,
+//! the status line's message), and draws.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::app::form::FormState;
+use super::board::BoardView;
+use super::checklist::ChecklistView;
+use super::finding_view::FindingView;
+use super::form::FormState;
+use super::ledger::LedgerView;
+use super::session_page::SessionPageView;
+use super::sessions::SessionsView;
+use super::stats::StatsView;
+pub use crate::checklist::TemplateChoice;
 use crate::clock::Clock;
 use crate::config::WaitRules;
 use crate::domain::{
     Answer, AnswerKind, Checklist, EntityId, EntityKind, Finding, FindingLink, FindingStatus, Item, SessionSummary,
-    Stamp, Template, Ticket,
+    Stamp, Ticket,
 };
 use crate::edit::TextInput;
 use crate::i18n::{Lang, Strings};
-use crate::keymap::Keymap;
+use crate::keymap::{Keymap, Layer};
 use crate::term::caps::Caps;
 
 /// Settings that do not change while running.
@@ -37,15 +52,6 @@ pub struct Context {
     pub calendar: Arc<crate::domain::workdays::Calendar>,
 }
 
-/// One template in the add-checklist list. A broken user file is listed with its first
-/// problem and cannot be picked; it never stops the program.
-#[derive(Clone, Debug)]
-pub struct TemplateChoice {
-    /// "四度诊断 (four-diagnoses v1)" or the file name when the file could not be read.
-    pub label: String,
-    pub template: Result<Template, String>,
-}
-
 impl Context {
     pub fn strings(&self) -> &'static Strings {
         Strings::get(self.lang)
@@ -61,7 +67,7 @@ impl Context {
 pub enum Screen {
     Sessions,
     /// A session's page: its checklists and findings.
-    Findings {
+    SessionPage {
         session: EntityId,
     },
     Checklist {
@@ -90,17 +96,29 @@ pub enum Screen {
     Reminders,
 }
 
-/// How the statistics across sessions are grouped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatsBy {
-    Window,
-    Item,
+impl Screen {
+    /// The keymap layer of this screen's keys.
+    pub fn layer(self) -> Layer {
+        match self {
+            Screen::Sessions => Layer::Sessions,
+            Screen::SessionPage { .. } => Layer::SessionPage,
+            Screen::Checklist { .. } => Layer::Checklist,
+            Screen::Board { .. } => Layer::Board,
+            Screen::Walk { .. } => Layer::Walk,
+            Screen::WaitStats => Layer::Stats,
+            Screen::Finding { .. } => Layer::Finding,
+            Screen::Ledger => Layer::Ledger,
+            Screen::Reminders => Layer::Reminders,
+        }
+    }
 }
 
-/// Which list on a session's page has the cursor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which list on a session's page has the cursor (the page's, its checklist pane's and
+/// the screens that open the page all set it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Pane {
     Checklists,
+    #[default]
     Findings,
 }
 
@@ -131,6 +149,20 @@ pub enum Overlay {
         choices: Vec<MoveChoice>,
         cursor: usize,
     },
+}
+
+impl Overlay {
+    /// The keymap layer of this overlay's keys; none for the short pick lists, which keep
+    /// fixed keys (arrows, digits, Enter, Esc).
+    pub fn layer(&self) -> Option<Layer> {
+        match self {
+            Overlay::Form(_) => Some(Layer::Form),
+            Overlay::Capture(_) => Some(Layer::Capture),
+            Overlay::Help { .. } => Some(Layer::Help),
+            Overlay::Confirm(_) => Some(Layer::Dialog),
+            Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. } | Overlay::MovePicker { .. } => None,
+        }
+    }
 }
 
 /// One line of the move picker: a forward move, or reopening (to the status given).
@@ -277,28 +309,20 @@ pub struct State {
     pub ctx: Context,
     pub screen: Screen,
     pub overlays: Vec<Overlay>,
-    pub sessions: Vec<SessionSummary>,
-    pub sessions_loaded: bool,
-    pub session_cursor: usize,
-    /// Findings of the session on screen (or of the last one opened).
-    pub findings: Vec<Finding>,
-    pub findings_session: Option<EntityId>,
-    pub finding_cursor: usize,
-    /// Checklists of the session on screen (or of the last one opened).
-    pub checklists: Vec<Checklist>,
-    pub checklists_session: Option<EntityId>,
-    pub checklist_cursor: usize,
-    pub pane: Pane,
-    /// The item under the cursor on a checklist screen, as an index into its items.
-    pub item_cursor: usize,
-    /// Tickets of the session whose board is on screen (or was last).
-    pub tickets: Vec<Ticket>,
-    pub tickets_session: Option<EntityId>,
-    pub ticket_cursor: usize,
-    /// Every session's tickets, for the statistics screen.
-    pub all_tickets: Option<Vec<Ticket>>,
-    pub stats_by: StatsBy,
-    pub stats_cursor: usize,
+    /// 体验活动: the session list.
+    pub sessions: SessionsView,
+    /// A session's page: its findings and checklists (of the last session opened).
+    pub page: SessionPageView,
+    /// The checklist screen.
+    pub checklist: ChecklistView,
+    /// 排队计时: the queue board (the tickets of the last session whose board was shown).
+    pub board: BoardView,
+    /// The wait statistics across sessions.
+    pub stats: StatsView,
+    /// One finding's page.
+    pub finding_view: FindingView,
+    /// 整改台账: every finding across sessions, its filter and cursor.
+    pub ledger: LedgerView,
     /// The clock's wall-minus-monotonic offset when last looked at, to notice jumps.
     pub clock_offset: Option<(u64, i64)>,
     pub pending: HashMap<u64, Pending>,
@@ -321,10 +345,6 @@ pub struct State {
     pub quitting: bool,
     /// The profile's inspector name (who is acting); empty until given.
     pub inspector: String,
-    /// How far a finding's page is scrolled.
-    pub finding_scroll: u16,
-    /// The ledger screen: every finding across sessions, its filter and cursor.
-    pub ledger: super::ledger::LedgerView,
     /// Unsaved text kept on disk as a draft (see `app::draft`).
     pub drafts: super::draft::DraftKeeper,
     /// The signal that ended the run (the exit status is 128 + its number).
@@ -338,23 +358,13 @@ impl State {
             ctx,
             screen: Screen::Sessions,
             overlays: Vec::new(),
-            sessions: Vec::new(),
-            sessions_loaded: false,
-            session_cursor: 0,
-            findings: Vec::new(),
-            findings_session: None,
-            finding_cursor: 0,
-            checklists: Vec::new(),
-            checklists_session: None,
-            checklist_cursor: 0,
-            pane: Pane::Findings,
-            item_cursor: 0,
-            tickets: Vec::new(),
-            tickets_session: None,
-            ticket_cursor: 0,
-            all_tickets: None,
-            stats_by: StatsBy::Window,
-            stats_cursor: 0,
+            sessions: SessionsView::default(),
+            page: SessionPageView::default(),
+            checklist: ChecklistView::default(),
+            board: BoardView::default(),
+            stats: StatsView::default(),
+            finding_view: FindingView::default(),
+            ledger: Default::default(),
             clock_offset: None,
             pending: HashMap::new(),
             save_status: HashMap::new(),
@@ -368,8 +378,6 @@ impl State {
             size,
             quitting: false,
             inspector: String::new(),
-            finding_scroll: 0,
-            ledger: Default::default(),
             drafts: Default::default(),
             ended_by: None,
         }
@@ -379,30 +387,45 @@ impl State {
         self.ctx.strings().t(key)
     }
 
+    /// The keymap layer keys resolve in (before [global]) with `top` as the top overlay: its
+    /// layer, or the screen's when there is none; none over a pick list. The one mapping from
+    /// where the user is to a layer: key handling, the status line's hints and the help use it.
+    pub fn layer_under(&self, top: Option<&Overlay>) -> Option<Layer> {
+        match top {
+            Some(overlay) => overlay.layer(),
+            None => Some(self.screen.layer()),
+        }
+    }
+
+    /// The layer keys resolve in now (see [`State::layer_under`]).
+    pub fn layer(&self) -> Option<Layer> {
+        self.layer_under(self.overlays.last())
+    }
+
     /// The first key bound to `action` in `layer`, as a person reads it ("Enter", "PgUp").
-    pub fn key_for(&self, layer: crate::keymap::Layer, action: crate::keymap::Action) -> Option<String> {
+    pub fn key_for(&self, layer: Layer, action: crate::keymap::Action) -> Option<String> {
         self.ctx.keymap.keys_for(layer, action).first().map(|k| k.label(self.ctx.strings()))
     }
 
     pub fn selected_session(&self) -> Option<&SessionSummary> {
-        self.sessions.get(self.session_cursor)
+        self.sessions.list.get(self.sessions.cursor)
     }
 
     pub fn session_summary(&self, id: EntityId) -> Option<&SessionSummary> {
-        self.sessions.iter().find(|s| s.session.id == id)
+        self.sessions.list.iter().find(|s| s.session.id == id)
     }
 
     /// The findings on screen, when they belong to `session`.
     pub fn findings_of(&self, session: EntityId) -> &[Finding] {
-        if self.findings_session == Some(session) { &self.findings } else { &[] }
+        if self.page.findings_session == Some(session) { &self.page.findings } else { &[] }
     }
 
     /// The finding highlighted on screen; none on a session's page while its checklists have
     /// the cursor (nothing may act on a finding that is not visibly selected).
     pub fn selected_finding(&self) -> Option<&Finding> {
         match self.screen {
-            Screen::Findings { .. } if self.pane == Pane::Checklists => None,
-            Screen::Findings { session } => self.findings_of(session).get(self.finding_cursor),
+            Screen::SessionPage { .. } if self.page.pane == Pane::Checklists => None,
+            Screen::SessionPage { session } => self.findings_of(session).get(self.page.finding_cursor),
             Screen::Finding { finding, .. } => self.finding(finding),
             Screen::Ledger => self.ledger.selected(),
             _ => None,
@@ -412,7 +435,7 @@ impl State {
     /// A finding loaded for a session's page or for the ledger: the ledger's copy on the
     /// ledger's screens, the page's elsewhere (neither is left stale after a change).
     pub fn finding(&self, id: EntityId) -> Option<&Finding> {
-        let in_page = || self.findings.iter().find(|f| f.id == id);
+        let in_page = || self.page.findings.iter().find(|f| f.id == id);
         let in_ledger = || self.ledger.findings.iter().find(|f| f.id == id);
         if self.ledger_shown() { in_ledger().or_else(in_page) } else { in_page().or_else(in_ledger) }
     }
@@ -429,12 +452,12 @@ impl State {
 
     /// The checklists on screen, when they belong to `session`.
     pub fn checklists_of(&self, session: EntityId) -> &[Checklist] {
-        if self.checklists_session == Some(session) { &self.checklists } else { &[] }
+        if self.page.checklists_session == Some(session) { &self.page.checklists } else { &[] }
     }
 
     pub fn selected_checklist(&self) -> Option<&Checklist> {
         match self.screen {
-            Screen::Findings { session } => self.checklists_of(session).get(self.checklist_cursor),
+            Screen::SessionPage { session } => self.checklists_of(session).get(self.page.checklist_cursor),
             _ => None,
         }
     }
@@ -450,27 +473,27 @@ impl State {
     /// The item under the cursor on a checklist screen.
     pub fn selected_item(&self) -> Option<(&Checklist, &Item)> {
         let checklist = self.open_checklist()?;
-        let (_, item) = checklist.items().get(self.item_cursor).copied()?;
+        let (_, item) = checklist.items().get(self.checklist.item_cursor).copied()?;
         Some((checklist, item))
     }
 
     /// Whether `id` is among the records loaded for the screens.
     pub fn is_listed(&self, id: EntityId) -> bool {
-        self.sessions.iter().any(|s| s.session.id == id)
-            || self.findings.iter().any(|f| f.id == id)
-            || self.checklists.iter().any(|c| c.id == id)
-            || self.tickets.iter().any(|t| t.id == id)
+        self.sessions.list.iter().any(|s| s.session.id == id)
+            || self.page.findings.iter().any(|f| f.id == id)
+            || self.page.checklists.iter().any(|c| c.id == id)
+            || self.board.tickets.iter().any(|t| t.id == id)
             || self.ledger.findings.iter().any(|f| f.id == id)
     }
 
     /// The tickets on screen, when they belong to `session`.
     pub fn tickets_of(&self, session: EntityId) -> &[Ticket] {
-        if self.tickets_session == Some(session) { &self.tickets } else { &[] }
+        if self.board.session == Some(session) { &self.board.tickets } else { &[] }
     }
 
     pub fn selected_ticket(&self) -> Option<&Ticket> {
         match self.screen {
-            Screen::Board { session } => self.tickets_of(session).get(self.ticket_cursor),
+            Screen::Board { session } => self.tickets_of(session).get(self.board.cursor),
             _ => None,
         }
     }
@@ -490,15 +513,19 @@ impl State {
 
     /// The findings made from one checklist item.
     pub fn findings_of_item(&self, checklist: EntityId, item: &str) -> Vec<&Finding> {
-        self.findings.iter().filter(|f| f.check.as_ref().is_some_and(|(c, i)| *c == checklist && i == item)).collect()
+        self.page
+            .findings
+            .iter()
+            .filter(|f| f.check.as_ref().is_some_and(|(c, i)| *c == checklist && i == item))
+            .collect()
     }
 
     /// The record whose save status the status line shows.
     pub fn focused_record(&self) -> Option<EntityId> {
         match self.screen {
             Screen::Sessions => self.selected_session().map(|s| s.session.id),
-            Screen::Findings { .. } if self.pane == Pane::Checklists => self.selected_checklist().map(|c| c.id),
-            Screen::Findings { .. } => self.selected_finding().map(|f| f.id),
+            Screen::SessionPage { .. } if self.page.pane == Pane::Checklists => self.selected_checklist().map(|c| c.id),
+            Screen::SessionPage { .. } => self.selected_finding().map(|f| f.id),
             Screen::Checklist { checklist, .. } => Some(checklist),
             Screen::Board { .. } => self.selected_ticket().map(|t| t.id),
             Screen::Walk { session } => Some(session),
@@ -511,7 +538,7 @@ impl State {
     /// The session whose screen is showing (its page, a checklist, its board, its stopwatch).
     pub fn open_session(&self) -> Option<EntityId> {
         match self.screen {
-            Screen::Findings { session }
+            Screen::SessionPage { session }
             | Screen::Checklist { session, .. }
             | Screen::Board { session }
             | Screen::Walk { session }

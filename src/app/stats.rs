@@ -2,36 +2,47 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
+use super::common::global_key;
 use super::effect::Effect;
+use super::layout::page;
 use super::nav::move_cursor;
-use super::state::{Screen, State, StatsBy};
-use super::update::{global_key, page};
+use super::state::{Screen, State};
 use crate::domain::{Ticket, WaitStats, waits};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
 
-pub(super) fn open(state: &mut State) -> Vec<Effect> {
-    state.screen = Screen::WaitStats;
-    state.all_tickets = None;
-    state.stats_cursor = 0;
-    vec![Effect::Store(StoreRequest::LoadAllTickets)]
+/// How the statistics across sessions are grouped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatsBy {
+    #[default]
+    Window,
+    Item,
+}
+
+/// The wait statistics: every session's tickets (loaded when the screen opens), how they are
+/// grouped, and the cursor.
+#[derive(Default)]
+pub struct StatsView {
+    pub tickets: Option<Vec<Ticket>>,
+    pub by: StatsBy,
+    pub cursor: usize,
 }
 
 pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let Some(action) = state.ctx.keymap.lookup(Layer::Stats, &key) else {
         return global_key(state, &key, false);
     };
-    if let Some(c) = move_cursor(state.stats_cursor, groups(state).len(), page(state), action) {
-        state.stats_cursor = c;
+    if let Some(c) = move_cursor(state.stats.cursor, groups(state).len(), page(state), action) {
+        state.stats.cursor = c;
         return vec![];
     }
     match action {
         Action::GroupBy => {
-            state.stats_by = match state.stats_by {
+            state.stats.by = match state.stats.by {
                 StatsBy::Window => StatsBy::Item,
                 StatsBy::Item => StatsBy::Window,
             };
-            state.stats_cursor = 0;
+            state.stats.cursor = 0;
             vec![]
         }
         Action::Back => {
@@ -45,7 +56,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 /// The key a ticket is grouped under: its window now (with its session's hall), or its
 /// service item.
 pub fn group_key(state: &State, t: &Ticket) -> String {
-    match state.stats_by {
+    match state.stats.by {
         StatsBy::Window => {
             let place = state.session_summary(t.session_id).map(|s| s.session.place.as_str()).unwrap_or("");
             waits::window_label(place, t.window())
@@ -56,7 +67,7 @@ pub fn group_key(state: &State, t: &Ticket) -> String {
 
 /// The rows of the statistics screen: one per window or item, then all tickets together.
 pub fn groups(state: &State) -> Vec<(String, WaitStats)> {
-    let Some(all) = &state.all_tickets else { return Vec::new() };
+    let Some(all) = &state.stats.tickets else { return Vec::new() };
     let rules = &state.ctx.waits;
     let thresholds = |t: &Ticket| rules.for_item(&t.item);
     let refs: Vec<&Ticket> = all.iter().collect();

@@ -6,20 +6,15 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::clock_watch::check_clock;
+use super::common::{global_key, save};
 use super::effect::Effect;
 use super::nav::{Pick, pick_key};
 use super::state::{CapturePurpose, CaptureState, Overlay, Screen, State};
-use super::update::{global_key, save};
 use crate::domain::stamp::UNDO_SECS;
 use crate::domain::walk::{Mark, STAGE_NAMES, Walk};
 use crate::domain::{EntityId, Session, Stamp};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
-
-pub(super) fn open(state: &mut State, session: EntityId) -> Vec<Effect> {
-    state.screen = Screen::Walk { session };
-    check_clock(state)
-}
 
 fn session_of(state: &State, session: EntityId) -> Option<Session> {
     state.session_summary(session).map(|s| s.session.clone())
@@ -34,7 +29,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
     let walk = &s.walk;
     effects.extend(match action {
         Action::Back => {
-            state.screen = Screen::Findings { session };
+            state.screen = Screen::SessionPage { session };
             vec![Effect::Store(StoreRequest::LoadFindings { session })]
         }
         // The key marks the moment; naming the stage may take a while.
@@ -78,7 +73,7 @@ fn mark_at(state: &mut State, s: &Session, mark: Mark, detail: &str, at: Stamp) 
 }
 
 fn listed_walk(state: &mut State, session: EntityId) -> Option<&mut Walk> {
-    state.sessions.iter_mut().find(|x| x.session.id == session).map(|x| &mut x.session.walk)
+    state.sessions.list.iter_mut().find(|x| x.session.id == session).map(|x| &mut x.session.walk)
 }
 
 /// The stage that usually follows the last one marked (the list is in walking order).

@@ -11,7 +11,6 @@ pub use crate::problem::Problem;
 pub use catalog::{Catalog, Entry, Origin, Status, read_template_file};
 pub use parse::parse_template;
 
-use crate::app::TemplateChoice;
 use crate::domain::Template;
 use crate::i18n::{Lang, Strings};
 
@@ -33,6 +32,15 @@ pub const SHIPPED: &[(&str, &str)] = shipped!(
 /// The shipped templates and those in `user_dir` (which may not exist).
 pub fn load(user_dir: &Path) -> Catalog {
     Catalog::load(SHIPPED, Some(user_dir))
+}
+
+/// One template in the add-checklist list. A broken user file is listed with its first
+/// problem and cannot be picked; it never stops the program.
+#[derive(Clone, Debug)]
+pub struct TemplateChoice {
+    /// "四度诊断 (four-diagnoses v1)" or the file name when the file could not be read.
+    pub label: String,
+    pub template: Result<Template, String>,
 }
 
 /// The add-checklist list: the template in force for each id, and every broken file with its

@@ -34,7 +34,7 @@ pub fn run_demo_tui(cli: &Cli) -> Result<Option<crate::term::signals::Signal>, C
         let mut store = setup.open_store()?;
         crate::demo::fill(&mut store, 12, 6, 2024).map_err(|e| setup.store_error(e))?;
         // Act as a demo inspector at once (`i` changes it): a throwaway profile need not ask.
-        if let Some(inspector) = crate::assets::vocab().demo.inspectors.first() {
+        if let Some(inspector) = crate::vocab::vocab().demo.inspectors.first() {
             store.set_inspector(&inspector.zh).map_err(|e| setup.store_error(e))?;
         }
         let mut ctx = setup.context(cli.ascii);

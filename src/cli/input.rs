@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 
 use super::args::FindingFilterArgs;
 use super::open::{CliError, Setup};
-use crate::assets::{ChoiceList, Coded, Resolved};
 use crate::domain::FindingStatus;
 use crate::domain::ledger::{LedgerFilter, UNASSIGNED_KEY};
 use crate::i18n::{Lang, Strings};
 use crate::text::{self, BadChar};
+use crate::vocab::{ChoiceList, Coded, Resolved};
 
 /// At most this many candidates are listed when a name matches several.
 const SHOWN_CANDIDATES: usize = 8;

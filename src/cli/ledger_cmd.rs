@@ -7,12 +7,12 @@ use super::common::{Moment, print_json, resolve_session};
 use super::input::{finding_filter, parse_date};
 use super::open::{CliError, Setup};
 use super::out::say;
-use crate::assets::ChoiceList;
 use crate::domain::Session;
 use crate::domain::ledger::{self, Counts, SessionIndex, UnitRow};
 use crate::i18n::Strings;
 use crate::present::rows::LedgerRow;
 use crate::text;
+use crate::vocab::ChoiceList;
 
 /// A theme by code or name, or by the picker's ranking (医保 is 医保服务); none or several is
 /// refused with the codes.

@@ -1,5 +1,6 @@
 //! Command-line wiring: arguments → the TUI or a headless subcommand. Subcommands use the
-//! same store, domain and keymap modules as the TUI, never the UI.
+//! same store, present, domain and keymap modules as the TUI; the CLI starts the TUI
+//! (`tui::run`, with the core's `Context`) but never draws or imports the UI.
 
 mod args;
 mod check_cmd;

@@ -69,7 +69,7 @@ impl Setup {
             Config::default()
         });
         // Before anything offers or stores a unit; a broken file keeps the shipped list.
-        if let Err(e) = crate::assets::use_user_units(&paths.units_file()) {
+        if let Err(e) = crate::vocab::use_user_units(&paths.units_file()) {
             warnings.push(s.tf("units.problem", &[("error", &e.message(s))]));
         }
         // A broken file was refused whole by `load`, so its rules are the defaults.

@@ -13,12 +13,12 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::assets::{Coded, find, vocab};
 use crate::domain::finding::field as ff;
 use crate::domain::session::field as sf;
 use crate::domain::zone::Zone;
 use crate::domain::{Answer, AnswerKind, Change, Checklist, EntityKind, Finding, FindingStatus, Template, Value};
 use crate::store::{Store, StoreError};
+use crate::vocab::{Coded, find, vocab};
 
 pub struct DemoCounts {
     pub sessions: usize,

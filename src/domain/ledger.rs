@@ -21,9 +21,10 @@ use crate::i18n::Strings;
 /// The i18n key of the row holding findings without a unit.
 pub const UNASSIGNED_KEY: &str = "ledger.unassigned";
 
-/// A session and the date of its walk.
+/// A session as the ledger dates it: the session and the date of its walk (its creation day in
+/// the user's zone). Not to be confused with [`crate::domain::walk::Walk`], the stage stopwatch.
 #[derive(Clone, Copy, Debug)]
-pub struct Walk<'a> {
+pub struct DatedWalk<'a> {
     pub session: &'a Session,
     pub date: NaiveDate,
 }
@@ -58,7 +59,7 @@ type IdMap<V> = HashMap<EntityId, V, std::hash::BuildHasherDefault<IdHasher>>;
 /// Sessions by id, each with its walk date computed once.
 #[derive(Default)]
 pub struct SessionIndex<'a> {
-    by_id: IdMap<Walk<'a>>,
+    by_id: IdMap<DatedWalk<'a>>,
     /// Whether any is deleted: only then must every finding's session be looked at.
     has_deleted: bool,
     /// Where walks are dated.
@@ -73,17 +74,17 @@ impl<'a> SessionIndex<'a> {
 
     /// Walks dated in `zone`.
     pub fn in_zone(sessions: impl IntoIterator<Item = &'a Session>, zone: Zone) -> SessionIndex<'a> {
-        let by_id: IdMap<Walk<'a>> =
-            sessions.into_iter().map(|s| (s.id, Walk { session: s, date: zone.date(s.created_ms) })).collect();
+        let by_id: IdMap<DatedWalk<'a>> =
+            sessions.into_iter().map(|s| (s.id, DatedWalk { session: s, date: zone.date(s.created_ms) })).collect();
         let has_deleted = by_id.values().any(|w| w.session.deleted);
         SessionIndex { by_id, has_deleted, zone }
     }
 
-    pub fn get(&self, id: EntityId) -> Option<Walk<'a>> {
+    pub fn get(&self, id: EntityId) -> Option<DatedWalk<'a>> {
         self.by_id.get(&id).copied()
     }
 
-    pub fn walks(&self) -> impl Iterator<Item = &Walk<'a>> {
+    pub fn walks(&self) -> impl Iterator<Item = &DatedWalk<'a>> {
         self.by_id.values()
     }
 }
@@ -92,7 +93,7 @@ impl<'a> SessionIndex<'a> {
 /// one hash lookup per run of a session's findings.
 struct Cursor<'i, 'a> {
     index: &'i SessionIndex<'a>,
-    last: Option<(EntityId, Option<Walk<'a>>)>,
+    last: Option<(EntityId, Option<DatedWalk<'a>>)>,
 }
 
 impl<'i, 'a> Cursor<'i, 'a> {
@@ -100,7 +101,7 @@ impl<'i, 'a> Cursor<'i, 'a> {
         Cursor { index, last: None }
     }
 
-    fn walk(&mut self, id: EntityId) -> Option<Walk<'a>> {
+    fn walk(&mut self, id: EntityId) -> Option<DatedWalk<'a>> {
         match self.last {
             Some((last, walk)) if last == id => walk,
             _ => {
@@ -124,7 +125,7 @@ pub struct LedgerFilter {
     pub session: Option<EntityId>,
     /// A theme code as stored on the session.
     pub theme: Option<String>,
-    /// Walk dates, both ends included.
+    /// DatedWalk dates, both ends included.
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
@@ -134,7 +135,7 @@ impl LedgerFilter {
     /// local zone.
     pub fn matches(&self, f: &Finding, session: Option<&Session>, today: NaiveDate) -> bool {
         let zone = Zone::local();
-        let walk = session.map(|s| Walk { session: s, date: zone.date(s.created_ms) });
+        let walk = session.map(|s| DatedWalk { session: s, date: zone.date(s.created_ms) });
         self.matches_walk(f, || walk, today, zone)
     }
 
@@ -147,7 +148,7 @@ impl LedgerFilter {
     fn matches_walk<'a>(
         &self,
         f: &Finding,
-        walk: impl FnOnce() -> Option<Walk<'a>>,
+        walk: impl FnOnce() -> Option<DatedWalk<'a>>,
         today: NaiveDate,
         zone: Zone,
     ) -> bool {
@@ -161,7 +162,7 @@ impl LedgerFilter {
     fn in_scope<'a>(
         &self,
         f: &Finding,
-        walk: impl FnOnce() -> Option<Walk<'a>>,
+        walk: impl FnOnce() -> Option<DatedWalk<'a>>,
         deleted_walks: bool,
         zone: Zone,
     ) -> bool {
@@ -199,7 +200,7 @@ impl LedgerFilter {
     }
 
     /// A walk that the counts count: not deleted, of the session, theme and dates asked for.
-    fn counts_walk(&self, w: &Walk<'_>) -> bool {
+    fn counts_walk(&self, w: &DatedWalk<'_>) -> bool {
         !w.session.deleted
             && self.session.is_none_or(|s| s == w.session.id)
             && self.theme.as_deref().is_none_or(|t| t == w.session.theme)

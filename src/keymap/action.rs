@@ -28,7 +28,8 @@ named_enum! {
     pub enum Layer {
         Global = "global",
         Sessions = "sessions",
-        Findings = "findings",
+        /// A session's page. Its file name stays `findings`: users' keymap files say `[findings]`.
+        SessionPage = "findings",
         Checklist = "checklist",
         Board = "board",
         Walk = "walk",
@@ -82,7 +83,7 @@ impl Layer {
                 OpenLedger,
                 SetInspector,
             ],
-            Layer::Findings => &[
+            Layer::SessionPage => &[
                 Up,
                 Down,
                 PageUp,

@@ -17,7 +17,7 @@ const ESSENTIALS: &[(Layer, &[Action])] = &[
     (Layer::Capture, &[Action::Submit, Action::Cancel]),
     (Layer::Dialog, &[Action::Yes, Action::No]),
     (Layer::Help, &[Action::Close]),
-    (Layer::Findings, &[Action::Back]),
+    (Layer::SessionPage, &[Action::Back]),
     (Layer::Checklist, &[Action::Back]),
     (Layer::Board, &[Action::Back]),
     (Layer::Walk, &[Action::Back]),

@@ -1,10 +1,10 @@
 //! The words for what records hold, in the user's language: one function for each, called by
 //! the screens, the command line and reports alike.
 
-use crate::assets::ChoiceList;
 use crate::domain::rectify::{Due, due as due_of};
 use crate::domain::{Answer, Finding, FindingStatus, SessionStatus, Step, Ticket};
 use crate::i18n::{Lang, Strings};
+use crate::vocab::ChoiceList;
 
 /// A share as a whole percentage, "63%", or "-" when there is nothing to divide. It lives in
 /// `text` because the ledger's counts line (in `domain`) says it too.

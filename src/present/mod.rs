@@ -14,7 +14,7 @@
 //! What does not: drawing (styles, widths, layout: `ui`), argument parsing and printing
 //! (`cli`), reading the store, and the rules themselves (`domain`). This module takes
 //! records, the language's strings, "now" and the zone as arguments and returns text or
-//! rows; it imports domain, i18n, text and assets, never app, ui, cli or store.
+//! rows; it imports domain, i18n, text and vocab, never app, ui, cli or store.
 
 pub mod labels;
 pub mod rows;

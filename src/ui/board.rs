@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     let block = theme.block(format!(" {} ", s.tf("board.title", &[("item", &item)])));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if state.tickets_session != Some(session) {
+    if state.board.session != Some(session) {
         super::widgets::dim_note(frame, theme, inner, state.t("app.loading"));
         return;
     }
@@ -103,7 +103,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
             row.remove(2);
         }
     }
-    table::render(frame.buffer_mut(), list, &cols, &rows, Some(state.ticket_cursor), theme, |i| styles[i]);
+    table::render(frame.buffer_mut(), list, &cols, &rows, Some(state.board.cursor), theme, |i| styles[i]);
     if histogram_rows > 0 {
         draw_histogram(frame, state, theme, histogram, tickets);
     }
@@ -127,7 +127,7 @@ fn ticket_row(state: &State, theme: &Theme, place: usize, t: &Ticket, now: &Stam
     let row = vec![
         ticket_label_at(s, t, place),
         t.window().to_string(),
-        crate::assets::ChoiceList::Items.display(&t.item, state.ctx.lang),
+        crate::vocab::ChoiceList::Items.display(&t.item, state.ctx.lang),
         labels::ticket_state(s, t).to_string(),
         time(in_state),
         time(wait),

@@ -40,7 +40,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, capture
 fn title(state: &State, capture: &CaptureState) -> String {
     let s = state.ctx.strings();
     let item_text = |checklist, item: &str| {
-        let c = state.checklists.iter().find(|c| c.id == checklist);
+        let c = state.page.checklists.iter().find(|c| c.id == checklist);
         c.and_then(|c| c.template.item(item)).map(|(_, i)| i.text.clone()).unwrap_or_default()
     };
     match &capture.purpose {
@@ -52,12 +52,14 @@ fn title(state: &State, capture: &CaptureState) -> String {
             s.tf("capture.title_from_item", &[("item", &item_text(*checklist, item))])
         }
         CapturePurpose::Finding { link: Some(FindingLink::Ticket(ticket)) } => {
-            let number = state.tickets.iter().find(|t| t.id == *ticket).map(|t| ticket_label(s, &state.tickets, t));
+            let number =
+                state.board.tickets.iter().find(|t| t.id == *ticket).map(|t| ticket_label(s, &state.board.tickets, t));
             let number = number.unwrap_or_default();
             s.tf("capture.title_from_ticket", &[("ticket", &number)])
         }
         CapturePurpose::Answer { checklist, item, kind } => {
             let unit = state
+                .page
                 .checklists
                 .iter()
                 .find(|c| c.id == *checklist)
@@ -75,7 +77,8 @@ fn title(state: &State, capture: &CaptureState) -> String {
         }
         CapturePurpose::Inspector => s.t("capture.title_inspector").to_string(),
         CapturePurpose::Transfer { ticket } => {
-            let number = state.tickets.iter().find(|t| t.id == *ticket).map(|t| ticket_label(s, &state.tickets, t));
+            let number =
+                state.board.tickets.iter().find(|t| t.id == *ticket).map(|t| ticket_label(s, &state.board.tickets, t));
             s.tf("capture.title_transfer", &[("ticket", &number.unwrap_or_default())])
         }
         CapturePurpose::Stage { .. } => state.t("capture.title_stage").to_string(),

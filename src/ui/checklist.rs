@@ -78,7 +78,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         rows.push(vec![String::new(), format!("{name} {}", tally_line(state, t, 8)), String::new()]);
         styles.push(theme.header());
         for item in &dimension.items {
-            if item_index == state.item_cursor {
+            if item_index == state.checklist.item_cursor {
                 selected_row = Some(rows.len());
             }
             item_index += 1;

@@ -8,11 +8,11 @@ use ratatui::widgets::Paragraph;
 
 use super::theme::Theme;
 use crate::app::State;
-use crate::assets::ChoiceList;
 use crate::domain::finding::field as ff;
 use crate::domain::{EntityId, Finding, FindingStatus, StatusMove};
 use crate::present::{labels, time};
 use crate::text;
+use crate::vocab::ChoiceList;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, finding: EntityId) {
     let Some(f) = state.finding(finding) else {
@@ -26,7 +26,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, finding
     let lines = page_lines(state, theme, f, inner.width as usize);
     // Scrolled no further than the last page.
     let max = lines.len().saturating_sub(inner.height as usize) as u16;
-    let scroll = state.finding_scroll.min(max);
+    let scroll = state.finding_view.scroll.min(max);
     let shown: Vec<Line> = lines.into_iter().skip(scroll as usize).take(inner.height as usize).collect();
     frame.render_widget(Paragraph::new(shown), inner);
 }

@@ -9,9 +9,9 @@ use ratatui::widgets::Paragraph;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
-use crate::assets::ChoiceList;
 use crate::present::{labels, time};
 use crate::text;
+use crate::vocab::ChoiceList;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let view = &state.ledger;

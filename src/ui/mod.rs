@@ -1,4 +1,7 @@
-//! Drawing. Every module here only reads `State`; `draw` is called when something changed.
+//! Drawing. Every module here only reads `State`, and what the core computes from it (the
+//! frame's rows and the form's columns in `app::layout`, the help's lines, the status line's
+//! message), so a key is handled with the same geometry the frame shows; `draw` is called
+//! after each batch of messages.
 
 pub mod board;
 pub mod capture;
@@ -6,7 +9,6 @@ pub mod checklist;
 pub mod dialog;
 pub mod due;
 pub mod finding_view;
-pub mod findings;
 pub mod form;
 pub mod help;
 pub mod input;
@@ -15,6 +17,7 @@ pub mod move_picker;
 pub mod picker;
 pub mod reminders;
 pub mod session_checklists;
+pub mod session_page;
 pub mod sessions;
 pub mod status;
 pub mod table;
@@ -25,10 +28,11 @@ pub mod walk;
 pub mod widgets;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
+use crate::app::layout::{self, Areas};
 use crate::app::{Overlay, Screen, State};
 use theme::Theme;
 
@@ -43,14 +47,8 @@ pub fn draw(frame: &mut Frame, state: &State) {
         too_small(frame, state, area);
         return;
     }
-    let warning = cjk_warning(state);
-    let [title, warn, main, status_row] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(warning.len() as u16),
-        Constraint::Min(1),
-        Constraint::Length(status::rows(state, area.width)),
-    ])
-    .areas(area);
+    let warning = layout::warning_lines(state);
+    let Areas { title, warning: warn, main, status: status_row } = layout::areas(state, area);
     title_bar(frame, state, &theme, title);
     if !warning.is_empty() {
         let lines: Vec<Line> = warning.into_iter().map(Line::from).collect();
@@ -58,7 +56,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
     }
     match state.screen {
         Screen::Sessions => sessions::draw(frame, state, &theme, main),
-        Screen::Findings { session } => findings::draw(frame, state, &theme, main, session),
+        Screen::SessionPage { session } => session_page::draw(frame, state, &theme, main, session),
         Screen::Checklist { .. } => checklist::draw(frame, state, &theme, main),
         Screen::Board { session } => board::draw(frame, state, &theme, main, session),
         Screen::Walk { session } => walk::draw(frame, state, &theme, main, session),
@@ -83,37 +81,6 @@ pub fn draw(frame: &mut Frame, state: &State) {
             }
         }
     }
-}
-
-/// Where screens and overlays are drawn at the terminal's size (below the title and any
-/// warning, above the status line, which a long notice makes taller), for the core's paging.
-pub fn main_area(state: &State) -> Rect {
-    let (w, h) = state.size;
-    let warning = cjk_warning(state).len() as u16;
-    let status = status::rows(state, w);
-    Rect { x: 0, y: 1 + warning, width: w, height: h.saturating_sub(1 + warning + status) }
-}
-
-/// The note on a terminal that cannot show Chinese, in English whatever the UI language (the
-/// note is there precisely because Chinese may not be readable): why the UI is English and
-/// how to force Chinese, or that Chinese was forced. Wrapped to two rows where there is room.
-fn cjk_warning(state: &State) -> Vec<String> {
-    if !state.ctx.caps.cjk_warning {
-        return Vec::new();
-    }
-    let key = match state.ctx.lang {
-        crate::i18n::Lang::En => "app.ascii_warning",
-        crate::i18n::Lang::Zh => "app.ascii_warning_forced",
-    };
-    let text = crate::i18n::Strings::get(crate::i18n::Lang::En).t(key);
-    let (w, h) = (state.size.0 as usize, state.size.1);
-    let mut rows = crate::text::wrap(text, w.max(1));
-    let room = if h >= 20 { 2 } else { 1 };
-    if rows.len() > room {
-        let rest = rows.split_off(room - 1).join(" ");
-        rows.push(crate::text::truncate(&rest, w).into_owned());
-    }
-    rows
 }
 
 fn title_bar(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {

@@ -37,7 +37,7 @@ fn dimension_rates(c: &Checklist, lang: Lang) -> String {
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
     let checklists = state.checklists_of(session);
-    let focused = state.pane == Pane::Checklists;
+    let focused = state.page.pane == Pane::Checklists;
     if checklists.is_empty() {
         let style = if focused { theme.selected() } else { theme.dim() };
         let line = crate::text::truncate(&empty_hint(state), area.width as usize).into_owned();
@@ -69,14 +69,14 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         }
     }
     let per = if two_rows { 2 } else { 1 };
-    let selected = focused.then_some(state.checklist_cursor * per);
+    let selected = focused.then_some(state.page.checklist_cursor * per);
     let dim_style = theme.label();
     table::render(frame.buffer_mut(), list, &cols, &rows, selected, theme, |i| {
         if i % per == 1 { dim_style } else { ratatui::style::Style::new() }
     });
 
     if dims_line {
-        if let Some(c) = checklists.get(state.checklist_cursor).or(checklists.first()) {
+        if let Some(c) = checklists.get(state.page.checklist_cursor).or(checklists.first()) {
             let line = state.ctx.strings().tf(
                 "checklists.dimensions",
                 &[("title", c.template.title.label(lang)), ("list", &dimension_rates(c, lang))],
@@ -88,6 +88,6 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
 }
 
 fn empty_hint(state: &State) -> String {
-    let key = state.key_for(Layer::Findings, Action::AddChecklist);
+    let key = state.key_for(Layer::SessionPage, Action::AddChecklist);
     state.ctx.strings().tf("checklists.empty", &[("key", &key.unwrap_or_default())])
 }

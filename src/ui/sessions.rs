@@ -6,20 +6,20 @@ use ratatui::layout::Rect;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
-use crate::assets::ChoiceList;
 use crate::domain::SessionStatus;
 use crate::present::{labels, time};
+use crate::vocab::ChoiceList;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let title = format!(" {} ({}) ", state.t("sessions.title"), state.sessions.len());
+    let title = format!(" {} ({}) ", state.t("sessions.title"), state.sessions.list.len());
     let block = theme.block(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    if !state.sessions_loaded {
+    if !state.sessions.loaded {
         super::widgets::dim_note(frame, theme, inner, state.t("app.loading"));
         return;
     }
-    if state.sessions.is_empty() {
+    if state.sessions.list.is_empty() {
         let key = state.key_for(crate::keymap::Layer::Sessions, crate::keymap::Action::New).unwrap_or_default();
         let text = state.ctx.strings().tf("sessions.empty", &[("key", &key)]);
         super::widgets::dim_note(frame, theme, inner, &text);
@@ -49,6 +49,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let zone = super::widgets::zone(state);
     let rows: Vec<Vec<String>> = state
         .sessions
+        .list
         .iter()
         .map(|s| {
             let x = &s.session;
@@ -64,8 +65,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             ]
         })
         .collect();
-    let finished: Vec<bool> = state.sessions.iter().map(|s| s.session.status == SessionStatus::Finished).collect();
-    table::render(frame.buffer_mut(), inner, &cols, &rows, Some(state.session_cursor), theme, |i| {
+    let finished: Vec<bool> = state.sessions.list.iter().map(|s| s.session.status == SessionStatus::Finished).collect();
+    table::render(frame.buffer_mut(), inner, &cols, &rows, Some(state.sessions.cursor), theme, |i| {
         if finished[i] { theme.dim() } else { ratatui::style::Style::new() }
     });
 }

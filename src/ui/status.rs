@@ -1,33 +1,18 @@
-//! The bottom line: the focused record's save state (or a notice) on the left, the keys
-//! of the current screen on the right, both from the keymap and strings in force.
+//! The bottom line: what `app::status_line` says (a notice, or the focused record's save
+//! state) on the left, the keys of the current screen on the right, both from the keymap and
+//! strings in force.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
-use crate::app::{Overlay, Pane, SaveStatus, Screen, State};
+use crate::app::status_line::{Tone, message};
+use crate::app::{Overlay, Pane, State};
 use crate::keymap::{Action, Layer};
 
-/// The most rows a long notice takes at the bottom: four, and no more than a third of the
-/// terminal (it is read once: the next key clears it).
-const MAX_ROWS: u16 = 4;
-
-/// Rows the status line takes at `width`: one, or, when the notice or a failed save's reason
-/// is longer than the line, as many as it needs to be read whole (at most [`MAX_ROWS`]; the
-/// last one shown takes the rest, cut with `..`).
-pub fn rows(state: &State, width: u16) -> u16 {
-    let (left, _) = left_text(state);
-    let width = (width as usize).max(1);
-    if crate::text::width(&left) <= width {
-        return 1;
-    }
-    let most = MAX_ROWS.min(state.size.1 / 3).max(1) as usize;
-    super::widgets::wrap_rows(&left, width, most).len() as u16
-}
-
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let (left, tone) = left_text(state);
+    let (left, tone) = message(state);
     let style = match tone {
         Tone::Dim => theme.dim(),
         Tone::Ok => theme.ok(),
@@ -39,7 +24,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let mut rows = if crate::text::width(&left) <= width {
         vec![left]
     } else {
-        super::widgets::wrap_rows(&left, width.max(1), area.height.max(1) as usize)
+        crate::text::wrap_rows(&left, width.max(1), area.height.max(1) as usize)
     };
     let last = rows.pop().unwrap_or_default();
     for (i, row) in rows.iter().enumerate() {
@@ -67,101 +52,58 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
 /// Less room than this beside a notice shows no hints rather than a stump like "? 帮..".
 const MIN_HINT_ROOM: usize = 8;
 
-/// How the left part is coloured.
-enum Tone {
-    Dim,
-    Ok,
-    Error,
-}
-
-fn left_text(state: &State) -> (String, Tone) {
-    if let Some(n) = &state.notice {
-        return (n.clone(), Tone::Error);
-    }
-    // A form, a line or a dialog speaks for itself: nothing about an earlier save beside it.
-    if !state.overlays.is_empty() {
-        return (String::new(), Tone::Dim);
-    }
-    let Some(mark) = &state.save_mark else { return (String::new(), Tone::Dim) };
-    let s = state.ctx.strings();
-    // Named when the user stands elsewhere than on the record saved.
-    let named = |key: &str| match &mark.label {
-        Some(label) if state.focused_record() != Some(mark.entity) => {
-            s.tf(&format!("{key}_named"), &[("record", label)])
-        }
-        _ => state.t(key).to_string(),
-    };
-    match state.save_status.get(&mark.entity) {
-        Some(SaveStatus::Saving) => (named("status.saving"), Tone::Dim),
-        Some(SaveStatus::Saved) => (named("status.saved"), Tone::Ok),
-        Some(SaveStatus::Failed(e)) => (s.tf("status.failed", &[("error", e)]), Tone::Error),
-        None => (String::new(), Tone::Dim),
-    }
-}
-
 /// "n 新建  Enter 打开 …" for the keys that matter most where the user is.
 fn hints(state: &State) -> String {
-    let (layer, actions): (Layer, &[Action]) = match (state.overlays.last(), state.screen) {
-        (Some(Overlay::Form(f)), _) if f.picker.is_some() => return state.t("picker.hint").to_string(),
-        (Some(Overlay::Form(_)), _) => (Layer::Form, &[Action::Save, Action::NextField, Action::Pick, Action::Cancel]),
-        (Some(Overlay::Capture(_)), _) => (Layer::Capture, &[Action::Submit, Action::Cancel]),
-        (Some(Overlay::Confirm(_)), _) => (Layer::Dialog, &[Action::Yes, Action::No]),
-        (Some(Overlay::Help { .. }), _) => (Layer::Help, &[Action::Close]),
-        (None, Screen::Sessions) => (
-            Layer::Sessions,
-            &[Action::New, Action::Open, Action::Edit, Action::Finish, Action::OpenLedger, Action::WaitStats],
-        ),
+    match state.overlays.last() {
+        Some(Overlay::Form(f)) if f.picker.is_some() => return state.t("picker.hint").to_string(),
+        Some(Overlay::MovePicker { .. }) => return state.t("move.picker.hint").to_string(),
+        Some(Overlay::TemplatePicker { .. }) => return state.t("picker.templates.hint").to_string(),
+        Some(Overlay::StagePicker { .. }) => return state.t("walk.picker.hint").to_string(),
+        _ => {}
+    }
+    let Some(layer) = state.layer() else { return String::new() };
+    let actions: &[Action] = match layer {
+        Layer::Form => &[Action::Save, Action::NextField, Action::Pick, Action::Cancel],
+        Layer::Capture => &[Action::Submit, Action::Cancel],
+        Layer::Dialog => &[Action::Yes, Action::No],
+        Layer::Help => &[Action::Close],
+        Layer::Sessions => {
+            &[Action::New, Action::Open, Action::Edit, Action::Finish, Action::OpenLedger, Action::WaitStats]
+        }
         // The keys of the list that has the cursor: a checklist is opened and removed there,
         // a finding moved and edited.
-        (None, Screen::Findings { .. }) if state.pane == Pane::Checklists => (
-            Layer::Findings,
-            &[
-                Action::Open,
-                Action::AddChecklist,
-                Action::Delete,
-                Action::SwitchPane,
-                Action::OpenBoard,
-                Action::OpenWalk,
-                Action::Back,
-            ],
-        ),
-        (None, Screen::Findings { .. }) => (
-            Layer::Findings,
-            &[
-                Action::New,
-                Action::MoveStatus,
-                Action::SwitchPane,
-                Action::AddChecklist,
-                Action::OpenBoard,
-                Action::OpenWalk,
-                Action::Back,
-            ],
-        ),
-        (None, Screen::Checklist { .. }) => {
-            (Layer::Checklist, &[Action::NextUnanswered, Action::MakeFinding, Action::Note, Action::Back])
+        Layer::SessionPage if state.page.pane == Pane::Checklists => &[
+            Action::Open,
+            Action::AddChecklist,
+            Action::Delete,
+            Action::SwitchPane,
+            Action::OpenBoard,
+            Action::OpenWalk,
+            Action::Back,
+        ],
+        Layer::SessionPage => &[
+            Action::New,
+            Action::MoveStatus,
+            Action::SwitchPane,
+            Action::AddChecklist,
+            Action::OpenBoard,
+            Action::OpenWalk,
+            Action::Back,
+        ],
+        Layer::Checklist => &[Action::NextUnanswered, Action::MakeFinding, Action::Note, Action::Back],
+        Layer::Board => {
+            &[Action::AddTicket, Action::Advance, Action::Recall, Action::LeftUnserved, Action::Undo, Action::Back]
         }
-        (None, Screen::Board { .. }) => (
-            Layer::Board,
-            &[Action::AddTicket, Action::Advance, Action::Recall, Action::LeftUnserved, Action::Undo, Action::Back],
-        ),
-        (None, Screen::Walk { .. }) => {
-            (Layer::Walk, &[Action::MarkStage, Action::PauseResume, Action::StopWalk, Action::Undo, Action::Back])
+        Layer::Walk => &[Action::MarkStage, Action::PauseResume, Action::StopWalk, Action::Undo, Action::Back],
+        Layer::Stats => &[Action::GroupBy, Action::Back],
+        Layer::Finding => &[Action::MoveStatus, Action::Edit, Action::GotoSession, Action::Back],
+        Layer::Ledger => {
+            &[Action::Open, Action::MoveStatus, Action::Filter, Action::GroupBy, Action::Reminders, Action::Back]
         }
-        (None, Screen::WaitStats) => (Layer::Stats, &[Action::GroupBy, Action::Back]),
-        (None, Screen::Finding { .. }) => {
-            (Layer::Finding, &[Action::MoveStatus, Action::Edit, Action::GotoSession, Action::Back])
-        }
-        (None, Screen::Ledger) => (
-            Layer::Ledger,
-            &[Action::Open, Action::MoveStatus, Action::Filter, Action::GroupBy, Action::Reminders, Action::Back],
-        ),
-        (None, Screen::Reminders) => (Layer::Reminders, &[Action::Back]),
-        (Some(Overlay::MovePicker { .. }), _) => return state.t("move.picker.hint").to_string(),
-        (Some(Overlay::TemplatePicker { .. }), _) => return state.t("picker.templates.hint").to_string(),
-        (Some(Overlay::StagePicker { .. }), _) => return state.t("walk.picker.hint").to_string(),
+        Layer::Reminders => &[Action::Back],
+        Layer::Global | Layer::Editor => &[],
     };
-    let checklist_pane =
-        state.overlays.is_empty() && matches!(state.screen, Screen::Findings { .. }) && state.pane == Pane::Checklists;
+    let checklist_pane = layer == Layer::SessionPage && state.page.pane == Pane::Checklists;
     let hint = |layer: Layer, a: Action| {
         let own = format!("hint.checklist_pane.{}", a.name());
         let text = match state.ctx.strings().lookup(&own) {

@@ -14,14 +14,14 @@ use crate::present::labels::{duration_or_dash, percent};
 use crate::text;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let by = match state.stats_by {
+    let by = match state.stats.by {
         StatsBy::Window => state.t("stats.by_window"),
         StatsBy::Item => state.t("stats.by_item"),
     };
     let block = theme.block(format!(" {} ", state.ctx.strings().tf("stats.title", &[("by", by)])));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(all) = &state.all_tickets else {
+    let Some(all) = &state.stats.tickets else {
         super::widgets::dim_note(frame, theme, inner, state.t("app.loading"));
         return;
     };
@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         super::widgets::dim_note(frame, theme, list, state.t("stats.empty"));
         return;
     }
-    let group_title = match state.stats_by {
+    let group_title = match state.stats.by {
         StatsBy::Window => state.t("board.col.window"),
         StatsBy::Item => state.t("board.col.item"),
     };
@@ -57,7 +57,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         .collect();
     let groups = rows.len();
     rows.push(row(state.t("stats.all").to_string(), &waits::wait_stats(all, &thresholds)));
-    let cursor = state.stats_cursor.min(groups.saturating_sub(1));
+    let cursor = state.stats.cursor.min(groups.saturating_sub(1));
     table::render(frame.buffer_mut(), list, &cols, &rows, Some(cursor), theme, |i| {
         if i == groups { theme.header() } else { ratatui::style::Style::new() }
     });

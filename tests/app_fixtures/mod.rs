@@ -119,7 +119,7 @@ pub fn state_with_sessions(lang: Lang, size: (u16, u16)) -> State {
 pub fn findings_screen(lang: Lang, size: (u16, u16)) -> State {
     let mut s = state_with_sessions(lang, size);
     update(&mut s, key(KeyCode::Enter));
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, Msg::Store(StoreEvent::Findings { session, findings: findings(session) }));
     s
 }
@@ -182,7 +182,7 @@ pub fn checklist(session: u128, answers: &[(&str, tiyan::domain::Answer)]) -> ti
 /// The newest session's page with `checklist` loaded, then that checklist opened (Tab, Enter).
 pub fn checklist_screen(lang: Lang, size: (u16, u16), checklist: tiyan::domain::Checklist) -> State {
     let mut s = findings_screen(lang, size);
-    let session = s.sessions[0].session.id;
+    let session = s.sessions.list[0].session.id;
     update(&mut s, Msg::Store(StoreEvent::Checklists { session, checklists: vec![checklist] }));
     update(&mut s, key(KeyCode::Tab));
     update(&mut s, key(KeyCode::Enter));

@@ -10,10 +10,10 @@ use super::session_checklists;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::{Pane, State};
-use crate::assets::ChoiceList;
 use crate::domain::EntityId;
 use crate::keymap::{Action, Layer};
 use crate::present::{labels, time};
+use crate::vocab::ChoiceList;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session: EntityId) {
     let Some(summary) = state.session_summary(session) else { return };
@@ -52,8 +52,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     } as u16;
 
     let findings = state.findings_of(session);
-    let loaded = state.findings_session == Some(session);
-    let selected = (state.pane == Pane::Findings).then_some(state.finding_cursor);
+    let loaded = state.page.findings_session == Some(session);
+    let selected = (state.page.pane == Pane::Findings).then_some(state.page.finding_cursor);
     // The selected finding's checklist item or ticket, on the last row, when it came from one.
     let origin = if loaded { selected.and_then(|_| origin_line(state)) } else { None };
     // The findings are what the page is for: at least a header and two rows (or the note on
@@ -75,7 +75,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     };
     if let Some(line) = narrative.filter(|_| plan.walk > 0) {
         // The last row shown takes the rest, cut with `..`.
-        wrapped.extend(super::widgets::wrap_rows(&line, width.max(1), plan.walk as usize));
+        wrapped.extend(crate::text::wrap_rows(&line, width.max(1), plan.walk as usize));
     }
     let head_rows = wrapped.len().max(1) as u16;
     let [head, checks, list] =
@@ -92,7 +92,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     if findings.is_empty() {
         // What to do next, with the keys in force.
         let capture = state.key_for(Layer::Global, Action::Capture).unwrap_or_default();
-        let new = state.key_for(Layer::Findings, Action::New).unwrap_or_default();
+        let new = state.key_for(Layer::SessionPage, Action::New).unwrap_or_default();
         let note = state.ctx.strings().tf("findings.empty", &[("capture", &capture), ("new", &new)]);
         super::widgets::dim_note(frame, theme, list, &note);
         return;
@@ -136,12 +136,12 @@ fn origin_line(state: &State) -> Option<String> {
     let finding = state.selected_finding()?;
     if let Some(ticket) = finding.ticket {
         let s = state.ctx.strings();
-        let t = state.tickets.iter().find(|t| t.id == ticket);
-        let label = t.map(|t| crate::app::board::ticket_label(s, &state.tickets, t)).unwrap_or_default();
+        let t = state.board.tickets.iter().find(|t| t.id == ticket);
+        let label = t.map(|t| crate::app::board::ticket_label(s, &state.board.tickets, t)).unwrap_or_default();
         return Some(s.tf("findings.origin_ticket", &[("ticket", &label)]));
     }
     let (checklist, item) = finding.check.as_ref()?;
-    let c = state.checklists.iter().find(|c| c.id == *checklist);
+    let c = state.page.checklists.iter().find(|c| c.id == *checklist);
     let (title, item) = match c.and_then(|c| c.template.item(item).map(|(_, i)| (c, i))) {
         Some((c, i)) => (c.template.title.label(state.ctx.lang).to_string(), i.text.clone()),
         // The checklist was removed: say so rather than show nothing.

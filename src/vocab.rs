@@ -417,19 +417,19 @@ pub fn pick_key(entry: &dyn Coded) -> PickKey {
 
 /// A vocabulary file that does not parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AssetError {
+pub struct VocabError {
     pub file: &'static str,
     /// Located: "file:line:column: what is wrong".
     pub message: String,
 }
 
-impl fmt::Display for AssetError {
+impl fmt::Display for VocabError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for AssetError {}
+impl std::error::Error for VocabError {}
 
 macro_rules! vocab_file {
     ($name:literal) => {
@@ -497,8 +497,8 @@ struct PlacesFile {
     window: Vec<Window>,
 }
 
-fn parse<T: DeserializeOwned>((file, source): (&'static str, &str)) -> Result<T, AssetError> {
-    parse_text(file, source).map_err(|message| AssetError { file, message })
+fn parse<T: DeserializeOwned>((file, source): (&'static str, &str)) -> Result<T, VocabError> {
+    parse_text(file, source).map_err(|message| VocabError { file, message })
 }
 
 /// Parse a vocabulary file, shipped or the user's; an error says file:line:column.
@@ -560,7 +560,7 @@ fn entry_offset(source: &str, index: usize) -> usize {
 }
 
 /// Parses every vocabulary file (no cross-checks; see [`validate`]).
-pub fn load() -> Result<Vocab, AssetError> {
+pub fn load() -> Result<Vocab, VocabError> {
     let categories: CategoriesFile = parse(CATEGORIES)?;
     let places: PlacesFile = parse(PLACES)?;
     Ok(Vocab {

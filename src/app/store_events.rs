@@ -1,0 +1,176 @@
+//! The store's answers: a change saved (the lists it touched reloaded, so the screen shows
+//! what is on disk) or not (the typed text back in its form or line, and why, in the user's
+//! language), and lists loaded for the screens.
+
+use super::effect::Effect;
+use super::nav::{SessionList, reselect};
+use super::state::{SaveStatus, Screen, State};
+use super::{board, checklist, goto, ledger, rectify};
+use crate::domain::EntityKind;
+use crate::store::{StoreEvent, StoreRequest};
+
+/// Reload only what the screen shows and the change touched. On a session's page the
+/// session's counts are derived from its reloaded findings, so the whole session list (which
+/// reads every finding for its counts) is queried only when a session itself changed.
+fn reload(state: &mut State, changed: EntityKind) -> Vec<Effect> {
+    if changed == EntityKind::Finding {
+        // A finding may be held twice, on its session's page and in the ledger: no copy may
+        // stay stale, or the next move would be made from it. The ledger on screen is
+        // reloaded; one behind other screens is dropped (refiltering 100,000 findings after
+        // every capture would cost the UI tens of ms) and loaded afresh when opened.
+        let mut out: Vec<Effect> = Vec::new();
+        if let Some(session) = state.page.findings_session {
+            out.push(Effect::Store(StoreRequest::LoadFindings { session }));
+        }
+        if state.ledger_shown() {
+            out.push(Effect::Store(StoreRequest::LoadAllFindings));
+        } else {
+            state.ledger.forget();
+        }
+        if out.is_empty() {
+            out.push(Effect::Store(StoreRequest::LoadSessions));
+        }
+        return out;
+    }
+    let session = match (state.screen, state.open_session()) {
+        (Screen::WaitStats, _) => return vec![Effect::Store(StoreRequest::LoadAllTickets)],
+        _ if state.ledger_shown() => {
+            return vec![Effect::Store(StoreRequest::LoadAllFindings)];
+        }
+        (_, Some(session)) => session,
+        (_, None) => return vec![Effect::Store(StoreRequest::LoadSessions)],
+    };
+    match changed {
+        EntityKind::Finding => vec![Effect::Store(StoreRequest::LoadFindings { session })],
+        EntityKind::Checklist => vec![Effect::Store(StoreRequest::LoadChecklists { session })],
+        EntityKind::Ticket => vec![Effect::Store(StoreRequest::LoadTickets { session })],
+        EntityKind::Session => {
+            vec![Effect::Store(StoreRequest::LoadFindings { session }), Effect::Store(StoreRequest::LoadSessions)]
+        }
+    }
+}
+
+/// One answer of the store thread.
+pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
+    match ev {
+        StoreEvent::Saved { req } => {
+            let Some(p) = state.pending.remove(&req) else { return vec![] };
+            state.save_status.insert(p.entity, SaveStatus::Saved);
+            if p.created {
+                state.select_after_load = Some(p.entity);
+            }
+            if p.open_when_listed {
+                state.open_after_load = Some(p.entity);
+            }
+            // A notice set with the change (a hint after a fail) outlives its save; the next
+            // key clears notices anyway.
+            reload(state, p.kind)
+        }
+        StoreEvent::SaveFailed { req, error } => {
+            // Said in the user's language, with what to do (a full disk: free space, save again).
+            let error = error.localized(state.ctx.strings());
+            if let Some(p) = state.pending.remove(&req) {
+                state.save_status.insert(p.entity, SaveStatus::Failed(error.clone()));
+                // A checklist that failed to attach never arrives: leave its empty screen.
+                if let Screen::Checklist { session, checklist } = state.screen {
+                    if checklist == p.entity && state.open_checklist().is_none() {
+                        state.screen = Screen::SessionPage { session };
+                    }
+                    // An answer not saved: back to its item, so the retry answers it.
+                    if let Some(item) = p.item_cursor_back.filter(|_| checklist == p.entity) {
+                        state.checklist.item_cursor = item;
+                    }
+                }
+                // The text comes back in its form or capture line, and the line says so.
+                let kept = p.reopen.is_some();
+                if let Some(overlay) = p.reopen {
+                    state.overlays.push(overlay);
+                }
+                let mut notice = state.ctx.strings().tf("status.failed", &[("error", &error)]);
+                if kept {
+                    notice.push_str(state.t("status.text_kept"));
+                }
+                state.notice = Some(notice);
+                // What was shown before the answer (a ticket listed at once, a step taken)
+                // goes back to what is on disk.
+                return reload(state, p.kind);
+            }
+            state.notice = Some(state.ctx.strings().tf("status.failed", &[("error", &error)]));
+            vec![]
+        }
+        StoreEvent::Sessions(list) => {
+            let keep = state.select_after_load.filter(|id| list.iter().any(|s| s.session.id == *id));
+            let keep = keep.or_else(|| state.selected_session().map(|s| s.session.id));
+            state.sessions.list = list;
+            state.sessions.loaded = true;
+            // The ledger reads walks (dates, themes) from the sessions; it is filtered again
+            // when shown, not behind other screens (100,000 findings take tens of ms).
+            if state.ledger.loaded && state.ledger_shown() {
+                ledger::refilter(state);
+            }
+            let ids = state.sessions.list.iter().map(|s| s.session.id);
+            reselect(ids, keep, &mut state.sessions.cursor, &mut state.select_after_load);
+            // A new session just saved from the list: the user lands on its page, unless they
+            // have gone elsewhere meanwhile.
+            if let Some(id) = state.open_after_load.filter(|id| state.session_summary(*id).is_some()) {
+                state.open_after_load = None;
+                if state.screen == Screen::Sessions && state.overlays.is_empty() {
+                    return goto::session_page(state, id);
+                }
+            }
+            // The session on screen was deleted (here or by a merge): back to the list.
+            if let Some(session) = state.open_session() {
+                if state.session_summary(session).is_none() {
+                    state.screen = Screen::Sessions;
+                }
+            }
+            vec![]
+        }
+        StoreEvent::Findings { session, findings } => {
+            if let Some(summary) = state.sessions.list.iter_mut().find(|s| s.session.id == session) {
+                summary.findings = findings.len();
+                // The store's max also counts deleted findings (a 序号 is never reused).
+                summary.max_seq = summary.max_seq.max(findings.iter().map(|f| f.seq).max().unwrap_or(0));
+            }
+            let list = SessionList {
+                items: &mut state.page.findings,
+                session: &mut state.page.findings_session,
+                cursor: &mut state.page.finding_cursor,
+            };
+            list.replace(session, findings, &mut state.select_after_load, |f| f.id);
+            vec![]
+        }
+        StoreEvent::Checklists { session, checklists } => {
+            checklist::loaded(state, session, checklists);
+            vec![]
+        }
+        StoreEvent::Tickets { session, tickets } => board::loaded(state, session, tickets),
+        StoreEvent::AllTickets(tickets) => {
+            state.stats.tickets = Some(tickets);
+            vec![]
+        }
+        StoreEvent::AllFindings(findings) => {
+            ledger::loaded(state, findings);
+            vec![]
+        }
+        StoreEvent::Inspector(result) => {
+            rectify::inspector_saved(state, result.map_err(|e| e.localized(state.ctx.strings())));
+            vec![]
+        }
+        StoreEvent::LoadFailed(error) => {
+            state.notice = Some(error.localized(state.ctx.strings()));
+            vec![]
+        }
+        StoreEvent::DraftFailed(error) => {
+            let error = error.localized(state.ctx.strings());
+            state.notice = Some(state.ctx.strings().tf("draft.failed", &[("error", &error)]));
+            vec![]
+        }
+        StoreEvent::Closed | StoreEvent::DraftKept => vec![],
+        // The app does not sync yet: nothing asks for these.
+        StoreEvent::Progress { .. }
+        | StoreEvent::Imported { .. }
+        | StoreEvent::Exported { .. }
+        | StoreEvent::SyncFailed { .. } => vec![],
+    }
+}
