@@ -26,3 +26,4 @@ mod ui_snapshots;
 mod user_units;
 mod waits_stats;
 mod workdays;
+mod architecture;
