@@ -5,7 +5,7 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::store::StoreEvent;
 use crate::term::signals::Signal;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Msg {
     Key(KeyEvent),
     /// Bracketed paste: the whole pasted text at once.
