@@ -226,3 +226,21 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::File::open(dir)?.sync_all()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_written_atomically_replaces_the_old_one_whole_and_leaves_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("体验报告.docx");
+        std::fs::write(&path, b"old").unwrap();
+        write_atomically(&path, "新内容".as_bytes()).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "新内容");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+        // Into a folder that is not there: an error, and nothing made.
+        assert!(write_atomically(&dir.path().join("none").join("x"), b"x").is_err());
+    }
+}

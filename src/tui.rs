@@ -77,16 +77,16 @@ fn run_in(store: Store, ctx: Context) -> Result<Option<Signal>, Stop> {
     let restored = restore_draft(&mut state, draft, &store_path);
     // A terminal already gone is the same as one that goes away later (see the loop).
     let first_frame = terminal.draw(|f| crate::ui::draw(f, &state));
-    let mut gone = carry_out(restored, &store) == Flow::StoreGone;
+    let mut gone = carry_out(restored, &store, &tx) == Flow::StoreGone;
     gone |= !store.send(StoreRequest::LoadSessions);
     spawn_hangup_watch(tx.clone());
-    spawn_input(tx);
+    spawn_input(tx.clone());
 
     let result = match first_frame {
         _ if gone => Err(Stop::StoreGone),
-        Ok(_) => event_loop(&mut terminal, &mut state, &rx, &store),
+        Ok(_) => event_loop(&mut terminal, &mut state, &rx, &store, &tx),
         Err(e) => {
-            carry_out(update(&mut state, Msg::InputClosed(e.to_string())), &store);
+            carry_out(update(&mut state, Msg::InputClosed(e.to_string())), &store, &tx);
             Ok(())
         }
     };
@@ -142,6 +142,7 @@ fn event_loop(
     state: &mut State,
     rx: &Receiver<Msg>,
     store: &StoreHandle,
+    tx: &Sender<Msg>,
 ) -> Result<(), Stop> {
     let mut last_draw = Instant::now();
     loop {
@@ -160,7 +161,7 @@ fn event_loop(
         let mut next = Some(first);
         // Take everything already queued (and what arrives within the frame gap) before drawing.
         while let Some(msg) = next.take() {
-            match carry_out(update(state, msg), store) {
+            match carry_out(update(state, msg), store, tx) {
                 Flow::Go => {}
                 Flow::Quit => return Ok(()),
                 Flow::StoreGone => return Err(Stop::StoreGone),
@@ -179,13 +180,13 @@ fn event_loop(
         }
         // Unsaved text goes to disk as a draft every few seconds while it changes, so even a
         // SIGKILL or a power cut loses only the last moments of typing.
-        if carry_out(draft::checkpoint(state, false), store) == Flow::StoreGone {
+        if carry_out(draft::checkpoint(state, false), store, tx) == Flow::StoreGone {
             return Err(Stop::StoreGone);
         }
         // A frame that cannot be written means the terminal is gone (the pty closed without a
         // hangup reaching us): end as a hangup does, keeping what was typed, not with an error.
         if let Err(e) = terminal.draw(|f| crate::ui::draw(f, state)) {
-            carry_out(update(state, Msg::InputClosed(e.to_string())), store);
+            carry_out(update(state, Msg::InputClosed(e.to_string())), store, tx);
             return Ok(());
         }
         last_draw = Instant::now();
@@ -195,7 +196,7 @@ fn event_loop(
 /// Carries out effects in order: the one place they are. A request the store thread can no
 /// longer take (it stopped) ends the program with a message rather than leaving 正在保存 on
 /// screen for ever.
-fn carry_out(effects: Vec<Effect>, store: &StoreHandle) -> Flow {
+fn carry_out(effects: Vec<Effect>, store: &StoreHandle, tx: &Sender<Msg>) -> Flow {
     for effect in effects {
         match effect {
             Effect::Store(req) => {
@@ -203,10 +204,26 @@ fn carry_out(effects: Vec<Effect>, store: &StoreHandle) -> Flow {
                     return Flow::StoreGone;
                 }
             }
+            Effect::WriteFile { req, path, bytes } => write_file(req, path, bytes, tx.clone()),
             Effect::Quit => return Flow::Quit,
         }
     }
     Flow::Go
+}
+
+/// Writes a file the user asked for on a thread of its own (a report of many pages must not
+/// hold up a save behind it on the store thread, nor the UI), whole or not at all, and says
+/// how it went as a message.
+fn write_file(req: u64, path: std::path::PathBuf, bytes: Vec<u8>, tx: Sender<Msg>) {
+    let answer = tx.clone();
+    let spawned = std::thread::Builder::new().name("file".into()).spawn(move || {
+        let result = crate::files::write_atomically(&path, &bytes).map(|()| path).map_err(|e| e.to_string());
+        let _ = answer.send(Msg::FileWritten { req, result });
+    });
+    // No thread, no file: said like any failed write.
+    if let Err(e) = spawned {
+        let _ = tx.send(Msg::FileWritten { req, result: Err(e.to_string()) });
+    }
 }
 
 /// Watches the terminal for a hangup (the pty closed, the SSH link dropped) and says so as

@@ -547,3 +547,13 @@ fn up_in_a_multi_line_field_moves_by_the_rows_on_screen_without_a_frame_drawn() 
     assert_eq!(form.focus, 0, "still in the description: it has a row above");
     assert!(before < tiyan::text::width(long) && before + width >= tiyan::text::width(long), "one row up: {before}");
 }
+
+#[test]
+fn a_file_written_or_not_is_said_in_the_status_line() {
+    let mut s = state_with_sessions(Lang::Zh, (80, 24));
+    let path = std::path::PathBuf::from("/media/u盘/体验报告.docx");
+    assert!(update(&mut s, Msg::FileWritten { req: 1, result: Ok(path) }).is_empty());
+    assert!(s.notice.as_deref().is_some_and(|n| n.contains("已写入") && n.contains("体验报告.docx")));
+    update(&mut s, Msg::FileWritten { req: 2, result: Err("No space left on device".into()) });
+    assert!(s.notice.as_deref().is_some_and(|n| n.contains("没有写成")));
+}

@@ -17,4 +17,9 @@ pub enum Msg {
     InputClosed(String),
     /// A timer on screen reached the next whole second.
     Tick,
+    /// A file asked for with `Effect::WriteFile` was written (its path), or why not.
+    FileWritten {
+        req: u64,
+        result: Result<std::path::PathBuf, String>,
+    },
 }

@@ -63,6 +63,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::InputClosed(_) => ended_by(state, crate::term::signals::Signal::Hangup),
         // A timer on screen turned over a second; the frame is drawn after this.
         Msg::Tick => clock_watch::check_clock(state),
+        Msg::FileWritten { result, .. } => {
+            state.notice = Some(match result {
+                Ok(path) => state.ctx.strings().tf("file.written", &[("path", &path.display().to_string())]),
+                Err(error) => state.ctx.strings().tf("file.not_written", &[("error", &error)]),
+            });
+            vec![]
+        }
     }
 }
 
