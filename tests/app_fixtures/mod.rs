@@ -149,7 +149,7 @@ pub fn requests(effects: Vec<Effect>) -> Vec<StoreRequest> {
         .into_iter()
         .filter_map(|e| match e {
             Effect::Store(r) => Some(r),
-            Effect::Quit => None,
+            Effect::Quit | Effect::WriteFile { .. } => None,
         })
         .collect()
 }
