@@ -48,6 +48,22 @@ pub fn finding_status(lang: Lang, status: FindingStatus) -> &'static str {
     status.label(lang)
 }
 
+/// A status in a table's narrow column: the label, but in English a shorter word where the
+/// label is long ("not valid" for "not a problem", "closed" for "closed off"), so no two
+/// statuses are cut to the same "rect..".
+pub fn finding_status_short(lang: Lang, status: FindingStatus) -> &'static str {
+    match (lang, status) {
+        (Lang::En, FindingStatus::NotAProblem) => "not valid",
+        (Lang::En, FindingStatus::Closed) => "closed",
+        _ => finding_status(lang, status),
+    }
+}
+
+/// The width of a table's status column: the widest short status label in `lang`.
+pub fn finding_status_width(lang: Lang) -> u16 {
+    FindingStatus::ALL.iter().map(|s| crate::text::width(finding_status_short(lang, *s))).max().unwrap_or(0) as u16
+}
+
 /// A status as stored in a move (a code), in words; a code this version does not know is
 /// shown as it is.
 pub fn finding_status_code(lang: Lang, code: &str) -> String {

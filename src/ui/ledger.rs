@@ -90,7 +90,12 @@ fn draw_rows(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         Column { title: state.t("findings.col.description"), width: 12, flex: true, priority: 9 },
         Column { title: state.t("findings.col.unit"), width: 12, flex: false, priority: 7 },
         Column { title: state.t("findings.col.deadline"), width: 10, flex: false, priority: 6 },
-        Column { title: state.t("findings.col.status"), width: 6, flex: false, priority: 8 },
+        Column {
+            title: state.t("findings.col.status"),
+            width: labels::finding_status_width(state.ctx.lang),
+            flex: false,
+            priority: 8,
+        },
         Column { title: state.t("findings.col.due"), width: 9, flex: false, priority: 7 },
     ];
     let row = |r: usize| {
@@ -102,7 +107,7 @@ fn draw_rows(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             f.description.clone(),
             ChoiceList::Units.display(&f.unit, lang),
             time::date_or_empty(f.deadline),
-            labels::finding_status(lang, f.status).to_string(),
+            labels::finding_status_short(lang, f.status).to_string(),
             labels::due(state.ctx.strings(), f, today),
         ]
     };

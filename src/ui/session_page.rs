@@ -102,7 +102,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         Column { title: state.t("findings.col.description"), width: 14, flex: true, priority: 9 },
         Column { title: state.t("findings.col.unit"), width: 12, flex: false, priority: 4 },
         Column { title: state.t("findings.col.deadline"), width: 10, flex: false, priority: 5 },
-        Column { title: state.t("findings.col.status"), width: 6, flex: false, priority: 7 },
+        Column {
+            title: state.t("findings.col.status"),
+            width: labels::finding_status_width(state.ctx.lang),
+            flex: false,
+            priority: 7,
+        },
         Column { title: state.t("findings.col.due"), width: 9, flex: false, priority: 6 },
     ];
     let today = state.today();
@@ -114,7 +119,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
                 f.description.clone(),
                 f.unit.clone(),
                 time::date_or_empty(f.deadline),
-                labels::finding_status(lang, f.status).to_string(),
+                labels::finding_status_short(lang, f.status).to_string(),
                 labels::due(state.ctx.strings(), f, today),
             ]
         })
