@@ -29,12 +29,19 @@ pub fn width(s: &str) -> usize {
     s.graphemes(true).map(grapheme_width).sum()
 }
 
-/// Make `s` safe to draw on one line: tab, newline and CR become one space each (CRLF counts as
-/// one newline), line/paragraph separators become a space, other control characters become `?`.
-/// Borrows when nothing needs replacing.
-pub fn sanitize(s: &str) -> Cow<'_, str> {
-    let needs_change = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
-    if !s.chars().any(needs_change) {
+/// Characters no text keeps as they are, shown or typed: controls (C0, DEL, C1, ESC among
+/// them), line and paragraph separators, and the bidirectional embeddings, overrides and
+/// isolates (they reorder what is shown, so a name could read as something else).
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every kind of line break (CR, LF, CRLF, NEL, U+2028/2029) as `line_break`, a tab as
+/// a space, and every other unsafe character (see [`is_unsafe_char`]) as `other`, or dropped
+/// when `other` is None. Borrows when nothing needs replacing. The one rule behind what is
+/// drawn ([`sanitize`]) and what is typed (`edit::TextInput`).
+pub fn replace_unsafe(s: &str, line_break: char, other: Option<char>) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe_char) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -43,14 +50,21 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
         match c {
             '\r' => {
                 chars.next_if_eq(&'\n');
-                out.push(' ');
+                out.push(line_break);
             }
-            '\t' | '\n' | '\u{2028}' | '\u{2029}' => out.push(' '),
-            c if c.is_control() => out.push('?'),
+            '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push(line_break),
+            '\t' => out.push(' '),
+            c if is_unsafe_char(c) => out.extend(other),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Make `s` safe to draw on one line: line breaks and tabs become one space each (CRLF counts as
+/// one), other control characters and bidirectional overrides become `?`.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    replace_unsafe(s, ' ', Some('?'))
 }
 
 /// [`sanitize`], then cut to at most `max` columns without splitting a grapheme or a wide
@@ -199,6 +213,13 @@ pub fn wrap_rows(s: &str, width: usize, rows: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_text_never_carries_a_bidi_override_and_typed_text_drops_it() {
+        // U+202E would show "县医保局" as written backwards after it: a name that reads as another.
+        assert_eq!(sanitize("坏\u{202E}局\u{85}x"), "坏?局 x");
+        assert_eq!(replace_unsafe("a\u{202E}b\r\nc", '\n', None), "ab\nc");
+    }
 
     #[test]
     fn lists_split_on_chinese_and_ascii_separators() {

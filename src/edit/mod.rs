@@ -273,25 +273,7 @@ impl TextInput {
     /// overrides too (they reorder what is shown); tabs become a space; every kind of line
     /// break (CR, LF, CRLF, NEL, U+2028/2029) is one line break, or a space in one line.
     fn clean<'a>(&self, s: &'a str) -> Cow<'a, str> {
-        if !s.chars().any(needs_cleaning) {
-            return Cow::Borrowed(s);
-        }
-        let line_break = if self.multiline { '\n' } else { ' ' };
-        let mut out = String::with_capacity(s.len());
-        let mut chars = s.chars().peekable();
-        while let Some(c) = chars.next() {
-            match c {
-                '\r' => {
-                    chars.next_if_eq(&'\n');
-                    out.push(line_break);
-                }
-                '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push(line_break),
-                '\t' => out.push(' '),
-                c if needs_cleaning(c) => {}
-                c => out.push(c),
-            }
-        }
-        Cow::Owned(out)
+        crate::text::replace_unsafe(s, if self.multiline { '\n' } else { ' ' }, None)
     }
 
     fn remove(&mut self, start: usize, end: usize) -> bool {
@@ -459,12 +441,6 @@ impl TextInput {
             }
         }
     }
-}
-
-/// Characters no input keeps as they are: controls (C0, DEL, C1, ESC among them), line and
-/// paragraph separators, and the bidirectional embeddings, overrides and isolates.
-fn needs_cleaning(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Split `text` into visual rows of at most `width` columns, breaking between graphemes. A
