@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::rectify_fixtures::{day, id_at, request, road};
+use crate::rectify_fixtures::{day, finding_through_moves, id_at};
 use serde_json::Value as Json;
 use tiyan::domain::FindingStatus::*;
 use tiyan::domain::finding::field as ff;
@@ -94,27 +94,8 @@ impl Office {
         }
         let mut ids = Vec::new();
         for (n, (description, walk, unit, deadline, status)) in rows.iter().enumerate() {
-            let id = tiyan::domain::op::new_entity_id();
-            let set = |f: &str, v: Value| Change::set(EntityKind::Finding, id, f, v);
-            store
-                .apply(&[
-                    set(ff::SESSION, Value::Ref(sessions[*walk])),
-                    set(ff::SEQ, Value::Int(n as i64 + 1)),
-                    set(ff::DESCRIPTION, Value::text(*description)),
-                ])
-                .unwrap();
-            for to in road(*status) {
-                let f = Finding::from_record(&store.record(EntityKind::Finding, id).unwrap().unwrap());
-                let changes = rectify::changes(
-                    &f,
-                    &request(*to, unit, deadline),
-                    0,
-                    day("2026-11-10"),
-                    tiyan::domain::op::new_entity_id(),
-                )
-                .unwrap();
-                store.apply(&changes).unwrap();
-            }
+            let place = sessions[*walk];
+            let id = finding_through_moves(&mut store, place, n as i64 + 1, description, (unit, deadline, *status));
             ids.push(entity_id_string(id));
         }
         ids

@@ -8,12 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::rectify_fixtures::{day, id_at, request, road};
+use crate::rectify_fixtures::{day, finding_through_moves, id_at};
 use tiyan::domain::FindingStatus::{self, *};
-use tiyan::domain::finding::field as ff;
-use tiyan::domain::rectify;
 use tiyan::domain::session::field as sf;
-use tiyan::domain::{Change, EntityKind, Finding, Value};
+use tiyan::domain::{Change, EntityKind, Value};
 use tiyan::keymap::Keymap;
 use tiyan::store::Store;
 
@@ -121,27 +119,7 @@ impl Home {
             .unwrap();
         let mut ids = Vec::new();
         for (n, (description, unit, deadline, status)) in rows.iter().enumerate() {
-            let id = tiyan::domain::op::new_entity_id();
-            let set = |f: &str, v: Value| Change::set(EntityKind::Finding, id, f, v);
-            store
-                .apply(&[
-                    set(ff::SESSION, Value::Ref(session)),
-                    set(ff::SEQ, Value::Int(n as i64 + 1)),
-                    set(ff::DESCRIPTION, Value::text(*description)),
-                ])
-                .unwrap();
-            for to in road(*status) {
-                let f = Finding::from_record(&store.record(EntityKind::Finding, id).unwrap().unwrap());
-                let changes = rectify::changes(
-                    &f,
-                    &request(*to, unit, deadline),
-                    0,
-                    day("2026-11-10"),
-                    tiyan::domain::op::new_entity_id(),
-                )
-                .unwrap();
-                store.apply(&changes).unwrap();
-            }
+            let id = finding_through_moves(&mut store, session, n as i64 + 1, description, (unit, deadline, *status));
             ids.push(tiyan::domain::op::entity_id_string(id));
         }
         ids

@@ -147,3 +147,30 @@ pub fn road(status: FindingStatus) -> &'static [FindingStatus] {
         Closed => &[Confirmed, Assigned, Rectifying, Rectified, Closed],
     }
 }
+
+/// A finding `seq` of `session` made on `store` and brought to `status` through real moves
+/// (assigned to `unit` with `deadline` on the way, the moves made on 2026-11-10); its id.
+pub fn finding_through_moves(
+    store: &mut Store,
+    session: EntityId,
+    seq: i64,
+    description: &str,
+    (unit, deadline, status): (&str, &str, FindingStatus),
+) -> EntityId {
+    let id = tiyan::domain::op::new_entity_id();
+    let set = |f: &str, v: Value| Change::set(EntityKind::Finding, id, f, v);
+    store
+        .apply(&[
+            set(ff::SESSION, Value::Ref(session)),
+            set(ff::SEQ, Value::Int(seq)),
+            set(ff::DESCRIPTION, Value::text(description)),
+        ])
+        .unwrap();
+    for to in road(status) {
+        let f = Finding::from_record(&store.record(EntityKind::Finding, id).unwrap().unwrap());
+        let entry = tiyan::domain::op::new_entity_id();
+        let changes = rectify::changes(&f, &request(*to, unit, deadline), 0, day("2026-11-10"), entry).unwrap();
+        store.apply(&changes).unwrap();
+    }
+    id
+}
