@@ -240,6 +240,61 @@ fn a_corrupted_store_says_damaged_and_never_prints_a_panic() {
     assert!(!home.path().join("tiyan-crash.log").exists(), "reading commands wrote a crash log");
 }
 
+/// No open verifies every page any more (that is `tiyan check`'s job): the TUI and a writing
+/// command on a damaged file meet the damage on their first read or write, and still say
+/// "damaged" in words, never a panic; `tiyan check` names it.
+#[test]
+fn the_tui_and_writing_commands_on_a_damaged_store_say_damaged_and_never_print_a_panic() {
+    let home = temp_home();
+    let demo = ["demo", "--sessions", "30", "--findings-per-session", "4", "--seed", "11"];
+    assert!(tiyan(home.path(), &demo).status.success());
+    let path = store_file(home.path());
+    let good = std::fs::read(&path).unwrap();
+    let forbidden = ["panicked", "unreachable", "RUST_BACKTRACE", "redb-4", ".rs:"];
+    // Damage the reads meet: the first page kept and the rest zeroed, and the pages whose
+    // damage a listing of the findings trips over.
+    let mut cut = good.clone();
+    cut[4096..].iter_mut().for_each(|b| *b = 0);
+    let mut cases = vec![cut];
+    for page in (1..good.len() / 4096).step_by(5) {
+        let mut flipped = good.clone();
+        flipped[page * 4096 + 200..page * 4096 + 260].iter_mut().for_each(|b| *b ^= 0x41);
+        std::fs::write(&path, &flipped).unwrap();
+        if !tiyan(home.path(), &["list", "sessions"]).status.success() {
+            cases.push(flipped);
+        }
+    }
+    assert!(cases.len() > 1, "some flipped page is met by a read");
+    for bytes in cases.iter().take(3) {
+        std::fs::write(&path, bytes).unwrap();
+        let out = tiyan(home.path(), &["inspector", "王芳"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        for word in forbidden {
+            assert!(!err.contains(word), "inspector NAME printed {word:?}: {err}");
+        }
+        if !out.status.success() {
+            assert!(err.contains("损坏") || err.contains("无法读取"), "{err}");
+        }
+        std::fs::write(&path, bytes).unwrap();
+        let check = tiyan(home.path(), &["check"]);
+        let said = format!("{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
+        assert_eq!(check.status.code(), Some(1), "check names the damage: {said}");
+        assert!(!said.contains("panicked"), "{said}");
+
+        std::fs::write(&path, bytes).unwrap();
+        let mut tui =
+            Tui::spawn(Path::new(BIN), &["--home", home.path().to_str().unwrap(), "--profile", PROFILE], &[], 100, 30);
+        let screen = tui
+            .wait_until(|s| s.contains("损坏") || s.contains("无法读取"), DEFAULT_TIMEOUT)
+            .unwrap_or_else(|why| panic!("the TUI says the store is damaged: {why}"));
+        for word in forbidden {
+            assert!(!screen.contains(word), "the TUI showed {word:?}:\n{screen}");
+        }
+        tui.kill9();
+    }
+    assert!(!home.path().join("tiyan-crash.log").exists(), "a crash log was written");
+}
+
 #[test]
 fn a_typo_in_home_creates_nothing_and_says_there_is_no_profile() {
     let home = temp_home();

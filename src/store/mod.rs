@@ -156,7 +156,7 @@ impl Store {
             if let Ok(lock::ReadOnly::Open(read_only)) = lock::open_read_only(path) {
                 migrate::refuse_newer(&read_only)?;
             }
-            let db = lock::open_writable(path, faults.clone(), true)?;
+            let db = lock::open_writable(path, faults.clone())?;
             let replica = migrate::prepare(&db)?;
             let pid_file = lock::PidFile::write(path);
             Ok(Store {
@@ -214,9 +214,7 @@ impl Store {
         self.db = Handle::Closed;
         let path = self.path.clone();
         let faults = self.faults.clone();
-        // Verified when this process first opened it; a second full check would need a commit,
-        // which a disk that is still full cannot take.
-        let db = contained(&path, || lock::open_writable(&path, faults, false))?;
+        let db = contained(&path, || lock::open_writable(&path, faults))?;
         self.db = Handle::Writable(db);
         Ok(())
     }
