@@ -2,8 +2,8 @@
 //!
 //! Every write is one `Durability::Immediate` transaction that appends to the op log and
 //! updates the derived tables together, so what the UI reads never runs ahead of or behind the
-//! log. `materialize` is the one place an op changes a record; local changes, imports and the
-//! migration replay all go through it.
+//! log. `Batch::materialize` is the one place an op changes a record; local changes, imports
+//! and the migration replay all go through it, and `Batch::flush` writes what they changed.
 //!
 //! Imports arrive in any order and may repeat. Two rules make every order converge to the
 //! same records: an op already in the log is skipped (ids are unique), and an op that some
@@ -12,6 +12,8 @@
 //! op only removed what was live at the time), and scanning the log per op would be slow.
 //! So a field's live set is always "ops present minus ops superseded by ops present", sorted
 //! by (hlc, replica, seq) — the same whatever the order of arrival.
+
+use std::collections::HashMap;
 
 use redb::{Database, Durability, ReadableTable, Table, WriteTransaction};
 
@@ -82,36 +84,91 @@ fn session_of(record: &Record) -> Option<EntityId> {
     }
 }
 
-/// Applies one op (already in the log) to its record and the indexes.
-pub(super) fn materialize(t: &mut WriteTables<'_>, op: &Op) -> Result<(), StoreError> {
-    let OpPayload::Set { entity, kind, field, value, supersedes } = &op.payload;
-    for old in supersedes {
-        t.superseded.insert(op_key(*old), ())?;
-    }
-    let already_superseded = t.superseded.get(op_key(op.id))?.is_some();
+/// The records one write transaction touches, held decoded until `flush` writes each once:
+/// a demo session or an import brings many ops per record, and decoding and re-encoding a
+/// record for every op was most of the time a write took (and left the pages it rewrote as
+/// garbage in the file). Bounded: past `MAX_CACHED` records the cache is written out and
+/// emptied, and later ops read the records back from the (uncommitted) table.
+pub(super) struct Batch<'t> {
+    pub t: WriteTables<'t>,
+    cache: HashMap<(u8, EntityId), Cached>,
+}
 
-    let mut record = load_record(&t.records, *kind, *entity)?.unwrap_or_else(|| Record::new(*entity, *kind));
-    let session_before = session_of(&record);
-    let state = record.fields.entry(field.clone()).or_default();
-    if already_superseded {
-        // Still retire what it replaced; it just never shows itself.
-        state.live.retain(|l| !supersedes.contains(&l.op));
-    } else {
-        state.apply(op.id, op.hlc, value.clone(), supersedes);
-    }
-    let session_after = session_of(&record);
+/// A record as this transaction changed it, with what it was derived into before.
+struct Cached {
+    record: Record,
+    /// The session it was filed under when loaded (its `children` entry).
+    session_before: Option<EntityId>,
+    dirty: bool,
+}
 
-    if session_before != session_after {
-        if let Some(old) = session_before {
-            t.children.remove((old, *entity))?;
-        }
-        if let Some(new) = session_after {
-            t.children.insert((new, *entity), ())?;
-        }
+/// Records held decoded before the cache is written out (a few MB).
+const MAX_CACHED: usize = 4096;
+
+impl<'t> Batch<'t> {
+    pub fn open(txn: &'t WriteTransaction) -> Result<Batch<'t>, StoreError> {
+        Ok(Batch { t: WriteTables::open(txn)?, cache: HashMap::new() })
     }
-    let bytes = codec::encode_record(&record)?;
-    t.records.insert((kind.code(), *entity), bytes.as_slice())?;
-    Ok(())
+
+    fn cached(&mut self, kind: EntityKind, id: EntityId) -> Result<&mut Cached, StoreError> {
+        use std::collections::hash_map::Entry;
+        if self.cache.len() >= MAX_CACHED && !self.cache.contains_key(&(kind.code(), id)) {
+            self.flush()?;
+        }
+        Ok(match self.cache.entry((kind.code(), id)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let record = load_record(&self.t.records, kind, id)?.unwrap_or_else(|| Record::new(id, kind));
+                let session_before = session_of(&record);
+                e.insert(Cached { record, session_before, dirty: false })
+            }
+        })
+    }
+
+    /// The live ops of a field as this transaction sees it.
+    pub fn live_ops(&mut self, kind: EntityKind, id: EntityId, field: &str) -> Result<Vec<OpId>, StoreError> {
+        Ok(self.cached(kind, id)?.record.live_ops(field))
+    }
+
+    /// Applies one op (already in the log) to its record, held until `flush`.
+    pub fn materialize(&mut self, op: &Op) -> Result<(), StoreError> {
+        let OpPayload::Set { entity, kind, field, value, supersedes } = &op.payload;
+        for old in supersedes {
+            self.t.superseded.insert(op_key(*old), ())?;
+        }
+        let already_superseded = self.t.superseded.get(op_key(op.id))?.is_some();
+        let cached = self.cached(*kind, *entity)?;
+        let state = cached.record.fields.entry(field.clone()).or_default();
+        if already_superseded {
+            // Still retire what it replaced; it just never shows itself.
+            state.live.retain(|l| !supersedes.contains(&l.op));
+        } else {
+            state.apply(op.id, op.hlc, value.clone(), supersedes);
+        }
+        cached.dirty = true;
+        Ok(())
+    }
+
+    /// Writes every changed record and its index entries, and empties the cache.
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        let mut entries: Vec<((u8, EntityId), Cached)> = self.cache.drain().filter(|(_, c)| c.dirty).collect();
+        // In key order: redb's tree is written most cheaply that way.
+        entries.sort_unstable_by_key(|(key, _)| *key);
+        for ((code, id), cached) in entries {
+            let session_after = session_of(&cached.record);
+            if cached.session_before != session_after {
+                if let Some(old) = cached.session_before {
+                    self.t.children.remove((old, id))?;
+                }
+                if let Some(new) = session_after {
+                    self.t.children.insert((new, id), ())?;
+                }
+            }
+            let bytes = codec::encode_record(&cached.record)?;
+            self.t.records.insert((code, id), bytes.as_slice())?;
+        }
+        Ok(())
+    }
 }
 
 fn append_op(t: &mut WriteTables<'_>, op: &Op) -> Result<(), StoreError> {
@@ -133,9 +190,9 @@ pub(super) fn apply_changes(
     let txn = begin_durable(db)?;
     let mut ids = Vec::with_capacity(changes.len());
     {
-        let mut t = WriteTables::open(&txn)?;
-        let mut hlc = meta::hlc(&t.meta)?;
-        let mut seq = meta::next_seq(&t.meta)?;
+        let mut b = Batch::open(&txn)?;
+        let mut hlc = meta::hlc(&b.t.meta)?;
+        let mut seq = meta::next_seq(&b.t.meta)?;
         for change in changes {
             // A field written here without a rule in `domain::validate` would be refused by
             // every other replica's import: caught by the first test that writes it.
@@ -148,9 +205,7 @@ pub(super) fn apply_changes(
             hlc = hlc.tick(now_ms);
             let id = OpId { replica, seq };
             seq += 1;
-            let supersedes = load_record(&t.records, change.kind, change.entity)?
-                .map(|r| r.live_ops(&change.field))
-                .unwrap_or_default();
+            let supersedes = b.live_ops(change.kind, change.entity, &change.field)?;
             let op = Op {
                 id,
                 hlc,
@@ -162,13 +217,14 @@ pub(super) fn apply_changes(
                     supersedes,
                 },
             };
-            append_op(&mut t, &op)?;
-            materialize(&mut t, &op)?;
+            append_op(&mut b.t, &op)?;
+            b.materialize(&op)?;
             ids.push(id);
         }
-        meta::set_hlc(&mut t.meta, hlc)?;
-        meta::set_next_seq(&mut t.meta, seq)?;
-        heads::note_added(&mut t.heads, &t.ops, replica, ids.len() as u64)?;
+        b.flush()?;
+        meta::set_hlc(&mut b.t.meta, hlc)?;
+        meta::set_next_seq(&mut b.t.meta, seq)?;
+        heads::note_added(&mut b.t.heads, &b.t.ops, replica, ids.len() as u64)?;
     }
     txn.commit()?;
     Ok(ids)
@@ -184,16 +240,16 @@ pub(super) fn import_ops(db: &Database, replica: ReplicaId, ops: &[Op]) -> Resul
     let txn = begin_durable(db)?;
     let mut new = 0;
     {
-        let mut t = WriteTables::open(&txn)?;
+        let mut b = Batch::open(&txn)?;
         let mut added: std::collections::BTreeMap<ReplicaId, u64> = Default::default();
-        let mut hlc = meta::hlc(&t.meta)?;
-        let mut next_seq = meta::next_seq(&t.meta)?;
+        let mut hlc = meta::hlc(&b.t.meta)?;
+        let mut next_seq = meta::next_seq(&b.t.meta)?;
         for op in ops {
-            if t.ops.get(op_key(op.id))?.is_some() {
+            if b.t.ops.get(op_key(op.id))?.is_some() {
                 continue;
             }
-            append_op(&mut t, op)?;
-            materialize(&mut t, op)?;
+            append_op(&mut b.t, op)?;
+            b.materialize(op)?;
             new += 1;
             *added.entry(op.id.replica).or_default() += 1;
             hlc = hlc.max(op.hlc);
@@ -202,10 +258,11 @@ pub(super) fn import_ops(db: &Database, replica: ReplicaId, ops: &[Op]) -> Resul
                 next_seq = next_seq.max(op.id.seq.saturating_add(1));
             }
         }
-        meta::set_hlc(&mut t.meta, hlc)?;
-        meta::set_next_seq(&mut t.meta, next_seq)?;
+        b.flush()?;
+        meta::set_hlc(&mut b.t.meta, hlc)?;
+        meta::set_next_seq(&mut b.t.meta, next_seq)?;
         for (r, n) in added {
-            heads::note_added(&mut t.heads, &t.ops, r, n)?;
+            heads::note_added(&mut b.t.heads, &b.t.ops, r, n)?;
         }
     }
     if new == 0 {

@@ -31,7 +31,7 @@ use std::fmt;
 
 use redb::{Database, ReadableTable};
 
-use super::apply::{self, WriteTables};
+use super::apply;
 use super::codec;
 use super::error::StoreError;
 use super::heads;
@@ -246,10 +246,10 @@ pub(super) fn import(
     let mut added: BTreeMap<ReplicaId, u64> = BTreeMap::new();
     let mut future: BTreeMap<ReplicaId, FutureStamps> = BTreeMap::new();
     {
-        let mut t = WriteTables::open(&txn)?;
-        let hlc_before = meta::hlc(&t.meta)?;
+        let mut b = apply::Batch::open(&txn)?;
+        let hlc_before = meta::hlc(&b.t.meta)?;
         let mut hlc = hlc_before;
-        let next_seq_before = meta::next_seq(&t.meta)?;
+        let next_seq_before = meta::next_seq(&b.t.meta)?;
         let mut next_seq = next_seq_before;
         let horizon = now_ms.saturating_add(MAX_AHEAD_MS);
         for (done, &index) in fresh.iter().enumerate() {
@@ -257,8 +257,8 @@ pub(super) fn import(
                 progress(done, total);
             }
             let op = &ops[index];
-            t.ops.insert((op.id.replica.as_u128(), op.id.seq), encoded[index].as_slice())?;
-            apply::materialize(&mut t, op)?;
+            b.t.ops.insert((op.id.replica.as_u128(), op.id.seq), encoded[index].as_slice())?;
+            b.materialize(op)?;
             *added.entry(op.id.replica).or_default() += 1;
             if op.hlc.wall_ms > horizon {
                 let ahead_ms = op.hlc.wall_ms - now_ms;
@@ -286,9 +286,11 @@ pub(super) fn import(
                 next_seq = next_seq.max(seq.saturating_add(1));
             }
         }
+        b.flush()?;
         if report_progress {
             progress(total, total);
         }
+        let t = &mut b.t;
         for (r, n) in &added {
             heads::note_added(&mut t.heads, &t.ops, *r, *n)?;
             let head = heads::get(&t.heads, r.as_u128())?;

@@ -132,10 +132,12 @@ fn migrate(db: &Database, from: u32) -> Result<ReplicaId, StoreError> {
     txn.delete_table(tables::HEADS)?;
     let replica;
     {
-        let mut t = WriteTables::open(&txn)?;
+        let mut b = apply::Batch::open(&txn)?;
         for op in &ops {
-            apply::materialize(&mut t, op)?;
+            b.materialize(op)?;
         }
+        b.flush()?;
+        let t = &mut b.t;
         heads::rebuild(&mut t.heads, &t.ops)?;
         replica = match meta::replica(&t.meta)? {
             Some(r) => r,
