@@ -24,6 +24,7 @@ mod picker;
 mod rectify_moves;
 mod replay;
 mod store;
+mod summaries;
 mod ui_snapshots;
 mod user_units;
 mod waits_stats;

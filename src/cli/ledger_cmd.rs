@@ -44,20 +44,22 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
         filter.session = Some(resolve_session(setup, &store, text_id)?);
     }
     let sessions: Vec<Session> = store.sessions().map_err(err)?.into_iter().map(|s| s.session).collect();
-    let findings = store.all_findings().map_err(err)?;
-    drop(store);
     let moment = Moment::current();
     let index = SessionIndex::in_zone(&sessions, moment.zone);
     let today = moment.today;
     if args.reminders {
+        let findings = store.all_findings().map_err(err)?;
+        drop(store);
         let mut shown = ledger::filter(&findings, &index, &filter, today);
         ledger::sort_by_deadline(&mut shown, &findings);
         let letter = ledger::reminders(shown.iter().map(|&i| &findings[i]), &index, today, setup.strings());
         super::out::print_lines(&letter);
         return Ok(());
     }
-    let counts = ledger::counts(&index, &findings, &filter, today);
-    let units = ledger::by_unit(&findings, &index, &filter, today);
+    // The figures come from the store's tally: no finding is read.
+    let rows = store.ledger_tally().map_err(err)?;
+    drop(store);
+    let (counts, units) = ledger::from_tally(&rows, &index, &filter, today);
     if args.json {
         return print_json(&LedgerRow { counts, units });
     }

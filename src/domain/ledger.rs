@@ -296,17 +296,28 @@ impl Counts {
 pub fn counts(sessions: &SessionIndex<'_>, findings: &[Finding], filter: &LedgerFilter, today: NaiveDate) -> Counts {
     let mut c = Counts { walks_done: sessions.walks().filter(|w| filter.counts_walk(w)).count(), ..Counts::default() };
     for (_, f) in scoped(findings, sessions, filter, today, false) {
-        if f.status == FindingStatus::NotAProblem {
-            c.not_a_problem += 1;
-            continue;
-        }
-        c.found += 1;
-        c.on_the_spot += usize::from(fixed_on_the_spot(f));
-        c.overdue += usize::from(is_overdue(f, today));
-        c.closed += usize::from(f.status == FindingStatus::Closed);
+        c.add(f.status, fixed_on_the_spot(f), is_overdue(f, today), 1);
     }
-    c.close_rate = (c.found > 0).then(|| c.closed as f64 / c.found as f64);
+    c.finish();
     c
+}
+
+impl Counts {
+    /// Counts `n` findings of one status (not deleted, in scope).
+    fn add(&mut self, status: FindingStatus, on_the_spot: bool, overdue: bool, n: usize) {
+        if status == FindingStatus::NotAProblem {
+            self.not_a_problem += n;
+            return;
+        }
+        self.found += n;
+        self.on_the_spot += if on_the_spot { n } else { 0 };
+        self.overdue += if overdue { n } else { 0 };
+        self.closed += if status == FindingStatus::Closed { n } else { 0 };
+    }
+
+    fn finish(&mut self) {
+        self.close_rate = (self.found > 0).then(|| self.closed as f64 / self.found as f64);
+    }
 }
 
 /// One unit's line in the ledger.
@@ -340,22 +351,87 @@ pub fn by_unit(
 ) -> Vec<UnitRow> {
     let mut rows: HashMap<&str, UnitRow, std::hash::BuildHasherDefault<IdHasher>> = HashMap::default();
     for (_, f) in scoped(findings, sessions, filter, today, true) {
-        let row = rows.entry(f.unit.trim()).or_default();
-        row.total += 1;
-        if f.status == FindingStatus::NotAProblem {
-            continue;
-        }
-        row.found += 1;
-        row.rectifying += usize::from(matches!(f.status, FindingStatus::Assigned | FindingStatus::Rectifying));
-        row.overdue += usize::from(is_overdue(f, today));
-        row.closed += usize::from(f.status == FindingStatus::Closed);
+        rows.entry(f.unit.trim()).or_default().add(f.status, is_overdue(f, today), 1);
     }
-    let mut rows: Vec<UnitRow> =
-        rows.into_iter().map(|(unit, row)| UnitRow { unit: unit.to_string(), ..row }).collect();
+    sorted_units(rows.into_iter().map(|(unit, row)| UnitRow { unit: unit.to_string(), ..row }).collect())
+}
+
+impl UnitRow {
+    /// Counts `n` findings of one status (not deleted, passing the filter).
+    fn add(&mut self, status: FindingStatus, overdue: bool, n: usize) {
+        self.total += n;
+        if status == FindingStatus::NotAProblem {
+            return;
+        }
+        self.found += n;
+        self.rectifying += if matches!(status, FindingStatus::Assigned | FindingStatus::Rectifying) { n } else { 0 };
+        self.overdue += if overdue { n } else { 0 };
+        self.closed += if status == FindingStatus::Closed { n } else { 0 };
+    }
+}
+
+/// Most overdue first, then the most findings, then by name.
+fn sorted_units(mut rows: Vec<UnitRow>) -> Vec<UnitRow> {
     rows.sort_unstable_by(|a, b| {
         b.overdue.cmp(&a.overdue).then(b.total.cmp(&a.total)).then_with(|| a.unit.cmp(&b.unit))
     });
     rows
+}
+
+/// How many findings (not deleted) of a session share a unit (trimmed), a status, a deadline
+/// and whether they were fixed on the spot: a row of the store's ledger tally, which the store
+/// keeps as findings change so the ledger's figures need no finding read.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct TallyRow {
+    pub session: EntityId,
+    pub unit: String,
+    pub status: FindingStatus,
+    pub deadline: Option<NaiveDate>,
+    pub on_the_spot: bool,
+    pub count: usize,
+}
+
+/// [`counts`] and [`by_unit`] from the tally instead of the findings: the same figures as they
+/// give over the findings of the walks in `sessions` that are not deleted (what
+/// `Store::all_findings` returns, which leaves out the findings of deleted or unknown walks).
+pub fn from_tally(
+    rows: &[TallyRow],
+    sessions: &SessionIndex<'_>,
+    filter: &LedgerFilter,
+    today: NaiveDate,
+) -> (Counts, Vec<UnitRow>) {
+    let mut c = Counts { walks_done: sessions.walks().filter(|w| filter.counts_walk(w)).count(), ..Counts::default() };
+    let mut units: HashMap<&str, UnitRow, std::hash::BuildHasherDefault<IdHasher>> = HashMap::default();
+    let mut cursor = Cursor::new(sessions);
+    for row in rows {
+        if filter.session.is_some_and(|s| s != row.session) {
+            continue;
+        }
+        if filter.unit.as_deref().is_some_and(|u| u.trim() != row.unit) {
+            continue;
+        }
+        // As `LedgerFilter::in_scope` decides for each of the row's findings, whose walk is
+        // known and not deleted.
+        let Some(walk) = cursor.walk(row.session).filter(|w| !w.session.deleted) else { continue };
+        if filter.theme.as_ref().is_some_and(|theme| walk.session.theme != *theme) || !filter.in_range(walk.date) {
+            continue;
+        }
+        let overdue = overdue_at(row.status, row.deadline, today);
+        c.add(row.status, row.on_the_spot, overdue, row.count);
+        let passes =
+            (filter.statuses.is_empty() || filter.statuses.contains(&row.status)) && (!filter.overdue || overdue);
+        if passes {
+            units.entry(row.unit.as_str()).or_default().add(row.status, overdue, row.count);
+        }
+    }
+    c.finish();
+    let units = sorted_units(units.into_iter().map(|(unit, row)| UnitRow { unit: unit.to_string(), ..row }).collect());
+    (c, units)
+}
+
+/// `rectify::is_overdue` for a status and a deadline: past the deadline and not yet rectified.
+fn overdue_at(status: FindingStatus, deadline: Option<NaiveDate>, today: NaiveDate) -> bool {
+    deadline.is_some_and(|d| status.awaits_rectification() && d < today)
 }
 
 /// 督查提醒函: the overdue ones among `findings`, by unit (most overdue findings first, then by
@@ -469,6 +545,17 @@ mod tests {
         let mut idx = vec![0, 1, 2];
         sort_by_deadline(&mut idx, &fs);
         assert_eq!(idx, vec![2, 1, 0]);
+    }
+
+    #[test]
+    fn overdue_at_agrees_with_is_overdue() {
+        let today = day("2026-11-22");
+        for status in FindingStatus::ALL {
+            for deadline in [None, Some("2026-11-21"), Some("2026-11-22"), Some("2026-11-23")] {
+                let f = finding(status, "", deadline);
+                assert_eq!(overdue_at(status, f.deadline, today), is_overdue(&f, today), "{status:?} {deadline:?}");
+            }
+        }
     }
 
     #[test]

@@ -21,10 +21,11 @@ use super::codec;
 use super::error::StoreError;
 use super::heads;
 use super::meta;
+use super::summary;
 use super::tables;
 use crate::domain::checklist::field as checklist_field;
 use crate::domain::finding::field as finding_field;
-use crate::domain::{Change, EntityId, EntityKind, Hlc, Op, OpId, OpPayload, Record, ReplicaId};
+use crate::domain::{Change, EntityId, EntityKind, Op, OpId, OpPayload, Record, ReplicaId};
 
 /// The tables one write transaction touches.
 pub(super) struct WriteTables<'t> {
@@ -34,6 +35,9 @@ pub(super) struct WriteTables<'t> {
     pub children: Table<'t, (u128, u128), ()>,
     pub superseded: Table<'t, (u128, u64), ()>,
     pub heads: heads::HeadsTable<'t>,
+    pub session_summary: Table<'t, u128, &'static [u8]>,
+    pub session_seqs: Table<'t, (u128, i64, u128), ()>,
+    pub ledger_tally: Table<'t, (u128, &'static str, u8, Option<i32>, bool), u64>,
 }
 
 impl<'t> WriteTables<'t> {
@@ -46,6 +50,9 @@ impl<'t> WriteTables<'t> {
             children: txn.open_table(tables::CHILDREN)?,
             superseded: txn.open_table(tables::SUPERSEDED)?,
             heads: txn.open_table(tables::HEADS)?,
+            session_summary: txn.open_table(tables::SESSION_SUMMARY)?,
+            session_seqs: txn.open_table(tables::SESSION_SEQS)?,
+            ledger_tally: txn.open_table(tables::LEDGER_TALLY)?,
         })
     }
 }
@@ -92,6 +99,7 @@ fn session_of(record: &Record) -> Option<EntityId> {
 pub(super) struct Batch<'t> {
     pub t: WriteTables<'t>,
     cache: HashMap<(u8, EntityId), Cached>,
+    deltas: summary::Deltas,
 }
 
 /// A record as this transaction changed it, with what it was derived into before.
@@ -99,6 +107,8 @@ struct Cached {
     record: Record,
     /// The session it was filed under when loaded (its `children` entry).
     session_before: Option<EntityId>,
+    /// What it contributed to the summaries when loaded.
+    facts_before: summary::Facts,
     dirty: bool,
 }
 
@@ -107,7 +117,7 @@ const MAX_CACHED: usize = 4096;
 
 impl<'t> Batch<'t> {
     pub fn open(txn: &'t WriteTransaction) -> Result<Batch<'t>, StoreError> {
-        Ok(Batch { t: WriteTables::open(txn)?, cache: HashMap::new() })
+        Ok(Batch { t: WriteTables::open(txn)?, cache: HashMap::new(), deltas: summary::Deltas::default() })
     }
 
     fn cached(&mut self, kind: EntityKind, id: EntityId) -> Result<&mut Cached, StoreError> {
@@ -120,7 +130,8 @@ impl<'t> Batch<'t> {
             Entry::Vacant(e) => {
                 let record = load_record(&self.t.records, kind, id)?.unwrap_or_else(|| Record::new(id, kind));
                 let session_before = session_of(&record);
-                e.insert(Cached { record, session_before, dirty: false })
+                let facts_before = summary::Facts::of(&record);
+                e.insert(Cached { record, session_before, facts_before, dirty: false })
             }
         })
     }
@@ -149,7 +160,7 @@ impl<'t> Batch<'t> {
         Ok(())
     }
 
-    /// Writes every changed record and its index entries, and empties the cache.
+    /// Writes every changed record, its index entries and the summaries, and empties the cache.
     pub fn flush(&mut self) -> Result<(), StoreError> {
         let mut entries: Vec<((u8, EntityId), Cached)> = self.cache.drain().filter(|(_, c)| c.dirty).collect();
         // In key order: redb's tree is written most cheaply that way.
@@ -164,9 +175,12 @@ impl<'t> Batch<'t> {
                     self.t.children.insert((new, id), ())?;
                 }
             }
+            let facts_after = summary::Facts::of(&cached.record);
+            self.deltas.change(&mut self.t.session_seqs, id, &cached.facts_before, &facts_after)?;
             let bytes = codec::encode_record(&cached.record)?;
             self.t.records.insert((code, id), bytes.as_slice())?;
         }
+        self.deltas.write(&mut self.t.session_summary, &mut self.t.ledger_tally)?;
         Ok(())
     }
 }
@@ -271,16 +285,4 @@ pub(super) fn import_ops(db: &Database, replica: ReplicaId, ops: &[Op]) -> Resul
         txn.commit()?;
     }
     Ok(new)
-}
-
-/// Orders ops as a replay must see them: by (hlc, replica, seq).
-pub(super) fn replay_order(ops: &mut [Op]) {
-    ops.sort_by_key(|op| (op.hlc, op.id.replica, op.id.seq));
-}
-
-/// The greatest stamp among ops whose wall time is not after `horizon_ms` (the zero stamp
-/// when there are none): a stamp far ahead of the wall clock must not drag ours forward (see
-/// `import`).
-pub(super) fn max_hlc(ops: &[Op], horizon_ms: u64) -> Hlc {
-    ops.iter().map(|op| op.hlc).filter(|h| h.wall_ms <= horizon_ms).max().unwrap_or_default()
 }

@@ -1,6 +1,7 @@
 //! `tiyan check`: a full look at a store, changing nothing. Every op and every derived record
 //! is read and decoded, the op log is replayed into a store in memory through the very code
-//! that writes (`apply`), and what it derives is compared with what the file holds. Each
+//! that writes (`apply`), and what it derives (records, indexes, heads and the summaries) is
+//! compared with what the file holds. Each
 //! problem names its table and key. A page redb cannot read (its panics are contained) is
 //! "damaged" as in any other read.
 
@@ -11,7 +12,9 @@ use redb::backends::InMemoryBackend;
 use redb::{Database, ReadableDatabase, ReadableTable, StorageBackend};
 
 use super::error::StoreError;
+use super::summary::SessionTally;
 use super::{apply, codec, meta, migrate, tables};
+use crate::domain::op::entity_id_string;
 use crate::domain::{Op, Record};
 
 /// The first problems kept in full; the rest are counted.
@@ -71,6 +74,9 @@ struct Contents {
     children: BTreeSet<(u128, u128)>,
     superseded: BTreeSet<(u128, u64)>,
     heads: BTreeMap<u128, (u64, u64)>,
+    summaries: BTreeMap<u128, SessionTally>,
+    seqs: BTreeSet<(u128, i64, u128)>,
+    tally: BTreeMap<(u128, String, u8, Option<i32>, bool), u64>,
 }
 
 pub(super) fn run(
@@ -92,6 +98,13 @@ pub(super) fn run(
     compare_sets("children", &file.children, &replay.children, |(s, f)| format!("{s:032x}/{f:032x}"), &mut report);
     compare_sets("superseded", &file.superseded, &replay.superseded, codec::op_key_text, &mut report);
     compare(tables::name::HEADS, &file.heads, &replay.heads, |r| format!("replica {r:032x}"), &mut report);
+    let session = |id: u128| format!("session {}", entity_id_string(id));
+    compare(tables::name::SESSION_SUMMARY, &file.summaries, &replay.summaries, session, &mut report);
+    let seq_text = |(s, seq, f): (u128, i64, u128)| {
+        format!("session {} 序号 {seq} finding {}", entity_id_string(s), entity_id_string(f))
+    };
+    compare_sets(tables::name::SESSION_SEQS, &file.seqs, &replay.seqs, seq_text, &mut report);
+    compare_owned(tables::name::LEDGER_TALLY, &file.tally, &replay.tally, tally_text, &mut report);
     Ok(report)
 }
 
@@ -123,6 +136,27 @@ fn read_contents(db: &dyn ReadableDatabase, report: &mut Report) -> Result<Conte
     for entry in txn.open_table(tables::HEADS)?.iter()? {
         let (key, value) = entry?;
         out.heads.insert(key.value(), value.value());
+    }
+    for entry in txn.open_table(tables::SESSION_SUMMARY)?.iter()? {
+        let (key, value) = entry?;
+        match codec::decode_summary(value.value(), key.value()) {
+            Ok(tally) => {
+                out.summaries.insert(key.value(), tally);
+            }
+            Err(e) => report.add(unreadable(
+                tables::name::SESSION_SUMMARY,
+                format!("session {}", entity_id_string(key.value())),
+                e,
+            )),
+        }
+    }
+    for entry in txn.open_table(tables::SESSION_SEQS)?.iter()? {
+        out.seqs.insert(entry?.0.value());
+    }
+    for entry in txn.open_table(tables::LEDGER_TALLY)?.iter()? {
+        let (key, value) = entry?;
+        let (session, unit, status, deadline, spot) = key.value();
+        out.tally.insert((session, unit.to_string(), status, deadline, spot), value.value());
     }
     Ok(out)
 }
@@ -212,6 +246,35 @@ fn compare<K: Ord + Copy, V: PartialEq>(
     for key in replay.keys().filter(|k| !file.contains_key(k)) {
         report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Missing });
     }
+}
+
+/// `compare` for keys that are not `Copy`.
+fn compare_owned<K: Ord + Clone, V: PartialEq>(
+    table: &'static str,
+    file: &BTreeMap<K, V>,
+    replay: &BTreeMap<K, V>,
+    key_text: impl Fn(&K) -> String,
+    report: &mut Report,
+) {
+    for (key, value) in file {
+        match replay.get(key) {
+            None => report.add(Problem::Derived { table, key: key_text(key), what: Mismatch::Extra }),
+            Some(v) if v != value => {
+                report.add(Problem::Derived { table, key: key_text(key), what: Mismatch::Differs })
+            }
+            Some(_) => {}
+        }
+    }
+    for key in replay.keys().filter(|k| !file.contains_key(k)) {
+        report.add(Problem::Derived { table, key: key_text(key), what: Mismatch::Missing });
+    }
+}
+
+fn tally_text((session, unit, status, deadline, spot): &(u128, String, u8, Option<i32>, bool)) -> String {
+    format!(
+        "session {} unit {unit:?} status {status} deadline {deadline:?} on the spot {spot}",
+        entity_id_string(*session)
+    )
 }
 
 fn compare_sets<K: Ord + Copy>(

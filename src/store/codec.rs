@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use super::error::StoreError;
+use super::summary::SessionTally;
 use crate::domain::op::entity_id_string;
 use crate::domain::{EntityId, Hlc, Op, Record, ReplicaId};
 
@@ -28,6 +29,11 @@ enum RecordEnvelope {
 #[derive(Serialize)]
 enum RecordEnvelopeRef<'a> {
     V1(&'a Record),
+}
+
+#[derive(Serialize, Deserialize)]
+enum SummaryEnvelope {
+    V1(SessionTally),
 }
 
 /// The values of the `meta` table other than the schema version. The variant names the
@@ -75,6 +81,16 @@ pub fn encode_record(record: &Record) -> Result<Vec<u8>, StoreError> {
 pub fn decode_record(bytes: &[u8], key: (u8, u128)) -> Result<Record, StoreError> {
     let RecordEnvelope::V1(record) = decode(bytes, super::tables::name::RECORDS, || record_key_text(key))?;
     Ok(record)
+}
+
+pub fn encode_summary(tally: &SessionTally) -> Result<Vec<u8>, StoreError> {
+    encode("a session summary", &SummaryEnvelope::V1(*tally))
+}
+
+pub fn decode_summary(bytes: &[u8], session: EntityId) -> Result<SessionTally, StoreError> {
+    let SummaryEnvelope::V1(tally) =
+        decode(bytes, super::tables::name::SESSION_SUMMARY, || format!("session {}", entity_id_string(session)))?;
+    Ok(tally)
 }
 
 pub fn encode_meta(value: MetaValue) -> Result<Vec<u8>, StoreError> {

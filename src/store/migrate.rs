@@ -1,9 +1,10 @@
 //! Schema versions: initialize a new file, refuse a newer one untouched, migrate an older one.
 //!
 //! The op log is the truth and its encoding only grows (envelope variants are appended), so
-//! the generic migration rebuilds every derived table by replaying the whole log in
-//! (hlc, replica, seq) order, then writes the new version — all in one durable transaction:
-//! a crash leaves the old version and old tables, and the next open simply migrates again.
+//! the generic migration
+//! rebuilds every derived table by replaying the whole log, then writes the new version — all
+//! in one durable transaction: a crash leaves the old version and old tables, and the next
+//! open simply migrates again.
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableError};
 
@@ -21,8 +22,10 @@ use crate::domain::{Op, ReplicaId};
 /// decode their ops, so it must refuse the file rather than fail on them). 3: queue tickets
 /// and timed events (a new kind and a new value variant, for the same reason). 4: finding
 /// status moves (a new value variant) and the profile's inspector name in `meta`. 5: the
-/// `heads` table (version vectors; a version-4 build would add ops without moving it).
-pub const SCHEMA_VERSION: u32 = 5;
+/// `heads` table (version vectors; a version-4 build would add ops without moving it). 6: the
+/// summaries (`session_summary`, `session_seqs`, `ledger_tally`; an older build would change
+/// records without them).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// What the file says before we change anything.
 struct Found {
@@ -81,8 +84,6 @@ pub(super) fn prepare(db: &Database) -> Result<ReplicaId, StoreError> {
     match found.version {
         Some(v) if v == SCHEMA_VERSION => current_replica(db),
         None if !found.has_ops => initialize(db),
-        // Only the heads table is new: built from the keys of the log, no op decoded.
-        Some(4) => add_heads(db),
         // No version but ops: written before versions were recorded; treat as version 0.
         older => migrate(db, older.unwrap_or(0)),
     }
@@ -112,64 +113,74 @@ fn initialize(db: &Database) -> Result<ReplicaId, StoreError> {
     Ok(replica)
 }
 
+/// Ops read from the log at a time while rebuilding.
+const REPLAY_CHUNK: usize = 8192;
+
 /// Rebuilds the derived tables from the op log and records `SCHEMA_VERSION`.
+///
+/// The log is read in key order, a chunk at a time, and each chunk materialized: records come
+/// out the same whatever order their ops are applied in (see `apply`), so nothing needs the
+/// whole log in memory or sorted.
 fn migrate(db: &Database, from: u32) -> Result<ReplicaId, StoreError> {
     debug_assert!(from < SCHEMA_VERSION);
     let txn = apply::begin_durable(db)?;
-    let mut ops = {
-        let t = txn.open_table(tables::OPS)?;
-        let mut ops: Vec<Op> = Vec::new();
-        for entry in t.iter()? {
-            let (key, value) = entry?;
-            ops.push(codec::decode_op(value.value(), key.value())?);
-        }
-        ops
-    };
-    apply::replay_order(&mut ops);
     txn.delete_table(tables::RECORDS)?;
     txn.delete_table(tables::CHILDREN)?;
     txn.delete_table(tables::SUPERSEDED)?;
     txn.delete_table(tables::HEADS)?;
+    txn.delete_table(tables::SESSION_SUMMARY)?;
+    txn.delete_table(tables::SESSION_SEQS)?;
+    txn.delete_table(tables::LEDGER_TALLY)?;
     let replica;
     {
         let mut b = apply::Batch::open(&txn)?;
-        for op in &ops {
-            b.materialize(op)?;
-        }
-        b.flush()?;
-        let t = &mut b.t;
-        heads::rebuild(&mut t.heads, &t.ops)?;
-        replica = match meta::replica(&t.meta)? {
+        replica = match meta::replica(&b.t.meta)? {
             Some(r) => r,
             None => {
                 let r = ReplicaId::random();
-                meta::set_replica(&mut t.meta, r)?;
+                meta::set_replica(&mut b.t.meta, r)?;
                 r
             }
         };
         // The clock and seq must stay ahead of everything in the log, whatever meta said; but
         // not of a stamp far ahead of our wall clock (see `import`).
         let horizon = super::wall_clock_ms().saturating_add(super::import::MAX_AHEAD_MS);
-        let hlc = meta::hlc(&t.meta)?.max(apply::max_hlc(&ops, horizon));
-        let own_next = ops.iter().filter(|op| op.id.replica == replica).map(|op| op.id.seq.saturating_add(1)).max();
-        let next_seq = meta::next_seq(&t.meta)?.max(own_next.unwrap_or(meta::FIRST_SEQ));
+        let mut hlc = meta::hlc(&b.t.meta)?;
+        let mut next_seq = meta::next_seq(&b.t.meta)?;
+        let mut after: Option<(u128, u64)> = None;
+        loop {
+            let mut chunk: Vec<Op> = Vec::with_capacity(REPLAY_CHUNK);
+            {
+                let range = match after {
+                    None => b.t.ops.iter()?,
+                    Some(key) => b.t.ops.range((std::ops::Bound::Excluded(key), std::ops::Bound::Unbounded))?,
+                };
+                for entry in range.take(REPLAY_CHUNK) {
+                    let (key, value) = entry?;
+                    chunk.push(codec::decode_op(value.value(), key.value())?);
+                    after = Some(key.value());
+                }
+            }
+            for op in &chunk {
+                b.materialize(op)?;
+                if op.hlc.wall_ms <= horizon {
+                    hlc = hlc.max(op.hlc);
+                }
+                if op.id.replica == replica {
+                    next_seq = next_seq.max(op.id.seq.saturating_add(1));
+                }
+            }
+            if chunk.len() < REPLAY_CHUNK {
+                break;
+            }
+        }
+        b.flush()?;
+        let t = &mut b.t;
+        heads::rebuild(&mut t.heads, &t.ops)?;
         meta::set_hlc(&mut t.meta, hlc)?;
         meta::set_next_seq(&mut t.meta, next_seq)?;
         meta::set_schema_version(&mut t.meta, SCHEMA_VERSION)?;
     }
     txn.commit()?;
     Ok(replica)
-}
-
-/// Version 4 to 5: the same tables plus `heads`, built from the log's keys.
-fn add_heads(db: &Database) -> Result<ReplicaId, StoreError> {
-    let txn = apply::begin_durable(db)?;
-    txn.delete_table(tables::HEADS)?;
-    {
-        let mut t = WriteTables::open(&txn)?;
-        heads::rebuild(&mut t.heads, &t.ops)?;
-        meta::set_schema_version(&mut t.meta, SCHEMA_VERSION)?;
-    }
-    txn.commit()?;
-    current_replica(db)
 }

@@ -30,6 +30,7 @@ mod lock;
 mod meta;
 mod migrate;
 mod query;
+mod summary;
 pub mod tables;
 pub mod thread;
 
@@ -50,6 +51,7 @@ pub use import::{
 pub use lock::{PID_FILE_NAME, pid_file_path};
 pub use migrate::SCHEMA_VERSION;
 pub use query::{Lookup, MAX_CANDIDATES};
+pub use summary::SessionTally;
 pub use thread::{StoreEvent, StoreHandle, StoreRequest};
 
 use crate::domain::{
@@ -305,6 +307,18 @@ impl Store {
     /// Sessions not deleted, newest first, with their finding counts and highest 序号.
     pub fn sessions(&self) -> Result<Vec<SessionSummary>, StoreError> {
         self.read(query::sessions)
+    }
+
+    /// A session's figures from the summaries: findings not deleted by status, checklists and
+    /// tickets (zeros when nothing is filed under it).
+    pub fn session_tally(&self, session: EntityId) -> Result<SessionTally, StoreError> {
+        self.read(|db| query::session_tally(db, session))
+    }
+
+    /// The ledger tally: per session, unit, status, deadline and "fixed on the spot", how many
+    /// findings not deleted (see `domain::ledger::from_tally`). Reads no finding.
+    pub fn ledger_tally(&self) -> Result<Vec<crate::domain::ledger::TallyRow>, StoreError> {
+        self.read(query::ledger_tally)
     }
 
     pub fn session(&self, id: EntityId) -> Result<Option<Session>, StoreError> {

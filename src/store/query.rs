@@ -9,7 +9,11 @@ use super::apply::load_record;
 use super::codec;
 use super::error::StoreError;
 use super::heads::{self, Head};
+use super::summary::{self, SessionTally};
 use super::tables;
+use chrono::NaiveDate;
+
+use crate::domain::ledger::TallyRow;
 use crate::domain::numbering::rank_seqs;
 use crate::domain::{Checklist, EntityId, EntityKind, Finding, Op, Record, ReplicaId, Session, SessionSummary, Ticket};
 
@@ -59,10 +63,13 @@ fn by_seq_then_id(findings: &mut [Finding]) {
     findings.sort_by_key(|f| (f.seq, f.seq_rank, f.id));
 }
 
+/// Sessions not deleted, newest first, with their figures from the summaries: no finding is
+/// read.
 pub(super) fn sessions(db: &dyn ReadableDatabase) -> Result<Vec<SessionSummary>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
-    let children = txn.open_table(tables::CHILDREN)?;
+    let tallies = txn.open_table(tables::SESSION_SUMMARY)?;
+    let seqs = txn.open_table(tables::SESSION_SEQS)?;
     let code = EntityKind::Session.code();
     let mut out = Vec::new();
     // ULIDs grow with creation time: walking backwards gives newest first.
@@ -72,11 +79,48 @@ pub(super) fn sessions(db: &dyn ReadableDatabase) -> Result<Vec<SessionSummary>,
         if session.deleted {
             continue;
         }
-        let findings = children_of(&records, &children, session.id)?;
-        let count = findings.iter().filter(|f| !f.deleted).count();
+        let findings = summary::get(&tallies, session.id)?.findings();
         // Deleted findings still hold their 序号, so numbers are never handed out twice.
-        let max_seq = findings.iter().map(|f| f.seq).max().unwrap_or(0);
-        out.push(SessionSummary { session, findings: count, max_seq });
+        let max_seq = summary::max_seq(&seqs, session.id)?;
+        out.push(SessionSummary { session, findings, max_seq });
+    }
+    Ok(out)
+}
+
+/// One session's figures (zeros for a session with nothing filed under it, or none at all).
+pub(super) fn session_tally(db: &dyn ReadableDatabase, session: EntityId) -> Result<SessionTally, StoreError> {
+    let txn = db.begin_read()?;
+    summary::get(&txn.open_table(tables::SESSION_SUMMARY)?, session)
+}
+
+/// Every row of the ledger tally, by session (see `summary`).
+pub(super) fn ledger_tally(db: &dyn ReadableDatabase) -> Result<Vec<TallyRow>, StoreError> {
+    let txn = db.begin_read()?;
+    let tally = txn.open_table(tables::LEDGER_TALLY)?;
+    let mut out = Vec::new();
+    for entry in tally.iter()? {
+        let (key, count) = entry?;
+        let (session, unit, status, deadline, on_the_spot) = key.value();
+        let bad = |detail: String| StoreError::Decode {
+            table: tables::name::LEDGER_TALLY,
+            key: format!("session {} unit {unit:?}", crate::domain::op::entity_id_string(session)),
+            detail,
+        };
+        let status = summary::status_of_index(status).ok_or_else(|| bad(format!("no status {status}")))?;
+        let deadline = match deadline {
+            Some(days) => {
+                Some(NaiveDate::from_num_days_from_ce_opt(days).ok_or_else(|| bad(format!("no date {days}")))?)
+            }
+            None => None,
+        };
+        out.push(TallyRow {
+            session,
+            unit: unit.to_string(),
+            status,
+            deadline,
+            on_the_spot,
+            count: count.value() as usize,
+        });
     }
     Ok(out)
 }

@@ -2,8 +2,9 @@
 //! `StoreError::Decode`, never a panic inside redb. Public so tests and tools can read and
 //! write the raw file.
 //!
-//! `ops` is the truth; `records`, `children`, `superseded` and `heads` are derived from it and
-//! can be rebuilt by replaying the op log (that is what a schema migration does).
+//! `ops` is the truth; `records`, `children`, `superseded`, `heads` and the summaries
+//! (`session_summary`, `session_seqs`, `ledger_tally`) are derived from it and can be rebuilt
+//! by replaying the op log (that is what a schema migration does).
 
 use redb::TableDefinition;
 
@@ -24,6 +25,19 @@ pub const SUPERSEDED: TableDefinition<(u128, u64), ()> = TableDefinition::new("s
 /// size of an export are read without scanning the log (see `heads`).
 pub const HEADS: TableDefinition<u128, (u64, u64)> = TableDefinition::new("heads");
 
+/// session id → its tally (`summary::SessionTally` in an envelope): findings not deleted by
+/// status, checklists and tickets not removed. What the session list shows without reading a
+/// finding (see `summary`).
+pub const SESSION_SUMMARY: TableDefinition<u128, &[u8]> = TableDefinition::new("session_summary");
+/// (session id, 序号, finding id) of every finding filed under a session, deleted ones too:
+/// the highest 序号 of a session (the next one is one more) is the last key of its range.
+pub const SESSION_SEQS: TableDefinition<(u128, i64, u128), ()> = TableDefinition::new("session_seqs");
+/// (session id, unit trimmed, status index in `FindingStatus::ALL`, deadline as days since
+/// 0001-01-01 or None, fixed on the spot) → how many findings (not deleted) share them: every
+/// figure of the ledger, for any filter and any "today", without reading a finding.
+pub const LEDGER_TALLY: TableDefinition<(u128, &str, u8, Option<i32>, bool), u64> =
+    TableDefinition::new("ledger_tally");
+
 pub mod meta_key {
     /// u32, 4 bytes little-endian: fixed forever so every version can read it.
     pub const SCHEMA_VERSION: &str = "schema_version";
@@ -39,4 +53,7 @@ pub mod name {
     pub const OPS: &str = "ops";
     pub const RECORDS: &str = "records";
     pub const HEADS: &str = "heads";
+    pub const SESSION_SUMMARY: &str = "session_summary";
+    pub const SESSION_SEQS: &str = "session_seqs";
+    pub const LEDGER_TALLY: &str = "ledger_tally";
 }
