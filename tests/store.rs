@@ -524,9 +524,9 @@ fn a_version_0_store_is_migrated_by_replaying_its_ops() {
         meta.insert(meta_key::SCHEMA_VERSION, codec::encode_schema_version(0).as_slice()).unwrap();
         meta.insert(meta_key::REPLICA, codec::encode_meta(MetaValue::Replica(replica)).unwrap().as_slice()).unwrap();
         let mut table = txn.open_table(tables::OPS).unwrap();
-        // Written out of replay order on purpose.
+        // Written out of replay order on purpose, as the first schemas wrote ops.
         for op in ops.iter().rev() {
-            let bytes = codec::encode_op(op).unwrap();
+            let bytes = codec::encode_op_v1(op).unwrap();
             table.insert((op.id.replica.as_u128(), op.id.seq), bytes.as_slice()).unwrap();
         }
     });

@@ -12,10 +12,16 @@
 //! (`move/<ULID>`), or a checklist item id (`answer/<item>`, `note/<item>`: 1 to 128 bytes,
 //! no control characters, no `/`).
 //!
+//! Each rule also numbers its field within its kind: the op log and bundles store that number
+//! (`FieldCode`), not the name. The numbers are as stable as the names: never reused, never
+//! changed.
+//!
 //! `Null` is allowed only where the program itself writes it: an undone event or mark, a
 //! cleared answer, a cleared date, an unset `finished_at`.
 
 use std::fmt;
+
+use serde::{Deserialize, Serialize};
 
 use super::checklist::field as checklist;
 use super::finding::field as finding;
@@ -118,12 +124,16 @@ pub const MAX_ITEM_ID_BYTES: usize = 128;
 pub const MAX_SUPERSEDES: usize = 1_000;
 
 struct Rule {
+    /// The field's number within its kind: what the op log and bundles store instead of the
+    /// name (see `FieldCode`). Stable forever: never reused, never renumbered; a new field
+    /// takes the next number.
+    id: u16,
     name: Name,
     kinds: &'static [ValueKind],
 }
 
-const fn rule(name: Name, kinds: &'static [ValueKind]) -> Rule {
-    Rule { name, kinds }
+const fn rule(id: u16, name: Name, kinds: &'static [ValueKind]) -> Rule {
+    Rule { id, name, kinds }
 }
 
 use Name::{Exact, Item, Numbered, Ulid};
@@ -138,65 +148,65 @@ const DATE_OR_NULL: &[ValueKind] = &[K::Date, K::Null];
 const EVENT_OR_NULL: &[ValueKind] = &[K::Event, K::Null];
 
 const SESSION_RULES: &[Rule] = &[
-    rule(Exact(session::ITEM), TEXT),
-    rule(Exact(session::MODE), TEXT),
-    rule(Exact(session::CHANNEL), TEXT),
-    rule(Exact(session::THEME), TEXT),
-    rule(Exact(session::PLACE), TEXT),
-    rule(Exact(session::WINDOW), TEXT),
-    rule(Exact(session::INSPECTORS), LIST),
-    rule(Exact(session::STATUS), TEXT),
-    rule(Exact(session::FINISHED_AT), &[K::Timestamp, K::Null]),
-    rule(Exact(session::DELETED), BOOL),
-    rule(Numbered(session::CLOCK_JUMP_PREFIX), EVENT_OR_NULL),
-    rule(Numbered(walk::WALK_PREFIX), EVENT_OR_NULL),
+    rule(1, Exact(session::ITEM), TEXT),
+    rule(2, Exact(session::MODE), TEXT),
+    rule(3, Exact(session::CHANNEL), TEXT),
+    rule(4, Exact(session::THEME), TEXT),
+    rule(5, Exact(session::PLACE), TEXT),
+    rule(6, Exact(session::WINDOW), TEXT),
+    rule(7, Exact(session::INSPECTORS), LIST),
+    rule(8, Exact(session::STATUS), TEXT),
+    rule(9, Exact(session::FINISHED_AT), &[K::Timestamp, K::Null]),
+    rule(10, Exact(session::DELETED), BOOL),
+    rule(11, Numbered(session::CLOCK_JUMP_PREFIX), EVENT_OR_NULL),
+    rule(12, Numbered(walk::WALK_PREFIX), EVENT_OR_NULL),
 ];
 
 const FINDING_RULES: &[Rule] = &[
-    rule(Exact(finding::SESSION), REF),
-    rule(Exact(finding::SEQ), INT),
-    rule(Exact(finding::DESCRIPTION), TEXT),
-    rule(Exact(finding::CATEGORY), TEXT),
-    rule(Exact(finding::TAGS), LIST),
-    rule(Exact(finding::SEVERITY), TEXT),
-    rule(Exact(finding::UNIT), TEXT),
-    rule(Exact(finding::MEASURE), TEXT),
-    rule(Exact(finding::DEADLINE), DATE_OR_NULL),
-    rule(Exact(finding::PROGRESS), TEXT),
-    rule(Exact(finding::NOTE), TEXT),
-    rule(Exact(finding::STATUS), TEXT),
-    rule(Exact(finding::DELETED), BOOL),
-    rule(Exact(finding::CHECKLIST), REF),
-    rule(Exact(finding::CHECK_ITEM), TEXT),
-    rule(Exact(finding::TICKET), REF),
-    rule(Exact(finding::TARGET), TEXT),
-    rule(Exact(finding::STANDARD), TEXT),
-    rule(Exact(finding::OWNER), TEXT),
-    rule(Exact(finding::EVIDENCE), TEXT),
-    rule(Exact(finding::RECTIFIED_BY), TEXT),
-    rule(Exact(finding::RECTIFIED_ON), DATE_OR_NULL),
-    rule(Exact(finding::CLOSED_BY), TEXT),
-    rule(Exact(finding::CLOSED_ON), DATE_OR_NULL),
-    rule(Ulid(MOVE_PREFIX), &[K::Move]),
+    rule(1, Exact(finding::SESSION), REF),
+    rule(2, Exact(finding::SEQ), INT),
+    rule(3, Exact(finding::DESCRIPTION), TEXT),
+    rule(4, Exact(finding::CATEGORY), TEXT),
+    rule(5, Exact(finding::TAGS), LIST),
+    rule(6, Exact(finding::SEVERITY), TEXT),
+    rule(7, Exact(finding::UNIT), TEXT),
+    rule(8, Exact(finding::MEASURE), TEXT),
+    rule(9, Exact(finding::DEADLINE), DATE_OR_NULL),
+    rule(10, Exact(finding::PROGRESS), TEXT),
+    rule(11, Exact(finding::NOTE), TEXT),
+    rule(12, Exact(finding::STATUS), TEXT),
+    rule(13, Exact(finding::DELETED), BOOL),
+    rule(14, Exact(finding::CHECKLIST), REF),
+    rule(15, Exact(finding::CHECK_ITEM), TEXT),
+    rule(16, Exact(finding::TICKET), REF),
+    rule(17, Exact(finding::TARGET), TEXT),
+    rule(18, Exact(finding::STANDARD), TEXT),
+    rule(19, Exact(finding::OWNER), TEXT),
+    rule(20, Exact(finding::EVIDENCE), TEXT),
+    rule(21, Exact(finding::RECTIFIED_BY), TEXT),
+    rule(22, Exact(finding::RECTIFIED_ON), DATE_OR_NULL),
+    rule(23, Exact(finding::CLOSED_BY), TEXT),
+    rule(24, Exact(finding::CLOSED_ON), DATE_OR_NULL),
+    rule(25, Ulid(MOVE_PREFIX), &[K::Move]),
 ];
 
 const CHECKLIST_RULES: &[Rule] = &[
-    rule(Exact(checklist::SESSION), REF),
-    rule(Exact(checklist::TEMPLATE_ID), TEXT),
-    rule(Exact(checklist::TEMPLATE_VERSION), INT),
-    rule(Exact(checklist::TEMPLATE), TEXT),
-    rule(Exact(checklist::DELETED), BOOL),
-    rule(Item(checklist::ANSWER_PREFIX), &[K::Text, K::Null]),
-    rule(Item(checklist::NOTE_PREFIX), TEXT),
+    rule(1, Exact(checklist::SESSION), REF),
+    rule(2, Exact(checklist::TEMPLATE_ID), TEXT),
+    rule(3, Exact(checklist::TEMPLATE_VERSION), INT),
+    rule(4, Exact(checklist::TEMPLATE), TEXT),
+    rule(5, Exact(checklist::DELETED), BOOL),
+    rule(6, Item(checklist::ANSWER_PREFIX), &[K::Text, K::Null]),
+    rule(7, Item(checklist::NOTE_PREFIX), TEXT),
 ];
 
 const TICKET_RULES: &[Rule] = &[
-    rule(Exact(ticket::SESSION), REF),
-    rule(Exact(ticket::NUMBER), TEXT),
-    rule(Exact(ticket::WINDOW), TEXT),
-    rule(Exact(ticket::ITEM), TEXT),
-    rule(Exact(ticket::DELETED), BOOL),
-    rule(Numbered(ticket::EVENT_PREFIX), EVENT_OR_NULL),
+    rule(1, Exact(ticket::SESSION), REF),
+    rule(2, Exact(ticket::NUMBER), TEXT),
+    rule(3, Exact(ticket::WINDOW), TEXT),
+    rule(4, Exact(ticket::ITEM), TEXT),
+    rule(5, Exact(ticket::DELETED), BOOL),
+    rule(6, Numbered(ticket::EVENT_PREFIX), EVENT_OR_NULL),
 ];
 
 fn rules(kind: EntityKind) -> &'static [Rule] {
@@ -212,6 +222,74 @@ fn rules(kind: EntityKind) -> &'static [Rule] {
 pub fn allowed_kinds(kind: EntityKind, field: &str) -> Option<&'static [ValueKind]> {
     rules(kind).iter().find(|r| r.name.matches(field)).map(|r| r.kinds)
 }
+
+/// A field as the op log and bundles store it: its kind's number for the name (`Rule::id`)
+/// and, for a family, the suffix in its most compact lossless form. Postcard bytes, so the
+/// variant order is frozen: variants are only appended.
+///
+/// Every name the rules accept has a code, and `field_name(field_code(name)) == name`; a code
+/// this build does not know (a newer build's field) decodes to a name no rule matches
+/// (`#<id>`, `#<id>/<suffix>`), so the op is refused here as `UnknownField`, naming it,
+/// rather than failing to decode.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub enum FieldCode {
+    /// A fixed name (`description`).
+    Fixed(u16),
+    /// A numbered family, written as the program writes it: at least four digits, zero padded
+    /// (`event/0001`, `walk/12345`).
+    Numbered(u16, u32),
+    /// A family whose suffix is a ULID in its canonical text (`move/01J…`): its 16 bytes.
+    Ulid(u16, [u8; 16]),
+    /// A family with any other suffix (a checklist item id, or a number or ULID written
+    /// otherwise): the suffix as text.
+    Suffix(u16, String),
+}
+
+/// The stored form of `field` of an entity of `kind`; None for a name the rules refuse.
+pub fn field_code(kind: EntityKind, field: &str) -> Option<FieldCode> {
+    let rule = rules(kind).iter().find(|r| r.name.matches(field))?;
+    Some(match rule.name {
+        Name::Exact(_) => FieldCode::Fixed(rule.id),
+        Name::Numbered(prefix) => {
+            let suffix = &field[prefix.len()..];
+            match suffix.parse::<u32>() {
+                Ok(n) if format!("{n:04}") == suffix => FieldCode::Numbered(rule.id, n),
+                _ => FieldCode::Suffix(rule.id, suffix.to_string()),
+            }
+        }
+        Name::Ulid(prefix) => {
+            let suffix = &field[prefix.len()..];
+            match ulid::Ulid::from_string(suffix) {
+                Ok(u) if u.to_string() == suffix => FieldCode::Ulid(rule.id, u.0.to_be_bytes()),
+                _ => FieldCode::Suffix(rule.id, suffix.to_string()),
+            }
+        }
+        Name::Item(prefix) => FieldCode::Suffix(rule.id, field[prefix.len()..].to_string()),
+    })
+}
+
+/// The name a stored field code stands for (see `FieldCode` for codes this build does not
+/// know).
+pub fn field_name(kind: EntityKind, code: &FieldCode) -> String {
+    let (id, suffix) = match code {
+        FieldCode::Fixed(id) => (*id, None),
+        FieldCode::Numbered(id, n) => (*id, Some(format!("{n:04}"))),
+        FieldCode::Ulid(id, bytes) => (*id, Some(ulid::Ulid(u128::from_be_bytes(*bytes)).to_string())),
+        FieldCode::Suffix(id, s) => (*id, Some(s.clone())),
+    };
+    let known = rules(kind).iter().find(|r| r.id == id).and_then(|r| match (r.name, suffix.as_deref()) {
+        (Name::Exact(name), None) => Some(name.to_string()),
+        (Name::Numbered(prefix) | Name::Ulid(prefix) | Name::Item(prefix), Some(s)) => Some(format!("{prefix}{s}")),
+        _ => None,
+    });
+    known.unwrap_or_else(|| match suffix {
+        None => format!("{UNKNOWN_MARK}{id}"),
+        Some(s) => format!("{UNKNOWN_MARK}{id}/{s}"),
+    })
+}
+
+/// What the name of a field code this build does not know starts with; no rule's name does.
+pub const UNKNOWN_MARK: char = '#';
 
 /// Why an op is refused. The first group is about the op alone (`check_op`); the rest need
 /// the store that receives it (`store::import`).
@@ -351,6 +429,86 @@ mod tests {
 
     fn problem(o: &Op) -> Option<Problem> {
         check_op(o).err().map(|f| f.problem)
+    }
+
+    /// The numbers the op log and bundles store for field names. Never change one: a new field
+    /// takes the next number of its kind.
+    #[test]
+    fn field_numbers_are_frozen() {
+        let table = |kind| -> Vec<(u16, String)> {
+            rules(kind)
+                .iter()
+                .map(|r| {
+                    let name = match r.name {
+                        Name::Exact(n) => n.to_string(),
+                        Name::Numbered(p) => format!("{p}<n>"),
+                        Name::Ulid(p) => format!("{p}<ulid>"),
+                        Name::Item(p) => format!("{p}<item>"),
+                    };
+                    (r.id, name)
+                })
+                .collect()
+        };
+        let text = |kind| table(kind).iter().map(|(id, n)| format!("{id}={n}")).collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            text(EntityKind::Session),
+            "1=item 2=mode 3=channel 4=theme 5=place 6=window 7=inspectors 8=status 9=finished_at 10=deleted \
+             11=clock_jump/<n> 12=walk/<n>"
+        );
+        assert_eq!(
+            text(EntityKind::Finding),
+            "1=session 2=seq 3=description 4=category 5=tags 6=severity 7=unit 8=measure 9=deadline 10=progress \
+             11=note 12=status 13=deleted 14=checklist 15=check_item 16=ticket 17=target 18=standard 19=owner \
+             20=evidence 21=rectified_by 22=rectified_on 23=closed_by 24=closed_on 25=move/<ulid>"
+        );
+        assert_eq!(
+            text(EntityKind::Checklist),
+            "1=session 2=template_id 3=template_version 4=template 5=deleted 6=answer/<item> 7=note/<item>"
+        );
+        assert_eq!(text(EntityKind::Ticket), "1=session 2=number 3=window 4=item 5=deleted 6=event/<n>");
+    }
+
+    #[test]
+    fn every_accepted_name_round_trips_through_its_code() {
+        let ulid = "01JAAAAAAAAAAAAAAAAAAAAAAA";
+        for (kind, field, compact) in [
+            (EntityKind::Session, "item", true),
+            (EntityKind::Session, "walk/0001", true),
+            (EntityKind::Session, "walk/123456789", true),
+            (EntityKind::Session, "walk/1", false),
+            (EntityKind::Session, "walk/00012", false),
+            (EntityKind::Ticket, "event/0042", true),
+            (EntityKind::Finding, "move/01JAAAAAAAAAAAAAAAAAAAAAAA", true),
+            (EntityKind::Finding, "move/01jaaaaaaaaaaaaaaaaaaaaaaa", false),
+            (EntityKind::Checklist, "answer/q1-排队", false),
+            (EntityKind::Checklist, "note/x", false),
+        ] {
+            let code = field_code(kind, field).unwrap_or_else(|| panic!("{field} has a code"));
+            assert_eq!(field_name(kind, &code), field, "{code:?}");
+            assert_eq!(!matches!(code, FieldCode::Suffix(..)), compact, "{field}: {code:?}");
+        }
+        assert_eq!(
+            field_code(EntityKind::Finding, &format!("move/{ulid}")).map(|c| matches!(c, FieldCode::Ulid(25, _))),
+            Some(true)
+        );
+        assert_eq!(field_code(EntityKind::Finding, "walk/0001"), None, "a session's field is no finding's");
+        assert_eq!(field_code(EntityKind::Session, "#3"), None);
+    }
+
+    #[test]
+    fn a_field_number_this_build_does_not_know_is_refused_by_name() {
+        for (code, name) in [
+            (FieldCode::Fixed(90), "#90"),
+            (FieldCode::Numbered(90, 3), "#90/0003"),
+            // A known number in a shape it does not have.
+            (FieldCode::Numbered(1, 3), "#1/0003"),
+            (FieldCode::Fixed(25), "#25"),
+        ] {
+            let field = field_name(EntityKind::Finding, &code);
+            assert_eq!(field, name);
+            let fault = check_op(&op(EntityKind::Finding, &field, Value::Null)).unwrap_err();
+            assert_eq!((fault.field.as_deref(), fault.problem), (Some(name), Problem::UnknownField));
+        }
     }
 
     #[test]

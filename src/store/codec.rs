@@ -1,17 +1,54 @@
 //! Bytes of every stored value: postcard inside a version-tagged envelope whose variants are
-//! only ever appended. A later schema adds `V2(..)` and keeps decoding `V1`. Decoding takes
-//! exactly one envelope and rejects leftover bytes, so truncation and garbage are both errors.
+//! only ever appended. Decoding takes exactly one envelope and rejects leftover bytes, so
+//! truncation and garbage are both errors.
+//!
+//! ## Ops: V1 and V2
+//!
+//! `V1` is the op whole, its field named by its text (`"description"`, `"move/01J…"`), its id
+//! and every superseded op's id in full: about 95 bytes an op at 100,000 findings, of which
+//! the value is 30. `V2` (written since schema 7) says the same in about half:
+//! - the field is its kind's number for the name (`domain::validate::FieldCode`): one or two
+//!   bytes, a ULID suffix as its 16 bytes, a numbered suffix as its number;
+//! - the op's own id is left out: it is the key the op is stored under (the `ops` table's
+//!   `(replica, seq)`; a bundle frames each op with its id, as the store's key does);
+//! - an op it supersedes of the same replica is just that op's seq;
+//! - the entity id is its 16 bytes, not a 19-byte varint.
+//!
+//! `Value` is untouched: its layout is frozen (see `domain::op::Value` and the golden test
+//! below); V2 is a layer around it. Bundles carry ops in V2.
+//!
+//! An op whose field has no number (only a name the rules refuse could be one: imports are
+//! checked, local writes are checked in debug builds) is written as V1, which can say
+//! anything.
+//!
+//! **Old stores are not rewritten: both are decoded.** The op log is the truth and its bytes,
+//! once committed, are never rewritten; a migration only rebuilds what is derived from it. A
+//! rewrite of every op would gain nothing but space (the ops mean the same), would double the
+//! file for the length of one large transaction and, if a crash let an older build open the
+//! file before the migration finished, leave it ops it cannot read. Every new op is V2, and a
+//! store that grows large grows from V2 ops (the office's, from bundles). Import compares an
+//! op already held with one arriving by their decoded content, so a V1 op and its V2 copy are
+//! the same op.
+//!
+//! ## Records: V1 and V2
+//!
+//! Records are derived and rebuilt by a migration, so they simply change form: `V2` names
+//! fields by number too, leaves out the id and kind (the key holds them), and lists each
+//! replica of the record's live values once, the values pointing at it by index.
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use super::error::StoreError;
 use super::summary::SessionTally;
 use crate::domain::op::entity_id_string;
-use crate::domain::{EntityId, Hlc, Op, Record, ReplicaId};
+use crate::domain::record::{FieldState, LiveValue};
+use crate::domain::validate::{FieldCode, field_code, field_name};
+use crate::domain::{EntityId, EntityKind, Hlc, Op, OpId, OpPayload, Record, ReplicaId, Value};
 
 #[derive(Deserialize)]
 enum OpEnvelope {
     V1(Op),
+    V2(OpBody),
 }
 
 /// Encodes exactly as `OpEnvelope` (postcard writes the variant index, then the content),
@@ -19,16 +56,79 @@ enum OpEnvelope {
 #[derive(Serialize)]
 enum OpEnvelopeRef<'a> {
     V1(&'a Op),
+    V2(OpBodyRef<'a>),
+}
+
+/// An op in V2, without its id (see the module doc). Field order is the layout: frozen.
+#[derive(Deserialize)]
+struct OpBody {
+    hlc: Hlc,
+    entity: [u8; 16],
+    kind: EntityKind,
+    field: FieldCode,
+    value: Value,
+    supersedes: Vec<OpRef>,
+}
+
+#[derive(Serialize)]
+struct OpBodyRef<'a> {
+    hlc: Hlc,
+    entity: [u8; 16],
+    kind: EntityKind,
+    field: FieldCode,
+    value: &'a Value,
+    supersedes: Vec<OpRef>,
+}
+
+/// An op another op supersedes.
+#[derive(Serialize, Deserialize)]
+enum OpRef {
+    /// Of the same replica as the op that supersedes it: its seq.
+    Same(u64),
+    Other(ReplicaId, u64),
 }
 
 #[derive(Deserialize)]
 enum RecordEnvelope {
     V1(Record),
+    V2(RecordBody),
 }
 
 #[derive(Serialize)]
 enum RecordEnvelopeRef<'a> {
     V1(&'a Record),
+    V2(RecordBodyRef<'a>),
+}
+
+/// A record in V2, without its id and kind (the key holds them).
+#[derive(Deserialize)]
+struct RecordBody {
+    /// Each replica whose op is a live value here, once.
+    replicas: Vec<ReplicaId>,
+    fields: Vec<(FieldCode, Vec<LiveCode>)>,
+}
+
+#[derive(Serialize)]
+struct RecordBodyRef<'a> {
+    replicas: Vec<ReplicaId>,
+    fields: Vec<(FieldCode, Vec<LiveCodeRef<'a>>)>,
+}
+
+#[derive(Deserialize)]
+struct LiveCode {
+    /// Index into `replicas`.
+    replica: u32,
+    seq: u64,
+    hlc: Hlc,
+    value: Value,
+}
+
+#[derive(Serialize)]
+struct LiveCodeRef<'a> {
+    replica: u32,
+    seq: u64,
+    hlc: Hlc,
+    value: &'a Value,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -48,7 +148,9 @@ pub enum MetaValue {
 }
 
 fn encode<T: Serialize>(what: &str, value: &T) -> Result<Vec<u8>, StoreError> {
-    postcard::to_stdvec(value).map_err(|e| StoreError::Db(format!("cannot encode {what}: {e}")))
+    // Most values fit: growing from empty took several reallocations per op.
+    postcard::to_extend(value, Vec::with_capacity(256))
+        .map_err(|e| StoreError::Db(format!("cannot encode {what}: {e}")))
 }
 
 fn decode<T: DeserializeOwned>(
@@ -65,22 +167,113 @@ fn decode<T: DeserializeOwned>(
     }
 }
 
+/// The bytes an op is stored under its id with: V2, or V1 when its field has no number.
 pub fn encode_op(op: &Op) -> Result<Vec<u8>, StoreError> {
+    let OpPayload::Set { entity, kind, field, value, supersedes } = &op.payload;
+    let Some(field) = field_code(*kind, field) else { return encode_op_v1(op) };
+    let supersedes = supersedes
+        .iter()
+        .map(|old| if old.replica == op.id.replica { OpRef::Same(old.seq) } else { OpRef::Other(old.replica, old.seq) })
+        .collect();
+    let body = OpBodyRef { hlc: op.hlc, entity: entity.to_be_bytes(), kind: *kind, field, value, supersedes };
+    encode("an op", &OpEnvelopeRef::V2(body))
+}
+
+/// An op in V1, as schemas up to 6 wrote every op (tests write old stores with it).
+#[doc(hidden)]
+pub fn encode_op_v1(op: &Op) -> Result<Vec<u8>, StoreError> {
     encode("an op", &OpEnvelopeRef::V1(op))
 }
 
+/// The op stored under `key` (its id: a V2 op does not repeat it).
 pub fn decode_op(bytes: &[u8], key: (u128, u64)) -> Result<Op, StoreError> {
-    let OpEnvelope::V1(op) = decode(bytes, super::tables::name::OPS, || op_key_text(key))?;
-    Ok(op)
+    match decode(bytes, super::tables::name::OPS, || op_key_text(key))? {
+        OpEnvelope::V1(op) => Ok(op),
+        OpEnvelope::V2(body) => {
+            let replica = ReplicaId::from_u128(key.0);
+            let supersedes = body
+                .supersedes
+                .into_iter()
+                .map(|old| match old {
+                    OpRef::Same(seq) => OpId { replica, seq },
+                    OpRef::Other(replica, seq) => OpId { replica, seq },
+                })
+                .collect();
+            Ok(Op {
+                id: OpId { replica, seq: key.1 },
+                hlc: body.hlc,
+                payload: OpPayload::Set {
+                    entity: u128::from_be_bytes(body.entity),
+                    kind: body.kind,
+                    field: field_name(body.kind, &body.field),
+                    value: body.value,
+                    supersedes,
+                },
+            })
+        }
+    }
 }
 
+/// A record's bytes: V2, or V1 when a field has no number.
 pub fn encode_record(record: &Record) -> Result<Vec<u8>, StoreError> {
+    let mut replicas: Vec<ReplicaId> = Vec::new();
+    let mut fields = Vec::with_capacity(record.fields.len());
+    for (name, state) in &record.fields {
+        let Some(code) = field_code(record.kind, name) else { return encode_record_v1(record) };
+        let live = state
+            .live
+            .iter()
+            .map(|l| {
+                let index = match replicas.iter().position(|r| *r == l.op.replica) {
+                    Some(i) => i,
+                    None => {
+                        replicas.push(l.op.replica);
+                        replicas.len() - 1
+                    }
+                };
+                LiveCodeRef { replica: index as u32, seq: l.op.seq, hlc: l.hlc, value: &l.value }
+            })
+            .collect();
+        fields.push((code, live));
+    }
+    encode("a record", &RecordEnvelopeRef::V2(RecordBodyRef { replicas, fields }))
+}
+
+/// A record in V1, as schemas up to 6 wrote every record.
+#[doc(hidden)]
+pub fn encode_record_v1(record: &Record) -> Result<Vec<u8>, StoreError> {
     encode("a record", &RecordEnvelopeRef::V1(record))
 }
 
 pub fn decode_record(bytes: &[u8], key: (u8, u128)) -> Result<Record, StoreError> {
-    let RecordEnvelope::V1(record) = decode(bytes, super::tables::name::RECORDS, || record_key_text(key))?;
-    Ok(record)
+    let key_text = || record_key_text(key);
+    match decode(bytes, super::tables::name::RECORDS, key_text)? {
+        RecordEnvelope::V1(record) => Ok(record),
+        RecordEnvelope::V2(body) => {
+            let bad =
+                |detail: String| StoreError::Decode { table: super::tables::name::RECORDS, key: key_text(), detail };
+            let kind = kind_of_code(key.0).ok_or_else(|| bad(format!("no kind {}", key.0)))?;
+            let mut record = Record::new(key.1, kind);
+            for (code, live) in body.fields {
+                let mut state = FieldState { live: Vec::with_capacity(live.len()) };
+                for l in live {
+                    let replica = *body
+                        .replicas
+                        .get(l.replica as usize)
+                        .ok_or_else(|| bad(format!("no replica {} of {}", l.replica, body.replicas.len())))?;
+                    state.live.push(LiveValue { op: OpId { replica, seq: l.seq }, hlc: l.hlc, value: l.value });
+                }
+                record.fields.insert(field_name(kind, &code), state);
+            }
+            Ok(record)
+        }
+    }
+}
+
+fn kind_of_code(code: u8) -> Option<EntityKind> {
+    [EntityKind::Session, EntityKind::Finding, EntityKind::Checklist, EntityKind::Ticket]
+        .into_iter()
+        .find(|k| k.code() == code)
 }
 
 pub fn encode_summary(tally: &SessionTally) -> Result<Vec<u8>, StoreError> {
@@ -133,8 +326,106 @@ pub fn op_key_text((replica, seq): (u128, u64)) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::domain::rectify::StatusMove;
-    use crate::domain::{Stamp, TimedEvent, Value};
+    use crate::domain::{FieldState, LiveValue, Stamp, TimedEvent, Value};
+
+    const R: u128 = 0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10;
+
+    fn op(seq: u64, kind: EntityKind, field: &str, value: Value, supersedes: Vec<OpId>) -> Op {
+        Op {
+            id: OpId { replica: ReplicaId::from_u128(R), seq },
+            hlc: Hlc { wall_ms: 1_795_689_000_000, counter: 2 },
+            payload: OpPayload::Set { entity: 0x42 << 80 | 7, kind, field: field.into(), value, supersedes },
+        }
+    }
+
+    fn key(op: &Op) -> (u128, u64) {
+        (op.id.replica.as_u128(), op.id.seq)
+    }
+
+    /// The op format bundles carry: a change of these bytes is a change of the format. Do
+    /// not update them; append a variant instead.
+    #[test]
+    fn ops_in_v2_keep_their_layout() {
+        let other = OpId { replica: ReplicaId::from_u128(9), seq: 3 };
+        let own = OpId { replica: ReplicaId::from_u128(R), seq: 4 };
+        let o = op(5, EntityKind::Finding, "unit", Value::text("县"), vec![own, other]);
+        // V2, the stamp (wall ms and counter as varints), the entity's 16 bytes.
+        let mut expected = vec![1, 192, 216, 158, 187, 161, 52, 2];
+        expected.extend((0x42u128 << 80 | 7).to_be_bytes());
+        // Finding; field 7 (`unit`), fixed; Text "县"; two superseded: our seq 4, then another's.
+        expected.extend([1, 0, 7, 1, 3, 0xe5, 0x8e, 0xbf, 2, 0, 4, 1]);
+        expected.extend(9u128.to_be_bytes());
+        expected.push(3);
+        assert_eq!(encode_op(&o).unwrap(), expected);
+        let moved = op(6, EntityKind::Finding, "move/01JAAAAAAAAAAAAAAAAAAAAAAA", Value::Null, vec![]);
+        let bytes = encode_op(&moved).unwrap();
+        // The field: variant 2 (a ULID), number 25, the ULID's 16 bytes.
+        assert_eq!(bytes[8 + 16 + 1..8 + 16 + 1 + 2], [2, 25]);
+        assert_eq!(bytes.len(), 8 + 16 + 1 + 2 + 16 + 1 + 1);
+    }
+
+    #[test]
+    fn ops_round_trip_and_old_ones_still_decode() {
+        let other = OpId { replica: ReplicaId::from_u128(9), seq: 3 };
+        let ops = [
+            op(1, EntityKind::Session, "walk/0003", Value::Null, vec![]),
+            op(2, EntityKind::Ticket, "event/1", Value::Int(1), vec![other]),
+            op(3, EntityKind::Checklist, "answer/q1-排队", Value::text("pass"), vec![OpId { seq: 1, ..other }]),
+            op(4, EntityKind::Finding, "move/01jaaaaaaaaaaaaaaaaaaaaaaa", Value::Null, vec![]),
+        ];
+        for o in &ops {
+            let v2 = encode_op(o).unwrap();
+            let v1 = encode_op_v1(o).unwrap();
+            assert_eq!(v2[0], 1, "written as V2");
+            assert!(v2.len() < v1.len(), "{} < {}", v2.len(), v1.len());
+            assert_eq!(&decode_op(&v2, key(o)).unwrap(), o);
+            assert_eq!(&decode_op(&v1, key(o)).unwrap(), o);
+        }
+        // A name the rules refuse has no number: kept whole, in V1.
+        let odd = op(7, EntityKind::Session, "no such field", Value::Null, vec![]);
+        let bytes = encode_op(&odd).unwrap();
+        assert_eq!(bytes[0], 0);
+        assert_eq!(decode_op(&bytes, key(&odd)).unwrap(), odd);
+        // Garbage after an op, or an op cut short, is an error.
+        let mut long = encode_op(&ops[0]).unwrap();
+        long.push(0);
+        assert!(matches!(decode_op(&long, key(&ops[0])), Err(StoreError::Decode { .. })));
+        let short = &encode_op(&ops[2]).unwrap()[..10];
+        assert!(matches!(decode_op(short, key(&ops[2])), Err(StoreError::Decode { .. })));
+    }
+
+    #[test]
+    fn records_round_trip_with_values_of_several_replicas() {
+        let live = |replica: u128, seq: u64, value: Value| LiveValue {
+            op: OpId { replica: ReplicaId::from_u128(replica), seq },
+            hlc: Hlc { wall_ms: 1_000 + seq, counter: 0 },
+            value,
+        };
+        let mut record = Record::new(0x42 << 80 | 7, EntityKind::Finding);
+        record.fields.insert(
+            "unit".into(),
+            FieldState { live: vec![live(R, 1, Value::text("县")), live(9, 2, Value::text("市"))] },
+        );
+        record
+            .fields
+            .insert("move/01JAAAAAAAAAAAAAAAAAAAAAAA".into(), FieldState { live: vec![live(9, 3, Value::Null)] });
+        record.fields.insert("seq".into(), FieldState::default());
+        let key = (EntityKind::Finding.code(), record.id);
+        let v2 = encode_record(&record).unwrap();
+        let v1 = encode_record_v1(&record).unwrap();
+        assert_eq!(v2[0], 1);
+        assert!(v2.len() < v1.len(), "{} < {}", v2.len(), v1.len());
+        assert_eq!(decode_record(&v2, key).unwrap(), record);
+        assert_eq!(decode_record(&v1, key).unwrap(), record);
+        // A value pointing at a replica the record does not list is an error, not a panic.
+        let mut bad = v2.clone();
+        // V2, two replicas of 16 bytes each: list only the first.
+        bad[1] = 1;
+        bad.drain(2 + 16..2 + 32);
+        assert!(matches!(decode_record(&bad, key), Err(StoreError::Decode { .. })));
+    }
 
     /// The layout bundles carry between versions (see `domain::op::Value`): a field added to,
     /// removed from or reordered in `StatusMove` or `TimedEvent` changes these bytes. Do not

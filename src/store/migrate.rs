@@ -1,7 +1,7 @@
 //! Schema versions: initialize a new file, refuse a newer one untouched, migrate an older one.
 //!
-//! The op log is the truth and its encoding only grows (envelope variants are appended), so
-//! the generic migration
+//! The op log is the truth and its encoding only grows (envelope variants are appended; old
+//! ones stay readable and are never rewritten, see `codec`), so the generic migration
 //! rebuilds every derived table by replaying the whole log, then writes the new version — all
 //! in one durable transaction: a crash leaves the old version and old tables, and the next
 //! open simply migrates again.
@@ -24,8 +24,9 @@ use crate::domain::{Op, ReplicaId};
 /// status moves (a new value variant) and the profile's inspector name in `meta`. 5: the
 /// `heads` table (version vectors; a version-4 build would add ops without moving it). 6: the
 /// summaries (`session_summary`, `session_seqs`, `ledger_tally`; an older build would change
-/// records without them).
-pub const SCHEMA_VERSION: u32 = 6;
+/// records without them). 7: records and new ops in V2, fields by number (see `codec`; an
+/// older build could not read them).
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// What the file says before we change anything.
 struct Found {
