@@ -247,10 +247,14 @@ pub fn sort_by_deadline(indices: &mut [usize], findings: &[Finding]) {
 /// so only a finding's first move can be that one; and only a move to 已整改 carries evidence,
 /// which is tested first as it needs no read of the status texts.
 pub fn fixed_on_the_spot(f: &Finding) -> bool {
-    let (found, rectified) = (FindingStatus::Found.code(), FindingStatus::Rectified.code());
     // Hand edits of the 六明确 are history too, but not moves.
-    let first = f.moves.iter().find(|m| !m.is_edit());
-    first.is_some_and(|m| !m.evidence.is_empty() && !m.reopen && m.to == rectified && m.from == found)
+    f.moves.iter().find(|m| !m.is_edit()).is_some_and(fixes_on_the_spot)
+}
+
+/// Whether a finding whose first move (hand edits aside) is `m` was fixed on the spot.
+pub fn fixes_on_the_spot(m: &crate::domain::StatusMove) -> bool {
+    let (found, rectified) = (FindingStatus::Found.code(), FindingStatus::Rectified.code());
+    !m.evidence.is_empty() && !m.reopen && m.to == rectified && m.from == found
 }
 
 /// The figures the office reports each week.

@@ -14,6 +14,7 @@
 //! by (hlc, replica, seq) — the same whatever the order of arrival.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use redb::{Database, Durability, ReadableTable, Table, WriteTransaction};
 
@@ -25,6 +26,7 @@ use super::summary;
 use super::tables;
 use crate::domain::checklist::field as checklist_field;
 use crate::domain::finding::field as finding_field;
+use crate::domain::ledger::IdHasher;
 use crate::domain::{Change, EntityId, EntityKind, Op, OpId, OpPayload, Record, ReplicaId};
 
 /// The tables one write transaction touches.
@@ -98,7 +100,7 @@ fn session_of(record: &Record) -> Option<EntityId> {
 /// emptied, and later ops read the records back from the (uncommitted) table.
 pub(super) struct Batch<'t> {
     pub t: WriteTables<'t>,
-    cache: HashMap<(u8, EntityId), Cached>,
+    cache: HashMap<(u8, EntityId), Cached, BuildHasherDefault<IdHasher>>,
     deltas: summary::Deltas,
 }
 
@@ -117,7 +119,7 @@ const MAX_CACHED: usize = 4096;
 
 impl<'t> Batch<'t> {
     pub fn open(txn: &'t WriteTransaction) -> Result<Batch<'t>, StoreError> {
-        Ok(Batch { t: WriteTables::open(txn)?, cache: HashMap::new(), deltas: summary::Deltas::default() })
+        Ok(Batch { t: WriteTables::open(txn)?, cache: HashMap::default(), deltas: summary::Deltas::default() })
     }
 
     fn cached(&mut self, kind: EntityKind, id: EntityId) -> Result<&mut Cached, StoreError> {
@@ -143,13 +145,28 @@ impl<'t> Batch<'t> {
 
     /// Applies one op (already in the log) to its record, held until `flush`.
     pub fn materialize(&mut self, op: &Op) -> Result<(), StoreError> {
+        self.materialize_op(op, false)
+    }
+
+    /// `materialize` for an op this store has just stamped: no stored op can supersede it yet,
+    /// so that is not looked up.
+    fn materialize_new(&mut self, op: &Op) -> Result<(), StoreError> {
+        self.materialize_op(op, true)
+    }
+
+    fn materialize_op(&mut self, op: &Op, new: bool) -> Result<(), StoreError> {
         let OpPayload::Set { entity, kind, field, value, supersedes } = &op.payload;
         for old in supersedes {
             self.t.superseded.insert(op_key(*old), ())?;
         }
-        let already_superseded = self.t.superseded.get(op_key(op.id))?.is_some();
+        let already_superseded = !new && self.t.superseded.get(op_key(op.id))?.is_some();
         let cached = self.cached(*kind, *entity)?;
-        let state = cached.record.fields.entry(field.clone()).or_default();
+        let fields = &mut cached.record.fields;
+        // Most ops set a field the record already has: no copy of its name then.
+        if !fields.contains_key(field.as_str()) {
+            fields.insert(field.clone(), Default::default());
+        }
+        let state = fields.get_mut(field.as_str()).ok_or_else(|| StoreError::Db(format!("field {field} not made")))?;
         if already_superseded {
             // Still retire what it replaced; it just never shows itself.
             state.live.retain(|l| !supersedes.contains(&l.op));
@@ -232,7 +249,7 @@ pub(super) fn apply_changes(
                 },
             };
             append_op(&mut b.t, &op)?;
-            b.materialize(&op)?;
+            b.materialize_new(&op)?;
             ids.push(id);
         }
         b.flush()?;

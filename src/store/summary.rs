@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use super::codec;
 use super::error::StoreError;
-use crate::domain::ledger::fixed_on_the_spot;
-use crate::domain::{EntityId, EntityKind, Finding, FindingStatus, Record};
+use crate::domain::ledger::fixes_on_the_spot;
+use crate::domain::{EntityId, EntityKind, FindingStatus, Record, Value};
 
 /// A session's figures, as `session_summary` holds them.
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -94,21 +94,21 @@ impl Facts {
         match record.kind {
             EntityKind::Session => Facts::default(),
             EntityKind::Finding => {
-                // Nothing written yet: a record just made in this transaction.
-                if record.fields.is_empty() {
-                    return Facts::default();
-                }
-                let f = Finding::from_record(record);
-                let Some(session) = record.get(crate::domain::finding::field::SESSION).as_ref_id() else {
+                // What `Finding::from_record` would say of these fields, without making the
+                // whole finding (this runs twice for every finding a transaction writes).
+                use crate::domain::finding::field;
+                let Some(session) = record.get(field::SESSION).as_ref_id() else {
                     return Facts::default();
                 };
-                let seq = Some((session, f.seq));
-                if f.deleted {
+                let seq = Some((session, record.get(field::SEQ).as_int().unwrap_or(0)));
+                if record.get(field::DELETED).as_bool() {
                     return Facts { counted: None, seq, ledger: None };
                 }
-                let status = status_index(f.status);
-                let deadline = f.deadline.map(|d| chrono::Datelike::num_days_from_ce(&d));
-                let ledger = Some((session, f.unit.trim().to_string(), status, deadline, fixed_on_the_spot(&f)));
+                let status = FindingStatus::parse(record.get(field::STATUS).as_text()).unwrap_or(FindingStatus::Found);
+                let status = status_index(status);
+                let deadline = record.get(field::DEADLINE).as_date().map(|d| chrono::Datelike::num_days_from_ce(&d));
+                let unit = record.get(field::UNIT).as_text().trim().to_string();
+                let ledger = Some((session, unit, status, deadline, first_move_fixes_on_the_spot(record)));
                 Facts { counted: Some((session, Slot::Status(status))), seq, ledger }
             }
             EntityKind::Checklist | EntityKind::Ticket => {
@@ -128,6 +128,22 @@ impl Facts {
             }
         }
     }
+}
+
+/// `ledger::fixed_on_the_spot` read off the record: its first move (by time, then name, as
+/// `rectify::read_moves` orders them), hand edits aside.
+fn first_move_fixes_on_the_spot(record: &Record) -> bool {
+    use crate::domain::rectify::MOVE_PREFIX;
+    let first = record
+        .fields
+        .range(MOVE_PREFIX.to_string()..)
+        .take_while(|(name, _)| name.starts_with(MOVE_PREFIX))
+        .filter_map(|(name, _)| match record.get(name) {
+            Value::Move(m) if !m.is_edit() => Some((m.at_ms, name, m)),
+            _ => None,
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    first.is_some_and(|(_, _, m)| fixes_on_the_spot(m))
 }
 
 /// The changes to the summaries a transaction has made so far, applied by `write`.
