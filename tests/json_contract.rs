@@ -229,3 +229,17 @@ fn the_commands_print_exactly_these_rows() {
 fn today_now() -> NaiveDate {
     Zone::local().date(tiyan::clock::wall_ms_now())
 }
+
+/// `list findings --json` writes its rows as they come; with none it still prints what an
+/// empty array always printed, `[]`, and filtered to none as well.
+#[test]
+fn streamed_findings_print_an_empty_array_as_before() {
+    let d = demo(EVENING);
+    let Demo { dir, store, .. } = d;
+    drop(store);
+    assert_eq!(tiyan(dir.path(), &["list", "findings", "--unit", "无此单位", "--free-text"]), "[]\n");
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(empty.path().join("督查科")).unwrap();
+    drop(Store::open(&empty.path().join("督查科").join("tiyan.redb")).unwrap());
+    assert_eq!(tiyan(empty.path(), &["list", "findings"]), "[]\n");
+}

@@ -36,6 +36,26 @@ pub(super) fn right(s: &str, w: usize) -> String {
     format!("{}{cut}", " ".repeat(w.saturating_sub(text::width(&cut))))
 }
 
+/// Rows as [`print_json`] prints an array of them, byte for byte, written as they come: a
+/// command listing every finding never holds them all. An error from `rows` ends the output
+/// where it stands (the array unclosed) and is returned.
+pub(super) fn print_json_rows<T: Serialize>(rows: impl Iterator<Item = Result<T, CliError>>) -> Result<(), CliError> {
+    use serde::ser::{SerializeSeq, Serializer};
+    use std::io::Write;
+    let failed = |e: &dyn std::fmt::Display| CliError::new(super::exit::REFUSED, e.to_string());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    {
+        // The formatter `to_json` uses: pretty, two spaces.
+        let mut json = serde_json::Serializer::pretty(&mut out);
+        let mut seq = json.serialize_seq(None).map_err(|e| failed(&e))?;
+        for row in rows {
+            seq.serialize_element(&row?).map_err(|e| failed(&e))?;
+        }
+        seq.end().map_err(|e| failed(&e))?;
+    }
+    writeln!(out).and_then(|()| out.flush()).map_err(|e| failed(&e))
+}
+
 /// Rows as `--json` has them ([`to_json`]), and a newline.
 pub(super) fn print_json<T: Serialize + ?Sized>(rows: &T) -> Result<(), CliError> {
     let out = to_json(rows).map_err(|e| CliError::refused(e.to_string()))?;

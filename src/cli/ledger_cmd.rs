@@ -9,6 +9,7 @@ use super::open::{CliError, Setup};
 use super::out::say;
 use crate::domain::Session;
 use crate::domain::ledger::{self, Counts, SessionIndex, UnitRow};
+use crate::domain::rectify::is_overdue;
 use crate::i18n::Strings;
 use crate::present::rows::LedgerRow;
 use crate::text;
@@ -48,9 +49,16 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
     let index = SessionIndex::in_zone(&sessions, moment.zone);
     let today = moment.today;
     if args.reminders {
-        let findings = store.all_findings().map_err(err)?;
+        // Only the overdue ones that pass the filter are kept: the letter is about them alone.
+        let mut findings = Vec::new();
+        for f in store.findings_stream().map_err(err)? {
+            let f = f.map_err(err)?;
+            if is_overdue(&f, today) && filter.matches(&f, index.get(f.session_id).map(|w| w.session), today) {
+                findings.push(f);
+            }
+        }
         drop(store);
-        let mut shown = ledger::filter(&findings, &index, &filter, today);
+        let mut shown: Vec<usize> = (0..findings.len()).collect();
         ledger::sort_by_deadline(&mut shown, &findings);
         let letter = ledger::reminders(shown.iter().map(|&i| &findings[i]), &index, today, setup.strings());
         super::out::print_lines(&letter);

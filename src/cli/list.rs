@@ -3,12 +3,14 @@
 //! never rename); the plain text uses `present`'s labels and times, as the screens do.
 
 use super::args::ListWhat;
-use super::common::{Moment, print_json, resolve_session};
+use super::common::{Moment, print_json, print_json_rows, resolve_session};
 use super::open::{CliError, Setup};
 use super::out::say;
+use crate::domain::Finding;
 use crate::domain::op::entity_id_string;
 use crate::present::rows::{FindingRow, SessionRow};
 use crate::present::{labels, time};
+use crate::store::StoreError;
 use crate::text;
 
 pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
@@ -39,19 +41,23 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
         }
         ListWhat::Findings { session, filter, json } => {
             let filter = super::input::finding_filter(setup, filter)?;
-            let mut findings = match session {
+            // Every finding is read a session at a time and printed as it comes.
+            let findings: Box<dyn Iterator<Item = Result<Finding, StoreError>>> = match session {
                 Some(text_id) => {
                     let id = resolve_session(setup, &store, text_id)?;
-                    store.findings_of(id).map_err(err)?
+                    Box::new(store.findings_of(id).map_err(err)?.into_iter().map(Ok))
                 }
-                None => store.all_findings().map_err(err)?,
+                None => Box::new(store.findings_stream().map_err(err)?),
             };
             // Status, unit and overdue need no session: the finding alone tells.
-            findings.retain(|f| filter.matches(f, None, today));
+            let findings = findings
+                .filter(|f| f.as_ref().map_or(true, |f| filter.matches(f, None, today)))
+                .map(|f| f.map_err(err));
             if *json {
-                return print_json(&findings.iter().map(|f| FindingRow::of(f, today, zone)).collect::<Vec<_>>());
+                return print_json_rows(findings.map(|f| f.map(|f| FindingRow::of(&f, today, zone))));
             }
-            for f in &findings {
+            for f in findings {
+                let f = f?;
                 let deadline = f.deadline.map(time::date).unwrap_or_else(|| "-".into());
                 say!(
                     "{}  {:>3}  {}  {}  {}  {}",

@@ -19,6 +19,14 @@ use super::error::StoreError;
 
 pub const PID_FILE_NAME: &str = "tiyan.pid";
 
+/// redb's page cache (reads and the write buffer), writable: redb's default is 1 GiB, which a
+/// 100,000-finding store fills as any whole read passes over it. The screens read a few pages
+/// at a time; a large write spills to the file early, which is safe (the commit decides).
+const WRITABLE_CACHE_BYTES: usize = 32 << 20;
+
+/// The same for a read-only open: a command reads each page about once.
+const READ_ONLY_CACHE_BYTES: usize = 16 << 20;
+
 /// What every redb file starts with (redb's header, "Inspired by PNG's magic number").
 const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];
 
@@ -77,7 +85,10 @@ pub(super) fn open_writable(db_path: &Path, faults: Option<Arc<Faults>>) -> Resu
         fs::OpenOptions::new().read(true).write(true).open(db_path).map_err(|e| StoreError::from(e).at(db_path))?;
     let backend = Backend::new(file, faults).map_err(|e| open_error(db_path, e))?;
     // The file was checked to be a redb file: `create_with_backend` only opens it here.
-    Database::builder().create_with_backend(backend).map_err(|e| open_error(db_path, e))
+    Database::builder()
+        .set_cache_size(WRITABLE_CACHE_BYTES)
+        .create_with_backend(backend)
+        .map_err(|e| open_error(db_path, e))
 }
 
 /// A read-only open, or why the file needs a writable one first.
@@ -90,7 +101,7 @@ pub(super) enum ReadOnly {
 /// Opens an existing store file without changing a byte of it (a writable open and close
 /// rewrites redb's header even with no transaction).
 pub(super) fn open_read_only(db_path: &Path) -> Result<ReadOnly, StoreError> {
-    match Database::builder().open_read_only(db_path) {
+    match Database::builder().set_cache_size(READ_ONLY_CACHE_BYTES).open_read_only(db_path) {
         Ok(db) => Ok(ReadOnly::Open(db)),
         Err(DatabaseError::RepairAborted) => Ok(ReadOnly::NeedsRepair),
         Err(e) => Err(open_error(db_path, e)),

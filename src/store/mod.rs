@@ -50,7 +50,7 @@ pub use import::{
 };
 pub use lock::{PID_FILE_NAME, pid_file_path};
 pub use migrate::SCHEMA_VERSION;
-pub use query::{Lookup, MAX_CANDIDATES};
+pub use query::{FindingStream, Lookup, MAX_CANDIDATES};
 pub use summary::SessionTally;
 pub use thread::{StoreEvent, StoreHandle, StoreRequest};
 
@@ -350,7 +350,13 @@ impl Store {
 
     /// Every finding not deleted, of sessions not deleted, by session then 序号.
     pub fn all_findings(&self) -> Result<Vec<Finding>, StoreError> {
-        self.read(query::all_findings)
+        self.read(|db| query::all_findings(db, &self.path))
+    }
+
+    /// `all_findings` a session at a time, for output that streams: only one session's
+    /// findings are held at once.
+    pub fn findings_stream(&self) -> Result<FindingStream<'_>, StoreError> {
+        self.read(|db| FindingStream::open(db, &self.path))
     }
 
     /// The profile's inspector name (who is acting in status moves); None until one is given.

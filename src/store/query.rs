@@ -1,7 +1,8 @@
 //! Reading: each query is one read transaction over the derived tables (never the op log,
 //! except the `ops` queries meant for sync).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::path::Path;
 
 use redb::{ReadOnlyTable, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
@@ -198,17 +199,63 @@ fn live_session_ids(records: &Records) -> Result<HashSet<EntityId>, StoreError> 
         .collect())
 }
 
-pub(super) fn all_findings(db: &dyn ReadableDatabase) -> Result<Vec<Finding>, StoreError> {
-    let txn = db.begin_read()?;
-    let records = txn.open_table(tables::RECORDS)?;
-    let live_sessions = live_session_ids(&records)?;
-    let mut findings: Vec<Finding> =
-        records_of_kind(&records, EntityKind::Finding)?.iter().map(Finding::from_record).collect();
-    // Ranked among every finding of its session, deleted ones too, before filtering.
-    rank_seqs(&mut findings);
-    findings.retain(|f| !f.deleted && live_sessions.contains(&f.session_id));
-    findings.sort_by_key(|f| (f.session_id, f.seq, f.seq_rank, f.id));
-    Ok(findings)
+pub(super) fn all_findings(db: &dyn ReadableDatabase, path: &Path) -> Result<Vec<Finding>, StoreError> {
+    FindingStream::open(db, path)?.collect()
+}
+
+/// Every finding not deleted, of sessions not deleted, by session (oldest first) then 序号,
+/// read a session at a time: what `all_findings` returns, without holding it all. A read
+/// that meets damage yields the error and ends.
+pub struct FindingStream<'s> {
+    path: &'s Path,
+    records: Records,
+    children: Children,
+    sessions: std::vec::IntoIter<EntityId>,
+    buffer: VecDeque<Finding>,
+}
+
+impl<'s> FindingStream<'s> {
+    pub(super) fn open(db: &dyn ReadableDatabase, path: &'s Path) -> Result<FindingStream<'s>, StoreError> {
+        let txn = db.begin_read()?;
+        let records = txn.open_table(tables::RECORDS)?;
+        let children = txn.open_table(tables::CHILDREN)?;
+        let code = EntityKind::Session.code();
+        let mut sessions = Vec::new();
+        for entry in records.range((code, 0u128)..=(code, u128::MAX))? {
+            let (key, value) = entry?;
+            let session = codec::decode_record(value.value(), key.value())?;
+            if !session.get(crate::domain::session::field::DELETED).as_bool() {
+                sessions.push(session.id);
+            }
+        }
+        Ok(FindingStream { path, records, children, sessions: sessions.into_iter(), buffer: VecDeque::new() })
+    }
+
+    fn load(&mut self, session: EntityId) -> Result<(), StoreError> {
+        let mut findings = children_of(&self.records, &self.children, session)?;
+        findings.retain(|f| !f.deleted);
+        by_seq_then_id(&mut findings);
+        self.buffer.extend(findings);
+        Ok(())
+    }
+}
+
+impl Iterator for FindingStream<'_> {
+    type Item = Result<Finding, StoreError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(finding) = self.buffer.pop_front() {
+                return Some(Ok(finding));
+            }
+            let session = self.sessions.next()?;
+            let path = self.path;
+            if let Err(e) = super::contained(path, || self.load(session)) {
+                self.sessions = Vec::new().into_iter();
+                return Some(Err(e));
+            }
+        }
+    }
 }
 
 /// One finding, its 序号 ranked among its session's findings (deleted ones too).
