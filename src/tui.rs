@@ -3,18 +3,20 @@
 //! lone message at once; what is already queued when it is taken (a paste, a burst of keys,
 //! a tick behind a key) merged into one frame. Nothing waits for more to arrive: a frame
 //! timer would hold the store's "saved" back for nothing. Between messages the loop sleeps.
-//! The first frame is drawn before the first query.
+//! The first frame is drawn before the first query. Frames go out through
+//! [`crate::term::backend::TermBackend`], which writes only the cells that changed and moves
+//! the cursor only where it is not already.
 //! While a timer is on screen the loop also wakes at each whole second of the run's monotonic
 //! clock (every timer turns over then), and at no other time.
 
 use std::io::{Write, stdout};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
 
 use crate::app::{Context, Effect, Msg, State, draft, update};
 use crate::store::{Store, StoreRequest, thread::StoreHandle};
+use crate::term::backend::TermBackend;
 use crate::term::guard::TerminalGuard;
 use crate::term::signals::{self, Signal};
 
@@ -67,7 +69,7 @@ fn run_in(store: Store, ctx: Context) -> Result<Option<Signal>, Stop> {
     })?;
 
     let guard = TerminalGuard::enter()?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    let mut terminal = Terminal::new(TermBackend::new(stdout()))?;
     let size = terminal.size()?;
     let mut state = State::new(ctx, (size.width, size.height));
     crate::app::rectify::first_start(&mut state, inspector);
@@ -92,8 +94,9 @@ fn run_in(store: Store, ctx: Context) -> Result<Option<Signal>, Stop> {
     store.shutdown();
     // ratatui's Terminal prints with `eprintln!` when it cannot show the cursor on drop, which
     // panics when the terminal is gone: show it here, and if that fails the terminal is gone
-    // and there is nothing to give back, so the value is not dropped.
-    if terminal.show_cursor().is_ok() {
+    // and there is nothing to give back, so the value is not dropped. (The backend queues
+    // what it writes until flushed.)
+    if terminal.show_cursor().and_then(|()| ratatui::backend::Backend::flush(terminal.backend_mut())).is_ok() {
         drop(terminal);
     } else {
         std::mem::forget(terminal);
@@ -135,7 +138,7 @@ fn restore_draft(
 }
 
 fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
+    terminal: &mut Terminal<TermBackend<std::io::Stdout>>,
     state: &mut State,
     rx: &Receiver<Msg>,
     store: &StoreHandle,
