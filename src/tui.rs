@@ -9,10 +9,10 @@
 //! While a timer is on screen the loop also wakes at each whole second of the run's monotonic
 //! clock (every timer turns over then), and at no other time.
 
-use std::io::{Write, stdout};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
 use ratatui::Terminal;
 use ratatui::crossterm::event::{self, Event};
+use std::io::{Write, stdout};
 
 use crate::app::{Context, Effect, Msg, State, draft, update};
 use crate::store::{Store, StoreRequest, thread::StoreHandle};

@@ -28,6 +28,8 @@ pub struct LedgerView {
     /// Indices into `findings` that pass the filter, earliest deadline first.
     pub rows: Vec<usize>,
     pub cursor: usize,
+    /// Where the list's view starts (kept by drawing: see [`super::nav::ViewTop`]).
+    pub top: super::nav::ViewTop,
     /// The weekly figures over the filter's scope.
     pub counts: Counts,
     /// The findings that pass, by unit.
@@ -35,6 +37,7 @@ pub struct LedgerView {
     /// One row per unit instead of one per finding.
     pub by_unit: bool,
     pub unit_cursor: usize,
+    pub unit_top: super::nav::ViewTop,
     /// How far the reminder text is scrolled.
     pub reminder_scroll: u16,
 }
@@ -57,6 +60,8 @@ impl LedgerView {
             by_unit: self.by_unit,
             cursor: self.cursor,
             unit_cursor: self.unit_cursor,
+            top: self.top.clone(),
+            unit_top: self.unit_top.clone(),
             ..LedgerView::default()
         };
     }

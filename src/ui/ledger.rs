@@ -66,18 +66,15 @@ fn draw_units(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         num("ledger.col.closed", 7),
         num("ledger.col.total", 5),
     ];
-    let rows: Vec<Vec<String>> = view
-        .units
-        .iter()
-        .map(|u| {
-            let n = |x: usize| format!("{x:>4}");
-            let unit = ChoiceList::Units.display(u.label(s), state.ctx.lang);
-            vec![unit, n(u.found), n(u.rectifying), n(u.overdue), n(u.closed), n(u.total)]
-        })
-        .collect();
-    table::render(frame.buffer_mut(), area, &cols, &rows, Some(view.unit_cursor), theme, |r| {
-        if view.units[r].overdue > 0 { theme.error() } else { ratatui::style::Style::new() }
-    });
+    let row = |r: usize| {
+        let u = &view.units[r];
+        let n = |x: usize| format!("{x:>4}");
+        let unit = ChoiceList::Units.display(u.label(s), state.ctx.lang);
+        vec![unit, n(u.found), n(u.rectifying), n(u.overdue), n(u.closed), n(u.total)]
+    };
+    let style = |r: usize| if view.units[r].overdue > 0 { theme.error() } else { ratatui::style::Style::new() };
+    let (cursor, top) = (Some(view.unit_cursor), Some(&view.unit_top));
+    table::render(frame.buffer_mut(), area, &cols, view.units.len(), row, cursor, top, theme, style);
 }
 
 fn draw_rows(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
@@ -112,5 +109,6 @@ fn draw_rows(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         ]
     };
     let style = |r: usize| super::due::due_style(&view.findings[view.rows[r]], today, theme);
-    table::render_rows(frame.buffer_mut(), area, &cols, view.rows.len(), row, Some(view.cursor), theme, style);
+    let (cursor, top) = (Some(view.cursor), Some(&view.top));
+    table::render(frame.buffer_mut(), area, &cols, view.rows.len(), row, cursor, top, theme, style);
 }
