@@ -19,7 +19,7 @@
 //! there (or under target/) with `tiyan demo` when absent.
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 mod common;
 mod support;
 
@@ -215,7 +215,13 @@ fn sessions(home: &Path) {
 fn less_anchor(home: &Path) {
     let path = home.join("less-anchor.txt");
     let lines: String = (0..2000)
-        .map(|i| format!("{i:>5}  11-22 09:30  企业开办  陪同体验  窗口办理  县政务服务中心 {}号窗口  已结束  {}\n", i % 9 + 1, i % 7))
+        .map(|i| {
+            format!(
+                "{i:>5}  11-22 09:30  企业开办  陪同体验  窗口办理  县政务服务中心 {}号窗口  已结束  {}\n",
+                i % 9 + 1,
+                i % 7
+            )
+        })
         .collect();
     std::fs::write(&path, lines).expect("anchor file");
     let env = [("LESSCHARSET", "utf-8")];

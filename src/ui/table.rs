@@ -144,8 +144,6 @@ pub fn render(
 
 #[cfg(test)]
 mod tests {
-    use ratatui::style::Stylize;
-
     use super::*;
 
     fn col(width: u16, flex: bool, priority: u8) -> Column<'static> {
