@@ -239,8 +239,13 @@ fn draw(d: &Data) {
         .map(|s| tiyan::domain::SessionSummary { session: s.clone(), findings: 50, max_seq: 50 })
         .collect();
     state.screen = Screen::Ledger;
-    tiyan::app::ledger::loaded(&mut state, d.findings.clone());
+    let rows = tiyan::domain::ledger_index::LedgerRows::from_findings(&d.findings);
+    let by_id: ById = d.findings.iter().map(|f| (f.id, f)).collect();
+    let effects = tiyan::app::ledger::loaded(&mut state, rows);
+    answer(&mut state, &by_id, effects);
     state.ledger.cursor = state.ledger.rows.len() / 2;
+    let effects = tiyan::app::ledger::fetch(&mut state, false);
+    answer(&mut state, &by_id, effects);
     measure("ledger refilter (filter, sort, counts, by unit)", 30, || {
         tiyan::app::ledger::refilter(&mut state);
         state.ledger.rows.len()
@@ -253,9 +258,23 @@ fn draw(d: &Data) {
         });
         let down = ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Down);
         measure(&format!("ledger key Down + frame {w}x{h}"), 500, || {
-            tiyan::app::update(&mut state, tiyan::app::Msg::Key(down));
+            let effects = tiyan::app::update(&mut state, tiyan::app::Msg::Key(down));
+            answer(&mut state, &by_id, effects);
             terminal.draw(|f| tiyan::ui::draw(f, &state)).expect("draw");
         });
+    }
+}
+
+type ById<'a> = std::collections::HashMap<tiyan::domain::EntityId, &'a Finding>;
+
+/// Answers the screen's fetches of findings by id as the store thread would.
+fn answer(state: &mut tiyan::app::State, d: &ById, effects: Vec<tiyan::app::Effect>) {
+    use tiyan::store::StoreRequest;
+    for effect in effects {
+        if let tiyan::app::Effect::Store(StoreRequest::LoadFindingsById { req, ids, .. }) = effect {
+            let found = ids.iter().filter_map(|id| d.get(id).map(|f| (*f).clone())).collect();
+            tiyan::app::ledger::fetched(state, req, found);
+        }
     }
 }
 

@@ -38,6 +38,8 @@ fn run(cmd: &mut Command, out: Option<&Path>) -> (Duration, i64) {
         None => Stdio::null(),
     };
     let t0 = Instant::now();
+    // Reaped by wait4 below, which also gives its resource usage.
+    #[allow(clippy::zombie_processes)]
     let child = cmd.stdout(stdout).stderr(Stdio::null()).spawn().expect("spawn");
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
@@ -97,8 +99,15 @@ impl Series {
     }
 }
 
+/// A named run of one process: its wall time and maximum resident set in KB.
+type Measure<'a> = (&'a str, &'a mut dyn FnMut() -> (Duration, i64));
+
 /// `a` and `b` in turn, `runs` times each; both printed, and how many times `b` `a` took.
-fn alternate(runs: usize, a: (&str, &mut dyn FnMut() -> (Duration, i64)), b: Option<(&str, &mut dyn FnMut() -> (Duration, i64))>) {
+fn alternate(
+    runs: usize,
+    a: Measure<'_>,
+    b: Option<Measure<'_>>,
+) {
     let (name_a, run_a) = a;
     let mut sa = Series::new(name_a);
     let mut b = b.map(|(name, f)| (Series::new(name), f));
@@ -221,7 +230,11 @@ fn main() {
 
     println!("\nwhole processes, alternating:");
     let dir = store_file.parent().expect("profile dir").to_path_buf();
-    alternate(runs, ("tiyan inspector (open, read the name)", &mut || run(&mut tiyan(&home, &["inspector"]), None)), None);
+    alternate(
+        runs,
+        ("tiyan inspector (open, read the name)", &mut || run(&mut tiyan(&home, &["inspector"]), None)),
+        None,
+    );
     alternate(
         runs,
         ("tiyan inspector NAME (open, one durable commit)", &mut || {
@@ -229,7 +242,11 @@ fn main() {
         }),
         Some(("bare 4 KiB write + fsync", &mut || write_fsync(&dir))),
     );
-    alternate(runs, ("tiyan list sessions --json", &mut || run(&mut tiyan(&home, &["list", "sessions", "--json"]), None)), None);
+    alternate(
+        runs,
+        ("tiyan list sessions --json", &mut || run(&mut tiyan(&home, &["list", "sessions", "--json"]), None)),
+        None,
+    );
     let sql = |q: &'static str| {
         let anchor = anchor.clone();
         move || run(&mut sqlite(&anchor, q), None)
@@ -238,7 +255,8 @@ fn main() {
     alternate(
         runs,
         ("tiyan list findings --json", &mut || run(&mut tiyan(&home, &["list", "findings", "--json"]), None)),
-        have_sqlite.then_some(("sqlite3, the same rows and fields as JSON", &mut sql_findings as &mut dyn FnMut() -> _)),
+        have_sqlite
+            .then_some(("sqlite3, the same rows and fields as JSON", &mut sql_findings as &mut dyn FnMut() -> _)),
     );
     alternate(
         runs,
@@ -247,14 +265,17 @@ fn main() {
     );
 
     println!("\nin process:");
-    in_process("Store::open_read_only", runs * 4, || drop(tiyan::store::Store::open_read_only(&store_file).expect("open")));
+    in_process("Store::open_read_only", runs * 4, || {
+        drop(tiyan::store::Store::open_read_only(&store_file).expect("open"))
+    });
     in_process("Store::open (writable)", runs * 4, || drop(tiyan::store::Store::open(&store_file).expect("open")));
     let store = tiyan::store::Store::open_read_only(&store_file).expect("open");
     in_process("Store::sessions()", runs * 4, || assert_eq!(store.sessions().expect("sessions").len(), sessions));
     let zone = tiyan::domain::zone::Zone::local();
     let today = zone.date(tiyan::clock::wall_ms_now());
     in_process("ledger figures from the tally (read, filter, count)", runs * 4, || {
-        let list: Vec<tiyan::domain::Session> = store.sessions().expect("sessions").into_iter().map(|s| s.session).collect();
+        let list: Vec<tiyan::domain::Session> =
+            store.sessions().expect("sessions").into_iter().map(|s| s.session).collect();
         let index = tiyan::domain::ledger::SessionIndex::in_zone(&list, zone);
         let rows = store.ledger_tally().expect("tally");
         let (counts, _) = tiyan::domain::ledger::from_tally(&rows, &index, &Default::default(), today);

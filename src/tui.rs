@@ -1,25 +1,24 @@
 //! Running the TUI: three threads (input, store, signals) feed one channel of `Msg`; the
 //! main loop calls `update`, carries out effects, and draws after each batch of messages: a
-//! lone message at once; what is already queued, or arrives within ~10 ms of the last frame,
-//! merged into one frame (ratatui then writes only the cells that changed). Between messages
-//! the loop sleeps. The first frame is drawn before the first query.
+//! lone message at once; what is already queued when it is taken (a paste, a burst of keys,
+//! a tick behind a key) merged into one frame. Nothing waits for more to arrive: a frame
+//! timer would hold the store's "saved" back for nothing. Between messages the loop sleeps.
+//! The first frame is drawn before the first query. Frames go out through
+//! [`crate::term::backend::TermBackend`], which writes only the cells that changed and moves
+//! the cursor only where it is not already.
 //! While a timer is on screen the loop also wakes at each whole second of the run's monotonic
 //! clock (every timer turns over then), and at no other time.
 
-use std::io::{Write, stdout};
-use std::time::{Duration, Instant};
-
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, unbounded};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event};
+use std::io::{Write, stdout};
 
 use crate::app::{Context, Effect, Msg, State, draft, update};
 use crate::store::{Store, StoreRequest, thread::StoreHandle};
+use crate::term::backend::TermBackend;
 use crate::term::guard::TerminalGuard;
 use crate::term::signals::{self, Signal};
-
-const FRAME_GAP: Duration = Duration::from_millis(10);
 
 /// Runs the TUI until the user quits (Ok(None)) or a signal or a closed terminal ends it
 /// (Ok(Some(signal)): the exit status is then 128 + the signal's number). Err is what to tell
@@ -70,7 +69,7 @@ fn run_in(store: Store, ctx: Context) -> Result<Option<Signal>, Stop> {
     })?;
 
     let guard = TerminalGuard::enter()?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    let mut terminal = Terminal::new(TermBackend::new(stdout()))?;
     let size = terminal.size()?;
     let mut state = State::new(ctx, (size.width, size.height));
     crate::app::rectify::first_start(&mut state, inspector);
@@ -95,8 +94,9 @@ fn run_in(store: Store, ctx: Context) -> Result<Option<Signal>, Stop> {
     store.shutdown();
     // ratatui's Terminal prints with `eprintln!` when it cannot show the cursor on drop, which
     // panics when the terminal is gone: show it here, and if that fails the terminal is gone
-    // and there is nothing to give back, so the value is not dropped.
-    if terminal.show_cursor().is_ok() {
+    // and there is nothing to give back, so the value is not dropped. (The backend queues
+    // what it writes until flushed.)
+    if terminal.show_cursor().and_then(|()| ratatui::backend::Backend::flush(terminal.backend_mut())).is_ok() {
         drop(terminal);
     } else {
         std::mem::forget(terminal);
@@ -138,13 +138,12 @@ fn restore_draft(
 }
 
 fn event_loop(
-    terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
+    terminal: &mut Terminal<TermBackend<std::io::Stdout>>,
     state: &mut State,
     rx: &Receiver<Msg>,
     store: &StoreHandle,
     tx: &Sender<Msg>,
 ) -> Result<(), Stop> {
-    let mut last_draw = Instant::now();
     loop {
         // A timer on screen asks for the frame of the next whole second, and unsaved text for
         // its checkpoint; nothing else ticks.
@@ -159,24 +158,14 @@ fn event_loop(
             m
         };
         let mut next = Some(first);
-        // Take everything already queued (and what arrives within the frame gap) before drawing.
+        // Take what is already queued, without waiting for more, then draw.
         while let Some(msg) = next.take() {
             match carry_out(update(state, msg), store, tx) {
                 Flow::Go => {}
                 Flow::Quit => return Ok(()),
                 Flow::StoreGone => return Err(Stop::StoreGone),
             }
-            next = match rx.try_recv() {
-                Ok(m) => Some(m),
-                Err(_) => {
-                    let wait = FRAME_GAP.saturating_sub(last_draw.elapsed());
-                    match rx.recv_timeout(wait) {
-                        Ok(m) => Some(m),
-                        Err(RecvTimeoutError::Timeout) => None,
-                        Err(RecvTimeoutError::Disconnected) => return Ok(()),
-                    }
-                }
-            };
+            next = rx.try_recv().ok();
         }
         // Unsaved text goes to disk as a draft every few seconds while it changes, so even a
         // SIGKILL or a power cut loses only the last moments of typing.
@@ -189,7 +178,6 @@ fn event_loop(
             carry_out(update(state, Msg::InputClosed(e.to_string())), store, tx);
             return Ok(());
         }
-        last_draw = Instant::now();
     }
 }
 

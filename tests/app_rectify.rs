@@ -239,8 +239,9 @@ fn the_ledger_lists_every_session_by_deadline_and_jumps_to_a_session() {
     l.app.press(key(KeyCode::Esc));
     l.app.press(ch('l'));
     assert_eq!(l.app.state.screen, Screen::Ledger);
-    let order: Vec<&str> =
-        l.app.state.ledger.rows.iter().map(|&i| l.app.state.ledger.findings[i].description.as_str()).collect();
+    let order: Vec<&str> = (0..l.app.state.ledger.rows.len())
+        .map(|r| l.app.state.ledger.finding(r).unwrap().description.as_str())
+        .collect();
     assert_eq!(order, vec!["逾期的问题", "快到期的问题", "没有deadline的问题"]);
     let screen = l.screen();
     assert!(screen.contains("逾期10天") && screen.contains("2天后到期"), "{screen}");
@@ -290,7 +291,7 @@ fn the_ledger_filters_groups_by_unit_and_prints_the_reminder_letter() {
     ]);
     l.app.press(ch('l'));
     let shown = |l: &Loop| -> Vec<String> {
-        l.app.state.ledger.rows.iter().map(|&i| l.app.state.ledger.findings[i].description.clone()).collect()
+        (0..l.app.state.ledger.rows.len()).map(|r| l.app.state.ledger.finding(r).unwrap().description.clone()).collect()
     };
     assert_eq!(shown(&l).len(), 3);
     let screen = l.screen();

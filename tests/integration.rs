@@ -20,6 +20,7 @@ mod i18n_keys;
 mod json_contract;
 mod keymap;
 mod ledger;
+mod ledger_index;
 mod picker;
 mod rectify_moves;
 mod replay;

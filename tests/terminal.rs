@@ -10,5 +10,6 @@ mod e2e;
 mod hostile;
 mod pty_harness;
 mod rectify_e2e;
+mod screen_bytes;
 mod timers_e2e;
 mod workdays_e2e;

@@ -26,6 +26,8 @@ pub struct BoardView {
     /// The session the tickets belong to.
     pub session: Option<EntityId>,
     pub cursor: usize,
+    /// Where the list's view starts (kept by drawing: see [`super::nav::ViewTop`]).
+    pub top: super::nav::ViewTop,
 }
 
 pub(super) fn loaded(state: &mut State, session: EntityId, tickets: Vec<Ticket>) -> Vec<Effect> {

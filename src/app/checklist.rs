@@ -18,6 +18,8 @@ use crate::keymap::{Action, Layer};
 pub struct ChecklistView {
     /// The item under the cursor, as an index into the checklist's items.
     pub item_cursor: usize,
+    /// Where the list's view starts (kept by drawing: see [`super::nav::ViewTop`]).
+    pub top: super::nav::ViewTop,
 }
 
 /// Opens a checklist, with the cursor on its first unanswered item.

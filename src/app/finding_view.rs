@@ -44,7 +44,11 @@ pub fn screen_key(
             }
         }
         Action::GotoSession => return goto::session_page_at(state, session, Some(finding)),
-        Action::Back if from_ledger => return goto::back_to_ledger(state),
+        Action::Back if from_ledger => {
+            let mut effects = goto::back_to_ledger(state);
+            effects.extend(super::ledger::fetch(state, false));
+            return effects;
+        }
         Action::Back => return goto::session_page_at(state, session, Some(finding)),
         _ => {}
     }
@@ -53,5 +57,5 @@ pub fn screen_key(
 
 /// The request that refreshes what the page shows after a change.
 pub fn reload(from_ledger: bool, session: EntityId) -> StoreRequest {
-    if from_ledger { StoreRequest::LoadAllFindings } else { StoreRequest::LoadFindings { session } }
+    if from_ledger { StoreRequest::LoadLedger } else { StoreRequest::LoadFindings { session } }
 }

@@ -64,7 +64,7 @@ pub fn finding(state: &mut State, session: EntityId, finding: EntityId, from_led
 pub fn ledger(state: &mut State) -> Vec<Effect> {
     state.screen = Screen::Ledger;
     // The session list gives the walks (dates, items, themes); findings come after it.
-    vec![Effect::Store(StoreRequest::LoadSessions), Effect::Store(StoreRequest::LoadAllFindings)]
+    vec![Effect::Store(StoreRequest::LoadSessions), Effect::Store(StoreRequest::LoadLedger)]
 }
 
 /// Back from a finding's page to the ledger, the cursor where it was.

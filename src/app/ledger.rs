@@ -1,33 +1,49 @@
 //! 整改台账 on screen: every finding across sessions, filtered and sorted once per load or
-//! filter change (not per frame: the ledger may hold 100,000 findings). The rules are
-//! `domain::ledger`; this keeps the view, its filter form and its keys.
+//! filter change (not per frame: the ledger may hold 100,000 findings). The store gives the
+//! ledger's compact rows (`domain::ledger_index`: a few MB at 100,000 findings, filtered and
+//! counted as arrays); the text of a finding (its description, its 六明确, its history) is
+//! fetched whole for the rows around the cursor only, and for the reminder letter when it is
+//! asked for. The rules are `domain::ledger`'s; this keeps the view, its filter form and its
+//! keys.
+
+use std::collections::{HashMap, HashSet};
 
 use ratatui::crossterm::event::KeyEvent;
 
 use super::common::global_key;
 use super::effect::Effect;
 use super::form::{FieldKind, FormField, FormKind, FormState, split_list};
-use super::layout::page;
-use super::nav::{move_cursor, scroll};
+use super::layout::{main_area, page};
+use super::nav::{ViewTop, move_cursor, scroll};
 use super::state::{Overlay, Screen, State};
 use super::{goto, rectify};
 use crate::domain::deadline::parse_date;
 use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UnitRow};
+use crate::domain::ledger_index::{self as index, LedgerRow, LedgerRows, RowFilter};
 use crate::domain::op::entity_id_string;
 use crate::domain::{EntityId, Finding, FindingStatus};
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
 use crate::vocab::ChoiceList;
 
+/// Whole findings are kept for the rows within this many pages of the cursor; more are
+/// fetched when the cursor comes within a page of the edge of what is kept.
+const KEPT_PAGES: usize = 2;
+
+/// The request numbers of the ledger's fetches by id (apart from saves' numbers).
+const FETCH_REQ_BASE: u64 = 1 << 62;
+
 #[derive(Default)]
 pub struct LedgerView {
-    /// Every finding of every live session, as last loaded.
-    pub findings: Vec<Finding>,
+    /// Every finding of every live session, as last loaded: compact rows, no text.
+    pub index: LedgerRows,
     pub loaded: bool,
     pub filter: LedgerFilter,
-    /// Indices into `findings` that pass the filter, earliest deadline first.
-    pub rows: Vec<usize>,
+    /// Indices into `index.rows` that pass the filter, earliest deadline first.
+    pub rows: Vec<u32>,
     pub cursor: usize,
+    /// Where the list's view starts (kept by drawing: see [`ViewTop`]).
+    pub top: ViewTop,
     /// The weekly figures over the filter's scope.
     pub counts: Counts,
     /// The findings that pass, by unit.
@@ -35,18 +51,63 @@ pub struct LedgerView {
     /// One row per unit instead of one per finding.
     pub by_unit: bool,
     pub unit_cursor: usize,
+    pub unit_top: ViewTop,
     /// How far the reminder text is scrolled.
     pub reminder_scroll: u16,
+    /// Whole findings of the rows around the cursor (and of a finding opened from here),
+    /// fetched by id.
+    pub details: HashMap<EntityId, Finding>,
+    /// Ids asked for and not answered yet (not asked again meanwhile).
+    pub asked: HashSet<EntityId>,
+    /// The number of the last fetch asked for, so an answer to an older one is told apart.
+    pub fetch_req: u64,
+    /// The reminder letter: asked for (its fetch's number), then made.
+    pub reminder: Reminder,
+}
+
+/// The 督查提醒函 of the rows shown: its overdue findings are fetched (text only) when the
+/// letter is opened, then it is made once and wrapped to the screen's width.
+#[derive(Default)]
+pub enum Reminder {
+    #[default]
+    None,
+    Asked(u64),
+    Made {
+        text: String,
+        /// `text` wrapped to `width` columns.
+        lines: Vec<String>,
+        width: u16,
+    },
 }
 
 impl LedgerView {
-    /// The finding under the cursor; none on the table by unit, where a unit is highlighted
-    /// and no finding is visible (a key must never act on a finding the user cannot see).
-    pub fn selected(&self) -> Option<&Finding> {
+    /// The row under the cursor; none on the table by unit, where a unit is highlighted and
+    /// no finding is visible (a key must never act on a finding the user cannot see).
+    pub fn selected_row(&self) -> Option<&LedgerRow> {
         if self.by_unit {
             return None;
         }
-        self.rows.get(self.cursor).and_then(|&i| self.findings.get(i))
+        self.row(self.cursor)
+    }
+
+    /// The `r`th row shown.
+    pub fn row(&self, r: usize) -> Option<&LedgerRow> {
+        self.rows.get(r).and_then(|&i| self.index.rows.get(i as usize))
+    }
+
+    /// The finding under the cursor, once fetched.
+    pub fn selected(&self) -> Option<&Finding> {
+        self.selected_row().and_then(|r| self.details.get(&r.id))
+    }
+
+    /// The finding of the `r`th row shown, once fetched.
+    pub fn finding(&self, r: usize) -> Option<&Finding> {
+        self.row(r).and_then(|row| self.details.get(&row.id))
+    }
+
+    /// The selected finding's session and id (what opening it or its session needs).
+    pub fn selected_ids(&self) -> Option<(EntityId, EntityId)> {
+        self.selected_row().map(|r| (self.index.session_id(r), r.id))
     }
 
     /// Drops the findings (stale after a change made elsewhere); the filter, the grouping and
@@ -57,42 +118,165 @@ impl LedgerView {
             by_unit: self.by_unit,
             cursor: self.cursor,
             unit_cursor: self.unit_cursor,
+            top: self.top.clone(),
+            unit_top: self.unit_top.clone(),
+            fetch_req: self.fetch_req,
             ..LedgerView::default()
         };
     }
 }
 
-/// Fresh findings from the store: filter and sort again, keeping the cursor on the same
-/// finding when it is still listed.
-pub fn loaded(state: &mut State, findings: Vec<Finding>) {
-    let keep = state.ledger.selected().map(|f| f.id);
-    state.ledger.findings = findings;
+/// Fresh rows from the store: filter and sort again, keeping the cursor on the same finding
+/// when it is still listed; the findings kept whole are fetched again (one of them may be
+/// what changed), and kept meanwhile.
+pub fn loaded(state: &mut State, rows: LedgerRows) -> Vec<Effect> {
+    let keep = state.ledger.selected_row().map(|r| r.id);
+    state.ledger.index = rows;
     state.ledger.loaded = true;
     refilter(state);
-    if let Some(pos) = keep.and_then(|id| state.ledger.rows.iter().position(|&i| state.ledger.findings[i].id == id)) {
-        state.ledger.cursor = pos;
+    let view = &mut state.ledger;
+    if let Some(pos) = keep.and_then(|id| view.rows.iter().position(|&i| view.index.rows[i as usize].id == id)) {
+        view.cursor = pos;
     }
-    state.ledger.cursor = state.ledger.cursor.min(state.ledger.rows.len().saturating_sub(1));
+    view.cursor = view.cursor.min(view.rows.len().saturating_sub(1));
+    let listed: HashSet<EntityId> = view.index.rows.iter().map(|r| r.id).collect();
+    let open = match state.screen {
+        Screen::Finding { finding, from_ledger: true, .. } => Some(finding),
+        _ => None,
+    };
+    view.details.retain(|id, _| listed.contains(id) || Some(*id) == open);
+    view.asked.clear();
+    let mut effects = fetch(state, true);
+    if let Some(id) = open.filter(|id| !state.ledger.asked.contains(id)) {
+        effects.extend(ask(state, vec![id], true));
+    }
+    effects
 }
 
-/// Recompute rows, counts and units from the findings and the filter.
+/// Recompute rows, counts and units from the rows and the filter.
 pub fn refilter(state: &mut State) {
     let today = state.today();
-    let index = SessionIndex::in_zone(state.sessions.list.iter().map(|s| &s.session), state.ctx.zone);
+    let zone = state.ctx.zone;
+    let sessions = SessionIndex::in_zone(state.sessions.list.iter().map(|s| &s.session), zone);
     let view = &mut state.ledger;
-    let mut rows = ledger::filter(&view.findings, &index, &view.filter, today);
-    ledger::sort_by_deadline(&mut rows, &view.findings);
+    let f = RowFilter::new(&view.index, &sessions, &view.filter, today, zone);
+    let mut rows = index::filter(&view.index, &f);
+    index::sort_by_deadline(&mut rows, &view.index);
+    view.counts = index::counts(&view.index, &f, &sessions, &view.filter);
+    view.units = index::by_unit(&view.index, &f, &rows);
     view.rows = rows;
-    view.counts = ledger::counts(&index, &view.findings, &view.filter, today);
-    view.units = ledger::by_unit(&view.findings, &index, &view.filter, today);
     view.unit_cursor = view.unit_cursor.min(view.units.len().saturating_sub(1));
+    if !matches!(view.reminder, Reminder::None) {
+        view.reminder = Reminder::None;
+    }
 }
 
-/// The reminder letter for the findings the ledger shows.
-pub fn reminder_text(state: &State) -> String {
-    let index = SessionIndex::in_zone(state.sessions.list.iter().map(|s| &s.session), state.ctx.zone);
+/// Asks for the findings around the cursor that are not kept whole yet (all of them again
+/// when `again`), once the cursor is within a page of the edge of what is kept.
+pub fn fetch(state: &mut State, again: bool) -> Vec<Effect> {
+    let page = page(state).max(1);
     let view = &state.ledger;
-    ledger::reminders(view.rows.iter().map(|&i| &view.findings[i]), &index, state.today(), state.ctx.strings())
+    if view.by_unit || view.rows.is_empty() {
+        return vec![];
+    }
+    let near = view.cursor.saturating_sub(page)..(view.cursor + page + 1).min(view.rows.len());
+    let have = |id: &EntityId| view.details.contains_key(id) || view.asked.contains(id);
+    if !again && near.clone().all(|r| view.row(r).is_some_and(|row| have(&row.id))) {
+        return vec![];
+    }
+    let wide =
+        view.cursor.saturating_sub(KEPT_PAGES * page)..(view.cursor + KEPT_PAGES * page + 1).min(view.rows.len());
+    let ids: Vec<EntityId> =
+        wide.clone().filter_map(|r| view.row(r).map(|row| row.id)).filter(|id| again || !have(id)).collect();
+    // What lies far from the cursor is let go, so scrolling through 100,000 keeps a few pages.
+    let kept: HashSet<EntityId> = wide.filter_map(|r| view.row(r).map(|row| row.id)).collect();
+    let open = match state.screen {
+        Screen::Finding { finding, from_ledger: true, .. } => Some(finding),
+        _ => None,
+    };
+    state.ledger.details.retain(|id, _| kept.contains(id) || Some(*id) == open);
+    ask(state, ids, true)
+}
+
+fn ask(state: &mut State, ids: Vec<EntityId>, whole: bool) -> Vec<Effect> {
+    if ids.is_empty() {
+        return vec![];
+    }
+    let view = &mut state.ledger;
+    view.fetch_req = view.fetch_req.max(FETCH_REQ_BASE) + 1;
+    view.asked.extend(ids.iter().copied());
+    vec![Effect::Store(StoreRequest::LoadFindingsById { req: view.fetch_req, ids, whole })]
+}
+
+/// Findings fetched by id: kept whole for the screen (their 序号 ranked as the rows say), or
+/// made into the reminder letter.
+pub fn fetched(state: &mut State, req: u64, mut findings: Vec<Finding>) {
+    let ranks: HashMap<EntityId, u32> = {
+        let wanted: HashSet<EntityId> = findings.iter().map(|f| f.id).collect();
+        state.ledger.index.rows.iter().filter(|r| wanted.contains(&r.id)).map(|r| (r.id, r.seq_rank)).collect()
+    };
+    for f in &mut findings {
+        f.seq_rank = ranks.get(&f.id).copied().unwrap_or(0);
+    }
+    if matches!(state.ledger.reminder, Reminder::Asked(r) if r == req) {
+        let sessions = SessionIndex::in_zone(state.sessions.list.iter().map(|s| &s.session), state.ctx.zone);
+        let text = ledger::reminders(&findings, &sessions, state.today(), state.ctx.strings());
+        let width = main_area(state).width;
+        state.ledger.reminder = Reminder::Made { lines: wrap(&text, width), text, width };
+        return;
+    }
+    let view = &mut state.ledger;
+    for f in findings {
+        view.asked.remove(&f.id);
+        view.details.insert(f.id, f);
+    }
+}
+
+fn wrap(text: &str, width: u16) -> Vec<String> {
+    let width = width.max(1) as usize;
+    text.lines().flat_map(|l| crate::text::wrap(l, width)).collect()
+}
+
+/// The letter's lines for a new width of the screen.
+pub fn resized(state: &mut State) {
+    let width = main_area(state).width;
+    if let Reminder::Made { text, lines, width: w } = &mut state.ledger.reminder {
+        if *w != width {
+            *lines = wrap(text, width);
+            *w = width;
+        }
+    }
+}
+
+/// Opens the reminder letter: its findings (the overdue ones among the rows shown) are
+/// fetched, text only.
+fn open_reminders(state: &mut State) -> Vec<Effect> {
+    state.screen = Screen::Reminders;
+    state.ledger.reminder_scroll = 0;
+    if matches!(state.ledger.reminder, Reminder::Made { .. }) {
+        return vec![];
+    }
+    let today = index::day_number(state.today());
+    let view = &state.ledger;
+    let ids: Vec<EntityId> =
+        view.rows.iter().map(|&i| &view.index.rows[i as usize]).filter(|r| r.is_overdue(today)).map(|r| r.id).collect();
+    let view = &mut state.ledger;
+    view.fetch_req = view.fetch_req.max(FETCH_REQ_BASE) + 1;
+    view.reminder = Reminder::Asked(view.fetch_req);
+    vec![Effect::Store(StoreRequest::LoadFindingsById { req: view.fetch_req, ids, whole: false })]
+}
+
+/// The reminder letter for the findings the ledger shows, once made.
+pub fn reminder_lines(state: &State) -> Option<&[String]> {
+    match &state.ledger.reminder {
+        Reminder::Made { lines, .. } => Some(lines),
+        _ => None,
+    }
+}
+
+/// Whether `req` is one of the ledger's fetches.
+pub fn is_fetch(req: u64) -> bool {
+    req > FETCH_REQ_BASE
 }
 
 pub fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -106,34 +290,34 @@ pub fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
     } else if let Some(c) = move_cursor(state.ledger.cursor, state.ledger.rows.len(), page(state), action) {
         state.ledger.cursor = c;
-        return vec![];
+        return fetch(state, false);
     }
-    let selected = state.ledger.selected().map(|f| (f.session_id, f.id));
+    let selected = state.ledger.selected_ids();
     match (action, selected) {
         (Action::Back, _) => {
             state.screen = Screen::Sessions;
             return vec![Effect::Store(StoreRequest::LoadSessions)];
         }
-        (Action::GroupBy, _) => state.ledger.by_unit = !state.ledger.by_unit,
+        (Action::GroupBy, _) => {
+            state.ledger.by_unit = !state.ledger.by_unit;
+            return fetch(state, false);
+        }
         (Action::Filter, _) => open_filter(state),
         (Action::OverdueOnly, _) => {
             state.ledger.filter.overdue = !state.ledger.filter.overdue;
-            refiltered(state);
+            return refiltered(state);
         }
         (Action::ClearFilter, _) => {
             state.ledger.filter = LedgerFilter::default();
-            refiltered(state);
+            return refiltered(state);
         }
-        (Action::Reminders, _) => {
-            state.screen = Screen::Reminders;
-            state.ledger.reminder_scroll = 0;
-        }
+        (Action::Reminders, _) => return open_reminders(state),
         // On the table by unit, Enter lists that unit's findings.
         (Action::Open, _) if state.ledger.by_unit => {
             if let Some(unit) = state.ledger.units.get(state.ledger.unit_cursor).map(|u| u.unit.clone()) {
                 state.ledger.filter.unit = Some(unit);
                 state.ledger.by_unit = false;
-                refiltered(state);
+                return refiltered(state);
             }
         }
         (Action::Open, Some((session, id))) => return goto::finding(state, session, id, true),
@@ -147,9 +331,10 @@ pub fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     vec![]
 }
 
-fn refiltered(state: &mut State) {
+fn refiltered(state: &mut State) -> Vec<Effect> {
     refilter(state);
     state.ledger.cursor = 0;
+    fetch(state, false)
 }
 
 pub fn reminders_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -159,6 +344,7 @@ pub fn reminders_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let page = page(state);
     if !scroll(&mut state.ledger.reminder_scroll, page, action) && action == Action::Back {
         state.screen = Screen::Ledger;
+        return fetch(state, false);
     }
     vec![]
 }
@@ -206,7 +392,7 @@ pub fn submit_filter(state: &mut State) -> Vec<Effect> {
         Ok(filter) => {
             state.overlays.pop();
             state.ledger.filter = LedgerFilter { overdue: state.ledger.filter.overdue, ..filter };
-            refiltered(state);
+            return refiltered(state);
         }
         Err((field, message)) => {
             if let Some(Overlay::Form(form)) = state.overlays.last_mut() {

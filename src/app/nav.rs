@@ -121,9 +121,46 @@ impl<T> SessionList<'_, T> {
     }
 }
 
+/// Where a list's view starts, kept from one frame to the next so that moving the cursor
+/// within the view does not scroll it (a scroll rewrites every row of the list; a move, two).
+/// Only drawing knows how many rows fit, so drawing keeps it: the one value of `State` the UI
+/// writes, through this cell; the core never reads it.
+#[derive(Default, Debug, Clone, PartialEq, Eq)]
+pub struct ViewTop(std::cell::Cell<usize>);
+
+impl ViewTop {
+    /// The first row shown for `len` rows with `visible` in view: where it was, moved only as
+    /// far as `selected` needs to be seen, and never leaving rows empty that rows could fill.
+    pub fn settle(&self, len: usize, visible: usize, selected: Option<usize>) -> usize {
+        let last_start = len.saturating_sub(visible);
+        let top = match selected {
+            Some(s) => self.0.get().clamp((s + 1).saturating_sub(visible), s.min(last_start)),
+            None => self.0.get().min(last_start),
+        };
+        self.0.set(top);
+        top
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_view_moves_only_as_far_as_the_selection_needs() {
+        let top = ViewTop::default();
+        // Down past the bottom of 5 visible rows: the view follows one row at a time.
+        assert_eq!(top.settle(100, 5, Some(4)), 0);
+        assert_eq!(top.settle(100, 5, Some(5)), 1);
+        assert_eq!(top.settle(100, 5, Some(9)), 5);
+        // Back up within the view: it stays.
+        assert_eq!(top.settle(100, 5, Some(6)), 5);
+        assert_eq!(top.settle(100, 5, Some(4)), 4);
+        // A shorter list leaves no rows empty; no selection keeps the view.
+        assert_eq!(top.settle(7, 5, Some(4)), 2);
+        assert_eq!(top.settle(7, 5, None), 2);
+        assert_eq!(top.settle(3, 5, None), 0);
+    }
 
     #[test]
     fn cursor_stays_inside_the_list() {

@@ -23,6 +23,8 @@ pub struct SessionPageView {
     pub findings: Vec<Finding>,
     pub findings_session: Option<EntityId>,
     pub finding_cursor: usize,
+    /// Where the findings' view starts (kept by drawing: see [`super::nav::ViewTop`]).
+    pub finding_top: super::nav::ViewTop,
     /// Checklists of the session on screen (or of the last one opened).
     pub checklists: Vec<Checklist>,
     pub checklists_session: Option<EntityId>,

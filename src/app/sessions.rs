@@ -22,6 +22,8 @@ pub struct SessionsView {
     /// Whether the list has come from the store yet (until then the screen says so).
     pub loaded: bool,
     pub cursor: usize,
+    /// Where the list's view starts (kept by drawing: see [`super::nav::ViewTop`]).
+    pub top: super::nav::ViewTop,
 }
 
 /// A key on the session list.

@@ -436,7 +436,7 @@ impl State {
     /// ledger's screens, the page's elsewhere (neither is left stale after a change).
     pub fn finding(&self, id: EntityId) -> Option<&Finding> {
         let in_page = || self.page.findings.iter().find(|f| f.id == id);
-        let in_ledger = || self.ledger.findings.iter().find(|f| f.id == id);
+        let in_ledger = || self.ledger.details.get(&id);
         if self.ledger_shown() { in_ledger().or_else(in_page) } else { in_page().or_else(in_ledger) }
     }
 
@@ -483,7 +483,7 @@ impl State {
             || self.page.findings.iter().any(|f| f.id == id)
             || self.page.checklists.iter().any(|c| c.id == id)
             || self.board.tickets.iter().any(|t| t.id == id)
-            || self.ledger.findings.iter().any(|f| f.id == id)
+            || self.ledger.index.rows.iter().any(|r| r.id == id)
     }
 
     /// The tickets on screen, when they belong to `session`.
@@ -530,7 +530,7 @@ impl State {
             Screen::Board { .. } => self.selected_ticket().map(|t| t.id),
             Screen::Walk { session } => Some(session),
             Screen::Finding { finding, .. } => Some(finding),
-            Screen::Ledger => self.ledger.selected().map(|f| f.id),
+            Screen::Ledger => self.ledger.selected_row().map(|r| r.id),
             Screen::WaitStats | Screen::Reminders => None,
         }
     }

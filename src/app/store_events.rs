@@ -23,7 +23,7 @@ fn reload(state: &mut State, changed: EntityKind) -> Vec<Effect> {
             out.push(Effect::Store(StoreRequest::LoadFindings { session }));
         }
         if state.ledger_shown() {
-            out.push(Effect::Store(StoreRequest::LoadAllFindings));
+            out.push(Effect::Store(StoreRequest::LoadLedger));
         } else {
             state.ledger.forget();
         }
@@ -35,7 +35,7 @@ fn reload(state: &mut State, changed: EntityKind) -> Vec<Effect> {
     let session = match (state.screen, state.open_session()) {
         (Screen::WaitStats, _) => return vec![Effect::Store(StoreRequest::LoadAllTickets)],
         _ if state.ledger_shown() => {
-            return vec![Effect::Store(StoreRequest::LoadAllFindings)];
+            return vec![Effect::Store(StoreRequest::LoadLedger)];
         }
         (_, Some(session)) => session,
         (_, None) => return vec![Effect::Store(StoreRequest::LoadSessions)],
@@ -105,7 +105,8 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             state.sessions.loaded = true;
             // The ledger reads walks (dates, themes) from the sessions; it is filtered again
             // when shown, not behind other screens (100,000 findings take tens of ms).
-            if state.ledger.loaded && state.ledger_shown() {
+            let refetch = state.ledger.loaded && state.ledger_shown();
+            if refetch {
                 ledger::refilter(state);
             }
             let ids = state.sessions.list.iter().map(|s| s.session.id);
@@ -124,7 +125,7 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
                     state.screen = Screen::Sessions;
                 }
             }
-            vec![]
+            if refetch { ledger::fetch(state, false) } else { vec![] }
         }
         StoreEvent::Findings { session, findings } => {
             if let Some(summary) = state.sessions.list.iter_mut().find(|s| s.session.id == session) {
@@ -149,8 +150,11 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             state.stats.tickets = Some(tickets);
             vec![]
         }
-        StoreEvent::AllFindings(findings) => {
-            ledger::loaded(state, findings);
+        StoreEvent::Ledger(rows) => ledger::loaded(state, rows),
+        StoreEvent::FindingsById { req, findings } => {
+            if ledger::is_fetch(req) {
+                ledger::fetched(state, req, findings);
+            }
             vec![]
         }
         StoreEvent::Inspector(result) => {

@@ -55,6 +55,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize(w, h) => {
             state.size = (w, h);
+            ledger::resized(state);
             vec![]
         }
         Msg::Store(ev) => store_events::on_store(state, ev),

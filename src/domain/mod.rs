@@ -6,6 +6,7 @@ pub mod deadline;
 pub mod finding;
 pub mod ids;
 pub mod ledger;
+pub mod ledger_index;
 pub mod numbering;
 pub mod op;
 pub mod record;

@@ -26,6 +26,7 @@ mod draft_file;
 mod error;
 mod heads;
 mod import;
+mod ledger_rows;
 mod lock;
 mod meta;
 mod migrate;
@@ -357,6 +358,17 @@ impl Store {
     /// findings are held at once.
     pub fn findings_stream(&self) -> Result<FindingStream<'_>, StoreError> {
         self.read(|db| FindingStream::open(db, &self.path))
+    }
+
+    /// The ledger's rows: every finding not deleted of the sessions not deleted, each read for
+    /// the fields the ledger filters, sorts and counts by (see `ledger_rows`); and with
+    /// `ids`, those findings whole (`whole: false`: without their history).
+    pub fn ledger_rows(&self) -> Result<crate::domain::ledger_index::LedgerRows, StoreError> {
+        self.read(ledger_rows::ledger_rows)
+    }
+
+    pub fn findings_by_id(&self, ids: &[EntityId], whole: bool) -> Result<Vec<Finding>, StoreError> {
+        self.read(|db| ledger_rows::findings_by_id(db, ids, whole))
     }
 
     /// The profile's inspector name (who is acting in status moves); None until one is given.

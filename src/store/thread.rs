@@ -35,8 +35,15 @@ pub enum StoreRequest {
     },
     /// Every session's tickets, for statistics across sessions.
     LoadAllTickets,
-    /// Every finding of every live session, for the ledger.
-    LoadAllFindings,
+    /// The ledger's compact rows (`domain::ledger_index`); answered with `Ledger`.
+    LoadLedger,
+    /// These findings (deleted or not) whole, or without their history (`whole: false`);
+    /// answered with `FindingsById`. For the rows on screen and the reminder letter.
+    LoadFindingsById {
+        req: u64,
+        ids: Vec<EntityId>,
+        whole: bool,
+    },
     /// Save the profile's inspector name; answered with `Inspector`.
     SetInspector {
         name: String,
@@ -85,7 +92,11 @@ pub enum StoreEvent {
         tickets: Vec<Ticket>,
     },
     AllTickets(Vec<Ticket>),
-    AllFindings(Vec<Finding>),
+    Ledger(crate::domain::ledger_index::LedgerRows),
+    FindingsById {
+        req: u64,
+        findings: Vec<Finding>,
+    },
     /// The inspector name saved, or why not.
     Inspector(Result<String, StoreError>),
     LoadFailed(StoreError),
@@ -179,8 +190,12 @@ pub fn answer_with_progress(
             Ok(tickets) => StoreEvent::AllTickets(tickets),
             Err(e) => StoreEvent::LoadFailed(e),
         },
-        StoreRequest::LoadAllFindings => match store.all_findings() {
-            Ok(findings) => StoreEvent::AllFindings(findings),
+        StoreRequest::LoadLedger => match store.ledger_rows() {
+            Ok(rows) => StoreEvent::Ledger(rows),
+            Err(e) => StoreEvent::LoadFailed(e),
+        },
+        StoreRequest::LoadFindingsById { req, ids, whole } => match store.findings_by_id(&ids, whole) {
+            Ok(findings) => StoreEvent::FindingsById { req, findings },
             Err(e) => StoreEvent::LoadFailed(e),
         },
         StoreRequest::SetInspector { name } => StoreEvent::Inspector(store.set_inspector(&name).map(|()| name)),

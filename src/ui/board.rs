@@ -61,31 +61,23 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         super::widgets::dim_note(frame, theme, list, state.t("board.empty_hint"));
         return;
     }
-    let mut styles = Vec::with_capacity(tickets.len());
-    let mut rows: Vec<Vec<String>> = tickets
-        .iter()
-        .enumerate()
-        .map(|(place, t)| {
-            let (row, style) = ticket_row(state, theme, place, t, &now);
-            styles.push(style);
-            row
-        })
-        .collect();
     // The ticket's number is what the inspector hears called: never cut ("No. A012" in
-    // English is wider than "A012号"). The state column fits its longest word.
-    let widest = |i: usize, title: &str| {
-        let cells = rows.iter().map(|r| text::width(&r[i]));
+    // English is wider than "A012号"). The state column fits its longest word. Widths come
+    // from these short words of every ticket; whole rows are made for the rows in view only.
+    let widest = |cell: &dyn Fn(usize, &Ticket) -> String, title: &str| {
+        let cells = tickets.iter().enumerate().map(|(place, t)| text::width(&cell(place, t)));
         cells.chain([text::width(title)]).max().unwrap_or(0).min(24) as u16
     };
-    let number_w = widest(0, state.t("board.col.number")).min(14);
-    let state_w = widest(3, state.t("board.col.state")).max(6);
+    let number_w = widest(&|place, t| ticket_label_at(s, t, place), state.t("board.col.number")).min(14);
+    let state_w = widest(&|_, t| labels::ticket_state(s, t).to_string(), state.t("board.col.state")).max(6);
     // Times are at most 7 wide ("1:02:03"); a longer heading ("In state") widens its column.
     let time_w = |key: &str| (text::width(state.t(key)) as u16).clamp(7, 9);
     // The item is the session's own (its title says it) unless a ticket was for another one:
     // only then is it a column, and a wide one, so it is not cut to "business s..".
     let session_item = state.session_summary(session).map(|s| s.session.item.as_str()).unwrap_or("");
     let show_item = tickets.iter().any(|t| t.item != session_item);
-    let item_w = if show_item { widest(2, state.t("board.col.item")).max(8) } else { 0 };
+    let item = |t: &Ticket| crate::vocab::ChoiceList::Items.display(&t.item, state.ctx.lang);
+    let item_w = if show_item { widest(&|_, t| item(t), state.t("board.col.item")).max(8) } else { 0 };
     let mut cols = vec![
         Column { title: state.t("board.col.number"), width: number_w, flex: false, priority: 9 },
         // The window takes the spare width.
@@ -99,23 +91,33 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     ];
     if !show_item {
         cols.remove(2);
-        for row in &mut rows {
+    }
+    let row = |i: usize| {
+        let mut row = ticket_row(state, i, &tickets[i], &now);
+        if !show_item {
             row.remove(2);
         }
-    }
-    table::render(frame.buffer_mut(), list, &cols, &rows, Some(state.board.cursor), theme, |i| styles[i]);
+        row
+    };
+    let style = |i: usize| ticket_style(state, theme, &tickets[i], &now);
+    let (cursor, top) = (Some(state.board.cursor), Some(&state.board.top));
+    table::render(frame.buffer_mut(), list, &cols, tickets.len(), row, cursor, top, theme, style);
     if histogram_rows > 0 {
         draw_histogram(frame, state, theme, histogram, tickets);
     }
 }
 
-fn ticket_row(state: &State, theme: &Theme, place: usize, t: &Ticket, now: &Stamp) -> (Vec<String>, Style) {
-    let s = state.ctx.strings();
-    let ticket_state = t.state();
-    let time = duration_or_dash;
-    let in_state = if ticket_state.is_open() { t.state_since().map(|since| since.live_secs(now)) } else { None };
+/// How long `t` has waited and whether that is past its item's thresholds.
+fn wait_level(state: &State, t: &Ticket, now: &Stamp) -> (Option<i64>, Level) {
     let wait = t.wait_secs(now);
-    let level = wait.map(|w| state.ctx.waits.for_item(&t.item).level(w)).unwrap_or(Level::Normal);
+    (wait, wait.map(|w| state.ctx.waits.for_item(&t.item).level(w)).unwrap_or(Level::Normal))
+}
+
+fn ticket_row(state: &State, place: usize, t: &Ticket, now: &Stamp) -> Vec<String> {
+    let s = state.ctx.strings();
+    let time = duration_or_dash;
+    let in_state = if t.state().is_open() { t.state_since().map(|since| since.live_secs(now)) } else { None };
+    let (wait, level) = wait_level(state, t, now);
     let mut mark = match level {
         Level::Alert => state.t("board.mark.alert").to_string(),
         Level::Warning => state.t("board.mark.warning").to_string(),
@@ -124,7 +126,7 @@ fn ticket_row(state: &State, theme: &Theme, place: usize, t: &Ticket, now: &Stam
     if t.recalls() > 0 && mark.is_empty() {
         mark = s.tf("board.mark.recalled", &[("n", &t.recalls().to_string())]);
     }
-    let row = vec![
+    vec![
         ticket_label_at(s, t, place),
         t.window().to_string(),
         crate::vocab::ChoiceList::Items.display(&t.item, state.ctx.lang),
@@ -133,14 +135,16 @@ fn ticket_row(state: &State, theme: &Theme, place: usize, t: &Ticket, now: &Stam
         time(wait),
         time(t.service_secs(now)),
         mark,
-    ];
-    let style = match (level, ticket_state) {
+    ]
+}
+
+fn ticket_style(state: &State, theme: &Theme, t: &Ticket, now: &Stamp) -> Style {
+    match (wait_level(state, t, now).1, t.state()) {
         (Level::Alert, _) => theme.error(),
         (Level::Warning, _) => theme.label(),
         (_, TicketState::Done | TicketState::Left | TicketState::Ended) => theme.dim(),
         _ => Style::new(),
-    };
-    (row, style)
+    }
 }
 
 /// "已叫号 12 人  中位 8:20  P90 25:10  最长 41:03  办理中位 6:00  超阈值 17%  离开 8%"

@@ -67,45 +67,57 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     let overall = text::truncate(&tally_line(state, &result.overall, 12), head.width as usize).into_owned();
     frame.render_widget(Paragraph::new(Span::styled(overall, theme.label())), head);
 
-    // Rows: a header per dimension, then its items. The cursor counts items only.
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut styles: Vec<Style> = Vec::new();
+    // Rows: a header per dimension, then its items. The cursor counts items only. Only the
+    // rows in view are made: here, which dimension and item each row is.
+    let mut rows: Vec<(usize, Option<usize>)> = Vec::new();
     let mut selected_row = None;
     let mut item_index = 0;
     for (d, dimension) in c.template.dimensions.iter().enumerate() {
-        let t = &result.dimensions[d];
-        let name = state.ctx.strings().tf("checklist.dimension", &[("name", dimension.title.label(lang))]);
-        rows.push(vec![String::new(), format!("{name} {}", tally_line(state, t, 8)), String::new()]);
-        styles.push(theme.header());
-        for item in &dimension.items {
+        rows.push((d, None));
+        for i in 0..dimension.items.len() {
             if item_index == state.checklist.item_cursor {
                 selected_row = Some(rows.len());
             }
             item_index += 1;
-            let answer = c.answer(&item.id);
-            let shown = answer
-                .map(|a| answer_label(state.ctx.strings(), a, &item.unit))
-                .unwrap_or_else(|| state.t("answer.none").into());
-            // "备注 #3 #5": a note, and the 序号 of the findings made from the item.
-            let mut marks = Vec::new();
-            if c.notes.contains_key(&item.id) {
-                marks.push(state.t("checklist.has_note").to_string());
-            }
-            marks.extend(state.findings_of_item(c.id, &item.id).iter().map(|f| format!("#{}", f.seq)));
-            rows.push(vec![shown, item.text.clone(), marks.join(" ")]);
-            styles.push(match answer {
-                None => theme.dim(),
-                Some(a) if a.is_negative() => theme.error(),
-                Some(_) => Style::new(),
-            });
+            rows.push((d, Some(i)));
         }
     }
+    let row = |r: usize| {
+        let (d, i) = rows[r];
+        let dimension = &c.template.dimensions[d];
+        let Some(i) = i else {
+            let t = &result.dimensions[d];
+            let name = state.ctx.strings().tf("checklist.dimension", &[("name", dimension.title.label(lang))]);
+            return vec![String::new(), format!("{name} {}", tally_line(state, t, 8)), String::new()];
+        };
+        let item = &dimension.items[i];
+        let shown = c
+            .answer(&item.id)
+            .map(|a| answer_label(state.ctx.strings(), a, &item.unit))
+            .unwrap_or_else(|| state.t("answer.none").into());
+        // "备注 #3 #5": a note, and the 序号 of the findings made from the item.
+        let mut marks = Vec::new();
+        if c.notes.contains_key(&item.id) {
+            marks.push(state.t("checklist.has_note").to_string());
+        }
+        marks.extend(state.findings_of_item(c.id, &item.id).iter().map(|f| format!("#{}", f.seq)));
+        vec![shown, item.text.clone(), marks.join(" ")]
+    };
+    let style = |r: usize| match rows[r] {
+        (_, None) => theme.header(),
+        (d, Some(i)) => match c.answer(&c.template.dimensions[d].items[i].id) {
+            None => theme.dim(),
+            Some(a) if a.is_negative() => theme.error(),
+            Some(_) => Style::new(),
+        },
+    };
     let cols = [
         Column { title: state.t("checklist.col.answer"), width: 8, flex: false, priority: 9 },
         Column { title: state.t("checklist.col.item"), width: 12, flex: true, priority: 9 },
         Column { title: state.t("checklist.col.marks"), width: 12, flex: false, priority: 3 },
     ];
-    table::render(frame.buffer_mut(), list, &cols, &rows, selected_row, theme, |i| styles[i]);
+    let top = Some(&state.checklist.top);
+    table::render(frame.buffer_mut(), list, &cols, rows.len(), row, selected_row, top, theme, style);
     draw_detail(frame, state, theme, detail, c);
 }
 

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::table::{self, Column};
 use super::theme::Theme;
 use crate::app::State;
+use crate::domain::Finding;
 use crate::present::{labels, time};
 use crate::text;
 use crate::vocab::ChoiceList;
@@ -66,18 +67,15 @@ fn draw_units(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         num("ledger.col.closed", 7),
         num("ledger.col.total", 5),
     ];
-    let rows: Vec<Vec<String>> = view
-        .units
-        .iter()
-        .map(|u| {
-            let n = |x: usize| format!("{x:>4}");
-            let unit = ChoiceList::Units.display(u.label(s), state.ctx.lang);
-            vec![unit, n(u.found), n(u.rectifying), n(u.overdue), n(u.closed), n(u.total)]
-        })
-        .collect();
-    table::render(frame.buffer_mut(), area, &cols, &rows, Some(view.unit_cursor), theme, |r| {
-        if view.units[r].overdue > 0 { theme.error() } else { ratatui::style::Style::new() }
-    });
+    let row = |r: usize| {
+        let u = &view.units[r];
+        let n = |x: usize| format!("{x:>4}");
+        let unit = ChoiceList::Units.display(u.label(s), state.ctx.lang);
+        vec![unit, n(u.found), n(u.rectifying), n(u.overdue), n(u.closed), n(u.total)]
+    };
+    let style = |r: usize| if view.units[r].overdue > 0 { theme.error() } else { ratatui::style::Style::new() };
+    let (cursor, top) = (Some(view.unit_cursor), Some(&view.unit_top));
+    table::render(frame.buffer_mut(), area, &cols, view.units.len(), row, cursor, top, theme, style);
 }
 
 fn draw_rows(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
@@ -98,19 +96,31 @@ fn draw_rows(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         },
         Column { title: state.t("findings.col.due"), width: 9, flex: false, priority: 7 },
     ];
+    // Status and deadline come from the row; the description from the finding fetched whole
+    // for the rows around the cursor (blank for the moment it is on its way).
+    let due_of = |r: usize| {
+        let mut f = Finding::blank(0);
+        if let Some(row) = view.row(r) {
+            (f.deadline, f.status) = (row.deadline(), row.status);
+        }
+        f
+    };
     let row = |r: usize| {
-        let f = &view.findings[view.rows[r]];
-        let item = state.session_summary(f.session_id).map(|s| ChoiceList::Items.display(&s.session.item, lang));
+        let Some(x) = view.row(r) else { return vec![] };
+        let session = view.index.session_id(x);
+        let item = state.session_summary(session).map(|s| ChoiceList::Items.display(&s.session.item, lang));
+        let description = view.finding(r).map(|f| f.description.clone()).unwrap_or_default();
         vec![
             item.unwrap_or_default(),
-            format!("{:>3}", f.seq_label()),
-            f.description.clone(),
-            ChoiceList::Units.display(&f.unit, lang),
-            time::date_or_empty(f.deadline),
-            labels::finding_status_short(lang, f.status).to_string(),
-            labels::due(state.ctx.strings(), f, today),
+            format!("{:>3}", crate::domain::numbering::seq_label(x.seq, x.seq_rank)),
+            description,
+            ChoiceList::Units.display(view.index.unit(x), lang),
+            time::date_or_empty(x.deadline()),
+            labels::finding_status_short(lang, x.status).to_string(),
+            labels::due(state.ctx.strings(), &due_of(r), today),
         ]
     };
-    let style = |r: usize| super::due::due_style(&view.findings[view.rows[r]], today, theme);
-    table::render_rows(frame.buffer_mut(), area, &cols, view.rows.len(), row, Some(view.cursor), theme, style);
+    let style = |r: usize| super::due::due_style(&due_of(r), today, theme);
+    let (cursor, top) = (Some(view.cursor), Some(&view.top));
+    table::render(frame.buffer_mut(), area, &cols, view.rows.len(), row, cursor, top, theme, style);
 }

@@ -10,16 +10,22 @@ use crate::app::State;
 use crate::text;
 
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
-    let width = area.width.max(1) as usize;
-    let lines: Vec<String> =
-        crate::app::ledger::reminder_text(state).lines().flat_map(|l| text::wrap(l, width)).collect();
+    let Some(lines) = crate::app::ledger::reminder_lines(state) else {
+        super::widgets::dim_note(frame, theme, area, state.t("app.loading"));
+        return;
+    };
     if lines.is_empty() {
         super::widgets::dim_note(frame, theme, area, state.t("reminders.none"));
         return;
     }
-    let max = lines.len().saturating_sub(area.height as usize) as u16;
-    let scroll = state.ledger.reminder_scroll.min(max) as usize;
-    let shown: Vec<ratatui::text::Line> =
-        lines.into_iter().skip(scroll).take(area.height as usize).map(ratatui::text::Line::from).collect();
+    // Made and wrapped once (for this width); only the lines in view are drawn.
+    let max = lines.len().saturating_sub(area.height as usize);
+    let scroll = (state.ledger.reminder_scroll as usize).min(max);
+    let shown: Vec<ratatui::text::Line> = lines
+        .iter()
+        .skip(scroll)
+        .take(area.height as usize)
+        .map(|l| ratatui::text::Line::from(text::truncate(l, area.width as usize).into_owned()))
+        .collect();
     frame.render_widget(Paragraph::new(shown), area);
 }

@@ -55,23 +55,23 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         Column { title: state.t("checklists.col.pass"), width: 6, flex: false, priority: 8 },
         Column { title: state.t("checklists.col.score"), width: 6, flex: false, priority: 6 },
     ];
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for c in checklists {
+    let per = if two_rows { 2 } else { 1 };
+    let row = |i: usize| {
+        let c = &checklists[i / per];
+        if i % per == 1 {
+            return vec![format!("  {}", dimension_rates(c, lang))];
+        }
         let r = c.result().overall;
-        rows.push(vec![
+        vec![
             c.template.title.label(lang).to_string(),
             format!("{}/{}", r.answered, r.total),
             percent(r.pass_rate()),
             average(r.average_score()),
-        ]);
-        if two_rows {
-            rows.push(vec![format!("  {}", dimension_rates(c, lang))]);
-        }
-    }
-    let per = if two_rows { 2 } else { 1 };
+        ]
+    };
     let selected = focused.then_some(state.page.checklist_cursor * per);
     let dim_style = theme.label();
-    table::render(frame.buffer_mut(), list, &cols, &rows, selected, theme, |i| {
+    table::render(frame.buffer_mut(), list, &cols, checklists.len() * per, row, selected, None, theme, |i| {
         if i % per == 1 { dim_style } else { ratatui::style::Style::new() }
     });
 

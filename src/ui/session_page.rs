@@ -111,22 +111,21 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         Column { title: state.t("findings.col.due"), width: 9, flex: false, priority: 6 },
     ];
     let today = state.today();
-    let rows: Vec<Vec<String>> = findings
-        .iter()
-        .map(|f| {
-            vec![
-                format!("{:>3}", f.seq_label()),
-                f.description.clone(),
-                f.unit.clone(),
-                time::date_or_empty(f.deadline),
-                labels::finding_status_short(lang, f.status).to_string(),
-                labels::due(state.ctx.strings(), f, today),
-            ]
-        })
-        .collect();
+    let row = |i: usize| {
+        let f = &findings[i];
+        vec![
+            format!("{:>3}", f.seq_label()),
+            f.description.clone(),
+            f.unit.clone(),
+            time::date_or_empty(f.deadline),
+            labels::finding_status_short(lang, f.status).to_string(),
+            labels::due(state.ctx.strings(), f, today),
+        ]
+    };
     let [list, origin_row] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(u16::from(origin.is_some()))]).areas(list);
-    table::render(frame.buffer_mut(), list, &cols, &rows, selected, theme, |i| {
+    let top = Some(&state.page.finding_top);
+    table::render(frame.buffer_mut(), list, &cols, findings.len(), row, selected, top, theme, |i| {
         super::due::due_style(&findings[i], today, theme)
     });
     if let Some(origin) = origin {

@@ -1,4 +1,4 @@
-//! 体验活动 list: newest first.
+//! 体验活动 list: newest first. Only the rows in view are formatted.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -47,26 +47,23 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         Column { title: state.t("sessions.col.findings"), width: count_w, flex: false, priority: 8 },
     ];
     let zone = super::widgets::zone(state);
-    let rows: Vec<Vec<String>> = state
-        .sessions
-        .list
-        .iter()
-        .map(|s| {
-            let x = &s.session;
-            let place = if x.window.is_empty() { x.place.clone() } else { format!("{} {}", x.place, x.window) };
-            vec![
-                time::short_date_time(&zone, x.created_ms),
-                x.item.clone(),
-                ChoiceList::Modes.short_display(&x.mode, lang),
-                ChoiceList::Channels.short_display(&x.channel, lang),
-                place,
-                labels::session_status(state.ctx.strings(), x.status).to_string(),
-                format!("{:>w$}", s.findings, w = count_w as usize),
-            ]
-        })
-        .collect();
-    let finished: Vec<bool> = state.sessions.list.iter().map(|s| s.session.status == SessionStatus::Finished).collect();
-    table::render(frame.buffer_mut(), inner, &cols, &rows, Some(state.sessions.cursor), theme, |i| {
-        if finished[i] { theme.dim() } else { ratatui::style::Style::new() }
-    });
+    let list = &state.sessions.list;
+    let row = |i: usize| {
+        let x = &list[i].session;
+        let place = if x.window.is_empty() { x.place.clone() } else { format!("{} {}", x.place, x.window) };
+        vec![
+            time::short_date_time(&zone, x.created_ms),
+            x.item.clone(),
+            ChoiceList::Modes.short_display(&x.mode, lang),
+            ChoiceList::Channels.short_display(&x.channel, lang),
+            place,
+            labels::session_status(state.ctx.strings(), x.status).to_string(),
+            format!("{:>w$}", list[i].findings, w = count_w as usize),
+        ]
+    };
+    let style = |i: usize| {
+        if list[i].session.status == SessionStatus::Finished { theme.dim() } else { ratatui::style::Style::new() }
+    };
+    let (cursor, top) = (Some(state.sessions.cursor), Some(&state.sessions.top));
+    table::render(frame.buffer_mut(), inner, &cols, list.len(), row, cursor, top, theme, style);
 }

@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
+use crate::app::nav::ViewTop;
 use crate::text;
 
 pub struct Column<'a> {
@@ -57,68 +58,86 @@ pub fn layout(cols: &[Column], total: u16) -> Vec<Option<u16>> {
     }
 }
 
+/// A cell cut or padded to `w` columns, as spans: its text in `text` style, the blanks
+/// around it in `base`. A selected row shows its cells' text reversed and leaves the blanks
+/// between them as they were, so moving the selection rewrites the text of two rows and not
+/// the whole width of both.
+fn cell_spans<'a>(out: &mut Vec<Span<'a>>, cell: &str, w: usize, base: Style, text: Style) {
+    let padded = text::pad(&text::sanitize(cell), w);
+    let core = padded.trim_matches(' ');
+    if core.is_empty() {
+        out.push(Span::styled(padded, base));
+        return;
+    }
+    let lead = padded.len() - padded.trim_start_matches(' ').len();
+    let trail = padded.len() - lead - core.len();
+    if lead > 0 {
+        out.push(Span::styled(" ".repeat(lead), base));
+    }
+    out.push(Span::styled(core.to_string(), text));
+    if trail > 0 {
+        out.push(Span::styled(" ".repeat(trail), base));
+    }
+}
+
 /// A row of one cell spans the whole width (a detail line under a row); others fill columns.
-fn row_line<'a>(cells: &[String], widths: &[Option<u16>], style: Style) -> Line<'a> {
+fn row_line<'a>(cells: &[String], widths: &[Option<u16>], base: Style, text: Style) -> Line<'a> {
+    let mut spans = Vec::new();
     if let [only] = cells {
         if widths.len() > 1 {
             let total = widths.iter().flatten().sum::<u16>() + widths.iter().flatten().count().saturating_sub(1) as u16;
-            return Line::from(text::pad(&text::sanitize(only), total as usize)).style(style);
+            cell_spans(&mut spans, only, total as usize, base, text);
+            return Line::from(spans).style(base);
         }
     }
-    let mut spans = Vec::new();
     let mut first = true;
     for (cell, w) in cells.iter().zip(widths) {
         let Some(w) = w else { continue };
         if !first {
-            spans.push(Span::raw(" "));
+            spans.push(Span::styled(" ", base));
         }
         first = false;
-        spans.push(Span::raw(text::pad(&text::sanitize(cell), *w as usize)));
+        cell_spans(&mut spans, cell, *w as usize, base, text);
     }
-    Line::from(spans).style(style)
+    Line::from(spans).style(base)
 }
 
-/// Draw the header and the rows that fit, scrolled so `selected` is visible.
-/// `row_style` gives each row's style (the selected row is drawn with the theme's selection).
-pub fn render(
-    buf: &mut Buffer,
-    area: Rect,
-    cols: &[Column],
-    rows: &[Vec<String>],
-    selected: Option<usize>,
-    theme: &Theme,
-    row_style: impl Fn(usize) -> Style,
-) {
-    render_rows(buf, area, cols, rows.len(), |i| rows[i].clone(), selected, theme, row_style);
-}
-
-/// Like [`render`] for `len` rows made on demand by `row`: only the rows in view are made,
-/// so a list of 100,000 (the ledger) costs what a list of 20 does.
+/// Draws the header and the rows of a list of `len` that fit in `area`, each made on demand by
+/// `row` (only the rows in view are made, so a list of 100,000 costs what a list of 20 does),
+/// scrolled so `selected` is visible: from where `top` last was when given, else with the
+/// selection on the last row. `row_style` gives each row's style; the selected row shows its
+/// text in the theme's selection.
 #[allow(clippy::too_many_arguments)]
-pub fn render_rows(
+pub fn render(
     buf: &mut Buffer,
     area: Rect,
     cols: &[Column],
     len: usize,
     row: impl Fn(usize) -> Vec<String>,
     selected: Option<usize>,
+    top: Option<&ViewTop>,
     theme: &Theme,
     row_style: impl Fn(usize) -> Style,
 ) {
-    let (header_style, selected_style) = (theme.header(), theme.selected());
+    // The selection alone, whatever the row's own colour (a finished row is not a dim bar).
+    let (header_style, selected_style) = (theme.header(), Style::reset().patch(theme.selected()));
     if area.height == 0 || area.width == 0 {
         return;
     }
     let widths = layout(cols, area.width);
     let titles: Vec<String> = cols.iter().map(|c| c.title.to_string()).collect();
-    buf.set_line(area.x, area.y, &row_line(&titles, &widths, header_style), area.width);
+    buf.set_line(area.x, area.y, &row_line(&titles, &widths, header_style, header_style), area.width);
     let visible = (area.height - 1) as usize;
-    let offset = selected.map(|s| (s + 1).saturating_sub(visible)).unwrap_or(0);
+    let offset = match top {
+        Some(top) => top.settle(len, visible, selected),
+        None => selected.map(|s| (s + 1).saturating_sub(visible)).unwrap_or(0),
+    };
     for i in (offset..len).take(visible) {
         let y = area.y + 1 + (i - offset) as u16;
-        let style = if Some(i) == selected { selected_style } else { row_style(i) };
-        let line = row_line(&row(i), &widths, style);
-        buf.set_style(Rect { x: area.x, y, width: area.width, height: 1 }, style);
+        let base = row_style(i);
+        let text = if Some(i) == selected { selected_style } else { base };
+        let line = row_line(&row(i), &widths, base, text);
+        buf.set_style(Rect { x: area.x, y, width: area.width, height: 1 }, base);
         buf.set_line(area.x, y, &line, area.width);
     }
 }
@@ -143,10 +162,19 @@ mod tests {
     #[test]
     fn a_row_of_one_cell_spans_every_column() {
         let widths = [Some(4), Some(10), None, Some(6)];
-        let line = row_line(&["办事满意度 80%  办事便利度 50%".to_string()], &widths, Style::new());
+        let line = row_line(&["办事满意度 80%  办事便利度 50%".to_string()], &widths, Style::new(), Style::new());
         let shown: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text::width(&shown), 4 + 10 + 6 + 2);
         assert!(shown.starts_with("办事满意度 80%  办事"), "{shown}");
+    }
+
+    #[test]
+    fn a_selected_row_styles_its_text_and_not_the_blanks() {
+        let widths = [Some(6), Some(8)];
+        let sel = Style::new().reversed();
+        let line = row_line(&["  2".to_string(), "体验 a".to_string()], &widths, Style::new(), sel);
+        let parts: Vec<(&str, bool)> = line.spans.iter().map(|s| (s.content.as_ref(), s.style == sel)).collect();
+        assert_eq!(parts, [("  ", false), ("2", true), ("   ", false), (" ", false), ("体验 a", true), ("  ", false)]);
     }
 
     #[test]

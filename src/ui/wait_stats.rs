@@ -48,18 +48,19 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     ];
     let rules = &state.ctx.waits;
     let thresholds = |t: &Ticket| rules.for_item(&t.item);
-    let mut rows: Vec<Vec<String>> = crate::app::stats::groups(state)
-        .iter()
-        .map(|(key, stats)| {
+    let groups = crate::app::stats::groups(state);
+    let whole = waits::wait_stats(all, &thresholds);
+    let line = |i: usize| match groups.get(i) {
+        Some((key, stats)) => {
             let name = if key.is_empty() { state.t("stats.unnamed").to_string() } else { key.clone() };
             row(name, stats)
-        })
-        .collect();
-    let groups = rows.len();
-    rows.push(row(state.t("stats.all").to_string(), &waits::wait_stats(all, &thresholds)));
-    let cursor = state.stats.cursor.min(groups.saturating_sub(1));
-    table::render(frame.buffer_mut(), list, &cols, &rows, Some(cursor), theme, |i| {
-        if i == groups { theme.header() } else { ratatui::style::Style::new() }
+        }
+        None => row(state.t("stats.all").to_string(), &whole),
+    };
+    let n = groups.len();
+    let cursor = state.stats.cursor.min(n.saturating_sub(1));
+    table::render(frame.buffer_mut(), list, &cols, n + 1, line, Some(cursor), None, theme, |i| {
+        if i == n { theme.header() } else { ratatui::style::Style::new() }
     });
 }
 

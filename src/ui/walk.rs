@@ -55,23 +55,20 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         Column { title: state.t("walk.col.active"), width: 8, flex: false, priority: 9 },
         Column { title: state.t("walk.col.paused"), width: 8, flex: false, priority: 4 },
     ];
-    let rows: Vec<Vec<String>> = stages
-        .iter()
-        .enumerate()
-        .map(|(i, st)| {
-            let paused = if st.paused_secs > 0 { duration(st.paused_secs) } else { String::new() };
-            vec![
-                format!("{:>2}", i + 1),
-                st.name.clone(),
-                time::clock(&zone, st.start.wall_ms),
-                duration(st.active_secs),
-                paused,
-            ]
-        })
-        .collect();
+    let row = |i: usize| {
+        let st = &stages[i];
+        let paused = if st.paused_secs > 0 { duration(st.paused_secs) } else { String::new() };
+        vec![
+            format!("{:>2}", i + 1),
+            st.name.clone(),
+            time::clock(&zone, st.start.wall_ms),
+            duration(st.active_secs),
+            paused,
+        ]
+    };
     let open = stages.len() - 1;
     let live = walk.is_live();
-    table::render(frame.buffer_mut(), list, &cols, &rows, live.then_some(open), theme, |_| {
+    table::render(frame.buffer_mut(), list, &cols, stages.len(), row, live.then_some(open), None, theme, |_| {
         ratatui::style::Style::new()
     });
     let lines: Vec<Line> = story.into_iter().take(story_rows as usize).map(Line::from).collect();

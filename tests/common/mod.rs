@@ -180,12 +180,21 @@ struct Arrival {
     bytes: u64,
 }
 
+/// Text to look for after each chunk of output, and when it first showed.
+struct Watch {
+    needle: String,
+    seen: Option<Instant>,
+}
+
 /// State shared between the test thread and the reader thread.
 struct Shared {
     parser: Mutex<vt100::Parser<QueryResponder>>,
     arrivals: Mutex<Vec<Arrival>>,
     total_bytes: AtomicU64,
     output_closed: AtomicBool,
+    watch: Mutex<Vec<Watch>>,
+    /// Every byte written since `record_bytes` was last called, when recording.
+    recorded: Mutex<Option<Vec<u8>>>,
 }
 
 /// How the child ended, in shell convention: the exit code, or 128 + signal number.
@@ -214,6 +223,19 @@ impl Tui {
     /// The environment is the test's, with TERM=xterm-256color and LANG=zh_CN.UTF-8 set and
     /// LC_ALL and NO_COLOR removed; every pair in `env` then overrides or adds a variable.
     pub fn spawn(program: &Path, args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Tui {
+        Tui::spawn_watching(program, args, env, cols, rows, &[])
+    }
+
+    /// [`Tui::spawn`], noting from the first byte of output when the screen first holds each
+    /// of `watch` (see [`Tui::seen`]).
+    pub fn spawn_watching(
+        program: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+        watch: &[&str],
+    ) -> Tui {
         let size = PtySize { rows, cols, pixel_width: 0, pixel_height: 0 };
         let pair =
             native_pty_system().openpty(size).unwrap_or_else(|e| panic!("cannot open a pty of {cols}x{rows}: {e:#}"));
@@ -249,6 +271,8 @@ impl Tui {
             arrivals: Mutex::new(Vec::new()),
             total_bytes: AtomicU64::new(0),
             output_closed: AtomicBool::new(false),
+            watch: Mutex::new(watch.iter().map(|n| Watch { needle: n.to_string(), seen: None }).collect()),
+            recorded: Mutex::new(None),
         });
         spawn_reader_thread(reader, Arc::clone(&shared), input.clone());
 
@@ -360,6 +384,63 @@ impl Tui {
     pub fn bytes_between(&self, t0: Instant, t1: Instant) -> u64 {
         let arrivals = lock(&self.shared.arrivals);
         arrivals.iter().filter(|a| a.at >= t0 && a.at < t1).map(|a| a.bytes).sum()
+    }
+
+    /// Arrival times of the output since `t0`, with how many bytes each brought.
+    pub fn arrivals_since(&self, t0: Instant) -> Vec<(Instant, u64)> {
+        let arrivals = lock(&self.shared.arrivals);
+        arrivals.iter().filter(|a| a.at >= t0).map(|a| (a.at, a.bytes)).collect()
+    }
+
+    /// Waits until no output has arrived for `quiet` (up to `timeout` in all), and returns
+    /// when the last output since `t0` arrived (None: nothing arrived). A measure of when a
+    /// key's frame was complete, for benches; tests assert on bytes, never on times.
+    pub fn wait_quiet(&self, t0: Instant, quiet: Duration, timeout: Duration) -> Option<Instant> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let last = self.arrivals_since(t0).last().map(|a| a.0);
+            let since = last.unwrap_or(t0);
+            if since.elapsed() >= quiet || Instant::now() >= deadline {
+                return last;
+            }
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// From now on, the reader notes when the screen first holds `needle` (checked after
+    /// each chunk of output, at the moment the chunk arrived), instead of what it watched
+    /// for before: see [`Tui::seen`].
+    pub fn watch_for(&self, needle: &str) {
+        *lock(&self.shared.watch) = vec![Watch { needle: needle.to_string(), seen: None }];
+    }
+
+    /// When the screen first held `needle`, a text watched for, if it has.
+    pub fn seen(&self, needle: &str) -> Option<Instant> {
+        lock(&self.shared.watch).iter().find(|w| w.needle == needle).and_then(|w| w.seen)
+    }
+
+    /// Waits (up to `timeout`) for the watched text `needle`; when it showed.
+    pub fn wait_seen(&self, needle: &str, timeout: Duration) -> Option<Instant> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(at) = self.seen(needle) {
+                return Some(at);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// Starts keeping every byte the program writes (dropping what was kept before).
+    pub fn record_bytes(&self) {
+        *lock(&self.shared.recorded) = Some(Vec::new());
+    }
+
+    /// The bytes written since [`Tui::record_bytes`], and stops keeping them.
+    pub fn recorded_bytes(&self) -> Vec<u8> {
+        lock(&self.shared.recorded).take().unwrap_or_default()
     }
 
     /// Whether the child has not been reaped yet (it may be a zombie about to be).
@@ -498,8 +579,19 @@ fn spawn_reader_thread(mut reader: Box<dyn Read + Send>, shared: Arc<Shared>, re
             let reply = {
                 let mut parser = lock(&shared.parser);
                 parser.process(&buf[..n]);
+                let mut watch = lock(&shared.watch);
+                if watch.iter().any(|w| w.seen.is_none()) {
+                    let screen = parser.screen().contents();
+                    for w in watch.iter_mut().filter(|w| w.seen.is_none() && screen.contains(&w.needle)) {
+                        w.seen = Some(at);
+                    }
+                }
+                drop(watch);
                 std::mem::take(&mut parser.callbacks_mut().pending_replies)
             };
+            if let Some(kept) = lock(&shared.recorded).as_mut() {
+                kept.extend_from_slice(&buf[..n]);
+            }
             if !reply.is_empty() {
                 let _ = replies.send(reply);
             }

@@ -1,0 +1,686 @@
+//! The ledger's rows (`domain::ledger_index`): every finding not deleted of the sessions not
+//! deleted, each read for the few fields the ledger filters, sorts and counts by; and whole
+//! findings by id, for the rows on screen.
+//!
+//! A finding's record is ~1 KB of postcard (a dozen fields with their live values, the status
+//! history among them). Decoding it whole takes ~4 µs, and 100,000 of them most of the time
+//! the ledger would take to open; so the rows are read from the bytes without making the
+//! record: every field is walked in place (postcard says nothing of lengths ahead), keeping
+//! only the winning value of the fields wanted, on as many threads as there are cores. That
+//! reader knows the layouts of `codec`'s record envelopes V1 and V2 (and `Value`'s, which is
+//! frozen); bytes it does not read as one of them (a later envelope, or damage) are decoded
+//! whole by `codec` instead, which gives the same fields or names the damage. Texts the ledger does not read are skipped unchecked: a damaged description goes
+//! unnoticed here, as it would in any query that does not show it (`tiyan check` reads all).
+
+use std::collections::HashSet;
+
+use redb::ReadableDatabase;
+
+use super::apply::load_record;
+use super::codec;
+use super::error::StoreError;
+use super::tables;
+use crate::domain::finding::field;
+use crate::domain::ledger::IdHasher;
+use crate::domain::ledger_index::{Interner, LedgerRow, LedgerRows, NO_DEADLINE};
+use crate::domain::rectify::MOVE_PREFIX;
+use crate::domain::{EntityId, EntityKind, Finding, FindingStatus, Hlc, OpId, Record};
+
+type Records = redb::ReadOnlyTable<(u8, u128), &'static [u8]>;
+
+/// What the ledger reads of one finding's record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Fields {
+    session: EntityId,
+    seq: i64,
+    /// The stamp and id of the op whose value `seq` shows (ranks findings sharing a 序号).
+    seq_origin: Option<(Hlc, OpId)>,
+    /// Trimmed.
+    unit: String,
+    /// Days from the common era, when a valid date.
+    deadline: Option<i32>,
+    status: FindingStatus,
+    deleted: bool,
+    on_the_spot: bool,
+}
+
+/// The same fields from a record decoded whole: what the fast reader must agree with.
+fn fields_of(r: &Record) -> Fields {
+    let f = Finding::from_record(r);
+    Fields {
+        session: f.session_id,
+        seq: f.seq,
+        seq_origin: f.seq_origin,
+        unit: f.unit.trim().to_string(),
+        deadline: f.deadline.map(crate::domain::ledger_index::day_number),
+        status: f.status,
+        deleted: f.deleted,
+        on_the_spot: crate::domain::ledger::fixed_on_the_spot(&f),
+    }
+}
+
+/// The fields of a finding's record, read from its bytes; its unit as a number of `units`.
+fn read_fields(bytes: &[u8], key: (u8, u128), units: &mut Interner) -> Result<(Fields, u32), StoreError> {
+    let (mut fields, unit) = match scan(bytes) {
+        Some((fields, unit)) => (fields, units.get(unit.trim())),
+        // Not a layout this reader knows (or damage): the codec decides, and names the error.
+        _ => {
+            let fields = fields_of(&codec::decode_record(bytes, key)?);
+            let unit = units.get(&fields.unit);
+            (fields, unit)
+        }
+    };
+    fields.unit = String::new();
+    Ok((fields, unit))
+}
+
+/// How many pieces the findings' key range is cut into, for the threads to take in turn.
+const PIECES: u128 = 32;
+
+/// A finding read: its id, fields, and unit as a number of some [`Interner`]'s.
+type FoundRow = (EntityId, Fields, u32);
+
+/// One piece's findings, their units numbered by the piece's own interner.
+type Piece = (usize, Vec<FoundRow>, Interner);
+
+/// Every finding's fields (and the units they name), read by as many threads as there are
+/// cores (up to four), each taking the next piece of the key range in turn: reading is most
+/// of the ledger's opening.
+fn read_all(records: &Records) -> Result<(Vec<FoundRow>, Vec<String>), StoreError> {
+    let code = EntityKind::Finding.code();
+    let mut range = records.range((code, 0u128)..=(code, u128::MAX))?;
+    let first = range.next().transpose()?.map(|(k, _)| k.value().1);
+    let last = range.next_back().transpose()?.map(|(k, _)| k.value().1).or(first);
+    drop(range);
+    let (Some(first), Some(last)) = (first, last) else { return Ok((Vec::new(), Vec::new())) };
+    // Ids are ULIDs, spread over the time they were made: equal spans of ids, taken in turn.
+    let step = ((last - first) / PIECES).max(1);
+    let mut starts: Vec<u128> = (0..PIECES).map_while(|i| first.checked_add(step * i)).filter(|s| *s <= last).collect();
+    starts.dedup();
+    let pieces: Vec<(u128, u128)> =
+        starts.iter().enumerate().map(|(i, &s)| (s, starts.get(i + 1).map_or(last, |next| next - 1))).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let read_pieces = || -> Result<Vec<Piece>, StoreError> {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(from, to)) = pieces.get(i) else { return Ok(done) };
+            let mut units = Interner::default();
+            let mut out = Vec::new();
+            for entry in records.range((code, from)..=(code, to))? {
+                let (key, value) = entry?;
+                let (fields, unit) = read_fields(value.value(), key.value(), &mut units)?;
+                out.push((key.value().1, fields, unit));
+            }
+            done.push((i, out, units));
+        }
+    };
+    let results: Vec<Result<Vec<Piece>, StoreError>> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(read_pieces)).collect();
+        let mut all = vec![read_pieces()];
+        // A helper stopped by a panic (a damaged page inside redb) is damage, as it would be
+        // on the store's own thread.
+        all.extend(helpers.into_iter().map(|h| {
+            h.join().unwrap_or_else(|_| Err(StoreError::Db("a damaged page stopped reading the findings".into())))
+        }));
+        all
+    });
+    let mut pieces: Vec<Piece> = Vec::with_capacity(PIECES as usize);
+    for result in results {
+        pieces.extend(result?);
+    }
+    pieces.sort_unstable_by_key(|(i, _, _)| *i);
+    // One numbering of the units for all pieces.
+    let mut units = Interner::default();
+    let mut found = Vec::with_capacity(pieces.iter().map(|p| p.1.len()).sum());
+    for (_, piece, local) in pieces {
+        let map: Vec<u32> = local.names.iter().map(|n| units.get(n)).collect();
+        found.extend(piece.into_iter().map(|(id, f, u)| (id, f, map[u as usize])));
+    }
+    Ok((found, units.names))
+}
+
+pub(super) fn ledger_rows(db: &dyn ReadableDatabase) -> Result<LedgerRows, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let mut live: HashSet<EntityId, std::hash::BuildHasherDefault<IdHasher>> = HashSet::default();
+    let session = EntityKind::Session.code();
+    for entry in records.range((session, 0u128)..=(session, u128::MAX))? {
+        let (key, value) = entry?;
+        let record = codec::decode_record(value.value(), key.value())?;
+        if !record.get(crate::domain::session::field::DELETED).as_bool() {
+            live.insert(key.value().1);
+        }
+    }
+    let (found, units) = read_all(&records)?;
+    // 序号 ranks among every finding of a session, deleted ones too (`numbering::rank_seqs`).
+    let mut order: Vec<u32> = (0..found.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| {
+        let (id, f, _) = &found[i as usize];
+        (f.session, f.seq, f.seq_origin, *id)
+    });
+    let mut ranks = vec![0u32; found.len()];
+    let mut previous: Option<(EntityId, i64)> = None;
+    let mut rank = 0;
+    for i in order {
+        let f = &found[i as usize].1;
+        rank = if previous == Some((f.session, f.seq)) { rank + 1 } else { 0 };
+        previous = Some((f.session, f.seq));
+        ranks[i as usize] = rank;
+    }
+    let kept = |f: &Fields| !f.deleted && live.contains(&f.session);
+    let mut sessions: Vec<EntityId> = found.iter().filter(|(_, f, _)| kept(f)).map(|(_, f, _)| f.session).collect();
+    sessions.sort_unstable();
+    sessions.dedup();
+    let mut rows: Vec<LedgerRow> = found
+        .iter()
+        .zip(ranks)
+        .filter(|((_, f, _), _)| kept(f))
+        .map(|((id, f, unit), seq_rank)| LedgerRow {
+            id: *id,
+            seq: f.seq,
+            seq_rank,
+            session: sessions.binary_search(&f.session).unwrap_or(0) as u32,
+            unit: *unit,
+            deadline: f.deadline.unwrap_or(NO_DEADLINE),
+            status: f.status,
+            on_the_spot: f.on_the_spot,
+        })
+        .collect();
+    rows.sort_unstable_by_key(|r| (r.session, r.seq, r.seq_rank, r.id));
+    Ok(LedgerRows { sessions, units, rows }.canonical())
+}
+
+pub(super) fn findings_by_id(
+    db: &dyn ReadableDatabase,
+    ids: &[EntityId],
+    whole: bool,
+) -> Result<Vec<Finding>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        if let Some(record) = load_record(&records, EntityKind::Finding, id)? {
+            let mut f = Finding::from_record(&record);
+            if !whole {
+                f.moves = Vec::new();
+                f.tags = Vec::new();
+                f.conflicts = Vec::new();
+            }
+            out.push(f);
+        }
+    }
+    Ok(out)
+}
+
+// ---- The reader of a record's bytes ----
+
+/// Postcard bytes read in place: every read is None past the end or on a malformed varint.
+struct Bytes<'a>(&'a [u8]);
+
+impl<'a> Bytes<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(b)
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.0.len() {
+            return None;
+        }
+        let (taken, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(taken)
+    }
+
+    /// A varint of at most `max` bytes whose last byte is at most `last` (postcard's limits).
+    fn varint(&mut self, max: usize, last: u8) -> Option<u128> {
+        // Most are one byte: lengths, counters, small numbers.
+        if let Some((&b, rest)) = self.0.split_first().filter(|(b, _)| **b < 0x80) {
+            self.0 = rest;
+            return Some(u128::from(b));
+        }
+        let mut out = 0u128;
+        for i in 0..max {
+            let b = self.byte()?;
+            out |= u128::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                return (i + 1 < max || b <= last).then_some(out);
+            }
+        }
+        None
+    }
+
+    fn u16(&mut self) -> Option<u16> {
+        self.varint(3, 0x03).map(|v| v as u16)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.varint(5, 0x0f).map(|v| v as u32)
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        self.varint(10, 0x01).map(|v| v as u64)
+    }
+
+    fn u128(&mut self) -> Option<u128> {
+        self.varint(19, 0x03)
+    }
+
+    fn i32(&mut self) -> Option<i32> {
+        self.u32().map(|n| ((n >> 1) as i32) ^ -((n & 1) as i32))
+    }
+
+    fn i64(&mut self) -> Option<i64> {
+        self.u64().map(|n| ((n >> 1) as i64) ^ -((n & 1) as i64))
+    }
+
+    fn bool(&mut self) -> Option<bool> {
+        match self.byte()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    /// A string's bytes (a length, then the bytes), not checked as UTF-8.
+    fn str(&mut self) -> Option<&'a [u8]> {
+        let n = self.u64()?;
+        self.take(usize::try_from(n).ok()?)
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.str()?).ok()
+    }
+}
+
+/// The winning value of a field, as far as the ledger looks at it.
+enum Seen<'a> {
+    Text(&'a str),
+    Int(i64),
+    Bool(bool),
+    Ref(EntityId),
+    Date(i32),
+    Move { from: &'a [u8], to: &'a [u8], at_ms: i64, evidence_empty: bool, reopen: bool },
+    Other,
+}
+
+/// One `Value` (its variant's number, then its content), read past. Texts are checked as
+/// UTF-8 only when `check` (the fields whose text is read).
+fn value<'a>(r: &mut Bytes<'a>, check: bool) -> Option<Seen<'a>> {
+    Some(match r.u32()? {
+        0 => Seen::Other,
+        1 if check => Seen::Text(r.text()?),
+        1 => {
+            r.str()?;
+            Seen::Other
+        }
+        2 => Seen::Int(r.i64()?),
+        3 => Seen::Bool(r.bool()?),
+        4 => Seen::Ref(r.u128()?),
+        5 => Seen::Date(r.i32()?),
+        6 => {
+            for _ in 0..r.u64()? {
+                r.str()?;
+            }
+            Seen::Other
+        }
+        7 => {
+            r.i64()?;
+            Seen::Other
+        }
+        // TimedEvent: kind, stamp (wall_ms, run, mono_ms), detail.
+        8 => {
+            r.str()?;
+            r.i64()?;
+            r.u64()?;
+            r.i64()?;
+            r.str()?;
+            Seen::Other
+        }
+        // StatusMove: from, to, by, at_ms, note, evidence, details, reopen.
+        9 => {
+            let (from, to) = (r.str()?, r.str()?);
+            r.str()?;
+            let at_ms = r.i64()?;
+            r.str()?;
+            let evidence_empty = r.str()?.is_empty();
+            for _ in 0..r.u64()? {
+                r.str()?;
+                r.str()?;
+            }
+            Seen::Move { from, to, at_ms, evidence_empty, reopen: r.bool()? }
+        }
+        _ => return None,
+    })
+}
+
+/// Which of the ledger's fields a stored field is.
+enum Slot<'a> {
+    Session,
+    Seq,
+    Unit,
+    Deadline,
+    Status,
+    Deleted,
+    /// A status move, with what orders moves made at the same time: the field's name in V1,
+    /// its ULID's bytes in V2 (the same order: a canonical ULID's text sorts as its bytes).
+    Move(&'a [u8]),
+    Other,
+}
+
+impl Slot<'_> {
+    /// Whether the winning value's text is read (and so checked as UTF-8).
+    fn reads_text(&self) -> bool {
+        matches!(self, Slot::Unit | Slot::Status)
+    }
+}
+
+/// The finding's fields in V2 records: `domain::validate`'s numbers, pinned by a test below.
+mod code {
+    pub const SESSION: u16 = 1;
+    pub const SEQ: u16 = 2;
+    pub const UNIT: u16 = 7;
+    pub const DEADLINE: u16 = 9;
+    pub const STATUS: u16 = 12;
+    pub const DELETED: u16 = 13;
+    pub const MOVE: u16 = 25;
+}
+
+/// The fields gathered while walking a record, field by field.
+struct Fold<'a> {
+    fields: Fields,
+    unit: &'a str,
+    /// The earliest move that is not an edit, by (time, order), and whether it was 立行立改.
+    first_move: Option<(i64, &'a [u8], bool)>,
+}
+
+impl<'a> Fold<'a> {
+    fn new() -> Fold<'a> {
+        let fields = Fields {
+            session: 0,
+            seq: 0,
+            seq_origin: None,
+            unit: String::new(),
+            deadline: None,
+            status: FindingStatus::Found,
+            deleted: false,
+            on_the_spot: false,
+        };
+        Fold { fields, unit: "", first_move: None }
+    }
+
+    /// A field's winning value (the last of its live values, as `Record` keeps them).
+    fn take(&mut self, slot: Slot<'a>, op: OpId, hlc: Hlc, seen: Seen<'a>) {
+        let f = &mut self.fields;
+        match (slot, seen) {
+            (Slot::Session, seen) => f.session = if let Seen::Ref(id) = seen { id } else { 0 },
+            (Slot::Seq, seen) => {
+                f.seq = if let Seen::Int(n) = seen { n } else { 0 };
+                f.seq_origin = Some((hlc, op));
+            }
+            (Slot::Unit, seen) => self.unit = if let Seen::Text(t) = seen { t } else { "" },
+            (Slot::Deadline, seen) => {
+                f.deadline = match seen {
+                    Seen::Date(d) if chrono::NaiveDate::from_num_days_from_ce_opt(d).is_some() => Some(d),
+                    _ => None,
+                }
+            }
+            (Slot::Status, seen) => {
+                let text = if let Seen::Text(t) = seen { t } else { "" };
+                f.status = FindingStatus::parse(text).unwrap_or(FindingStatus::Found);
+            }
+            (Slot::Deleted, seen) => f.deleted = matches!(seen, Seen::Bool(true)),
+            (Slot::Move(order), Seen::Move { from, to, at_ms, evidence_empty, reopen }) => {
+                // An edit of the 六明确 is history too, but not a move.
+                let edit = from == to && !reopen;
+                if !edit && self.first_move.is_none_or(|(at, o, _)| (at_ms, order) < (at, o)) {
+                    let spot = !evidence_empty
+                        && !reopen
+                        && to == FindingStatus::Rectified.code().as_bytes()
+                        && from == FindingStatus::Found.code().as_bytes();
+                    self.first_move = Some((at_ms, order, spot));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(mut self) -> (Fields, &'a str) {
+        self.fields.on_the_spot = self.first_move.is_some_and(|(_, _, spot)| spot);
+        (self.fields, self.unit)
+    }
+}
+
+/// What `Fields` needs of a record, read from its bytes in either envelope (`codec`). None
+/// when the bytes are not that, whole and nothing after, or hold something this reader leaves
+/// to the codec.
+fn scan(bytes: &[u8]) -> Option<(Fields, &str)> {
+    let mut r = Bytes(bytes);
+    let fold = match r.u32()? {
+        0 => scan_v1(&mut r)?,
+        1 => scan_v2(&mut r)?,
+        _ => return None,
+    };
+    r.0.is_empty().then(|| fold.finish())
+}
+
+/// `Record`: id, kind, then the map of field names to `FieldState`s, each a list of
+/// `LiveValue`s (op id, stamp, value).
+fn scan_v1<'a>(r: &mut Bytes<'a>) -> Option<Fold<'a>> {
+    r.u128()?;
+    if r.u32()? > 3 {
+        return None;
+    }
+    let mut fold = Fold::new();
+    for _ in 0..r.u64()? {
+        let name = r.str()?;
+        let named = |field: &str| name == field.as_bytes();
+        let slot = if named(field::SESSION) {
+            Slot::Session
+        } else if named(field::SEQ) {
+            Slot::Seq
+        } else if named(field::UNIT) {
+            Slot::Unit
+        } else if named(field::DEADLINE) {
+            Slot::Deadline
+        } else if named(field::STATUS) {
+            Slot::Status
+        } else if named(field::DELETED) {
+            Slot::Deleted
+        } else if name.starts_with(MOVE_PREFIX.as_bytes()) {
+            Slot::Move(name)
+        } else {
+            Slot::Other
+        };
+        let check = slot.reads_text();
+        let mut winner = None;
+        for _ in 0..r.u64()? {
+            let replica: [u8; 16] = r.take(16)?.try_into().ok()?;
+            let op = OpId { replica: crate::domain::ReplicaId(replica), seq: r.u64()? };
+            let hlc = Hlc { wall_ms: r.u64()?, counter: r.u32()? };
+            winner = Some((op, hlc, value(r, check)?));
+        }
+        if let Some((op, hlc, seen)) = winner {
+            fold.take(slot, op, hlc, seen);
+        }
+    }
+    Some(fold)
+}
+
+/// `codec::RecordBody`: the replicas once, then each field's code and live values (replica
+/// index, seq, stamp, value).
+fn scan_v2<'a>(r: &mut Bytes<'a>) -> Option<Fold<'a>> {
+    let mut replicas = Vec::new();
+    for _ in 0..r.u64()? {
+        let replica: [u8; 16] = r.take(16)?.try_into().ok()?;
+        replicas.push(crate::domain::ReplicaId(replica));
+    }
+    let mut fold = Fold::new();
+    for _ in 0..r.u64()? {
+        // `FieldCode`: Fixed(id), Numbered(id, n), Ulid(id, bytes), Suffix(id, text).
+        let slot = match (r.u32()?, r.u16()?) {
+            (0, code::SESSION) => Slot::Session,
+            (0, code::SEQ) => Slot::Seq,
+            (0, code::UNIT) => Slot::Unit,
+            (0, code::DEADLINE) => Slot::Deadline,
+            (0, code::STATUS) => Slot::Status,
+            (0, code::DELETED) => Slot::Deleted,
+            (0, _) => Slot::Other,
+            (1, _) => {
+                r.u32()?;
+                Slot::Other
+            }
+            (2, code::MOVE) => Slot::Move(r.take(16)?),
+            (2, _) => {
+                r.take(16)?;
+                Slot::Other
+            }
+            // A move named otherwise than by a canonical ULID orders by its name: the codec's.
+            (3, code::MOVE) => return None,
+            (3, _) => {
+                r.str()?;
+                Slot::Other
+            }
+            _ => return None,
+        };
+        let check = slot.reads_text();
+        let mut winner = None;
+        for _ in 0..r.u64()? {
+            let replica = *replicas.get(usize::try_from(r.u32()?).ok()?)?;
+            let op = OpId { replica, seq: r.u64()? };
+            let hlc = Hlc { wall_ms: r.u64()?, counter: r.u32()? };
+            winner = Some((op, hlc, value(r, check)?));
+        }
+        if let Some((op, hlc, seen)) = winner {
+            fold.take(slot, op, hlc, seen);
+        }
+    }
+    Some(fold)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{FieldState, LiveValue, ReplicaId, StatusMove, TimedEvent, Value};
+
+    fn live(seq: u64, value: Value) -> LiveValue {
+        LiveValue { op: OpId { replica: ReplicaId([7; 16]), seq }, hlc: Hlc { wall_ms: 1000 + seq, counter: 0 }, value }
+    }
+
+    fn mv(from: &str, to: &str, at_ms: i64, evidence: &str, reopen: bool) -> Value {
+        Value::Move(StatusMove {
+            from: from.into(),
+            to: to.into(),
+            by: "张三".into(),
+            at_ms,
+            note: String::new(),
+            evidence: evidence.into(),
+            details: vec![("unit".into(), "县医保局".into())],
+            reopen,
+        })
+    }
+
+    fn record(fields: Vec<(&str, Vec<Value>)>) -> Record {
+        let mut r = Record::new(5, EntityKind::Finding);
+        for (name, values) in fields {
+            let state =
+                FieldState { live: values.into_iter().enumerate().map(|(i, v)| live(i as u64 + 1, v)).collect() };
+            r.fields.insert(name.to_string(), state);
+        }
+        r
+    }
+
+    /// The fields as the fast reader finds them in the record's bytes (as written now, V2),
+    /// having checked it finds the same in V1, and that it read both itself.
+    fn both(r: &Record) -> (Fields, Fields) {
+        let fast = |bytes: &[u8]| {
+            assert!(scan(bytes).is_some(), "left to the codec: {r:?}");
+            let mut units = Interner::default();
+            let (mut fast, unit) = read_fields(bytes, (2, r.id), &mut units).unwrap();
+            fast.unit = units.names[unit as usize].clone();
+            fast
+        };
+        let v2 = fast(&codec::encode_record(r).unwrap());
+        assert_eq!(v2, fast(&codec::encode_record_v1(r).unwrap()), "V1 and V2 disagree: {r:?}");
+        (v2, fields_of(r))
+    }
+
+    #[test]
+    fn the_v2_field_numbers_are_the_rules() {
+        use crate::domain::validate::{FieldCode, field_code};
+        let fixed = |name| match field_code(EntityKind::Finding, name) {
+            Some(FieldCode::Fixed(id)) => id,
+            other => panic!("{name}: {other:?}"),
+        };
+        assert_eq!(fixed(field::SESSION), code::SESSION);
+        assert_eq!(fixed(field::SEQ), code::SEQ);
+        assert_eq!(fixed(field::UNIT), code::UNIT);
+        assert_eq!(fixed(field::DEADLINE), code::DEADLINE);
+        assert_eq!(fixed(field::STATUS), code::STATUS);
+        assert_eq!(fixed(field::DELETED), code::DELETED);
+        let name = format!("{MOVE_PREFIX}01J0000000000000000000000B");
+        assert!(matches!(field_code(EntityKind::Finding, &name), Some(FieldCode::Ulid(code::MOVE, _))));
+    }
+
+    #[test]
+    fn a_move_not_named_by_a_canonical_ulid_is_left_to_the_codec_and_agrees() {
+        let name = format!("{MOVE_PREFIX}01j0000000000000000000000b");
+        let r = record(vec![(name.as_str(), vec![mv("found", "rectified", 20, "当场整改", false)])]);
+        let bytes = codec::encode_record(&r).unwrap();
+        assert!(scan(&bytes).is_none());
+        let (fields, _) = read_fields(&bytes, (2, r.id), &mut Interner::default()).unwrap();
+        assert_eq!(fields.on_the_spot, fields_of(&r).on_the_spot);
+    }
+
+    #[test]
+    fn the_fast_reader_agrees_with_the_record_decoded_whole() {
+        let cases = vec![
+            record(vec![]),
+            record(vec![
+                (field::SESSION, vec![Value::Ref(42)]),
+                (field::SEQ, vec![Value::Int(3), Value::Int(4)]),
+                (field::DESCRIPTION, vec![Value::text("叫号屏不显示窗口号")]),
+                (field::TAGS, vec![Value::TextList(vec!["排队".into(), "引导".into()])]),
+                (field::UNIT, vec![Value::text(" 县医保局 ")]),
+                (field::DEADLINE, vec![Value::Date(739_000)]),
+                (field::STATUS, vec![Value::text("rectified")]),
+                ("move/01J0000000000000000000000B", vec![mv("found", "rectified", 20, "当场整改", false)]),
+                ("move/01J0000000000000000000000A", vec![mv("found", "found", 10, "", false)]),
+                (
+                    "x_event",
+                    vec![Value::Event(TimedEvent::new(
+                        "taken",
+                        crate::domain::Stamp { wall_ms: 1, run: 2, mono_ms: 3 },
+                        "窗",
+                    ))],
+                ),
+                ("x_time", vec![Value::Timestamp(-5), Value::Null, Value::Bool(false)]),
+            ]),
+            record(vec![
+                (field::DEADLINE, vec![Value::Date(i32::MAX)]),
+                (field::STATUS, vec![Value::text("整改中")]),
+                (field::DELETED, vec![Value::Bool(true)]),
+                (field::SEQ, vec![Value::text("not a number")]),
+                ("move/01J0000000000000000000000C", vec![mv("found", "confirmed", 5, "", false)]),
+                ("move/01J0000000000000000000000D", vec![mv("found", "rectified", 9, "x", false)]),
+            ]),
+            record(vec![("move/01J0000000000000000000000E", vec![mv("closed", "rectifying", 5, "", true)])]),
+        ];
+        for r in &cases {
+            let (fast, whole) = both(r);
+            assert_eq!(fast, whole, "{r:?}");
+        }
+        assert!(both(&cases[1]).0.on_the_spot);
+        assert!(!both(&cases[2]).0.on_the_spot);
+    }
+
+    #[test]
+    fn damage_is_the_codec_error() {
+        let bytes = codec::encode_record(&record(vec![(field::SEQ, vec![Value::Int(3)])])).unwrap();
+        let cut = &bytes[..bytes.len() - 2];
+        assert!(matches!(read_fields(cut, (2, 5), &mut Interner::default()), Err(StoreError::Decode { .. })));
+    }
+}
