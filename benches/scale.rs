@@ -103,11 +103,7 @@ impl Series {
 type Measure<'a> = (&'a str, &'a mut dyn FnMut() -> (Duration, i64));
 
 /// `a` and `b` in turn, `runs` times each; both printed, and how many times `b` `a` took.
-fn alternate(
-    runs: usize,
-    a: Measure<'_>,
-    b: Option<Measure<'_>>,
-) {
+fn alternate(runs: usize, a: Measure<'_>, b: Option<Measure<'_>>) {
     let (name_a, run_a) = a;
     let mut sa = Series::new(name_a);
     let mut b = b.map(|(name, f)| (Series::new(name), f));
@@ -281,7 +277,13 @@ fn main() {
         let (counts, _) = tiyan::domain::ledger::from_tally(&rows, &index, &Default::default(), today);
         assert_eq!(counts.found + counts.not_a_problem, sessions * 100);
     });
-    in_process("every finding, a session at a time (findings_stream)", 3, || {
-        assert_eq!(store.findings_stream().expect("stream").count(), sessions * 100);
+    in_process("every finding, a session at a time (each_session_findings)", 3, || {
+        let mut n = 0;
+        let count = |len: usize| -> Result<(), ()> {
+            n += len;
+            Ok(())
+        };
+        store.each_session_findings(|f| f.len(), count).expect("read").expect("counted");
+        assert_eq!(n, sessions * 100);
     });
 }

@@ -242,7 +242,7 @@ fn reopening() {
     let ids = office.seed(&[("社保卡补领需跑两次", 1, "", "", Found)]);
     let mut store = Store::open(&office.store_path()).unwrap();
     let fid = tiyan::domain::op::parse_entity_id(&ids[0]).unwrap();
-    let f = Finding::from_record(&store.record(EntityKind::Finding, fid).unwrap().unwrap());
+    let f = Finding::from_record(store.record(EntityKind::Finding, fid).unwrap().unwrap());
     let mut fix = MoveRequest::new(Rectified, "张三");
     fix.evidence = "当场补办".into();
     store

@@ -16,6 +16,7 @@ mod checklist_problems;
 mod checklist_snapshots;
 mod checklist_store;
 mod cli_rectify;
+mod finding_batches;
 mod i18n_keys;
 mod json_contract;
 mod keymap;

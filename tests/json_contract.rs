@@ -67,7 +67,7 @@ impl Demo {
             .store
             .all_findings()
             .unwrap()
-            .iter()
+            .into_iter()
             .filter(|f| LedgerFilter::default().matches(f, None, self.today))
             .map(|f| FindingRow::of(f, self.today, &self.zone))
             .collect();

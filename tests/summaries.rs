@@ -33,7 +33,14 @@ fn demo_store(dir: &tempfile::TempDir, name: &str, seed: u64) -> Store {
 
 /// Every finding record, deleted ones too, with its session as stored.
 fn every_finding(store: &Store) -> Vec<Finding> {
-    store.all_records().unwrap().iter().filter(|r| r.kind == EntityKind::Finding).map(Finding::from_record).collect()
+    store
+        .all_records()
+        .unwrap()
+        .iter()
+        .filter(|r| r.kind == EntityKind::Finding)
+        .cloned()
+        .map(Finding::from_record)
+        .collect()
 }
 
 /// What the summaries must say, by reading every record.

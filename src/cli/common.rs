@@ -36,24 +36,56 @@ pub(super) fn right(s: &str, w: usize) -> String {
     format!("{}{cut}", " ".repeat(w.saturating_sub(text::width(&cut))))
 }
 
-/// Rows as [`print_json`] prints an array of them, byte for byte, written as they come: a
-/// command listing every finding never holds them all. An error from `rows` ends the output
-/// where it stands (the array unclosed) and is returned.
-pub(super) fn print_json_rows<T: Serialize>(rows: impl Iterator<Item = Result<T, CliError>>) -> Result<(), CliError> {
-    use serde::ser::{SerializeSeq, Serializer};
-    use std::io::Write;
-    let failed = |e: &dyn std::fmt::Display| CliError::new(super::exit::REFUSED, e.to_string());
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    {
-        // The formatter `to_json` uses: pretty, two spaces.
-        let mut json = serde_json::Serializer::pretty(&mut out);
-        let mut seq = json.serialize_seq(None).map_err(|e| failed(&e))?;
-        for row in rows {
-            seq.serialize_element(&row?).map_err(|e| failed(&e))?;
-        }
-        seq.end().map_err(|e| failed(&e))?;
+/// An array printed as [`print_json`] prints one, byte for byte, written as its rows come: a
+/// command listing every finding never holds them all. Rows are made into text anywhere (a
+/// reading thread) with [`JsonArray::rows`] and written in order with [`JsonArray::push`]. An
+/// error ends the output where it stands (the array unclosed).
+pub(super) struct JsonArray {
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    empty: bool,
+}
+
+impl JsonArray {
+    pub fn stdout() -> JsonArray {
+        JsonArray { out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()), empty: true }
     }
-    writeln!(out).and_then(|()| out.flush()).map_err(|e| failed(&e))
+
+    /// Rows as they stand inside the array (pretty, two spaces: `to_json`'s formatter), each
+    /// on a line of its own one level in, and comma-separated; empty for no rows.
+    pub fn rows<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Result<Vec<u8>, CliError> {
+        use serde_json::ser::{Formatter, PrettyFormatter};
+        // A formatter already inside an array: the rows' own lines come out one level in.
+        let mut inside = PrettyFormatter::with_indent(b"  ");
+        inside.begin_array(&mut std::io::sink()).map_err(|e| CliError::refused(e.to_string()))?;
+        // A session's hundred findings are ~150 KB of JSON.
+        let mut text = Vec::with_capacity(1 << 16);
+        for (i, row) in rows.into_iter().enumerate() {
+            text.extend_from_slice(if i == 0 { b"\n  " } else { b",\n  " });
+            let mut json = serde_json::Serializer::with_formatter(&mut text, inside.clone());
+            row.serialize(&mut json).map_err(|e| CliError::refused(e.to_string()))?;
+        }
+        Ok(text)
+    }
+
+    pub fn push(&mut self, rows: &[u8]) -> Result<(), CliError> {
+        use std::io::Write;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let open: &[u8] = if self.empty { b"[" } else { b"," };
+        self.empty = false;
+        self.out.write_all(open).and_then(|()| self.out.write_all(rows)).map_err(|e| written(&e))
+    }
+
+    pub fn end(mut self) -> Result<(), CliError> {
+        use std::io::Write;
+        let close: &[u8] = if self.empty { b"[]\n" } else { b"\n]\n" };
+        self.out.write_all(close).and_then(|()| self.out.flush()).map_err(|e| written(&e))
+    }
+}
+
+fn written(e: &std::io::Error) -> CliError {
+    CliError::new(super::exit::REFUSED, e.to_string())
 }
 
 /// Rows as `--json` has them ([`to_json`]), and a newline.

@@ -116,7 +116,7 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
     store.apply(&changes).map_err(|e| setup.store_error(e))?;
     let after = load_finding(setup, &store, &entity_id_string(finding.id))?;
     if a.json {
-        return print_json(&FindingRow::of(&after, now.today, &now.zone));
+        return print_json(&FindingRow::of(after, now.today, &now.zone));
     }
     let lang = s.lang();
     let id = entity_id_string(after.id);
@@ -145,7 +145,7 @@ fn load_finding(setup: &Setup, store: &Store, text_id: &str) -> Result<Finding, 
         }
     };
     match store.record(EntityKind::Finding, id).map_err(err)? {
-        Some(record) => Ok(Finding::from_record(&record)),
+        Some(record) => Ok(Finding::from_record(record)),
         None => Err(CliError::refused(s.tf("cli.finding.not_found", &[("id", text_id)]))),
     }
 }

@@ -7,9 +7,9 @@ use super::common::{Moment, print_json, resolve_session};
 use super::input::{finding_filter, parse_date};
 use super::open::{CliError, Setup};
 use super::out::say;
-use crate::domain::Session;
 use crate::domain::ledger::{self, Counts, SessionIndex, UnitRow};
 use crate::domain::rectify::is_overdue;
+use crate::domain::{Finding, Session};
 use crate::i18n::Strings;
 use crate::present::rows::LedgerRow;
 use crate::text;
@@ -50,13 +50,16 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
     let today = moment.today;
     if args.reminders {
         // Only the overdue ones that pass the filter are kept: the letter is about them alone.
+        let overdue = |findings: Vec<Finding>| -> Vec<Finding> {
+            let shown = |f: &Finding| filter.matches(f, index.get(f.session_id).map(|w| w.session), today);
+            findings.into_iter().filter(|f| is_overdue(f, today) && shown(f)).collect()
+        };
         let mut findings = Vec::new();
-        for f in store.findings_stream().map_err(err)? {
-            let f = f.map_err(err)?;
-            if is_overdue(&f, today) && filter.matches(&f, index.get(f.session_id).map(|w| w.session), today) {
-                findings.push(f);
-            }
-        }
+        let keep = |kept: Vec<Finding>| -> Result<(), CliError> {
+            findings.extend(kept);
+            Ok(())
+        };
+        store.each_session_findings(overdue, keep).map_err(err)??;
         drop(store);
         let mut shown: Vec<usize> = (0..findings.len()).collect();
         ledger::sort_by_deadline(&mut shown, &findings);

@@ -3,14 +3,13 @@
 //! never rename); the plain text uses `present`'s labels and times, as the screens do.
 
 use super::args::ListWhat;
-use super::common::{Moment, print_json, print_json_rows, resolve_session};
+use super::common::{JsonArray, Moment, print_json, resolve_session};
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::domain::Finding;
 use crate::domain::op::entity_id_string;
 use crate::present::rows::{FindingRow, SessionRow};
 use crate::present::{labels, time};
-use crate::store::StoreError;
 use crate::text;
 
 pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
@@ -41,35 +40,41 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
         }
         ListWhat::Findings { session, filter, json } => {
             let filter = super::input::finding_filter(setup, filter)?;
-            // Every finding is read a session at a time and printed as it comes.
-            let findings: Box<dyn Iterator<Item = Result<Finding, StoreError>>> = match session {
-                Some(text_id) => {
-                    let id = resolve_session(setup, &store, text_id)?;
-                    Box::new(store.findings_of(id).map_err(err)?.into_iter().map(Ok))
-                }
-                None => Box::new(store.findings_stream().map_err(err)?),
-            };
+            let session = session.as_deref().map(|text_id| resolve_session(setup, &store, text_id)).transpose()?;
             // Status, unit and overdue need no session: the finding alone tells.
-            let findings = findings
-                .filter(|f| f.as_ref().map_or(true, |f| filter.matches(f, None, today)))
-                .map(|f| f.map_err(err));
+            let kept = |findings: Vec<Finding>| -> Vec<Finding> {
+                findings.into_iter().filter(|f| filter.matches(f, None, today)).collect()
+            };
             if *json {
-                return print_json_rows(findings.map(|f| f.map(|f| FindingRow::of(&f, today, zone))));
+                let rows =
+                    |findings| JsonArray::rows(kept(findings).into_iter().map(|f| FindingRow::of(f, today, zone)));
+                let mut out = JsonArray::stdout();
+                match session {
+                    Some(id) => out.push(&rows(store.findings_of(id).map_err(err)?)?)?,
+                    // Every finding, read a session at a time and printed as it comes.
+                    None => store.each_session_findings(rows, |text| out.push(&text?)).map_err(err)??,
+                }
+                return out.end();
             }
-            for f in findings {
-                let f = f?;
-                let deadline = f.deadline.map(time::date).unwrap_or_else(|| "-".into());
-                say!(
-                    "{}  {:>3}  {}  {}  {}  {}",
-                    entity_id_string(f.id),
-                    f.seq_label(),
-                    text::pad(&f.description, 40),
-                    text::pad(&f.unit, 14),
-                    text::pad(&deadline, 10),
-                    labels::finding_status(setup.lang, f.status)
-                );
+            let say_each = |findings: Vec<Finding>| {
+                for f in findings {
+                    let deadline = f.deadline.map(time::date).unwrap_or_else(|| "-".into());
+                    say!(
+                        "{}  {:>3}  {}  {}  {}  {}",
+                        entity_id_string(f.id),
+                        f.seq_label(),
+                        text::pad(&f.description, 40),
+                        text::pad(&f.unit, 14),
+                        text::pad(&deadline, 10),
+                        labels::finding_status(setup.lang, f.status)
+                    );
+                }
+                Ok::<_, CliError>(())
+            };
+            match session {
+                Some(id) => say_each(kept(store.findings_of(id).map_err(err)?)),
+                None => store.each_session_findings(kept, say_each).map_err(err)?,
             }
-            Ok(())
         }
         ListWhat::Checks { session, json } => super::checks::run(&store, setup, session, *json),
         ListWhat::Tickets { session, json } => super::tickets::list(&store, setup, session.as_deref(), *json, &moment),

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::op::{EntityId, EntityKind, Hlc, OpId, Value, entity_created_ms};
 use super::record::Record;
-use super::rectify::{StatusMove, read_moves};
+use super::rectify::{StatusMove, take_moves};
 
 pub mod field {
     pub const SESSION: &str = "session";
@@ -203,37 +203,45 @@ impl Finding {
         }
     }
 
-    pub fn from_record(r: &Record) -> Finding {
+    /// The finding a record holds; its text is moved out of the record, not copied.
+    pub fn from_record(mut r: Record) -> Finding {
+        let conflicts = r.conflicts().into_iter().map(String::from).collect();
+        let moves = take_moves(&mut r);
+        let check = r.get(field::CHECKLIST).as_ref_id().map(|c| (c, r.take_text(field::CHECK_ITEM)));
+        let tags = match r.take(field::TAGS) {
+            Value::TextList(tags) => tags,
+            _ => Vec::new(),
+        };
         Finding {
             id: r.id,
             session_id: r.get(field::SESSION).as_ref_id().unwrap_or(0),
             seq: r.get(field::SEQ).as_int().unwrap_or(0),
             seq_origin: r.fields.get(field::SEQ).and_then(|f| f.winner()).map(|l| (l.hlc, l.op)),
             seq_rank: 0,
-            description: r.text(field::DESCRIPTION),
-            category: r.text(field::CATEGORY),
-            tags: r.get(field::TAGS).as_list().to_vec(),
-            severity: r.text(field::SEVERITY),
-            unit: r.text(field::UNIT),
-            measure: r.text(field::MEASURE),
+            description: r.take_text(field::DESCRIPTION),
+            category: r.take_text(field::CATEGORY),
+            tags,
+            severity: r.take_text(field::SEVERITY),
+            unit: r.take_text(field::UNIT),
+            measure: r.take_text(field::MEASURE),
             deadline: r.get(field::DEADLINE).as_date(),
-            progress: r.text(field::PROGRESS),
-            note: r.text(field::NOTE),
+            progress: r.take_text(field::PROGRESS),
+            note: r.take_text(field::NOTE),
             status: FindingStatus::parse(r.get(field::STATUS).as_text()).unwrap_or(FindingStatus::Found),
             created_ms: entity_created_ms(r.id),
             deleted: r.get(field::DELETED).as_bool(),
-            conflicts: r.conflicts().into_iter().map(String::from).collect(),
-            check: r.get(field::CHECKLIST).as_ref_id().map(|c| (c, r.text(field::CHECK_ITEM))),
+            conflicts,
+            check,
             ticket: r.get(field::TICKET).as_ref_id(),
-            target: r.text(field::TARGET),
-            standard: r.text(field::STANDARD),
-            owner: r.text(field::OWNER),
-            evidence: r.text(field::EVIDENCE),
-            rectified_by: r.text(field::RECTIFIED_BY),
+            target: r.take_text(field::TARGET),
+            standard: r.take_text(field::STANDARD),
+            owner: r.take_text(field::OWNER),
+            evidence: r.take_text(field::EVIDENCE),
+            rectified_by: r.take_text(field::RECTIFIED_BY),
             rectified_on: r.get(field::RECTIFIED_ON).as_date(),
-            closed_by: r.text(field::CLOSED_BY),
+            closed_by: r.take_text(field::CLOSED_BY),
             closed_on: r.get(field::CLOSED_ON).as_date(),
-            moves: read_moves(r),
+            moves,
         }
     }
 

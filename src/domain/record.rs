@@ -59,6 +59,20 @@ impl Record {
     pub fn text(&self, field: &str) -> String {
         self.get(field).as_text().to_string()
     }
+    /// The winning value of `field`, taken out (Null is left): a record made into its entity
+    /// gives its text up instead of copying it.
+    pub fn take(&mut self, field: &str) -> Value {
+        self.fields
+            .get_mut(field)
+            .and_then(|f| f.live.last_mut())
+            .map_or(Value::Null, |l| std::mem::replace(&mut l.value, Value::Null))
+    }
+    pub fn take_text(&mut self, field: &str) -> String {
+        match self.take(field) {
+            Value::Text(s) => s,
+            _ => String::new(),
+        }
+    }
     pub fn live_ops(&self, field: &str) -> Vec<OpId> {
         self.fields.get(field).map(|f| f.live.iter().map(|l| l.op).collect()).unwrap_or_default()
     }

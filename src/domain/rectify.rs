@@ -56,19 +56,24 @@ fn move_field(entry: EntityId) -> String {
 }
 
 /// A finding's moves, oldest first.
-pub fn read_moves(r: &Record) -> Vec<StatusMove> {
-    let mut moves: Vec<(&String, StatusMove)> = r
+pub fn take_moves(r: &mut Record) -> Vec<StatusMove> {
+    let names: Vec<String> = r
         .fields
         .range(MOVE_PREFIX.to_string()..)
-        .take_while(|(name, _)| name.starts_with(MOVE_PREFIX))
-        .filter_map(|(name, _)| match r.get(name) {
-            Value::Move(m) => Some((name, m.clone())),
+        .map(|(name, _)| name)
+        .take_while(|name| name.starts_with(MOVE_PREFIX))
+        .cloned()
+        .collect();
+    let mut moves: Vec<(String, StatusMove)> = names
+        .into_iter()
+        .filter_map(|name| match r.take(&name) {
+            Value::Move(m) => Some((name, m)),
             _ => None,
         })
         .collect();
     // Wall time first: moves made on different machines interleave by when they were made;
     // the ULID in the name breaks ties.
-    moves.sort_by(|a, b| a.1.at_ms.cmp(&b.1.at_ms).then_with(|| a.0.cmp(b.0)));
+    moves.sort_by(|a, b| a.1.at_ms.cmp(&b.1.at_ms).then_with(|| a.0.cmp(&b.0)));
     moves.into_iter().map(|(_, m)| m).collect()
 }
 

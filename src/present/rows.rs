@@ -121,39 +121,44 @@ pub fn due_code(f: &Finding, today: NaiveDate) -> (Option<&'static str>, Option<
 }
 
 impl FindingRow {
-    /// `today` decides whether it is due or overdue.
-    pub fn of(f: &Finding, today: NaiveDate, zone: &Zone) -> FindingRow {
-        let (due, days_overdue) = due_code(f, today);
+    /// `today` decides whether it is due or overdue. The finding's text moves into the row.
+    pub fn of(f: Finding, today: NaiveDate, zone: &Zone) -> FindingRow {
+        let (due, days_overdue) = due_code(&f, today);
+        let seq_label = f.seq_label();
+        let (checklist_id, check_item) = match f.check {
+            Some((c, item)) => (Some(entity_id_string(c)), Some(item)),
+            None => (None, None),
+        };
         FindingRow {
             id: entity_id_string(f.id),
             seq: f.seq,
-            seq_label: f.seq_label(),
+            seq_label,
             session_id: entity_id_string(f.session_id),
-            description: f.description.clone(),
-            category: f.category.clone(),
-            tags: f.tags.clone(),
-            severity: f.severity.clone(),
-            unit: f.unit.clone(),
-            measure: f.measure.clone(),
+            description: f.description,
+            category: f.category,
+            tags: f.tags,
+            severity: f.severity,
+            unit: f.unit,
+            measure: f.measure,
             deadline: f.deadline.map(date),
-            progress: f.progress.clone(),
-            note: f.note.clone(),
+            progress: f.progress,
+            note: f.note,
             status: f.status.code(),
             created_at: rfc3339(zone, f.created_ms),
-            checklist_id: f.check.as_ref().map(|(c, _)| entity_id_string(*c)),
-            check_item: f.check.as_ref().map(|(_, i)| i.clone()),
+            checklist_id,
+            check_item,
             ticket_id: f.ticket.map(entity_id_string),
             due,
             days_overdue,
-            target: f.target.clone(),
-            standard: f.standard.clone(),
-            owner: f.owner.clone(),
-            evidence: f.evidence.clone(),
-            rectified_by: f.rectified_by.clone(),
+            target: f.target,
+            standard: f.standard,
+            owner: f.owner,
+            evidence: f.evidence,
+            rectified_by: f.rectified_by,
             rectified_on: f.rectified_on.map(date),
-            closed_by: f.closed_by.clone(),
+            closed_by: f.closed_by,
             closed_on: f.closed_on.map(date),
-            moves: f.moves.iter().map(|m| MoveRow::of(m, zone)).collect(),
+            moves: f.moves.into_iter().map(|m| MoveRow::of(m, zone)).collect(),
         }
     }
 }
@@ -173,16 +178,16 @@ pub struct MoveRow {
 }
 
 impl MoveRow {
-    pub fn of(m: &StatusMove, zone: &Zone) -> MoveRow {
+    pub fn of(m: StatusMove, zone: &Zone) -> MoveRow {
         MoveRow {
-            from: m.from.clone(),
-            to: m.to.clone(),
-            by: m.by.clone(),
+            from: m.from,
+            to: m.to,
+            by: m.by,
             at: rfc3339(zone, m.at_ms),
-            note: m.note.clone(),
-            evidence: m.evidence.clone(),
+            note: m.note,
+            evidence: m.evidence,
             reopen: m.reopen,
-            details: Details(m.details.clone()),
+            details: Details(m.details),
         }
     }
 }

@@ -46,7 +46,7 @@ struct Fields {
 
 /// The same fields from a record decoded whole: what the fast reader must agree with.
 fn fields_of(r: &Record) -> Fields {
-    let f = Finding::from_record(r);
+    let f = Finding::from_record(r.clone());
     Fields {
         session: f.session_id,
         seq: f.seq,
@@ -202,7 +202,7 @@ pub(super) fn findings_by_id(
     let mut out = Vec::with_capacity(ids.len());
     for &id in ids {
         if let Some(record) = load_record(&records, EntityKind::Finding, id)? {
-            let mut f = Finding::from_record(&record);
+            let mut f = Finding::from_record(record);
             if !whole {
                 f.moves = Vec::new();
                 f.tags = Vec::new();

@@ -24,6 +24,7 @@ pub mod codec;
 mod create;
 mod draft_file;
 mod error;
+mod finding_batches;
 mod heads;
 mod import;
 mod ledger_rows;
@@ -51,7 +52,7 @@ pub use import::{
 };
 pub use lock::{PID_FILE_NAME, pid_file_path};
 pub use migrate::SCHEMA_VERSION;
-pub use query::{FindingStream, Lookup, MAX_CANDIDATES};
+pub use query::{Lookup, MAX_CANDIDATES};
 pub use summary::SessionTally;
 pub use thread::{StoreEvent, StoreHandle, StoreRequest};
 
@@ -351,13 +352,25 @@ impl Store {
 
     /// Every finding not deleted, of sessions not deleted, by session then 序号.
     pub fn all_findings(&self) -> Result<Vec<Finding>, StoreError> {
-        self.read(|db| query::all_findings(db, &self.path))
+        let mut all = Vec::new();
+        let keep = |findings: Vec<Finding>| -> Result<(), StoreError> {
+            all.extend(findings);
+            Ok(())
+        };
+        self.each_session_findings(|findings| findings, keep)??;
+        Ok(all)
     }
 
-    /// `all_findings` a session at a time, for output that streams: only one session's
-    /// findings are held at once.
-    pub fn findings_stream(&self) -> Result<FindingStream<'_>, StoreError> {
-        self.read(|db| FindingStream::open(db, &self.path))
+    /// `all_findings` a session at a time, for output that streams (see `finding_batches`):
+    /// each session's findings made into what `make` makes on a reading thread, then given to
+    /// `take` in order. A read's error is the outer one; `take`'s stops it and is the inner.
+    pub fn each_session_findings<T: Send, E>(
+        &self,
+        make: impl Fn(Vec<Finding>) -> T + Sync,
+        take: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<Result<(), E>, StoreError> {
+        // Not `read`: a panic of `make` or `take` is ours, not damage; `each` contains its reads.
+        finding_batches::each(self.reader().map_err(|e| e.at(&self.path))?, &self.path, make, take)
     }
 
     /// The ledger's rows: every finding not deleted of the sessions not deleted, each read for

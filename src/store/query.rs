@@ -1,8 +1,7 @@
 //! Reading: each query is one read transaction over the derived tables (never the op log,
 //! except the `ops` queries meant for sync).
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
-use std::path::Path;
+use std::collections::{BTreeMap, HashSet};
 
 use redb::{ReadOnlyTable, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
@@ -18,7 +17,7 @@ use crate::domain::ledger::TallyRow;
 use crate::domain::numbering::rank_seqs;
 use crate::domain::{Checklist, EntityId, EntityKind, Finding, Op, Record, ReplicaId, Session, SessionSummary, Ticket};
 
-type Records = ReadOnlyTable<(u8, u128), &'static [u8]>;
+pub(super) type Records = ReadOnlyTable<(u8, u128), &'static [u8]>;
 type Children = ReadOnlyTable<(u128, u128), ()>;
 
 /// What a (possibly shortened) id typed by a person resolves to.
@@ -46,13 +45,17 @@ fn records_of_kind(records: &Records, kind: EntityKind) -> Result<Vec<Record>, S
 }
 
 /// The findings filed under `session` (deleted ones included), their 序号 ranked.
-fn children_of(records: &Records, children: &Children, session: EntityId) -> Result<Vec<Finding>, StoreError> {
+pub(super) fn children_of(
+    records: &Records,
+    children: &Children,
+    session: EntityId,
+) -> Result<Vec<Finding>, StoreError> {
     let mut out = Vec::new();
     for entry in children.range((session, 0u128)..=(session, u128::MAX))? {
         let (key, _) = entry?;
         let (_, finding_id) = key.value();
         if let Some(record) = load_record(records, EntityKind::Finding, finding_id)? {
-            out.push(Finding::from_record(&record));
+            out.push(Finding::from_record(record));
         }
     }
     rank_seqs(&mut out);
@@ -60,7 +63,7 @@ fn children_of(records: &Records, children: &Children, session: EntityId) -> Res
 }
 
 /// By 序号 as shown (`3`, `3'`, `4`), then id.
-fn by_seq_then_id(findings: &mut [Finding]) {
+pub(super) fn by_seq_then_id(findings: &mut [Finding]) {
     findings.sort_by_key(|f| (f.seq, f.seq_rank, f.id));
 }
 
@@ -199,71 +202,12 @@ fn live_session_ids(records: &Records) -> Result<HashSet<EntityId>, StoreError> 
         .collect())
 }
 
-pub(super) fn all_findings(db: &dyn ReadableDatabase, path: &Path) -> Result<Vec<Finding>, StoreError> {
-    FindingStream::open(db, path)?.collect()
-}
-
-/// Every finding not deleted, of sessions not deleted, by session (oldest first) then 序号,
-/// read a session at a time: what `all_findings` returns, without holding it all. A read
-/// that meets damage yields the error and ends.
-pub struct FindingStream<'s> {
-    path: &'s Path,
-    records: Records,
-    children: Children,
-    sessions: std::vec::IntoIter<EntityId>,
-    buffer: VecDeque<Finding>,
-}
-
-impl<'s> FindingStream<'s> {
-    pub(super) fn open(db: &dyn ReadableDatabase, path: &'s Path) -> Result<FindingStream<'s>, StoreError> {
-        let txn = db.begin_read()?;
-        let records = txn.open_table(tables::RECORDS)?;
-        let children = txn.open_table(tables::CHILDREN)?;
-        let code = EntityKind::Session.code();
-        let mut sessions = Vec::new();
-        for entry in records.range((code, 0u128)..=(code, u128::MAX))? {
-            let (key, value) = entry?;
-            let session = codec::decode_record(value.value(), key.value())?;
-            if !session.get(crate::domain::session::field::DELETED).as_bool() {
-                sessions.push(session.id);
-            }
-        }
-        Ok(FindingStream { path, records, children, sessions: sessions.into_iter(), buffer: VecDeque::new() })
-    }
-
-    fn load(&mut self, session: EntityId) -> Result<(), StoreError> {
-        let mut findings = children_of(&self.records, &self.children, session)?;
-        findings.retain(|f| !f.deleted);
-        by_seq_then_id(&mut findings);
-        self.buffer.extend(findings);
-        Ok(())
-    }
-}
-
-impl Iterator for FindingStream<'_> {
-    type Item = Result<Finding, StoreError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(finding) = self.buffer.pop_front() {
-                return Some(Ok(finding));
-            }
-            let session = self.sessions.next()?;
-            let path = self.path;
-            if let Err(e) = super::contained(path, || self.load(session)) {
-                self.sessions = Vec::new().into_iter();
-                return Some(Err(e));
-            }
-        }
-    }
-}
-
 /// One finding, its 序号 ranked among its session's findings (deleted ones too).
 pub(super) fn finding(db: &dyn ReadableDatabase, id: EntityId) -> Result<Option<Finding>, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
     let Some(record) = load_record(&records, EntityKind::Finding, id)? else { return Ok(None) };
-    let alone = Finding::from_record(&record);
+    let alone = Finding::from_record(record);
     let children = txn.open_table(tables::CHILDREN)?;
     let found = children_of(&records, &children, alone.session_id)?.into_iter().find(|f| f.id == id);
     // A finding filed under no session is alone with its number.

@@ -76,7 +76,7 @@ impl Desk {
     }
 
     pub fn read(&self, id: EntityId) -> Finding {
-        Finding::from_record(&self.store.record(EntityKind::Finding, id).unwrap().unwrap())
+        Finding::from_record(self.store.record(EntityKind::Finding, id).unwrap().unwrap())
     }
 
     pub fn sessions(&self) -> Vec<Session> {
@@ -167,7 +167,7 @@ pub fn finding_through_moves(
         ])
         .unwrap();
     for to in road(status) {
-        let f = Finding::from_record(&store.record(EntityKind::Finding, id).unwrap().unwrap());
+        let f = Finding::from_record(store.record(EntityKind::Finding, id).unwrap().unwrap());
         let entry = tiyan::domain::op::new_entity_id();
         let changes = rectify::changes(&f, &request(*to, unit, deadline), 0, day("2026-11-10"), entry).unwrap();
         store.apply(&changes).unwrap();
