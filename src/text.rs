@@ -26,7 +26,28 @@ pub fn grapheme_width(grapheme: &str) -> usize {
 
 /// Display width of `s` in terminal columns (CJK = 2).
 pub fn width(s: &str) -> usize {
+    if is_plain(s) {
+        return s.chars().map(plain_width).sum();
+    }
     s.graphemes(true).map(grapheme_width).sum()
+}
+
+/// Whether `c` is a grapheme cluster by itself whatever stands around it, with a width no
+/// terminal disputes: printable ASCII, CJK punctuation (not the ideographic tone marks, which
+/// combine, nor U+303F, a half-width space), the unified ideographs, and the fullwidth forms. Most of what tiyan shows is
+/// only these, and segmenting it into graphemes was most of the time a frame took.
+fn is_plain_char(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{3000}'..='\u{3029}' | '\u{3030}'..='\u{303E}' | '\u{4E00}'..='\u{9FFF}' | '\u{FF01}'..='\u{FF60}')
+}
+
+/// Whether every character of `s` is [`is_plain_char`]: then its graphemes are its chars.
+fn is_plain(s: &str) -> bool {
+    s.chars().all(is_plain_char)
+}
+
+/// The width of a plain character: 1 for ASCII, 2 for the rest.
+fn plain_width(c: char) -> usize {
+    if c.is_ascii() { 1 } else { 2 }
 }
 
 /// Characters no text keeps as they are, shown or typed: controls (C0, DEL, C1, ESC among
@@ -88,6 +109,17 @@ fn truncate_clean(s: &str, max: usize) -> Cow<'_, str> {
     let budget = max - ELLIPSIS.len();
     let mut used = 0;
     let mut end = 0;
+    if is_plain(s) {
+        for (index, c) in s.char_indices() {
+            let w = plain_width(c);
+            if used + w > budget {
+                break;
+            }
+            used += w;
+            end = index + c.len_utf8();
+        }
+        return Cow::Owned(format!("{}{ELLIPSIS}", &s[..end]));
+    }
     for (index, grapheme) in s.grapheme_indices(true) {
         let w = grapheme_width(grapheme);
         if used + w > budget {
@@ -212,6 +244,26 @@ pub fn wrap_rows(s: &str, width: usize, rows: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_plain_character_is_its_own_grapheme_with_the_width_unicode_gives_it() {
+        use unicode_width::UnicodeWidthStr;
+        let plain: Vec<char> =
+            (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| super::is_plain_char(*c)).collect();
+        assert!(plain.len() > 20_000);
+        for c in &plain {
+            assert_eq!(super::plain_width(*c), c.to_string().width(), "{c:?} U+{:04X}", *c as u32);
+        }
+        // Segmented as a whole, followed by anything that does combine, they agree too.
+        for c in &plain {
+            for next in ['\u{0301}', '\u{200D}', '\u{FE0F}', '\u{302A}', 'a', '体'] {
+                let s = format!("{c}{next}{c}");
+                let slow: usize =
+                    super::UnicodeSegmentation::graphemes(s.as_str(), true).map(super::grapheme_width).sum();
+                assert_eq!(super::width(&s), slow, "{s:?}");
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
