@@ -219,8 +219,8 @@ fn pages_sound(path: &Path) -> Result<bool, StoreError> {
 
 /// The op log replayed into a store in memory, by the code that writes.
 fn replay(ops: &[Op]) -> Result<Contents, StoreError> {
-    let db = Database::builder().create_with_backend(InMemoryBackend::new())?;
-    let replica = migrate::prepare(&db)?;
+    let mut db = Database::builder().create_with_backend(InMemoryBackend::new())?;
+    let replica = migrate::prepare(&mut db)?;
     apply::import_ops(&db, replica, ops)?;
     let mut report = Report::default();
     let replayed = read_contents(&db, &mut report)?;

@@ -84,8 +84,8 @@ fn build(temp: &Path) -> Result<(), StoreError> {
         options.mode(0o600);
     }
     options.open(temp).map_err(|e| io_error("cannot create", temp, e))?;
-    let db = Database::builder().create(temp)?;
-    migrate::prepare(&db)?;
+    let mut db = Database::builder().create(temp)?;
+    migrate::prepare(&mut db)?;
     db.close()?;
     let file = fs::File::open(temp).map_err(|e| io_error("cannot open", temp, e))?;
     file.sync_all().map_err(|e| io_error("cannot sync", temp, e))?;

@@ -160,8 +160,8 @@ impl Store {
             if let Ok(lock::ReadOnly::Open(read_only)) = lock::open_read_only(path) {
                 migrate::refuse_newer(&read_only)?;
             }
-            let db = lock::open_writable(path, faults.clone())?;
-            let replica = migrate::prepare(&db)?;
+            let mut db = lock::open_writable(path, faults.clone())?;
+            let replica = migrate::prepare(&mut db)?;
             let pid_file = lock::PidFile::write(path);
             Ok(Store {
                 db: Handle::Writable(db),
