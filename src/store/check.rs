@@ -1,15 +1,15 @@
 //! `tiyan check`: a full look at a store, changing nothing. Every op and every derived record
-//! is read and decoded, the op log is replayed into a store in memory through the very code
-//! that writes (`apply`), and what it derives (records, indexes, heads and the summaries) is
-//! compared with what the file holds. Each
+//! is read and decoded, the op log is replayed, a chunk at a time, into a store of its own (a
+//! temporary file) through the very code that writes (`apply`), and what it derives (records,
+//! indexes, heads and the summaries) is compared with what the file holds, table by table,
+//! both walked in key order together. Memory stays small at any size: 70 MB at 100,000
+//! findings (3.5 GB when the file, the log and both sides' records were held). Each
 //! problem names its table and key. A page redb cannot read (its panics are contained) is
 //! "damaged" as in any other read.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use redb::backends::InMemoryBackend;
-use redb::{Database, ReadableDatabase, ReadableTable, StorageBackend};
+use redb::{Database, ReadableDatabase, ReadableTable};
 
 use super::error::StoreError;
 use super::summary::SessionTally;
@@ -66,18 +66,8 @@ impl Report {
     }
 }
 
-/// What the file holds, decoded where it could be.
-#[derive(Default)]
-struct Contents {
-    ops: Vec<Op>,
-    records: BTreeMap<(u8, u128), Record>,
-    children: BTreeSet<(u128, u128)>,
-    superseded: BTreeSet<(u128, u64)>,
-    heads: BTreeMap<u128, (u64, u64)>,
-    summaries: BTreeMap<u128, SessionTally>,
-    seqs: BTreeSet<(u128, i64, u128)>,
-    tally: BTreeMap<(u128, String, u8, Option<i32>, bool), u64>,
-}
+/// Ops read and replayed at a time.
+const CHUNK: usize = 8192;
 
 pub(super) fn run(
     db: &dyn ReadableDatabase,
@@ -89,76 +79,84 @@ pub(super) fn run(
     if !crate::crash::contain(|| pages_sound(path)).unwrap_or(Ok(false))? {
         report.add(Problem::Pages);
     }
-    let file = read_contents(db, &mut report)?;
-    report.ops = file.ops.len() as u64;
-    report.records = file.records.len() as u64;
-    check_meta(db, replica, &file.ops, &mut report)?;
-    let replay = replay(&file.ops)?;
-    compare(tables::name::RECORDS, &file.records, &replay.records, codec::record_key_text, &mut report);
-    compare_sets("children", &file.children, &replay.children, |(s, f)| format!("{s:032x}/{f:032x}"), &mut report);
-    compare_sets("superseded", &file.superseded, &replay.superseded, codec::op_key_text, &mut report);
-    compare(tables::name::HEADS, &file.heads, &replay.heads, |r| format!("replica {r:032x}"), &mut report);
-    let session = |id: u128| format!("session {}", entity_id_string(id));
-    compare(tables::name::SESSION_SUMMARY, &file.summaries, &replay.summaries, session, &mut report);
-    let seq_text = |(s, seq, f): (u128, i64, u128)| {
-        format!("session {} 序号 {seq} finding {}", entity_id_string(s), entity_id_string(f))
-    };
-    compare_sets(tables::name::SESSION_SEQS, &file.seqs, &replay.seqs, seq_text, &mut report);
-    compare_owned(tables::name::LEDGER_TALLY, &file.tally, &replay.tally, tally_text, &mut report);
+    let replay = Replay::new()?;
+    let txn = db.begin_read()?;
+    let own = replay_ops(&txn, replica, &replay.db, &mut report)?;
+    check_meta(&txn, own, &mut report)?;
+    let again = replay.db.begin_read()?;
+    compare_tables(&txn, &again, &mut report)?;
     Ok(report)
 }
 
-fn read_contents(db: &dyn ReadableDatabase, report: &mut Report) -> Result<Contents, StoreError> {
-    let txn = db.begin_read()?;
-    let mut out = Contents::default();
+/// The replay's store: a file in the temporary directory, removed when done. The op log of
+/// 100,000 findings replays into a few hundred MB, which memory need not hold.
+struct Replay {
+    db: Database,
+    path: std::path::PathBuf,
+}
+
+impl Replay {
+    fn new() -> Result<Replay, StoreError> {
+        let name = format!("tiyan-check-{}-{}.redb", std::process::id(), crate::domain::op::new_entity_id());
+        let path = std::env::temp_dir().join(name);
+        let db = Database::builder().set_cache_size(super::lock::WRITABLE_CACHE_BYTES).create(&path)?;
+        // Made first, so the file goes however the rest goes.
+        let mut replay = Replay { db, path };
+        migrate::prepare(&mut replay.db)?;
+        Ok(replay)
+    }
+}
+
+impl Drop for Replay {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The highest seq and stamp of this store's own ops in the log.
+#[derive(Default)]
+struct Own {
+    seq: Option<u64>,
+    hlc: crate::domain::Hlc,
+}
+
+/// Every op decoded (the ones that do not, reported), and replayed into `into` a chunk at a
+/// time through the code that writes: records come out the same in any order (see `apply`).
+fn replay_ops(
+    txn: &redb::ReadTransaction,
+    replica: crate::domain::ReplicaId,
+    into: &Database,
+    report: &mut Report,
+) -> Result<Own, StoreError> {
+    let into_replica = current_replica(into)?;
+    let mut own = Own::default();
+    let mut chunk: Vec<Op> = Vec::with_capacity(CHUNK);
     for entry in txn.open_table(tables::OPS)?.iter()? {
         let (key, value) = entry?;
         match codec::decode_op(value.value(), key.value()) {
-            Ok(op) => out.ops.push(op),
+            Ok(op) => {
+                report.ops += 1;
+                if op.id.replica == replica {
+                    own.seq = own.seq.max(Some(op.id.seq));
+                    own.hlc = own.hlc.max(op.hlc);
+                }
+                chunk.push(op);
+            }
             Err(e) => report.add(unreadable(tables::name::OPS, codec::op_key_text(key.value()), e)),
         }
-    }
-    for entry in txn.open_table(tables::RECORDS)?.iter()? {
-        let (key, value) = entry?;
-        match codec::decode_record(value.value(), key.value()) {
-            Ok(record) => {
-                out.records.insert(key.value(), record);
-            }
-            Err(e) => report.add(unreadable(tables::name::RECORDS, codec::record_key_text(key.value()), e)),
+        if chunk.len() == CHUNK {
+            apply::import_ops(into, into_replica, &chunk)?;
+            chunk.clear();
         }
     }
-    for entry in txn.open_table(tables::CHILDREN)?.iter()? {
-        out.children.insert(entry?.0.value());
-    }
-    for entry in txn.open_table(tables::SUPERSEDED)?.iter()? {
-        out.superseded.insert(entry?.0.value());
-    }
-    for entry in txn.open_table(tables::HEADS)?.iter()? {
-        let (key, value) = entry?;
-        out.heads.insert(key.value(), value.value());
-    }
-    for entry in txn.open_table(tables::SESSION_SUMMARY)?.iter()? {
-        let (key, value) = entry?;
-        match codec::decode_summary(value.value(), key.value()) {
-            Ok(tally) => {
-                out.summaries.insert(key.value(), tally);
-            }
-            Err(e) => report.add(unreadable(
-                tables::name::SESSION_SUMMARY,
-                format!("session {}", entity_id_string(key.value())),
-                e,
-            )),
-        }
-    }
-    for entry in txn.open_table(tables::SESSION_SEQS)?.iter()? {
-        out.seqs.insert(entry?.0.value());
-    }
-    for entry in txn.open_table(tables::LEDGER_TALLY)?.iter()? {
-        let (key, value) = entry?;
-        let (session, unit, status, deadline, spot) = key.value();
-        out.tally.insert((session, unit.to_string(), status, deadline, spot), value.value());
-    }
-    Ok(out)
+    apply::import_ops(into, into_replica, &chunk)?;
+    Ok(own)
+}
+
+fn current_replica(db: &Database) -> Result<crate::domain::ReplicaId, StoreError> {
+    let txn = db.begin_read()?;
+    let meta = txn.open_table(tables::META)?;
+    meta::replica(&meta)?.ok_or_else(|| StoreError::Db("the replay's store has no replica".into()))
 }
 
 fn unreadable(table: &'static str, key: String, e: StoreError) -> Problem {
@@ -169,19 +167,12 @@ fn unreadable(table: &'static str, key: String, e: StoreError) -> Problem {
     Problem::Unreadable { table, key, detail }
 }
 
-fn check_meta(
-    db: &dyn ReadableDatabase,
-    replica: crate::domain::ReplicaId,
-    ops: &[Op],
-    report: &mut Report,
-) -> Result<(), StoreError> {
-    let txn = db.begin_read()?;
+fn check_meta(txn: &redb::ReadTransaction, own: Own, report: &mut Report) -> Result<(), StoreError> {
     let t = txn.open_table(tables::META)?;
     report.schema_version = meta::schema_version(&t)?.unwrap_or(0);
     let next_seq = meta::next_seq(&t)?;
-    let own_max = ops.iter().filter(|op| op.id.replica == replica).map(|op| op.id.seq).max();
     // A next seq at or below an op of ours would give a new op an id already used.
-    if let Some(max) = own_max.filter(|max| *max >= next_seq) {
+    if let Some(max) = own.seq.filter(|max| *max >= next_seq) {
         report.add(Problem::MetaBehind {
             key: tables::meta_key::NEXT_SEQ,
             stored: next_seq.to_string(),
@@ -192,24 +183,21 @@ fn check_meta(
     // more than a day ahead of the wall clock at import does not move it (see `import`), and
     // whether a stamp was that far ahead then cannot be told now.
     let hlc = meta::hlc(&t)?;
-    let log_max = ops.iter().filter(|op| op.id.replica == replica).map(|op| op.hlc).max().unwrap_or_default();
-    if log_max > hlc {
+    if own.hlc > hlc {
         let text = |h: crate::domain::Hlc| format!("{}.{}", h.wall_ms, h.counter);
-        report.add(Problem::MetaBehind { key: tables::meta_key::HLC, stored: text(hlc), needed: text(log_max) });
+        report.add(Problem::MetaBehind { key: tables::meta_key::HLC, stored: text(hlc), needed: text(own.hlc) });
     }
     Ok(())
 }
 
-/// redb's own integrity check (every page's checksum) on a copy of the file in memory: the
-/// check repairs and commits, which must not happen to the file itself. Costs the file's size
-/// in memory, once, for an explicit check.
+/// redb's own integrity check (every page's checksum) on the file read through a layer that
+/// keeps writes in memory: the check repairs and commits, which must not happen to the file.
 fn pages_sound(path: &Path) -> Result<bool, StoreError> {
-    let bytes = std::fs::read(path)?;
-    let backend = InMemoryBackend::new();
-    backend.set_len(bytes.len() as u64)?;
-    backend.write(0, &bytes)?;
-    drop(bytes);
-    let verified = Database::builder().create_with_backend(backend).and_then(|mut db| db.check_integrity());
+    let backend = super::read_through::ReadThrough::open(path)?;
+    let verified = Database::builder()
+        .set_cache_size(super::lock::READ_ONLY_CACHE_BYTES)
+        .create_with_backend(backend)
+        .and_then(|mut db| db.check_integrity());
     match verified.map_err(StoreError::from) {
         Ok(sound) => Ok(sound),
         Err(StoreError::Damaged { .. }) => Ok(false),
@@ -217,77 +205,173 @@ fn pages_sound(path: &Path) -> Result<bool, StoreError> {
     }
 }
 
-/// The op log replayed into a store in memory, by the code that writes.
-fn replay(ops: &[Op]) -> Result<Contents, StoreError> {
-    let mut db = Database::builder().create_with_backend(InMemoryBackend::new())?;
-    let replica = migrate::prepare(&mut db)?;
-    apply::import_ops(&db, replica, ops)?;
-    let mut report = Report::default();
-    let replayed = read_contents(&db, &mut report)?;
-    Ok(replayed)
-}
+/// Entries of one table, in key order: a key and what is compared, or a value that does not
+/// decode (reported by the file's side, and then left out).
+type Entries<'a, K, V> = Box<dyn Iterator<Item = Result<(K, Result<V, StoreError>), StoreError>> + 'a>;
 
-fn compare<K: Ord + Copy, V: PartialEq>(
-    table: &'static str,
-    file: &BTreeMap<K, V>,
-    replay: &BTreeMap<K, V>,
-    key_text: impl Fn(K) -> String,
+/// Each derived table of the file against the replay's, both walked in key order together:
+/// nothing is held but the entry at hand.
+fn compare_tables(
+    file: &redb::ReadTransaction,
+    replay: &redb::ReadTransaction,
     report: &mut Report,
-) {
-    for (key, value) in file {
-        match replay.get(key) {
-            None => report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Extra }),
-            Some(v) if v != value => {
-                report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Differs })
-            }
-            Some(_) => {}
+) -> Result<(), StoreError> {
+    let records = |txn: &redb::ReadTransaction| -> Result<Entries<'static, (u8, u128), Record>, StoreError> {
+        let iter = txn.open_table(tables::RECORDS)?.range::<(u8, u128)>(..)?;
+        Ok(Box::new(iter.map(|e| {
+            let (k, v) = e?;
+            Ok((k.value(), codec::decode_record(v.value(), k.value())))
+        })))
+    };
+    let (mut file_records, mut replay_records) = (records(file)?, records(replay)?);
+    report.records = 0;
+    let counted = std::iter::from_fn(|| {
+        let next = file_records.next();
+        if matches!(next, Some(Ok(_))) {
+            report.records += 1;
         }
+        next
+    });
+    let mut problems = Vec::new();
+    let mut counted = counted;
+    merge(tables::name::RECORDS, &mut counted, replay_records.as_mut(), |k| codec::record_key_text(*k), &mut problems)?;
+    for p in problems {
+        report.add(p);
     }
-    for key in replay.keys().filter(|k| !file.contains_key(k)) {
-        report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Missing });
-    }
+
+    let keys = |txn: &redb::ReadTransaction, def| -> Result<Entries<'static, (u128, u128), ()>, StoreError> {
+        let iter = txn.open_table::<(u128, u128), ()>(def)?.range::<(u128, u128)>(..)?;
+        Ok(Box::new(iter.map(|e| Ok((e?.0.value(), Ok(()))))))
+    };
+    let child_text = |(s, f): &(u128, u128)| format!("{s:032x}/{f:032x}");
+    merge_into(report, "children", keys(file, tables::CHILDREN)?, keys(replay, tables::CHILDREN)?, child_text)?;
+
+    let superseded = |txn: &redb::ReadTransaction| -> Result<Entries<'static, (u128, u64), ()>, StoreError> {
+        let iter = txn.open_table(tables::SUPERSEDED)?.range::<(u128, u64)>(..)?;
+        Ok(Box::new(iter.map(|e| Ok((e?.0.value(), Ok(()))))))
+    };
+    let op_text = |k: &(u128, u64)| codec::op_key_text(*k);
+    merge_into(report, "superseded", superseded(file)?, superseded(replay)?, op_text)?;
+
+    let heads = |txn: &redb::ReadTransaction| -> Result<Entries<'static, u128, (u64, u64)>, StoreError> {
+        let iter = txn.open_table(tables::HEADS)?.range::<u128>(..)?;
+        Ok(Box::new(iter.map(|e| {
+            let (k, v) = e?;
+            Ok((k.value(), Ok(v.value())))
+        })))
+    };
+    let replica_text = |r: &u128| format!("replica {r:032x}");
+    merge_into(report, tables::name::HEADS, heads(file)?, heads(replay)?, replica_text)?;
+
+    let summaries = |txn: &redb::ReadTransaction| -> Result<Entries<'static, u128, SessionTally>, StoreError> {
+        let iter = txn.open_table(tables::SESSION_SUMMARY)?.range::<u128>(..)?;
+        Ok(Box::new(iter.map(|e| {
+            let (k, v) = e?;
+            Ok((k.value(), codec::decode_summary(v.value(), k.value())))
+        })))
+    };
+    let session_text = |id: &u128| format!("session {}", entity_id_string(*id));
+    merge_into(report, tables::name::SESSION_SUMMARY, summaries(file)?, summaries(replay)?, session_text)?;
+
+    let seqs = |txn: &redb::ReadTransaction| -> Result<Entries<'static, (u128, i64, u128), ()>, StoreError> {
+        let iter = txn.open_table(tables::SESSION_SEQS)?.range::<(u128, i64, u128)>(..)?;
+        Ok(Box::new(iter.map(|e| Ok((e?.0.value(), Ok(()))))))
+    };
+    let seq_text = |(s, seq, f): &(u128, i64, u128)| {
+        format!("session {} 序号 {seq} finding {}", entity_id_string(*s), entity_id_string(*f))
+    };
+    merge_into(report, tables::name::SESSION_SEQS, seqs(file)?, seqs(replay)?, seq_text)?;
+
+    let tally = |txn: &redb::ReadTransaction| -> Result<Entries<'static, TallyKey, u64>, StoreError> {
+        let iter = txn.open_table(tables::LEDGER_TALLY)?.range::<(u128, &str, u8, Option<i32>, bool)>(..)?;
+        Ok(Box::new(iter.map(|e| {
+            let (k, v) = e?;
+            let (session, unit, status, deadline, spot) = k.value();
+            Ok(((session, unit.to_string(), status, deadline, spot), Ok(v.value())))
+        })))
+    };
+    merge_into(report, tables::name::LEDGER_TALLY, tally(file)?, tally(replay)?, tally_text)?;
+    Ok(())
 }
 
-/// `compare` for keys that are not `Copy`.
-fn compare_owned<K: Ord + Clone, V: PartialEq>(
-    table: &'static str,
-    file: &BTreeMap<K, V>,
-    replay: &BTreeMap<K, V>,
-    key_text: impl Fn(&K) -> String,
-    report: &mut Report,
-) {
-    for (key, value) in file {
-        match replay.get(key) {
-            None => report.add(Problem::Derived { table, key: key_text(key), what: Mismatch::Extra }),
-            Some(v) if v != value => {
-                report.add(Problem::Derived { table, key: key_text(key), what: Mismatch::Differs })
-            }
-            Some(_) => {}
-        }
-    }
-    for key in replay.keys().filter(|k| !file.contains_key(k)) {
-        report.add(Problem::Derived { table, key: key_text(key), what: Mismatch::Missing });
-    }
-}
+type TallyKey = (u128, String, u8, Option<i32>, bool);
 
-fn tally_text((session, unit, status, deadline, spot): &(u128, String, u8, Option<i32>, bool)) -> String {
+fn tally_text((session, unit, status, deadline, spot): &TallyKey) -> String {
     format!(
         "session {} unit {unit:?} status {status} deadline {deadline:?} on the spot {spot}",
         entity_id_string(*session)
     )
 }
 
-fn compare_sets<K: Ord + Copy>(
-    table: &'static str,
-    file: &BTreeSet<K>,
-    replay: &BTreeSet<K>,
-    key_text: impl Fn(K) -> String,
+fn merge_into<K: Ord, V: PartialEq>(
     report: &mut Report,
-) {
-    for key in file.difference(replay) {
-        report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Extra });
+    table: &'static str,
+    mut file: Entries<'_, K, V>,
+    mut replay: Entries<'_, K, V>,
+    key_text: impl Fn(&K) -> String,
+) -> Result<(), StoreError> {
+    let mut problems = Vec::new();
+    merge(table, file.as_mut(), replay.as_mut(), key_text, &mut problems)?;
+    for p in problems {
+        report.add(p);
     }
-    for key in replay.difference(file) {
-        report.add(Problem::Derived { table, key: key_text(*key), what: Mismatch::Missing });
+    Ok(())
+}
+
+/// The file's entries against the replay's, both in key order: an entry only in the file is
+/// extra, only in the replay missing, in both but not equal differs. A file's value that does
+/// not decode is unreadable (and then counts as absent).
+fn merge<K: Ord, V: PartialEq>(
+    table: &'static str,
+    file: &mut dyn Iterator<Item = Result<(K, Result<V, StoreError>), StoreError>>,
+    replay: &mut dyn Iterator<Item = Result<(K, Result<V, StoreError>), StoreError>>,
+    key_text: impl Fn(&K) -> String,
+    problems: &mut Vec<Problem>,
+) -> Result<(), StoreError> {
+    let mut next_file = || -> Result<Option<(K, V)>, StoreError> {
+        loop {
+            match file.next().transpose()? {
+                None => return Ok(None),
+                Some((key, Ok(value))) => return Ok(Some((key, value))),
+                Some((key, Err(e))) => problems.push(unreadable(table, key_text(&key), e)),
+            }
+        }
+    };
+    // The replay wrote what it holds: a value of its that does not decode is our own bug.
+    let mut next_replay = || -> Result<Option<(K, V)>, StoreError> {
+        replay.next().transpose()?.map(|(k, v)| v.map(|v| (k, v))).transpose()
+    };
+    let (mut f, mut r) = (next_file()?, next_replay()?);
+    let mut found = Vec::new();
+    loop {
+        match (f.take(), r.take()) {
+            (None, None) => break,
+            (Some(a), None) => {
+                found.push((a.0, Mismatch::Extra));
+                f = next_file()?;
+            }
+            (None, Some(b)) => {
+                found.push((b.0, Mismatch::Missing));
+                r = next_replay()?;
+            }
+            (Some(a), Some(b)) => match a.0.cmp(&b.0) {
+                std::cmp::Ordering::Less => {
+                    found.push((a.0, Mismatch::Extra));
+                    (f, r) = (next_file()?, Some(b));
+                }
+                std::cmp::Ordering::Greater => {
+                    found.push((b.0, Mismatch::Missing));
+                    (f, r) = (Some(a), next_replay()?);
+                }
+                std::cmp::Ordering::Equal => {
+                    if a.1 != b.1 {
+                        found.push((a.0, Mismatch::Differs));
+                    }
+                    (f, r) = (next_file()?, next_replay()?);
+                }
+            },
+        }
     }
+    problems.extend(found.into_iter().map(|(key, what)| Problem::Derived { table, key: key_text(&key), what }));
+    Ok(())
 }

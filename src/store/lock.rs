@@ -22,10 +22,10 @@ pub const PID_FILE_NAME: &str = "tiyan.pid";
 /// redb's page cache (reads and the write buffer), writable: redb's default is 1 GiB, which a
 /// 100,000-finding store fills as any whole read passes over it. The screens read a few pages
 /// at a time; a large write spills to the file early, which is safe (the commit decides).
-const WRITABLE_CACHE_BYTES: usize = 32 << 20;
+pub(super) const WRITABLE_CACHE_BYTES: usize = 32 << 20;
 
 /// The same for a read-only open: a command reads each page about once.
-const READ_ONLY_CACHE_BYTES: usize = 16 << 20;
+pub(super) const READ_ONLY_CACHE_BYTES: usize = 16 << 20;
 
 /// What every redb file starts with (redb's header, "Inspired by PNG's magic number").
 const REDB_MAGIC: [u8; 9] = [b'r', b'e', b'd', b'b', 0x1A, 0x0A, 0xA9, 0x0D, 0x0A];

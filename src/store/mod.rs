@@ -32,6 +32,7 @@ mod lock;
 mod meta;
 mod migrate;
 mod query;
+mod read_through;
 mod summary;
 pub mod tables;
 pub mod thread;
