@@ -103,11 +103,7 @@ impl Series {
 type Measure<'a> = (&'a str, &'a mut dyn FnMut() -> (Duration, i64));
 
 /// `a` and `b` in turn, `runs` times each; both printed, and how many times `b` `a` took.
-fn alternate(
-    runs: usize,
-    a: Measure<'_>,
-    b: Option<Measure<'_>>,
-) {
+fn alternate(runs: usize, a: Measure<'_>, b: Option<Measure<'_>>) {
     let (name_a, run_a) = a;
     let mut sa = Series::new(name_a);
     let mut b = b.map(|(name, f)| (Series::new(name), f));
