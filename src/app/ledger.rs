@@ -139,10 +139,14 @@ pub fn loaded(state: &mut State, rows: LedgerRows) -> Vec<Effect> {
         view.cursor = pos;
     }
     view.cursor = view.cursor.min(view.rows.len().saturating_sub(1));
-    let listed: HashSet<EntityId> = view.index.rows.iter().map(|r| r.id).collect();
     let open = match state.screen {
         Screen::Finding { finding, from_ledger: true, .. } => Some(finding),
         _ => None,
+    };
+    // The few kept whole that are still listed (not a set of every row's id: 100,000 of them).
+    let listed: HashSet<EntityId> = {
+        let kept: HashSet<EntityId> = view.details.keys().copied().collect();
+        view.index.rows.iter().filter(|r| kept.contains(&r.id)).map(|r| r.id).collect()
     };
     view.details.retain(|id, _| listed.contains(id) || Some(*id) == open);
     view.asked.clear();

@@ -86,12 +86,18 @@ impl LedgerRows {
                 on_the_spot: fixed_on_the_spot(f),
             })
             .collect();
-        LedgerRows { sessions, units: units.names, rows }.canonical()
+        LedgerRows::new(sessions, units.names, rows)
+    }
+
+    /// The rows of the findings, by session, 序号 and id; `sessions` ascending and `units`
+    /// each once, as the rows refer to them.
+    pub fn new(sessions: Vec<EntityId>, units: Vec<String>, rows: Vec<LedgerRow>) -> LedgerRows {
+        LedgerRows { sessions, units, rows }.canonical()
     }
 
     /// The same rows with the units they name numbered in name order (units no row names
     /// left out): one form for the same findings, however they were read.
-    pub fn canonical(mut self) -> LedgerRows {
+    fn canonical(mut self) -> LedgerRows {
         let mut used = vec![false; self.units.len()];
         for r in &self.rows {
             if let Some(u) = used.get_mut(r.unit as usize) {
