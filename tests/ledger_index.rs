@@ -137,8 +137,8 @@ fn compare(sessions: &[Session], findings: &[Finding], filter: &LedgerFilter, to
 
     let rows = LedgerRows::from_findings(findings);
     let f = RowFilter::new(&rows, &walks, filter, today, zone);
-    let mut passing = index::filter(&rows, &f);
-    index::sort_by_deadline(&mut passing, &rows);
+    // Earliest deadline first as it comes: the index keeps its order by deadline.
+    let passing = index::filter(&rows, &f);
     let row_ids: Vec<u128> = passing.iter().map(|&i| rows.rows[i as usize].id).collect();
     assert_eq!(row_ids, ids, "{filter:?}");
     assert_eq!(index::counts(&rows, &f, &walks, filter), ledger::counts(&walks, findings, filter, today), "{filter:?}");
@@ -160,6 +160,9 @@ proptest! {
         let findings: Vec<Finding> = specs.iter().enumerate().map(|(n, s)| finding(n, s, &sessions)).collect();
         filter.session = filter.session.map(|s| sessions.get(s as usize).map(|x| x.id).unwrap_or(12345));
         compare(&sessions, &findings, &filter, day(today));
+        // No filter (every row, the order kept whole) and overdue only, whatever was drawn.
+        compare(&sessions, &findings, &LedgerFilter::default(), day(today));
+        compare(&sessions, &findings, &LedgerFilter { overdue: true, ..LedgerFilter::default() }, day(today));
     }
 }
 
