@@ -246,10 +246,21 @@ fn draw(d: &Data) {
     state.ledger.cursor = state.ledger.rows.len() / 2;
     let effects = tiyan::app::ledger::fetch(&mut state, false);
     answer(&mut state, &by_id, effects);
-    measure("ledger refilter (filter, sort, counts, by unit)", 30, || {
-        tiyan::app::ledger::refilter(&mut state);
-        state.ledger.rows.len()
-    });
+    // What `x` (no filter), `!` (overdue only) and a filter of one status (Ctrl-S) leave.
+    let filters = [
+        ("no filter", LedgerFilter::default()),
+        ("overdue only", LedgerFilter { overdue: true, ..LedgerFilter::default() }),
+        ("整改中", LedgerFilter { statuses: vec![Rectifying], ..LedgerFilter::default() }),
+    ];
+    for (name, filter) in filters {
+        state.ledger.filter = filter;
+        measure(&format!("ledger refilter, {name} (filter, sort, counts, by unit)"), 30, || {
+            tiyan::app::ledger::refilter(&mut state);
+            state.ledger.rows.len()
+        });
+    }
+    state.ledger.filter = LedgerFilter::default();
+    tiyan::app::ledger::refilter(&mut state);
     for (w, h) in [(100u16, 30u16), (80, 24)] {
         state.size = (w, h);
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");

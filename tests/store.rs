@@ -1134,3 +1134,25 @@ fn a_migration_gives_back_the_space_it_freed() {
     assert_eq!(store.sessions().unwrap(), before_sessions);
     assert!(store.check().unwrap().is_sound());
 }
+
+/// The TUI's open (a smaller page cache) is the same store: what it writes, after a reopen
+/// and through the commands' open, reads the same.
+#[test]
+fn the_screens_open_writes_and_reopens_the_same_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(&dir);
+    let mut store = Store::open_for_screens(&path).unwrap();
+    assert!(store.was_created());
+    tiyan::demo::fill(&mut store, 3, 4, 1).unwrap();
+    let written = store.all_findings().unwrap();
+    assert_eq!(written.len(), 12);
+    store.reopen().unwrap();
+    let (session, id) = (id_at(1_000, 1), id_at(1_000, 2));
+    new_session(&mut store, session, "企业开办");
+    new_finding(&mut store, id, session, 1, "叫号屏不显示窗口号");
+    let after = store.all_findings().unwrap();
+    drop(store);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.all_findings().unwrap(), after);
+    assert_eq!(after.len(), written.len() + 1);
+}

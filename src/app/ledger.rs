@@ -139,10 +139,14 @@ pub fn loaded(state: &mut State, rows: LedgerRows) -> Vec<Effect> {
         view.cursor = pos;
     }
     view.cursor = view.cursor.min(view.rows.len().saturating_sub(1));
-    let listed: HashSet<EntityId> = view.index.rows.iter().map(|r| r.id).collect();
     let open = match state.screen {
         Screen::Finding { finding, from_ledger: true, .. } => Some(finding),
         _ => None,
+    };
+    // The few kept whole that are still listed (not a set of every row's id: 100,000 of them).
+    let listed: HashSet<EntityId> = {
+        let kept: HashSet<EntityId> = view.details.keys().copied().collect();
+        view.index.rows.iter().filter(|r| kept.contains(&r.id)).map(|r| r.id).collect()
     };
     view.details.retain(|id, _| listed.contains(id) || Some(*id) == open);
     view.asked.clear();
@@ -160,8 +164,8 @@ pub fn refilter(state: &mut State) {
     let sessions = SessionIndex::in_zone(state.sessions.list.iter().map(|s| &s.session), zone);
     let view = &mut state.ledger;
     let f = RowFilter::new(&view.index, &sessions, &view.filter, today, zone);
-    let mut rows = index::filter(&view.index, &f);
-    index::sort_by_deadline(&mut rows, &view.index);
+    // In deadline order already: the index keeps its rows' order by deadline.
+    let rows = index::filter(&view.index, &f);
     view.counts = index::counts(&view.index, &f, &sessions, &view.filter);
     view.units = index::by_unit(&view.index, &f, &rows);
     view.rows = rows;

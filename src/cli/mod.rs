@@ -88,7 +88,7 @@ fn run_tui(cli: &Cli) -> Result<u8, CliError> {
     // One place loads the config, units and holidays files for every command; the TUI shows
     // their problems on its first frame.
     let setup = Setup::resolve(cli)?;
-    let store = setup.open_store()?;
+    let store = setup.open_store_for_screens()?;
     let mut ctx = setup.context(cli.ascii);
     // Said once, on the first frame: a new profile, and where (a typo in --home shows).
     if store.was_created() {

@@ -97,6 +97,11 @@ impl Setup {
         Store::open(&self.paths.store_file()).map_err(|e| self.store_error(e))
     }
 
+    /// `open_store` for the TUI, with its smaller page cache (`Store::open_for_screens`).
+    pub fn open_store_for_screens(&self) -> Result<Store, CliError> {
+        Store::open_for_screens(&self.paths.store_file()).map_err(|e| self.store_error(e))
+    }
+
     /// A new profile is said on stderr, with where it is: a typo in --home is seen at once.
     pub fn say_if_created(&self, store: &Store) {
         if store.was_created() {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 
 use super::finding::{Finding, FindingStatus};
-use super::ledger::{Counts, IdHasher, LedgerFilter, SessionIndex, UnitRow, fixed_on_the_spot};
+use super::ledger::{Counts, LedgerFilter, SessionIndex, UnitRow, fixed_on_the_spot};
 use super::op::{EntityId, entity_created_ms};
 use super::zone::Zone;
 
@@ -63,6 +63,9 @@ pub struct LedgerRows {
     /// The units the rows refer to, trimmed, each once.
     pub units: Vec<String>,
     pub rows: Vec<LedgerRow>,
+    /// Every row's index, earliest deadline first ([`sort_by_deadline`]): sorted once per
+    /// load, so a filter is a pass down it that keeps the order, and no filter is all of it.
+    by_deadline: Vec<u32>,
 }
 
 impl LedgerRows {
@@ -86,12 +89,27 @@ impl LedgerRows {
                 on_the_spot: fixed_on_the_spot(f),
             })
             .collect();
-        LedgerRows { sessions, units: units.names, rows }.canonical()
+        LedgerRows::new(sessions, units.names, rows)
+    }
+
+    /// The rows of the findings, by session, 序号 and id; `sessions` ascending and `units`
+    /// each once, as the rows refer to them.
+    pub fn new(sessions: Vec<EntityId>, units: Vec<String>, rows: Vec<LedgerRow>) -> LedgerRows {
+        let mut out = LedgerRows { sessions, units, rows, by_deadline: Vec::new() }.canonical();
+        let mut order: Vec<u32> = (0..out.rows.len() as u32).collect();
+        sort_by_deadline(&mut order, &out);
+        out.by_deadline = order;
+        out
+    }
+
+    /// Every row's index, earliest deadline first.
+    pub fn by_deadline(&self) -> &[u32] {
+        &self.by_deadline
     }
 
     /// The same rows with the units they name numbered in name order (units no row names
     /// left out): one form for the same findings, however they were read.
-    pub fn canonical(mut self) -> LedgerRows {
+    fn canonical(mut self) -> LedgerRows {
         let mut used = vec![false; self.units.len()];
         for r in &self.rows {
             if let Some(u) = used.get_mut(r.unit as usize) {
@@ -128,6 +146,7 @@ impl LedgerRows {
     /// The memory the rows take, roughly.
     pub fn heap_bytes(&self) -> usize {
         self.rows.capacity() * std::mem::size_of::<LedgerRow>()
+            + self.by_deadline.capacity() * 4
             + self.sessions.capacity() * 16
             + self.units.iter().map(|u| u.capacity() + 24).sum::<usize>()
     }
@@ -252,14 +271,23 @@ impl RowFilter {
         self.by_status(r) && self.in_scope(r)
     }
 
+    /// Whether every row passes: no part of the filter leaves one out.
+    fn passes_all(&self) -> bool {
+        self.statuses == 0 && !self.overdue && self.session.is_none() && self.unit.is_none() && !self.reads_walk
+    }
+
     pub fn is_overdue(&self, r: &LedgerRow) -> bool {
         r.is_overdue(self.today)
     }
 }
 
-/// The indices of the rows that pass, in the rows' order.
+/// The indices of the rows that pass, earliest deadline first (as [`sort_by_deadline`]
+/// orders them): the rows' order by deadline, kept once per load, walked and kept in order.
 pub fn filter(rows: &LedgerRows, f: &RowFilter) -> Vec<u32> {
-    rows.rows.iter().enumerate().filter(|(_, r)| f.passes(r)).map(|(i, _)| i as u32).collect()
+    if f.passes_all() {
+        return rows.by_deadline.clone();
+    }
+    rows.by_deadline.iter().copied().filter(|&i| f.passes(&rows.rows[i as usize])).collect()
 }
 
 /// Earliest deadline first, those without one last; then by session and 序号 (then id).
@@ -299,9 +327,10 @@ pub fn counts(rows: &LedgerRows, f: &RowFilter, sessions: &SessionIndex<'_>, fil
 /// The rows that pass (`shown`, from [`filter`]) by unit: most overdue first, then the most
 /// findings, then by name, as `ledger::by_unit` gives them.
 pub fn by_unit(rows: &LedgerRows, f: &RowFilter, shown: &[u32]) -> Vec<UnitRow> {
-    let mut by: HashMap<u32, UnitRow, std::hash::BuildHasherDefault<IdHasher>> = HashMap::default();
+    // Units are small integers: a slot each.
+    let mut by: Vec<UnitRow> = vec![UnitRow::default(); rows.units.len()];
     for r in shown.iter().map(|&i| &rows.rows[i as usize]) {
-        let row = by.entry(r.unit).or_default();
+        let Some(row) = by.get_mut(r.unit as usize) else { continue };
         row.total += 1;
         if r.status == FindingStatus::NotAProblem {
             continue;
@@ -311,8 +340,12 @@ pub fn by_unit(rows: &LedgerRows, f: &RowFilter, shown: &[u32]) -> Vec<UnitRow> 
         row.overdue += usize::from(f.is_overdue(r));
         row.closed += usize::from(r.status == FindingStatus::Closed);
     }
-    let mut out: Vec<UnitRow> =
-        by.into_iter().map(|(unit, row)| UnitRow { unit: rows.units[unit as usize].clone(), ..row }).collect();
+    let mut out: Vec<UnitRow> = by
+        .into_iter()
+        .zip(&rows.units)
+        .filter(|(row, _)| row.total > 0)
+        .map(|(row, unit)| UnitRow { unit: unit.clone(), ..row })
+        .collect();
     out.sort_unstable_by(|a, b| {
         b.overdue.cmp(&a.overdue).then(b.total.cmp(&a.total)).then_with(|| a.unit.cmp(&b.unit))
     });

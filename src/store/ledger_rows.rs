@@ -12,8 +12,6 @@
 //! whole by `codec` instead, which gives the same fields or names the damage. Texts the ledger does not read are skipped unchecked: a damaged description goes
 //! unnoticed here, as it would in any query that does not show it (`tiyan check` reads all).
 
-use std::collections::HashSet;
-
 use redb::ReadableDatabase;
 
 use super::apply::load_record;
@@ -21,7 +19,6 @@ use super::codec;
 use super::error::StoreError;
 use super::tables;
 use crate::domain::finding::field;
-use crate::domain::ledger::IdHasher;
 use crate::domain::ledger_index::{Interner, LedgerRow, LedgerRows, NO_DEADLINE};
 use crate::domain::rectify::MOVE_PREFIX;
 use crate::domain::{EntityId, EntityKind, Finding, FindingStatus, Hlc, OpId, Record};
@@ -77,46 +74,69 @@ fn read_fields(bytes: &[u8], key: (u8, u128), units: &mut Interner) -> Result<(F
 /// How many pieces the findings' key range is cut into, for the threads to take in turn.
 const PIECES: u128 = 32;
 
-/// A finding read: its id, fields, and unit as a number of some [`Interner`]'s.
-type FoundRow = (EntityId, Fields, u32);
+/// The findings of one piece of the key range, as rows of the ledger (their 序号 not ranked
+/// yet: `seq_rank` 0); their units numbered by the piece's own interner, their sessions as
+/// indices of the live sessions.
+#[derive(Default)]
+struct Piece {
+    rows: Vec<LedgerRow>,
+    /// The deleted findings of live sessions: not listed, but a 序号 they hold still ranks.
+    gone: Vec<LedgerRow>,
+    units: Interner,
+}
 
-/// One piece's findings, their units numbered by the piece's own interner.
-type Piece = (usize, Vec<FoundRow>, Interner);
+/// The findings of a piece of the key range, read straight into rows: nothing of a finding
+/// is kept but its row (a finding of a session not live is not kept at all).
+fn read_piece(records: &Records, from: u128, to: u128, live: &[EntityId]) -> Result<Piece, StoreError> {
+    let code = EntityKind::Finding.code();
+    let mut piece = Piece::default();
+    for entry in records.range((code, from)..=(code, to))? {
+        let (key, value) = entry?;
+        let (fields, unit) = read_fields(value.value(), key.value(), &mut piece.units)?;
+        let Ok(session) = live.binary_search(&fields.session) else { continue };
+        let row = LedgerRow {
+            id: key.value().1,
+            seq: fields.seq,
+            seq_rank: 0,
+            session: session as u32,
+            unit,
+            deadline: fields.deadline.unwrap_or(NO_DEADLINE),
+            status: fields.status,
+            on_the_spot: fields.on_the_spot,
+        };
+        if fields.deleted { piece.gone.push(row) } else { piece.rows.push(row) }
+    }
+    Ok(piece)
+}
 
-/// Every finding's fields (and the units they name), read by as many threads as there are
-/// cores (up to four), each taking the next piece of the key range in turn: reading is most
-/// of the ledger's opening.
-fn read_all(records: &Records) -> Result<(Vec<FoundRow>, Vec<String>), StoreError> {
+/// Every finding of the live sessions (`live`, ascending) as rows, and the deleted ones apart,
+/// with one numbering of the units; read by as many threads as there are cores (up to four),
+/// each taking the next piece of the key range in turn: reading is most of the ledger's
+/// opening.
+fn read_all(records: &Records, live: &[EntityId]) -> Result<Piece, StoreError> {
     let code = EntityKind::Finding.code();
     let mut range = records.range((code, 0u128)..=(code, u128::MAX))?;
     let first = range.next().transpose()?.map(|(k, _)| k.value().1);
     let last = range.next_back().transpose()?.map(|(k, _)| k.value().1).or(first);
     drop(range);
-    let (Some(first), Some(last)) = (first, last) else { return Ok((Vec::new(), Vec::new())) };
+    let (Some(first), Some(last)) = (first, last) else { return Ok(Piece::default()) };
     // Ids are ULIDs, spread over the time they were made: equal spans of ids, taken in turn.
     let step = ((last - first) / PIECES).max(1);
     let mut starts: Vec<u128> = (0..PIECES).map_while(|i| first.checked_add(step * i)).filter(|s| *s <= last).collect();
     starts.dedup();
-    let pieces: Vec<(u128, u128)> =
+    let spans: Vec<(u128, u128)> =
         starts.iter().enumerate().map(|(i, &s)| (s, starts.get(i + 1).map_or(last, |next| next - 1))).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let read_pieces = || -> Result<Vec<Piece>, StoreError> {
+    let read_pieces = || -> Result<Vec<(usize, Piece)>, StoreError> {
         let mut done = Vec::new();
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&(from, to)) = pieces.get(i) else { return Ok(done) };
-            let mut units = Interner::default();
-            let mut out = Vec::new();
-            for entry in records.range((code, from)..=(code, to))? {
-                let (key, value) = entry?;
-                let (fields, unit) = read_fields(value.value(), key.value(), &mut units)?;
-                out.push((key.value().1, fields, unit));
-            }
-            done.push((i, out, units));
+            let Some(&(from, to)) = spans.get(i) else { return Ok(done) };
+            done.push((i, read_piece(records, from, to, live)?));
         }
     };
-    let results: Vec<Result<Vec<Piece>, StoreError>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Vec<(usize, Piece)>, StoreError>> = std::thread::scope(|scope| {
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(read_pieces)).collect();
         let mut all = vec![read_pieces()];
         // A helper stopped by a panic (a damaged page inside redb) is damage, as it would be
@@ -126,70 +146,99 @@ fn read_all(records: &Records) -> Result<(Vec<FoundRow>, Vec<String>), StoreErro
         }));
         all
     });
-    let mut pieces: Vec<Piece> = Vec::with_capacity(PIECES as usize);
+    let mut pieces: Vec<(usize, Piece)> = Vec::with_capacity(spans.len());
     for result in results {
         pieces.extend(result?);
     }
-    pieces.sort_unstable_by_key(|(i, _, _)| *i);
-    // One numbering of the units for all pieces.
-    let mut units = Interner::default();
-    let mut found = Vec::with_capacity(pieces.iter().map(|p| p.1.len()).sum());
-    for (_, piece, local) in pieces {
-        let map: Vec<u32> = local.names.iter().map(|n| units.get(n)).collect();
-        found.extend(piece.into_iter().map(|(id, f, u)| (id, f, map[u as usize])));
+    pieces.sort_unstable_by_key(|(i, _)| *i);
+    // One numbering of the units for all pieces; each piece let go once it is copied.
+    let mut all = Piece {
+        rows: Vec::with_capacity(pieces.iter().map(|(_, p)| p.rows.len()).sum()),
+        gone: Vec::with_capacity(pieces.iter().map(|(_, p)| p.gone.len()).sum()),
+        units: Interner::default(),
+    };
+    for (_, piece) in pieces {
+        let map: Vec<u32> = piece.units.names.iter().map(|n| all.units.get(n)).collect();
+        let renumber = |r: LedgerRow| LedgerRow { unit: map[r.unit as usize], ..r };
+        all.rows.extend(piece.rows.into_iter().map(renumber));
+        all.gone.extend(piece.gone.into_iter().map(renumber));
     }
-    Ok((found, units.names))
+    Ok(all)
+}
+
+/// The stamp and id of the op whose value a finding's 序号 shows, read again from its record.
+fn seq_origin(records: &Records, id: EntityId) -> Result<Option<(Hlc, OpId)>, StoreError> {
+    let key = (EntityKind::Finding.code(), id);
+    let Some(value) = records.get(key)? else { return Ok(None) };
+    Ok(read_fields(value.value(), key, &mut Interner::default())?.0.seq_origin)
+}
+
+/// Ranks the 序号 of the rows as `numbering::rank_seqs` does: among every finding of a session
+/// holding the same number, deleted ones (`gone`) too, by the op that set it, then id. Both
+/// come sorted by (session, 序号, id); `rows` leave sorted by (session, 序号, rank, id). A 序号
+/// held once (nearly all) ranks 0 without more: only the findings sharing one have the op
+/// that set it read again, so no finding's op is held for the others.
+fn rank_seqs(records: &Records, rows: &mut [LedgerRow], gone: &[LedgerRow]) -> Result<(), StoreError> {
+    let key = |r: &LedgerRow| (r.session, r.seq);
+    let mut start = 0;
+    while start < rows.len() {
+        let k = key(&rows[start]);
+        let end = start + rows[start..].iter().take_while(|r| key(r) == k).count();
+        let deleted = &gone[gone.partition_point(|r| key(r) < k)..gone.partition_point(|r| key(r) <= k)];
+        if end - start + deleted.len() > 1 {
+            // (origin, id, whether listed, place among the listed)
+            let mut group = Vec::with_capacity(end - start + deleted.len());
+            for (i, r) in rows[start..end].iter().enumerate() {
+                group.push((seq_origin(records, r.id)?, r.id, Some(i)));
+            }
+            for r in deleted {
+                group.push((seq_origin(records, r.id)?, r.id, None));
+            }
+            group.sort_unstable();
+            for (rank, (_, _, listed)) in group.into_iter().enumerate() {
+                if let Some(i) = listed {
+                    rows[start + i].seq_rank = rank as u32;
+                }
+            }
+            rows[start..end].sort_unstable_by_key(|r| (r.seq_rank, r.id));
+        }
+        start = end;
+    }
+    Ok(())
 }
 
 pub(super) fn ledger_rows(db: &dyn ReadableDatabase) -> Result<LedgerRows, StoreError> {
     let txn = db.begin_read()?;
     let records = txn.open_table(tables::RECORDS)?;
-    let mut live: HashSet<EntityId, std::hash::BuildHasherDefault<IdHasher>> = HashSet::default();
+    let mut live: Vec<EntityId> = Vec::new();
     let session = EntityKind::Session.code();
     for entry in records.range((session, 0u128)..=(session, u128::MAX))? {
         let (key, value) = entry?;
         let record = codec::decode_record(value.value(), key.value())?;
         if !record.get(crate::domain::session::field::DELETED).as_bool() {
-            live.insert(key.value().1);
+            live.push(key.value().1);
         }
     }
-    let (found, units) = read_all(&records)?;
-    // 序号 ranks among every finding of a session, deleted ones too (`numbering::rank_seqs`).
-    let mut order: Vec<u32> = (0..found.len() as u32).collect();
-    order.sort_unstable_by_key(|&i| {
-        let (id, f, _) = &found[i as usize];
-        (f.session, f.seq, f.seq_origin, *id)
-    });
-    let mut ranks = vec![0u32; found.len()];
-    let mut previous: Option<(EntityId, i64)> = None;
-    let mut rank = 0;
-    for i in order {
-        let f = &found[i as usize].1;
-        rank = if previous == Some((f.session, f.seq)) { rank + 1 } else { 0 };
-        previous = Some((f.session, f.seq));
-        ranks[i as usize] = rank;
+    // The table's order: ascending already.
+    live.sort_unstable();
+    let Piece { mut rows, mut gone, units } = read_all(&records, &live)?;
+    let order = |r: &LedgerRow| (r.session, r.seq, r.id);
+    rows.sort_unstable_by_key(order);
+    gone.sort_unstable_by_key(order);
+    rank_seqs(&records, &mut rows, &gone)?;
+    drop(gone);
+    // Only the sessions the rows refer to, in the same order.
+    let mut used = vec![u32::MAX; live.len()];
+    let mut sessions = Vec::new();
+    for r in &mut rows {
+        let slot = &mut used[r.session as usize];
+        if *slot == u32::MAX {
+            *slot = sessions.len() as u32;
+            sessions.push(live[r.session as usize]);
+        }
+        r.session = *slot;
     }
-    let kept = |f: &Fields| !f.deleted && live.contains(&f.session);
-    let mut sessions: Vec<EntityId> = found.iter().filter(|(_, f, _)| kept(f)).map(|(_, f, _)| f.session).collect();
-    sessions.sort_unstable();
-    sessions.dedup();
-    let mut rows: Vec<LedgerRow> = found
-        .iter()
-        .zip(ranks)
-        .filter(|((_, f, _), _)| kept(f))
-        .map(|((id, f, unit), seq_rank)| LedgerRow {
-            id: *id,
-            seq: f.seq,
-            seq_rank,
-            session: sessions.binary_search(&f.session).unwrap_or(0) as u32,
-            unit: *unit,
-            deadline: f.deadline.unwrap_or(NO_DEADLINE),
-            status: f.status,
-            on_the_spot: f.on_the_spot,
-        })
-        .collect();
-    rows.sort_unstable_by_key(|r| (r.session, r.seq, r.seq_rank, r.id));
-    Ok(LedgerRows { sessions, units, rows }.canonical())
+    Ok(LedgerRows::new(sessions, units.names, rows))
 }
 
 pub(super) fn findings_by_id(

@@ -71,6 +71,8 @@ pub struct Store {
     path: PathBuf,
     /// The test switch the file was opened with, kept for reopening after an I/O error.
     faults: Option<Arc<Faults>>,
+    /// The size of redb's page cache it was opened with, kept for reopening.
+    cache_bytes: usize,
     /// This open made the file (a new profile).
     created: bool,
 }
@@ -103,7 +105,12 @@ impl Store {
     /// there is no file, migrating an older one. A file that is there but is not a whole store
     /// is `StoreError::Damaged`, never initialized over.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Store::open_writable(path, None)
+        Store::open_writable(path, None, lock::WRITABLE_CACHE_BYTES)
+    }
+
+    /// `open` for the TUI: the same, with a smaller page cache (`lock::SCREENS_CACHE_BYTES`).
+    pub fn open_for_screens(path: &Path) -> Result<Store, StoreError> {
+        Store::open_writable(path, None, lock::SCREENS_CACHE_BYTES)
     }
 
     /// Opens an existing store for writing; `StoreError::NoProfile` when there is no file (a
@@ -112,13 +119,13 @@ impl Store {
         if std::fs::symlink_metadata(path).is_err() {
             return Err(StoreError::NoProfile { path: path.to_path_buf() });
         }
-        Store::open_writable(path, None)
+        Store::open_writable(path, None, lock::WRITABLE_CACHE_BYTES)
     }
 
     /// `open` with the fault switch of `backend` armed by a test.
     #[doc(hidden)]
     pub fn open_with_faults(path: &Path, faults: Arc<Faults>) -> Result<Store, StoreError> {
-        Store::open_writable(path, Some(faults))
+        Store::open_writable(path, Some(faults), lock::WRITABLE_CACHE_BYTES)
     }
 
     /// Opens an existing store for reading only: nothing is created, no byte of the file
@@ -133,11 +140,13 @@ impl Store {
             lock::check_existing(path)?;
             let db = match lock::open_read_only(path)? {
                 lock::ReadOnly::Open(db) => db,
-                lock::ReadOnly::NeedsRepair => return Store::open_writable(path, None),
+                lock::ReadOnly::NeedsRepair => {
+                    return Store::open_writable(path, None, lock::WRITABLE_CACHE_BYTES);
+                }
             };
             let Some(replica) = migrate::current(&db)? else {
                 drop(db);
-                return Store::open_writable(path, None);
+                return Store::open_writable(path, None, lock::WRITABLE_CACHE_BYTES);
             };
             Ok(Store {
                 db: Handle::ReadOnly(db),
@@ -145,12 +154,13 @@ impl Store {
                 replica,
                 path: path.to_path_buf(),
                 faults: None,
+                cache_bytes: lock::WRITABLE_CACHE_BYTES,
                 created: false,
             })
         })
     }
 
-    fn open_writable(path: &Path, faults: Option<Arc<Faults>>) -> Result<Store, StoreError> {
+    fn open_writable(path: &Path, faults: Option<Arc<Faults>>, cache_bytes: usize) -> Result<Store, StoreError> {
         contained(path, || {
             let created = match std::fs::symlink_metadata(path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => create::create_store(path)?,
@@ -161,7 +171,7 @@ impl Store {
             if let Ok(lock::ReadOnly::Open(read_only)) = lock::open_read_only(path) {
                 migrate::refuse_newer(&read_only)?;
             }
-            let mut db = lock::open_writable(path, faults.clone())?;
+            let mut db = lock::open_writable(path, faults.clone(), cache_bytes)?;
             let replica = migrate::prepare(&mut db)?;
             let pid_file = lock::PidFile::write(path);
             Ok(Store {
@@ -170,6 +180,7 @@ impl Store {
                 replica,
                 path: path.to_path_buf(),
                 faults,
+                cache_bytes,
                 created,
             })
         })
@@ -219,7 +230,8 @@ impl Store {
         self.db = Handle::Closed;
         let path = self.path.clone();
         let faults = self.faults.clone();
-        let db = contained(&path, || lock::open_writable(&path, faults))?;
+        let cache_bytes = self.cache_bytes;
+        let db = contained(&path, || lock::open_writable(&path, faults, cache_bytes))?;
         self.db = Handle::Writable(db);
         Ok(())
     }
