@@ -261,7 +261,7 @@ fn draw(d: &Data) {
     }
     state.ledger.filter = LedgerFilter::default();
     tiyan::app::ledger::refilter(&mut state);
-    for (w, h) in [(100u16, 30u16), (80, 24)] {
+    for (w, h) in [(200u16, 60u16), (100, 30), (80, 24)] {
         state.size = (w, h);
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
         measure(&format!("ledger frame {w}x{h}"), 500, || {

@@ -217,7 +217,14 @@ fn ask(state: &mut State, ids: Vec<EntityId>, whole: bool) -> Vec<Effect> {
 pub fn fetched(state: &mut State, req: u64, mut findings: Vec<Finding>) {
     let ranks: HashMap<EntityId, u32> = {
         let wanted: HashSet<EntityId> = findings.iter().map(|f| f.id).collect();
-        state.ledger.index.rows.iter().filter(|r| wanted.contains(&r.id)).map(|r| (r.id, r.seq_rank)).collect()
+        // The screen asks for the rows around the cursor: they are looked for there first,
+        // and among all 100,000 only when the cursor has gone far meanwhile (or for the letter).
+        let view = &state.ledger;
+        let reach = (KEPT_PAGES + 2) * page(state).max(1);
+        let near = view.cursor.saturating_sub(reach)..(view.cursor + reach + 1).min(view.rows.len());
+        let rank = |r: &LedgerRow| wanted.contains(&r.id).then_some((r.id, r.seq_rank));
+        let found: HashMap<EntityId, u32> = near.filter_map(|r| view.row(r).and_then(rank)).collect();
+        if found.len() == wanted.len() { found } else { view.index.rows.iter().filter_map(rank).collect() }
     };
     for f in &mut findings {
         f.seq_rank = ranks.get(&f.id).copied().unwrap_or(0);
