@@ -39,11 +39,15 @@ impl FieldState {
     }
 }
 
+/// A field's name: most are the rules' own (`description`), held without a copy; a name with
+/// a suffix (`move/01J…`) is made once when read.
+pub type FieldName = std::borrow::Cow<'static, str>;
+
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
 pub struct Record {
     pub id: EntityId,
     pub kind: EntityKind,
-    pub fields: BTreeMap<String, FieldState>,
+    pub fields: BTreeMap<FieldName, FieldState>,
 }
 
 static NULL: Value = Value::Null;
@@ -51,6 +55,14 @@ static NULL: Value = Value::Null;
 impl Record {
     pub fn new(id: EntityId, kind: EntityKind) -> Record {
         Record { id, kind, fields: BTreeMap::new() }
+    }
+    /// The fields whose names start with `prefix` (a family: `move/…`, `event/…`), by name.
+    pub fn fields_with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a FieldState)> {
+        use std::ops::Bound;
+        self.fields
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .map(|(name, state)| (name.as_ref(), state))
+            .take_while(move |(name, _)| name.starts_with(prefix))
     }
     /// The shown value of a field (Null when never set).
     pub fn get(&self, field: &str) -> &Value {
@@ -78,6 +90,6 @@ impl Record {
     }
     /// Fields with more than one live value (only after merging other replicas).
     pub fn conflicts(&self) -> Vec<&str> {
-        self.fields.iter().filter(|(_, f)| f.is_conflict()).map(|(k, _)| k.as_str()).collect()
+        self.fields.iter().filter(|(_, f)| f.is_conflict()).map(|(k, _)| k.as_ref()).collect()
     }
 }

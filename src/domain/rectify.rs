@@ -57,13 +57,7 @@ fn move_field(entry: EntityId) -> String {
 
 /// A finding's moves, oldest first.
 pub fn take_moves(r: &mut Record) -> Vec<StatusMove> {
-    let names: Vec<String> = r
-        .fields
-        .range(MOVE_PREFIX.to_string()..)
-        .map(|(name, _)| name)
-        .take_while(|name| name.starts_with(MOVE_PREFIX))
-        .cloned()
-        .collect();
+    let names: Vec<String> = r.fields_with_prefix(MOVE_PREFIX).map(|(name, _)| name.to_string()).collect();
     let mut moves: Vec<(String, StatusMove)> = names
         .into_iter()
         .filter_map(|name| match r.take(&name) {

@@ -84,9 +84,7 @@ impl Session {
             conflicts: r.conflicts().into_iter().map(String::from).collect(),
             walk: Walk::from_record(r),
             clock_jumps: r
-                .fields
-                .range(field::CLOCK_JUMP_PREFIX.to_string()..)
-                .take_while(|(name, _)| name.starts_with(field::CLOCK_JUMP_PREFIX))
+                .fields_with_prefix(field::CLOCK_JUMP_PREFIX)
                 .filter_map(|(name, _)| r.get(name).as_event().cloned())
                 .collect(),
         }

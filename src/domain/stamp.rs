@@ -83,7 +83,7 @@ pub fn read_events<K>(
 ) -> (Vec<(usize, K, TimedEvent)>, usize) {
     let mut events = Vec::new();
     let mut next = 1;
-    for (name, _) in r.fields.range(prefix.to_string()..) {
+    for (name, _) in r.fields_with_prefix(prefix) {
         let Some(n) = name.strip_prefix(prefix) else { break };
         let Ok(n) = n.parse::<usize>() else { continue };
         next = next.max(n + 1);

@@ -400,7 +400,7 @@ mod tests {
         for (i, c) in changes.iter().enumerate() {
             let op = OpId { replica: ReplicaId([1; 16]), seq: i as u64 + 1 };
             let live = r.live_ops(&c.field);
-            r.fields.entry(c.field.clone()).or_default().apply(
+            r.fields.entry(c.field.clone().into()).or_default().apply(
                 op,
                 Hlc { wall_ms: i as u64, counter: 0 },
                 c.value.clone(),

@@ -270,7 +270,13 @@ pub fn field_code(kind: EntityKind, field: &str) -> Option<FieldCode> {
 
 /// The name a stored field code stands for (see `FieldCode` for codes this build does not
 /// know).
-pub fn field_name(kind: EntityKind, code: &FieldCode) -> String {
+pub fn field_name(kind: EntityKind, code: &FieldCode) -> super::record::FieldName {
+    if let FieldCode::Fixed(id) = code
+        && let Some(Name::Exact(name)) = rules(kind).iter().find(|r| r.id == *id).map(|r| r.name)
+    {
+        // Most fields: the rule's own name, no copy.
+        return std::borrow::Cow::Borrowed(name);
+    }
     let (id, suffix) = match code {
         FieldCode::Fixed(id) => (*id, None),
         FieldCode::Numbered(id, n) => (*id, Some(format!("{n:04}"))),
@@ -282,10 +288,11 @@ pub fn field_name(kind: EntityKind, code: &FieldCode) -> String {
         (Name::Numbered(prefix) | Name::Ulid(prefix) | Name::Item(prefix), Some(s)) => Some(format!("{prefix}{s}")),
         _ => None,
     });
-    known.unwrap_or_else(|| match suffix {
+    let name = known.unwrap_or_else(|| match suffix {
         None => format!("{UNKNOWN_MARK}{id}"),
         Some(s) => format!("{UNKNOWN_MARK}{id}/{s}"),
-    })
+    });
+    std::borrow::Cow::Owned(name)
 }
 
 /// What the name of a field code this build does not know starts with; no rule's name does.

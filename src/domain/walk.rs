@@ -268,7 +268,7 @@ mod tests {
             let op = OpId { replica: ReplicaId([1; 16]), seq: i as u64 + 1 };
             let live = r.live_ops(&c.field);
             let hlc = Hlc { wall_ms: i as u64, counter: 0 };
-            r.fields.entry(c.field.clone()).or_default().apply(op, hlc, c.value.clone(), &live);
+            r.fields.entry(c.field.clone().into()).or_default().apply(op, hlc, c.value.clone(), &live);
         }
         r
     }

@@ -164,7 +164,7 @@ impl<'t> Batch<'t> {
         let fields = &mut cached.record.fields;
         // Most ops set a field the record already has: no copy of its name then.
         if !fields.contains_key(field.as_str()) {
-            fields.insert(field.clone(), Default::default());
+            fields.insert(field.clone().into(), Default::default());
         }
         let state = fields.get_mut(field.as_str()).ok_or_else(|| StoreError::Db(format!("field {field} not made")))?;
         if already_superseded {

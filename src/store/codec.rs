@@ -205,7 +205,7 @@ pub fn decode_op(bytes: &[u8], key: (u128, u64)) -> Result<Op, StoreError> {
                 payload: OpPayload::Set {
                     entity: u128::from_be_bytes(body.entity),
                     kind: body.kind,
-                    field: field_name(body.kind, &body.field),
+                    field: field_name(body.kind, &body.field).into_owned(),
                     value: body.value,
                     supersedes,
                 },

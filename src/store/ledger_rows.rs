@@ -637,7 +637,7 @@ mod tests {
         for (name, values) in fields {
             let state =
                 FieldState { live: values.into_iter().enumerate().map(|(i, v)| live(i as u64 + 1, v)).collect() };
-            r.fields.insert(name.to_string(), state);
+            r.fields.insert(name.to_string().into(), state);
         }
         r
     }

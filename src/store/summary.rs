@@ -135,9 +135,7 @@ impl Facts {
 fn first_move_fixes_on_the_spot(record: &Record) -> bool {
     use crate::domain::rectify::MOVE_PREFIX;
     let first = record
-        .fields
-        .range(MOVE_PREFIX.to_string()..)
-        .take_while(|(name, _)| name.starts_with(MOVE_PREFIX))
+        .fields_with_prefix(MOVE_PREFIX)
         .filter_map(|(name, _)| match record.get(name) {
             Value::Move(m) if !m.is_edit() => Some((m.at_ms, name, m)),
             _ => None,
