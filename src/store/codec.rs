@@ -41,7 +41,6 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use super::error::StoreError;
 use super::summary::SessionTally;
 use crate::domain::op::entity_id_string;
-use crate::domain::record::{FieldState, LiveValue};
 use crate::domain::validate::{FieldCode, field_code, field_name};
 use crate::domain::{EntityId, EntityKind, Hlc, Op, OpId, OpPayload, Record, ReplicaId, Value};
 
@@ -88,39 +87,19 @@ enum OpRef {
     Other(ReplicaId, u64),
 }
 
-#[derive(Deserialize)]
-enum RecordEnvelope {
-    V1(Record),
-    V2(RecordBody),
-}
-
 #[derive(Serialize)]
 enum RecordEnvelopeRef<'a> {
     V1(&'a Record),
     V2(RecordBodyRef<'a>),
 }
 
-/// A record in V2, without its id and kind (the key holds them).
-#[derive(Deserialize)]
-struct RecordBody {
-    /// Each replica whose op is a live value here, once.
-    replicas: Vec<ReplicaId>,
-    fields: Vec<(FieldCode, Vec<LiveCode>)>,
-}
-
+/// A record in V2, without its id and kind (the key holds them): each replica whose op is a
+/// live value here, once, then the fields by code with their live values (`LiveCodeRef`).
+/// Read by `record_decode`, straight into a `Record`.
 #[derive(Serialize)]
 struct RecordBodyRef<'a> {
     replicas: Vec<ReplicaId>,
     fields: Vec<(FieldCode, Vec<LiveCodeRef<'a>>)>,
-}
-
-#[derive(Deserialize)]
-struct LiveCode {
-    /// Index into `replicas`.
-    replica: u32,
-    seq: u64,
-    hlc: Hlc,
-    value: Value,
 }
 
 #[derive(Serialize)]
@@ -245,29 +224,12 @@ pub fn encode_record_v1(record: &Record) -> Result<Vec<u8>, StoreError> {
     encode("a record", &RecordEnvelopeRef::V1(record))
 }
 
+/// The record stored under `key` (see `record_decode`).
 pub fn decode_record(bytes: &[u8], key: (u8, u128)) -> Result<Record, StoreError> {
-    let key_text = || record_key_text(key);
-    match decode(bytes, super::tables::name::RECORDS, key_text)? {
-        RecordEnvelope::V1(record) => Ok(record),
-        RecordEnvelope::V2(body) => {
-            let bad =
-                |detail: String| StoreError::Decode { table: super::tables::name::RECORDS, key: key_text(), detail };
-            let kind = kind_of_code(key.0).ok_or_else(|| bad(format!("no kind {}", key.0)))?;
-            let mut record = Record::new(key.1, kind);
-            for (code, live) in body.fields {
-                let mut state = FieldState { live: Vec::with_capacity(live.len()) };
-                for l in live {
-                    let replica = *body
-                        .replicas
-                        .get(l.replica as usize)
-                        .ok_or_else(|| bad(format!("no replica {} of {}", l.replica, body.replicas.len())))?;
-                    state.live.push(LiveValue { op: OpId { replica, seq: l.seq }, hlc: l.hlc, value: l.value });
-                }
-                record.fields.insert(field_name(kind, &code), state);
-            }
-            Ok(record)
-        }
-    }
+    let bad =
+        |detail: String| StoreError::Decode { table: super::tables::name::RECORDS, key: record_key_text(key), detail };
+    let kind = kind_of_code(key.0).ok_or_else(|| bad(format!("no kind {}", key.0)))?;
+    super::record_decode::record(bytes, kind, key.1).map_err(bad)
 }
 
 fn kind_of_code(code: u8) -> Option<EntityKind> {

@@ -33,6 +33,7 @@ mod meta;
 mod migrate;
 mod query;
 mod read_through;
+mod record_decode;
 mod summary;
 pub mod tables;
 pub mod thread;
