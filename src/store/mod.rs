@@ -28,6 +28,7 @@ mod finding_batches;
 mod heads;
 mod import;
 mod ledger_rows;
+mod ledger_scan;
 mod lock;
 mod meta;
 mod migrate;
