@@ -160,6 +160,9 @@ fn event_loop(
         let mut next = Some(first);
         // Take what is already queued, without waiting for more, then draw.
         while let Some(msg) = next.take() {
+            if let Msg::Resize(width, height) = msg {
+                terminal.backend_mut().resized(width, height);
+            }
             match carry_out(update(state, msg), store, tx) {
                 Flow::Go => {}
                 Flow::Quit => return Ok(()),

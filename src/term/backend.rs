@@ -62,6 +62,9 @@ pub struct TermBackend<W: Write> {
     size: Shared<Size>,
     /// A fixed size instead of asking the terminal (tests write to a Vec).
     fixed: Option<Size>,
+    /// The size the terminal last said, by answer or by a resize event: asking means opening
+    /// the terminal device, on every frame otherwise.
+    known: std::cell::Cell<Option<Size>>,
 }
 
 impl<W: Write> TermBackend<W> {
@@ -74,7 +77,13 @@ impl<W: Write> TermBackend<W> {
             visible: None,
             size: Shared::new(Size { width: u16::MAX, height: u16::MAX }),
             fixed: None,
+            known: std::cell::Cell::new(None),
         }
+    }
+
+    /// The terminal says it is now `width` x `height` (a resize event).
+    pub fn resized(&mut self, width: u16, height: u16) {
+        self.known.set(Some(Size { width, height }));
     }
 
     /// A backend of a fixed size writing to `out` (for tests and benches: no terminal asked).
@@ -386,11 +395,13 @@ impl<W: Write> Backend for TermBackend<W> {
     }
 
     fn size(&self) -> io::Result<Size> {
-        let size = match self.fixed {
+        let size = match self.fixed.or(self.known.get()) {
             Some(size) => size,
             None => {
                 let (width, height) = terminal::size()?;
-                Size { width, height }
+                let size = Size { width, height };
+                self.known.set(Some(size));
+                size
             }
         };
         self.size.set(size);
