@@ -9,6 +9,7 @@
 //! and where a new screen, command or report goes.
 
 pub mod app;
+pub mod bundle;
 pub mod checklist;
 pub mod cli;
 pub mod clock;

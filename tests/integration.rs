@@ -8,6 +8,7 @@ mod app_checklist;
 mod app_rectify;
 mod app_update;
 mod architecture;
+mod bundle_format;
 mod bundles;
 mod checklist_catalog;
 mod checklist_fuzz;
