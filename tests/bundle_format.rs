@@ -4,7 +4,7 @@
 
 use ed25519_dalek::SigningKey;
 use rand::{Rng, SeedableRng};
-use tiyan::bundle::format::{self, Blob, BundleBody, BundleError, Card, FramedOp, MAGIC, MAX_BODY, Role, read, write};
+use tiyan::bundle::format::{self, Blob, BundleBody, BundleError, Card, FramedOp, MAGIC, Role, read, write};
 
 fn key(seed: u8) -> SigningKey {
     SigningKey::from_bytes(&[seed; 32])
