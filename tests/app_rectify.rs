@@ -501,3 +501,20 @@ fn a_deadline_in_the_past_is_saved_only_after_a_yes() {
     assert!(l.app.state.overlays.is_empty());
     assert_eq!(l.finding(0).deadline, chrono::NaiveDate::from_ymd_opt(2026, 11, 26));
 }
+
+/// Two findings of a walk holding the same 序号 (merged from two devices) read `1` and `1'`
+/// in the ledger: the rank the rows know travels with the fetch of their text.
+#[test]
+fn a_shared_seq_is_told_apart_in_the_ledger() {
+    let mut l =
+        session_with(&[("叫号屏不显示窗口号", Some("2026-11-16")), ("导办人员不在岗", Some("2026-11-20"))], "张三");
+    l.app.seed(&[Change::set(EntityKind::Finding, l.findings[1], ff::SEQ, Value::Int(1))]);
+    l.app.press(key(KeyCode::Esc));
+    l.app.press(ch('l'));
+    let mut labels: Vec<String> =
+        (0..l.app.state.ledger.rows.len()).map(|r| l.app.state.ledger.finding(r).unwrap().seq_label()).collect();
+    labels.sort();
+    assert_eq!(labels, vec!["1".to_string(), "1'".to_string()]);
+    let screen = l.screen();
+    assert!(screen.contains("1'"), "{screen}");
+}

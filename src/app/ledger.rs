@@ -57,8 +57,9 @@ pub struct LedgerView {
     /// Whole findings of the rows around the cursor (and of a finding opened from here),
     /// fetched by id.
     pub details: HashMap<EntityId, Finding>,
-    /// Ids asked for and not answered yet (not asked again meanwhile).
-    pub asked: HashSet<EntityId>,
+    /// Ids asked for and not answered yet (not asked again meanwhile), with the rank of their
+    /// 序号 as their rows say: the store's finding alone does not know it.
+    pub asked: HashMap<EntityId, u32>,
     /// The number of the last fetch asked for, so an answer to an older one is told apart.
     pub fetch_req: u64,
     /// The reminder letter: asked for (its fetch's number), then made.
@@ -151,8 +152,9 @@ pub fn loaded(state: &mut State, rows: LedgerRows) -> Vec<Effect> {
     view.details.retain(|id, _| listed.contains(id) || Some(*id) == open);
     view.asked.clear();
     let mut effects = fetch(state, true);
-    if let Some(id) = open.filter(|id| !state.ledger.asked.contains(id)) {
-        effects.extend(ask(state, vec![id], true));
+    if let Some(id) = open.filter(|id| !state.ledger.asked.contains_key(id)) {
+        let rank = state.ledger.index.rows.iter().find(|r| r.id == id).map_or(0, |r| r.seq_rank);
+        effects.push(ask(state, vec![(id, rank)], true));
     }
     effects
 }
@@ -184,14 +186,17 @@ pub fn fetch(state: &mut State, again: bool) -> Vec<Effect> {
         return vec![];
     }
     let near = view.cursor.saturating_sub(page)..(view.cursor + page + 1).min(view.rows.len());
-    let have = |id: &EntityId| view.details.contains_key(id) || view.asked.contains(id);
+    let have = |id: &EntityId| view.details.contains_key(id) || view.asked.contains_key(id);
     if !again && near.clone().all(|r| view.row(r).is_some_and(|row| have(&row.id))) {
         return vec![];
     }
     let wide =
         view.cursor.saturating_sub(KEPT_PAGES * page)..(view.cursor + KEPT_PAGES * page + 1).min(view.rows.len());
-    let ids: Vec<EntityId> =
-        wide.clone().filter_map(|r| view.row(r).map(|row| row.id)).filter(|id| again || !have(id)).collect();
+    let rows: Vec<(EntityId, u32)> = wide
+        .clone()
+        .filter_map(|r| view.row(r).map(|row| (row.id, row.seq_rank)))
+        .filter(|(id, _)| again || !have(id))
+        .collect();
     // What lies far from the cursor is let go, so scrolling through 100,000 keeps a few pages.
     let kept: HashSet<EntityId> = wide.filter_map(|r| view.row(r).map(|row| row.id)).collect();
     let open = match state.screen {
@@ -199,35 +204,27 @@ pub fn fetch(state: &mut State, again: bool) -> Vec<Effect> {
         _ => None,
     };
     state.ledger.details.retain(|id, _| kept.contains(id) || Some(*id) == open);
-    ask(state, ids, true)
-}
-
-fn ask(state: &mut State, ids: Vec<EntityId>, whole: bool) -> Vec<Effect> {
-    if ids.is_empty() {
+    if rows.is_empty() {
         return vec![];
     }
+    vec![ask(state, rows, true)]
+}
+
+/// Asks the store for these rows' findings (whole, or without their history), keeping each
+/// one's 序号 rank for the answer.
+fn ask(state: &mut State, rows: Vec<(EntityId, u32)>, whole: bool) -> Effect {
     let view = &mut state.ledger;
     view.fetch_req = view.fetch_req.max(FETCH_REQ_BASE) + 1;
-    view.asked.extend(ids.iter().copied());
-    vec![Effect::Store(StoreRequest::LoadFindingsById { req: view.fetch_req, ids, whole })]
+    view.asked.extend(rows.iter().copied());
+    let ids = rows.into_iter().map(|(id, _)| id).collect();
+    Effect::Store(StoreRequest::LoadFindingsById { req: view.fetch_req, ids, whole })
 }
 
 /// Findings fetched by id: kept whole for the screen (their 序号 ranked as the rows say), or
 /// made into the reminder letter.
 pub fn fetched(state: &mut State, req: u64, mut findings: Vec<Finding>) {
-    let ranks: HashMap<EntityId, u32> = {
-        let wanted: HashSet<EntityId> = findings.iter().map(|f| f.id).collect();
-        // The screen asks for the rows around the cursor: they are looked for there first,
-        // and among all 100,000 only when the cursor has gone far meanwhile (or for the letter).
-        let view = &state.ledger;
-        let reach = (KEPT_PAGES + 2) * page(state).max(1);
-        let near = view.cursor.saturating_sub(reach)..(view.cursor + reach + 1).min(view.rows.len());
-        let rank = |r: &LedgerRow| wanted.contains(&r.id).then_some((r.id, r.seq_rank));
-        let found: HashMap<EntityId, u32> = near.filter_map(|r| view.row(r).and_then(rank)).collect();
-        if found.len() == wanted.len() { found } else { view.index.rows.iter().filter_map(rank).collect() }
-    };
     for f in &mut findings {
-        f.seq_rank = ranks.get(&f.id).copied().unwrap_or(0);
+        f.seq_rank = state.ledger.asked.remove(&f.id).unwrap_or(0);
     }
     if matches!(state.ledger.reminder, Reminder::Asked(r) if r == req) {
         let sessions = SessionIndex::in_zone(state.sessions.list.iter().map(|s| &s.session), state.ctx.zone);
@@ -238,7 +235,6 @@ pub fn fetched(state: &mut State, req: u64, mut findings: Vec<Finding>) {
     }
     let view = &mut state.ledger;
     for f in findings {
-        view.asked.remove(&f.id);
         view.details.insert(f.id, f);
     }
 }
@@ -269,12 +265,16 @@ fn open_reminders(state: &mut State) -> Vec<Effect> {
     }
     let today = index::day_number(state.today());
     let view = &state.ledger;
-    let ids: Vec<EntityId> =
-        view.rows.iter().map(|&i| &view.index.rows[i as usize]).filter(|r| r.is_overdue(today)).map(|r| r.id).collect();
-    let view = &mut state.ledger;
-    view.fetch_req = view.fetch_req.max(FETCH_REQ_BASE) + 1;
-    view.reminder = Reminder::Asked(view.fetch_req);
-    vec![Effect::Store(StoreRequest::LoadFindingsById { req: view.fetch_req, ids, whole: false })]
+    let overdue: Vec<(EntityId, u32)> = view
+        .rows
+        .iter()
+        .map(|&i| &view.index.rows[i as usize])
+        .filter(|r| r.is_overdue(today))
+        .map(|r| (r.id, r.seq_rank))
+        .collect();
+    let effect = ask(state, overdue, false);
+    state.ledger.reminder = Reminder::Asked(state.ledger.fetch_req);
+    vec![effect]
 }
 
 /// The reminder letter for the findings the ledger shows, once made.
