@@ -21,6 +21,7 @@ fn body(key: &SigningKey, ops: usize) -> BundleBody {
             signing_key: key.verifying_key().to_bytes(),
             age_recipient: age::x25519::Identity::generate().to_public().to_string(),
         },
+        sender_replica: [1; 16],
         recipients: vec![],
         version_vector: vec![([1; 16], ops as u64)],
         ops: (0..ops)

@@ -100,6 +100,9 @@ pub struct BundleBody {
     /// Unix ms when written.
     pub written_ms: i64,
     pub sender: Card,
+    /// The sender profile's replica id: whose ops in `ops` are its own (an office sends a
+    /// device back the ops on entities that replica made or changed).
+    pub sender_replica: [u8; 16],
     /// The signing keys of the devices it is encrypted to (none: not encrypted).
     pub recipients: Vec<[u8; 32]>,
     /// The sender's knowledge: per replica, the highest contiguous seq it holds (a receipt).

@@ -83,6 +83,97 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// This profile's card: name, role, signing key, age recipient and the fingerprint to read
+    /// aloud (JSON with --json)
+    Keys {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make this profile a supervision office's, or write its card to a stick
+    Office {
+        #[command(subcommand)]
+        cmd: OfficeCmd,
+    },
+    /// The devices this profile trusts (JSON with --json); trust a card file, revoke a device
+    Peers {
+        #[command(subcommand)]
+        cmd: Option<PeersCmd>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a sync bundle into DIR (a USB stick): what the office lacks, or for an office,
+    /// what each inspector device lacks; read back and checked before it is reported
+    Export(ExportArgs),
+    /// Import sync bundles (files, or every *.tiyan in a directory); each is taken whole or
+    /// refused whole; exits 1 when any is refused
+    Import(ImportArgs),
+    /// The bundles imported so far (JSON with --json)
+    Imports {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OfficeCmd {
+    /// Make this profile the supervision office's (it can still do all an inspector's can)
+    Init {
+        /// The office's name, e.g. 巫溪县政务服务中心
+        #[arg(long, value_name = "NAME")]
+        name: String,
+    },
+    /// Write the office's card (tiyan-office-<fingerprint>.card) into DIR for inspectors to trust
+    Card {
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PeersCmd {
+    /// Trust the device a card file names (an office's card from a stick)
+    Trust {
+        #[arg(value_name = "CARD-FILE")]
+        card: PathBuf,
+    },
+    /// Revoke a device: its bundles are refused and nothing is encrypted to it any more
+    Revoke {
+        /// Its fingerprint (or a unique start of it, at least 4 digits)
+        fingerprint: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The directory to write into (the stick's mount point, or any directory)
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
+    /// Every op, whatever the recipient is known to hold
+    #[arg(long)]
+    pub all: bool,
+    /// Only for this device (fingerprint, or a unique start of it)
+    #[arg(long = "for", value_name = "FINGERPRINT")]
+    pub for_device: Option<String>,
+    /// Write without encryption (still signed); the file name says so
+    #[arg(long)]
+    pub unencrypted: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// Bundle files, or directories holding them
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Check and count what would be imported, writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Trust a device not seen before (its card travels in the bundle); check its fingerprint
+    #[arg(long)]
+    pub trust_new: bool,
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which findings: shared by `list findings` and `ledger`.

@@ -8,10 +8,13 @@ mod checks;
 mod common;
 mod demo_cmd;
 pub mod exit;
+mod export_cmd;
 mod finding_cmd;
+mod import_cmd;
 mod input;
 mod inspector_cmd;
 mod keymap_cmd;
+mod keys_cmd;
 mod ledger_cmd;
 mod list;
 mod open;
@@ -119,5 +122,11 @@ fn run_command(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Ledger(args) => ledger_cmd::run(&setup, args),
         Command::Inspector { name } => inspector_cmd::run(&setup, name.as_deref()),
         Command::Check { json } => check_cmd::run(&setup, *json),
+        Command::Keys { json } => keys_cmd::keys(&setup, *json),
+        Command::Office { cmd } => keys_cmd::office(&setup, cmd),
+        Command::Peers { cmd, json } => keys_cmd::peers(&setup, cmd.as_ref(), *json),
+        Command::Export(args) => export_cmd::run(&setup, args),
+        Command::Import(args) => import_cmd::run(&setup, args),
+        Command::Imports { json } => import_cmd::list(&setup, *json),
     }
 }

@@ -102,6 +102,20 @@ pub(super) struct Batch<'t> {
     pub t: WriteTables<'t>,
     cache: HashMap<(u8, EntityId), Cached, BuildHasherDefault<IdHasher>>,
     deltas: summary::Deltas,
+    /// What the written records became, for an import's report.
+    pub effect: BatchEffect,
+}
+
+/// Records a batch made or changed, and conflicts it opened (fields that had one live value or
+/// none and now have several).
+#[derive(Clone, Default, Debug)]
+pub struct BatchEffect {
+    /// Per `EntityKind::code` - 1: records that did not exist before the batch.
+    pub new: [usize; 4],
+    /// Per `EntityKind::code` - 1: records that existed and were changed.
+    pub changed: [usize; 4],
+    pub conflicts_opened: usize,
+    seen: std::collections::HashSet<(u8, EntityId), BuildHasherDefault<IdHasher>>,
 }
 
 /// A record as this transaction changed it, with what it was derived into before.
@@ -111,6 +125,9 @@ struct Cached {
     session_before: Option<EntityId>,
     /// What it contributed to the summaries when loaded.
     facts_before: summary::Facts,
+    /// Its fields with more than one live value when loaded.
+    conflicts_before: usize,
+    existed: bool,
     dirty: bool,
 }
 
@@ -119,7 +136,12 @@ const MAX_CACHED: usize = 4096;
 
 impl<'t> Batch<'t> {
     pub fn open(txn: &'t WriteTransaction) -> Result<Batch<'t>, StoreError> {
-        Ok(Batch { t: WriteTables::open(txn)?, cache: HashMap::default(), deltas: summary::Deltas::default() })
+        Ok(Batch {
+            t: WriteTables::open(txn)?,
+            cache: HashMap::default(),
+            deltas: summary::Deltas::default(),
+            effect: BatchEffect::default(),
+        })
     }
 
     fn cached(&mut self, kind: EntityKind, id: EntityId) -> Result<&mut Cached, StoreError> {
@@ -130,10 +152,13 @@ impl<'t> Batch<'t> {
         Ok(match self.cache.entry((kind.code(), id)) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
-                let record = load_record(&self.t.records, kind, id)?.unwrap_or_else(|| Record::new(id, kind));
+                let loaded = load_record(&self.t.records, kind, id)?;
+                let existed = loaded.is_some();
+                let record = loaded.unwrap_or_else(|| Record::new(id, kind));
                 let session_before = session_of(&record);
                 let facts_before = summary::Facts::of(&record);
-                e.insert(Cached { record, session_before, facts_before, dirty: false })
+                let conflicts_before = conflict_count(&record);
+                e.insert(Cached { record, session_before, facts_before, conflicts_before, existed, dirty: false })
             }
         })
     }
@@ -192,6 +217,7 @@ impl<'t> Batch<'t> {
                     self.t.children.insert((new, id), ())?;
                 }
             }
+            self.effect.note(code, id, &cached);
             let facts_after = summary::Facts::of(&cached.record);
             self.deltas.change(&mut self.t.session_seqs, id, &cached.facts_before, &facts_after)?;
             let bytes = codec::encode_record(&cached.record)?;
@@ -199,6 +225,22 @@ impl<'t> Batch<'t> {
         }
         self.deltas.write(&mut self.t.session_summary, &mut self.t.ledger_tally)?;
         Ok(())
+    }
+}
+
+fn conflict_count(record: &Record) -> usize {
+    record.fields.values().filter(|f| f.is_conflict()).count()
+}
+
+impl BatchEffect {
+    fn note(&mut self, code: u8, id: EntityId, cached: &Cached) {
+        let after = conflict_count(&cached.record);
+        self.conflicts_opened += after.saturating_sub(cached.conflicts_before);
+        // A record written out twice (the cache overflowed) is counted once, as it first was.
+        if self.seen.insert((code, id)) {
+            let slot = usize::from(code).saturating_sub(1).min(3);
+            if cached.existed { self.changed[slot] += 1 } else { self.new[slot] += 1 }
+        }
     }
 }
 

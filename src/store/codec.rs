@@ -124,6 +124,14 @@ pub enum MetaValue {
     NextSeq(u64),
     /// The profile's inspector name: who is acting in status moves.
     Inspector(String),
+    /// The device's secret keys: the ed25519 signing key and the age identity's text. Never
+    /// written into a bundle.
+    DeviceKeys {
+        signing: [u8; 32],
+        age: String,
+    },
+    /// The office's name, when this profile is a supervision office's.
+    Office(String),
 }
 
 fn encode<T: Serialize>(what: &str, value: &T) -> Result<Vec<u8>, StoreError> {

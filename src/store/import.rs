@@ -135,6 +135,12 @@ pub struct ImportReport {
     pub returned_own: Option<ReturnedOwn>,
     /// Seqs still missing of the replicas this batch brought ops of.
     pub gaps: Vec<Gap>,
+    /// Fields that had one value and now have several (a 冲突 to resolve).
+    pub conflicts_opened: usize,
+    /// Per `EntityKind::code` - 1 (session, finding, checklist, ticket): records made.
+    pub records_new: [usize; 4],
+    /// Likewise: records that existed and changed.
+    pub records_changed: [usize; 4],
 }
 
 impl ImportReport {
@@ -157,6 +163,10 @@ fn refusal(index: usize, op: &Op, field: Option<String>, problem: Problem) -> Re
 
 const KINDS: [EntityKind; 4] = [EntityKind::Session, EntityKind::Finding, EntityKind::Checklist, EntityKind::Ticket];
 
+/// Rows written with an import, in its transaction, once its ops passed (a bundle's log
+/// entry and its sender's receipt). Given the report so far.
+pub(super) type AlsoWrite<'a> = &'a mut dyn FnMut(&redb::WriteTransaction, &ImportReport) -> Result<(), StoreError>;
+
 /// Imports `ops` as the module doc says. `now_ms` is our wall clock; `progress(done, total)`
 /// is called while writing, every `PROGRESS_STEP` new ops when there are at least
 /// `PROGRESS_MIN` (checking, and a batch of duplicates, are quick).
@@ -167,8 +177,23 @@ pub(super) fn import(
     now_ms: u64,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport, StoreError> {
+    import_with(db, replica, ops, now_ms, progress, None, true)
+}
+
+/// `import`, writing `also` in the same transaction when the batch is taken (even when every op
+/// was held already), and committing only when `commit` (a dry run reports what would happen
+/// and aborts).
+pub(super) fn import_with(
+    db: &Database,
+    replica: ReplicaId,
+    ops: &[Op],
+    now_ms: u64,
+    progress: &mut dyn FnMut(usize, usize),
+    mut also: Option<AlsoWrite<'_>>,
+    commit: bool,
+) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport { received: ops.len(), ..ImportReport::default() };
-    if ops.is_empty() {
+    if ops.is_empty() && also.is_none() {
         return Ok(report);
     }
 
@@ -235,7 +260,7 @@ pub(super) fn import(
             }
         }
     }
-    if report.is_refused() || fresh.is_empty() {
+    if report.is_refused() || (fresh.is_empty() && (also.is_none() || !commit)) {
         txn.abort()?;
         return Ok(report);
     }
@@ -287,6 +312,9 @@ pub(super) fn import(
             }
         }
         b.flush()?;
+        report.conflicts_opened = b.effect.conflicts_opened;
+        report.records_new = b.effect.new;
+        report.records_changed = b.effect.changed;
         if report_progress {
             progress(total, total);
         }
@@ -307,6 +335,13 @@ pub(super) fn import(
     }
     report.new = total;
     report.future = future.into_values().collect();
-    txn.commit()?;
+    if let Some(also) = also.as_mut() {
+        also(&txn, &report)?;
+    }
+    if commit {
+        txn.commit()?;
+    } else {
+        txn.abort()?;
+    }
     Ok(report)
 }

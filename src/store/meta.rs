@@ -94,3 +94,31 @@ pub fn set_hlc(t: &mut MetaTable<'_>, hlc: Hlc) -> Result<(), StoreError> {
 pub fn set_next_seq(t: &mut MetaTable<'_>, seq: u64) -> Result<(), StoreError> {
     put(t, meta_key::NEXT_SEQ, MetaValue::NextSeq(seq))
 }
+
+/// The device's secret keys (signing key bytes, age identity text), once made.
+pub fn device_keys(
+    t: &impl ReadableTable<&'static str, &'static [u8]>,
+) -> Result<Option<([u8; 32], String)>, StoreError> {
+    match get(t, meta_key::DEVICE_KEYS)? {
+        None => Ok(None),
+        Some(MetaValue::DeviceKeys { signing, age }) => Ok(Some((signing, age))),
+        Some(other) => Err(wrong_kind(meta_key::DEVICE_KEYS, other)),
+    }
+}
+
+pub fn set_device_keys(t: &mut MetaTable<'_>, signing: [u8; 32], age: String) -> Result<(), StoreError> {
+    put(t, meta_key::DEVICE_KEYS, MetaValue::DeviceKeys { signing, age })
+}
+
+/// The office's name when this profile is an office's.
+pub fn office(t: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Option<String>, StoreError> {
+    match get(t, meta_key::OFFICE)? {
+        None => Ok(None),
+        Some(MetaValue::Office(name)) => Ok(Some(name)),
+        Some(other) => Err(wrong_kind(meta_key::OFFICE, other)),
+    }
+}
+
+pub fn set_office(t: &mut MetaTable<'_>, name: &str) -> Result<(), StoreError> {
+    put(t, meta_key::OFFICE, MetaValue::Office(name.to_string()))
+}

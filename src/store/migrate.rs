@@ -117,6 +117,8 @@ fn initialize(db: &Database) -> Result<ReplicaId, StoreError> {
         meta::set_replica(&mut t.meta, replica)?;
         meta::set_hlc(&mut t.meta, Default::default())?;
         meta::set_next_seq(&mut t.meta, meta::FIRST_SEQ)?;
+        let (signing, age) = crate::bundle::identity::DeviceKeys::generate().to_parts();
+        meta::set_device_keys(&mut t.meta, signing, age)?;
     }
     txn.commit()?;
     Ok(replica)

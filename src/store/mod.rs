@@ -36,6 +36,7 @@ mod query;
 mod read_through;
 mod record_decode;
 mod summary;
+pub mod sync;
 pub mod tables;
 pub mod thread;
 
@@ -175,6 +176,7 @@ impl Store {
             }
             let mut db = lock::open_writable(path, faults.clone(), cache_bytes)?;
             let replica = migrate::prepare(&mut db)?;
+            sync::ensure_device_keys(&db)?;
             let pid_file = lock::PidFile::write(path);
             Ok(Store {
                 db: Handle::Writable(db),

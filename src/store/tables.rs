@@ -45,6 +45,8 @@ pub mod meta_key {
     pub const HLC: &str = "hlc";
     pub const NEXT_SEQ: &str = "next_seq";
     pub const INSPECTOR: &str = "inspector";
+    pub const DEVICE_KEYS: &str = "device_keys";
+    pub const OFFICE: &str = "office";
 }
 
 /// Table names as `StoreError::Decode` reports them.

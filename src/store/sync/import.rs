@@ -1,0 +1,329 @@
+//! Importing one bundle file: read it, check it, take its ops in one durable transaction with
+//! its log entry and its sender's receipt — or refuse it whole, saying which check failed.
+//!
+//! Checks, in order: the file (readable, a regular file, under the size cap); already
+//! imported (by its BLAKE3: nothing is opened or written again); the format (`bundle::format`:
+//! not a bundle, truncated, damaged, too new, too large, not for us, signature invalid); the
+//! sender (revoked, or unknown without `trust_new`); the ops (each decodes, then
+//! `store::import`: valid, and no different bytes for an op held — that one is quarantined).
+
+use std::path::{Path, PathBuf};
+
+use super::records::{self, ImportEntry, QuarantineEntry, Trust};
+use super::{get_peer, now_ms, put_peer, trust_in};
+use crate::bundle::format::{self, BundleError, Opened, Role};
+use crate::bundle::identity::{self, hex};
+use crate::bundle::stick;
+use crate::domain::Op;
+use crate::domain::validate::Problem;
+use crate::store::{FutureStamps, Gap, ImportReport, MAX_OP_BYTES, Store, StoreError, import};
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ImportOptions {
+    /// Check and count, write nothing.
+    pub dry_run: bool,
+    /// Trust the sender's card when the device is unknown.
+    pub trust_new: bool,
+}
+
+/// Why a bundle was not imported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// The file could not be read (missing, not a regular file, unreadable).
+    Unreadable(String),
+    Bundle(BundleError),
+    /// Signed by a device this profile does not trust yet.
+    UnknownDevice,
+    /// Signed by a device whose trust was revoked.
+    RevokedDevice,
+    /// An op in it does not decode.
+    OpsDamaged(String),
+    /// An op in it breaks the rules (`domain::validate`): the first problem.
+    Invalid(String),
+    /// It holds different bytes for an op this profile holds: a copied profile or tampering.
+    Quarantined(String),
+}
+
+impl Refused {
+    /// The reason as `tiyan import --json` gives it: a contract for office scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refused::Unreadable(_) => "unreadable",
+            Refused::Bundle(BundleError::NotABundle) => "not_a_bundle",
+            Refused::Bundle(BundleError::Truncated) => "truncated",
+            Refused::Bundle(BundleError::Damaged(_)) => "damaged",
+            Refused::Bundle(BundleError::FormatTooNew(_)) => "format_too_new",
+            Refused::Bundle(BundleError::TooLarge(_)) => "too_large",
+            Refused::Bundle(BundleError::NotForUs) => "not_for_us",
+            Refused::Bundle(BundleError::SignatureInvalid) => "signature_invalid",
+            Refused::UnknownDevice => "unknown_device",
+            Refused::RevokedDevice => "revoked_device",
+            Refused::OpsDamaged(_) => "damaged",
+            Refused::Invalid(_) => "invalid_ops",
+            Refused::Quarantined(_) => "quarantined",
+        }
+    }
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Unreadable(why) => write!(f, "cannot be read: {why}"),
+            Refused::Bundle(e) => write!(f, "{e}"),
+            Refused::UnknownDevice => f.write_str("unknown device"),
+            Refused::RevokedDevice => f.write_str("revoked device"),
+            Refused::OpsDamaged(why) => write!(f, "damaged: {why}"),
+            Refused::Invalid(why) => write!(f, "invalid ops: {why}"),
+            Refused::Quarantined(why) => write!(f, "quarantined: {why}"),
+        }
+    }
+}
+
+/// What importing one file did (or, in a dry run, would do).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BundleImport {
+    pub file: PathBuf,
+    /// BLAKE3 of the file, hex (None when it could not be read).
+    pub hash: Option<String>,
+    pub bundle_id: Option<String>,
+    pub sender_fingerprint: Option<String>,
+    pub sender_name: Option<String>,
+    pub sender_role: Option<Role>,
+    /// When the sender wrote it, Unix ms.
+    pub written_ms: Option<i64>,
+    /// Ops it carries.
+    pub ops: usize,
+    pub ops_new: usize,
+    pub ops_duplicate: usize,
+    pub conflicts_opened: usize,
+    /// Per `EntityKind::code` - 1 (session, finding, checklist, ticket): records made, changed.
+    pub records_new: [usize; 4],
+    pub records_changed: [usize; 4],
+    pub gaps: Vec<Gap>,
+    pub future: Vec<FutureStamps>,
+    /// Imported before (this very file), at this Unix ms: nothing was written.
+    pub already_imported: Option<i64>,
+    /// The sender was unknown and is trusted now (`trust_new`).
+    pub trusted_now: bool,
+    pub dry_run: bool,
+    /// Where a quarantined bundle was kept.
+    pub quarantined_as: Option<PathBuf>,
+    pub refused: Option<Refused>,
+}
+
+impl Store {
+    /// Imports the bundle at `path` as the module doc says. `Err` only when the store itself
+    /// fails; a refused bundle is an `Ok` with `refused` set, and changed nothing.
+    pub fn import_bundle(
+        &mut self,
+        path: &Path,
+        options: ImportOptions,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<BundleImport, StoreError> {
+        let mut out = BundleImport { file: path.to_path_buf(), dry_run: options.dry_run, ..Default::default() };
+        let bytes = match stick::read_file(path, format::MAX_FILE) {
+            Ok(bytes) => bytes,
+            Err(stick::ReadFailure::TooLarge(n)) => {
+                out.refused = Some(Refused::Bundle(BundleError::TooLarge(n)));
+                return Ok(out);
+            }
+            Err(stick::ReadFailure::NotAFile) => {
+                out.refused = Some(Refused::Unreadable("not a regular file".into()));
+                return Ok(out);
+            }
+            Err(stick::ReadFailure::Io(e)) => {
+                out.refused = Some(Refused::Unreadable(e.to_string()));
+                return Ok(out);
+            }
+        };
+        let hash = *blake3::hash(&bytes).as_bytes();
+        out.hash = Some(hex(&hash));
+        if let Some(before) = self.import_entry(hash)? {
+            out.bundle_id = Some(ulid::Ulid::from_bytes(before.bundle_id).to_string());
+            out.sender_fingerprint = Some(identity::fingerprint(&before.sender));
+            out.sender_name = Some(before.sender_name);
+            out.written_ms = Some(before.written_ms);
+            out.ops = (before.ops_new + before.ops_duplicate) as usize;
+            out.ops_duplicate = out.ops;
+            out.already_imported = Some(before.imported_ms);
+            return Ok(out);
+        }
+        let keys = self.device_keys()?;
+        let opened = match format::read(&bytes, Some(&keys.age)) {
+            Ok(opened) => opened,
+            Err(e) => {
+                out.refused = Some(Refused::Bundle(e));
+                return Ok(out);
+            }
+        };
+        drop(bytes);
+        let Opened { body, signed_by } = opened;
+        out.bundle_id = Some(ulid::Ulid::from_bytes(body.bundle_id).to_string());
+        out.sender_fingerprint = Some(identity::fingerprint(&signed_by));
+        out.sender_name = Some(body.sender.name.clone());
+        out.sender_role = Some(body.sender.role);
+        out.written_ms = Some(body.written_ms);
+        out.ops = body.ops.len();
+
+        // The sender: our own bundles come back when a profile is restored; others must be
+        // trusted and not revoked.
+        let own = signed_by == keys.public_key();
+        let known = if own { None } else { self.peers()?.into_iter().find(|p| p.card.signing_key == signed_by) };
+        if !own {
+            match &known {
+                Some(peer) if peer.revoked_ms.is_some() => {
+                    out.refused = Some(Refused::RevokedDevice);
+                    return Ok(out);
+                }
+                Some(_) => {}
+                None if options.trust_new => out.trusted_now = true,
+                None => {
+                    out.refused = Some(Refused::UnknownDevice);
+                    return Ok(out);
+                }
+            }
+        }
+
+        let mut ops: Vec<Op> = Vec::with_capacity(body.ops.len());
+        for (i, framed) in body.ops.iter().enumerate() {
+            if framed.bytes.len() > MAX_OP_BYTES {
+                out.refused = Some(Refused::OpsDamaged(format!("op {} is over {MAX_OP_BYTES} bytes", i + 1)));
+                return Ok(out);
+            }
+            match crate::store::codec::decode_op(&framed.bytes, (u128::from_be_bytes(framed.replica), framed.seq)) {
+                Ok(op) => ops.push(op),
+                Err(e) => {
+                    out.refused = Some(Refused::OpsDamaged(format!("op {} does not read: {e}", i + 1)));
+                    return Ok(out);
+                }
+            }
+        }
+
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let entry = ImportEntry {
+            bundle_id: body.bundle_id,
+            hash,
+            file: file_name.clone(),
+            sender: signed_by,
+            sender_name: body.sender.name.clone(),
+            written_ms: body.written_ms,
+            imported_ms: now_ms(),
+            ops_new: 0,
+            ops_duplicate: 0,
+            conflicts_opened: 0,
+            gaps: 0,
+            future_ops: 0,
+        };
+        let trust_new = out.trusted_now;
+        let card = body.sender.clone();
+        let sender_replica = body.sender_replica;
+        let vector = body.version_vector.clone();
+        let written_ms = body.written_ms;
+        drop(body);
+        let mut also = |txn: &redb::WriteTransaction, report: &ImportReport| -> Result<(), StoreError> {
+            let mut entry = entry.clone();
+            entry.ops_new = report.new as u64;
+            entry.ops_duplicate = report.duplicates as u64;
+            entry.conflicts_opened = report.conflicts_opened as u64;
+            entry.gaps = report.gaps.len() as u64;
+            entry.future_ops = report.future.iter().map(|f| f.ops as u64).sum();
+            txn.open_table(records::IMPORTS)?.insert(hash, records::encode(entry)?.as_slice())?;
+            if own {
+                return Ok(());
+            }
+            if trust_new {
+                trust_in(txn, &card, Trust::Bundle(file_name.clone()))?;
+            }
+            if let Some(mut peer) = get_peer(txn, signed_by)? {
+                peer.replica = Some(sender_replica);
+                peer.receipt = merge_receipts(&peer.receipt, &vector);
+                peer.last_bundle_ms = Some(peer.last_bundle_ms.unwrap_or(i64::MIN).max(written_ms));
+                put_peer(txn, peer)?;
+            }
+            Ok(())
+        };
+        let replica = self.replica;
+        let dry_run = options.dry_run;
+        let report = self.write(|db| {
+            import::import_with(db, replica, &ops, super::super::wall_clock_ms(), progress, Some(&mut also), !dry_run)
+        })?;
+        out.ops_new = report.new;
+        out.ops_duplicate = report.duplicates;
+        out.conflicts_opened = report.conflicts_opened;
+        out.records_new = report.records_new;
+        out.records_changed = report.records_changed;
+        out.gaps = report.gaps.clone();
+        out.future = report.future.clone();
+        if report.is_refused() {
+            out.ops_new = 0;
+            let first = report.refused.first().map(|r| r.to_string()).unwrap_or_default();
+            let clash = report.refused.iter().any(|r| r.problem == Problem::IdClash);
+            if clash {
+                out.refused = Some(Refused::Quarantined(first.clone()));
+                if !dry_run {
+                    out.quarantined_as = self.quarantine(path, hash, signed_by, &out, &first)?;
+                }
+            } else {
+                out.refused = Some(Refused::Invalid(first));
+            }
+        }
+        Ok(out)
+    }
+
+    fn import_entry(&self, hash: [u8; 32]) -> Result<Option<ImportEntry>, StoreError> {
+        self.read(|db| {
+            let txn = db.begin_read()?;
+            let t = match txn.open_table(records::IMPORTS) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            };
+            let value = redb::ReadableTable::get(&t, hash)?;
+            value.map(|v| records::decode(v.value(), "sync_imports")).transpose()
+        })
+    }
+
+    /// Keeps a copy of a quarantined bundle beside the store and records why.
+    fn quarantine(
+        &mut self,
+        path: &Path,
+        hash: [u8; 32],
+        sender: [u8; 32],
+        out: &BundleImport,
+        why: &str,
+    ) -> Result<Option<PathBuf>, StoreError> {
+        let dir = self.path.parent().map(|p| p.join("quarantine"));
+        let kept = dir.and_then(|dir| {
+            std::fs::create_dir_all(&dir).ok()?;
+            let kept = dir.join(format!("{}.{}", hex(&hash), stick::EXTENSION));
+            std::fs::copy(path, &kept).ok()?;
+            Some(kept)
+        });
+        let entry = QuarantineEntry {
+            hash,
+            file: path.to_string_lossy().into_owned(),
+            kept_as: kept.as_ref().map(|k| k.to_string_lossy().into_owned()).unwrap_or_default(),
+            sender,
+            sender_name: out.sender_name.clone().unwrap_or_default(),
+            why: why.to_string(),
+            when_ms: now_ms(),
+        };
+        self.write(|db| {
+            let txn = super::super::apply::begin_durable(db)?;
+            txn.open_table(records::QUARANTINE)?.insert(hash, records::encode(entry)?.as_slice())?;
+            txn.commit()?;
+            Ok(())
+        })?;
+        Ok(kept)
+    }
+}
+
+/// Per replica, the higher of what two receipts say (sticks arrive in any order).
+fn merge_receipts(a: &[([u8; 16], u64)], b: &[([u8; 16], u64)]) -> Vec<([u8; 16], u64)> {
+    let mut merged: std::collections::BTreeMap<[u8; 16], u64> = a.iter().copied().collect();
+    for (r, seq) in b {
+        let slot = merged.entry(*r).or_default();
+        *slot = (*slot).max(*seq);
+    }
+    merged.into_iter().collect()
+}
