@@ -45,6 +45,7 @@ fn submit_capture(state: &mut State) -> Vec<Effect> {
         CapturePurpose::Transfer { ticket } => return board::submit_transfer(state, *ticket, c.input.text()),
         CapturePurpose::Stage { at } => return walk::submit_stage(state, c.session, c.input.text(), *at),
         CapturePurpose::Inspector => return rectify::submit_inspector(state, c.input.text()),
+        CapturePurpose::SyncPath => return super::sync::submit_path(state, c.input.text()),
         CapturePurpose::Answer { .. } | CapturePurpose::Note { .. } => return checklist::submit_entry(state, c),
     };
     let text = c.input.text().trim().to_string();

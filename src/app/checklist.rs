@@ -373,7 +373,8 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
         CapturePurpose::Finding { .. }
         | CapturePurpose::Transfer { .. }
         | CapturePurpose::Stage { .. }
-        | CapturePurpose::Inspector => return vec![],
+        | CapturePurpose::Inspector
+        | CapturePurpose::SyncPath => return vec![],
     };
     let before = state.checklist.item_cursor;
     if advance {

@@ -132,7 +132,7 @@ fn place(screen: Screen) -> Place {
         Screen::Walk { session } => Place::Walk(session),
         Screen::Finding { session, finding, from_ledger } => Place::Finding { session, finding, from_ledger },
         Screen::Ledger | Screen::Reminders => Place::Ledger,
-        Screen::Sessions | Screen::WaitStats => Place::Sessions,
+        Screen::Sessions | Screen::WaitStats | Screen::Sync => Place::Sessions,
     }
 }
 
@@ -140,6 +140,8 @@ fn overlay_draft(overlay: &Overlay) -> Option<DraftOverlay> {
     match overlay {
         // The name question comes back by itself on the next start of a nameless profile.
         Overlay::Capture(c) if c.purpose == CapturePurpose::Inspector => None,
+        // A typed directory is not worth keeping across a crash.
+        Overlay::Capture(c) if c.purpose == CapturePurpose::SyncPath => None,
         Overlay::Capture(c) if c.has_changes() => Some(DraftOverlay::Capture {
             session: c.session,
             purpose: purpose_draft(&c.purpose),
@@ -185,7 +187,7 @@ fn purpose_draft(p: &CapturePurpose) -> Purpose {
         CapturePurpose::Note { checklist, item } => Purpose::Note { checklist: *checklist, item: item.clone() },
         CapturePurpose::Transfer { ticket } => Purpose::Transfer { ticket: *ticket },
         CapturePurpose::Stage { at } => Purpose::Stage { at: *at },
-        CapturePurpose::Inspector => Purpose::Inspector,
+        CapturePurpose::Inspector | CapturePurpose::SyncPath => Purpose::Inspector,
     }
 }
 

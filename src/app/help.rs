@@ -70,6 +70,7 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
             Screen::Finding { .. } => &["help.finding"],
             Screen::Ledger => &["help.ledger"],
             Screen::Reminders => &["help.reminders"],
+            Screen::Sync => &["help.sync"],
             Screen::Sessions => &[],
         },
         _ => &[],

@@ -49,6 +49,8 @@ pub mod state;
 pub mod stats;
 pub mod status_line;
 pub mod store_events;
+pub mod sync;
+pub mod sync_text;
 pub mod update;
 pub mod walk;
 

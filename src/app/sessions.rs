@@ -60,6 +60,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         (Action::Undo, _) => deleted::restore_deleted(state, None),
+        (Action::OpenSync, _) => super::sync::open(state),
         _ => vec![],
     }
 }

@@ -94,6 +94,8 @@ pub enum Screen {
     Ledger,
     /// 督查提醒函: the ledger's overdue findings by unit, as plain text.
     Reminders,
+    /// 同步: bundles to and from a USB stick.
+    Sync,
 }
 
 impl Screen {
@@ -109,6 +111,7 @@ impl Screen {
             Screen::Finding { .. } => Layer::Finding,
             Screen::Ledger => Layer::Ledger,
             Screen::Reminders => Layer::Reminders,
+            Screen::Sync => Layer::Sync,
         }
     }
 }
@@ -227,6 +230,8 @@ pub enum CapturePurpose {
     },
     /// The profile's inspector name: who is acting in status moves.
     Inspector,
+    /// A directory for the sync screen.
+    SyncPath,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -249,6 +254,10 @@ pub enum ConfirmAction {
     DiscardOverlay,
     /// Quit although a capture line or form holds unsaved text.
     Quit,
+    /// Trust a card found on a stick (the sync screen asks before exporting).
+    TrustCard(Box<crate::bundle::format::Card>),
+    /// Import the bundles found, trusting their senders not trusted yet.
+    ImportTrusting,
 }
 
 pub struct Confirm {
@@ -323,6 +332,8 @@ pub struct State {
     pub finding_view: FindingView,
     /// 整改台账: every finding across sessions, its filter and cursor.
     pub ledger: LedgerView,
+    /// 同步: the sync screen.
+    pub sync: super::sync::SyncView,
     /// The clock's wall-minus-monotonic offset when last looked at, to notice jumps.
     pub clock_offset: Option<(u64, i64)>,
     pub pending: HashMap<u64, Pending>,
@@ -365,6 +376,7 @@ impl State {
             stats: StatsView::default(),
             finding_view: FindingView::default(),
             ledger: Default::default(),
+            sync: Default::default(),
             clock_offset: None,
             pending: HashMap::new(),
             save_status: HashMap::new(),
@@ -531,7 +543,7 @@ impl State {
             Screen::Walk { session } => Some(session),
             Screen::Finding { finding, .. } => Some(finding),
             Screen::Ledger => self.ledger.selected_row().map(|r| r.id),
-            Screen::WaitStats | Screen::Reminders => None,
+            Screen::WaitStats | Screen::Reminders | Screen::Sync => None,
         }
     }
 
@@ -543,7 +555,7 @@ impl State {
             | Screen::Board { session }
             | Screen::Walk { session }
             | Screen::Finding { session, from_ledger: false, .. } => Some(session),
-            Screen::Sessions | Screen::WaitStats | Screen::Ledger | Screen::Reminders => None,
+            Screen::Sessions | Screen::WaitStats | Screen::Ledger | Screen::Reminders | Screen::Sync => None,
             Screen::Finding { from_ledger: true, .. } => None,
         }
     }

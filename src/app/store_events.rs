@@ -171,10 +171,15 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
             vec![]
         }
         StoreEvent::Closed | StoreEvent::DraftKept => vec![],
-        // The app does not sync yet: nothing asks for these.
-        StoreEvent::Progress { .. }
-        | StoreEvent::Imported { .. }
-        | StoreEvent::Exported { .. }
-        | StoreEvent::SyncFailed { .. } => vec![],
+        StoreEvent::Progress { req, done, total } => {
+            super::sync::progress(state, req, done, total);
+            vec![]
+        }
+        StoreEvent::SyncLooked(look) => super::sync::looked(state, look),
+        StoreEvent::SyncExported { req, result } => super::sync::exported(state, req, result),
+        StoreEvent::SyncImported { req, results } => super::sync::imported(state, req, results),
+        StoreEvent::SyncTrusted(result) => super::sync::trusted(state, result),
+        // Batches of ops from elsewhere: the sync screen imports bundle files instead.
+        StoreEvent::Imported { .. } | StoreEvent::Exported { .. } | StoreEvent::SyncFailed { .. } => vec![],
     }
 }

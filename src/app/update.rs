@@ -131,5 +131,6 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         Screen::Ledger => ledger::screen_key(state, key),
         Screen::Reminders => ledger::reminders_key(state, key),
+        Screen::Sync => super::sync::screen_key(state, key),
     }
 }

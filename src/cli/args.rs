@@ -314,6 +314,9 @@ pub enum ListWhat {
         session: Option<String>,
         #[command(flatten)]
         filter: FindingFilterArgs,
+        /// Only findings with a conflict (冲突: a field with more than one value after a merge)
+        #[arg(long)]
+        conflicts: bool,
         #[arg(long)]
         json: bool,
     },

@@ -4,11 +4,12 @@
 use serde::Serialize;
 
 use super::args::ExportArgs;
-use super::keys_cmd::{cards_hint, peer_error};
+use super::keys_cmd::cards_hint;
 use super::open::{CliError, Setup};
 use super::out::say;
+use crate::app::sync_text::{export_error_text, size_text};
 use crate::bundle::identity::role_name;
-use crate::store::sync::{ExportError, ExportRequest, Exported};
+use crate::store::sync::{ExportError, ExportRequest, Exported, PeerError};
 
 #[derive(Serialize)]
 struct RecipientJson<'a> {
@@ -55,34 +56,14 @@ fn export_json(e: &Exported) -> ExportJson<'_> {
     }
 }
 
-/// Bytes as people read them: 12.3 MB, 45.6 KB, 789 B.
-pub fn size_text(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / f64::from(1 << 10)),
-        b => format!("{b} B"),
-    }
-}
-
-pub fn export_error(setup: &Setup, error: ExportError, dir: &std::path::Path) -> CliError {
-    let s = setup.strings();
+fn export_error(setup: &Setup, error: ExportError, dir: &std::path::Path) -> CliError {
     match error {
         ExportError::Store(e) => setup.store_error(e),
-        ExportError::Peer(e) => peer_error(setup, e),
-        ExportError::NoOffice => {
-            let cards = cards_hint(dir);
-            let card = cards.first().map(|c| c.display().to_string()).unwrap_or_else(|| "<tiyan-office-….card>".into());
-            CliError::refused(s.tf("sync.export.no_office", &[("card", &card)]))
+        ExportError::Peer(PeerError::Store(e)) => setup.store_error(e),
+        other => {
+            let card = cards_hint(dir).into_iter().next();
+            CliError::refused(export_error_text(setup.strings(), &other, card.as_deref()))
         }
-        ExportError::NoDevices => CliError::refused(s.t("sync.export.no_devices")),
-        ExportError::Revoked(fp) => CliError::refused(s.tf("sync.export.revoked", &[("fp", &fp)])),
-        ExportError::Directory { path, detail } => CliError::refused(
-            s.tf("sync.export.directory", &[("path", &path.display().to_string()), ("error", &detail)]),
-        ),
-        ExportError::Write { path, step, detail } => CliError::refused(
-            s.tf("sync.export.write", &[("path", &path.display().to_string()), ("step", &step), ("error", &detail)]),
-        ),
-        ExportError::Encode(detail) => CliError::refused(detail),
     }
 }
 

@@ -10,6 +10,7 @@ use super::args::ImportArgs;
 use super::keys_cmd::{time_json, time_text};
 use super::open::{CliError, Setup};
 use super::out::{say, warn};
+use crate::app::sync_text::refusal_text;
 use crate::bundle::identity::fingerprint;
 use crate::bundle::stick;
 use crate::store::sync::{BundleImport, ImportOptions, Refused};
@@ -125,7 +126,7 @@ fn describe(setup: &Setup, r: &BundleImport) {
     let name = r.sender_name.clone().unwrap_or_default();
     let fp = r.sender_fingerprint.clone().unwrap_or_default();
     if let Some(refused) = &r.refused {
-        warn(&s.tf("sync.import.refused", &[("file", &file), ("why", &refused.to_string())]));
+        warn(&s.tf("sync.import.refused", &[("file", &file), ("why", &refusal_text(s, refused))]));
         match refused {
             Refused::UnknownDevice => {
                 warn(&s.tf("sync.import.unknown", &[("name", &name), ("fp", &fp), ("file", &file)]));

@@ -6,10 +6,10 @@ use serde::Serialize;
 use super::args::{OfficeCmd, PeersCmd};
 use super::open::{CliError, Setup};
 use super::out::say;
+use crate::app::sync_text::{peer_error_text, role_text};
 use crate::bundle::format::{Card, Role};
 use crate::bundle::identity::{self, card_file_name, card_file_text, fingerprint, hex, role_name};
 use crate::bundle::stick;
-use crate::i18n::Strings;
 use crate::store::sync::{Peer, PeerError, Trust};
 
 #[derive(Serialize)]
@@ -28,13 +28,6 @@ fn card_json(card: &Card) -> CardJson<'_> {
         fingerprint: fingerprint(&card.signing_key),
         signing_key: hex(&card.signing_key),
         age_recipient: &card.age_recipient,
-    }
-}
-
-pub fn role_text(s: &Strings, role: Role) -> &'static str {
-    match role {
-        Role::Inspector => s.t("sync.role.inspector"),
-        Role::Office => s.t("sync.role.office"),
     }
 }
 
@@ -137,13 +130,10 @@ fn peer_json(peer: &Peer) -> PeerJson<'_> {
     }
 }
 
-pub fn peer_error(setup: &Setup, e: PeerError) -> CliError {
-    let s = setup.strings();
+fn peer_error(setup: &Setup, e: PeerError) -> CliError {
     match e {
         PeerError::Store(e) => setup.store_error(e),
-        PeerError::NotFound(fp) => CliError::refused(s.tf("sync.peers.not_found", &[("fp", &fp)])),
-        PeerError::Ambiguous(all) => CliError::refused(s.tf("sync.peers.ambiguous", &[("fps", &all.join(", "))])),
-        PeerError::Own => CliError::refused(s.t("sync.peers.own")),
+        other => CliError::refused(peer_error_text(setup.strings(), &other)),
     }
 }
 

@@ -38,12 +38,15 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
             }
             Ok(())
         }
-        ListWhat::Findings { session, filter, json } => {
+        ListWhat::Findings { session, filter, conflicts, json } => {
             let filter = super::input::finding_filter(setup, filter)?;
             let session = session.as_deref().map(|text_id| resolve_session(setup, &store, text_id)).transpose()?;
             // Status, unit and overdue need no session: the finding alone tells.
             let kept = |findings: Vec<Finding>| -> Vec<Finding> {
-                findings.into_iter().filter(|f| filter.matches(f, None, today)).collect()
+                findings
+                    .into_iter()
+                    .filter(|f| filter.matches(f, None, today) && (!*conflicts || !f.conflicts.is_empty()))
+                    .collect()
             };
             if *json {
                 let rows =
@@ -60,13 +63,18 @@ pub fn run(setup: &Setup, what: &ListWhat) -> Result<(), CliError> {
                 for f in findings {
                     let deadline = f.deadline.map(time::date).unwrap_or_else(|| "-".into());
                     say!(
-                        "{}  {:>3}  {}  {}  {}  {}",
+                        "{}  {:>3}  {}  {}  {}  {}{}",
                         entity_id_string(f.id),
                         f.seq_label(),
                         text::pad(&f.description, 40),
                         text::pad(&f.unit, 14),
                         text::pad(&deadline, 10),
-                        labels::finding_status(setup.lang, f.status)
+                        labels::finding_status(setup.lang, f.status),
+                        if f.conflicts.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  {}", setup.strings().t("sync.conflict"))
+                        }
                     );
                 }
                 Ok::<_, CliError>(())

@@ -37,6 +37,8 @@ named_enum! {
         Finding = "finding",
         Ledger = "ledger",
         Reminders = "reminders",
+        /// 同步: bundles to and from a USB stick.
+        Sync = "sync",
         Form = "form",
         Editor = "editor",
         Capture = "capture",
@@ -82,6 +84,7 @@ impl Layer {
                 WaitStats,
                 OpenLedger,
                 SetInspector,
+                OpenSync,
             ],
             Layer::SessionPage => &[
                 Up,
@@ -165,6 +168,7 @@ impl Layer {
                 Back,
             ],
             Layer::Reminders => &[Up, Down, PageUp, PageDown, Top, Bottom, Back],
+            Layer::Sync => &[Up, Down, ExportBundle, ImportBundles, TypePath, Refresh, Back],
             Layer::Form => &[NextField, PrevField, Save, Cancel, Pick],
             Layer::Editor => &[
                 Left,
@@ -284,6 +288,12 @@ named_enum! {
         ClearFilter = "clear_filter",
         OverdueOnly = "overdue_only",
         Reminders = "reminders",
+        // sync bundles
+        OpenSync = "sync",
+        ExportBundle = "export",
+        ImportBundles = "import",
+        TypePath = "type_path",
+        Refresh = "refresh",
     }
 }
 

@@ -108,6 +108,8 @@ pub struct FindingRow {
     pub closed_on: Option<String>,
     /// The status history, oldest first.
     pub moves: Vec<MoveRow>,
+    /// Fields with more than one live value after a merge (冲突), by name; empty when none.
+    pub conflicts: Vec<String>,
 }
 
 /// The code of how a finding stands against its deadline, and the days it is late.
@@ -159,6 +161,7 @@ impl FindingRow {
             closed_by: f.closed_by,
             closed_on: f.closed_on.map(date),
             moves: f.moves.into_iter().map(|m| MoveRow::of(m, zone)).collect(),
+            conflicts: f.conflicts,
         }
     }
 }

@@ -9,11 +9,16 @@
 //! behind a long import wait for it: one transaction at a time.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender};
 
+use super::sync::{
+    BundleImport, ExportError, ExportRequest, Exported, ImportEntry, ImportOptions, Peer, PeerError, Planned, Trust,
+};
 use super::{ImportReport, Store, StoreError};
+use crate::bundle::format::Card;
 use crate::domain::{Change, Checklist, EntityId, Finding, Op, ReplicaId, SessionSummary, Ticket};
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -66,7 +71,48 @@ pub enum StoreRequest {
         req: u64,
         vector: BTreeMap<ReplicaId, u64>,
     },
+    /// The sync screen looks at a directory (a stick): what an export would carry, office cards
+    /// not trusted yet, a dry run of each bundle there, and the imports log; answered with
+    /// `SyncLooked`.
+    SyncLook {
+        dir: PathBuf,
+    },
+    /// Write bundles (`Store::export`); answered with `Progress`, then `SyncExported`.
+    SyncExport {
+        req: u64,
+        request: ExportRequest,
+    },
+    /// Import bundle files, one transaction each (`Store::import_bundle`); the files in
+    /// `trust_new` may trust their sender. Answered with `Progress`, then `SyncImported`.
+    SyncImport {
+        req: u64,
+        files: Vec<PathBuf>,
+        trust_new: Vec<PathBuf>,
+    },
+    /// Trust a card found on a stick; answered with `SyncTrusted`.
+    SyncTrust {
+        card: Card,
+        from: String,
+    },
     Shutdown,
+}
+
+/// What the sync screen learns about a directory.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SyncLook {
+    pub dir: PathBuf,
+    /// What an export there would write, or why it cannot.
+    pub plan: Result<Vec<Planned>, ExportError>,
+    /// Office (or inspector) cards in the directory this profile does not trust yet.
+    pub untrusted_cards: Vec<Card>,
+    /// A dry run of each bundle in the directory.
+    pub bundles: Vec<BundleImport>,
+    /// Every bundle imported so far, oldest first.
+    pub imports: Vec<ImportEntry>,
+    /// This device's card.
+    pub own: Option<Card>,
+    /// Bundles in the directory this profile wrote itself (waiting to be carried away).
+    pub written_here: Vec<PathBuf>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -123,6 +169,16 @@ pub enum StoreEvent {
         req: u64,
         error: StoreError,
     },
+    SyncLooked(Box<SyncLook>),
+    SyncExported {
+        req: u64,
+        result: Result<Vec<Exported>, ExportError>,
+    },
+    SyncImported {
+        req: u64,
+        results: Result<Vec<BundleImport>, StoreError>,
+    },
+    SyncTrusted(Result<Peer, PeerError>),
     /// The store is closed: every request before `Shutdown` was handled.
     Closed,
 }
@@ -223,8 +279,52 @@ pub fn answer_with_progress(
                 Err(error) => StoreEvent::SyncFailed { req, error },
             }
         }
+        StoreRequest::SyncLook { dir } => StoreEvent::SyncLooked(Box::new(look(store, dir))),
+        StoreRequest::SyncExport { req, request } => {
+            let mut step = |done, total| progress(StoreEvent::Progress { req, done, total });
+            StoreEvent::SyncExported { req, result: store.export(&request, &mut step) }
+        }
+        StoreRequest::SyncImport { req, files, trust_new } => {
+            let mut results = Vec::new();
+            let mut failed = None;
+            for file in files {
+                let options = ImportOptions { dry_run: false, trust_new: trust_new.contains(&file) };
+                let mut step = |done, total| progress(StoreEvent::Progress { req, done, total });
+                match store.import_bundle(&file, options, &mut step) {
+                    Ok(r) => results.push(r),
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            StoreEvent::SyncImported { req, results: failed.map_or(Ok(results), Err) }
+        }
+        StoreRequest::SyncTrust { card, from } => StoreEvent::SyncTrusted(store.trust(&card, Trust::CardFile(from))),
         StoreRequest::Shutdown => return None,
     })
+}
+
+fn look(store: &mut Store, dir: PathBuf) -> SyncLook {
+    let request = ExportRequest { to: dir.clone(), ..ExportRequest::default() };
+    let plan = store.plan_export(&request);
+    let untrusted_cards = super::sync::untrusted_cards(store, &dir).unwrap_or_default();
+    let dry = ImportOptions { dry_run: true, trust_new: true };
+    let written: std::collections::HashSet<String> =
+        store.exports().unwrap_or_default().into_iter().map(|e| crate::bundle::identity::hex(&e.hash)).collect();
+    let mut written_here = Vec::new();
+    let mut bundles = Vec::new();
+    for file in crate::bundle::stick::bundles_in(&dir).unwrap_or_default() {
+        let Ok(result) = store.import_bundle(&file, dry, &mut |_, _| {}) else { continue };
+        if result.hash.as_ref().is_some_and(|h| written.contains(h)) {
+            written_here.push(file);
+        } else {
+            bundles.push(result);
+        }
+    }
+    let imports = store.imports().unwrap_or_default();
+    let own = store.own_card().ok().map(|(card, _)| card);
+    SyncLook { dir, plan, untrusted_cards, bundles, imports, own, written_here }
 }
 
 impl StoreHandle {

@@ -76,6 +76,7 @@ fn title(state: &State, capture: &CaptureState) -> String {
             s.tf("capture.title_note", &[("item", &item_text(*checklist, item))])
         }
         CapturePurpose::Inspector => s.t("capture.title_inspector").to_string(),
+        CapturePurpose::SyncPath => s.t("sync.typed_title").to_string(),
         CapturePurpose::Transfer { ticket } => {
             let number =
                 state.board.tickets.iter().find(|t| t.id == *ticket).map(|t| ticket_label(s, &state.board.tickets, t));

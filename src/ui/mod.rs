@@ -20,6 +20,7 @@ pub mod session_checklists;
 pub mod session_page;
 pub mod sessions;
 pub mod status;
+pub mod sync;
 pub mod table;
 pub mod template_picker;
 pub mod theme;
@@ -64,6 +65,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::Finding { finding, .. } => finding_view::draw(frame, state, &theme, main, finding),
         Screen::Ledger => ledger::draw(frame, state, &theme, main),
         Screen::Reminders => reminders::draw(frame, state, &theme, main),
+        Screen::Sync => sync::draw(frame, state, &theme, main),
     }
     status::draw(frame, state, &theme, status_row);
     for overlay in &state.overlays {

@@ -101,6 +101,7 @@ fn hints(state: &State) -> String {
             &[Action::Open, Action::MoveStatus, Action::Filter, Action::GroupBy, Action::Reminders, Action::Back]
         }
         Layer::Reminders => &[Action::Back],
+        Layer::Sync => &[Action::ExportBundle, Action::ImportBundles, Action::TypePath, Action::Back],
         Layer::Global | Layer::Editor => &[],
     };
     let checklist_pane = layer == Layer::SessionPage && state.page.pane == Pane::Checklists;

@@ -23,7 +23,7 @@ use crate::domain::{EntityId, OpPayload, ReplicaId};
 use crate::store::{Store, StoreError, apply, codec, heads, tables};
 
 /// What `tiyan export` was asked.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExportRequest {
     pub to: PathBuf,
     /// Every op, whatever the receipts say.

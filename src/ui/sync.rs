@@ -1,0 +1,157 @@
+//! 同步: the sync screen (see `app::sync`): this device, the destinations, what an export would
+//! carry, the bundles found with what importing each would do, the imports log, and the last
+//! outcome; a gauge while an export or import runs.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph};
+
+use super::theme::Theme;
+use crate::app::State;
+use crate::app::sync::PlaceKind;
+use crate::app::sync_text::{export_error_text, role_text};
+use crate::bundle::identity::fingerprint;
+use crate::text;
+
+/// Imports listed at most (the newest).
+const IMPORTS_SHOWN: usize = 5;
+
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
+    let s = state.ctx.strings();
+    let view = &state.sync;
+    let width = area.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let heading = |t: &str| Line::from(Span::styled(t.to_string(), theme.title().add_modifier(Modifier::BOLD)));
+    let plain = |t: String| Line::from(text::truncate(&t, width).into_owned());
+
+    if let Some(card) = view.look.as_ref().and_then(|l| l.own.as_ref()) {
+        let me = s.tf(
+            "sync.me",
+            &[("name", &card.name), ("role", role_text(s, card.role)), ("fp", &fingerprint(&card.signing_key))],
+        );
+        lines.push(plain(me));
+    }
+    lines.push(heading(s.t("sync.heading.places")));
+    if view.places.is_empty() {
+        lines.push(plain(format!("  {}", s.t("sync.no_places"))));
+    }
+    for (i, place) in view.places.iter().enumerate() {
+        let kind = match &place.kind {
+            PlaceKind::Stick { fstype } => s.tf("sync.place.stick", &[("fstype", fstype)]),
+            PlaceKind::LastUsed => s.t("sync.place.last").to_string(),
+            PlaceKind::Typed => s.t("sync.place.typed").to_string(),
+        };
+        let marker = if i == view.cursor { "> " } else { "  " };
+        let line = text::truncate(&format!("{marker}{}  ({kind})", place.path.display()), width).into_owned();
+        lines.push(if i == view.cursor { Line::from(Span::styled(line, theme.selected())) } else { Line::from(line) });
+    }
+    lines.push(Line::from(""));
+
+    match &view.look {
+        None if !view.places.is_empty() => lines.push(plain(s.t("sync.looking").to_string())),
+        None => {}
+        Some(look) => {
+            match &look.plan {
+                Ok(plans) => {
+                    for plan in plans {
+                        if plan.ops == 0 {
+                            lines.push(plain(s.t("sync.plan.none").to_string()));
+                            continue;
+                        }
+                        let to = if plan.recipients.is_empty() {
+                            s.t("sync.export.unencrypted").to_string()
+                        } else {
+                            plan.recipients
+                                .iter()
+                                .map(|r| format!("{} {}", r.name, r.fingerprint))
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        };
+                        let since = if plan.since_receipt { s.t("sync.plan.since") } else { s.t("sync.plan.all") };
+                        lines.push(plain(s.tf(
+                            "sync.plan.line",
+                            &[
+                                ("ops", &plan.ops.to_string()),
+                                ("sessions", &plan.entities[0].to_string()),
+                                ("findings", &plan.entities[1].to_string()),
+                                ("since", since),
+                                ("to", &to),
+                            ],
+                        )));
+                    }
+                }
+                Err(e) => {
+                    let card = crate::bundle::stick::cards_in(&look.dir).unwrap_or_default().into_iter().next();
+                    for l in textwrap::wrap(&export_error_text(s, e, card.as_deref()), width.max(10)) {
+                        lines.push(plain(l.into_owned()));
+                    }
+                }
+            }
+            lines.push(Line::from(""));
+            lines.push(heading(s.t("sync.heading.bundles")));
+            for file in &look.written_here {
+                let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                lines.push(plain(format!("  {}", s.tf("sync.bundle.written_here", &[("file", &name)]))));
+            }
+            if look.bundles.is_empty() && look.written_here.is_empty() {
+                lines.push(plain(format!("  {}", s.t("sync.bundles.none"))));
+            }
+            for b in &look.bundles {
+                lines.push(plain(format!("  {}", crate::app::sync::bundle_line(state, b))));
+            }
+            if !look.imports.is_empty() {
+                lines.push(Line::from(""));
+                lines.push(heading(s.t("sync.heading.imports")));
+                for e in look.imports.iter().rev().take(IMPORTS_SHOWN) {
+                    let at = crate::present::time::date_time(&state.ctx.zone, e.imported_ms);
+                    lines.push(plain(format!(
+                        "  {}",
+                        s.tf(
+                            "sync.imports.row",
+                            &[
+                                ("at", &at),
+                                ("name", &e.sender_name),
+                                ("fp", &fingerprint(&e.sender)),
+                                ("new", &e.ops_new.to_string()),
+                                ("dup", &e.ops_duplicate.to_string()),
+                                ("file", &e.file),
+                            ],
+                        )
+                    )));
+                }
+            }
+        }
+    }
+    if !view.outcome.is_empty() {
+        lines.push(Line::from(""));
+        for o in &view.outcome {
+            for l in textwrap::wrap(o, width.max(10)) {
+                lines.push(Line::from(Span::styled(l.into_owned(), theme.title())));
+            }
+        }
+    }
+
+    let mut text_area = area;
+    if let Some((_, done, total)) = view.busy {
+        let gauge_area = Rect { y: area.y + area.height.saturating_sub(1), height: 1.min(area.height), ..area };
+        text_area.height = area.height.saturating_sub(1);
+        let ratio = if total == 0 { 0.0 } else { (done as f64 / total as f64).clamp(0.0, 1.0) };
+        let label = if total == 0 { s.t("sync.busy").to_string() } else { format!("{done}/{total}") };
+        frame.render_widget(Gauge::default().ratio(ratio).label(label).gauge_style(theme.selected()), gauge_area);
+    }
+    // Sanitized: a name from a bundle is shown, never obeyed.
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .map(|l| {
+            Line::from(
+                l.spans
+                    .into_iter()
+                    .map(|sp| Span::styled(text::sanitize(&sp.content).into_owned(), sp.style))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), text_area);
+}
