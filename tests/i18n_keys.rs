@@ -25,6 +25,7 @@ const BUILT_AT_RUN_TIME: &[(&str, &str)] = &[
     ("deadline.", "deadline parse errors by kind"),
     ("holidays.error.", "holiday file errors by kind"),
     ("stats.", "wait statistics groupings"),
+    ("sync.refused.", "why a bundle is refused, by its JSON code"),
     ("test.", "tests of the fallback for missing keys"),
     ("cli.tickets.col.", "the columns of list tickets"),
     ("cli.stats.col.", "the columns of stats waits"),

@@ -59,6 +59,17 @@ pub fn page_lines(state: &State, theme: &Theme, f: &Finding, width: usize) -> Ve
     let status = if due.is_empty() { status.to_string() } else { format!("{status}  {due}") };
     fact(&mut out, "findings.col.status", &status, super::due::due_style(f, today, theme));
     fact(&mut out, "field.description", &f.description, plain);
+    if !f.conflicts.is_empty() {
+        // Several values live after a merge: the one shown is the latest; a move or an edit
+        // supersedes them all.
+        let fields = f.conflicts.iter().map(|name| field_label(state, name)).collect::<Vec<_>>().join("、");
+        fact(
+            &mut out,
+            "sync.conflict",
+            &state.ctx.strings().tf("finding.conflict", &[("fields", &fields)]),
+            theme.header(),
+        );
+    }
 
     heading(&mut out, "finding.six");
     let unset = state.t("finding.unset");
@@ -141,4 +152,9 @@ fn move_lines(state: &State, theme: &Theme, m: &StatusMove, width: usize) -> Vec
     detail("field.evidence", &m.evidence);
     detail("field.move_note", &m.note);
     out
+}
+
+/// A field's name as the form labels it (`field.unit` → 责任单位), else as stored.
+fn field_label(state: &State, name: &str) -> String {
+    state.ctx.strings().lookup(&format!("field.{name}")).unwrap_or(name).to_string()
 }

@@ -115,7 +115,11 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
         let f = &findings[i];
         vec![
             format!("{:>3}", f.seq_label()),
-            f.description.clone(),
+            if f.conflicts.is_empty() {
+                f.description.clone()
+            } else {
+                format!("[{}] {}", state.t("sync.conflict"), f.description)
+            },
             f.unit.clone(),
             time::date_or_empty(f.deadline),
             labels::finding_status_short(lang, f.status).to_string(),
