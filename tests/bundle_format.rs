@@ -24,6 +24,7 @@ fn body(key: &SigningKey, ops: usize) -> BundleBody {
         sender_replica: [1; 16],
         recipients: vec![],
         version_vector: vec![([1; 16], ops as u64)],
+        covers: vec![],
         ops: (0..ops)
             .map(|i| FramedOp {
                 replica: [1; 16],

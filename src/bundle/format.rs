@@ -107,6 +107,11 @@ pub struct BundleBody {
     pub recipients: Vec<[u8; 32]>,
     /// The sender's knowledge: per replica, the highest contiguous seq it holds (a receipt).
     pub version_vector: Vec<([u8; 16], u64)>,
+    /// A bundle that carries only the ops meant for its recipient (an office's return bundle):
+    /// per replica, the seq up to which it carries every op of that replica meant for it. The
+    /// recipient then holds all it should up to there, though not every op: its receipt says
+    /// so, and the ops left out are not a gap. Empty for a bundle that leaves nothing out.
+    pub covers: Vec<([u8; 16], u64)>,
     pub ops: Vec<FramedOp>,
     pub blobs: Vec<Blob>,
 }

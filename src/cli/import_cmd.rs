@@ -73,8 +73,9 @@ fn import_json(r: &BundleImport) -> ImportJson<'_> {
     }
 }
 
-/// The files named, a directory standing for every bundle in it (`.part` files left out).
-fn expand(setup: &Setup, named: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+/// The files named, a directory standing for every bundle in it (`.part` files left out); each
+/// with whether it was found in a directory (then a bundle for other devices is passed over).
+fn expand(setup: &Setup, named: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, CliError> {
     let mut out = Vec::new();
     for path in named {
         if path.is_dir() {
@@ -85,9 +86,9 @@ fn expand(setup: &Setup, named: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
                         .tf("sync.import.dir", &[("path", &path.display().to_string()), ("error", &e.to_string())]),
                 )
             })?;
-            out.extend(found);
+            out.extend(found.into_iter().map(|f| (f, true)));
         } else {
-            out.push(path.clone());
+            out.push((path.clone(), false));
         }
     }
     Ok(out)
@@ -99,8 +100,17 @@ pub fn run(setup: &Setup, args: &ImportArgs) -> Result<(), CliError> {
     let mut store = setup.open_store_existing()?;
     let options = ImportOptions { dry_run: args.dry_run, trust_new: args.trust_new };
     let mut results = Vec::new();
-    for file in &files {
+    for (file, in_dir) in &files {
         let result = store.import_bundle(file, options, &mut |_, _| {}).map_err(|e| setup.store_error(e))?;
+        // A shared stick holds our own bundles and those for other devices: passed over.
+        let for_others = matches!(result.refused, Some(Refused::Bundle(crate::bundle::format::BundleError::NotForUs)));
+        if *in_dir && (result.written_here || for_others) {
+            if !args.json {
+                let key = if result.written_here { "sync.import.skip_own" } else { "sync.import.skip_others" };
+                say!("{}", s.tf(key, &[("file", &file.display().to_string())]));
+            }
+            continue;
+        }
         if !args.json {
             describe(setup, &result);
         }

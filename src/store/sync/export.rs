@@ -5,9 +5,10 @@
 //!   replica, the lowest receipt among them (a receipt is the version vector in the newest
 //!   bundle a peer sent us). No receipt yet, or `--all`: everything.
 //! - An office writes one bundle per trusted inspector device (or the one `--for` names), each
-//!   encrypted to that device alone, holding what that device lacks among the office's own ops
-//!   and every op on an entity the device's replica made or changed: its findings' verdicts
-//!   and moves, never another inspector's sessions.
+//!   encrypted to that device alone, holding what that device lacks among the ops on an
+//!   entity the device's replica made or changed (its findings' verdicts and moves) and the
+//!   office's own ops on entities no other replica made or changed: never another
+//!   inspector's sessions or findings, nor the office's verdicts on them.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -210,11 +211,11 @@ impl Store {
         }
         let jobs = self.export_jobs(request)?;
         let (card, keys) = self.own_card()?;
-        let vector: Vec<([u8; 16], u64)> =
-            self.version_vector()?.into_iter().map(|(r, seq)| (r.as_u128().to_be_bytes(), seq)).collect();
+        let vector = self.receipt_vector()?;
         let mut done = Vec::new();
         for job in &jobs {
             let (plan, ops) = self.read(|db| select(db, self.replica, job, progress))?;
+            let covers = self.read(|db| covers(db, job))?;
             let op_count = ops.len() as u64;
             let id = ulid::Ulid::new();
             let body = BundleBody {
@@ -224,6 +225,7 @@ impl Store {
                 sender_replica: self.replica.as_u128().to_be_bytes(),
                 recipients: job.recipients.iter().map(|p| p.card.signing_key).collect(),
                 version_vector: vector.clone(),
+                covers,
                 ops,
                 blobs: Vec::new(),
             };
@@ -282,6 +284,17 @@ fn write_bytes(body: &BundleBody, keys: &DeviceKeys, recipients: &[Peer]) -> Res
     format::write(body, &keys.signing, &age_recipients).map_err(ExportError::Encode)
 }
 
+/// What a filtered bundle covers: per replica held, the contiguous head (every op of it up
+/// to there was considered). Empty when nothing was left out.
+fn covers(db: &dyn ReadableDatabase, job: &Job) -> Result<Vec<([u8; 16], u64)>, StoreError> {
+    if job.device.is_none() {
+        return Ok(Vec::new());
+    }
+    let txn = db.begin_read()?;
+    let held = heads::all(&txn.open_table(tables::HEADS)?)?;
+    Ok(held.iter().filter(|(_, h)| h.contiguous > 0).map(|(r, h)| (r.as_u128().to_be_bytes(), h.contiguous)).collect())
+}
+
 /// The ops `job` carries, as the log holds them, and its plan.
 fn select(
     db: &dyn ReadableDatabase,
@@ -307,6 +320,26 @@ fn select(
             Some(set)
         }
     };
+    // The office's own ops on entities outside the device's go only when no other replica
+    // made or changed them: never its verdicts on another inspector's findings.
+    let foreign: HashSet<EntityId> = match (&device_entities, job.device) {
+        (Some(wanted), Some(device)) => {
+            let mut outside = HashSet::new();
+            let after = job.known.get(&own).copied().unwrap_or(0);
+            if after != u64::MAX {
+                let r = own.as_u128();
+                for entry in ops.range((r, after + 1)..=(r, u64::MAX))? {
+                    let (key, value) = entry?;
+                    let OpPayload::Set { entity, .. } = codec::decode_op(value.value(), key.value())?.payload;
+                    if !wanted.contains(&entity) {
+                        outside.insert(entity);
+                    }
+                }
+            }
+            touched_elsewhere(&ops, held.keys().filter(|r| **r != own && Some(**r) != device), outside)?
+        }
+        _ => HashSet::new(),
+    };
     let total: usize = held
         .iter()
         .map(|(r, h)| h.held.saturating_sub(job.known.get(r).copied().unwrap_or(0).min(h.contiguous)) as usize)
@@ -329,8 +362,8 @@ fn select(
             let op = codec::decode_op(value.value(), key.value())?;
             let OpPayload::Set { entity, kind, .. } = op.payload;
             if let Some(wanted) = &device_entities
-                && *replica != own
                 && !wanted.contains(&entity)
+                && (*replica != own || foreign.contains(&entity))
             {
                 continue;
             }
@@ -346,6 +379,32 @@ fn select(
         entities: entities.map(|s| s.len()),
     };
     Ok((plan, out))
+}
+
+/// Which of `entities` an op of `replicas` made or changed (the scan stops once all are found).
+fn touched_elsewhere<'a>(
+    ops: &redb::ReadOnlyTable<(u128, u64), &'static [u8]>,
+    replicas: impl Iterator<Item = &'a ReplicaId>,
+    mut entities: HashSet<EntityId>,
+) -> Result<HashSet<EntityId>, StoreError> {
+    let mut found = HashSet::new();
+    for replica in replicas {
+        if entities.is_empty() {
+            break;
+        }
+        let r = replica.as_u128();
+        for entry in ops.range((r, 0)..=(r, u64::MAX))? {
+            let (key, value) = entry?;
+            let OpPayload::Set { entity, .. } = codec::decode_op(value.value(), key.value())?.payload;
+            if entities.remove(&entity) {
+                found.insert(entity);
+                if entities.is_empty() {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Whether `dir` holds an office card not yet trusted here (the TUI asks before exporting).

@@ -108,6 +108,8 @@ pub struct BundleImport {
     pub dry_run: bool,
     /// Where a quarantined bundle was kept.
     pub quarantined_as: Option<PathBuf>,
+    /// This profile wrote it (it waits on the stick to be carried away): not imported.
+    pub written_here: bool,
     pub refused: Option<Refused>,
 }
 
@@ -138,6 +140,10 @@ impl Store {
         };
         let hash = *blake3::hash(&bytes).as_bytes();
         out.hash = Some(hex(&hash));
+        if self.exports()?.iter().any(|e| e.hash == hash) {
+            out.written_here = true;
+            return Ok(out);
+        }
         if let Some(before) = self.import_entry(hash)? {
             out.bundle_id = Some(ulid::Ulid::from_bytes(before.bundle_id).to_string());
             out.sender_fingerprint = Some(identity::fingerprint(&before.sender));
@@ -218,6 +224,15 @@ impl Store {
         let card = body.sender.clone();
         let sender_replica = body.sender_replica;
         let vector = body.version_vector.clone();
+        let covers = body.covers.clone();
+        // What this profile will hold all of once the bundle is in: a gap below it is ops left
+        // out on purpose (meant for other devices), not a bundle left behind.
+        let mut coverage = self.coverage()?;
+        for (r, seq) in &covers {
+            let slot = coverage.entry(*r).or_default();
+            *slot = (*slot).max(*seq);
+        }
+        let covered = |gap: &Gap| coverage.get(&gap.replica.as_u128().to_be_bytes()).is_some_and(|c| gap.to <= *c);
         let written_ms = body.written_ms;
         drop(body);
         let mut also = |txn: &redb::WriteTransaction, report: &ImportReport| -> Result<(), StoreError> {
@@ -225,7 +240,16 @@ impl Store {
             entry.ops_new = report.new as u64;
             entry.ops_duplicate = report.duplicates as u64;
             entry.conflicts_opened = report.conflicts_opened as u64;
-            entry.gaps = report.gaps.len() as u64;
+            entry.gaps = report.gaps.iter().filter(|g| !covered(g)).count() as u64;
+            {
+                let mut t = txn.open_table(records::COVERAGE)?;
+                for (r, seq) in &covers {
+                    let old = redb::ReadableTable::get(&t, *r)?.map(|v| v.value()).unwrap_or(0);
+                    if *seq > old {
+                        t.insert(*r, *seq)?;
+                    }
+                }
+            }
             entry.future_ops = report.future.iter().map(|f| f.ops as u64).sum();
             txn.open_table(records::IMPORTS)?.insert(hash, records::encode(entry)?.as_slice())?;
             if own {
@@ -252,7 +276,7 @@ impl Store {
         out.conflicts_opened = report.conflicts_opened;
         out.records_new = report.records_new;
         out.records_changed = report.records_changed;
-        out.gaps = report.gaps.clone();
+        out.gaps = report.gaps.iter().filter(|g| !covered(g)).cloned().collect();
         out.future = report.future.clone();
         if report.is_refused() {
             out.ops_new = 0;

@@ -181,6 +181,37 @@ impl Store {
         Ok(all)
     }
 
+    /// Per replica, the seq up to which this profile holds every op of it meant for it, from
+    /// the filtered bundles it took (see `BundleBody::covers`).
+    pub fn coverage(&self) -> Result<std::collections::BTreeMap<[u8; 16], u64>, StoreError> {
+        self.read(|db| {
+            let txn = db.begin_read()?;
+            let t = match txn.open_table(records::COVERAGE) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Default::default()),
+                Err(e) => return Err(e.into()),
+            };
+            let mut out = std::collections::BTreeMap::new();
+            for entry in t.iter()? {
+                let (k, v) = entry?;
+                out.insert(k.value(), v.value());
+            }
+            Ok(out)
+        })
+    }
+
+    /// What this profile tells a peer it holds (the receipt in its bundles): per replica, the
+    /// contiguous head, or further where a filtered bundle covered it.
+    pub fn receipt_vector(&self) -> Result<Vec<([u8; 16], u64)>, StoreError> {
+        let mut vector: std::collections::BTreeMap<[u8; 16], u64> =
+            self.version_vector()?.into_iter().map(|(r, seq)| (r.as_u128().to_be_bytes(), seq)).collect();
+        for (r, seq) in self.coverage()? {
+            let slot = vector.entry(r).or_default();
+            *slot = (*slot).max(seq);
+        }
+        Ok(vector.into_iter().collect())
+    }
+
     /// A BLAKE3 over the op log and the records, in key order: two stores with the same
     /// digest hold the same ops and show the same records.
     pub fn digest(&self) -> Result<[u8; 32], StoreError> {

@@ -15,6 +15,9 @@ pub(super) const PEERS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new(
 pub(super) const IMPORTS: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("sync_imports");
 /// Bundle id → `ExportEntry`.
 pub(super) const EXPORTS: TableDefinition<[u8; 16], &[u8]> = TableDefinition::new("sync_exports");
+/// replica → the seq up to which this profile holds every op of it meant for it (from the
+/// `covers` of filtered bundles: an office's return bundles). Its receipt claims that much.
+pub(super) const COVERAGE: TableDefinition<[u8; 16], u64> = TableDefinition::new("sync_coverage");
 /// BLAKE3 of the bundle file → `QuarantineEntry`.
 pub(super) const QUARANTINE: TableDefinition<[u8; 32], &[u8]> = TableDefinition::new("sync_quarantine");
 
