@@ -83,7 +83,7 @@ fn session(id: EntityId) -> SessionSummary {
         clock_jumps: vec![],
         walk: Default::default(),
     };
-    SessionSummary { session, findings: 0, max_seq: 0 }
+    SessionSummary { session, findings: 0, max_seq: 0, conflicts: 0 }
 }
 
 fn rules() -> WaitRules {

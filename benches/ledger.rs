@@ -236,7 +236,7 @@ fn draw(d: &Data) {
     state.sessions.list = d
         .sessions
         .iter()
-        .map(|s| tiyan::domain::SessionSummary { session: s.clone(), findings: 50, max_seq: 50 })
+        .map(|s| tiyan::domain::SessionSummary { session: s.clone(), findings: 50, max_seq: 50, conflicts: 0 })
         .collect();
     state.screen = Screen::Ledger;
     let rows = tiyan::domain::ledger_index::LedgerRows::from_findings(&d.findings);

@@ -53,6 +53,12 @@ fn scanned(store: &Store, session: EntityId) -> (SessionTally, i64) {
     }
     tally.checklists = store.checklists_of(session).unwrap().len() as u32;
     tally.tickets = store.tickets_of(session).unwrap().len() as u32;
+    // Records with a conflict: the session itself, its findings, checklists and tickets.
+    let own = store.session(session).unwrap().is_some_and(|s| !s.deleted && !s.conflicts.is_empty());
+    tally.conflicts = u32::from(own)
+        + findings.iter().filter(|f| !f.deleted && !f.conflicts.is_empty()).count() as u32
+        + store.checklists_of(session).unwrap().iter().filter(|c| !c.conflicts.is_empty()).count() as u32
+        + store.tickets_of(session).unwrap().iter().filter(|t| !t.conflicts.is_empty()).count() as u32;
     (tally, findings.iter().map(|f| f.seq).max().unwrap_or(0))
 }
 

@@ -11,5 +11,6 @@ mod hostile;
 mod pty_harness;
 mod rectify_e2e;
 mod screen_bytes;
+mod sync_e2e;
 mod timers_e2e;
 mod workdays_e2e;

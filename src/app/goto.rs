@@ -57,7 +57,7 @@ pub fn walk(state: &mut State, session: EntityId) -> Vec<Effect> {
 pub fn finding(state: &mut State, session: EntityId, finding: EntityId, from_ledger: bool) -> Vec<Effect> {
     state.screen = Screen::Finding { session, finding, from_ledger };
     state.finding_view.scroll = 0;
-    vec![]
+    vec![Effect::Store(crate::store::StoreRequest::LoadDevices)]
 }
 
 /// 整改台账: every finding across sessions.

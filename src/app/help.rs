@@ -84,7 +84,13 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
     }
     // Over the list of templates, quick capture does not work (the list is modal).
     let picker = state.overlays.iter().any(|o| {
-        matches!(o, Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. } | Overlay::MovePicker { .. })
+        matches!(
+            o,
+            Overlay::TemplatePicker { .. }
+                | Overlay::StagePicker { .. }
+                | Overlay::MovePicker { .. }
+                | Overlay::ResolvePicker { .. }
+        )
     });
     let skip: &[Action] = if picker { &[Action::Capture] } else { &[] };
     section(state.t("help.global").to_string(), Layer::Global, skip, &mut out);

@@ -25,6 +25,7 @@ pub mod capture;
 pub mod checklist;
 pub mod clock_watch;
 pub mod common;
+pub mod conflicts;
 pub mod deleted;
 pub mod dialog;
 pub mod draft;

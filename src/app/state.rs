@@ -146,6 +146,12 @@ pub enum Overlay {
         cursor: usize,
         at: Stamp,
     },
+    /// The values of a finding's conflicting field, to keep one (a new op over them all).
+    ResolvePicker {
+        finding: EntityId,
+        field: String,
+        cursor: usize,
+    },
     /// The status moves allowed for a finding from where it stands.
     MovePicker {
         finding: EntityId,
@@ -163,7 +169,10 @@ impl Overlay {
             Overlay::Capture(_) => Some(Layer::Capture),
             Overlay::Help { .. } => Some(Layer::Help),
             Overlay::Confirm(_) => Some(Layer::Dialog),
-            Overlay::TemplatePicker { .. } | Overlay::StagePicker { .. } | Overlay::MovePicker { .. } => None,
+            Overlay::TemplatePicker { .. }
+            | Overlay::StagePicker { .. }
+            | Overlay::MovePicker { .. }
+            | Overlay::ResolvePicker { .. } => None,
         }
     }
 }
@@ -334,6 +343,8 @@ pub struct State {
     pub ledger: LedgerView,
     /// 同步: the sync screen.
     pub sync: super::sync::SyncView,
+    /// Who wrote a conflict's values: this profile's replica and trusted devices' names.
+    pub devices: super::conflicts::Devices,
     /// The clock's wall-minus-monotonic offset when last looked at, to notice jumps.
     pub clock_offset: Option<(u64, i64)>,
     pub pending: HashMap<u64, Pending>,
@@ -377,6 +388,7 @@ impl State {
             finding_view: FindingView::default(),
             ledger: Default::default(),
             sync: Default::default(),
+            devices: Default::default(),
             clock_offset: None,
             pending: HashMap::new(),
             save_status: HashMap::new(),

@@ -319,6 +319,9 @@ pub fn bundle_line(state: &State, b: &crate::store::sync::BundleImport) -> Strin
         return s.tf("sync.bundle.already", &[("file", &file), ("at", &at)]);
     }
     match &b.refused {
+        Some(Refused::Bundle(crate::bundle::format::BundleError::NotForUs)) => {
+            s.tf("sync.bundle.for_others", &[("file", &file)])
+        }
         Some(Refused::UnknownDevice) => s.tf("sync.bundle.unknown", &[("file", &file), ("name", &name), ("fp", &fp)]),
         Some(why) => s.tf("sync.bundle.refused", &[("file", &file), ("why", &refusal_text(s, why))]),
         None if b.trusted_now => s.tf("sync.bundle.unknown", &[("file", &file), ("name", &name), ("fp", &fp)]),

@@ -108,6 +108,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::TemplatePicker { .. }) => checklist::picker_key(state, &key),
         Some(Overlay::StagePicker { .. }) => walk::picker_key(state, &key),
         Some(Overlay::MovePicker { .. }) => rectify::picker_key(state, &key),
+        Some(Overlay::ResolvePicker { .. }) => super::conflicts::picker_key(state, &key),
         Some(_) => match state.layer() {
             Some(Layer::Dialog) => dialog::key(state, &key),
             Some(Layer::Help) => help::key(state, &key),

@@ -124,6 +124,21 @@ impl FindingStatus {
     }
 }
 
+/// A field with several live values after a merge (冲突): each value, which device wrote it
+/// and when, oldest first (the last is the one shown).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ConflictField {
+    pub field: String,
+    pub values: Vec<ConflictValue>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ConflictValue {
+    pub value: Value,
+    pub replica: crate::domain::ReplicaId,
+    pub wall_ms: u64,
+}
+
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Finding {
     pub id: EntityId,
@@ -149,6 +164,8 @@ pub struct Finding {
     pub created_ms: i64,
     pub deleted: bool,
     pub conflicts: Vec<String>,
+    /// The values of each field in `conflicts`, with who wrote them and when.
+    pub conflict_values: Vec<ConflictField>,
     /// The checklist and item id this finding was made from.
     pub check: Option<(EntityId, String)>,
     /// The queue ticket this finding was made from.
@@ -189,6 +206,7 @@ impl Finding {
             created_ms: 0,
             deleted: false,
             conflicts: Vec::new(),
+            conflict_values: Vec::new(),
             check: None,
             ticket: None,
             target: String::new(),
@@ -205,7 +223,19 @@ impl Finding {
 
     /// The finding a record holds; its text is moved out of the record, not copied.
     pub fn from_record(mut r: Record) -> Finding {
-        let conflicts = r.conflicts().into_iter().map(String::from).collect();
+        let conflicts: Vec<String> = r.conflicts().into_iter().map(String::from).collect();
+        // Rare, so copied whole before the record's text is moved out.
+        let conflict_values = conflicts
+            .iter()
+            .map(|name| ConflictField {
+                field: name.clone(),
+                values: r.fields[name.as_str()]
+                    .live
+                    .iter()
+                    .map(|l| ConflictValue { value: l.value.clone(), replica: l.op.replica, wall_ms: l.hlc.wall_ms })
+                    .collect(),
+            })
+            .collect();
         let moves = take_moves(&mut r);
         let check = r.get(field::CHECKLIST).as_ref_id().map(|c| (c, r.take_text(field::CHECK_ITEM)));
         let tags = match r.take(field::TAGS) {
@@ -231,6 +261,7 @@ impl Finding {
             created_ms: entity_created_ms(r.id),
             deleted: r.get(field::DELETED).as_bool(),
             conflicts,
+            conflict_values,
             check,
             ticket: r.get(field::TICKET).as_ref_id(),
             target: r.take_text(field::TARGET),

@@ -113,4 +113,6 @@ pub struct SessionSummary {
     pub session: Session,
     pub findings: usize,
     pub max_seq: i64,
+    /// Its records with a conflict (冲突) after a merge.
+    pub conflicts: usize,
 }

@@ -149,7 +149,7 @@ impl Layer {
             ],
             Layer::Walk => &[MarkStage, PauseResume, StopWalk, Undo, Back],
             Layer::Stats => &[Up, Down, PageUp, PageDown, Top, Bottom, GroupBy, Back],
-            Layer::Finding => &[Up, Down, PageUp, PageDown, Top, Bottom, MoveStatus, Edit, GotoSession, Back],
+            Layer::Finding => &[Up, Down, PageUp, PageDown, Top, Bottom, MoveStatus, Edit, GotoSession, Resolve, Back],
             Layer::Ledger => &[
                 Up,
                 Down,
@@ -294,6 +294,7 @@ named_enum! {
         ImportBundles = "import",
         TypePath = "type_path",
         Refresh = "refresh",
+        Resolve = "resolve",
     }
 }
 

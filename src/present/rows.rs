@@ -42,6 +42,8 @@ pub struct SessionRow {
     pub findings: usize,
     /// 事项办理全过程 as the stage stopwatch tells it ("" when no stage was marked).
     pub walk_narrative: String,
+    /// Records of the session with a conflict (冲突) after a merge.
+    pub conflicts: usize,
 }
 
 impl SessionRow {
@@ -62,6 +64,7 @@ impl SessionRow {
             finished_at: x.finished_ms.map(|ms| rfc3339(zone, ms)),
             findings: s.findings,
             walk_narrative: x.walk.narrative(now, zone),
+            conflicts: s.conflicts,
         }
     }
 }

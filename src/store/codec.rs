@@ -110,9 +110,19 @@ struct LiveCodeRef<'a> {
     value: &'a Value,
 }
 
+/// A session's tally as schemas 6 and 7 wrote it.
+#[derive(Serialize, Deserialize)]
+struct TallyV1 {
+    findings_by_status: [u32; 7],
+    checklists: u32,
+    tickets: u32,
+}
+
 #[derive(Serialize, Deserialize)]
 enum SummaryEnvelope {
-    V1(SessionTally),
+    /// Up to schema 7: without conflicts (a migration rebuilds every tally as V2).
+    V1(TallyV1),
+    V2(SessionTally),
 }
 
 /// The values of the `meta` table other than the schema version. The variant names the
@@ -247,13 +257,21 @@ fn kind_of_code(code: u8) -> Option<EntityKind> {
 }
 
 pub fn encode_summary(tally: &SessionTally) -> Result<Vec<u8>, StoreError> {
-    encode("a session summary", &SummaryEnvelope::V1(*tally))
+    encode("a session summary", &SummaryEnvelope::V2(*tally))
 }
 
 pub fn decode_summary(bytes: &[u8], session: EntityId) -> Result<SessionTally, StoreError> {
-    let SummaryEnvelope::V1(tally) =
+    let envelope =
         decode(bytes, super::tables::name::SESSION_SUMMARY, || format!("session {}", entity_id_string(session)))?;
-    Ok(tally)
+    Ok(match envelope {
+        SummaryEnvelope::V1(old) => SessionTally {
+            findings_by_status: old.findings_by_status,
+            checklists: old.checklists,
+            tickets: old.tickets,
+            conflicts: 0,
+        },
+        SummaryEnvelope::V2(tally) => tally,
+    })
 }
 
 pub fn encode_meta(value: MetaValue) -> Result<Vec<u8>, StoreError> {

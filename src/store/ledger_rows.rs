@@ -237,6 +237,7 @@ pub(super) fn findings_by_id(
                 f.moves = Vec::new();
                 f.tags = Vec::new();
                 f.conflicts = Vec::new();
+                f.conflict_values = Vec::new();
             }
             out.push(f);
         }

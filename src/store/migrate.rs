@@ -25,8 +25,9 @@ use crate::domain::{Op, ReplicaId};
 /// `heads` table (version vectors; a version-4 build would add ops without moving it). 6: the
 /// summaries (`session_summary`, `session_seqs`, `ledger_tally`; an older build would change
 /// records without them). 7: records and new ops in V2, fields by number (see `codec`; an
-/// older build could not read them).
-pub const SCHEMA_VERSION: u32 = 7;
+/// older build could not read them). 8: each session's tally counts its records with a
+/// conflict (a V2 tally; an older build would not keep the count).
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// What the file says before we change anything.
 struct Found {

@@ -83,10 +83,11 @@ pub(super) fn sessions(db: &dyn ReadableDatabase) -> Result<Vec<SessionSummary>,
         if session.deleted {
             continue;
         }
-        let findings = summary::get(&tallies, session.id)?.findings();
+        let tally = summary::get(&tallies, session.id)?;
         // Deleted findings still hold their 序号, so numbers are never handed out twice.
         let max_seq = summary::max_seq(&seqs, session.id)?;
-        out.push(SessionSummary { session, findings, max_seq });
+        let (findings, conflicts) = (tally.findings(), tally.conflicts as usize);
+        out.push(SessionSummary { session, findings, max_seq, conflicts });
     }
     Ok(out)
 }

@@ -36,6 +36,9 @@ pub struct SessionTally {
     pub checklists: u32,
     /// Queue tickets not removed.
     pub tickets: u32,
+    /// Records of the session (itself, its findings, checklists and tickets, not deleted)
+    /// with a field of several values after a merge (冲突).
+    pub conflicts: u32,
 }
 
 impl SessionTally {
@@ -54,6 +57,7 @@ impl SessionTally {
             Slot::Status(i) => &mut self.findings_by_status[i as usize],
             Slot::Checklist => &mut self.checklists,
             Slot::Ticket => &mut self.tickets,
+            Slot::Conflict => &mut self.conflicts,
         };
         *count = (i64::from(*count) + n).clamp(0, i64::from(u32::MAX)) as u32;
     }
@@ -65,6 +69,8 @@ enum Slot {
     Status(u8),
     Checklist,
     Ticket,
+    /// A record with a conflict.
+    Conflict,
 }
 
 pub(super) fn status_index(status: FindingStatus) -> u8 {
@@ -87,10 +93,24 @@ pub(super) struct Facts {
     seq: Option<(EntityId, i64)>,
     /// A finding's ledger key, when it is not deleted.
     ledger: Option<TallyKey>,
+    /// The session it counts under as a record with a conflict (None: no conflict, or deleted).
+    conflicted: Option<EntityId>,
 }
 
 impl Facts {
     pub fn of(record: &Record) -> Facts {
+        let mut facts = Facts::counts_of(record);
+        if record.fields.values().any(|f| f.is_conflict()) {
+            facts.conflicted = match record.kind {
+                EntityKind::Session if !record.get(crate::domain::session::field::DELETED).as_bool() => Some(record.id),
+                EntityKind::Session => None,
+                _ => facts.counted.map(|(session, _)| session),
+            };
+        }
+        facts
+    }
+
+    fn counts_of(record: &Record) -> Facts {
         match record.kind {
             EntityKind::Session => Facts::default(),
             EntityKind::Finding => {
@@ -102,14 +122,14 @@ impl Facts {
                 };
                 let seq = Some((session, record.get(field::SEQ).as_int().unwrap_or(0)));
                 if record.get(field::DELETED).as_bool() {
-                    return Facts { counted: None, seq, ledger: None };
+                    return Facts { counted: None, seq, ledger: None, conflicted: None };
                 }
                 let status = FindingStatus::parse(record.get(field::STATUS).as_text()).unwrap_or(FindingStatus::Found);
                 let status = status_index(status);
                 let deadline = record.get(field::DEADLINE).as_date().map(|d| chrono::Datelike::num_days_from_ce(&d));
                 let unit = record.get(field::UNIT).as_text().trim().to_string();
                 let ledger = Some((session, unit, status, deadline, first_move_fixes_on_the_spot(record)));
-                Facts { counted: Some((session, Slot::Status(status))), seq, ledger }
+                Facts { counted: Some((session, Slot::Status(status))), seq, ledger, conflicted: None }
             }
             EntityKind::Checklist | EntityKind::Ticket => {
                 let (session_field, deleted_field, slot) = match record.kind {
@@ -124,7 +144,12 @@ impl Facts {
                 };
                 let session = record.get(session_field).as_ref_id();
                 let deleted = record.get(deleted_field).as_bool();
-                Facts { counted: session.filter(|_| !deleted).map(|s| (s, slot)), seq: None, ledger: None }
+                Facts {
+                    counted: session.filter(|_| !deleted).map(|s| (s, slot)),
+                    seq: None,
+                    ledger: None,
+                    conflicted: None,
+                }
             }
         }
     }
@@ -176,6 +201,13 @@ impl Deltas {
             for (facts, n) in [(before, -1), (after, 1)] {
                 if let Some((session, slot)) = facts.counted {
                     *self.tallies.entry(session).or_default().entry(slot).or_default() += n;
+                }
+            }
+        }
+        if before.conflicted != after.conflicted {
+            for (facts, n) in [(before, -1), (after, 1)] {
+                if let Some(session) = facts.conflicted {
+                    *self.tallies.entry(session).or_default().entry(Slot::Conflict).or_default() += n;
                 }
             }
         }

@@ -89,6 +89,9 @@ pub enum StoreRequest {
         files: Vec<PathBuf>,
         trust_new: Vec<PathBuf>,
     },
+    /// Which device wrote what: this profile's replica and the trusted devices' names by
+    /// replica, for a conflict's values; answered with `Devices`.
+    LoadDevices,
     /// Trust a card found on a stick; answered with `SyncTrusted`.
     SyncTrust {
         card: Card,
@@ -179,6 +182,10 @@ pub enum StoreEvent {
         results: Result<Vec<BundleImport>, StoreError>,
     },
     SyncTrusted(Result<Peer, PeerError>),
+    Devices {
+        own: ReplicaId,
+        names: Vec<(ReplicaId, String)>,
+    },
     /// The store is closed: every request before `Shutdown` was handled.
     Closed,
 }
@@ -300,6 +307,16 @@ pub fn answer_with_progress(
             }
             StoreEvent::SyncImported { req, results: failed.map_or(Ok(results), Err) }
         }
+        StoreRequest::LoadDevices => match store.peers() {
+            Ok(peers) => StoreEvent::Devices {
+                own: store.replica_id(),
+                names: peers
+                    .into_iter()
+                    .filter_map(|p| Some((ReplicaId::from_u128(u128::from_be_bytes(p.replica?)), p.card.name)))
+                    .collect(),
+            },
+            Err(e) => StoreEvent::LoadFailed(e),
+        },
         StoreRequest::SyncTrust { card, from } => StoreEvent::SyncTrusted(store.trust(&card, Trust::CardFile(from))),
         StoreRequest::Shutdown => return None,
     })
@@ -310,13 +327,11 @@ fn look(store: &mut Store, dir: PathBuf) -> SyncLook {
     let plan = store.plan_export(&request);
     let untrusted_cards = super::sync::untrusted_cards(store, &dir).unwrap_or_default();
     let dry = ImportOptions { dry_run: true, trust_new: true };
-    let written: std::collections::HashSet<String> =
-        store.exports().unwrap_or_default().into_iter().map(|e| crate::bundle::identity::hex(&e.hash)).collect();
     let mut written_here = Vec::new();
     let mut bundles = Vec::new();
     for file in crate::bundle::stick::bundles_in(&dir).unwrap_or_default() {
         let Ok(result) = store.import_bundle(&file, dry, &mut |_, _| {}) else { continue };
-        if result.hash.as_ref().is_some_and(|h| written.contains(h)) {
+        if result.written_here {
             written_here.push(file);
         } else {
             bundles.push(result);

@@ -69,6 +69,14 @@ pub fn page_lines(state: &State, theme: &Theme, f: &Finding, width: usize) -> Ve
             &state.ctx.strings().tf("finding.conflict", &[("fields", &fields)]),
             theme.header(),
         );
+        for c in &f.conflict_values {
+            out.push(Line::from(Span::styled(field_label(state, &c.field), theme.header())));
+            for (n, v) in c.values.iter().rev().enumerate() {
+                let line = crate::app::conflicts::value_line(state, &c.field, v);
+                let line = state.ctx.strings().tf("conflict.value", &[("n", &(n + 1).to_string()), ("line", &line)]);
+                out.push(Line::from(Span::styled(text::truncate(&line, width).into_owned(), theme.header())));
+            }
+        }
     }
 
     heading(&mut out, "finding.six");

@@ -53,7 +53,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         let place = if x.window.is_empty() { x.place.clone() } else { format!("{} {}", x.place, x.window) };
         vec![
             time::short_date_time(&zone, x.created_ms),
-            x.item.clone(),
+            if list[i].conflicts == 0 {
+                x.item.clone()
+            } else {
+                let mark = state.ctx.strings().tf("sessions.conflicts", &[("n", &list[i].conflicts.to_string())]);
+                format!("{mark} {}", x.item)
+            },
             ChoiceList::Modes.short_display(&x.mode, lang),
             ChoiceList::Channels.short_display(&x.channel, lang),
             place,

@@ -57,6 +57,7 @@ fn hints(state: &State) -> String {
     match state.overlays.last() {
         Some(Overlay::Form(f)) if f.picker.is_some() => return state.t("picker.hint").to_string(),
         Some(Overlay::MovePicker { .. }) => return state.t("move.picker.hint").to_string(),
+        Some(Overlay::ResolvePicker { .. }) => return state.t("conflict.picker.hint").to_string(),
         Some(Overlay::TemplatePicker { .. }) => return state.t("picker.templates.hint").to_string(),
         Some(Overlay::StagePicker { .. }) => return state.t("walk.picker.hint").to_string(),
         _ => {}

@@ -48,6 +48,15 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         lines.push(if i == view.cursor { Line::from(Span::styled(line, theme.selected())) } else { Line::from(line) });
     }
     lines.push(Line::from(""));
+    // The last outcome first: on a small terminal it is what must be seen.
+    if !view.outcome.is_empty() {
+        for o in &view.outcome {
+            for l in textwrap::wrap(o, width.max(10)) {
+                lines.push(Line::from(Span::styled(l.into_owned(), theme.title())));
+            }
+        }
+        lines.push(Line::from(""));
+    }
 
     match &view.look {
         None if !view.places.is_empty() => lines.push(plain(s.t("sync.looking").to_string())),
@@ -70,7 +79,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
                                 .join("、")
                         };
                         let since = if plan.since_receipt { s.t("sync.plan.since") } else { s.t("sync.plan.all") };
-                        lines.push(plain(s.tf(
+                        let line = s.tf(
                             "sync.plan.line",
                             &[
                                 ("ops", &plan.ops.to_string()),
@@ -79,7 +88,10 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
                                 ("since", since),
                                 ("to", &to),
                             ],
-                        )));
+                        );
+                        for l in textwrap::wrap(&line, width.max(10)) {
+                            lines.push(plain(l.into_owned()));
+                        }
                     }
                 }
                 Err(e) => {
@@ -124,15 +136,6 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             }
         }
     }
-    if !view.outcome.is_empty() {
-        lines.push(Line::from(""));
-        for o in &view.outcome {
-            for l in textwrap::wrap(o, width.max(10)) {
-                lines.push(Line::from(Span::styled(l.into_owned(), theme.title())));
-            }
-        }
-    }
-
     let mut text_area = area;
     if let Some((_, done, total)) = view.busy {
         let gauge_area = Rect { y: area.y + area.height.saturating_sub(1), height: 1.min(area.height), ..area };

@@ -69,6 +69,7 @@ pub fn session(n: u64, item: &str, findings: usize) -> SessionSummary {
         },
         findings,
         max_seq: findings as i64,
+        conflicts: 0,
     }
 }
 

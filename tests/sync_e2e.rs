@@ -1,0 +1,167 @@
+//! The sync trip through the TUI's keys in a pseudo-terminal, in Chinese: an inspector trusts
+//! the office card found on the stick (asked by name and fingerprint) and exports; the office
+//! trusts the unknown device (asked) and imports; the office's verdict goes back and shows on
+//! the inspector's finding; the rectification comes back and is closed off. Both ledgers and
+//! op counts agree at the end, and importing everything a third time changes nothing.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::{DEFAULT_TIMEOUT, Key, Tui, temp_home};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tiyan");
+const OFFICE: &str = "巫溪县政务服务中心";
+
+fn cli(home: &Path, profile: &str, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .args(["--home", home.to_str().unwrap(), "--profile", profile])
+        .args(args)
+        .output()
+        .expect("tiyan runs");
+    assert!(
+        out.status.success(),
+        "tiyan {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn tui(home: &Path, profile: &str) -> Tui {
+    let home = home.to_str().unwrap();
+    let tui = Tui::spawn(Path::new(BIN), &["--home", home, "--profile", profile], &[], 100, 30);
+    tui.expect_text("体验活动");
+    tui.wait_until(|_| tui.tty_is_raw(), DEFAULT_TIMEOUT).expect("raw mode");
+    tui
+}
+
+/// `x`, then `t` and the stick's path: the sync screen looking at the stick.
+fn open_sync(tui: &mut Tui, stick: &Path) {
+    tui.type_text("x");
+    tui.expect_text("目的地");
+    tui.type_text("t");
+    tui.expect_text("输入目录");
+    tui.type_text(stick.to_str().unwrap());
+    tui.key(Key::Enter);
+    tui.expect_text("目录中的同步包");
+}
+
+fn quit(mut tui: Tui) {
+    tui.type_text("q");
+    assert!(tui.wait_exit(DEFAULT_TIMEOUT).is_some(), "tiyan quits");
+}
+
+/// A finding still 待核查 (the demo with seed 8 has one).
+fn found_finding_id(home: &Path, profile: &str) -> String {
+    let args = ["list", "findings", "--status", "found", "--json"];
+    let json: serde_json::Value = serde_json::from_str(&cli(home, profile, &args)).unwrap();
+    json[0]["id"].as_str().expect("a finding still found").to_string()
+}
+
+fn ops(home: &Path, profile: &str) -> u64 {
+    let json: serde_json::Value = serde_json::from_str(&cli(home, profile, &["check", "--json"])).unwrap();
+    json["ops"].as_u64().unwrap()
+}
+
+#[test]
+fn a_finding_goes_to_the_office_and_its_verdict_comes_back_through_the_sync_screen() {
+    let home = temp_home();
+    let home = home.path();
+    let stick = home.join("U盘");
+    std::fs::create_dir(&stick).unwrap();
+    cli(home, "office", &["office", "init", "--name", OFFICE]);
+    cli(home, "office", &["inspector", "李督查"]);
+    cli(home, "office", &["office", "card", "--to", stick.to_str().unwrap()]);
+    cli(home, "wang", &["inspector", "王建国"]);
+    cli(home, "wang", &["demo", "--sessions", "1", "--findings-per-session", "4", "--seed", "8"]);
+    let office_fp: serde_json::Value = serde_json::from_str(&cli(home, "office", &["keys", "--json"])).unwrap();
+    let office_fp = office_fp["fingerprint"].as_str().unwrap().to_string();
+
+    // The inspector: no office trusted, a card on the stick: asked, by name and fingerprint.
+    let mut t = tui(home, "wang");
+    open_sync(&mut t, &stick);
+    t.expect_text("尚未信任任何督查办");
+    t.type_text("e");
+    t.expect_text(&format!("信任督查办「{OFFICE}」"));
+    t.expect_text(&office_fp);
+    t.type_text("y");
+    t.expect_text("已信任");
+    t.type_text("e");
+    t.expect_text("已写入并校验");
+    quit(t);
+
+    // The office: the device is unknown: asked, then imported whole.
+    let mut t = tui(home, "office");
+    open_sync(&mut t, &stick);
+    t.expect_text("来自未信任的设备 王建国");
+    t.type_text("i");
+    t.expect_text("信任设备「王建国」并导入");
+    t.type_text("y");
+    t.expect_text("已导入 1 个同步包");
+    quit(t);
+
+    // The office's verdict, exported from its sync screen.
+    let id = found_finding_id(home, "wang");
+    cli(home, "office", &["finding", "set-status", &id, "confirmed"]);
+    cli(
+        home,
+        "office",
+        &[
+            "finding",
+            "set-status",
+            &id,
+            "assigned",
+            "--unit",
+            "医保局",
+            "--deadline",
+            "2026-12-31",
+            "--measure",
+            "增设窗口",
+        ],
+    );
+    let mut t = tui(home, "office");
+    open_sync(&mut t, &stick);
+    t.type_text("e");
+    t.expect_text("已写入并校验");
+    quit(t);
+
+    // The inspector imports it and sees the verdict on its finding.
+    let mut t = tui(home, "wang");
+    open_sync(&mut t, &stick);
+    t.type_text("i");
+    t.expect_text("已导入 1 个同步包");
+    t.key(Key::Esc);
+    t.expect_text("体验活动 (1)");
+    t.key(Key::Enter);
+    t.wait_until(|s| s.lines().any(|l| l.contains("县医保局") && l.contains("已定责")), DEFAULT_TIMEOUT)
+        .expect("the office's verdict on the inspector's finding");
+    quit(t);
+
+    // Rectified at the hall, carried back, closed off at the office.
+    cli(home, "wang", &["finding", "set-status", &id, "rectifying"]);
+    cli(home, "wang", &["finding", "set-status", &id, "rectified", "--evidence", "已增设两个窗口"]);
+    cli(home, "wang", &["export", "--to", stick.to_str().unwrap()]);
+    cli(home, "office", &["import", stick.to_str().unwrap()]);
+    cli(home, "office", &["finding", "set-status", &id, "closed"]);
+    cli(home, "office", &["export", "--to", stick.to_str().unwrap()]);
+    cli(home, "wang", &["import", stick.to_str().unwrap()]);
+
+    let status = |profile| {
+        let json: serde_json::Value =
+            serde_json::from_str(&cli(home, profile, &["list", "findings", "--json"])).unwrap();
+        json.as_array().unwrap().iter().find(|f| f["id"] == id.as_str()).unwrap()["status"].clone()
+    };
+    assert_eq!(status("wang"), "closed");
+    assert_eq!(status("office"), "closed");
+    assert_eq!(cli(home, "wang", &["ledger", "--json"]), cli(home, "office", &["ledger", "--json"]));
+    let (wang_ops, office_ops) = (ops(home, "wang"), ops(home, "office"));
+    assert_eq!(wang_ops, office_ops);
+
+    // A third import of everything on the stick changes nothing.
+    let imports = |profile| cli(home, profile, &["imports", "--json"]);
+    let before = (imports("wang"), imports("office"));
+    cli(home, "wang", &["import", stick.to_str().unwrap()]);
+    cli(home, "office", &["import", stick.to_str().unwrap()]);
+    assert_eq!((imports("wang"), imports("office")), before);
+    assert_eq!((ops(home, "wang"), ops(home, "office")), (wang_ops, office_ops));
+}
