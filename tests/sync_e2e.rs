@@ -41,6 +41,8 @@ fn open_sync(tui: &mut Tui, stick: &Path) {
     tui.expect_text("目的地");
     tui.type_text("t");
     tui.expect_text("输入目录");
+    // The line starts with the destination chosen (the last one used, once there is one).
+    tui.key(Key::Ctrl('u'));
     tui.type_text(stick.to_str().unwrap());
     tui.key(Key::Enter);
     tui.expect_text("目录中的同步包");

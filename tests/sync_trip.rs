@@ -244,6 +244,7 @@ fn the_whole_trip_between_two_inspectors_and_an_office() {
         let taken = inspector.import(&[mine.as_path()], &[], 0);
         let taken = &taken[0];
         assert!(taken["refused"].is_null(), "{taken}");
+        assert_eq!(taken["gaps"], serde_json::json!([]), "ops meant for others are not a gap: {taken}");
         assert_eq!(taken["sender_name"], OFFICE);
         assert_eq!(taken["findings_new"], 0, "{}: no finding of the other inspector: {taken}", inspector.name);
         assert_eq!(taken["sessions_new"], 0, "{taken}");
@@ -275,7 +276,11 @@ fn the_whole_trip_between_two_inspectors_and_an_office() {
     let returns2 = o1.export(&sticks.join("o1-2"));
     let return_a2 = path_of(returns2.iter().find(|r| recipient_names(r) == ["王建国"]).unwrap());
     let return_b2 = path_of(returns2.iter().find(|r| recipient_names(r) == ["李娜"]).unwrap());
-    a.import(&[return_a2.as_path()], &[], 0);
+    // 王建国's bundle said what it held, the office's ops it had been sent included: only the
+    // close-off comes back, nothing twice.
+    let again = a.import(&[return_a2.as_path()], &[], 0);
+    assert_eq!(again[0]["ops_duplicate"], 0, "{}", again[0]);
+    assert!(again[0]["ops_new"].as_u64().unwrap() > 0, "{}", again[0]);
     b.import(&[return_b2.as_path()], &[], 0);
     assert_eq!(a.finding(&fa)["status"], "closed");
     assert_eq!(o1.finding(&fa)["status"], "closed");

@@ -33,7 +33,7 @@ pub(super) fn check_clock(state: &mut State) -> Vec<Effect> {
 fn jump_change(s: &Session, now: Stamp, jump_ms: i64) -> Change {
     let event = TimedEvent::new("clock_jump", now, &jump_ms.to_string());
     let field = event_field(sf::CLOCK_JUMP_PREFIX, s.clock_jumps.len() + 1);
-    Change::set(EntityKind::Session, s.id, &field, Value::Event(event))
+    Change::set(EntityKind::Session, s.id, &field, Value::Event(Box::new(event)))
 }
 
 /// "+5分0秒" / "-1时0分3秒": a jump's size and direction.

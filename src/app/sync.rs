@@ -63,7 +63,24 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     state.screen = Screen::Sync;
     state.sync.outcome.clear();
     refresh_places(state);
-    look(state)
+    let mut effects = look(state);
+    if state.sync.last_used.is_none() {
+        effects.push(Effect::Store(StoreRequest::SyncLastDir));
+    }
+    effects
+}
+
+/// The directory last exported to, from the store's log: offered among the destinations.
+pub fn last_dir(state: &mut State, dir: Option<PathBuf>) -> Vec<Effect> {
+    let Some(dir) = dir else { return vec![] };
+    if state.sync.last_used.is_some() {
+        return vec![];
+    }
+    state.sync.last_used = Some(dir);
+    let had = state.sync.places.len();
+    refresh_places(state);
+    // With nothing to look at before, look at it now.
+    if had == 0 && state.screen == Screen::Sync { look(state) } else { vec![] }
 }
 
 fn refresh_places(state: &mut State) {

@@ -149,6 +149,10 @@ fn describe(setup: &Setup, r: &BundleImport) {
         }
         return;
     }
+    if r.written_here {
+        say!("{}", s.tf("sync.import.skip_own", &[("file", &file)]));
+        return;
+    }
     if let Some(at) = r.already_imported {
         say!("{}", s.tf("sync.import.already", &[("file", &file), ("at", &time_text(at))]));
         return;

@@ -103,10 +103,11 @@ pub enum Value {
     Date(i32),
     TextList(Vec<String>),
     Timestamp(i64),
-    /// A timer's event: a ticket's step, a stage mark, a clock jump.
-    Event(TimedEvent),
+    /// A timer's event: a ticket's step, a stage mark, a clock jump. Boxed, as `Move`: every
+    /// value is as large as its largest variant, and a big import holds a million of them.
+    Event(Box<TimedEvent>),
     /// A finding's status move: who, when, why (see `rectify`).
-    Move(StatusMove),
+    Move(Box<StatusMove>),
 }
 
 impl Value {

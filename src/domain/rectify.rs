@@ -61,7 +61,7 @@ pub fn take_moves(r: &mut Record) -> Vec<StatusMove> {
     let mut moves: Vec<(String, StatusMove)> = names
         .into_iter()
         .filter_map(|name| match r.take(&name) {
-            Value::Move(m) => Some((name, m)),
+            Value::Move(m) => Some((name, *m)),
             _ => None,
         })
         .collect();
@@ -333,7 +333,7 @@ pub fn changes(
         reopen: req.reopen,
     };
     let field = move_field(entry_id);
-    out.push(set(&field, Value::Move(entry)));
+    out.push(set(&field, Value::Move(Box::new(entry))));
     Ok(out)
 }
 
@@ -365,7 +365,7 @@ pub fn edit_entry(f: &Finding, by: &str, at_ms: i64, changes: &[Change], entry_i
         reopen: false,
     };
     let field = move_field(entry_id);
-    Some(Change::set(EntityKind::Finding, f.id, &field, Value::Move(entry)))
+    Some(Change::set(EntityKind::Finding, f.id, &field, Value::Move(Box::new(entry))))
 }
 
 /// The fields an assignment sets, in the order the history shows them.

@@ -189,7 +189,7 @@ impl Ticket {
             set(field::NUMBER, Value::text(number.trim())),
             set(field::WINDOW, Value::text(window.trim())),
             set(field::ITEM, Value::text(item.trim())),
-            set(&event_field(field::EVENT_PREFIX, 1), Value::Event(event)),
+            set(&event_field(field::EVENT_PREFIX, 1), Value::Event(Box::new(event))),
         ];
         (id, changes)
     }
@@ -333,7 +333,7 @@ impl Ticket {
             EntityKind::Ticket,
             self.id,
             &event_field(field::EVENT_PREFIX, self.next_event),
-            Value::Event(event),
+            Value::Event(Box::new(event)),
         )
     }
 

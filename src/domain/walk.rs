@@ -172,7 +172,7 @@ impl Walk {
     pub fn mark_change(&self, session: EntityId, mark: Mark, stamp: Stamp, detail: &str) -> Change {
         let event = TimedEvent::new(mark.code(), stamp, detail.trim());
         let name = event_field(field::WALK_PREFIX, self.next_mark);
-        Change::set(EntityKind::Session, session, &name, Value::Event(event))
+        Change::set(EntityKind::Session, session, &name, Value::Event(Box::new(event)))
     }
 
     /// Which marks make sense now: Stage always; Pause only when Running; Resume only when
@@ -408,7 +408,7 @@ mod tests {
     fn unknown_codes_are_skipped_but_keep_their_index() {
         let mut changes = changes_for(&[(Mark::Stage, at("09:00"), " 咨询 ")]);
         let lap = TimedEvent::new("lap", at("09:01"), "");
-        changes.push(Change::set(EntityKind::Session, SESSION, "walk/0002", Value::Event(lap)));
+        changes.push(Change::set(EntityKind::Session, SESSION, "walk/0002", Value::Event(Box::new(lap))));
         changes.push(Change::set(EntityKind::Session, SESSION, "walker", Value::text("x")));
         let w = walk(&changes);
         assert_eq!((w.marks.len(), w.next_mark, w.marks[0].2.detail.as_str()), (1, 3, "咨询"));

@@ -182,6 +182,28 @@ pub fn encode_op_v1(op: &Op) -> Result<Vec<u8>, StoreError> {
     encode("an op", &OpEnvelopeRef::V1(op))
 }
 
+/// The start of a V2 op body: what an export counts, read without the value.
+#[derive(Deserialize)]
+struct OpHead {
+    _hlc: Hlc,
+    entity: [u8; 16],
+    kind: EntityKind,
+}
+
+/// The entity an op sets and its kind, read from its stored bytes without decoding its value
+/// (a V1 op is decoded whole).
+pub fn op_entity(bytes: &[u8], key: (u128, u64)) -> Result<(EntityId, EntityKind), StoreError> {
+    // The envelope's variant index is one varint byte: 1 is V2.
+    if let Some((&1, body)) = bytes.split_first()
+        && let Ok((head, _)) = postcard::take_from_bytes::<OpHead>(body)
+    {
+        return Ok((u128::from_be_bytes(head.entity), head.kind));
+    }
+    let op = decode_op(bytes, key)?;
+    let OpPayload::Set { entity, kind, .. } = op.payload;
+    Ok((entity, kind))
+}
+
 /// The op stored under `key` (its id: a V2 op does not repeat it).
 pub fn decode_op(bytes: &[u8], key: (u128, u64)) -> Result<Op, StoreError> {
     match decode(bytes, super::tables::name::OPS, || op_key_text(key))? {
@@ -328,6 +350,18 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_ops_entity_reads_the_same_from_its_head_as_from_the_whole_op() {
+        let key = (R, 3);
+        for kind in [EntityKind::Session, EntityKind::Finding, EntityKind::Checklist, EntityKind::Ticket] {
+            let o = op(3, kind, "note", Value::Text("等候区座椅不足".into()), vec![]);
+            for bytes in [encode_op(&o).unwrap(), encode_op_v1(&o).unwrap()] {
+                assert_eq!(op_entity(&bytes, key).unwrap(), (0x42 << 80 | 7, kind));
+            }
+        }
+        assert!(op_entity(&[1, 0xff], key).is_err());
+    }
+
     fn key(op: &Op) -> (u128, u64) {
         (op.id.replica.as_u128(), op.id.seq)
     }
@@ -420,8 +454,8 @@ mod tests {
     /// update them: append a new `Value` variant instead, and keep the old one decoding.
     #[test]
     fn embedded_values_keep_their_frozen_layout() {
-        let event = Value::Event(TimedEvent::new("taken", Stamp { wall_ms: 1, run: 2, mono_ms: 3 }, "窗"));
-        let moved = Value::Move(StatusMove {
+        let event = Value::Event(Box::new(TimedEvent::new("taken", Stamp { wall_ms: 1, run: 2, mono_ms: 3 }, "窗")));
+        let moved = Value::Move(Box::new(StatusMove {
             from: "found".into(),
             to: "confirmed".into(),
             by: "王".into(),
@@ -430,7 +464,7 @@ mod tests {
             evidence: String::new(),
             details: vec![("unit".into(), "县".into())],
             reopen: false,
-        });
+        }));
         let rule = "the layout of Value's embedded structs is frozen: append a new variant instead";
         assert_eq!(
             postcard::to_stdvec(&event).unwrap(),

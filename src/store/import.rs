@@ -205,7 +205,10 @@ pub(super) fn import_with(
             encoded.push(Vec::new());
             continue;
         }
-        let bytes = codec::encode_op(op)?;
+        let mut bytes = codec::encode_op(op)?;
+        // Held until the batch is written: a million ops each with room for 256 bytes were
+        // a third of a big import's memory.
+        bytes.shrink_to_fit();
         if bytes.len() > MAX_OP_BYTES {
             report.refuse(refusal(index, op, None, Problem::TooLarge { bytes: bytes.len(), limit: MAX_OP_BYTES }));
         }

@@ -258,7 +258,7 @@ mod tests {
     }
 
     fn mv(from: &str, to: &str, at_ms: i64, evidence: &str, reopen: bool) -> Value {
-        Value::Move(StatusMove {
+        Value::Move(Box::new(StatusMove {
             from: from.into(),
             to: to.into(),
             by: "张三".into(),
@@ -267,7 +267,7 @@ mod tests {
             evidence: evidence.into(),
             details: vec![("unit".into(), "县医保局".into())],
             reopen,
-        })
+        }))
     }
 
     fn record(fields: Vec<(&str, Vec<Value>)>) -> Record {
@@ -338,11 +338,11 @@ mod tests {
                 ("move/01J0000000000000000000000A", vec![mv("found", "found", 10, "", false)]),
                 (
                     "x_event",
-                    vec![Value::Event(TimedEvent::new(
+                    vec![Value::Event(Box::new(TimedEvent::new(
                         "taken",
                         crate::domain::Stamp { wall_ms: 1, run: 2, mono_ms: 3 },
                         "窗",
-                    ))],
+                    )))],
                 ),
                 ("x_time", vec![Value::Timestamp(-5), Value::Null, Value::Bool(false)]),
             ]),

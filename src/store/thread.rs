@@ -89,6 +89,9 @@ pub enum StoreRequest {
         files: Vec<PathBuf>,
         trust_new: Vec<PathBuf>,
     },
+    /// The directory the last bundle was written to (the sync screen offers it again);
+    /// answered with `SyncLastDir`.
+    SyncLastDir,
     /// Which device wrote what: this profile's replica and the trusted devices' names by
     /// replica, for a conflict's values; answered with `Devices`.
     LoadDevices,
@@ -182,6 +185,7 @@ pub enum StoreEvent {
         results: Result<Vec<BundleImport>, StoreError>,
     },
     SyncTrusted(Result<Peer, PeerError>),
+    SyncLastDir(Option<PathBuf>),
     Devices {
         own: ReplicaId,
         names: Vec<(ReplicaId, String)>,
@@ -307,6 +311,12 @@ pub fn answer_with_progress(
             }
             StoreEvent::SyncImported { req, results: failed.map_or(Ok(results), Err) }
         }
+        StoreRequest::SyncLastDir => StoreEvent::SyncLastDir(
+            store
+                .exports()
+                .ok()
+                .and_then(|all| all.last().and_then(|e| PathBuf::from(&e.path).parent().map(PathBuf::from))),
+        ),
         StoreRequest::LoadDevices => match store.peers() {
             Ok(peers) => StoreEvent::Devices {
                 own: store.replica_id(),

@@ -359,8 +359,7 @@ fn select(
             if read % crate::store::PROGRESS_STEP == 0 {
                 progress(read, total);
             }
-            let op = codec::decode_op(value.value(), key.value())?;
-            let OpPayload::Set { entity, kind, .. } = op.payload;
+            let (entity, kind) = codec::op_entity(value.value(), key.value())?;
             if let Some(wanted) = &device_entities
                 && !wanted.contains(&entity)
                 && (*replica != own || foreign.contains(&entity))

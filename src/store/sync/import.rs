@@ -163,7 +163,7 @@ impl Store {
             }
         };
         drop(bytes);
-        let Opened { body, signed_by } = opened;
+        let Opened { mut body, signed_by } = opened;
         out.bundle_id = Some(ulid::Ulid::from_bytes(body.bundle_id).to_string());
         out.sender_fingerprint = Some(identity::fingerprint(&signed_by));
         out.sender_name = Some(body.sender.name.clone());
@@ -190,8 +190,10 @@ impl Store {
             }
         }
 
-        let mut ops: Vec<Op> = Vec::with_capacity(body.ops.len());
-        for (i, framed) in body.ops.iter().enumerate() {
+        // Each op's bytes are let go once it is decoded.
+        let framed_ops = std::mem::take(&mut body.ops);
+        let mut ops: Vec<Op> = Vec::with_capacity(framed_ops.len());
+        for (i, framed) in framed_ops.into_iter().enumerate() {
             if framed.bytes.len() > MAX_OP_BYTES {
                 out.refused = Some(Refused::OpsDamaged(format!("op {} is over {MAX_OP_BYTES} bytes", i + 1)));
                 return Ok(out);
