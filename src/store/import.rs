@@ -36,7 +36,6 @@ use super::codec;
 use super::error::StoreError;
 use super::heads;
 use super::meta;
-use super::tables;
 use crate::domain::validate::{self, Problem, kind_name};
 use crate::domain::{EntityId, EntityKind, Op, OpId, OpPayload, ReplicaId};
 
@@ -167,6 +166,23 @@ const KINDS: [EntityKind; 4] = [EntityKind::Session, EntityKind::Finding, Entity
 /// entry and its sender's receipt). Given the report so far.
 pub(super) type AlsoWrite<'a> = &'a mut dyn FnMut(&redb::WriteTransaction, &ImportReport) -> Result<(), StoreError>;
 
+/// The next ops of a batch, in order; None when there are no more. An `Err` (the ops cannot be
+/// read) ends the import having written nothing.
+pub(super) type Chunks<'a> = &'a mut dyn FnMut() -> Result<Option<Vec<Op>>, ChunkError>;
+
+/// Why the ops of a batch could not be read, at the op (from 0) where it happened.
+#[derive(Debug)]
+pub(super) struct ChunkError {
+    pub index: usize,
+    pub detail: String,
+}
+
+/// What `import_chunks` came to: the report, or the ops could not be read (nothing written).
+pub(super) enum Imported {
+    Report(ImportReport),
+    Unreadable(ChunkError),
+}
+
 /// Imports `ops` as the module doc says. `now_ms` is our wall clock; `progress(done, total)`
 /// is called while writing, every `PROGRESS_STEP` new ops when there are at least
 /// `PROGRESS_MIN` (checking, and a batch of duplicates, are quick).
@@ -177,102 +193,42 @@ pub(super) fn import(
     now_ms: u64,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportReport, StoreError> {
-    import_with(db, replica, ops, now_ms, progress, None, true)
+    if ops.is_empty() {
+        return Ok(ImportReport::default());
+    }
+    let mut whole = Some(ops.to_vec());
+    let mut next = || Ok(whole.take());
+    match import_chunks(db, replica, ops.len(), &mut next, now_ms, progress, None, true)? {
+        Imported::Report(report) => Ok(report),
+        Imported::Unreadable(e) => Err(StoreError::Db(e.detail)),
+    }
 }
 
-/// `import`, writing `also` in the same transaction when the batch is taken (even when every op
-/// was held already), and committing only when `commit` (a dry run reports what would happen
-/// and aborts).
-pub(super) fn import_with(
+/// `import` of a batch read a chunk at a time (a bundle's ops are decoded as they are taken,
+/// so a big one is never held decoded whole), in one transaction: each chunk is checked on its
+/// own, then against the store (which holds the chunks before it) and written while nothing
+/// was refused; once anything is, the rest is only checked, and nothing is committed. `total`
+/// is the batch's size, for progress. `also` is written in the same transaction when the batch
+/// is taken (even when every op was held already); it is committed only when `commit` (a dry
+/// run reports what would happen and aborts).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn import_chunks(
     db: &Database,
     replica: ReplicaId,
-    ops: &[Op],
+    total: usize,
+    next: Chunks<'_>,
     now_ms: u64,
     progress: &mut dyn FnMut(usize, usize),
     mut also: Option<AlsoWrite<'_>>,
     commit: bool,
-) -> Result<ImportReport, StoreError> {
-    let mut report = ImportReport { received: ops.len(), ..ImportReport::default() };
-    if ops.is_empty() && also.is_none() {
-        return Ok(report);
-    }
-
-    // 1. Each op on its own, before any transaction.
-    let mut encoded = Vec::with_capacity(ops.len());
-    for (index, op) in ops.iter().enumerate() {
-        if let Err(fault) = validate::check_op(op) {
-            report.refuse(refusal(index, op, fault.field, fault.problem));
-            encoded.push(Vec::new());
-            continue;
-        }
-        let mut bytes = codec::encode_op(op)?;
-        // Held until the batch is written: a million ops each with room for 256 bytes were
-        // a third of a big import's memory.
-        bytes.shrink_to_fit();
-        if bytes.len() > MAX_OP_BYTES {
-            report.refuse(refusal(index, op, None, Problem::TooLarge { bytes: bytes.len(), limit: MAX_OP_BYTES }));
-        }
-        encoded.push(bytes);
-    }
-    if report.is_refused() {
-        return Ok(report);
-    }
-
-    // 2. Against the store and the rest of the batch, writing nothing yet.
-    let txn = apply::begin_durable(db)?;
-    let mut fresh: Vec<usize> = Vec::new();
-    {
-        let ops_table = txn.open_table(tables::OPS)?;
-        let records = txn.open_table(tables::RECORDS)?;
-        let mut first_in_batch: HashMap<OpId, usize> = HashMap::new();
-        let mut kinds: HashMap<EntityId, EntityKind> = HashMap::new();
-        for (index, (op, bytes)) in ops.iter().zip(&encoded).enumerate() {
-            let key = (op.id.replica.as_u128(), op.id.seq);
-            let same = if let Some(&first) = first_in_batch.get(&op.id) {
-                Some(ops[first] == *op)
-            } else if let Some(stored) = ops_table.get(key)? {
-                Some(stored.value() == bytes.as_slice() || codec::decode_op(stored.value(), key)? == *op)
-            } else {
-                None
-            };
-            match same {
-                Some(true) => report.duplicates += 1,
-                Some(false) => report.refuse(refusal(index, op, None, Problem::IdClash)),
-                None => {
-                    first_in_batch.insert(op.id, index);
-                    let OpPayload::Set { entity, kind, .. } = &op.payload;
-                    let known = match kinds.get(entity) {
-                        Some(k) => *k,
-                        None => {
-                            let mut known = *kind;
-                            for k in std::iter::once(*kind).chain(KINDS.into_iter().filter(|k| k != kind)) {
-                                if records.get((k.code(), *entity))?.is_some() {
-                                    known = k;
-                                    break;
-                                }
-                            }
-                            kinds.insert(*entity, known);
-                            known
-                        }
-                    };
-                    if known != *kind {
-                        report.refuse(refusal(index, op, None, Problem::KindClash { existing: known }));
-                    }
-                    fresh.push(index);
-                }
-            }
-        }
-    }
-    if report.is_refused() || (fresh.is_empty() && (also.is_none() || !commit)) {
-        txn.abort()?;
-        return Ok(report);
-    }
-
-    // 3. Every op passed: write the new ones.
-    let total = fresh.len();
+) -> Result<Imported, StoreError> {
+    let mut report = ImportReport { received: 0, ..ImportReport::default() };
     let report_progress = total >= PROGRESS_MIN;
+    let txn = apply::begin_durable(db)?;
     let mut added: BTreeMap<ReplicaId, u64> = BTreeMap::new();
     let mut future: BTreeMap<ReplicaId, FutureStamps> = BTreeMap::new();
+    let mut kinds: HashMap<EntityId, EntityKind> = HashMap::new();
+    let mut written = 0usize;
     {
         let mut b = apply::Batch::open(&txn)?;
         let hlc_before = meta::hlc(&b.t.meta)?;
@@ -280,46 +236,128 @@ pub(super) fn import_with(
         let next_seq_before = meta::next_seq(&b.t.meta)?;
         let mut next_seq = next_seq_before;
         let horizon = now_ms.saturating_add(MAX_AHEAD_MS);
-        for (done, &index) in fresh.iter().enumerate() {
-            if report_progress && done > 0 && done % PROGRESS_STEP == 0 {
-                progress(done, total);
-            }
-            let op = &ops[index];
-            b.t.ops.insert((op.id.replica.as_u128(), op.id.seq), encoded[index].as_slice())?;
-            b.materialize(op)?;
-            *added.entry(op.id.replica).or_default() += 1;
-            if op.hlc.wall_ms > horizon {
-                let ahead_ms = op.hlc.wall_ms - now_ms;
-                let entry = future.entry(op.id.replica).or_insert(FutureStamps {
-                    replica: op.id.replica,
-                    ops: 0,
-                    first: op.id,
-                    latest_wall_ms: op.hlc.wall_ms,
-                    ahead_ms,
-                });
-                entry.ops += 1;
-                if op.hlc.wall_ms > entry.latest_wall_ms {
-                    entry.latest_wall_ms = op.hlc.wall_ms;
-                    entry.ahead_ms = ahead_ms;
+        let mut offset = 0usize;
+        loop {
+            let chunk = match next() {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(e) => {
+                    drop(b);
+                    txn.abort()?;
+                    return Ok(Imported::Unreadable(e));
                 }
-            } else {
-                hlc = hlc.max(op.hlc);
+            };
+            report.received += chunk.len();
+            // 1. Each op on its own.
+            let mut encoded = Vec::with_capacity(chunk.len());
+            for (i, op) in chunk.iter().enumerate() {
+                if let Err(fault) = validate::check_op(op) {
+                    report.refuse(refusal(offset + i, op, fault.field, fault.problem));
+                    encoded.push(Vec::new());
+                    continue;
+                }
+                let bytes = codec::encode_op(op)?;
+                if bytes.len() > MAX_OP_BYTES {
+                    let problem = Problem::TooLarge { bytes: bytes.len(), limit: MAX_OP_BYTES };
+                    report.refuse(refusal(offset + i, op, None, problem));
+                }
+                encoded.push(bytes);
             }
-            if op.id.replica == replica {
-                let seq = op.id.seq;
-                let own = report.returned_own.get_or_insert(ReturnedOwn { ops: 0, lowest: seq, highest: seq });
-                own.ops += 1;
-                own.lowest = own.lowest.min(seq);
-                own.highest = own.highest.max(seq);
-                next_seq = next_seq.max(seq.saturating_add(1));
+            // 2. Against the store (earlier chunks included) and the chunk.
+            let mut first_in_chunk: HashMap<OpId, usize> = HashMap::new();
+            let mut fresh: Vec<usize> = Vec::new();
+            for (i, (op, bytes)) in chunk.iter().zip(&encoded).enumerate() {
+                if bytes.is_empty() {
+                    continue;
+                }
+                let key = (op.id.replica.as_u128(), op.id.seq);
+                let same = if let Some(&first) = first_in_chunk.get(&op.id) {
+                    Some(chunk[first] == *op)
+                } else if let Some(stored) = b.t.ops.get(key)? {
+                    Some(stored.value() == bytes.as_slice() || codec::decode_op(stored.value(), key)? == *op)
+                } else {
+                    None
+                };
+                match same {
+                    Some(true) => report.duplicates += 1,
+                    Some(false) => report.refuse(refusal(offset + i, op, None, Problem::IdClash)),
+                    None => {
+                        first_in_chunk.insert(op.id, i);
+                        let OpPayload::Set { entity, kind, .. } = &op.payload;
+                        let known = match kinds.get(entity) {
+                            Some(k) => *k,
+                            None => {
+                                let mut known = *kind;
+                                for k in std::iter::once(*kind).chain(KINDS.into_iter().filter(|k| k != kind)) {
+                                    if b.t.records.get((k.code(), *entity))?.is_some() {
+                                        known = k;
+                                        break;
+                                    }
+                                }
+                                kinds.insert(*entity, known);
+                                known
+                            }
+                        };
+                        if known != *kind {
+                            report.refuse(refusal(offset + i, op, None, Problem::KindClash { existing: known }));
+                        }
+                        fresh.push(i);
+                    }
+                }
             }
+            offset += chunk.len();
+            if report.is_refused() {
+                // Only checked from here on: nothing of the batch will be kept.
+                continue;
+            }
+            // 3. Write the chunk's new ops.
+            for &i in &fresh {
+                if report_progress && written > 0 && written % PROGRESS_STEP == 0 {
+                    progress(written, total);
+                }
+                written += 1;
+                let op = &chunk[i];
+                b.t.ops.insert((op.id.replica.as_u128(), op.id.seq), encoded[i].as_slice())?;
+                b.materialize(op)?;
+                *added.entry(op.id.replica).or_default() += 1;
+                if op.hlc.wall_ms > horizon {
+                    let ahead_ms = op.hlc.wall_ms - now_ms;
+                    let entry = future.entry(op.id.replica).or_insert(FutureStamps {
+                        replica: op.id.replica,
+                        ops: 0,
+                        first: op.id,
+                        latest_wall_ms: op.hlc.wall_ms,
+                        ahead_ms,
+                    });
+                    entry.ops += 1;
+                    if op.hlc.wall_ms > entry.latest_wall_ms {
+                        entry.latest_wall_ms = op.hlc.wall_ms;
+                        entry.ahead_ms = ahead_ms;
+                    }
+                } else {
+                    hlc = hlc.max(op.hlc);
+                }
+                if op.id.replica == replica {
+                    let seq = op.id.seq;
+                    let own = report.returned_own.get_or_insert(ReturnedOwn { ops: 0, lowest: seq, highest: seq });
+                    own.ops += 1;
+                    own.lowest = own.lowest.min(seq);
+                    own.highest = own.highest.max(seq);
+                    next_seq = next_seq.max(seq.saturating_add(1));
+                }
+            }
+        }
+        if report.is_refused() || (written == 0 && (also.is_none() || !commit)) {
+            drop(b);
+            txn.abort()?;
+            return Ok(Imported::Report(report));
         }
         b.flush()?;
         report.conflicts_opened = b.effect.conflicts_opened;
         report.records_new = b.effect.new;
         report.records_changed = b.effect.changed;
         if report_progress {
-            progress(total, total);
+            progress(written, total);
         }
         let t = &mut b.t;
         for (r, n) in &added {
@@ -336,7 +374,7 @@ pub(super) fn import_with(
             meta::set_next_seq(&mut t.meta, next_seq)?;
         }
     }
-    report.new = total;
+    report.new = written;
     report.future = future.into_values().collect();
     if let Some(also) = also.as_mut() {
         also(&txn, &report)?;
@@ -346,5 +384,5 @@ pub(super) fn import_with(
     } else {
         txn.abort()?;
     }
-    Ok(report)
+    Ok(Imported::Report(report))
 }

@@ -13,14 +13,12 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use redb::ReadableDatabase;
-
 use super::records::{self, ExportEntry, Peer};
 use super::{PeerError, now_ms};
-use crate::bundle::format::{self, BundleBody, FramedOp, Role};
-use crate::bundle::identity::{self, DeviceKeys};
+use crate::bundle::format::{self, BodyHead, OpsSize, Role, StreamError, StreamedOp};
+use crate::bundle::identity;
 use crate::bundle::stick;
-use crate::domain::{EntityId, OpPayload, ReplicaId};
+use crate::domain::{EntityId, EntityKind, OpPayload, ReplicaId};
 use crate::store::{Store, StoreError, apply, codec, heads, tables};
 
 /// What `tiyan export` was asked.
@@ -190,14 +188,23 @@ impl Store {
         let jobs = self.export_jobs(request)?;
         let mut out = Vec::new();
         for job in &jobs {
-            out.push(self.read(|db| select(db, self.replica, job, &mut |_, _| {}))?.0);
+            out.push(self.read(|db| {
+                let txn = db.begin_read()?;
+                let ops = txn.open_table(tables::OPS)?;
+                let held = heads::all(&txn.open_table(tables::HEADS)?)?;
+                Ok(Selection::new(&ops, &held, self.replica, job)?.plan(&ops, self.replica, job, &mut |_, _| {})?.0)
+            })?);
         }
         Ok(out)
     }
 
     /// Writes the bundles `request` asks for into its directory (see the module doc), each
     /// read back and checked before it is reported and recorded. `progress(done, total)` while
-    /// the ops are read.
+    /// the ops are read (counted, and the bundle planned), then while they are written.
+    ///
+    /// The ops are not held: a first walk over the log counts and sizes them, a second in the
+    /// same read transaction streams them into the compressed (and encrypted) body, so what an
+    /// export holds is about the bundle file itself.
     pub fn export(
         &mut self,
         request: &ExportRequest,
@@ -214,23 +221,49 @@ impl Store {
         let vector = self.receipt_vector()?;
         let mut done = Vec::new();
         for job in &jobs {
-            let (plan, ops) = self.read(|db| select(db, self.replica, job, progress))?;
-            let covers = self.read(|db| covers(db, job))?;
-            let op_count = ops.len() as u64;
+            let age_recipients = age_recipients(&job.recipients)?;
             let id = ulid::Ulid::new();
-            let body = BundleBody {
-                bundle_id: id.to_bytes(),
-                written_ms: now_ms(),
-                sender: card.clone(),
-                sender_replica: self.replica.as_u128().to_be_bytes(),
-                recipients: job.recipients.iter().map(|p| p.card.signing_key).collect(),
-                version_vector: vector.clone(),
-                covers,
-                ops,
-                blobs: Vec::new(),
-            };
-            let bytes = write_bytes(&body, &keys, &job.recipients)?;
-            drop(body);
+            let own = self.replica;
+            let (plan, bytes) = self.read(|db| {
+                let txn = db.begin_read()?;
+                let ops = txn.open_table(tables::OPS)?;
+                let held = heads::all(&txn.open_table(tables::HEADS)?)?;
+                let selection = Selection::new(&ops, &held, own, job)?;
+                let (plan, size) = selection.plan(&ops, own, job, progress)?;
+                let covers = covers(&held, job);
+                let recipients: Vec<[u8; 32]> = job.recipients.iter().map(|p| p.card.signing_key).collect();
+                let head = BodyHead {
+                    bundle_id: id.to_bytes(),
+                    written_ms: now_ms(),
+                    sender: &card,
+                    sender_replica: own.as_u128().to_be_bytes(),
+                    recipients: &recipients,
+                    version_vector: &vector,
+                    covers: &covers,
+                    blobs: &[],
+                };
+                let carried = size.count as usize;
+                let mut written = 0usize;
+                let walk = |sink: &mut dyn FnMut(StreamedOp<'_>) -> std::io::Result<()>| {
+                    selection.walk(&ops, own, false, &mut || {}, &mut |op| {
+                        sink(op.framed())?;
+                        written += 1;
+                        if written % crate::store::PROGRESS_STEP == 0 {
+                            progress(written, carried);
+                        }
+                        Ok(())
+                    })
+                };
+                let bytes = match format::write_streamed(&head, size, walk, &keys.signing, &age_recipients) {
+                    Ok(bytes) => Ok(bytes),
+                    Err(StreamError::Ops(e)) => return Err(e),
+                    Err(StreamError::Write(why)) => Err(ExportError::Encode(why)),
+                };
+                progress(carried, carried);
+                Ok((plan, bytes))
+            })?;
+            let bytes = bytes?;
+            let op_count = plan.ops as u64;
             let name = if job.recipients.is_empty() {
                 format!("{id}.unencrypted.{}", stick::EXTENSION)
             } else {
@@ -270,7 +303,8 @@ impl Store {
     }
 }
 
-fn write_bytes(body: &BundleBody, keys: &DeviceKeys, recipients: &[Peer]) -> Result<Vec<u8>, ExportError> {
+/// The age recipients a bundle for `recipients` is encrypted to (none: not encrypted).
+fn age_recipients(recipients: &[Peer]) -> Result<Vec<age::x25519::Recipient>, ExportError> {
     let mut age_recipients = Vec::new();
     for peer in recipients {
         let parsed = peer.card.age_recipient.parse::<age::x25519::Recipient>().map_err(|e| {
@@ -281,103 +315,163 @@ fn write_bytes(body: &BundleBody, keys: &DeviceKeys, recipients: &[Peer]) -> Res
         })?;
         age_recipients.push(parsed);
     }
-    format::write(body, &keys.signing, &age_recipients).map_err(ExportError::Encode)
+    Ok(age_recipients)
 }
 
 /// What a filtered bundle covers: per replica held, the contiguous head (every op of it up
 /// to there was considered). Empty when nothing was left out.
-fn covers(db: &dyn ReadableDatabase, job: &Job) -> Result<Vec<([u8; 16], u64)>, StoreError> {
+fn covers(held: &BTreeMap<ReplicaId, heads::Head>, job: &Job) -> Vec<([u8; 16], u64)> {
     if job.device.is_none() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    let txn = db.begin_read()?;
-    let held = heads::all(&txn.open_table(tables::HEADS)?)?;
-    Ok(held.iter().filter(|(_, h)| h.contiguous > 0).map(|(r, h)| (r.as_u128().to_be_bytes(), h.contiguous)).collect())
+    held.iter().filter(|(_, h)| h.contiguous > 0).map(|(r, h)| (r.as_u128().to_be_bytes(), h.contiguous)).collect()
 }
 
-/// The ops `job` carries, as the log holds them, and its plan.
-fn select(
-    db: &dyn ReadableDatabase,
-    own: ReplicaId,
-    job: &Job,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<(Planned, Vec<FramedOp>), StoreError> {
-    let txn = db.begin_read()?;
-    let ops = txn.open_table(tables::OPS)?;
-    let held = heads::all(&txn.open_table(tables::HEADS)?)?;
-    // An office's return bundle: the entities the device's replica made or changed.
-    let device_entities: Option<HashSet<EntityId>> = match job.device {
-        None => None,
-        Some(None) => Some(HashSet::new()),
-        Some(Some(device)) => {
-            let mut set = HashSet::new();
-            let r = device.as_u128();
-            for entry in ops.range((r, 0)..=(r, u64::MAX))? {
-                let (key, value) = entry?;
-                let OpPayload::Set { entity, .. } = codec::decode_op(value.value(), key.value())?.payload;
-                set.insert(entity);
-            }
-            Some(set)
-        }
-    };
-    // The office's own ops on entities outside the device's go only when no other replica
-    // made or changed them: never its verdicts on another inspector's findings.
-    let foreign: HashSet<EntityId> = match (&device_entities, job.device) {
-        (Some(wanted), Some(device)) => {
-            let mut outside = HashSet::new();
-            let after = job.known.get(&own).copied().unwrap_or(0);
-            if after != u64::MAX {
-                let r = own.as_u128();
-                for entry in ops.range((r, after + 1)..=(r, u64::MAX))? {
+type OpsTable = redb::ReadOnlyTable<(u128, u64), &'static [u8]>;
+
+/// Which ops a job carries, found once and walked twice: to plan and size the bundle, then to
+/// write it, in one read transaction.
+struct Selection {
+    /// Per replica held, the seq after which its ops are read (`u64::MAX`: none).
+    after: Vec<(ReplicaId, u64)>,
+    /// An office's return bundle: the entities the device's replica made or changed.
+    device_entities: Option<HashSet<EntityId>>,
+    /// The office's own ops on entities outside the device's go only when no other replica
+    /// made or changed them: never its verdicts on another inspector's findings.
+    foreign: HashSet<EntityId>,
+    /// How many ops are read (some may be left out).
+    total: usize,
+}
+
+/// An op the job carries, as the log holds it, with its entity when it was read.
+struct Carried<'a> {
+    replica: ReplicaId,
+    seq: u64,
+    bytes: &'a [u8],
+    entity: Option<(EntityId, EntityKind)>,
+}
+
+impl Selection {
+    fn new(
+        ops: &OpsTable,
+        held: &BTreeMap<ReplicaId, heads::Head>,
+        own: ReplicaId,
+        job: &Job,
+    ) -> Result<Selection, StoreError> {
+        let device_entities: Option<HashSet<EntityId>> = match job.device {
+            None => None,
+            Some(None) => Some(HashSet::new()),
+            Some(Some(device)) => {
+                let mut set = HashSet::new();
+                let r = device.as_u128();
+                for entry in ops.range((r, 0)..=(r, u64::MAX))? {
                     let (key, value) = entry?;
                     let OpPayload::Set { entity, .. } = codec::decode_op(value.value(), key.value())?.payload;
-                    if !wanted.contains(&entity) {
-                        outside.insert(entity);
+                    set.insert(entity);
+                }
+                Some(set)
+            }
+        };
+        let foreign: HashSet<EntityId> = match (&device_entities, job.device) {
+            (Some(wanted), Some(device)) => {
+                let mut outside = HashSet::new();
+                let after = job.known.get(&own).copied().unwrap_or(0);
+                if after != u64::MAX {
+                    let r = own.as_u128();
+                    for entry in ops.range((r, after + 1)..=(r, u64::MAX))? {
+                        let (key, value) = entry?;
+                        let OpPayload::Set { entity, .. } = codec::decode_op(value.value(), key.value())?.payload;
+                        if !wanted.contains(&entity) {
+                            outside.insert(entity);
+                        }
                     }
                 }
+                touched_elsewhere(ops, held.keys().filter(|r| **r != own && Some(**r) != device), outside)?
             }
-            touched_elsewhere(&ops, held.keys().filter(|r| **r != own && Some(**r) != device), outside)?
+            _ => HashSet::new(),
+        };
+        let total: usize = held
+            .iter()
+            .map(|(r, h)| h.held.saturating_sub(job.known.get(r).copied().unwrap_or(0).min(h.contiguous)) as usize)
+            .sum();
+        let after = held.keys().map(|r| (*r, job.known.get(r).copied().unwrap_or(0))).collect();
+        Ok(Selection { after, device_entities, foreign, total })
+    }
+
+    /// Calls `carry` with every op the job carries, in the log's order, with its entity when
+    /// `entities` (always read when the job picks ops by entity); `read()` after each op read.
+    fn walk(
+        &self,
+        ops: &OpsTable,
+        own: ReplicaId,
+        entities: bool,
+        read: &mut dyn FnMut(),
+        carry: &mut dyn FnMut(Carried<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for (replica, after) in &self.after {
+            if *after == u64::MAX {
+                continue;
+            }
+            let r = replica.as_u128();
+            for entry in ops.range((r, after + 1)..=(r, u64::MAX))? {
+                let (key, value) = entry?;
+                read();
+                let entity = match entities || self.device_entities.is_some() {
+                    true => Some(codec::op_entity(value.value(), key.value())?),
+                    false => None,
+                };
+                if let (Some(wanted), Some((entity, _))) = (&self.device_entities, &entity)
+                    && !wanted.contains(entity)
+                    && (*replica != own || self.foreign.contains(entity))
+                {
+                    continue;
+                }
+                carry(Carried { replica: *replica, seq: key.value().1, bytes: value.value(), entity })?;
+            }
         }
-        _ => HashSet::new(),
-    };
-    let total: usize = held
-        .iter()
-        .map(|(r, h)| h.held.saturating_sub(job.known.get(r).copied().unwrap_or(0).min(h.contiguous)) as usize)
-        .sum();
-    let mut out = Vec::new();
-    let mut entities: [HashSet<EntityId>; 4] = Default::default();
-    let mut read = 0usize;
-    for replica in held.keys() {
-        let after = job.known.get(replica).copied().unwrap_or(0);
-        if after == u64::MAX {
-            continue;
-        }
-        let r = replica.as_u128();
-        for entry in ops.range((r, after + 1)..=(r, u64::MAX))? {
-            let (key, value) = entry?;
+        Ok(())
+    }
+
+    /// The plan of `job`, and the size of its ops in a bundle's body.
+    fn plan(
+        &self,
+        ops: &OpsTable,
+        own: ReplicaId,
+        job: &Job,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<(Planned, OpsSize), StoreError> {
+        let mut size = OpsSize::default();
+        let mut entities: [HashSet<EntityId>; 4] = Default::default();
+        let mut read = 0usize;
+        let total = self.total;
+        let mut step = || {
             read += 1;
             if read % crate::store::PROGRESS_STEP == 0 {
                 progress(read, total);
             }
-            let (entity, kind) = codec::op_entity(value.value(), key.value())?;
-            if let Some(wanted) = &device_entities
-                && !wanted.contains(&entity)
-                && (*replica != own || foreign.contains(&entity))
-            {
-                continue;
+        };
+        self.walk(ops, own, true, &mut step, &mut |op| {
+            if let Some((entity, kind)) = op.entity {
+                entities[usize::from(kind.code()).saturating_sub(1).min(3)].insert(entity);
             }
-            entities[usize::from(kind.code()).saturating_sub(1).min(3)].insert(entity);
-            out.push(FramedOp { replica: r.to_be_bytes(), seq: key.value().1, bytes: value.value().to_vec() });
-        }
+            size.add(op.framed());
+            Ok(())
+        })?;
+        progress(total, total);
+        let plan = Planned {
+            recipients: job.recipients.iter().map(recipient).collect(),
+            since_receipt: job.since_receipt,
+            ops: size.count as usize,
+            entities: entities.map(|s| s.len()),
+        };
+        Ok((plan, size))
     }
-    progress(total, total);
-    let plan = Planned {
-        recipients: job.recipients.iter().map(recipient).collect(),
-        since_receipt: job.since_receipt,
-        ops: out.len(),
-        entities: entities.map(|s| s.len()),
-    };
-    Ok((plan, out))
+}
+
+impl Carried<'_> {
+    fn framed(&self) -> StreamedOp<'_> {
+        StreamedOp { replica: self.replica.as_u128().to_be_bytes(), seq: self.seq, bytes: self.bytes }
+    }
 }
 
 /// Which of `entities` an op of `replicas` made or changed (the scan stops once all are found).

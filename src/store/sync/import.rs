@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::records::{self, ImportEntry, QuarantineEntry, Trust};
 use super::{get_peer, now_ms, put_peer, trust_in};
-use crate::bundle::format::{self, BundleError, Opened, Role};
+use crate::bundle::format::{self, BundleError, Role};
 use crate::bundle::identity::{self, hex};
 use crate::bundle::stick;
 use crate::domain::Op;
@@ -78,6 +78,9 @@ impl std::fmt::Display for Refused {
         }
     }
 }
+
+/// Ops decoded and checked at a time.
+const CHUNK: usize = 16_384;
 
 /// What importing one file did (or, in a dry run, would do).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -155,15 +158,23 @@ impl Store {
             return Ok(out);
         }
         let keys = self.device_keys()?;
-        let opened = match format::read(&bytes, Some(&keys.age)) {
-            Ok(opened) => opened,
+        // The ops are read in place from the decompressed body, not copied one by one.
+        let decoded = match format::open(&bytes, Some(&keys.age)) {
+            Ok(decoded) => decoded,
             Err(e) => {
                 out.refused = Some(Refused::Bundle(e));
                 return Ok(out);
             }
         };
         drop(bytes);
-        let Opened { mut body, signed_by } = opened;
+        let signed_by = decoded.signed_by;
+        let body = match decoded.body() {
+            Ok(body) => body,
+            Err(e) => {
+                out.refused = Some(Refused::Bundle(e));
+                return Ok(out);
+            }
+        };
         out.bundle_id = Some(ulid::Ulid::from_bytes(body.bundle_id).to_string());
         out.sender_fingerprint = Some(identity::fingerprint(&signed_by));
         out.sender_name = Some(body.sender.name.clone());
@@ -190,22 +201,25 @@ impl Store {
             }
         }
 
-        // Each op's bytes are let go once it is decoded.
-        let framed_ops = std::mem::take(&mut body.ops);
-        let mut ops: Vec<Op> = Vec::with_capacity(framed_ops.len());
-        for (i, framed) in framed_ops.into_iter().enumerate() {
-            if framed.bytes.len() > MAX_OP_BYTES {
-                out.refused = Some(Refused::OpsDamaged(format!("op {} is over {MAX_OP_BYTES} bytes", i + 1)));
-                return Ok(out);
-            }
-            match crate::store::codec::decode_op(&framed.bytes, (u128::from_be_bytes(framed.replica), framed.seq)) {
-                Ok(op) => ops.push(op),
-                Err(e) => {
-                    out.refused = Some(Refused::OpsDamaged(format!("op {} does not read: {e}", i + 1)));
-                    return Ok(out);
+        // Decoded a chunk at a time as the import takes them, from the bytes in place: a big
+        // bundle is never held decoded whole, nor copied op by op.
+        let mut framed_ops = body.ops.iter();
+        let mut index = 0usize;
+        let mut next_chunk = || -> Result<Option<Vec<Op>>, import::ChunkError> {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for framed in framed_ops.by_ref().take(CHUNK) {
+                let at = index;
+                index += 1;
+                if framed.bytes.len() > MAX_OP_BYTES {
+                    return Err(import::ChunkError { index: at, detail: format!("is over {MAX_OP_BYTES} bytes") });
                 }
+                let key = (u128::from_be_bytes(framed.replica), framed.seq);
+                let op = crate::store::codec::decode_op(framed.bytes, key)
+                    .map_err(|e| import::ChunkError { index: at, detail: format!("does not read: {e}") })?;
+                chunk.push(op);
             }
-        }
+            Ok((!chunk.is_empty()).then_some(chunk))
+        };
 
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let entry = ImportEntry {
@@ -236,7 +250,6 @@ impl Store {
         }
         let covered = |gap: &Gap| coverage.get(&gap.replica.as_u128().to_be_bytes()).is_some_and(|c| gap.to <= *c);
         let written_ms = body.written_ms;
-        drop(body);
         let mut also = |txn: &redb::WriteTransaction, report: &ImportReport| -> Result<(), StoreError> {
             let mut entry = entry.clone();
             entry.ops_new = report.new as u64;
@@ -270,9 +283,18 @@ impl Store {
         };
         let replica = self.replica;
         let dry_run = options.dry_run;
-        let report = self.write(|db| {
-            import::import_with(db, replica, &ops, super::super::wall_clock_ms(), progress, Some(&mut also), !dry_run)
+        let total = out.ops;
+        let imported = self.write(|db| {
+            let now = super::super::wall_clock_ms();
+            import::import_chunks(db, replica, total, &mut next_chunk, now, progress, Some(&mut also), !dry_run)
         })?;
+        let report = match imported {
+            import::Imported::Report(report) => report,
+            import::Imported::Unreadable(e) => {
+                out.refused = Some(Refused::OpsDamaged(format!("op {} {}", e.index + 1, e.detail)));
+                return Ok(out);
+            }
+        };
         out.ops_new = report.new;
         out.ops_duplicate = report.duplicates;
         out.conflicts_opened = report.conflicts_opened;
