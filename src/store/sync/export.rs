@@ -192,7 +192,7 @@ impl Store {
                 let txn = db.begin_read()?;
                 let ops = txn.open_table(tables::OPS)?;
                 let held = heads::all(&txn.open_table(tables::HEADS)?)?;
-                Ok(Selection::new(&ops, &held, self.replica, job)?.plan(&ops, self.replica, job, &mut |_, _| {})?.0)
+                Ok(Selection::new(&ops, &held, self.replica, job)?.plan(&ops, self.replica, job)?.0)
             })?);
         }
         Ok(out)
@@ -229,7 +229,7 @@ impl Store {
                 let ops = txn.open_table(tables::OPS)?;
                 let held = heads::all(&txn.open_table(tables::HEADS)?)?;
                 let selection = Selection::new(&ops, &held, own, job)?;
-                let (plan, size) = selection.plan(&ops, own, job, progress)?;
+                let (plan, size) = selection.plan(&ops, own, job)?;
                 let covers = covers(&held, job);
                 let recipients: Vec<[u8; 32]> = job.recipients.iter().map(|p| p.card.signing_key).collect();
                 let head = BodyHead {
@@ -245,7 +245,7 @@ impl Store {
                 let carried = size.count as usize;
                 let mut written = 0usize;
                 let walk = |sink: &mut dyn FnMut(StreamedOp<'_>) -> std::io::Result<()>| {
-                    selection.walk(&ops, own, false, &mut || {}, &mut |op| {
+                    selection.walk(&ops, own, false, &mut |op| {
                         sink(op.framed())?;
                         written += 1;
                         if written % crate::store::PROGRESS_STEP == 0 {
@@ -339,8 +339,6 @@ struct Selection {
     /// The office's own ops on entities outside the device's go only when no other replica
     /// made or changed them: never its verdicts on another inspector's findings.
     foreign: HashSet<EntityId>,
-    /// How many ops are read (some may be left out).
-    total: usize,
 }
 
 /// An op the job carries, as the log holds it, with its entity when it was read.
@@ -390,22 +388,17 @@ impl Selection {
             }
             _ => HashSet::new(),
         };
-        let total: usize = held
-            .iter()
-            .map(|(r, h)| h.held.saturating_sub(job.known.get(r).copied().unwrap_or(0).min(h.contiguous)) as usize)
-            .sum();
         let after = held.keys().map(|r| (*r, job.known.get(r).copied().unwrap_or(0))).collect();
-        Ok(Selection { after, device_entities, foreign, total })
+        Ok(Selection { after, device_entities, foreign })
     }
 
     /// Calls `carry` with every op the job carries, in the log's order, with its entity when
-    /// `entities` (always read when the job picks ops by entity); `read()` after each op read.
+    /// `entities` (always read when the job picks ops by entity).
     fn walk(
         &self,
         ops: &OpsTable,
         own: ReplicaId,
         entities: bool,
-        read: &mut dyn FnMut(),
         carry: &mut dyn FnMut(Carried<'_>) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         for (replica, after) in &self.after {
@@ -415,7 +408,6 @@ impl Selection {
             let r = replica.as_u128();
             for entry in ops.range((r, after + 1)..=(r, u64::MAX))? {
                 let (key, value) = entry?;
-                read();
                 let entity = match entities || self.device_entities.is_some() {
                     true => Some(codec::op_entity(value.value(), key.value())?),
                     false => None,
@@ -432,32 +424,19 @@ impl Selection {
         Ok(())
     }
 
-    /// The plan of `job`, and the size of its ops in a bundle's body.
-    fn plan(
-        &self,
-        ops: &OpsTable,
-        own: ReplicaId,
-        job: &Job,
-        progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<(Planned, OpsSize), StoreError> {
+    /// The plan of `job`, and the size of its ops in a bundle's body. Only the writing that
+    /// follows reports progress: one gauge from 0 to the ops carried (this pass reads lengths
+    /// and entities).
+    fn plan(&self, ops: &OpsTable, own: ReplicaId, job: &Job) -> Result<(Planned, OpsSize), StoreError> {
         let mut size = OpsSize::default();
         let mut entities: [HashSet<EntityId>; 4] = Default::default();
-        let mut read = 0usize;
-        let total = self.total;
-        let mut step = || {
-            read += 1;
-            if read % crate::store::PROGRESS_STEP == 0 {
-                progress(read, total);
-            }
-        };
-        self.walk(ops, own, true, &mut step, &mut |op| {
+        self.walk(ops, own, true, &mut |op| {
             if let Some((entity, kind)) = op.entity {
                 entities[usize::from(kind.code()).saturating_sub(1).min(3)].insert(entity);
             }
             size.add(op.framed());
             Ok(())
         })?;
-        progress(total, total);
         let plan = Planned {
             recipients: job.recipients.iter().map(recipient).collect(),
             since_receipt: job.since_receipt,
