@@ -156,16 +156,7 @@ struct SignedRef<'a> {
 /// The bundle's bytes: signed with `key` (whose public half must be `body.sender`'s), compressed,
 /// encrypted to `recipients` when there are any.
 pub fn write(body: &BundleBody, key: &SigningKey, recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, String> {
-    let head = BodyHead {
-        bundle_id: body.bundle_id,
-        written_ms: body.written_ms,
-        sender: &body.sender,
-        sender_replica: body.sender_replica,
-        recipients: &body.recipients,
-        version_vector: &body.version_vector,
-        covers: &body.covers,
-        blobs: &body.blobs,
-    };
+    let head = BodyHead::of(body);
     let mut size = OpsSize::default();
     let ops = || body.ops.iter().map(|o| StreamedOp { replica: o.replica, seq: o.seq, bytes: &o.bytes });
     ops().for_each(|op| size.add(op));
@@ -219,6 +210,22 @@ pub struct BodyHead<'a> {
     pub version_vector: &'a [([u8; 16], u64)],
     pub covers: &'a [([u8; 16], u64)],
     pub blobs: &'a [Blob],
+}
+
+impl<'a> BodyHead<'a> {
+    /// The parts of a whole body around its ops.
+    pub fn of(body: &'a BundleBody) -> BodyHead<'a> {
+        BodyHead {
+            bundle_id: body.bundle_id,
+            written_ms: body.written_ms,
+            sender: &body.sender,
+            sender_replica: body.sender_replica,
+            recipients: &body.recipients,
+            version_vector: &body.version_vector,
+            covers: &body.covers,
+            blobs: &body.blobs,
+        }
+    }
 }
 
 /// `BundleBody`'s fields before its ops, as postcard writes them: a struct is its fields in
@@ -793,16 +800,7 @@ mod tests {
     #[test]
     fn a_walk_that_gives_other_ops_than_counted_fails_the_write() {
         let (body, key) = sample(10, 0);
-        let head = BodyHead {
-            bundle_id: body.bundle_id,
-            written_ms: body.written_ms,
-            sender: &body.sender,
-            sender_replica: body.sender_replica,
-            recipients: &body.recipients,
-            version_vector: &body.version_vector,
-            covers: &body.covers,
-            blobs: &body.blobs,
-        };
+        let head = BodyHead::of(&body);
         fn op(o: &FramedOp) -> StreamedOp<'_> {
             StreamedOp { replica: o.replica, seq: o.seq, bytes: &o.bytes }
         }
