@@ -40,7 +40,8 @@ fn open_sync(tui: &mut Tui, stick: &Path) {
     tui.type_text("x");
     tui.expect_text("目的地");
     tui.type_text("t");
-    tui.expect_text("输入目录");
+    // The entry line's title (the hint bar says 输入目录 too).
+    tui.expect_text("U 盘挂载点或任意目录");
     // The line starts with the destination chosen (the last one used, once there is one).
     tui.key(Key::Ctrl('u'));
     tui.type_text(stick.to_str().unwrap());

@@ -27,6 +27,8 @@ struct ExportJson<'a> {
     ops: usize,
     encrypted: bool,
     since_receipt: bool,
+    /// When the receipt it starts after was written (the oldest, for several recipients).
+    receipt_at: Option<String>,
     recipients: Vec<RecipientJson<'a>>,
     sessions: usize,
     findings: usize,
@@ -43,6 +45,7 @@ fn export_json(e: &Exported) -> ExportJson<'_> {
         ops: e.plan.ops,
         encrypted: !e.plan.recipients.is_empty(),
         since_receipt: e.plan.since_receipt,
+        receipt_at: e.plan.receipt_ms.map(super::keys_cmd::time_json),
         recipients: e
             .plan
             .recipients

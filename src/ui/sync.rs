@@ -78,14 +78,21 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
                                 .collect::<Vec<_>>()
                                 .join("、")
                         };
-                        let since = if plan.since_receipt { s.t("sync.plan.since") } else { s.t("sync.plan.all") };
+                        let since = match plan.receipt_ms {
+                            Some(ms) if plan.since_receipt => s.tf(
+                                "sync.plan.since_at",
+                                &[("at", &crate::present::time::short_date_time(&state.ctx.zone, ms))],
+                            ),
+                            _ if plan.since_receipt => s.t("sync.plan.since").to_string(),
+                            _ => s.t("sync.plan.all").to_string(),
+                        };
                         let line = s.tf(
                             "sync.plan.line",
                             &[
                                 ("ops", &plan.ops.to_string()),
                                 ("sessions", &plan.entities[0].to_string()),
                                 ("findings", &plan.entities[1].to_string()),
-                                ("since", since),
+                                ("since", &since),
                                 ("to", &to),
                             ],
                         );

@@ -48,6 +48,8 @@ pub struct Planned {
     pub recipients: Vec<Recipient>,
     /// Whether it starts after a receipt (else: everything).
     pub since_receipt: bool,
+    /// When the oldest of the receipts it starts after was written (Unix ms).
+    pub receipt_ms: Option<i64>,
     pub ops: usize,
     /// Entities the ops touch, per `EntityKind::code` - 1 (session, finding, checklist, ticket).
     pub entities: [usize; 4],
@@ -109,6 +111,7 @@ struct Job {
     recipients: Vec<Peer>,
     known: BTreeMap<ReplicaId, u64>,
     since_receipt: bool,
+    receipt_ms: Option<i64>,
     /// An office's return bundle: the device's replica (None when it never sent one).
     device: Option<Option<ReplicaId>>,
 }
@@ -158,8 +161,10 @@ impl Store {
         let job = |recipients: Vec<Peer>, device| {
             let known = if request.all { BTreeMap::new() } else { least_known(&recipients) };
             let since_receipt = !known.is_empty();
+            let receipt_ms =
+                if since_receipt { recipients.iter().filter_map(|p| p.last_bundle_ms).min() } else { None };
             let recipients = if request.unencrypted { Vec::new() } else { recipients };
-            Job { recipients, known, since_receipt, device }
+            Job { recipients, known, since_receipt, receipt_ms, device }
         };
         match role {
             Role::Inspector => {
@@ -440,6 +445,7 @@ impl Selection {
         let plan = Planned {
             recipients: job.recipients.iter().map(recipient).collect(),
             since_receipt: job.since_receipt,
+            receipt_ms: job.receipt_ms,
             ops: size.count as usize,
             entities: entities.map(|s| s.len()),
         };
