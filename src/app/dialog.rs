@@ -38,7 +38,7 @@ fn confirm_yes(state: &mut State) -> Vec<Effect> {
         }
         ConfirmAction::FinishSession(id) => finish::finish_stopping_timers(state, id),
         ConfirmAction::TrustCard(card) => super::sync::trust_card(state, *card),
-        ConfirmAction::ImportTrusting => super::sync::import_trusting(state),
+        ConfirmAction::ImportTrusting(fp) => super::sync::import_trusting(state, fp),
         ConfirmAction::SavePastDeadline => {
             if let Some(Overlay::Form(form)) = state.overlays.last_mut() {
                 form.past_deadline_ok = true;

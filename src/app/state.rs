@@ -265,8 +265,9 @@ pub enum ConfirmAction {
     Quit,
     /// Trust a card found on a stick (the sync screen asks before exporting).
     TrustCard(Box<crate::bundle::format::Card>),
-    /// Import the bundles found, trusting their senders not trusted yet.
-    ImportTrusting,
+    /// Import the bundles found, trusting the sender with this fingerprint (asked by name and
+    /// fingerprint; other senders not trusted yet are asked about in turn).
+    ImportTrusting(String),
 }
 
 pub struct Confirm {

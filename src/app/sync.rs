@@ -50,6 +50,8 @@ pub struct SyncView {
     pub typed: Option<PathBuf>,
     /// This device's card line.
     pub me: String,
+    /// Lines scrolled past (PgUp/PgDn), when there is more than the screen holds.
+    pub scroll: u16,
 }
 
 impl SyncView {
@@ -127,6 +129,16 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.sync.cursor = if action == Action::Up { c.saturating_sub(1) } else { (c + 1).min(n - 1) };
             if state.sync.cursor == c { vec![] } else { look(state) }
         }
+        Action::PageUp | Action::PageDown => {
+            let page = super::layout::page(state).max(1) as u16;
+            // The screen's lines, about: the drawing stops at the last one in any case.
+            let bundles = state.sync.look.as_ref().map_or(0, |l| l.bundles.len() + l.written_here.len());
+            let most = (state.sync.places.len() + bundles + 20) as u16;
+            let s = state.sync.scroll;
+            let next = if action == Action::PageUp { s.saturating_sub(page) } else { s.saturating_add(page) };
+            state.sync.scroll = next.min(most);
+            vec![]
+        }
         Action::Refresh => {
             refresh_places(state);
             look(state)
@@ -138,7 +150,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Action::ExportBundle => export(state),
-        Action::ImportBundles => import(state, false),
+        Action::ImportBundles => import(state, None),
         Action::Back => {
             state.screen = Screen::Sessions;
             vec![Effect::Store(StoreRequest::LoadSessions)]
@@ -161,7 +173,10 @@ pub fn submit_path(state: &mut State, text: &str) -> Vec<Effect> {
 }
 
 fn export(state: &mut State) -> Vec<Effect> {
-    let Some(look) = &state.sync.look else { return vec![] };
+    let Some(dir) = state.sync.chosen().map(|p| p.path.clone()) else { return vec![] };
+    // While the store looks again (just after a trust, say), export all the same: it refuses
+    // by itself what the look would have asked about.
+    let Some(look) = &state.sync.look else { return start_export(state, dir) };
     // An office card on the stick not trusted yet: ask first (name and fingerprint).
     if look.plan.is_err()
         && let Some(card) = look.untrusted_cards.first()
@@ -182,45 +197,49 @@ fn export(state: &mut State) -> Vec<Effect> {
         state.sync.outcome = vec![export_error_text(state.ctx.strings(), e, card.as_deref())];
         return vec![];
     }
+    start_export(state, dir)
+}
+
+fn start_export(state: &mut State, dir: PathBuf) -> Vec<Effect> {
     let req = state.next_req;
     state.next_req += 1;
     state.sync.busy = Some((req, 0, 0));
     state.sync.outcome.clear();
-    let request = ExportRequest { to: look.dir.clone(), ..ExportRequest::default() };
+    let request = ExportRequest { to: dir, ..ExportRequest::default() };
     vec![Effect::Store(StoreRequest::SyncExport { req, request })]
 }
 
-/// Imports every bundle found that is not refused; `trusting`: senders not trusted yet too
-/// (after the user said yes).
-fn import(state: &mut State, trusting: bool) -> Vec<Effect> {
-    let Some(look) = &state.sync.look else { return vec![] };
-    let unknown: Vec<_> =
-        look.bundles.iter().filter(|b| b.refused.is_none() && b.trusted_now && b.already_imported.is_none()).collect();
-    if !trusting && let Some(first) = unknown.first() {
+/// Imports the bundles found that are not refused, from trusted senders and, after the user
+/// said yes to its name and fingerprint, from the one sender `trusting` names. A sender not
+/// trusted yet is asked about first, one at a time: a yes trusts that device alone.
+fn import(state: &mut State, trusting: Option<String>) -> Vec<Effect> {
+    let Some(look) = &state.sync.look else {
+        // What to import is what the look found: it is on its way.
+        state.sync.outcome = vec![state.t("sync.looking").to_string()];
+        return vec![];
+    };
+    let takeable = |b: &&crate::store::sync::BundleImport| b.refused.is_none() && b.already_imported.is_none();
+    let unknown_sender = |b: &crate::store::sync::BundleImport| b.trusted_now && b.sender_fingerprint != trusting;
+    if trusting.is_none()
+        && let Some(first) = look.bundles.iter().filter(takeable).find(|b| unknown_sender(b))
+    {
         let s = state.ctx.strings();
+        let fp = first.sender_fingerprint.clone().unwrap_or_default();
         let question = s.tf(
             "sync.confirm.trust_sender",
-            &[
-                ("name", first.sender_name.as_deref().unwrap_or_default()),
-                ("fp", first.sender_fingerprint.as_deref().unwrap_or_default()),
-            ],
+            &[("name", first.sender_name.as_deref().unwrap_or_default()), ("fp", &fp)],
         );
-        state
-            .overlays
-            .push(Overlay::Confirm(super::state::Confirm { question, action: ConfirmAction::ImportTrusting }));
+        let action = ConfirmAction::ImportTrusting(fp);
+        state.overlays.push(Overlay::Confirm(super::state::Confirm { question, action }));
         return vec![];
     }
-    let files: Vec<PathBuf> = look
-        .bundles
-        .iter()
-        .filter(|b| b.refused.is_none() && b.already_imported.is_none())
-        .map(|b| b.file.clone())
-        .collect();
-    if files.is_empty() {
+    let taken: Vec<_> = look.bundles.iter().filter(takeable).filter(|b| !unknown_sender(b)).collect();
+    if taken.is_empty() {
         state.sync.outcome = vec![state.t("sync.done.nothing").to_string()];
         return vec![];
     }
-    let trust_new = if trusting { unknown.iter().map(|b| b.file.clone()).collect() } else { Vec::new() };
+    let files = taken.iter().map(|b| b.file.clone()).collect();
+    let trust_new = taken.iter().filter(|b| b.trusted_now).map(|b| b.file.clone()).collect();
     let req = state.next_req;
     state.next_req += 1;
     state.sync.busy = Some((req, 0, 0));
@@ -234,14 +253,15 @@ pub fn trust_card(_state: &mut State, card: Card) -> Vec<Effect> {
     vec![Effect::Store(StoreRequest::SyncTrust { card, from })]
 }
 
-/// Yes to "trust this sender and import?".
-pub fn import_trusting(state: &mut State) -> Vec<Effect> {
-    import(state, true)
+/// Yes to "trust this sender and import?": that sender's bundles and the trusted ones.
+pub fn import_trusting(state: &mut State, fingerprint: String) -> Vec<Effect> {
+    import(state, Some(fingerprint))
 }
 
 pub fn looked(state: &mut State, look: Box<SyncLook>) -> Vec<Effect> {
     if state.sync.chosen().is_some_and(|p| p.path == look.dir) {
         state.sync.look = Some(look);
+        state.sync.scroll = 0;
     }
     vec![]
 }

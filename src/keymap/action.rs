@@ -168,7 +168,7 @@ impl Layer {
                 Back,
             ],
             Layer::Reminders => &[Up, Down, PageUp, PageDown, Top, Bottom, Back],
-            Layer::Sync => &[Up, Down, ExportBundle, ImportBundles, TypePath, Refresh, Back],
+            Layer::Sync => &[Up, Down, PageUp, PageDown, ExportBundle, ImportBundles, TypePath, Refresh, Back],
             Layer::Form => &[NextField, PrevField, Save, Cancel, Pick],
             Layer::Editor => &[
                 Left,

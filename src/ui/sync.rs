@@ -163,5 +163,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             )
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), text_area);
+    // Scrolled no further than the last line at the bottom.
+    let max = (lines.len() as u16).saturating_sub(text_area.height);
+    frame.render_widget(Paragraph::new(lines).scroll((view.scroll.min(max), 0)), text_area);
 }
