@@ -168,3 +168,43 @@ fn a_finding_goes_to_the_office_and_its_verdict_comes_back_through_the_sync_scre
     assert_eq!((imports("wang"), imports("office")), before);
     assert_eq!((ops(home, "wang"), ops(home, "office")), (wang_ops, office_ops));
 }
+
+#[test]
+fn each_unknown_sender_is_asked_about_on_its_own() {
+    let home = temp_home();
+    let home = home.path();
+    let stick = home.join("U盘");
+    std::fs::create_dir(&stick).unwrap();
+    let stick_path = stick.to_str().unwrap();
+    cli(home, "office", &["office", "init", "--name", OFFICE]);
+    cli(home, "office", &["inspector", "李督查"]);
+    cli(home, "office", &["office", "card", "--to", stick_path]);
+    let card = std::fs::read_dir(&stick).unwrap().next().unwrap().unwrap().path();
+    for (profile, name, seed) in [("wang", "王建国", "3"), ("li", "李娜", "4")] {
+        cli(home, profile, &["inspector", name]);
+        cli(home, profile, &["demo", "--sessions", "1", "--findings-per-session", "2", "--seed", seed]);
+        cli(home, profile, &["peers", "trust", card.to_str().unwrap()]);
+        cli(home, profile, &["export", "--to", stick_path]);
+    }
+
+    let mut t = tui(home, "office");
+    open_sync(&mut t, &stick);
+    t.expect_text("来自未信任的设备 王建国");
+    t.expect_text("来自未信任的设备 李娜");
+    t.type_text("i");
+    t.expect_text("信任设备「王建国」并导入");
+    t.type_text("y");
+    t.expect_text("已导入 1 个同步包");
+    // 李娜's device was not trusted by that yes: it is asked about in turn, and a no imports
+    // nothing of it.
+    t.expect_text("来自未信任的设备 李娜");
+    t.key(Key::Enter);
+    t.expect_text("信任设备「李娜」并导入");
+    t.type_text("n");
+    quit(t);
+    let imports: serde_json::Value = serde_json::from_str(&cli(home, "office", &["imports", "--json"])).unwrap();
+    let senders: Vec<&str> = imports.as_array().unwrap().iter().map(|e| e["sender_name"].as_str().unwrap()).collect();
+    assert_eq!(senders, ["王建国"]);
+    let peers: serde_json::Value = serde_json::from_str(&cli(home, "office", &["peers", "--json"])).unwrap();
+    assert_eq!(peers.as_array().unwrap().len(), 1, "{peers}");
+}
