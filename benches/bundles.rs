@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod support;
+
 const BIN: &str = env!("CARGO_BIN_EXE_tiyan");
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -28,8 +30,6 @@ fn env_usize(name: &str, default: usize) -> usize {
 /// stdout.
 fn run(cmd: &mut Command) -> (Duration, i64, String) {
     let t0 = Instant::now();
-    // Reaped by wait4 below, which also gives its resource usage.
-    #[allow(clippy::zombie_processes)]
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("spawn");
     let mut stdout = child.stdout.take().expect("stdout");
     let reader = std::thread::spawn(move || {
@@ -37,16 +37,8 @@ fn run(cmd: &mut Command) -> (Duration, i64, String) {
         let _ = std::io::Read::read_to_string(&mut stdout, &mut text);
         text
     });
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our child, not yet reaped; status and usage are ours to write.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let elapsed = t0.elapsed();
-    assert_eq!(reaped, pid, "wait4");
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{cmd:?} failed: {status}");
-    (elapsed, usage.ru_maxrss, reader.join().unwrap_or_default())
+    let (elapsed, kb) = support::reap(child, t0, &format!("{cmd:?}"));
+    (elapsed, kb, reader.join().unwrap_or_default())
 }
 
 fn tiyan(home: &Path, profile: &str, args: &[&str]) -> Command {

@@ -38,19 +38,8 @@ fn run(cmd: &mut Command, out: Option<&Path>) -> (Duration, i64) {
         None => Stdio::null(),
     };
     let t0 = Instant::now();
-    // Reaped by wait4 below, which also gives its resource usage.
-    #[allow(clippy::zombie_processes)]
     let child = cmd.stdout(stdout).stderr(Stdio::null()).spawn().expect("spawn");
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: pid is our child, not yet reaped; status and usage are ours to write.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let elapsed = t0.elapsed();
-    assert_eq!(reaped, pid, "wait4");
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{cmd:?} failed: {status}");
-    (elapsed, usage.ru_maxrss)
+    support::reap(child, t0, &format!("{cmd:?}"))
 }
 
 fn tiyan(home: &Path, args: &[&str]) -> Command {

@@ -59,3 +59,20 @@ pub fn store_with_session() -> (tempfile::TempDir, tiyan::store::Store, tiyan::d
     store.apply(&[Change::set(EntityKind::Session, session, "item", Value::text("企业开办"))]).expect("session");
     (tmp, store, session)
 }
+
+/// Waits for `child` (spawned at `t0`) to end: its wall time and maximum resident set in KB.
+/// Panics if it did not exit 0.
+pub fn reap(child: std::process::Child, t0: std::time::Instant, what: &str) -> (Duration, i64) {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our child, not yet reaped; status and usage are ours to write.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let elapsed = t0.elapsed();
+    assert_eq!(reaped, pid, "wait4");
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{what} failed: {status}");
+    // Reaped by wait4 above; dropping a `Child` neither waits nor kills.
+    drop(child);
+    (elapsed, usage.ru_maxrss)
+}
