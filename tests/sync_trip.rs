@@ -190,6 +190,15 @@ fn the_whole_trip_between_two_inspectors_and_an_office() {
         assert_eq!(office.findings(), findings_before);
         assert!(office.store().imports().unwrap().is_empty());
 
+        // A dry run tells what would happen, trusting nobody and writing nothing.
+        let preview = office.import(&[order[0].as_path()], &["--dry-run", "--trust-new"], 0);
+        assert!(preview[0]["refused"].is_null(), "{}", preview[0]);
+        assert_eq!(preview[0]["dry_run"], true);
+        assert_eq!(preview[0]["findings_new"], 6, "{}", preview[0]);
+        assert_eq!(office.digest(), before, "{}: a dry run wrote nothing", office.name);
+        assert!(office.store().imports().unwrap().is_empty());
+        assert!(office.store().peers().unwrap().is_empty(), "a dry run trusts nobody");
+
         for bundle in order {
             let taken = office.import(&[bundle.as_path()], &["--trust-new"], 0);
             assert!(taken[0]["refused"].is_null(), "{}", taken[0]);

@@ -175,7 +175,8 @@ fn describe(setup: &Setup, r: &BundleImport) {
         )
     );
     if r.trusted_now {
-        say!("{}", s.tf("sync.import.trusted", &[("name", &name), ("fp", &fp)]));
+        let key = if r.dry_run { "sync.import.would_trust" } else { "sync.import.trusted" };
+        say!("{}", s.tf(key, &[("name", &name), ("fp", &fp)]));
     }
     for gap in &r.gaps {
         warn(&s.tf(
