@@ -120,9 +120,14 @@ impl fmt::Display for ReadError {
     }
 }
 
-/// "1 MiB", "4 MiB", else bytes.
-fn size_text(bytes: u64) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { format!("{} MiB", bytes >> 20) } else { format!("{bytes} B") }
+/// A size as people read it: "1 MiB", "17.7 MiB", "45.6 KiB", "789 B".
+pub fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / f64::from(1 << 20)),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / f64::from(1 << 10)),
+        b => format!("{b} B"),
+    }
 }
 
 /// The text of `path` if it is a regular file (symbolic links followed) of at most `cap` bytes
@@ -133,6 +138,11 @@ fn size_text(bytes: u64) -> String {
 /// file swapped in between is caught too. The open is non-blocking, so even a pipe that slipped
 /// through could not hang it, and the read stops one byte past the cap.
 pub fn read_text(path: &Path, cap: u64) -> Result<String, ReadError> {
+    String::from_utf8(read_bytes(path, cap)?).map_err(|_| ReadError::NotUtf8)
+}
+
+/// [`read_text`] without the UTF-8: the bytes of a file we did not write (a bundle on a stick).
+pub fn read_bytes(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     let kind = std::fs::metadata(path).map_err(|e| ReadError::io(&e))?.file_type();
     if !kind.is_file() {
         return Err(ReadError::NotRegular(FileKind::of(kind)));
@@ -150,7 +160,7 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String, ReadError> {
     if bytes.len() as u64 > cap {
         return Err(ReadError::TooLarge(cap));
     }
-    String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)
+    Ok(bytes)
 }
 
 #[cfg(unix)]

@@ -179,7 +179,7 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
         StoreEvent::SyncExported { req, result } => super::sync::exported(state, req, result),
         StoreEvent::SyncImported { req, results } => super::sync::imported(state, req, results),
         StoreEvent::SyncTrusted(result) => super::sync::trusted(state, result),
-        StoreEvent::SyncLastDir(dir) => super::sync::last_dir(state, dir),
+        StoreEvent::SyncPlaces { mounts, last_dir } => super::sync::places(state, mounts, last_dir),
         StoreEvent::Devices { own, names } => {
             state.devices = super::conflicts::Devices { own: Some(own), names: names.into_iter().collect() };
             vec![]

@@ -10,11 +10,12 @@ use ratatui::crossterm::event::KeyEvent;
 use super::common::global_key;
 use super::effect::Effect;
 use super::state::{CapturePurpose, ConfirmAction, Overlay, Screen, State};
-use super::sync_text::{export_error_text, peer_error_text, refusal_text, role_text, size_text};
+use super::sync_text::{export_error_text, peer_error_text, refusal_text, role_text};
 use crate::app::state::CaptureState;
 use crate::bundle::format::Card;
 use crate::bundle::identity::fingerprint;
 use crate::bundle::stick;
+use crate::files::size_text;
 use crate::keymap::{Action, Layer};
 use crate::store::StoreRequest;
 use crate::store::sync::{ExportRequest, Refused};
@@ -48,8 +49,8 @@ pub struct SyncView {
     /// The directory last used on this run (kept while the program runs).
     pub last_used: Option<PathBuf>,
     pub typed: Option<PathBuf>,
-    /// This device's card line.
-    pub me: String,
+    /// The sticks mounted, as the store thread last read them.
+    pub mounts: Vec<stick::Mount>,
     /// Lines scrolled past (PgUp/PgDn), when there is more than the screen holds.
     pub scroll: u16,
 }
@@ -66,31 +67,30 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     state.sync.outcome.clear();
     refresh_places(state);
     let mut effects = look(state);
-    if state.sync.last_used.is_none() {
-        effects.push(Effect::Store(StoreRequest::SyncLastDir));
-    }
+    effects.push(Effect::Store(StoreRequest::SyncPlaces));
     effects
 }
 
-/// The directory last exported to, from the store's log: offered among the destinations.
-pub fn last_dir(state: &mut State, dir: Option<PathBuf>) -> Vec<Effect> {
-    let Some(dir) = dir else { return vec![] };
-    if state.sync.last_used.is_some() {
-        return vec![];
+/// The sticks mounted now and the directory last exported to, as the store thread found them.
+pub fn places(state: &mut State, mounts: Vec<stick::Mount>, last_dir: Option<PathBuf>) -> Vec<Effect> {
+    let before = state.sync.chosen().map(|p| p.path.clone());
+    state.sync.mounts = mounts;
+    if state.sync.last_used.is_none() {
+        state.sync.last_used = last_dir;
     }
-    state.sync.last_used = Some(dir);
-    let had = state.sync.places.len();
     refresh_places(state);
-    // With nothing to look at before, look at it now.
-    if had == 0 && state.screen == Screen::Sync { look(state) } else { vec![] }
+    // Look again only when the chosen destination changed (or there was none).
+    let after = state.sync.chosen().map(|p| p.path.clone());
+    if after != before && state.screen == Screen::Sync { look(state) } else { vec![] }
 }
 
 fn refresh_places(state: &mut State) {
     let view = &mut state.sync;
     let chosen = view.chosen().map(|p| p.path.clone());
-    let mut places: Vec<Place> = stick::removable_mounts()
-        .into_iter()
-        .map(|m| Place { path: m.path, kind: PlaceKind::Stick { fstype: m.fstype } })
+    let mut places: Vec<Place> = view
+        .mounts
+        .iter()
+        .map(|m| Place { path: m.path.clone(), kind: PlaceKind::Stick { fstype: m.fstype.clone() } })
         .collect();
     for (path, kind) in [(&view.last_used, PlaceKind::LastUsed), (&view.typed, PlaceKind::Typed)] {
         if let Some(path) = path
@@ -140,8 +140,9 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Action::Refresh => {
-            refresh_places(state);
-            look(state)
+            let mut effects = look(state);
+            effects.push(Effect::Store(StoreRequest::SyncPlaces));
+            effects
         }
         Action::TypePath => {
             let session = state.current_session().unwrap_or(0);
@@ -193,8 +194,7 @@ fn export(state: &mut State) -> Vec<Effect> {
         return vec![];
     }
     if let Err(e) = &look.plan {
-        let card = stick::cards_in(&look.dir).unwrap_or_default().into_iter().next();
-        state.sync.outcome = vec![export_error_text(state.ctx.strings(), e, card.as_deref())];
+        state.sync.outcome = vec![export_error_text(state.ctx.strings(), e, look.card_file.as_deref())];
         return vec![];
     }
     start_export(state, dir)

@@ -55,12 +55,3 @@ pub fn export_error_text(s: &Strings, e: &ExportError, card: Option<&Path>) -> S
         ExportError::Encode(detail) => detail.clone(),
     }
 }
-
-/// Bytes as people read them: 12.3 MB, 45.6 KB, 789 B.
-pub fn size_text(bytes: u64) -> String {
-    match bytes {
-        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / f64::from(1 << 20)),
-        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / f64::from(1 << 10)),
-        b => format!("{b} B"),
-    }
-}

@@ -144,31 +144,6 @@ fn drop_cache(file: &File) {
     }
 }
 
-/// Reads a bundle file: a regular file (not a pipe or a device put in its place), at most
-/// `cap` bytes (a larger one is `FileTooLarge` with its size, unread).
-pub fn read_file(path: &Path, cap: u64) -> Result<Vec<u8>, ReadFailure> {
-    let meta = fs::metadata(path).map_err(ReadFailure::Io)?;
-    if !meta.is_file() {
-        return Err(ReadFailure::NotAFile);
-    }
-    if meta.len() > cap {
-        return Err(ReadFailure::TooLarge(meta.len()));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    File::open(path).and_then(|f| f.take(cap + 1).read_to_end(&mut bytes)).map_err(ReadFailure::Io)?;
-    if bytes.len() as u64 > cap {
-        return Err(ReadFailure::TooLarge(bytes.len() as u64));
-    }
-    Ok(bytes)
-}
-
-#[derive(Debug)]
-pub enum ReadFailure {
-    Io(io::Error),
-    NotAFile,
-    TooLarge(u64),
-}
-
 /// The bundle files in `dir` (`*.tiyan`, not `.part`), by name.
 pub fn bundles_in(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut out: Vec<PathBuf> = fs::read_dir(dir)?

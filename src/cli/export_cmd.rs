@@ -4,11 +4,11 @@
 use serde::Serialize;
 
 use super::args::ExportArgs;
-use super::keys_cmd::cards_hint;
 use super::open::{CliError, Setup};
 use super::out::say;
-use crate::app::sync_text::{export_error_text, size_text};
+use crate::app::sync_text::export_error_text;
 use crate::bundle::identity::role_name;
+use crate::files::size_text;
 use crate::store::sync::{ExportError, ExportRequest, Exported, PeerError};
 
 #[derive(Serialize)]
@@ -64,7 +64,7 @@ fn export_error(setup: &Setup, error: ExportError, dir: &std::path::Path) -> Cli
         ExportError::Store(e) => setup.store_error(e),
         ExportError::Peer(PeerError::Store(e)) => setup.store_error(e),
         other => {
-            let card = cards_hint(dir).into_iter().next();
+            let card = crate::bundle::stick::cards_in(dir).unwrap_or_default().into_iter().next();
             CliError::refused(export_error_text(setup.strings(), &other, card.as_deref()))
         }
     }

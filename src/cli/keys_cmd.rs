@@ -9,7 +9,6 @@ use super::out::say;
 use crate::app::sync_text::{peer_error_text, role_text};
 use crate::bundle::format::{Card, Role};
 use crate::bundle::identity::{self, card_file_name, card_file_text, fingerprint, hex, role_name};
-use crate::bundle::stick;
 use crate::store::sync::{Peer, PeerError, Trust};
 
 #[derive(Serialize)]
@@ -201,9 +200,4 @@ pub fn peers(setup: &Setup, cmd: Option<&PeersCmd>, json: bool) -> Result<(), Cl
             Ok(())
         }
     }
-}
-
-/// The card files on a stick, for `export`'s hint when no office is trusted.
-pub fn cards_hint(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    stick::cards_in(dir).unwrap_or_default()
 }

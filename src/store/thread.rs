@@ -90,8 +90,8 @@ pub enum StoreRequest {
         trust_new: Vec<PathBuf>,
     },
     /// The directory the last bundle was written to (the sync screen offers it again);
-    /// answered with `SyncLastDir`.
-    SyncLastDir,
+    /// and the sticks mounted now (read off the UI thread); answered with `SyncPlaces`.
+    SyncPlaces,
     /// Which device wrote what: this profile's replica and the trusted devices' names by
     /// replica, for a conflict's values; answered with `Devices`.
     LoadDevices,
@@ -117,6 +117,8 @@ pub struct SyncLook {
     pub imports: Vec<ImportEntry>,
     /// This device's card.
     pub own: Option<Card>,
+    /// The first card file in the directory (named in "trust it first" messages).
+    pub card_file: Option<PathBuf>,
     /// Bundles in the directory this profile wrote itself (waiting to be carried away).
     pub written_here: Vec<PathBuf>,
 }
@@ -185,7 +187,10 @@ pub enum StoreEvent {
         results: Result<Vec<BundleImport>, StoreError>,
     },
     SyncTrusted(Result<Peer, PeerError>),
-    SyncLastDir(Option<PathBuf>),
+    SyncPlaces {
+        mounts: Vec<crate::bundle::stick::Mount>,
+        last_dir: Option<PathBuf>,
+    },
     Devices {
         own: ReplicaId,
         names: Vec<(ReplicaId, String)>,
@@ -311,12 +316,13 @@ pub fn answer_with_progress(
             }
             StoreEvent::SyncImported { req, results: failed.map_or(Ok(results), Err) }
         }
-        StoreRequest::SyncLastDir => StoreEvent::SyncLastDir(
-            store
+        StoreRequest::SyncPlaces => StoreEvent::SyncPlaces {
+            mounts: crate::bundle::stick::removable_mounts(),
+            last_dir: store
                 .exports()
                 .ok()
                 .and_then(|all| all.last().and_then(|e| PathBuf::from(&e.path).parent().map(PathBuf::from))),
-        ),
+        },
         StoreRequest::LoadDevices => match store.peers() {
             Ok(peers) => StoreEvent::Devices {
                 own: store.replica_id(),
@@ -349,7 +355,8 @@ fn look(store: &mut Store, dir: PathBuf) -> SyncLook {
     }
     let imports = store.imports().unwrap_or_default();
     let own = store.own_card().ok().map(|(card, _)| card);
-    SyncLook { dir, plan, untrusted_cards, bundles, imports, own, written_here }
+    let card_file = crate::bundle::stick::cards_in(&dir).unwrap_or_default().into_iter().next();
+    SyncLook { dir, plan, untrusted_cards, bundles, imports, own, written_here, card_file }
 }
 
 impl StoreHandle {

@@ -51,8 +51,13 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         return;
     };
     let lang = state.ctx.lang;
-    let block = theme
-        .block(format!(" {} ", state.ctx.strings().tf("checklist.title", &[("title", c.template.title.label(lang))])));
+    let mut title = state.ctx.strings().tf("checklist.title", &[("title", c.template.title.label(lang))]);
+    if !c.conflicts.is_empty() {
+        // Answers or notes with several values after a merge: answering the item again keeps one.
+        let n = c.conflicts.len().to_string();
+        title = format!("{title} {}", state.ctx.strings().tf("sessions.conflicts", &[("n", &n)]));
+    }
+    let block = theme.block(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
 

@@ -62,8 +62,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
             return vec![format!("  {}", dimension_rates(c, lang))];
         }
         let r = c.result().overall;
+        let title = c.template.title.label(lang);
         vec![
-            c.template.title.label(lang).to_string(),
+            if c.conflicts.is_empty() { title.to_string() } else { format!("[{}] {title}", state.t("sync.conflict")) },
             format!("{}/{}", r.answered, r.total),
             percent(r.pass_rate()),
             average(r.average_score()),

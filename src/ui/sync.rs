@@ -102,8 +102,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
                     }
                 }
                 Err(e) => {
-                    let card = crate::bundle::stick::cards_in(&look.dir).unwrap_or_default().into_iter().next();
-                    for l in textwrap::wrap(&export_error_text(s, e, card.as_deref()), width.max(10)) {
+                    for l in textwrap::wrap(&export_error_text(s, e, look.card_file.as_deref()), width.max(10)) {
                         lines.push(plain(l.into_owned()));
                     }
                 }

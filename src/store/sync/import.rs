@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::records::{self, ImportEntry, QuarantineEntry, Trust};
 use super::{get_peer, now_ms, put_peer, trust_in};
-use crate::bundle::format::{self, BundleError, Role};
+use crate::bundle::format::{self, BundleError};
 use crate::bundle::identity::{self, hex};
 use crate::bundle::stick;
 use crate::domain::Op;
@@ -91,7 +91,6 @@ pub struct BundleImport {
     pub bundle_id: Option<String>,
     pub sender_fingerprint: Option<String>,
     pub sender_name: Option<String>,
-    pub sender_role: Option<Role>,
     /// When the sender wrote it, Unix ms.
     pub written_ms: Option<i64>,
     /// Ops it carries.
@@ -126,17 +125,14 @@ impl Store {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<BundleImport, StoreError> {
         let mut out = BundleImport { file: path.to_path_buf(), dry_run: options.dry_run, ..Default::default() };
-        let bytes = match stick::read_file(path, format::MAX_FILE) {
+        let bytes = match crate::files::read_bytes(path, format::MAX_FILE) {
             Ok(bytes) => bytes,
-            Err(stick::ReadFailure::TooLarge(n)) => {
-                out.refused = Some(Refused::Bundle(BundleError::TooLarge(n)));
+            Err(crate::files::ReadError::TooLarge(_)) => {
+                let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(format::MAX_FILE);
+                out.refused = Some(Refused::Bundle(BundleError::TooLarge(size)));
                 return Ok(out);
             }
-            Err(stick::ReadFailure::NotAFile) => {
-                out.refused = Some(Refused::Unreadable("not a regular file".into()));
-                return Ok(out);
-            }
-            Err(stick::ReadFailure::Io(e)) => {
+            Err(e) => {
                 out.refused = Some(Refused::Unreadable(e.to_string()));
                 return Ok(out);
             }
@@ -178,7 +174,6 @@ impl Store {
         out.bundle_id = Some(ulid::Ulid::from_bytes(body.bundle_id).to_string());
         out.sender_fingerprint = Some(identity::fingerprint(&signed_by));
         out.sender_name = Some(body.sender.name.clone());
-        out.sender_role = Some(body.sender.role);
         out.written_ms = Some(body.written_ms);
         out.ops = body.ops.len();
 
