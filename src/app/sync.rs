@@ -51,6 +51,8 @@ pub struct SyncView {
     pub typed: Option<PathBuf>,
     /// The sticks mounted, as the store thread last read them.
     pub mounts: Vec<stick::Mount>,
+    /// `i` came while the store was looking: import once the look is back.
+    pub import_when_looked: bool,
     /// Lines scrolled past (PgUp/PgDn), when there is more than the screen holds.
     pub scroll: u16,
 }
@@ -119,6 +121,8 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if state.sync.busy.is_some() && action != Action::Back {
         return vec![];
     }
+    // An import waiting for a look is for the place it was asked at, and only until another key.
+    state.sync.import_when_looked &= action == Action::ImportBundles;
     match action {
         Action::Up | Action::Down => {
             let n = state.sync.places.len();
@@ -214,7 +218,8 @@ fn start_export(state: &mut State, dir: PathBuf) -> Vec<Effect> {
 /// trusted yet is asked about first, one at a time: a yes trusts that device alone.
 fn import(state: &mut State, trusting: Option<String>) -> Vec<Effect> {
     let Some(look) = &state.sync.look else {
-        // What to import is what the look found: it is on its way.
+        // What to import is what the look finds: done when it is back, not lost.
+        state.sync.import_when_looked = true;
         state.sync.outcome = vec![state.t("sync.looking").to_string()];
         return vec![];
     };
@@ -262,6 +267,10 @@ pub fn looked(state: &mut State, look: Box<SyncLook>) -> Vec<Effect> {
     if state.sync.chosen().is_some_and(|p| p.path == look.dir) {
         state.sync.look = Some(look);
         state.sync.scroll = 0;
+        if std::mem::take(&mut state.sync.import_when_looked) {
+            state.sync.outcome.clear();
+            return import(state, None);
+        }
     }
     vec![]
 }
