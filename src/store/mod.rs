@@ -88,6 +88,16 @@ enum Handle {
     Closed,
 }
 
+/// Closing redb commits its allocator state, reading pages it has not verified: on a damaged
+/// file that can panic, and a panic in a drop is not one a caller can contain. Closed here,
+/// contained; the file is left as it is.
+impl Drop for Store {
+    fn drop(&mut self) {
+        let db = std::mem::replace(&mut self.db, Handle::Closed);
+        let _ = crate::crash::contain(move || drop(db));
+    }
+}
+
 impl std::fmt::Debug for Handle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
