@@ -25,7 +25,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("edit", 1),
     ("files", 1),
     ("pinyin_match", 1),
-    ("bundle", 1),
+    ("bundle", 2),
     ("text", 0),
     ("i18n", 0),
     ("problem", 0),

@@ -1,4 +1,4 @@
-//! The bundle file (format 1) reads back what was written, and refuses everything else with a
+//! The bundle file reads back what was written, and refuses everything else with a
 //! named reason and never a panic: a cut at every offset, flipped and spliced bytes, a body
 //! re-signed by another key, another profile's encryption, a newer format, a zstd bomb.
 
@@ -153,23 +153,88 @@ fn a_zstd_bomb_is_refused() {
     }
 }
 
-/// A bundle of format 1 as it was first written, kept in the repository: it must read the
-/// same forever. (Its bytes may differ from what a later build writes: zstd may compress
-/// differently; what is read is what matters.)
-/// `TIYAN_WRITE_GOLDEN=1` writes it anew (only when the format itself changes: then it is
-/// format 2, and this file stays).
+/// Ops as the store writes them (a finding's text, then a new text superseding it, a date):
+/// format 2 splits these into its columns.
+fn store_ops() -> Vec<FramedOp> {
+    use tiyan::domain::{EntityKind, Hlc, Op, OpId, OpPayload, ReplicaId, Value};
+    let replica = ReplicaId::from_u128(0x0192_0000_0000_0000_0000_0000_0000_0001);
+    let finding = 0x0192_aaaa_0000_0000_0000_0000_0000_0002u128;
+    let set = |seq: u64, field: &str, value: Value, supersedes: Vec<OpId>| Op {
+        id: OpId { replica, seq },
+        hlc: Hlc { wall_ms: 1_795_689_000_000 + seq * 1000, counter: (seq % 2) as u32 },
+        payload: OpPayload::Set { entity: finding, kind: EntityKind::Finding, field: field.into(), value, supersedes },
+    };
+    let ops = [
+        set(4, "description", Value::text("叫号屏不显示窗口号"), vec![]),
+        set(5, "description", Value::text("叫号屏不显示窗口号，群众找不到窗口"), vec![OpId { replica, seq: 4 }]),
+        set(6, "deadline", Value::Date(739_580), vec![]),
+    ];
+    ops.iter()
+        .map(|op| FramedOp {
+            replica: replica.as_u128().to_be_bytes(),
+            seq: op.id.seq,
+            bytes: tiyan::store::codec::encode_op(op).unwrap(),
+        })
+        .collect()
+}
+
+/// Bundles as each format first wrote them, kept in the repository: they must read the same
+/// forever. (A later build may write other bytes for the same body: zstd may compress
+/// differently; what is read is what matters.) `TIYAN_WRITE_GOLDEN=1` writes the current
+/// format's file anew (only when that format itself changes: then it is a new format, and
+/// its file is added beside these).
 #[test]
-fn the_golden_bundle_of_format_1_reads_forever() {
+fn the_golden_bundles_read_forever() {
     let k = key(9);
     let mut b = body(&k, 3);
     b.sender.age_recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into();
+    // Format 1's file was written before these were added.
+    let first = b.clone();
+    b.ops.extend(store_ops());
     let written = write(&b, &k, &[]).unwrap();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/format-1-plain.tiyan");
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let current = golden.join(format!("format-{}-plain.tiyan", format::FORMAT));
     if std::env::var_os("TIYAN_WRITE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &written).unwrap();
+        std::fs::create_dir_all(&golden).unwrap();
+        std::fs::write(&current, &written).unwrap();
     }
-    let golden = std::fs::read(&path).unwrap();
-    assert_eq!(read(&golden, None).unwrap().body, b);
+    for version in 1..=format::FORMAT {
+        let path = golden.join(format!("format-{version}-plain.tiyan"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]), version, "{}", path.display());
+        let expected = if version == 1 { &first } else { &b };
+        assert_eq!(&read(&bytes, None).unwrap().body, expected, "{}", path.display());
+    }
     assert_eq!(read(&written, None).unwrap().body, b);
+}
+
+/// Every op the store writes is split into format 2's columns (none goes whole, which would
+/// mean `bundle::columns` no longer follows `store::codec`'s layout), and comes back byte for
+/// byte: a demo of every kind of record, exported and read.
+#[test]
+fn every_op_the_store_writes_is_split_and_read_back_exactly() {
+    use tiyan::bundle::columns::ColumnWriter;
+    use tiyan::store::Store;
+    use tiyan::store::sync::ExportRequest;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("p").join("tiyan.redb")).unwrap();
+    tiyan::demo::fill_at(&mut store, 6, 5, 14, 1_795_689_000_000).unwrap();
+    let out = dir.path().join("stick");
+    std::fs::create_dir(&out).unwrap();
+    let request = ExportRequest { to: out.clone(), unencrypted: true, ..ExportRequest::default() };
+    let exported = store.export(&request, &mut |_, _| {}).unwrap();
+    let bytes = std::fs::read(&exported[0].path).unwrap();
+    let ops = read(&bytes, None).unwrap().body.ops;
+    assert!(ops.len() > 500, "{} ops", ops.len());
+    let mut writer = ColumnWriter::default();
+    for op in &ops {
+        writer.push(op.replica, op.seq, &op.bytes);
+    }
+    assert_eq!(writer.whole, 0, "ops written whole");
+    let held = store.digest().unwrap();
+    let mut again = Store::open(&dir.path().join("q").join("tiyan.redb")).unwrap();
+    let options = tiyan::store::sync::ImportOptions { trust_new: true, ..Default::default() };
+    let imported = again.import_bundle(&exported[0].path, options, &mut |_, _| {}).unwrap();
+    assert_eq!((imported.refused, imported.ops_new), (None, ops.len()));
+    assert_eq!(again.digest().unwrap(), held, "the same ops, byte for byte");
 }

@@ -3,6 +3,7 @@
 //! holds a device's keys, its card and fingerprint, `stick` writes files to sticks and finds
 //! them.
 
+pub mod columns;
 pub mod format;
 pub mod identity;
 pub mod stick;

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::records::{self, ExportEntry, Peer};
 use super::{PeerError, now_ms};
-use crate::bundle::format::{self, BodyHead, OpsSize, Role, StreamError, StreamedOp};
+use crate::bundle::format::{self, BodyHead, Role, StreamError, StreamedOp};
 use crate::bundle::identity;
 use crate::bundle::stick;
 use crate::domain::{EntityId, EntityKind, OpPayload, ReplicaId};
@@ -197,7 +197,7 @@ impl Store {
                 let txn = db.begin_read()?;
                 let ops = txn.open_table(tables::OPS)?;
                 let held = heads::all(&txn.open_table(tables::HEADS)?)?;
-                Ok(Selection::new(&ops, &held, self.replica, job)?.plan(&ops, self.replica, job)?.0)
+                Selection::new(&ops, &held, self.replica, job)?.plan(&ops, self.replica, job)
             })?);
         }
         Ok(out)
@@ -207,9 +207,9 @@ impl Store {
     /// read back and checked before it is reported and recorded. `progress(done, total)` while
     /// the ops are read (counted, and the bundle planned), then while they are written.
     ///
-    /// The ops are not held: a first walk over the log counts and sizes them, a second in the
-    /// same read transaction streams them into the compressed (and encrypted) body, so what an
-    /// export holds is about the bundle file itself.
+    /// The ops are not held: a first walk over the log counts them, a second in the same read
+    /// transaction streams them into the compressed (and encrypted) body, so what an export
+    /// holds is about the bundle file itself.
     pub fn export(
         &mut self,
         request: &ExportRequest,
@@ -234,7 +234,7 @@ impl Store {
                 let ops = txn.open_table(tables::OPS)?;
                 let held = heads::all(&txn.open_table(tables::HEADS)?)?;
                 let selection = Selection::new(&ops, &held, own, job)?;
-                let (plan, size) = selection.plan(&ops, own, job)?;
+                let plan = selection.plan(&ops, own, job)?;
                 let covers = covers(&held, job);
                 let recipients: Vec<[u8; 32]> = job.recipients.iter().map(|p| p.card.signing_key).collect();
                 let head = BodyHead {
@@ -247,7 +247,7 @@ impl Store {
                     covers: &covers,
                     blobs: &[],
                 };
-                let carried = size.count as usize;
+                let carried = plan.ops;
                 let mut written = 0usize;
                 let walk = |sink: &mut dyn FnMut(StreamedOp<'_>) -> std::io::Result<()>| {
                     selection.walk(&ops, own, false, &mut |op| {
@@ -259,7 +259,7 @@ impl Store {
                         Ok(())
                     })
                 };
-                let bytes = match format::write_streamed(&head, size, walk, &keys.signing, &age_recipients) {
+                let bytes = match format::write_streamed(&head, walk, &keys.signing, &age_recipients) {
                     Ok(bytes) => Ok(bytes),
                     Err(StreamError::Ops(e)) => return Err(e),
                     Err(StreamError::Write(why)) => Err(ExportError::Encode(why)),
@@ -334,8 +334,8 @@ fn covers(held: &BTreeMap<ReplicaId, heads::Head>, job: &Job) -> Vec<([u8; 16], 
 
 type OpsTable = redb::ReadOnlyTable<(u128, u64), &'static [u8]>;
 
-/// Which ops a job carries, found once and walked twice: to plan and size the bundle, then to
-/// write it, in one read transaction.
+/// Which ops a job carries, found once and walked twice: to plan the bundle, then to write
+/// it, in one read transaction.
 struct Selection {
     /// Per replica held, the seq after which its ops are read (`u64::MAX`: none).
     after: Vec<(ReplicaId, u64)>,
@@ -429,27 +429,27 @@ impl Selection {
         Ok(())
     }
 
-    /// The plan of `job`, and the size of its ops in a bundle's body. Only the writing that
-    /// follows reports progress: one gauge from 0 to the ops carried (this pass reads lengths
-    /// and entities).
-    fn plan(&self, ops: &OpsTable, own: ReplicaId, job: &Job) -> Result<(Planned, OpsSize), StoreError> {
-        let mut size = OpsSize::default();
+    /// The plan of `job`: the ops it carries and the records they touch. Only the writing that
+    /// follows reports progress: one gauge from 0 to the ops carried (this pass reads only
+    /// entities).
+    fn plan(&self, ops: &OpsTable, own: ReplicaId, job: &Job) -> Result<Planned, StoreError> {
+        let mut count = 0usize;
         let mut entities: [HashSet<EntityId>; 4] = Default::default();
         self.walk(ops, own, true, &mut |op| {
             if let Some((entity, kind)) = op.entity {
                 entities[usize::from(kind.code()).saturating_sub(1).min(3)].insert(entity);
             }
-            size.add(op.framed());
+            count += 1;
             Ok(())
         })?;
         let plan = Planned {
             recipients: job.recipients.iter().map(recipient).collect(),
             since_receipt: job.since_receipt,
             receipt_ms: job.receipt_ms,
-            ops: size.count as usize,
+            ops: count,
             entities: entities.map(|s| s.len()),
         };
-        Ok((plan, size))
+        Ok(plan)
     }
 }
 

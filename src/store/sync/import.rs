@@ -79,9 +79,6 @@ impl std::fmt::Display for Refused {
     }
 }
 
-/// Ops decoded and checked at a time.
-const CHUNK: usize = 16_384;
-
 /// What importing one file did (or, in a dry run, would do).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BundleImport {
@@ -154,28 +151,22 @@ impl Store {
             return Ok(out);
         }
         let keys = self.device_keys()?;
-        // The ops are read in place from the decompressed body, not copied one by one.
-        let decoded = match format::open(&bytes, Some(&keys.age)) {
-            Ok(decoded) => decoded,
+        // Checked whole here; its ops are read again below a block at a time, never held
+        // decompressed.
+        let verified = match format::open(bytes, Some(&keys.age)) {
+            Ok(verified) => verified,
             Err(e) => {
                 out.refused = Some(Refused::Bundle(e));
                 return Ok(out);
             }
         };
-        drop(bytes);
-        let signed_by = decoded.signed_by;
-        let body = match decoded.body() {
-            Ok(body) => body,
-            Err(e) => {
-                out.refused = Some(Refused::Bundle(e));
-                return Ok(out);
-            }
-        };
+        let signed_by = verified.signed_by;
+        let body = &verified.head;
         out.bundle_id = Some(ulid::Ulid::from_bytes(body.bundle_id).to_string());
         out.sender_fingerprint = Some(identity::fingerprint(&signed_by));
         out.sender_name = Some(body.sender.name.clone());
         out.written_ms = Some(body.written_ms);
-        out.ops = body.ops.len();
+        out.ops = usize::try_from(verified.ops).unwrap_or(usize::MAX);
 
         // The sender: our own bundles come back when a profile is restored; others must be
         // trusted and not revoked.
@@ -196,24 +187,35 @@ impl Store {
             }
         }
 
-        // Decoded a chunk at a time as the import takes them, from the bytes in place: a big
-        // bundle is never held decoded whole, nor copied op by op.
-        let mut framed_ops = body.ops.iter();
+        // Decoded a block at a time as the import takes them: a big bundle is never held
+        // decompressed, nor decoded whole.
+        let mut reader = match verified.ops() {
+            Ok(reader) => reader,
+            Err(e) => {
+                out.refused = Some(Refused::Bundle(e));
+                return Ok(out);
+            }
+        };
+        let mut read = format::OpsRead::default();
         let mut index = 0usize;
         let mut next_chunk = || -> Result<Option<Vec<Op>>, import::ChunkError> {
-            let mut chunk = Vec::with_capacity(CHUNK);
-            for framed in framed_ops.by_ref().take(CHUNK) {
+            let n = reader
+                .next_chunk(&mut read)
+                .map_err(|e| import::ChunkError { index, detail: format!("does not read: {e}") })?;
+            let mut chunk = Vec::with_capacity(n);
+            for i in 0..n {
+                let (replica, seq, bytes) = read.op(i);
                 let at = index;
                 index += 1;
-                if framed.bytes.len() > MAX_OP_BYTES {
+                if bytes.len() > MAX_OP_BYTES {
                     return Err(import::ChunkError { index: at, detail: format!("is over {MAX_OP_BYTES} bytes") });
                 }
-                let key = (u128::from_be_bytes(framed.replica), framed.seq);
-                let op = crate::store::codec::decode_op(framed.bytes, key)
+                let key = (u128::from_be_bytes(replica), seq);
+                let op = crate::store::codec::decode_op(bytes, key)
                     .map_err(|e| import::ChunkError { index: at, detail: format!("does not read: {e}") })?;
                 chunk.push(op);
             }
-            Ok((!chunk.is_empty()).then_some(chunk))
+            Ok((n > 0).then_some(chunk))
         };
 
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
