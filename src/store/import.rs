@@ -27,6 +27,7 @@
 //! the flag is what lets a person see why.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasherDefault;
 use std::fmt;
 
 use redb::{Database, ReadableTable};
@@ -36,6 +37,7 @@ use super::codec;
 use super::error::StoreError;
 use super::heads;
 use super::meta;
+use crate::domain::ledger::IdHasher;
 use crate::domain::validate::{self, Problem, kind_name};
 use crate::domain::{EntityId, EntityKind, Op, OpId, OpPayload, ReplicaId};
 
@@ -227,8 +229,12 @@ pub(super) fn import_chunks(
     let txn = apply::begin_durable(db)?;
     let mut added: BTreeMap<ReplicaId, u64> = BTreeMap::new();
     let mut future: BTreeMap<ReplicaId, FutureStamps> = BTreeMap::new();
-    let mut kinds: HashMap<EntityId, EntityKind> = HashMap::new();
+    // By the id's bytes: a hundred thousand entities take half the room of `u128` keys.
+    let mut kinds: HashMap<[u8; 16], EntityKind, BuildHasherDefault<IdHasher>> = HashMap::default();
     let mut written = 0usize;
+    // Per replica, a seq above which the store holds none of its ops: an op above it is new
+    // without looking it up (most of a bundle's ops, in a store that lacks them).
+    let mut none_above: HashMap<ReplicaId, u64> = HashMap::new();
     {
         let mut b = apply::Batch::open(&txn)?;
         let hlc_before = meta::hlc(&b.t.meta)?;
@@ -271,8 +277,19 @@ pub(super) fn import_chunks(
                     continue;
                 }
                 let key = (op.id.replica.as_u128(), op.id.seq);
+                let above = match none_above.get(&op.id.replica) {
+                    Some(above) => *above,
+                    None => {
+                        let head = heads::get(&b.t.heads, key.0)?;
+                        // Ops held above the contiguous head: where they are is not known here.
+                        let above = if head.held == head.contiguous { head.contiguous } else { u64::MAX };
+                        *none_above.entry(op.id.replica).or_insert(above)
+                    }
+                };
                 let same = if let Some(&first) = first_in_chunk.get(&op.id) {
                     Some(chunk[first] == *op)
+                } else if op.id.seq > above {
+                    None
                 } else if let Some(stored) = b.t.ops.get(key)? {
                     Some(stored.value() == bytes.as_slice() || codec::decode_op(stored.value(), key)? == *op)
                 } else {
@@ -284,7 +301,7 @@ pub(super) fn import_chunks(
                     None => {
                         first_in_chunk.insert(op.id, i);
                         let OpPayload::Set { entity, kind, .. } = &op.payload;
-                        let known = match kinds.get(entity) {
+                        let known = match kinds.get(&entity.to_be_bytes()) {
                             Some(k) => *k,
                             None => {
                                 let mut known = *kind;
@@ -294,7 +311,7 @@ pub(super) fn import_chunks(
                                         break;
                                     }
                                 }
-                                kinds.insert(*entity, known);
+                                kinds.insert(entity.to_be_bytes(), known);
                                 known
                             }
                         };
@@ -318,6 +335,9 @@ pub(super) fn import_chunks(
                 written += 1;
                 let op = &chunk[i];
                 b.t.ops.insert((op.id.replica.as_u128(), op.id.seq), encoded[i].as_slice())?;
+                if let Some(above) = none_above.get_mut(&op.id.replica) {
+                    *above = (*above).max(op.id.seq);
+                }
                 b.materialize(op)?;
                 *added.entry(op.id.replica).or_default() += 1;
                 if op.hlc.wall_ms > horizon {
