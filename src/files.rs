@@ -143,15 +143,8 @@ pub fn read_text(path: &Path, cap: u64) -> Result<String, ReadError> {
 
 /// [`read_text`] without the UTF-8: the bytes of a file we did not write (a bundle on a stick).
 pub fn read_bytes(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let kind = std::fs::metadata(path).map_err(|e| ReadError::io(&e))?.file_type();
-    if !kind.is_file() {
-        return Err(ReadError::NotRegular(FileKind::of(kind)));
-    }
-    let file = open_nonblocking(path).map_err(|e| ReadError::io(&e))?;
+    let file = open_regular(path)?;
     let metadata = file.metadata().map_err(|e| ReadError::io(&e))?;
-    if !metadata.is_file() {
-        return Err(ReadError::NotRegular(FileKind::of(metadata.file_type())));
-    }
     if metadata.len() > cap {
         return Err(ReadError::TooLarge(cap));
     }
@@ -161,6 +154,21 @@ pub fn read_bytes(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(cap));
     }
     Ok(bytes)
+}
+
+/// A regular file opened for reading: never a FIFO or a device to block on, whatever the path
+/// is by the time it is opened.
+pub fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
+    let kind = std::fs::metadata(path).map_err(|e| ReadError::io(&e))?.file_type();
+    if !kind.is_file() {
+        return Err(ReadError::NotRegular(FileKind::of(kind)));
+    }
+    let file = open_nonblocking(path).map_err(|e| ReadError::io(&e))?;
+    let metadata = file.metadata().map_err(|e| ReadError::io(&e))?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular(FileKind::of(metadata.file_type())));
+    }
+    Ok(file)
 }
 
 #[cfg(unix)]

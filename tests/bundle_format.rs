@@ -238,3 +238,36 @@ fn every_op_the_store_writes_is_split_and_read_back_exactly() {
     assert_eq!((imported.refused, imported.ops_new), (None, ops.len()));
     assert_eq!(again.digest().unwrap(), held, "the same ops, byte for byte");
 }
+
+/// An import checks a bundle, lets its bytes go and reads the ops from the file again: a file
+/// that changed in between (another bundle copied over it on the stick) is refused at the end
+/// of the ops, and the same file gives every op back.
+#[test]
+fn ops_read_again_from_a_changed_file_are_refused() {
+    let k = key(10);
+    let b = body(&k, 50);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.tiyan");
+    let bytes = write(&b, &k, &[]).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let mut verified = format::open(bytes, None).unwrap();
+    verified.release_bytes();
+    let all_ops = |verified: &format::Verified| -> Result<usize, BundleError> {
+        let mut reader = verified.ops_from_file(std::fs::File::open(&path).unwrap())?;
+        let mut chunk = format::OpsRead::default();
+        let mut n = 0;
+        loop {
+            match reader.next_chunk(&mut chunk)? {
+                0 => return Ok(n),
+                got => n += got,
+            }
+        }
+    };
+    assert_eq!(all_ops(&verified), Ok(50));
+    for changed in [0usize, 49] {
+        let mut other = b.clone();
+        other.ops[changed].bytes = "叫号屏不显示窗口号X".into();
+        std::fs::write(&path, write(&other, &k, &[]).unwrap()).unwrap();
+        assert!(matches!(all_ops(&verified), Err(BundleError::Damaged(_))), "op {changed} changed");
+    }
+}

@@ -28,14 +28,20 @@
 //! known, and a block must use up every column exactly.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use serde::Deserialize;
 
+use crate::domain::ledger::IdHasher;
 use crate::domain::validate::FieldCode;
 use crate::domain::{EntityKind, Hlc, Value};
 
+/// Entities a writer keeps in mind: ops of one record mostly follow each other, and a map of
+/// all of a big bundle's held 8 MB through an export.
+const RECENT_ENTITIES: usize = 28_000;
+
 /// Ops a writer puts in a block.
-pub const BLOCK_OPS: usize = 16_384;
+pub const BLOCK_OPS: usize = 4_096;
 /// A writer ends a block early once its columns hold this much (ops with long texts).
 const BLOCK_BYTES: usize = 4 << 20;
 /// The most ops a reader takes in one block.
@@ -135,7 +141,12 @@ enum OpRefOwned {
 #[derive(Default)]
 pub struct ColumnWriter {
     replicas: HashMap<[u8; 16], (u64, u64)>,
-    entities: HashMap<[u8; 16], u64>,
+    /// The entities met lately, by their index (a bundle of the demo names 115,000): at most
+    /// `RECENT_ENTITIES`, then forgotten and met anew. An entity met again after that gets a
+    /// new index, its 16 bytes written again; the reader does not mind.
+    entities: HashMap<[u8; 16], u64, BuildHasherDefault<IdHasher>>,
+    /// Indexes given so far.
+    entities_met: u64,
     last_wall: u64,
     last_entity: u64,
     columns: [Vec<u8>; COLUMNS],
@@ -187,9 +198,13 @@ impl ColumnWriter {
         push_varint(&mut c[WALL], zigzag(parts.hlc.wall_ms.wrapping_sub(self.last_wall) as i64));
         self.last_wall = parts.hlc.wall_ms;
         push_varint(&mut c[COUNTER], u64::from(parts.hlc.counter));
-        let next = self.entities.len() as u64;
+        if self.entities.len() >= RECENT_ENTITIES && !self.entities.contains_key(&parts.entity) {
+            self.entities.clear();
+        }
+        let next = self.entities_met;
         let index = *self.entities.entry(parts.entity).or_insert(next);
         if index == next {
+            self.entities_met += 1;
             c[NEW_ENTITY].extend_from_slice(&parts.entity);
         }
         push_varint(&mut c[ENTITY], zigzag(index.wrapping_sub(self.last_entity) as i64));

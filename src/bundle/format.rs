@@ -29,8 +29,8 @@ use std::io::{Read, Write};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-use super::columns::{BLOCK_OPS, COLUMNS, ColumnReader, ColumnWriter, MAX_BLOCK_OPS, MAX_COLUMN_BYTES};
 pub use super::columns::OpsRead;
+use super::columns::{BLOCK_OPS, COLUMNS, ColumnReader, ColumnWriter, MAX_BLOCK_OPS, MAX_COLUMN_BYTES};
 
 /// What every bundle file starts with.
 pub const MAGIC: &[u8; 8] = b"TIYANBND";
@@ -156,10 +156,26 @@ pub fn write(body: &BundleBody, key: &SigningKey, recipients: &[age::x25519::Rec
     let head = BodyHead::of(body);
     let ops = || body.ops.iter().map(|o| StreamedOp { replica: o.replica, seq: o.seq, bytes: &o.bytes });
     let walk = |sink: &mut dyn FnMut(StreamedOp<'_>) -> std::io::Result<()>| ops().try_for_each(sink);
-    write_streamed(&head, walk, key, recipients).map_err(|e| match e {
+    let written = write_streamed(&head, walk, key, recipients).map_err(|e| match e {
         StreamError::Ops(e) => format!("cannot write the ops: {e}"),
         StreamError::Write(why) => why,
-    })
+    })?;
+    Ok(written.to_vec())
+}
+
+/// A bundle file's bytes as `write_streamed` made them: in pieces of a MB, never put together
+/// (that would hold the bundle twice); written to a stick piece by piece.
+pub struct Written {
+    pub pieces: Vec<Vec<u8>>,
+    pub len: u64,
+    /// BLAKE3 of the whole file.
+    pub hash: [u8; 32],
+}
+
+impl Written {
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.pieces.concat()
+    }
 }
 
 /// An op as a streamed body carries it (a `FramedOp`), its bytes borrowed from where they are
@@ -241,7 +257,7 @@ pub fn write_streamed<E>(
     walk: impl FnOnce(&mut dyn FnMut(StreamedOp<'_>) -> std::io::Result<()>) -> Result<(), E>,
     key: &SigningKey,
     recipients: &[age::x25519::Recipient],
-) -> Result<Vec<u8>, StreamError<E>> {
+) -> Result<Written, StreamError<E>> {
     let before = BeforeOps {
         bundle_id: head.bundle_id,
         written_ms: head.written_ms,
@@ -251,35 +267,43 @@ pub fn write_streamed<E>(
         version_vector: head.version_vector,
         covers: head.covers,
     };
-    // Room for the prefix and the longest header, filled in once the payload's length is known.
-    let longest = outer_header(head.bundle_id, true, key, u64::MAX, u64::MAX);
-    let room = PREFIX + encode("the header", &longest).map_err(StreamError::Write)?.len();
-    let mut out = vec![0; room];
+    // The payload is gathered in pieces: a Vec grown by doubling would hold twice the bundle
+    // while it is copied.
+    let mut pieces = Pieces::default();
     let signed = Signing { before: &before, blobs: head.blobs, key };
     let body_len = if recipients.is_empty() {
-        signed.write_to(&mut out, walk)?.1
+        signed.write_to(&mut pieces, walk)?.1
     } else {
         let encrypt = |e: String| StreamError::Write(format!("cannot encrypt: {e}"));
         let encryptor = age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
             .map_err(|e| encrypt(e.to_string()))?;
-        let writer = encryptor.wrap_output(&mut out).map_err(|e| encrypt(e.to_string()))?;
+        let writer = encryptor.wrap_output(&mut pieces).map_err(|e| encrypt(e.to_string()))?;
         let (writer, body_len) = signed.write_to(writer, walk)?;
         writer.finish().map_err(|e| encrypt(e.to_string()))?;
         body_len
     };
-    let payload_len = (out.len() - room) as u64;
+    let payload_len = pieces.len;
     let header = outer_header(head.bundle_id, !recipients.is_empty(), key, payload_len, body_len);
     let header = encode("the header", &header).map_err(StreamError::Write)?;
-    let start = room - PREFIX - header.len();
-    let mut at = start;
+    let mut lead = Vec::with_capacity(PREFIX + header.len());
     for part in [&MAGIC[..], &FORMAT.to_le_bytes(), &(header.len() as u32).to_le_bytes(), &header] {
-        out[at..at + part.len()].copy_from_slice(part);
-        at += part.len();
+        lead.extend_from_slice(part);
     }
-    out.drain(..start);
-    let trailer = blake3::hash(&out);
-    out.extend_from_slice(trailer.as_bytes());
-    Ok(out)
+    let mut all = vec![lead];
+    all.append(&mut pieces.done);
+    all.push(pieces.filling);
+    let hash_of = |pieces: &[Vec<u8>]| {
+        let mut hasher = blake3::Hasher::new();
+        for piece in pieces {
+            hasher.update(piece);
+        }
+        *hasher.finalize().as_bytes()
+    };
+    let trailer = hash_of(&all);
+    all.push(trailer.to_vec());
+    let len = all.iter().map(|p| p.len() as u64).sum();
+    let hash = hash_of(&all);
+    Ok(Written { pieces: all, len, hash })
 }
 
 const SIGNATURE_LEN: u64 = Signature::BYTE_SIZE as u64;
@@ -298,6 +322,39 @@ fn outer_header(
         sender: key.verifying_key().to_bytes(),
         payload_len,
         body_len,
+    }
+}
+
+/// Bytes written in pieces of `PIECE`, none moved once written.
+#[derive(Default)]
+struct Pieces {
+    done: Vec<Vec<u8>>,
+    filling: Vec<u8>,
+    len: u64,
+}
+
+const PIECE: usize = 1 << 20;
+
+impl Write for Pieces {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let mut rest = data;
+        while !rest.is_empty() {
+            if self.filling.len() == PIECE {
+                self.done.push(std::mem::replace(&mut self.filling, Vec::with_capacity(PIECE)));
+            }
+            if self.filling.capacity() < PIECE {
+                self.filling.reserve_exact(PIECE - self.filling.len());
+            }
+            let n = rest.len().min(PIECE - self.filling.len());
+            self.filling.extend_from_slice(&rest[..n]);
+            rest = &rest[n..];
+        }
+        self.len += data.len() as u64;
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -435,7 +492,8 @@ pub fn read(bytes: &[u8], identity: Option<&age::x25519::Identity>) -> Result<Op
             bytes: bytes.to_vec(),
         }));
     }
-    let Head { bundle_id, written_ms, sender, sender_replica, recipients, version_vector, covers } = opened.head.clone();
+    let Head { bundle_id, written_ms, sender, sender_replica, recipients, version_vector, covers } =
+        opened.head.clone();
     let body = BundleBody {
         bundle_id,
         written_ms,
@@ -454,13 +512,22 @@ pub fn read(bytes: &[u8], identity: Option<&age::x25519::Identity>) -> Result<Op
 /// its head and carried files read; its ops are read again by `ops()`, a chunk at a time, from
 /// the compressed payload it keeps: a big bundle is never held decompressed.
 pub struct Verified {
-    /// The file's bytes, or once decrypted the payload's.
+    /// The file's bytes, or once decrypted the payload's (empty once `release_bytes`).
     kept: Vec<u8>,
     /// The compressed payload within `kept`.
     payload: std::ops::Range<usize>,
+    /// Where the payload is in the file (offset, length), and the key it was decrypted with:
+    /// to read it again from the file.
+    in_file: (u64, u64),
+    identity: Option<age::x25519::Identity>,
+    encrypted: bool,
     format: u16,
     compression: Compression,
     body_len: u64,
+    /// Where the body starts and ends in the decompressed payload, and its BLAKE3.
+    body_start: u64,
+    body_end: u64,
+    body_hash: blake3::Hash,
     /// Where the ops start in the decompressed payload.
     ops_at: u64,
     pub signed_by: [u8; 32],
@@ -514,6 +581,7 @@ pub fn open(bytes: Vec<u8>, identity: Option<&age::x25519::Identity>) -> Result<
         return Err(BundleError::TooLarge(header.body_len));
     }
     let payload = header_end..content.len();
+    let in_file = (header_end as u64, header.payload_len);
     let (kept, payload) = if header.encrypted {
         let Some(identity) = identity else { return Err(BundleError::NotForUs) };
         let plain = decrypt(&bytes[payload], identity)?;
@@ -526,15 +594,26 @@ pub fn open(bytes: Vec<u8>, identity: Option<&age::x25519::Identity>) -> Result<
     let mut verified = Verified {
         kept,
         payload,
+        in_file,
+        identity: identity.filter(|_| header.encrypted).cloned(),
+        encrypted: header.encrypted,
         format,
         compression: header.compression,
         body_len: header.body_len,
+        body_start: 0,
+        body_end: 0,
+        body_hash: blake3::hash(&[]),
         ops_at: 0,
         signed_by: header.sender,
         head: Head {
             bundle_id: [0; 16],
             written_ms: 0,
-            sender: Card { name: String::new(), role: Role::Inspector, signing_key: [0; 32], age_recipient: String::new() },
+            sender: Card {
+                name: String::new(),
+                role: Role::Inspector,
+                signing_key: [0; 32],
+                age_recipient: String::new(),
+            },
             sender_replica: [0; 16],
             recipients: Vec::new(),
             version_vector: Vec::new(),
@@ -545,6 +624,9 @@ pub fn open(bytes: Vec<u8>, identity: Option<&age::x25519::Identity>) -> Result<
     };
     let walked = verified.walk_body()?;
     let (hash, signature) = (walked.hash, walked.signature);
+    verified.body_start = walked.body_start;
+    verified.body_end = walked.body_end;
+    verified.body_hash = hash;
     verified.head = walked.head;
     verified.ops_at = walked.ops_at;
     verified.ops = walked.ops;
@@ -570,11 +652,15 @@ pub fn open(bytes: Vec<u8>, identity: Option<&age::x25519::Identity>) -> Result<
 impl Verified {
     /// The payload decompressed as a stream, at most its declared length.
     fn stream(&self) -> Result<BodyStream<'_>, BundleError> {
-        let compressed = &self.kept[self.payload.clone()];
-        let source: Box<dyn Read + '_> = match self.compression {
-            Compression::None => Box::new(compressed),
+        self.decompressing(Box::new(&self.kept[self.payload.clone()]))
+    }
+
+    /// `compressed` (the payload, decrypted) decompressed as a stream.
+    fn decompressing<'a>(&self, compressed: Box<dyn Read + 'a>) -> Result<BodyStream<'a>, BundleError> {
+        let source: Box<dyn Read + 'a> = match self.compression {
+            Compression::None => compressed,
             Compression::Zstd => {
-                let mut decoder = zstd::stream::read::Decoder::with_buffer(compressed)
+                let mut decoder = zstd::stream::read::Decoder::new(compressed)
                     .map_err(|e| BundleError::Damaged(format!("does not decompress: {e}")))?;
                 decoder.window_log_max(MAX_WINDOW_LOG).map_err(|e| BundleError::Damaged(e.to_string()))?;
                 Box::new(decoder)
@@ -587,11 +673,12 @@ impl Verified {
     /// hash and the signature after it.
     fn walk_body(&self) -> Result<Walked, BundleError> {
         let mut s = self.stream()?;
-        let body_end = if self.format == 1 {
+        let (body_start, body_end) = if self.format == 1 {
             let len = s.varint()?;
-            s.at().checked_add(len).ok_or(BundleError::Damaged("a body longer than it can be".into()))?
+            let start = s.at();
+            (start, start.checked_add(len).ok_or_else(past_declared)?)
         } else {
-            self.body_len.checked_sub(SIGNATURE_LEN).ok_or_else(past_declared)?
+            (0, self.body_len.checked_sub(SIGNATURE_LEN).ok_or_else(past_declared)?)
         };
         s.hash_until(body_end);
         let head = s.postcard("the body's head")?;
@@ -633,21 +720,71 @@ impl Verified {
         }
         let signature = s.bytes(SIGNATURE_LEN)?;
         s.end()?;
-        Ok(Walked { head, ops_at, ops, blobs, hash, signature })
+        Ok(Walked { head, body_start, body_end, ops_at, ops, blobs, hash, signature })
     }
 
-    /// The ops, read again from the start, a chunk at a time.
+    /// The ops, read again from the bytes kept, a chunk at a time.
     pub fn ops(&self) -> Result<OpsReader<'_>, BundleError> {
-        let mut stream = self.stream()?;
-        stream.skip(self.ops_at)?;
+        if self.kept.is_empty() {
+            return Err(BundleError::Damaged("its bytes were let go: read the ops from the file".into()));
+        }
+        self.ops_reader(self.stream()?)
+    }
+
+    /// Lets go of the bytes `open` was given: the ops are then read from the file again
+    /// (`ops_from_file`), so a big import does not hold the bundle too.
+    pub fn release_bytes(&mut self) {
+        self.kept = Vec::new();
+    }
+
+    /// The ops, read again from `file` (the bundle `open` was given, read anew: decrypted and
+    /// decompressed again). Bytes that differ from what was checked (the file changed on the
+    /// stick) fail the read at its end, before the last chunk is given.
+    pub fn ops_from_file(&self, mut file: std::fs::File) -> Result<OpsReader<'_>, BundleError> {
+        use std::io::{Seek, SeekFrom};
+        let unreadable = |e: std::io::Error| BundleError::Damaged(format!("cannot be read again: {e}"));
+        file.seek(SeekFrom::Start(self.in_file.0)).map_err(unreadable)?;
+        let payload = std::io::BufReader::new(file.take(self.in_file.1));
+        let compressed: Box<dyn Read> = match (&self.identity, self.encrypted) {
+            (Some(identity), true) => {
+                let decryptor = age::Decryptor::new(payload)
+                    .map_err(|e| BundleError::Damaged(format!("the encryption does not read: {e}")))?;
+                let reader = decryptor
+                    .decrypt(std::iter::once(identity as &dyn age::Identity))
+                    .map_err(|e| BundleError::Damaged(format!("does not decrypt: {e}")))?;
+                Box::new(reader)
+            }
+            (None, true) => return Err(BundleError::NotForUs),
+            (_, false) => Box::new(payload),
+        };
+        self.ops_reader(self.decompressing(compressed)?)
+    }
+
+    fn ops_reader<'a>(&self, mut stream: BodyStream<'a>) -> Result<OpsReader<'a>, BundleError> {
+        if self.format == 1 {
+            stream.varint()?;
+        }
+        stream.hash_until(self.body_end);
+        stream.skip(self.ops_at - stream.at())?;
         let left = if self.format == 1 { stream.varint()? } else { 0 };
-        Ok(OpsReader { stream, format: self.format, left, columns: ColumnReader::default(), block: Vec::new() })
+        Ok(OpsReader {
+            stream,
+            format: self.format,
+            left,
+            columns: ColumnReader::default(),
+            block: Vec::new(),
+            body_end: self.body_end,
+            body_hash: self.body_hash,
+            done: false,
+        })
     }
 }
 
 /// What the first read of a payload found.
 struct Walked {
     head: Head,
+    body_start: u64,
+    body_end: u64,
     ops_at: u64,
     ops: u64,
     blobs: Vec<Blob>,
@@ -663,6 +800,11 @@ pub struct OpsReader<'a> {
     left: u64,
     columns: ColumnReader,
     block: Vec<u8>,
+    /// What the body was when checked: read again, it must be the same.
+    body_end: u64,
+    body_hash: blake3::Hash,
+    /// The last chunk was given.
+    done: bool,
 }
 
 /// Format-1 ops read in a chunk.
@@ -673,8 +815,14 @@ impl OpsReader<'_> {
     /// many, 0 at the end.
     pub fn next_chunk(&mut self, out: &mut OpsRead) -> Result<usize, BundleError> {
         out.clear();
+        if self.done {
+            return Ok(0);
+        }
         if self.format == 1 {
             let n = self.left.min(FRAMED_CHUNK);
+            if n == 0 {
+                self.same_as_checked()?;
+            }
             self.left -= n;
             for _ in 0..n {
                 let replica = self.stream.array::<16>()?;
@@ -686,7 +834,10 @@ impl OpsReader<'_> {
             }
             return Ok(out.ops.len());
         }
-        let Some(n) = self.stream.block_lead()? else { return Ok(0) };
+        let Some(n) = self.stream.block_lead()? else {
+            self.same_as_checked()?;
+            return Ok(0);
+        };
         self.block.clear();
         let mut ends = [0usize; COLUMNS];
         for end in &mut ends {
@@ -702,6 +853,18 @@ impl OpsReader<'_> {
         }
         self.columns.read_block(n, columns, out).map_err(|e| BundleError::Damaged(format!("the ops: {}", e.0)))?;
         Ok(out.ops.len())
+    }
+}
+
+impl OpsReader<'_> {
+    /// At the end of the ops: the rest of the body read, all of it is what `open` checked.
+    fn same_as_checked(&mut self) -> Result<(), BundleError> {
+        self.done = true;
+        self.stream.skip(self.body_end.saturating_sub(self.stream.at()))?;
+        if self.stream.hasher.finalize() != self.body_hash {
+            return Err(BundleError::Damaged("it changed while it was being read".into()));
+        }
+        Ok(())
     }
 }
 

@@ -81,19 +81,21 @@ fn failed(step: &'static str) -> impl FnOnce(io::Error) -> WriteFailure {
 /// synced, renamed, the directory synced, then dropped from the page cache and read back and
 /// compared by BLAKE3. On any failure nothing named `name` is left (the `.part` is removed
 /// when it can be).
-pub fn write_new(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, WriteFailure> {
+pub fn write_new<P: AsRef<[u8]>>(dir: &Path, name: &str, pieces: &[P]) -> Result<PathBuf, WriteFailure> {
     let part = dir.join(format!("{name}{PART_SUFFIX}"));
     let whole = dir.join(name);
-    let result = write_steps(dir, &part, &whole, bytes);
+    let result = write_steps(dir, &part, &whole, pieces);
     if result.is_err() {
         let _ = fs::remove_file(&part);
     }
     result
 }
 
-fn write_steps(dir: &Path, part: &Path, whole: &Path, bytes: &[u8]) -> Result<PathBuf, WriteFailure> {
+fn write_steps<P: AsRef<[u8]>>(dir: &Path, part: &Path, whole: &Path, pieces: &[P]) -> Result<PathBuf, WriteFailure> {
     let mut file = OpenOptions::new().write(true).create_new(true).open(part).map_err(failed("create"))?;
-    file.write_all(bytes).map_err(failed("write"))?;
+    for piece in pieces {
+        file.write_all(piece.as_ref()).map_err(failed("write"))?;
+    }
     file.sync_all().map_err(failed("sync"))?;
     drop(file);
     if fs::symlink_metadata(whole).is_ok() {
@@ -103,7 +105,7 @@ fn write_steps(dir: &Path, part: &Path, whole: &Path, bytes: &[u8]) -> Result<Pa
     let checked = File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(failed("sync the directory"))
-        .and_then(|()| read_back(whole, bytes));
+        .and_then(|()| read_back(whole, pieces));
     if let Err(e) = checked {
         // Not known to be whole: it must not stay under a name that says it is.
         let _ = fs::remove_file(whole);
@@ -113,7 +115,7 @@ fn write_steps(dir: &Path, part: &Path, whole: &Path, bytes: &[u8]) -> Result<Pa
 }
 
 /// Reads the file back from the device (its cached pages dropped first) and compares.
-fn read_back(path: &Path, expected: &[u8]) -> Result<(), WriteFailure> {
+fn read_back<P: AsRef<[u8]>>(path: &Path, expected: &[P]) -> Result<(), WriteFailure> {
     let mut file = File::open(path).map_err(failed("read back"))?;
     drop_cache(&file);
     let mut hasher = blake3::Hasher::new();
@@ -127,7 +129,12 @@ fn read_back(path: &Path, expected: &[u8]) -> Result<(), WriteFailure> {
         total += n;
         hasher.update(&buf[..n]);
     }
-    if total != expected.len() || hasher.finalize() != blake3::hash(expected) {
+    let mut written = blake3::Hasher::new();
+    for piece in expected {
+        written.update(piece.as_ref());
+    }
+    let len: usize = expected.iter().map(|piece| piece.as_ref().len()).sum();
+    if total != len || hasher.finalize() != written.finalize() {
         let error = io::Error::other("the file read back is not the one written");
         return Err(WriteFailure { step: "verify", error });
     }
@@ -187,9 +194,9 @@ mod tests {
     #[test]
     fn a_written_file_is_whole_and_a_taken_name_is_not_overwritten() {
         let dir = tempfile::tempdir().unwrap();
-        let path = write_new(dir.path(), "a.tiyan", b"bundle bytes").unwrap();
+        let path = write_new(dir.path(), "a.tiyan", &[&b"bundle "[..], b"bytes"]).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"bundle bytes");
-        let again = write_new(dir.path(), "a.tiyan", b"other").unwrap_err();
+        let again = write_new(dir.path(), "a.tiyan", &[b"other"]).unwrap_err();
         assert_eq!(again.step, "rename");
         assert_eq!(fs::read(&path).unwrap(), b"bundle bytes");
         assert!(!dir.path().join("a.tiyan.part").exists());

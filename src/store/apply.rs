@@ -102,22 +102,14 @@ pub(super) struct Batch<'t> {
     pub t: WriteTables<'t>,
     cache: HashMap<(u8, EntityId), Cached, BuildHasherDefault<IdHasher>>,
     deltas: summary::Deltas,
-    /// What the written records became, for an import's report.
+    /// The conflicts the written records opened, for an import's report.
     pub effect: BatchEffect,
 }
 
-/// Records a batch made or changed, and conflicts it opened (fields that had one live value or
-/// none and now have several).
-#[derive(Clone, Default, Debug)]
+/// Conflicts a batch opened: fields that had one live value or none and now have several.
+#[derive(Clone, Copy, Default, Debug)]
 pub struct BatchEffect {
-    /// Per `EntityKind::code` - 1: records that did not exist before the batch.
-    pub new: [usize; 4],
-    /// Per `EntityKind::code` - 1: records that existed and were changed.
-    pub changed: [usize; 4],
     pub conflicts_opened: usize,
-    /// Records counted, by id alone (ids are ULIDs, one per record whatever its kind), as
-    /// bytes: a set of a hundred thousand takes half the room of one of `(u8, u128)`.
-    seen: std::collections::HashSet<[u8; 16], BuildHasherDefault<IdHasher>>,
 }
 
 /// A record as this transaction changed it, with what it was derived into before.
@@ -129,7 +121,6 @@ struct Cached {
     facts_before: summary::Facts,
     /// Its fields with more than one live value when loaded.
     conflicts_before: usize,
-    existed: bool,
     dirty: bool,
 }
 
@@ -156,12 +147,11 @@ impl<'t> Batch<'t> {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => {
                 let loaded = load_record(&self.t.records, kind, id)?;
-                let existed = loaded.is_some();
                 let record = loaded.unwrap_or_else(|| Record::new(id, kind));
                 let session_before = session_of(&record);
                 let facts_before = summary::Facts::of(&record);
                 let conflicts_before = conflict_count(&record);
-                e.insert(Cached { record, session_before, facts_before, conflicts_before, existed, dirty: false })
+                e.insert(Cached { record, session_before, facts_before, conflicts_before, dirty: false })
             }
         })
     }
@@ -220,7 +210,7 @@ impl<'t> Batch<'t> {
                     self.t.children.insert((new, id), ())?;
                 }
             }
-            self.effect.note(code, id, &cached);
+            self.effect.note(&cached);
             let facts_after = summary::Facts::of(&cached.record);
             self.deltas.change(&mut self.t.session_seqs, id, &cached.facts_before, &facts_after)?;
             let bytes = codec::encode_record(&cached.record)?;
@@ -236,14 +226,9 @@ fn conflict_count(record: &Record) -> usize {
 }
 
 impl BatchEffect {
-    fn note(&mut self, code: u8, id: EntityId, cached: &Cached) {
+    fn note(&mut self, cached: &Cached) {
         let after = conflict_count(&cached.record);
         self.conflicts_opened += after.saturating_sub(cached.conflicts_before);
-        // A record written out twice (the cache overflowed) is counted once, as it first was.
-        if self.seen.insert(id.to_be_bytes()) {
-            let slot = usize::from(code).saturating_sub(1).min(3);
-            if cached.existed { self.changed[slot] += 1 } else { self.new[slot] += 1 }
-        }
     }
 }
 

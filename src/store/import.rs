@@ -27,8 +27,8 @@
 //! the flag is what lets a person see why.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasherDefault;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 
 use redb::{Database, ReadableTable};
 
@@ -162,6 +162,17 @@ fn refusal(index: usize, op: &Op, field: Option<String>, problem: Problem) -> Re
     Refusal { index, op: op.id, kind: *kind, entity: *entity, field, problem }
 }
 
+/// An entity a batch brings ops for.
+#[derive(Clone, Copy)]
+struct Entity {
+    /// Its kind as the store knows it (else as the batch's first op of it says).
+    kind: EntityKind,
+    /// It was a record before the batch.
+    existed: bool,
+    /// An op of the batch was written for it.
+    written: bool,
+}
+
 const KINDS: [EntityKind; 4] = [EntityKind::Session, EntityKind::Finding, EntityKind::Checklist, EntityKind::Ticket];
 
 /// Rows written with an import, in its transaction, once its ops passed (a bundle's log
@@ -229,8 +240,9 @@ pub(super) fn import_chunks(
     let txn = apply::begin_durable(db)?;
     let mut added: BTreeMap<ReplicaId, u64> = BTreeMap::new();
     let mut future: BTreeMap<ReplicaId, FutureStamps> = BTreeMap::new();
-    // By the id's bytes: a hundred thousand entities take half the room of `u128` keys.
-    let mut kinds: HashMap<[u8; 16], EntityKind, BuildHasherDefault<IdHasher>> = HashMap::default();
+    // Every entity the batch brings ops for, by the id's bytes (a hundred thousand take half the
+    // room of `u128` keys): its kind as the store knows it, and what the batch does to it.
+    let mut kinds: HashMap<[u8; 16], Entity, BuildHasherDefault<IdHasher>> = HashMap::default();
     let mut written = 0usize;
     // Per replica, a seq above which the store holds none of its ops: an op above it is new
     // without looking it up (most of a bundle's ops, in a store that lacks them).
@@ -302,17 +314,19 @@ pub(super) fn import_chunks(
                         first_in_chunk.insert(op.id, i);
                         let OpPayload::Set { entity, kind, .. } = &op.payload;
                         let known = match kinds.get(&entity.to_be_bytes()) {
-                            Some(k) => *k,
+                            Some(e) => e.kind,
                             None => {
-                                let mut known = *kind;
+                                // Looked up when first met, before any op of the batch is
+                                // written for it: whether it existed before the batch.
+                                let mut known = Entity { kind: *kind, existed: false, written: false };
                                 for k in std::iter::once(*kind).chain(KINDS.into_iter().filter(|k| k != kind)) {
                                     if b.t.records.get((k.code(), *entity))?.is_some() {
-                                        known = k;
+                                        known = Entity { kind: k, existed: true, written: false };
                                         break;
                                     }
                                 }
                                 kinds.insert(entity.to_be_bytes(), known);
-                                known
+                                known.kind
                             }
                         };
                         if known != *kind {
@@ -339,6 +353,10 @@ pub(super) fn import_chunks(
                     *above = (*above).max(op.id.seq);
                 }
                 b.materialize(op)?;
+                let OpPayload::Set { entity, .. } = &op.payload;
+                if let Some(e) = kinds.get_mut(&entity.to_be_bytes()) {
+                    e.written = true;
+                }
                 *added.entry(op.id.replica).or_default() += 1;
                 if op.hlc.wall_ms > horizon {
                     let ahead_ms = op.hlc.wall_ms - now_ms;
@@ -374,8 +392,10 @@ pub(super) fn import_chunks(
         }
         b.flush()?;
         report.conflicts_opened = b.effect.conflicts_opened;
-        report.records_new = b.effect.new;
-        report.records_changed = b.effect.changed;
+        for e in kinds.values().filter(|e| e.written) {
+            let slot = usize::from(e.kind.code()).saturating_sub(1).min(3);
+            if e.existed { report.records_changed[slot] += 1 } else { report.records_new[slot] += 1 }
+        }
         if report_progress {
             progress(written, total);
         }

@@ -274,17 +274,17 @@ impl Store {
             } else {
                 format!("{id}.{}", stick::EXTENSION)
             };
-            let path = stick::write_new(dir, &name, &bytes).map_err(|f| ExportError::Write {
+            let path = stick::write_new(dir, &name, &bytes.pieces).map_err(|f| ExportError::Write {
                 path: dir.join(&name),
                 step: f.step.to_string(),
                 detail: f.error.to_string(),
             })?;
-            let hash = *blake3::hash(&bytes).as_bytes();
+            let hash = bytes.hash;
             let entry = ExportEntry {
                 bundle_id: id.to_bytes(),
                 hash,
                 path: path.to_string_lossy().into_owned(),
-                bytes: bytes.len() as u64,
+                bytes: bytes.len,
                 ops: op_count,
                 recipients: job.recipients.iter().map(|p| p.card.signing_key).collect(),
                 exported_ms: now_ms(),
@@ -296,13 +296,7 @@ impl Store {
                 txn.commit()?;
                 Ok(())
             })?;
-            done.push(Exported {
-                plan,
-                path,
-                bytes: bytes.len() as u64,
-                bundle_id: id.to_string(),
-                hash: identity::hex(&hash),
-            });
+            done.push(Exported { plan, path, bytes: bytes.len, bundle_id: id.to_string(), hash: identity::hex(&hash) });
         }
         Ok(done)
     }

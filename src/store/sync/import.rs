@@ -153,13 +153,16 @@ impl Store {
         let keys = self.device_keys()?;
         // Checked whole here; its ops are read again below a block at a time, never held
         // decompressed.
-        let verified = match format::open(bytes, Some(&keys.age)) {
+        let mut verified = match format::open(bytes, Some(&keys.age)) {
             Ok(verified) => verified,
             Err(e) => {
                 out.refused = Some(Refused::Bundle(e));
                 return Ok(out);
             }
         };
+        // The ops are read from the file again below, so the import holds neither the file
+        // nor its body (a changed file is caught: the body must hash as it did here).
+        verified.release_bytes();
         let signed_by = verified.signed_by;
         let body = &verified.head;
         out.bundle_id = Some(ulid::Ulid::from_bytes(body.bundle_id).to_string());
@@ -189,7 +192,14 @@ impl Store {
 
         // Decoded a block at a time as the import takes them: a big bundle is never held
         // decompressed, nor decoded whole.
-        let mut reader = match verified.ops() {
+        let file = match crate::files::open_regular(path) {
+            Ok(file) => file,
+            Err(e) => {
+                out.refused = Some(Refused::Unreadable(e.to_string()));
+                return Ok(out);
+            }
+        };
+        let mut reader = match verified.ops_from_file(file) {
             Ok(reader) => reader,
             Err(e) => {
                 out.refused = Some(Refused::Bundle(e));
