@@ -53,6 +53,8 @@ pub struct SyncView {
     pub mounts: Vec<stick::Mount>,
     /// `i` came while the store was looking: import once the look is back.
     pub import_when_looked: bool,
+    /// `e` asked to trust an office card first: export once it is trusted.
+    pub export_when_trusted: bool,
     /// Lines scrolled past (PgUp/PgDn), when there is more than the screen holds.
     pub scroll: u16,
 }
@@ -253,7 +255,9 @@ fn import(state: &mut State, trusting: Option<String>) -> Vec<Effect> {
 }
 
 /// Yes to "trust this card?".
-pub fn trust_card(_state: &mut State, card: Card) -> Vec<Effect> {
+pub fn trust_card(state: &mut State, card: Card) -> Vec<Effect> {
+    // Asked only on the way to an export: the yes carries on with it.
+    state.sync.export_when_trusted = true;
     let from = crate::bundle::identity::card_file_name(&card);
     vec![Effect::Store(StoreRequest::SyncTrust { card, from })]
 }
@@ -347,11 +351,17 @@ pub fn trusted(
     result: Result<crate::store::sync::Peer, crate::store::sync::PeerError>,
 ) -> Vec<Effect> {
     let s = state.ctx.strings();
+    let export_now = std::mem::take(&mut state.sync.export_when_trusted) && result.is_ok();
     state.sync.outcome = vec![match result {
         Ok(peer) => s.tf("sync.trusted", &[("name", &peer.card.name), ("fp", &fingerprint(&peer.card.signing_key))]),
         Err(e) => peer_error_text(s, &e),
     }];
-    look(state)
+    let mut effects = look(state);
+    if export_now && let Some(dir) = state.sync.chosen().map(|p| p.path.clone()) {
+        // What the look will show is the trusted office: export to it, as `e` asked.
+        effects.extend(start_export(state, dir));
+    }
+    effects
 }
 
 /// A bundle's line in the list of those found.
