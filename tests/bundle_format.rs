@@ -4,7 +4,7 @@
 
 use ed25519_dalek::SigningKey;
 use rand::{Rng, SeedableRng};
-use tiyan::bundle::format::{self, Blob, BundleBody, BundleError, Card, FramedOp, MAGIC, Role, read, write};
+use tiyan::bundle::format::{self, Blob, BundleBody, BundleError, Card, FramedOp, Head, MAGIC, Role, read, write};
 
 fn key(seed: u8) -> SigningKey {
     SigningKey::from_bytes(&[seed; 32])
@@ -13,18 +13,20 @@ fn key(seed: u8) -> SigningKey {
 fn body(key: &SigningKey, ops: usize) -> BundleBody {
     let photo = "等候区照片".repeat(20).into_bytes();
     BundleBody {
-        bundle_id: [7; 16],
-        written_ms: 1_795_689_000_000,
-        sender: Card {
-            name: "王建国".into(),
-            role: Role::Inspector,
-            signing_key: key.verifying_key().to_bytes(),
-            age_recipient: age::x25519::Identity::generate().to_public().to_string(),
+        head: Head {
+            bundle_id: [7; 16],
+            written_ms: 1_795_689_000_000,
+            sender: Card {
+                name: "王建国".into(),
+                role: Role::Inspector,
+                signing_key: key.verifying_key().to_bytes(),
+                age_recipient: age::x25519::Identity::generate().to_public().to_string(),
+            },
+            sender_replica: [1; 16],
+            recipients: vec![],
+            version_vector: vec![([1; 16], ops as u64)],
+            covers: vec![],
         },
-        sender_replica: [1; 16],
-        recipients: vec![],
-        version_vector: vec![([1; 16], ops as u64)],
-        covers: vec![],
         ops: (0..ops)
             .map(|i| FramedOp {
                 replica: [1; 16],
@@ -187,7 +189,7 @@ fn store_ops() -> Vec<FramedOp> {
 fn the_golden_bundles_read_forever() {
     let k = key(9);
     let mut b = body(&k, 3);
-    b.sender.age_recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into();
+    b.head.sender.age_recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into();
     // Format 1's file was written before these were added.
     let first = b.clone();
     b.ops.extend(store_ops());

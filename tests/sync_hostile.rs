@@ -132,7 +132,7 @@ impl World {
 
     /// `body`, under a new bundle id, signed by `key` and encrypted to the office.
     fn seal(&self, mut body: BundleBody, key: &SigningKey, name: &str) -> PathBuf {
-        body.bundle_id = ulid::Ulid::new().to_bytes();
+        body.head.bundle_id = ulid::Ulid::new().to_bytes();
         let bytes = format::write(&body, key, &[self.office_recipient()]).unwrap();
         write_file(self.dir.path(), name, &bytes)
     }
@@ -227,8 +227,8 @@ fn a_body_re_signed_by_an_untrusted_key_is_refused() {
     refused_as(&mut w.office, &path, "signature_invalid");
     // Signed consistently by a stranger who puts its own key in the card: unknown.
     let mut stranger = body;
-    stranger.sender.signing_key = mallory.verifying_key().to_bytes();
-    stranger.sender.name = "王建国".into();
+    stranger.head.sender.signing_key = mallory.verifying_key().to_bytes();
+    stranger.head.sender.name = "王建国".into();
     let path = w.seal(stranger, &mallory, "stranger.tiyan");
     refused_as(&mut w.office, &path, "unknown_device");
 }

@@ -108,9 +108,19 @@ pub struct Blob {
     pub bytes: Vec<u8>,
 }
 
-/// What a bundle says, signed by its sender.
+/// What a bundle says, signed by its sender: its head, the ops, the files carried. (postcard
+/// writes a struct as its fields in order: the head's fields come first, as if they were the
+/// body's own.)
 #[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
 pub struct BundleBody {
+    pub head: Head,
+    pub ops: Vec<FramedOp>,
+    pub blobs: Vec<Blob>,
+}
+
+/// Everything a bundle says about itself, before its ops.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+pub struct Head {
     pub bundle_id: [u8; 16],
     /// Unix ms when written.
     pub written_ms: i64,
@@ -127,8 +137,6 @@ pub struct BundleBody {
     /// recipient then holds all it should up to there, though not every op: its receipt says
     /// so, and the ops left out are not a gap. Empty for a bundle that leaves nothing out.
     pub covers: Vec<([u8; 16], u64)>,
-    pub ops: Vec<FramedOp>,
-    pub blobs: Vec<Blob>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
@@ -153,10 +161,9 @@ struct OuterHeader {
 /// The bundle's bytes: signed with `key` (whose public half must be `body.sender`'s), compressed,
 /// encrypted to `recipients` when there are any.
 pub fn write(body: &BundleBody, key: &SigningKey, recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, String> {
-    let head = BodyHead::of(body);
     let ops = || body.ops.iter().map(|o| StreamedOp { replica: o.replica, seq: o.seq, bytes: &o.bytes });
     let walk = |sink: &mut dyn FnMut(StreamedOp<'_>) -> std::io::Result<()>| ops().try_for_each(sink);
-    let written = write_streamed(&head, walk, key, recipients).map_err(|e| match e {
+    let written = write_streamed(&body.head, &body.blobs, walk, key, recipients).map_err(|e| match e {
         StreamError::Ops(e) => format!("cannot write the ops: {e}"),
         StreamError::Write(why) => why,
     })?;
@@ -187,60 +194,6 @@ pub struct StreamedOp<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Every part of a `BundleBody` but its ops, borrowed: what `write_streamed` writes around them.
-#[derive(Clone, Copy, Debug)]
-pub struct BodyHead<'a> {
-    pub bundle_id: [u8; 16],
-    pub written_ms: i64,
-    pub sender: &'a Card,
-    pub sender_replica: [u8; 16],
-    pub recipients: &'a [[u8; 32]],
-    pub version_vector: &'a [([u8; 16], u64)],
-    pub covers: &'a [([u8; 16], u64)],
-    pub blobs: &'a [Blob],
-}
-
-impl<'a> BodyHead<'a> {
-    /// The parts of a whole body around its ops.
-    pub fn of(body: &'a BundleBody) -> BodyHead<'a> {
-        BodyHead {
-            bundle_id: body.bundle_id,
-            written_ms: body.written_ms,
-            sender: &body.sender,
-            sender_replica: body.sender_replica,
-            recipients: &body.recipients,
-            version_vector: &body.version_vector,
-            covers: &body.covers,
-            blobs: &body.blobs,
-        }
-    }
-}
-
-/// `BundleBody`'s fields before its ops, as postcard writes them (a struct is its fields in
-/// order, a slice the same as a Vec).
-#[derive(Serialize)]
-struct BeforeOps<'a> {
-    bundle_id: [u8; 16],
-    written_ms: i64,
-    sender: &'a Card,
-    sender_replica: [u8; 16],
-    recipients: &'a [[u8; 32]],
-    version_vector: &'a [([u8; 16], u64)],
-    covers: &'a [([u8; 16], u64)],
-}
-
-/// `BeforeOps` as read.
-#[derive(Deserialize, Clone, PartialEq, Eq, Debug)]
-pub struct Head {
-    pub bundle_id: [u8; 16],
-    pub written_ms: i64,
-    pub sender: Card,
-    pub sender_replica: [u8; 16],
-    pub recipients: Vec<[u8; 32]>,
-    pub version_vector: Vec<([u8; 16], u64)>,
-    pub covers: Vec<([u8; 16], u64)>,
-}
-
 /// Why a streamed write failed: the walk over the ops, or the writing itself.
 #[derive(Debug)]
 pub enum StreamError<E> {
@@ -253,24 +206,16 @@ pub enum StreamError<E> {
 /// hashed on the way for the signature; what is held is the file being written, one block of
 /// columns and zstd's window.
 pub fn write_streamed<E>(
-    head: &BodyHead<'_>,
+    head: &Head,
+    blobs: &[Blob],
     walk: impl FnOnce(&mut dyn FnMut(StreamedOp<'_>) -> std::io::Result<()>) -> Result<(), E>,
     key: &SigningKey,
     recipients: &[age::x25519::Recipient],
 ) -> Result<Written, StreamError<E>> {
-    let before = BeforeOps {
-        bundle_id: head.bundle_id,
-        written_ms: head.written_ms,
-        sender: head.sender,
-        sender_replica: head.sender_replica,
-        recipients: head.recipients,
-        version_vector: head.version_vector,
-        covers: head.covers,
-    };
     // The payload is gathered in pieces: a Vec grown by doubling would hold twice the bundle
     // while it is copied.
     let mut pieces = Pieces::default();
-    let signed = Signing { before: &before, blobs: head.blobs, key };
+    let signed = Signing { head, blobs, key };
     let body_len = if recipients.is_empty() {
         signed.write_to(&mut pieces, walk)?.1
     } else {
@@ -360,7 +305,7 @@ impl Write for Pieces {
 
 /// The signed body of a streamed write.
 struct Signing<'a> {
-    before: &'a BeforeOps<'a>,
+    head: &'a Head,
     blobs: &'a [Blob],
     key: &'a SigningKey,
 }
@@ -375,7 +320,7 @@ impl Signing<'_> {
     ) -> Result<(W, u64), StreamError<E>> {
         let compress = |e: std::io::Error| StreamError::Write(format!("cannot compress: {e}"));
         let mut sink = BodySink::new(out).map_err(compress)?;
-        postcard::to_io(self.before, &mut sink)
+        postcard::to_io(self.head, &mut sink)
             .map_err(|e| StreamError::Write(format!("cannot encode the body: {e}")))?;
         let mut columns = ColumnWriter::default();
         let mut broke: Option<String> = None;
@@ -492,19 +437,7 @@ pub fn read(bytes: &[u8], identity: Option<&age::x25519::Identity>) -> Result<Op
             bytes: bytes.to_vec(),
         }));
     }
-    let Head { bundle_id, written_ms, sender, sender_replica, recipients, version_vector, covers } =
-        opened.head.clone();
-    let body = BundleBody {
-        bundle_id,
-        written_ms,
-        sender,
-        sender_replica,
-        recipients,
-        version_vector,
-        covers,
-        ops,
-        blobs: opened.blobs.clone(),
-    };
+    let body = BundleBody { head: opened.head.clone(), ops, blobs: opened.blobs.clone() };
     Ok(Opened { body, signed_by: opened.signed_by })
 }
 
@@ -1077,18 +1010,20 @@ mod tests {
     fn sample(ops: usize, blobs: usize) -> (BundleBody, SigningKey) {
         let key = SigningKey::from_bytes(&[3; 32]);
         let body = BundleBody {
-            bundle_id: [5; 16],
-            written_ms: -1_795_689_000_000,
-            sender: Card {
-                name: "督查办".into(),
-                role: Role::Office,
-                signing_key: key.verifying_key().to_bytes(),
-                age_recipient: "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into(),
+            head: Head {
+                bundle_id: [5; 16],
+                written_ms: -1_795_689_000_000,
+                sender: Card {
+                    name: "督查办".into(),
+                    role: Role::Office,
+                    signing_key: key.verifying_key().to_bytes(),
+                    age_recipient: "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into(),
+                },
+                sender_replica: [9; 16],
+                recipients: vec![[1; 32], [2; 32]],
+                version_vector: vec![([1; 16], 300), ([2; 16], u64::MAX)],
+                covers: vec![([3; 16], 129)],
             },
-            sender_replica: [9; 16],
-            recipients: vec![[1; 32], [2; 32]],
-            version_vector: vec![([1; 16], 300), ([2; 16], u64::MAX)],
-            covers: vec![([3; 16], 129)],
             ops: (0..ops)
                 .map(|i| FramedOp {
                     replica: [(i % 3) as u8; 16],
@@ -1121,17 +1056,7 @@ mod tests {
 
     /// The layout the module doc gives, made whole: what a streamed write must decompress to.
     fn layout(body: &BundleBody, key: &SigningKey) -> Vec<u8> {
-        let head = BodyHead::of(body);
-        let before = BeforeOps {
-            bundle_id: head.bundle_id,
-            written_ms: head.written_ms,
-            sender: head.sender,
-            sender_replica: head.sender_replica,
-            recipients: head.recipients,
-            version_vector: head.version_vector,
-            covers: head.covers,
-        };
-        let mut out = postcard::to_allocvec(&before).unwrap();
+        let mut out = postcard::to_allocvec(&body.head).unwrap();
         for chunk in body.ops.chunks(BLOCK_OPS) {
             let mut columns = ColumnWriter::default();
             for o in chunk {
@@ -1165,7 +1090,7 @@ mod tests {
     #[test]
     fn a_head_longer_than_the_first_read_is_read_whole() {
         let (mut body, key) = sample(5, 1);
-        body.version_vector = (0..2000u64).map(|i| ([i as u8; 16], i)).collect();
+        body.head.version_vector = (0..2000u64).map(|i| ([i as u8; 16], i)).collect();
         let bytes = write(&body, &key, &[]).unwrap();
         assert_eq!(read(&bytes, None).unwrap().body, body);
     }
@@ -1173,8 +1098,10 @@ mod tests {
     #[test]
     fn a_walk_that_fails_fails_the_write() {
         let (body, key) = sample(10, 0);
-        let head = BodyHead::of(&body);
         let broken = |_: &mut dyn FnMut(StreamedOp<'_>) -> std::io::Result<()>| Err("the log does not read");
-        assert!(matches!(write_streamed(&head, broken, &key, &[]), Err(StreamError::Ops("the log does not read"))));
+        assert!(matches!(
+            write_streamed(&body.head, &body.blobs, broken, &key, &[]),
+            Err(StreamError::Ops("the log does not read"))
+        ));
     }
 }

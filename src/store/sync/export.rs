@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use super::records::{self, ExportEntry, Peer};
 use super::{PeerError, now_ms};
-use crate::bundle::format::{self, BodyHead, Role, StreamError, StreamedOp};
+use crate::bundle::format::{self, Head, Role, StreamError, StreamedOp};
 use crate::bundle::identity;
 use crate::bundle::stick;
 use crate::domain::{EntityId, EntityKind, OpPayload, ReplicaId};
@@ -235,17 +235,14 @@ impl Store {
                 let held = heads::all(&txn.open_table(tables::HEADS)?)?;
                 let selection = Selection::new(&ops, &held, own, job)?;
                 let plan = selection.plan(&ops, own, job)?;
-                let covers = covers(&held, job);
-                let recipients: Vec<[u8; 32]> = job.recipients.iter().map(|p| p.card.signing_key).collect();
-                let head = BodyHead {
+                let head = Head {
                     bundle_id: id.to_bytes(),
                     written_ms: now_ms(),
-                    sender: &card,
+                    sender: card.clone(),
                     sender_replica: own.as_u128().to_be_bytes(),
-                    recipients: &recipients,
-                    version_vector: &vector,
-                    covers: &covers,
-                    blobs: &[],
+                    recipients: job.recipients.iter().map(|p| p.card.signing_key).collect(),
+                    version_vector: vector.clone(),
+                    covers: covers(&held, job),
                 };
                 let carried = plan.ops;
                 let mut written = 0usize;
@@ -259,7 +256,7 @@ impl Store {
                         Ok(())
                     })
                 };
-                let bytes = match format::write_streamed(&head, walk, &keys.signing, &age_recipients) {
+                let bytes = match format::write_streamed(&head, &[], walk, &keys.signing, &age_recipients) {
                     Ok(bytes) => Ok(bytes),
                     Err(StreamError::Ops(e)) => return Err(e),
                     Err(StreamError::Write(why)) => Err(ExportError::Encode(why)),
