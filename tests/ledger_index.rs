@@ -33,6 +33,8 @@ fn session(n: usize, created_day: i64, theme: usize, deleted: bool) -> Session {
         place: String::new(),
         window: String::new(),
         inspectors: vec![],
+        measures: String::new(),
+        advice: String::new(),
         status: SessionStatus::Finished,
         created_ms,
         finished_ms: None,

@@ -141,6 +141,8 @@ impl FormState {
             place: String::new(),
             window: String::new(),
             inspectors: Vec::new(),
+            measures: String::new(),
+            advice: String::new(),
             status: crate::domain::SessionStatus::Open,
             created_ms: 0,
             finished_ms: None,
@@ -201,6 +203,8 @@ impl FormState {
                 FieldKind::FreeList(Names::Inspectors),
                 &s.inspectors.join("、"),
             ),
+            FormField::new(sf::MEASURES, "field.measures", FieldKind::MultiLine, &s.measures),
+            FormField::new(sf::ADVICE, "field.advice", FieldKind::MultiLine, &s.advice),
         ];
         FormState::new(kind, fields)
     }

@@ -19,6 +19,9 @@ pub mod field {
     pub const STATUS: &str = "status";
     pub const FINISHED_AT: &str = "finished_at";
     pub const DELETED: &str = "deleted";
+    /// 优化措施 and 工作建议: the session's own text for sections 五 and 六 of its 体验报告.
+    pub const MEASURES: &str = "measures";
+    pub const ADVICE: &str = "advice";
     /// Jumps of the system clock seen while timing (`clock_jump/0001` …, each an event whose
     /// detail is the jump in ms).
     pub const CLOCK_JUMP_PREFIX: &str = "clock_jump/";
@@ -50,6 +53,10 @@ pub struct Session {
     pub place: String,
     pub window: String,
     pub inspectors: Vec<String>,
+    /// 优化措施 (the report's section 五, after the findings' own measures).
+    pub measures: String,
+    /// 工作建议 (the report's section 六).
+    pub advice: String,
     pub status: SessionStatus,
     pub created_ms: i64,
     pub finished_ms: Option<i64>,
@@ -73,6 +80,8 @@ impl Session {
             place: r.text(field::PLACE),
             window: r.text(field::WINDOW),
             inspectors: r.get(field::INSPECTORS).as_list().to_vec(),
+            measures: r.text(field::MEASURES),
+            advice: r.text(field::ADVICE),
             status: if r.get(field::STATUS).as_text() == "finished" {
                 SessionStatus::Finished
             } else {
@@ -101,6 +110,8 @@ impl Session {
             (field::PLACE, Value::text(&self.place)),
             (field::WINDOW, Value::text(&self.window)),
             (field::INSPECTORS, Value::TextList(self.inspectors.clone())),
+            (field::MEASURES, Value::text(&self.measures)),
+            (field::ADVICE, Value::text(&self.advice)),
         ]
     }
 

@@ -160,6 +160,8 @@ const SESSION_RULES: &[Rule] = &[
     rule(10, Exact(session::DELETED), BOOL),
     rule(11, Numbered(session::CLOCK_JUMP_PREFIX), EVENT_OR_NULL),
     rule(12, Numbered(walk::WALK_PREFIX), EVENT_OR_NULL),
+    rule(13, Exact(session::MEASURES), TEXT),
+    rule(14, Exact(session::ADVICE), TEXT),
 ];
 
 const FINDING_RULES: &[Rule] = &[
@@ -460,7 +462,7 @@ mod tests {
         assert_eq!(
             text(EntityKind::Session),
             "1=item 2=mode 3=channel 4=theme 5=place 6=window 7=inspectors 8=status 9=finished_at 10=deleted \
-             11=clock_jump/<n> 12=walk/<n>"
+             11=clock_jump/<n> 12=walk/<n> 13=measures 14=advice"
         );
         assert_eq!(
             text(EntityKind::Finding),

@@ -35,6 +35,9 @@ pub struct SessionRow {
     pub place: String,
     pub window: String,
     pub inspectors: Vec<String>,
+    /// 优化措施 and 工作建议: the session's own text for its report's sections 五 and 六.
+    pub measures: String,
+    pub advice: String,
     /// "open" or "finished".
     pub status: &'static str,
     pub created_at: String,
@@ -59,6 +62,8 @@ impl SessionRow {
             place: x.place.clone(),
             window: x.window.clone(),
             inspectors: x.inspectors.clone(),
+            measures: x.measures.clone(),
+            advice: x.advice.clone(),
             status: x.status.code(),
             created_at: rfc3339(zone, x.created_ms),
             finished_at: x.finished_ms.map(|ms| rfc3339(zone, ms)),

@@ -59,6 +59,8 @@ pub fn session(n: u64, item: &str, findings: usize) -> SessionSummary {
             place: "县政务服务中心".into(),
             window: "3号窗口".into(),
             inspectors: vec!["王建国".into(), "李秀英".into()],
+            measures: String::new(),
+            advice: String::new(),
             status: if n == 0 { SessionStatus::Open } else { SessionStatus::Finished },
             created_ms: (T0 - n * 86_400_000) as i64,
             finished_ms: None,
