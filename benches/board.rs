@@ -75,6 +75,8 @@ fn session(id: EntityId) -> SessionSummary {
         place: "县政务服务中心".into(),
         window: "3号窗口".into(),
         inspectors: vec!["王建国".into(), "李秀英".into()],
+        measures: String::new(),
+        advice: String::new(),
         status: SessionStatus::Open,
         created_ms: OPEN_MS,
         finished_ms: None,

@@ -52,6 +52,8 @@ fn session(n: usize, rng: &mut StdRng) -> Session {
         place: "县政务服务中心".into(),
         window: format!("{}号窗口", n % 9 + 1),
         inspectors: vec!["王建国".into()],
+        measures: String::new(),
+        advice: String::new(),
         status: SessionStatus::Finished,
         created_ms,
         finished_ms: None,

@@ -26,6 +26,7 @@ pub mod paths;
 pub mod pinyin_match;
 pub mod present;
 pub mod problem;
+pub mod report;
 pub mod store;
 pub mod term;
 pub mod text;

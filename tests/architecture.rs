@@ -12,6 +12,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("ui", 5),
     ("app", 4),
     ("demo", 4),
+    ("report", 4),
     ("config", 3),
     ("present", 3),
     ("store", 3),

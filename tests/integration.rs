@@ -26,6 +26,7 @@ mod ledger_index;
 mod picker;
 mod rectify_moves;
 mod replay;
+mod reports;
 mod store;
 mod summaries;
 mod sync_converge;

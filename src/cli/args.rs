@@ -101,6 +101,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Office documents: a session's 体验报告 (docx, html, md), a 问题整改清单 (xlsx, docx, csv,
+    /// html, md); written whole, never over a file without --force
+    Report {
+        #[command(subcommand)]
+        what: ReportCmd,
+    },
     /// Write a sync bundle into DIR (a USB stick): what the office lacks, or for an office,
     /// what each inspector device lacks; read back and checked before it is reported
     Export(ExportArgs),
@@ -141,6 +147,50 @@ pub enum PeersCmd {
         /// Its fingerprint (or a unique start of it, at least 4 digits)
         fingerprint: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// 体验报告 of one session (seed 003 附件2): docx, html or md
+    Session {
+        /// The session's id, or a unique start of it
+        id: String,
+        #[command(flatten)]
+        out: ReportOut,
+    },
+    /// 问题整改清单 (seed 003 附件3): of one session, or of one responsible unit's findings
+    /// found between two dates; xlsx, docx, csv, html or md
+    Rectification {
+        #[arg(long, value_name = "ID", conflicts_with_all = ["unit", "from", "to"])]
+        session: Option<String>,
+        /// The responsible unit (责任单位) whose findings are listed
+        #[arg(long, value_name = "UNIT")]
+        unit: Option<String>,
+        /// First day found (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day found (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[command(flatten)]
+        out: ReportOut,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ReportOut {
+    /// docx, xlsx, html, md or csv (which ones a document has: see its help)
+    #[arg(long, value_name = "FORMAT")]
+    pub format: String,
+    /// Where to write it (default: a Chinese name in the current directory)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write over a file that is there
+    #[arg(long)]
+    pub force: bool,
+    /// The unit the document is from (its title, 填报单位); default: the office's name
+    #[arg(long, value_name = "NAME")]
+    pub org: Option<String>,
 }
 
 #[derive(Args, Debug)]

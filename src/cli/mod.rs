@@ -19,6 +19,7 @@ mod ledger_cmd;
 mod list;
 mod open;
 pub(crate) mod out;
+mod report_cmd;
 mod template_cmd;
 mod tickets;
 
@@ -125,6 +126,7 @@ fn run_command(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Keys { json } => keys_cmd::keys(&setup, *json),
         Command::Office { cmd } => keys_cmd::office(&setup, cmd),
         Command::Peers { cmd, json } => keys_cmd::peers(&setup, cmd.as_ref(), *json),
+        Command::Report { what } => report_cmd::run(&setup, what),
         Command::Export(args) => export_cmd::run(&setup, args),
         Command::Import(args) => import_cmd::run(&setup, args),
         Command::Imports { json } => import_cmd::list(&setup, *json),

@@ -1,0 +1,100 @@
+//! `tiyan report session ID --format docx|html|md` and `tiyan report rectification (--session
+//! ID | --unit U --from D --to D) --format xlsx|docx|csv|html|md`, each `[--out FILE] [--force]
+//! [--org NAME]`: the documents of `report`, written whole (temp file, fsync, rename), never
+//! over a file that is there unless `--force`.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::args::{ReportCmd, ReportOut};
+use super::common::{Moment, resolve_session};
+use super::open::{CliError, Setup};
+use super::out::say;
+use crate::report::{self, Doc, Format, build};
+use crate::store::Store;
+
+pub fn run(setup: &Setup, what: &ReportCmd) -> Result<(), CliError> {
+    let store = setup.open_store_read_only()?;
+    let moment = Moment::current();
+    let at = build::At { now: &moment.now, zone: &moment.zone, today: moment.today };
+    let err = |e| setup.store_error(e);
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    match what {
+        ReportCmd::Session { id, out } => {
+            let format = format(out, &[Format::Docx, Format::Html, Format::Md])?;
+            let id = resolve_session(setup, &store, id)?;
+            let unit = org(&store, out);
+            let (doc, s) = build::session_report(&store, id, &unit, &setup.waits, &at)
+                .map_err(err)?
+                .ok_or_else(|| no_session(id))?;
+            let walked = day(moment.zone.date(s.created_ms));
+            write(out, format, &doc, report::file_name(&["体验报告", &s.item, &walked], format))
+        }
+        ReportCmd::Rectification { session: Some(id), out, .. } => {
+            let format = format(out, SHEETS)?;
+            let id = resolve_session(setup, &store, id)?;
+            let unit = org(&store, out);
+            let (doc, s) = build::session_rectification(&store, id, &unit, moment.today)
+                .map_err(err)?
+                .ok_or_else(|| no_session(id))?;
+            write(out, format, &doc, report::file_name(&["整改清单", &s.item, &day(moment.today)], format))
+        }
+        ReportCmd::Rectification { session: None, unit, from, to, out } => {
+            let format = format(out, SHEETS)?;
+            let (Some(unit), Some(from), Some(to)) = (unit, from, to) else {
+                return Err(refused("整改清单要么给 --session ID，要么给 --unit 单位 --from 日期 --to 日期".into()));
+            };
+            let (from, to) = (date("--from", from)?, date("--to", to)?);
+            let doc = build::unit_rectification(&store, unit, from, to, &org(&store, out), &at).map_err(err)?;
+            let range = format!("{}至{}", day(from), day(to));
+            write(out, format, &doc, report::file_name(&["整改清单", unit, &range], format))
+        }
+    }
+}
+
+/// The formats of a 整改清单.
+const SHEETS: &[Format] = &[Format::Xlsx, Format::Docx, Format::Csv, Format::Html, Format::Md];
+
+fn no_session(id: crate::domain::EntityId) -> CliError {
+    refused(format!("没有这个体验活动：{}", crate::domain::op::entity_id_string(id)))
+}
+
+fn refused(text: String) -> CliError {
+    CliError::refused(text)
+}
+
+fn format(out: &ReportOut, allowed: &[Format]) -> Result<Format, CliError> {
+    match Format::parse(&out.format) {
+        Some(f) if allowed.contains(&f) => Ok(f),
+        _ => {
+            let names: Vec<&str> = allowed.iter().map(|f| f.extension()).collect();
+            Err(refused(format!("--format {}：这份文件可以是 {}", out.format, names.join("、"))))
+        }
+    }
+}
+
+fn date(flag: &str, text: &str) -> Result<NaiveDate, CliError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| refused(format!("{flag} {text}：日期写成 2026-11-30 这样")))
+}
+
+/// The unit a document is from: `--org`, else the office's name, else blank (the template's
+/// ×××).
+fn org(store: &Store, out: &ReportOut) -> String {
+    match &out.org {
+        Some(name) => name.trim().to_string(),
+        None => store.office_name().ok().flatten().unwrap_or_default(),
+    }
+}
+
+fn write(out: &ReportOut, format: Format, doc: &Doc, default_name: String) -> Result<(), CliError> {
+    let path = out.out.clone().unwrap_or_else(|| PathBuf::from(default_name));
+    if !out.force && std::fs::symlink_metadata(&path).is_ok() {
+        return Err(refused(format!("{} 已经存在：换一个 --out，或加 --force 覆盖", path.display())));
+    }
+    let bytes = format.render(doc).map_err(refused)?;
+    crate::files::write_atomically(&path, &bytes).map_err(|e| refused(format!("写不进 {}：{e}", path.display())))?;
+    say!("已写入：{}（{}）", path.display(), crate::files::size_text(bytes.len() as u64));
+    Ok(())
+}
