@@ -241,6 +241,8 @@ impl FormState {
             FormField::new(ff::DEADLINE, "field.deadline", FieldKind::Deadline, &deadline),
             FormField::new(ff::PROGRESS, "field.progress", FieldKind::Text, &f.progress),
             FormField::new(ff::NOTE, "field.note", FieldKind::Text, &f.note),
+            // Last, so the fields before keep their places (and Tab counts).
+            FormField::new(ff::CAUSE, "field.cause", FieldKind::MultiLine, &f.cause),
         ];
         FormState::new(kind, fields)
     }

@@ -35,6 +35,8 @@ pub mod field {
     pub const RECTIFIED_ON: &str = "rectified_on";
     pub const CLOSED_BY: &str = "closed_by";
     pub const CLOSED_ON: &str = "closed_on";
+    /// 原因: why the problem arises (seed 002's 整改台账 asks for it beside the problem).
+    pub const CAUSE: &str = "cause";
 }
 
 /// What a finding was made from, written with it.
@@ -160,6 +162,8 @@ pub struct Finding {
     pub deadline: Option<chrono::NaiveDate>,
     pub progress: String,
     pub note: String,
+    /// 原因 (the 整改台账's column).
+    pub cause: String,
     pub status: FindingStatus,
     pub created_ms: i64,
     pub deleted: bool,
@@ -202,6 +206,7 @@ impl Finding {
             deadline: None,
             progress: String::new(),
             note: String::new(),
+            cause: String::new(),
             status: FindingStatus::Found,
             created_ms: 0,
             deleted: false,
@@ -257,6 +262,7 @@ impl Finding {
             deadline: r.get(field::DEADLINE).as_date(),
             progress: r.take_text(field::PROGRESS),
             note: r.take_text(field::NOTE),
+            cause: r.take_text(field::CAUSE),
             status: FindingStatus::parse(r.get(field::STATUS).as_text()).unwrap_or(FindingStatus::Found),
             created_ms: entity_created_ms(r.id),
             deleted: r.get(field::DELETED).as_bool(),
@@ -288,6 +294,7 @@ impl Finding {
             (field::DEADLINE, self.deadline.map(Value::date).unwrap_or(Value::Null)),
             (field::PROGRESS, Value::text(&self.progress)),
             (field::NOTE, Value::text(&self.note)),
+            (field::CAUSE, Value::text(&self.cause)),
         ]
     }
 }

@@ -190,6 +190,7 @@ const FINDING_RULES: &[Rule] = &[
     rule(23, Exact(finding::CLOSED_BY), TEXT),
     rule(24, Exact(finding::CLOSED_ON), DATE_OR_NULL),
     rule(25, Ulid(MOVE_PREFIX), &[K::Move]),
+    rule(26, Exact(finding::CAUSE), TEXT),
 ];
 
 const CHECKLIST_RULES: &[Rule] = &[
@@ -468,7 +469,7 @@ mod tests {
             text(EntityKind::Finding),
             "1=session 2=seq 3=description 4=category 5=tags 6=severity 7=unit 8=measure 9=deadline 10=progress \
              11=note 12=status 13=deleted 14=checklist 15=check_item 16=ticket 17=target 18=standard 19=owner \
-             20=evidence 21=rectified_by 22=rectified_on 23=closed_by 24=closed_on 25=move/<ulid>"
+             20=evidence 21=rectified_by 22=rectified_on 23=closed_by 24=closed_on 25=move/<ulid> 26=cause"
         );
         assert_eq!(
             text(EntityKind::Checklist),

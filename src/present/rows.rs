@@ -118,6 +118,8 @@ pub struct FindingRow {
     pub moves: Vec<MoveRow>,
     /// Fields with more than one live value after a merge (冲突), by name; empty when none.
     pub conflicts: Vec<String>,
+    /// 原因 (added after `conflicts`).
+    pub cause: String,
 }
 
 /// The code of how a finding stands against its deadline, and the days it is late.
@@ -153,6 +155,7 @@ impl FindingRow {
             deadline: f.deadline.map(date),
             progress: f.progress,
             note: f.note,
+            cause: f.cause,
             status: f.status.code(),
             created_at: rfc3339(zone, f.created_ms),
             checklist_id,
