@@ -265,3 +265,72 @@ fn report_commands_write_once_and_refuse_what_they_cannot_do() {
     let neither = run(&["report", "rectification", "--format", "csv"]);
     assert_eq!(neither.status.code(), Some(1));
 }
+
+/// The 整改台账 in Excel: a sheet of findings with seed 002's columns, one row per finding the
+/// filter passes, then the figures and the table by unit on sheets of their own.
+#[test]
+fn the_ledger_in_excel_has_its_three_sheets_and_a_row_per_finding() {
+    let d = demo();
+    let now = Stamp { wall_ms: NOW, run: 7, mono_ms: 0 };
+    let zone = Zone::utc();
+    let at = At { now: &now, zone: &zone, today: today() };
+    let all = tiyan::domain::ledger::LedgerFilter::default();
+    let doc = build::ledger(&d.store, &all, "巫溪县政务服务中心", &at).unwrap();
+    let bytes = Format::Xlsx.render(&doc).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["整改台账", "统计", "按责任单位"]);
+    let range = book.worksheet_range("整改台账").unwrap();
+    let rows: Vec<&[Data]> = range.rows().collect();
+    let header = rows.iter().position(|r| r.first() == Some(&Data::String("序号".into()))).expect("a header row");
+    let names: Vec<String> = rows[header].iter().map(|c| c.to_string()).collect();
+    assert_eq!(names, build::LEDGER_COLUMNS);
+    let findings: usize = d
+        .store
+        .sessions()
+        .unwrap()
+        .iter()
+        .map(|s| d.store.findings_of(s.session.id).unwrap().iter().filter(|f| !f.deleted).count())
+        .sum();
+    assert_eq!(rows.len() - header - 1, findings);
+    let walked = rows[header + 1][build::LEDGER_COLUMNS.iter().position(|c| *c == "体验日期").unwrap()].clone();
+    assert!(matches!(walked, Data::DateTime(_)), "{walked:?}");
+    // Only the overdue: fewer rows, each overdue.
+    let overdue = tiyan::domain::ledger::LedgerFilter { overdue: true, ..Default::default() };
+    let doc = build::ledger(&d.store, &overdue, "", &at).unwrap();
+    let table = doc.tables().next().unwrap();
+    assert!(!table.rows.is_empty() && table.rows.len() < findings);
+    let due = build::LEDGER_COLUMNS.iter().position(|c| *c == "到期情况").unwrap();
+    assert!(table.rows.iter().all(|r| r[due].text().contains("逾期")), "{:?}", table.rows);
+}
+
+/// 督查提醒函: a letter to each unit with overdue findings, each on its own page, naming the
+/// unit, the findings and the day to reply by; `--unit` keeps one.
+#[test]
+fn reminder_letters_go_one_to_a_unit_with_a_reply_by_line() {
+    let d = demo();
+    let now = Stamp { wall_ms: NOW, run: 7, mono_ms: 0 };
+    let zone = Zone::utc();
+    let at = At { now: &now, zone: &zone, today: today() };
+    let doc = build::reminders(&d.store, None, "巫溪县政务服务中心", &at).unwrap();
+    let units: Vec<String> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            tiyan::report::Block::Heading(h) => Some(h.trim_end_matches('：').to_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(units.len() >= 2, "{units:?}");
+    let breaks = doc.blocks.iter().filter(|b| matches!(b, tiyan::report::Block::PageBreak)).count();
+    assert_eq!(breaks, units.len() - 1, "each letter on a page of its own");
+    let (text, xml) = docx_text(&Format::Docx.render(&doc).unwrap());
+    assert!(xml.contains("w:type=\"page\""), "page breaks in Word");
+    for unit in &units {
+        assert!(text.contains(&format!("{unit}：")));
+    }
+    assert!(text.contains("书面反馈巫溪县政务服务中心"));
+    let one = build::reminders(&d.store, Some(&units[0]), "", &at).unwrap();
+    let md = tiyan::report::markdown::render(&one);
+    assert!(md.contains(&format!("## {}：", units[0])) && !md.contains(&format!("## {}：", units[1])), "{md}");
+    assert!(md.contains("×××单位"), "no sender given: the template's blank");
+}

@@ -175,6 +175,23 @@ pub enum ReportCmd {
         #[command(flatten)]
         out: ReportOut,
     },
+    /// 督查提醒函: a letter to each unit with findings past their deadline (or to one), each on
+    /// its own page, with a reply-by line; docx, html or md
+    Reminders {
+        /// Only the letter to this unit
+        #[arg(long, value_name = "UNIT")]
+        unit: Option<String>,
+        #[command(flatten)]
+        out: ReportOut,
+    },
+    /// 整改台账 (seed 002): every finding the filters pass (those of `tiyan ledger`), with the
+    /// figures and the table by unit; xlsx, csv or html
+    Ledger {
+        #[command(flatten)]
+        which: LedgerFilterArgs,
+        #[command(flatten)]
+        out: ReportOut,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -248,6 +265,18 @@ pub struct FindingFilterArgs {
 #[derive(Args, Debug)]
 pub struct LedgerArgs {
     #[command(flatten)]
+    pub which: LedgerFilterArgs,
+    #[arg(long)]
+    pub json: bool,
+    /// Print the reminder letter (督查提醒函) for the overdue findings instead
+    #[arg(long, conflicts_with = "json")]
+    pub reminders: bool,
+}
+
+/// The findings the ledger and its 台账 take: `tiyan ledger`'s filters.
+#[derive(Args, Debug)]
+pub struct LedgerFilterArgs {
+    #[command(flatten)]
     pub filter: FindingFilterArgs,
     /// Only one session (ULID, or a unique prefix of it)
     #[arg(long, value_name = "ID")]
@@ -261,11 +290,6 @@ pub struct LedgerArgs {
     /// Only walks on or before this date (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
-    #[arg(long)]
-    pub json: bool,
-    /// Print the reminder letter (督查提醒函) for the overdue findings instead
-    #[arg(long, conflicts_with = "json")]
-    pub reminders: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,16 +2,17 @@
 //! or the 督查提醒函 text. JSON field names are
 //! a contract (README documents them): add, never rename.
 
-use super::args::LedgerArgs;
+use super::args::{LedgerArgs, LedgerFilterArgs};
 use super::common::{Moment, print_json, resolve_session};
 use super::input::{finding_filter, parse_date};
 use super::open::{CliError, Setup};
 use super::out::say;
-use crate::domain::ledger::{self, Counts, SessionIndex, UnitRow};
+use crate::domain::ledger::{self, Counts, LedgerFilter, SessionIndex, UnitRow};
 use crate::domain::rectify::is_overdue;
 use crate::domain::{Finding, Session};
 use crate::i18n::Strings;
 use crate::present::rows::LedgerRow;
+use crate::store::Store;
 use crate::text;
 use crate::vocab::ChoiceList;
 
@@ -28,7 +29,8 @@ fn theme_code(setup: &Setup, value: &str) -> Result<String, CliError> {
     }
 }
 
-pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
+/// The ledger filter the flags say (`--session` looked up in `store`).
+pub(super) fn ledger_filter(setup: &Setup, store: &Store, args: &LedgerFilterArgs) -> Result<LedgerFilter, CliError> {
     let mut filter = finding_filter(setup, &args.filter)?;
     filter.theme = args.theme.as_deref().map(|t| theme_code(setup, t)).transpose()?;
     filter.from = args.from.as_deref().map(|d| parse_date(setup, "--from", d)).transpose()?;
@@ -39,11 +41,16 @@ pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
             return Err(CliError::refused(setup.strings().tf("cli.ledger.bad_range", &[("from", &from), ("to", &to)])));
         }
     }
-    let store = setup.open_store_read_only()?;
-    let err = |e| setup.store_error(e);
     if let Some(text_id) = &args.session {
-        filter.session = Some(resolve_session(setup, &store, text_id)?);
+        filter.session = Some(resolve_session(setup, store, text_id)?);
     }
+    Ok(filter)
+}
+
+pub fn run(setup: &Setup, args: &LedgerArgs) -> Result<(), CliError> {
+    let store = setup.open_store_read_only()?;
+    let filter = ledger_filter(setup, &store, &args.which)?;
+    let err = |e| setup.store_error(e);
     let sessions: Vec<Session> = store.sessions().map_err(err)?.into_iter().map(|s| s.session).collect();
     let moment = Moment::current();
     let index = SessionIndex::in_zone(&sessions, moment.zone);

@@ -40,6 +40,18 @@ pub fn run(setup: &Setup, what: &ReportCmd) -> Result<(), CliError> {
                 .ok_or_else(|| no_session(id))?;
             write(out, format, &doc, report::file_name(&["整改清单", &s.item, &day(moment.today)], format))
         }
+        ReportCmd::Reminders { unit, out } => {
+            let format = format(out, &[Format::Docx, Format::Html, Format::Md])?;
+            let doc = build::reminders(&store, unit.as_deref(), &org(&store, out), &at).map_err(err)?;
+            let parts = ["督查提醒函", unit.as_deref().unwrap_or_default(), &day(moment.today)];
+            write(out, format, &doc, report::file_name(&parts, format))
+        }
+        ReportCmd::Ledger { which, out } => {
+            let format = format(out, &[Format::Xlsx, Format::Csv, Format::Html, Format::Md])?;
+            let filter = super::ledger_cmd::ledger_filter(setup, &store, which)?;
+            let doc = build::ledger(&store, &filter, &org(&store, out), &at).map_err(err)?;
+            write(out, format, &doc, report::file_name(&["整改台账", &day(moment.today)], format))
+        }
         ReportCmd::Rectification { session: None, unit, from, to, out } => {
             let format = format(out, SHEETS)?;
             let (Some(unit), Some(from), Some(to)) = (unit, from, to) else {

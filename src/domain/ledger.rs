@@ -145,7 +145,8 @@ impl LedgerFilter {
 
     /// The cheap tests first (fields held in the finding itself), the session last and only
     /// when asked for.
-    fn matches_walk<'a>(
+    /// `matches` with the walk already dated (`walk` is asked only when the session matters).
+    pub fn matches_walk<'a>(
         &self,
         f: &Finding,
         walk: impl FnOnce() -> Option<DatedWalk<'a>>,

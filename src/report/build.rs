@@ -90,3 +90,152 @@ pub fn unit_rectification(
     let pairs: Vec<(&Session, &Finding)> = found.iter().map(|(i, f)| (&sessions[*i], f)).collect();
     Ok(rectification::list(unit, &pairs, at.today))
 }
+
+/// seed 002's 整改台账: its columns (问题, 原因, 整改优化措施, 工作建议, 责任部门), then 状态,
+/// 整改时限, 到期情况, 体验日期, 体验事项; after 序号.
+pub const LEDGER_COLUMNS: [&str; 11] = [
+    "序号",
+    "问题",
+    "原因",
+    "整改优化措施",
+    "工作建议",
+    "责任部门",
+    "状态",
+    "整改时限",
+    "到期情况",
+    "体验日期",
+    "体验事项",
+];
+
+/// The 整改台账 of the findings `filter` passes (the filter of `tiyan ledger`), by walk date and
+/// 序号: one row per finding; then the week's figures and the table by unit the ledger screen
+/// shows, each a table of its own (a sheet of its own in Excel).
+pub fn ledger(
+    store: &Store,
+    filter: &crate::domain::ledger::LedgerFilter,
+    unit: &str,
+    at: &At<'_>,
+) -> Result<Doc, StoreError> {
+    use crate::domain::ledger::{self, SessionIndex};
+    use crate::i18n::{Lang, Strings};
+    use crate::present::labels;
+    use crate::report::{Block, Cell, Table};
+    let sessions: Vec<Session> = store.sessions()?.into_iter().map(|s| s.session).collect();
+    let index = SessionIndex::in_zone(&sessions, *at.zone);
+    let zh = Strings::get(Lang::Zh);
+    let today = at.today;
+    // Rows are made on the store's reading threads, a session's findings at a time.
+    let make = |findings: Vec<Finding>| -> Vec<(NaiveDate, i64, Vec<Cell>)> {
+        findings
+            .into_iter()
+            .filter_map(|f| {
+                let walk = index.get(f.session_id)?;
+                if f.deleted || !filter.matches_walk(&f, || Some(walk), today, *at.zone) {
+                    return None;
+                }
+                let s = walk.session;
+                let row = vec![
+                    Cell::Int(0),
+                    Cell::Text(f.description.clone()),
+                    Cell::Text(f.cause.clone()),
+                    Cell::Text(f.measure.clone()),
+                    Cell::Text(s.advice.clone()),
+                    Cell::Text(f.unit.clone()),
+                    Cell::Text(labels::finding_status(Lang::Zh, f.status).to_string()),
+                    f.deadline.map(Cell::Date).unwrap_or_else(|| Cell::Text(String::new())),
+                    Cell::Text(labels::due(zh, &f, today)),
+                    Cell::Date(walk.date),
+                    Cell::Text(s.item.clone()),
+                ];
+                Some((walk.date, f.seq, row))
+            })
+            .collect()
+    };
+    let mut rows = Vec::new();
+    store.each_session_findings(make, |batch| -> Result<(), StoreError> {
+        rows.extend(batch);
+        Ok(())
+    })??;
+    rows.sort_by_key(|(date, seq, _)| (*date, *seq));
+    let rows: Vec<Vec<Cell>> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, _, mut row))| {
+            row[0] = Cell::Int(i as i64 + 1);
+            row
+        })
+        .collect();
+    let (counts, units) = ledger::from_tally(&store.ledger_tally()?, &index, filter, today);
+    let n = |x: usize| Cell::Int(x as i64);
+    let figures = vec![
+        vec![Cell::Text("走流程次数".into()), n(counts.walks_done)],
+        vec![Cell::Text("发现问题".into()), n(counts.found)],
+        vec![Cell::Text("立行立改".into()), n(counts.on_the_spot)],
+        vec![Cell::Text("逾期未整改".into()), n(counts.overdue)],
+        vec![Cell::Text("已销号".into()), n(counts.closed)],
+        vec![Cell::Text("不成立".into()), n(counts.not_a_problem)],
+        vec![Cell::Text("销号率".into()), Cell::Text(crate::text::percent(counts.close_rate))],
+    ];
+    let by_unit = units
+        .iter()
+        .map(|u| {
+            vec![
+                Cell::Text(u.label(zh).to_string()),
+                n(u.found),
+                n(u.rectifying),
+                n(u.overdue),
+                n(u.closed),
+                n(u.total),
+            ]
+        })
+        .collect();
+    let unit = unit.trim();
+    Ok(Doc {
+        title: "“我陪群众走流程”政务服务体验活动问题整改台账".into(),
+        blocks: vec![
+            Block::Para(format!("填报单位：{unit}        统计日期：{}", super::session::chinese_date(today))),
+            Block::Table(Table {
+                name: "整改台账".into(),
+                header: LEDGER_COLUMNS.map(String::from).to_vec(),
+                widths: vec![4, 24, 14, 20, 14, 10, 6, 8, 8, 8, 10],
+                rows,
+            }),
+            Block::Heading("统计".into()),
+            Block::Para(counts.line(zh)),
+            Block::Table(Table {
+                name: "统计".into(),
+                header: vec!["项目".into(), "数量".into()],
+                widths: vec![10, 8],
+                rows: figures,
+            }),
+            Block::Heading("按责任单位".into()),
+            Block::Table(Table {
+                name: "按责任单位".into(),
+                header: ["责任单位", "发现问题", "整改中", "逾期", "已销号", "合计"].map(String::from).to_vec(),
+                widths: vec![16, 8, 8, 6, 8, 6],
+                rows: by_unit,
+            }),
+        ],
+    })
+}
+
+/// 督查提醒函 to each unit with findings past their deadline (only to `responsible` when
+/// given), from `sender`; reply by five working days of the holiday calendar in force.
+pub fn reminders(store: &Store, responsible: Option<&str>, sender: &str, at: &At<'_>) -> Result<Doc, StoreError> {
+    use crate::domain::ledger::SessionIndex;
+    use crate::domain::rectify::is_overdue;
+    let sessions: Vec<Session> = store.sessions()?.into_iter().map(|s| s.session).filter(|s| !s.deleted).collect();
+    let index = SessionIndex::in_zone(&sessions, *at.zone);
+    let today = at.today;
+    let mut overdue = Vec::new();
+    // Findings of a deleted walk are not the unit's to answer for.
+    let keep = |fs: Vec<Finding>| -> Vec<Finding> {
+        fs.into_iter().filter(|f| is_overdue(f, today) && index.get(f.session_id).is_some()).collect()
+    };
+    store.each_session_findings(keep, |fs| -> Result<(), StoreError> {
+        overdue.extend(fs);
+        Ok(())
+    })??;
+    let calendar = crate::holidays::calendar();
+    Ok(super::reminders::letters(&overdue, &index, responsible, sender, today, &calendar))
+}

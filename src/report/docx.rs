@@ -49,6 +49,9 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>, String> {
         docx = match block {
             Block::Heading(text) => docx.add_paragraph(Paragraph::new().add_run(run(text, HEAD_FONT, BODY_SIZE))),
             Block::Para(text) => docx.add_paragraph(Paragraph::new().add_run(run(text, BODY_FONT, BODY_SIZE))),
+            Block::PageBreak => {
+                docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(docx_rs::BreakType::Page)))
+            }
             Block::Right(lines) => lines.iter().fold(docx, |d, line| {
                 d.add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(line, BODY_FONT, BODY_SIZE)))
             }),

@@ -15,6 +15,7 @@ table { border-collapse: collapse; width: 100%; font-size: 12pt; }
 th, td { border: 1px solid #000; padding: 0.2em 0.4em; vertical-align: top; }
 th { font-family: 'SimHei', '黑体', sans-serif; font-weight: normal; }
 .right { text-align: right; }
+hr.page { border: none; border-top: 1px dashed #999; margin: 2em 0; break-after: page; }
 @media print { body { max-width: none; margin: 0; padding: 0; } .table { overflow: visible; } }
 ";
 
@@ -44,6 +45,7 @@ pub fn render(doc: &Doc) -> String {
                 }
                 out.push_str("</tbody></table></div>\n");
             }
+            Block::PageBreak => out.push_str("<hr class=\"page\">\n"),
             Block::Right(lines) => {
                 let lines: Vec<String> = lines.iter().map(|l| h(l)).collect();
                 out.push_str(&format!("<p class=\"right\">{}</p>\n", lines.join("<br>")));

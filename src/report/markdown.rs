@@ -19,6 +19,7 @@ pub fn render(doc: &Doc) -> String {
                     out.push_str(&row(r.iter().map(|c| md(&c.text(), true)).collect()));
                 }
             }
+            Block::PageBreak => out.push_str("---\n"),
             Block::Right(lines) => {
                 let lines: Vec<String> = lines.iter().map(|l| md(l, false)).collect();
                 out.push_str(&format!("{}\n", lines.join("  \n")));

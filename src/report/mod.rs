@@ -10,6 +10,7 @@ pub mod docx;
 pub mod html;
 pub mod markdown;
 pub mod rectification;
+pub mod reminders;
 pub mod session;
 pub mod sheet;
 
@@ -31,12 +32,16 @@ pub enum Block {
     Table(Table),
     /// Lines set to the right: the signature block, the date.
     Right(Vec<String>),
+    /// What follows starts a new page (a letter per unit).
+    PageBreak,
 }
 
 /// A table with borders; `widths` in characters (a CJK character is one), for the formats that
 /// size columns.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Table {
+    /// Its sheet's name in Excel ("": the document's title).
+    pub name: String,
     pub header: Vec<String>,
     pub widths: Vec<u16>,
     pub rows: Vec<Vec<Cell>>,

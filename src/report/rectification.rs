@@ -39,6 +39,7 @@ pub fn list(unit: &str, findings: &[(&Session, &Finding)], today: NaiveDate) -> 
                 chinese_date(today)
             )),
             Block::Table(Table {
+                name: String::new(),
                 header: COLUMNS.map(String::from).to_vec(),
                 widths: vec![3, 8, 6, 18, 18, 6, 12, 8],
                 rows,

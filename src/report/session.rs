@@ -156,6 +156,7 @@ fn checklist_table(c: &Checklist) -> Table {
         })
         .collect();
     Table {
+        name: String::new(),
         header: ["维度", "项数", "符合", "不符合", "符合率", "不符合项"].map(String::from).to_vec(),
         widths: vec![8, 4, 4, 5, 5, 20],
         rows,
@@ -178,6 +179,7 @@ fn findings_table(findings: &[Finding]) -> Table {
         })
         .collect();
     Table {
+        name: String::new(),
         header: ["序号", "问题描述", "类别", "严重程度", "责任单位", "状态"].map(String::from).to_vec(),
         widths: vec![4, 22, 6, 6, 10, 6],
         rows,

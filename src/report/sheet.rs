@@ -1,6 +1,7 @@
-//! A document's table as a spreadsheet: XLSX for Excel and WPS (the title and its line above
-//! the header, the header frozen and filtered, columns sized for Chinese text, cells wrapped,
-//! dates as dates), CSV for scripts (UTF-8 with a BOM, which Excel on Chinese Windows needs;
+//! A document's tables as a spreadsheet: XLSX for Excel and WPS (each table on a sheet of its
+//! own, the title and its lines above the header, the header frozen and filtered, columns sized
+//! for Chinese text, cells wrapped, dates as dates; written row by row, not held), CSV of the
+//! first table for scripts (UTF-8 with a BOM, which Excel on Chinese Windows needs;
 //! RFC 4180 quoting; the header and one row per record). Every text cell goes through
 //! `cell::spreadsheet`: nothing typed becomes a formula.
 
@@ -14,44 +15,64 @@ fn table(doc: &Doc) -> Result<&Table, String> {
 }
 
 pub fn xlsx(doc: &Doc) -> Result<Vec<u8>, String> {
-    let t = table(doc)?;
+    table(doc)?;
     let fail = |e: rust_xlsxwriter::XlsxError| format!("cannot write the Excel file: {e}");
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    // A sheet name is at most 31 characters and has none of : \ / ? * [ ].
-    let name: String = doc.title.chars().filter(|c| !r"[]:*?/\".contains(*c)).take(31).collect();
-    sheet.set_name(if name.is_empty() { "Sheet1" } else { &name }).map_err(fail)?;
-    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
+    // Each table on a sheet of its own, under the title and the lines that came before it.
+    let mut lines: Vec<String> = Vec::new();
+    for block in &doc.blocks {
+        match block {
+            Block::Table(t) => {
+                let name = if t.name.is_empty() { &doc.title } else { &t.name };
+                // A sheet name is at most 31 characters and has none of : \ / ? * [ ].
+                let name: String = name.chars().filter(|c| !r"[]:*?/\".contains(*c)).take(31).collect();
+                let sheet = book.add_worksheet_with_constant_memory().map_err(fail)?;
+                sheet.set_name(if name.is_empty() { "Sheet1" } else { &name }).map_err(fail)?;
+                write_sheet(sheet, &doc.title, &std::mem::take(&mut lines), t).map_err(fail)?;
+            }
+            Block::Para(p) | Block::Heading(p) => lines.push(p.clone()),
+            Block::Right(r) => lines.push(r.join("  ")),
+            Block::PageBreak => {}
+        }
+    }
+    book.save_to_buffer().map_err(fail)
+}
+
+fn write_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    title: &str,
+    lines: &[String],
+    t: &Table,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let title_format = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
     let line = Format::new().set_text_wrap();
     let border = |f: Format| f.set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
     let head = border(Format::new().set_bold().set_background_color("#EEEEEE"));
     let text = border(Format::new());
     let date = border(Format::new().set_num_format("yyyy-mm-dd"));
     let last_col = t.header.len().saturating_sub(1) as u16;
-    let mut row = 0u32;
-    sheet.merge_range(row, 0, row, last_col, &spreadsheet(&doc.title), &title).map_err(fail)?;
-    row += 1;
-    // The lines between the title and the table (填报单位 …), one merged row each.
-    for block in &doc.blocks {
-        match block {
-            Block::Table(_) => break,
-            Block::Para(p) | Block::Heading(p) => {
-                sheet.merge_range(row, 0, row, last_col, &spreadsheet(p), &line).map_err(fail)?;
-                row += 1;
-            }
-            Block::Right(lines) => {
-                sheet.merge_range(row, 0, row, last_col, &spreadsheet(&lines.join("  ")), &line).map_err(fail)?;
-                row += 1;
-            }
-        }
-    }
-    let header_row = row;
-    for (col, h) in t.header.iter().enumerate() {
-        sheet.write_string_with_format(row, col as u16, spreadsheet(h), &head).map_err(fail)?;
-    }
     for (col, w) in t.widths.iter().enumerate() {
         // Excel's width is in Latin characters; a Chinese one takes two.
-        sheet.set_column_width(col as u16, f64::from(*w) * 2.0 + 1.0).map_err(fail)?;
+        sheet.set_column_width(col as u16, f64::from(*w) * 2.0 + 1.0)?;
+    }
+    let mut row = 0u32;
+    // Across the table's width (a merge needs two cells at least).
+    let mut across = |row: u32, text: &str, format: &Format| {
+        if last_col == 0 {
+            sheet.write_string_with_format(row, 0, spreadsheet(text), format).map(|_| ())
+        } else {
+            sheet.merge_range(row, 0, row, last_col, &spreadsheet(text), format).map(|_| ())
+        }
+    };
+    across(row, title, &title_format)?;
+    for l in lines {
+        row += 1;
+        across(row, l, &line)?;
+    }
+    row += 1;
+    let header_row = row;
+    for (col, h) in t.header.iter().enumerate() {
+        sheet.write_string_with_format(row, col as u16, spreadsheet(h), &head)?;
     }
     for cells in &t.rows {
         row += 1;
@@ -61,13 +82,12 @@ pub fn xlsx(doc: &Doc) -> Result<Vec<u8>, String> {
                 Cell::Text(s) => sheet.write_string_with_format(row, col, spreadsheet(s), &text),
                 Cell::Int(n) => sheet.write_number_with_format(row, col, *n as f64, &text),
                 Cell::Date(d) => sheet.write_date_with_format(row, col, d, &date),
-            }
-            .map_err(fail)?;
+            }?;
         }
     }
-    sheet.set_freeze_panes(header_row + 1, 0).map_err(fail)?;
-    sheet.autofilter(header_row, 0, row.max(header_row), last_col).map_err(fail)?;
-    book.save_to_buffer().map_err(fail)
+    sheet.set_freeze_panes(header_row + 1, 0)?;
+    sheet.autofilter(header_row, 0, row.max(header_row), last_col)?;
+    Ok(())
 }
 
 pub fn csv(doc: &Doc) -> Result<Vec<u8>, String> {
