@@ -60,9 +60,13 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
 }
 
+/// The moment the documents are made: NOW, in UTC.
+fn moment() -> (Stamp, Zone) {
+    (Stamp { wall_ms: NOW, run: 7, mono_ms: 0 }, Zone::utc())
+}
+
 fn session_report(d: &Demo) -> Doc {
-    let now = Stamp { wall_ms: NOW, run: 7, mono_ms: 0 };
-    let zone = Zone::utc();
+    let (now, zone) = moment();
     let at = At { now: &now, zone: &zone, today: today() };
     build::session_report(&d.store, d.session, "巫溪县政务服务中心", &WaitRules::default(), &at).unwrap().unwrap().0
 }
@@ -142,8 +146,7 @@ fn a_section_with_nothing_recorded_says_so() {
     let md = tiyan::report::markdown::render(&doc);
     assert!(md.contains("## 六、工作建议\n\n建议推行“一件事一次办”"), "{md}");
     // An empty session: every section is there, each saying 无.
-    let now = Stamp { wall_ms: NOW, run: 7, mono_ms: 0 };
-    let zone = Zone::utc();
+    let (now, zone) = moment();
     let at = At { now: &now, zone: &zone, today: today() };
     let mut store = d.store;
     let empty = ulid::Ulid::from_parts(NOW as u64, 99).0;
@@ -271,8 +274,7 @@ fn report_commands_write_once_and_refuse_what_they_cannot_do() {
 #[test]
 fn the_ledger_in_excel_has_its_three_sheets_and_a_row_per_finding() {
     let d = demo();
-    let now = Stamp { wall_ms: NOW, run: 7, mono_ms: 0 };
-    let zone = Zone::utc();
+    let (now, zone) = moment();
     let at = At { now: &now, zone: &zone, today: today() };
     let all = tiyan::domain::ledger::LedgerFilter::default();
     let doc = build::ledger(&d.store, &all, "巫溪县政务服务中心", &at).unwrap();
@@ -308,8 +310,7 @@ fn the_ledger_in_excel_has_its_three_sheets_and_a_row_per_finding() {
 #[test]
 fn reminder_letters_go_one_to_a_unit_with_a_reply_by_line() {
     let d = demo();
-    let now = Stamp { wall_ms: NOW, run: 7, mono_ms: 0 };
-    let zone = Zone::utc();
+    let (now, zone) = moment();
     let at = At { now: &now, zone: &zone, today: today() };
     let doc = build::reminders(&d.store, None, "巫溪县政务服务中心", &at).unwrap();
     let units: Vec<String> = doc
