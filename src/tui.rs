@@ -257,6 +257,13 @@ fn spawn_input(tx: Sender<Msg>) {
     std::thread::Builder::new()
         .name("input".into())
         .spawn(move || {
+            // crossterm hears of resizes from its first poll on: a window resized while tiyan
+            // started (before that) was missed, and the screen kept the old size until another
+            // event. Listening now, say the size as it is.
+            let _ = event::poll(std::time::Duration::ZERO);
+            if let Ok((w, h)) = ratatui::crossterm::terminal::size() {
+                let _ = tx.send(Msg::Resize(w, h));
+            }
             loop {
                 let msg = match event::read() {
                     Ok(Event::Key(k)) => Msg::Key(k),
