@@ -196,10 +196,65 @@ fn carry_out(effects: Vec<Effect>, store: &StoreHandle, tx: &Sender<Msg>) -> Flo
                 }
             }
             Effect::WriteFile { req, path, bytes } => write_file(req, path, bytes, tx.clone()),
+            Effect::Document(job) => write_document(*job, tx.clone()),
             Effect::Quit => return Flow::Quit,
         }
     }
     Flow::Go
+}
+
+/// Makes a session's document and writes it, on a thread of its own (a report of many pages is
+/// not made on the UI thread), into the job's directory under its Chinese name, or that name
+/// with (2), (3) … when it is taken: a document written earlier is never replaced from here.
+fn write_document(job: crate::app::documents::DocumentJob, tx: Sender<Msg>) {
+    use crate::app::documents::Kind;
+    use crate::report::{self, Format};
+    let answer = tx.clone();
+    let req = job.req;
+    let spawned = std::thread::Builder::new().name("document".into()).spawn(move || {
+        let made = || -> Result<std::path::PathBuf, String> {
+            let format = Format::parse(job.choice.format).ok_or("unknown format")?;
+            let d = &job.data;
+            let (doc, parts) = match job.choice.kind {
+                Kind::Report => {
+                    let facts = report::session::SessionFacts {
+                        unit: &d.office,
+                        session: &d.session,
+                        findings: &d.findings,
+                        checklists: &d.checklists,
+                        waits: job.waits.as_ref(),
+                        walk: &job.walk,
+                        day: job.day,
+                    };
+                    (report::session::report(&facts), ["体验报告", d.session.item.as_str()])
+                }
+                Kind::List => {
+                    let pairs: Vec<_> = d.findings.iter().map(|f| (&d.session, f)).collect();
+                    (report::rectification::list(&d.office, &pairs, job.today), ["整改清单", d.session.item.as_str()])
+                }
+            };
+            let day = job.today.format("%Y-%m-%d").to_string();
+            let bytes = format.render(&doc)?;
+            let dir = job.dir.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
+            let name = report::file_name(&[parts[0], parts[1], &day], format);
+            let path = free_name(&dir, &name);
+            crate::files::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
+            Ok(std::fs::canonicalize(&path).unwrap_or(path))
+        };
+        let _ = answer.send(Msg::FileWritten { req, result: made() });
+    });
+    if let Err(e) = spawned {
+        let _ = tx.send(Msg::FileWritten { req, result: Err(e.to_string()) });
+    }
+}
+
+/// `name` in `dir`, or with (2), (3) … before its extension when taken.
+fn free_name(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    (1..1000)
+        .map(|n| if n == 1 { dir.join(name) } else { dir.join(format!("{stem}({n}).{ext}")) })
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .unwrap_or_else(|| dir.join(name))
 }
 
 /// Writes a file the user asked for on a thread of its own (a report of many pages must not

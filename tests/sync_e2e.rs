@@ -207,3 +207,52 @@ fn each_unknown_sender_is_asked_about_on_its_own() {
     let peers: serde_json::Value = serde_json::from_str(&cli(home, "office", &["peers", "--json"])).unwrap();
     assert_eq!(peers.as_array().unwrap().len(), 1, "{peers}");
 }
+
+/// `p` on a session's page writes its documents where the sync screen last looked (the stick),
+/// under their Chinese names, a second one beside the first rather than over it, and says where.
+#[test]
+fn p_on_a_session_page_writes_its_documents_to_the_stick() {
+    let home = temp_home();
+    let stick = home.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    cli(home.path(), "wang", &["inspector", "王建国"]);
+    cli(home.path(), "wang", &["demo", "--sessions", "2", "--findings-per-session", "3", "--seed", "5"]);
+    let mut t = tui(home.path(), "wang");
+    open_sync(&mut t, &stick);
+    t.key(Key::Esc);
+    t.expect_text("体验活动 (2)");
+    t.key(Key::Enter);
+    t.expect_text("的问题");
+    t.type_text("p");
+    t.expect_text("生成文件（写到");
+    t.expect_text("问题整改清单 · Excel (.xlsx)");
+    t.key(Key::Enter);
+    t.expect_text("已写入");
+    t.type_text("p");
+    t.expect_text("生成文件（写到");
+    t.key(Key::Enter);
+    t.wait_until(|_| written(&stick, ".docx").len() == 2, DEFAULT_TIMEOUT).expect("a second report beside the first");
+    t.type_text("p");
+    t.expect_text("生成文件（写到");
+    for _ in 0..3 {
+        t.key(Key::Down);
+    }
+    t.key(Key::Enter);
+    t.wait_until(|_| written(&stick, ".xlsx").len() == 1, DEFAULT_TIMEOUT).expect("the list in Excel");
+    quit(t);
+    let reports = written(&stick, ".docx");
+    assert!(reports.iter().all(|n| n.starts_with("体验报告-")), "{reports:?}");
+    assert!(reports.iter().any(|n| n.contains("(2).docx")), "{reports:?}");
+    let list = stick.join(&written(&stick, ".xlsx")[0]);
+    assert!(std::fs::read(list).unwrap().starts_with(b"PK"), "a zip: the Excel file");
+}
+
+fn written(dir: &Path, ext: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(ext))
+        .collect();
+    names.sort();
+    names
+}

@@ -13,6 +13,9 @@ pub enum Effect {
     /// Write a file the user asked for (a report, the office's card, a bundle), whole or not at
     /// all, off the UI thread; answered with `Msg::FileWritten { req, .. }`.
     WriteFile { req: u64, path: PathBuf, bytes: Vec<u8> },
+    /// Make a document of a session and write it (in `dir`, or where tiyan was started, under
+    /// a name not taken); answered with `Msg::FileWritten { req, .. }`.
+    Document(Box<super::document_job::DocumentJob>),
     /// Flush pending writes, restore the terminal, exit.
     Quit,
 }

@@ -87,6 +87,7 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
         matches!(
             o,
             Overlay::TemplatePicker { .. }
+                | Overlay::DocumentPicker { .. }
                 | Overlay::StagePicker { .. }
                 | Overlay::MovePicker { .. }
                 | Overlay::ResolvePicker { .. }

@@ -28,6 +28,8 @@ pub mod common;
 pub mod conflicts;
 pub mod deleted;
 pub mod dialog;
+pub mod document_job;
+pub mod documents;
 pub mod draft;
 pub mod effect;
 pub mod finding_view;

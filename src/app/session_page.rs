@@ -40,6 +40,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
         return global_key(state, &key, false);
     };
     match action {
+        Action::Documents => return super::documents::open(state, session),
         Action::SwitchPane => {
             state.page.pane = match state.page.pane {
                 Pane::Findings => Pane::Checklists,

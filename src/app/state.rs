@@ -134,6 +134,11 @@ pub enum Overlay {
         scroll: u16,
     },
     Confirm(Confirm),
+    /// The documents of a session to write (`documents::CHOICES`).
+    DocumentPicker {
+        session: EntityId,
+        cursor: usize,
+    },
     /// The templates to attach to a session.
     TemplatePicker {
         session: EntityId,
@@ -170,6 +175,7 @@ impl Overlay {
             Overlay::Help { .. } => Some(Layer::Help),
             Overlay::Confirm(_) => Some(Layer::Dialog),
             Overlay::TemplatePicker { .. }
+            | Overlay::DocumentPicker { .. }
             | Overlay::StagePicker { .. }
             | Overlay::MovePicker { .. }
             | Overlay::ResolvePicker { .. } => None,
@@ -362,6 +368,9 @@ pub struct State {
     /// A record just saved, to select once the reloaded list contains it.
     pub select_after_load: Option<EntityId>,
     pub next_req: u64,
+    /// A document asked for (`p` on a session's page): its request and choice, while its data
+    /// is read.
+    pub document_pending: Option<(u64, super::document_job::Choice)>,
     /// A one-line message for the status line (errors, hints).
     pub notice: Option<String>,
     pub size: (u16, u16),
@@ -399,6 +408,7 @@ impl State {
             finish_after_tickets: None,
             select_after_load: None,
             next_req: 1,
+            document_pending: None,
             notice,
             size,
             quitting: false,

@@ -106,6 +106,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.overlays.last() {
         None => screen_key(state, key),
         Some(Overlay::TemplatePicker { .. }) => checklist::picker_key(state, &key),
+        Some(Overlay::DocumentPicker { .. }) => super::documents::picker_key(state, &key),
         Some(Overlay::StagePicker { .. }) => walk::picker_key(state, &key),
         Some(Overlay::MovePicker { .. }) => rectify::picker_key(state, &key),
         Some(Overlay::ResolvePicker { .. }) => super::conflicts::picker_key(state, &key),

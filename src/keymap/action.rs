@@ -106,6 +106,7 @@ impl Layer {
                 AddChecklist,
                 OpenBoard,
                 OpenWalk,
+                Documents,
             ],
             Layer::Checklist => &[
                 Up,
@@ -295,6 +296,8 @@ named_enum! {
         TypePath = "type_path",
         Refresh = "refresh",
         Resolve = "resolve",
+        // office documents
+        Documents = "documents",
     }
 }
 

@@ -95,6 +95,12 @@ pub enum StoreRequest {
     /// Which device wrote what: this profile's replica and the trusted devices' names by
     /// replica, for a conflict's values; answered with `Devices`.
     LoadDevices,
+    /// Everything a session's documents are made of (its 体验报告, its 整改清单); answered with
+    /// `ReportData { req, .. }`.
+    LoadReportData {
+        req: u64,
+        session: EntityId,
+    },
     /// Trust a card found on a stick; answered with `SyncTrusted`.
     SyncTrust {
         card: Card,
@@ -121,6 +127,18 @@ pub struct SyncLook {
     pub card_file: Option<PathBuf>,
     /// Bundles in the directory this profile wrote itself (waiting to be carried away).
     pub written_here: Vec<PathBuf>,
+}
+
+/// A session as its documents need it, read in one go.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ReportData {
+    pub session: crate::domain::Session,
+    /// Not deleted, by 序号.
+    pub findings: Vec<Finding>,
+    pub checklists: Vec<Checklist>,
+    pub tickets: Vec<Ticket>,
+    /// The office's name, when this profile is an office's ("" otherwise).
+    pub office: String,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -194,6 +212,10 @@ pub enum StoreEvent {
     Devices {
         own: ReplicaId,
         names: Vec<(ReplicaId, String)>,
+    },
+    ReportData {
+        req: u64,
+        result: Result<Box<ReportData>, StoreError>,
     },
     /// The store is closed: every request before `Shutdown` was handled.
     Closed,
@@ -323,6 +345,22 @@ pub fn answer_with_progress(
                 .ok()
                 .and_then(|all| all.last().and_then(|e| PathBuf::from(&e.path).parent().map(PathBuf::from))),
         },
+        StoreRequest::LoadReportData { req, session } => {
+            let read = || -> Result<Box<ReportData>, StoreError> {
+                let s = store.session(session)?.ok_or_else(|| StoreError::Db("no such session".into()))?;
+                let mut findings = store.findings_of(session)?;
+                findings.retain(|f| !f.deleted);
+                findings.sort_by_key(|f| (f.seq, f.created_ms));
+                Ok(Box::new(ReportData {
+                    session: s,
+                    findings,
+                    checklists: store.checklists_of(session)?,
+                    tickets: store.tickets_of(session)?,
+                    office: store.office_name().ok().flatten().unwrap_or_default(),
+                }))
+            };
+            StoreEvent::ReportData { req, result: read() }
+        }
         StoreRequest::LoadDevices => match store.peers() {
             Ok(peers) => StoreEvent::Devices {
                 own: store.replica_id(),

@@ -59,6 +59,7 @@ fn hints(state: &State) -> String {
         Some(Overlay::MovePicker { .. }) => return state.t("move.picker.hint").to_string(),
         Some(Overlay::ResolvePicker { .. }) => return state.t("conflict.picker.hint").to_string(),
         Some(Overlay::TemplatePicker { .. }) => return state.t("picker.templates.hint").to_string(),
+        Some(Overlay::DocumentPicker { .. }) => return state.t("documents.hint").to_string(),
         Some(Overlay::StagePicker { .. }) => return state.t("walk.picker.hint").to_string(),
         _ => {}
     }

@@ -152,7 +152,7 @@ pub fn requests(effects: Vec<Effect>) -> Vec<StoreRequest> {
         .into_iter()
         .filter_map(|e| match e {
             Effect::Store(r) => Some(r),
-            Effect::Quit | Effect::WriteFile { .. } => None,
+            Effect::Quit | Effect::WriteFile { .. } | Effect::Document(_) => None,
         })
         .collect()
 }
