@@ -203,41 +203,21 @@ fn carry_out(effects: Vec<Effect>, store: &StoreHandle, tx: &Sender<Msg>) -> Flo
     Flow::Go
 }
 
-/// Makes a session's document and writes it, on a thread of its own (a report of many pages is
-/// not made on the UI thread), into the job's directory under its Chinese name, or that name
-/// with (2), (3) … when it is taken: a document written earlier is never replaced from here.
+/// Makes a document and writes it, on a thread of its own (a 台账 of many rows is not made on
+/// the UI thread), into the job's directory under its Chinese name, or that name with (2),
+/// (3) … when it is taken: a document written earlier is never replaced from here.
 fn write_document(job: crate::app::documents::DocumentJob, tx: Sender<Msg>) {
-    use crate::app::documents::Kind;
-    use crate::report::{self, Format};
     let answer = tx.clone();
     let req = job.req;
     let spawned = std::thread::Builder::new().name("document".into()).spawn(move || {
         let made = || -> Result<std::path::PathBuf, String> {
-            let format = Format::parse(job.choice.format).ok_or("unknown format")?;
-            let d = &job.data;
-            let (doc, parts) = match job.choice.kind {
-                Kind::Report => {
-                    let facts = report::session::SessionFacts {
-                        unit: &d.office,
-                        session: &d.session,
-                        findings: &d.findings,
-                        checklists: &d.checklists,
-                        waits: job.waits.as_ref(),
-                        walk: &job.walk,
-                        day: job.day,
-                    };
-                    (report::session::report(&facts), ["体验报告", d.session.item.as_str()])
-                }
-                Kind::List => {
-                    let pairs: Vec<_> = d.findings.iter().map(|f| (&d.session, f)).collect();
-                    (report::rectification::list(&d.office, &pairs, job.today), ["整改清单", d.session.item.as_str()])
-                }
-            };
+            let format = crate::report::Format::parse(job.choice.format).ok_or("unknown format")?;
+            let (doc, what) = make_document(&job);
             let day = job.today.format("%Y-%m-%d").to_string();
             let bytes = format.render(&doc)?;
             let dir = job.dir.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
-            let name = report::file_name(&[parts[0], parts[1], &day], format);
-            let path = free_name(&dir, &name);
+            let parts: Vec<&str> = what.iter().map(String::as_str).chain(std::iter::once(day.as_str())).collect();
+            let path = free_name(&dir, &crate::report::file_name(&parts, format));
             crate::files::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
             Ok(std::fs::canonicalize(&path).unwrap_or(path))
         };
@@ -245,6 +225,42 @@ fn write_document(job: crate::app::documents::DocumentJob, tx: Sender<Msg>) {
     });
     if let Err(e) = spawned {
         let _ = tx.send(Msg::FileWritten { req, result: Err(e.to_string()) });
+    }
+}
+
+/// The document a job asks for, and the words its file is named by (before the date).
+fn make_document(job: &crate::app::documents::DocumentJob) -> (crate::report::Doc, Vec<String>) {
+    use crate::app::documents::{JobData, Kind};
+    use crate::report::{build, rectification, session};
+    // The session's document was given its walk already; the ledger's use only the zone and
+    // the day.
+    let now = crate::domain::Stamp { wall_ms: 0, run: 0, mono_ms: 0 };
+    let zone = crate::domain::zone::Zone::local();
+    let at = build::At { now: &now, zone: &zone, today: job.today };
+    match (&job.data, job.choice.kind) {
+        (JobData::Session { data, walk, waits, day }, Kind::Report) => {
+            let facts = session::SessionFacts {
+                unit: &data.office,
+                session: &data.session,
+                findings: &data.findings,
+                checklists: &data.checklists,
+                waits: waits.as_ref(),
+                walk,
+                day: *day,
+            };
+            (session::report(&facts), vec!["体验报告".into(), data.session.item.clone()])
+        }
+        (JobData::Session { data, .. }, _) => {
+            let pairs: Vec<_> = data.findings.iter().map(|f| (&data.session, f)).collect();
+            (rectification::list(&data.office, &pairs, job.today), vec!["整改清单".into(), data.session.item.clone()])
+        }
+        (JobData::Ledger { data, .. }, Kind::Reminders) => {
+            (build::reminders_of(&data.sessions, &data.findings, &data.office, &at), vec!["督查提醒函".into()])
+        }
+        (JobData::Ledger { data, counts, units }, _) => {
+            let doc = build::ledger_of(&data.sessions, &data.findings, counts, units, &data.office, &at);
+            (doc, vec!["整改台账".into()])
+        }
     }
 }
 

@@ -209,7 +209,8 @@ fn each_unknown_sender_is_asked_about_on_its_own() {
 }
 
 /// `p` on a session's page writes its documents where the sync screen last looked (the stick),
-/// under their Chinese names, a second one beside the first rather than over it, and says where.
+/// under their Chinese names, a second one beside the first rather than over it, and says where;
+/// `p` on the ledger writes the 台账 and the 督查提醒函.
 #[test]
 fn p_on_a_session_page_writes_its_documents_to_the_stick() {
     let home = temp_home();
@@ -239,11 +240,29 @@ fn p_on_a_session_page_writes_its_documents_to_the_stick() {
     }
     t.key(Key::Enter);
     t.wait_until(|_| written(&stick, ".xlsx").len() == 1, DEFAULT_TIMEOUT).expect("the list in Excel");
+    // The ledger's: the 台账 in Excel, the letters in Word.
+    t.key(Key::Esc);
+    t.expect_text("体验活动 (2)");
+    t.type_text("l");
+    t.expect_text("整改台账");
+    t.type_text("p");
+    t.expect_text("整改台账 · Excel (.xlsx)");
+    t.key(Key::Enter);
+    t.wait_until(|_| written(&stick, ".xlsx").len() == 2, DEFAULT_TIMEOUT).expect("the 台账 in Excel");
+    t.type_text("p");
+    t.expect_text("督查提醒函 · Word (.docx)");
+    for _ in 0..3 {
+        t.key(Key::Down);
+    }
+    t.key(Key::Enter);
+    t.wait_until(|_| written(&stick, ".docx").len() == 3, DEFAULT_TIMEOUT).expect("the letters in Word");
     quit(t);
-    let reports = written(&stick, ".docx");
+    assert!(written(&stick, ".xlsx").iter().any(|n| n.starts_with("整改台账-")));
+    assert!(written(&stick, ".docx").iter().any(|n| n.starts_with("督查提醒函-")));
+    let reports: Vec<String> = written(&stick, ".docx").into_iter().filter(|n| !n.starts_with("督查提醒函-")).collect();
     assert!(reports.iter().all(|n| n.starts_with("体验报告-")), "{reports:?}");
     assert!(reports.iter().any(|n| n.contains("(2).docx")), "{reports:?}");
-    let list = stick.join(&written(&stick, ".xlsx")[0]);
+    let list = stick.join(written(&stick, ".xlsx").iter().find(|n| n.starts_with("整改清单-")).unwrap());
     assert!(std::fs::read(list).unwrap().starts_with(b"PK"), "a zip: the Excel file");
 }
 

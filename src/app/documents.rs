@@ -8,18 +8,19 @@ use std::path::PathBuf;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-pub use super::document_job::{CHOICES, Choice, DocumentJob, Kind};
+pub use super::document_job::{Choice, DocumentJob, JobData, Kind, Loaded, Target, choices};
 use super::effect::Effect;
 use super::state::{Overlay, State};
-use crate::domain::EntityId;
 use crate::present::rows::{WaitsBy, wait_rows};
 use crate::store::StoreError;
-use crate::store::thread::{ReportData, StoreRequest};
+use crate::store::thread::StoreRequest;
 
 pub fn label(state: &State, choice: Choice) -> String {
     let what = state.t(match choice.kind {
         Kind::Report => "documents.report",
         Kind::List => "documents.list",
+        Kind::Ledger => "documents.ledger",
+        Kind::Reminders => "documents.reminders",
     });
     let format = match choice.format {
         "docx" => "Word (.docx)",
@@ -45,15 +46,16 @@ pub fn destination(state: &State) -> String {
     }
 }
 
-pub fn open(state: &mut State, session: EntityId) -> Vec<Effect> {
-    state.overlays.push(Overlay::DocumentPicker { session, cursor: 0 });
+pub fn open(state: &mut State, target: Target) -> Vec<Effect> {
+    state.overlays.push(Overlay::DocumentPicker { target, cursor: 0 });
     vec![]
 }
 
 pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
-    let Some(Overlay::DocumentPicker { session, cursor }) = state.overlays.last_mut() else { return vec![] };
-    let session = *session;
-    let last = CHOICES.len() - 1;
+    let Some(Overlay::DocumentPicker { target, cursor }) = state.overlays.last_mut() else { return vec![] };
+    let target = *target;
+    let offered = choices(target);
+    let last = offered.len() - 1;
     match key.code {
         // Fixed keys, as every pick list: arrows and j/k, Enter, Esc (q leaves too).
         KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
@@ -64,48 +66,59 @@ pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
             state.overlays.pop();
         }
         KeyCode::Enter => {
-            let choice = CHOICES[(*cursor).min(last)];
+            let choice = offered[(*cursor).min(last)];
             state.overlays.pop();
             let req = state.next_req;
             state.next_req += 1;
             state.document_pending = Some((req, choice));
             let what = label(state, choice);
             state.notice = Some(state.ctx.strings().tf("documents.making", &[("what", &what)]));
-            return vec![Effect::Store(StoreRequest::LoadReportData { req, session })];
+            let request = match target {
+                Target::Session(session) => StoreRequest::LoadReportData { req, session },
+                Target::Ledger => {
+                    StoreRequest::LoadLedgerData { req, filter: state.ledger.filter.clone(), today: state.today() }
+                }
+            };
+            return vec![Effect::Store(request)];
         }
         _ => {}
     }
     vec![]
 }
 
-/// The session's data is read: make the document (off this thread).
-pub fn loaded(state: &mut State, req: u64, result: Result<Box<ReportData>, StoreError>) -> Vec<Effect> {
+/// The data is read: make the document (off this thread).
+pub fn loaded(state: &mut State, req: u64, result: Result<Loaded, StoreError>) -> Vec<Effect> {
     let Some((pending, choice)) = state.document_pending else { return vec![] };
     if pending != req {
         return vec![];
     }
     state.document_pending = None;
-    let data = match result {
-        Ok(data) => *data,
+    let loaded = match result {
+        Ok(loaded) => loaded,
         Err(e) => {
             state.notice = Some(state.ctx.strings().tf("documents.failed", &[("error", &e.to_string())]));
             return vec![];
         }
     };
-    let now = state.now();
-    let zone = state.ctx.zone;
-    let thresholds = |t: &crate::domain::Ticket| state.ctx.waits.for_item(&t.item);
-    let place = data.session.place.clone();
-    let waits = wait_rows(WaitsBy::All, &data.tickets, |_| place.clone(), &thresholds).pop().map(|r| r.stats);
-    let job = DocumentJob {
-        req,
-        choice,
-        walk: data.session.walk.narrative(&now, &zone),
-        waits,
-        day: zone.date(data.session.created_ms),
-        today: state.today(),
-        dir: destination_dir(state),
-        data,
+    let data = match loaded {
+        Loaded::Session(data) => {
+            let now = state.now();
+            let zone = state.ctx.zone;
+            let thresholds = |t: &crate::domain::Ticket| state.ctx.waits.for_item(&t.item);
+            let place = data.session.place.clone();
+            let waits = wait_rows(WaitsBy::All, &data.tickets, |_| place.clone(), &thresholds).pop().map(|r| r.stats);
+            JobData::Session {
+                walk: data.session.walk.narrative(&now, &zone),
+                waits,
+                day: zone.date(data.session.created_ms),
+                data,
+            }
+        }
+        // The figures are the ones the ledger screen shows for the same filter.
+        Loaded::Ledger(data) => {
+            JobData::Ledger { data, counts: state.ledger.counts, units: state.ledger.units.clone() }
+        }
     };
+    let job = DocumentJob { req, choice, data, today: state.today(), dir: destination_dir(state) };
     vec![Effect::Document(Box::new(job))]
 }

@@ -323,6 +323,7 @@ pub fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             return refiltered(state);
         }
         (Action::Reminders, _) => return open_reminders(state),
+        (Action::Documents, _) => return super::documents::open(state, super::document_job::Target::Ledger),
         // On the table by unit, Enter lists that unit's findings.
         (Action::Open, _) if state.ledger.by_unit => {
             if let Some(unit) = state.ledger.units.get(state.ledger.unit_cursor).map(|u| u.unit.clone()) {

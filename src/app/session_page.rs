@@ -40,7 +40,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
         return global_key(state, &key, false);
     };
     match action {
-        Action::Documents => return super::documents::open(state, session),
+        Action::Documents => return super::documents::open(state, super::document_job::Target::Session(session)),
         Action::SwitchPane => {
             state.page.pane = match state.page.pane {
                 Pane::Findings => Pane::Checklists,

@@ -136,7 +136,7 @@ pub enum Overlay {
     Confirm(Confirm),
     /// The documents of a session to write (`documents::CHOICES`).
     DocumentPicker {
-        session: EntityId,
+        target: super::document_job::Target,
         cursor: usize,
     },
     /// The templates to attach to a session.

@@ -53,7 +53,12 @@ fn reload(state: &mut State, changed: EntityKind) -> Vec<Effect> {
 /// One answer of the store thread.
 pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
     match ev {
-        StoreEvent::ReportData { req, result } => super::documents::loaded(state, req, result),
+        StoreEvent::ReportData { req, result } => {
+            super::documents::loaded(state, req, result.map(super::document_job::Loaded::Session))
+        }
+        StoreEvent::LedgerData { req, result } => {
+            super::documents::loaded(state, req, result.map(super::document_job::Loaded::Ledger))
+        }
         StoreEvent::Saved { req } => {
             let Some(p) = state.pending.remove(&req) else { return vec![] };
             state.save_status.insert(p.entity, SaveStatus::Saved);

@@ -166,6 +166,7 @@ impl Layer {
                 OverdueOnly,
                 ClearFilter,
                 Reminders,
+                Documents,
                 Back,
             ],
             Layer::Reminders => &[Up, Down, PageUp, PageDown, Top, Bottom, Back],

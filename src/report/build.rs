@@ -107,6 +107,31 @@ pub const LEDGER_COLUMNS: [&str; 11] = [
     "体验事项",
 ];
 
+/// A row of the 整改台账 (its 序号 set once the rows are in order), with the walk's date and the
+/// finding's 序号 to order by.
+type LedgerRow = (NaiveDate, i64, Vec<crate::report::Cell>);
+
+fn ledger_row(f: &Finding, walk: crate::domain::ledger::DatedWalk<'_>, today: NaiveDate) -> LedgerRow {
+    use crate::i18n::{Lang, Strings};
+    use crate::present::labels;
+    use crate::report::Cell;
+    let s = walk.session;
+    let row = vec![
+        Cell::Int(0),
+        Cell::Text(f.description.clone()),
+        Cell::Text(f.cause.clone()),
+        Cell::Text(f.measure.clone()),
+        Cell::Text(s.advice.clone()),
+        Cell::Text(f.unit.clone()),
+        Cell::Text(labels::finding_status(Lang::Zh, f.status).to_string()),
+        f.deadline.map(Cell::Date).unwrap_or_else(|| Cell::Text(String::new())),
+        Cell::Text(labels::due(Strings::get(Lang::Zh), f, today)),
+        Cell::Date(walk.date),
+        Cell::Text(s.item.clone()),
+    ];
+    (walk.date, f.seq, row)
+}
+
 /// The 整改台账 of the findings `filter` passes (the filter of `tiyan ledger`), by walk date and
 /// 序号: one row per finding; then the week's figures and the table by unit the ledger screen
 /// shows, each a table of its own (a sheet of its own in Excel).
@@ -117,37 +142,17 @@ pub fn ledger(
     at: &At<'_>,
 ) -> Result<Doc, StoreError> {
     use crate::domain::ledger::{self, SessionIndex};
-    use crate::i18n::{Lang, Strings};
-    use crate::present::labels;
-    use crate::report::{Block, Cell, Table};
     let sessions: Vec<Session> = store.sessions()?.into_iter().map(|s| s.session).collect();
     let index = SessionIndex::in_zone(&sessions, *at.zone);
-    let zh = Strings::get(Lang::Zh);
     let today = at.today;
     // Rows are made on the store's reading threads, a session's findings at a time.
-    let make = |findings: Vec<Finding>| -> Vec<(NaiveDate, i64, Vec<Cell>)> {
+    let make = |findings: Vec<Finding>| -> Vec<LedgerRow> {
         findings
             .into_iter()
             .filter_map(|f| {
                 let walk = index.get(f.session_id)?;
-                if f.deleted || !filter.matches_walk(&f, || Some(walk), today, *at.zone) {
-                    return None;
-                }
-                let s = walk.session;
-                let row = vec![
-                    Cell::Int(0),
-                    Cell::Text(f.description.clone()),
-                    Cell::Text(f.cause.clone()),
-                    Cell::Text(f.measure.clone()),
-                    Cell::Text(s.advice.clone()),
-                    Cell::Text(f.unit.clone()),
-                    Cell::Text(labels::finding_status(Lang::Zh, f.status).to_string()),
-                    f.deadline.map(Cell::Date).unwrap_or_else(|| Cell::Text(String::new())),
-                    Cell::Text(labels::due(zh, &f, today)),
-                    Cell::Date(walk.date),
-                    Cell::Text(s.item.clone()),
-                ];
-                Some((walk.date, f.seq, row))
+                let shown = !f.deleted && filter.matches_walk(&f, || Some(walk), today, *at.zone);
+                shown.then(|| ledger_row(&f, walk, today))
             })
             .collect()
     };
@@ -156,6 +161,35 @@ pub fn ledger(
         rows.extend(batch);
         Ok(())
     })??;
+    let (counts, units) = ledger::from_tally(&store.ledger_tally()?, &index, filter, today);
+    Ok(ledger_doc(rows, &counts, &units, unit, today))
+}
+
+/// The 整改台账 of `findings` (already filtered), with the figures and the table by unit given
+/// (the ledger screen's, in the TUI).
+pub fn ledger_of(
+    sessions: &[Session],
+    findings: &[Finding],
+    counts: &crate::domain::ledger::Counts,
+    units: &[crate::domain::ledger::UnitRow],
+    unit: &str,
+    at: &At<'_>,
+) -> Doc {
+    let index = crate::domain::ledger::SessionIndex::in_zone(sessions, *at.zone);
+    let rows = findings.iter().filter_map(|f| Some(ledger_row(f, index.get(f.session_id)?, at.today))).collect();
+    ledger_doc(rows, counts, units, unit, at.today)
+}
+
+fn ledger_doc(
+    mut rows: Vec<LedgerRow>,
+    counts: &crate::domain::ledger::Counts,
+    units: &[crate::domain::ledger::UnitRow],
+    unit: &str,
+    today: NaiveDate,
+) -> Doc {
+    use crate::i18n::{Lang, Strings};
+    use crate::report::{Block, Cell, Table};
+    let zh = Strings::get(Lang::Zh);
     rows.sort_by_key(|(date, seq, _)| (*date, *seq));
     let rows: Vec<Vec<Cell>> = rows
         .into_iter()
@@ -165,7 +199,6 @@ pub fn ledger(
             row
         })
         .collect();
-    let (counts, units) = ledger::from_tally(&store.ledger_tally()?, &index, filter, today);
     let n = |x: usize| Cell::Int(x as i64);
     let figures = vec![
         vec![Cell::Text("走流程次数".into()), n(counts.walks_done)],
@@ -190,7 +223,7 @@ pub fn ledger(
         })
         .collect();
     let unit = unit.trim();
-    Ok(Doc {
+    Doc {
         title: "“我陪群众走流程”政务服务体验活动问题整改台账".into(),
         blocks: vec![
             Block::Para(format!("填报单位：{unit}        统计日期：{}", super::session::chinese_date(today))),
@@ -216,7 +249,13 @@ pub fn ledger(
                 rows: by_unit,
             }),
         ],
-    })
+    }
+}
+
+/// 督查提醒函 for `findings` (those past their deadline among them), from `sender`.
+pub fn reminders_of(sessions: &[Session], findings: &[Finding], sender: &str, at: &At<'_>) -> Doc {
+    let index = crate::domain::ledger::SessionIndex::in_zone(sessions, *at.zone);
+    super::reminders::letters(findings, &index, None, sender, at.today, &crate::holidays::calendar())
 }
 
 /// 督查提醒函 to each unit with findings past their deadline (only to `responsible` when

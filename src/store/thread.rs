@@ -101,6 +101,13 @@ pub enum StoreRequest {
         req: u64,
         session: EntityId,
     },
+    /// The findings `filter` passes, whole, and the sessions (the 整改台账 and the 督查提醒函
+    /// of the ledger screen); answered with `LedgerData { req, .. }`.
+    LoadLedgerData {
+        req: u64,
+        filter: crate::domain::ledger::LedgerFilter,
+        today: chrono::NaiveDate,
+    },
     /// Trust a card found on a stick; answered with `SyncTrusted`.
     SyncTrust {
         card: Card,
@@ -138,6 +145,16 @@ pub struct ReportData {
     pub checklists: Vec<Checklist>,
     pub tickets: Vec<Ticket>,
     /// The office's name, when this profile is an office's ("" otherwise).
+    pub office: String,
+}
+
+/// The ledger's findings as its documents need them.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct LedgerData {
+    /// Every session not deleted.
+    pub sessions: Vec<crate::domain::Session>,
+    /// The findings the filter passes, not deleted.
+    pub findings: Vec<Finding>,
     pub office: String,
 }
 
@@ -216,6 +233,10 @@ pub enum StoreEvent {
     ReportData {
         req: u64,
         result: Result<Box<ReportData>, StoreError>,
+    },
+    LedgerData {
+        req: u64,
+        result: Result<Box<LedgerData>, StoreError>,
     },
     /// The store is closed: every request before `Shutdown` was handled.
     Closed,
@@ -360,6 +381,32 @@ pub fn answer_with_progress(
                 }))
             };
             StoreEvent::ReportData { req, result: read() }
+        }
+        StoreRequest::LoadLedgerData { req, filter, today } => {
+            let read = || -> Result<Box<LedgerData>, StoreError> {
+                use crate::domain::ledger::SessionIndex;
+                let sessions: Vec<crate::domain::Session> =
+                    store.sessions()?.into_iter().map(|s| s.session).filter(|s| !s.deleted).collect();
+                let zone = crate::domain::zone::Zone::local();
+                let index = SessionIndex::in_zone(&sessions, zone);
+                let mut findings = Vec::new();
+                let keep = |fs: Vec<Finding>| -> Vec<Finding> {
+                    fs.into_iter()
+                        .filter(|f| {
+                            let Some(walk) = index.get(f.session_id) else { return false };
+                            !f.deleted && filter.matches_walk(f, || Some(walk), today, zone)
+                        })
+                        .collect()
+                };
+                store.each_session_findings(keep, |fs| -> Result<(), StoreError> {
+                    findings.extend(fs);
+                    Ok(())
+                })??;
+                drop(index);
+                let office = store.office_name().ok().flatten().unwrap_or_default();
+                Ok(Box::new(LedgerData { sessions, findings, office }))
+            };
+            StoreEvent::LedgerData { req, result: read() }
         }
         StoreRequest::LoadDevices => match store.peers() {
             Ok(peers) => StoreEvent::Devices {

@@ -78,9 +78,10 @@ pub fn draw(frame: &mut Frame, state: &State) {
                 template_picker::draw(frame, state, &theme, main, *session, *cursor)
             }
             Overlay::StagePicker { cursor, .. } => walk::draw_picker(frame, state, &theme, main, *cursor),
-            Overlay::DocumentPicker { cursor, .. } => {
+            Overlay::DocumentPicker { target, cursor } => {
                 use crate::app::documents;
-                let labels: Vec<String> = documents::CHOICES.iter().map(|c| documents::label(state, *c)).collect();
+                let labels: Vec<String> =
+                    documents::choices(*target).iter().map(|c| documents::label(state, *c)).collect();
                 let title = state.ctx.strings().tf("documents.title", &[("dir", &documents::destination(state))]);
                 widgets::pick_list(frame, &theme, main, (&title, &labels, state.t("documents.hint")), *cursor, 60);
             }
