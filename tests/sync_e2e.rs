@@ -229,33 +229,16 @@ fn p_on_a_session_page_writes_its_documents_to_the_stick() {
     t.expect_text("问题整改清单 · Excel (.xlsx)");
     t.key(Key::Enter);
     t.expect_text("已写入");
-    t.type_text("p");
-    t.expect_text("生成文件（写到");
-    t.key(Key::Enter);
-    t.wait_until(|_| written(&stick, ".docx").len() == 2, DEFAULT_TIMEOUT).expect("a second report beside the first");
-    t.type_text("p");
-    t.expect_text("生成文件（写到");
-    for _ in 0..3 {
-        t.key(Key::Down);
-    }
-    t.key(Key::Enter);
-    t.wait_until(|_| written(&stick, ".xlsx").len() == 1, DEFAULT_TIMEOUT).expect("the list in Excel");
+    // The second report goes beside the first; then the list in Excel (the fourth entry).
+    write_document(&mut t, "体验报告 · Word (.docx)", 0, || written(&stick, ".docx").len() == 2);
+    write_document(&mut t, "问题整改清单 · Excel (.xlsx)", 3, || written(&stick, ".xlsx").len() == 1);
     // The ledger's: the 台账 in Excel, the letters in Word.
     t.key(Key::Esc);
     t.expect_text("体验活动 (2)");
     t.type_text("l");
     t.expect_text("整改台账");
-    t.type_text("p");
-    t.expect_text("整改台账 · Excel (.xlsx)");
-    t.key(Key::Enter);
-    t.wait_until(|_| written(&stick, ".xlsx").len() == 2, DEFAULT_TIMEOUT).expect("the 台账 in Excel");
-    t.type_text("p");
-    t.expect_text("督查提醒函 · Word (.docx)");
-    for _ in 0..3 {
-        t.key(Key::Down);
-    }
-    t.key(Key::Enter);
-    t.wait_until(|_| written(&stick, ".docx").len() == 3, DEFAULT_TIMEOUT).expect("the letters in Word");
+    write_document(&mut t, "整改台账 · Excel (.xlsx)", 0, || written(&stick, ".xlsx").len() == 2);
+    write_document(&mut t, "督查提醒函 · Word (.docx)", 3, || written(&stick, ".docx").len() == 3);
     quit(t);
     assert!(written(&stick, ".xlsx").iter().any(|n| n.starts_with("整改台账-")));
     assert!(written(&stick, ".docx").iter().any(|n| n.starts_with("督查提醒函-")));
@@ -264,6 +247,17 @@ fn p_on_a_session_page_writes_its_documents_to_the_stick() {
     assert!(reports.iter().any(|n| n.contains("(2).docx")), "{reports:?}");
     let list = stick.join(written(&stick, ".xlsx").iter().find(|n| n.starts_with("整改清单-")).unwrap());
     assert!(std::fs::read(list).unwrap().starts_with(b"PK"), "a zip: the Excel file");
+}
+
+/// `p`, `down` times down to `entry`, Enter: until `done` says the file is there.
+fn write_document(t: &mut Tui, entry: &str, down: usize, done: impl Fn() -> bool) {
+    t.type_text("p");
+    t.expect_text(entry);
+    for _ in 0..down {
+        t.key(Key::Down);
+    }
+    t.key(Key::Enter);
+    t.wait_until(|_| done(), DEFAULT_TIMEOUT).unwrap_or_else(|screen| panic!("{entry} not written:\n{screen}"));
 }
 
 fn written(dir: &Path, ext: &str) -> Vec<String> {
