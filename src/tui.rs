@@ -210,12 +210,14 @@ fn write_document(job: crate::app::documents::DocumentJob, tx: Sender<Msg>) {
     let answer = tx.clone();
     let req = job.req;
     let spawned = std::thread::Builder::new().name("document".into()).spawn(move || {
-        let made = || -> Result<std::path::PathBuf, String> {
+        let made = move || -> Result<std::path::PathBuf, String> {
             let format = crate::report::Format::parse(job.choice.format).ok_or("unknown format")?;
-            let (doc, what) = make_document(&job);
             let day = job.today.format("%Y-%m-%d").to_string();
-            let bytes = format.render(&doc)?;
             let dir = job.dir.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
+            // The job's data goes once the document is made: not held while it is written out.
+            let (doc, what) = make_document(job);
+            let bytes = format.render(&doc)?;
+            drop(doc);
             let parts: Vec<&str> = what.iter().map(String::as_str).chain(std::iter::once(day.as_str())).collect();
             let path = free_name(&dir, &crate::report::file_name(&parts, format));
             crate::files::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
@@ -229,7 +231,7 @@ fn write_document(job: crate::app::documents::DocumentJob, tx: Sender<Msg>) {
 }
 
 /// The document a job asks for, and the words its file is named by (before the date).
-fn make_document(job: &crate::app::documents::DocumentJob) -> (crate::report::Doc, Vec<String>) {
+fn make_document(job: crate::app::documents::DocumentJob) -> (crate::report::Doc, Vec<String>) {
     use crate::app::documents::{JobData, Kind};
     use crate::report::{build, rectification, session};
     // The session's document was given its walk already; the ledger's use only the zone and
