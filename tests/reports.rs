@@ -137,6 +137,13 @@ fn the_session_report_in_word_has_every_section_the_signature_block_and_the_find
     }
     assert!(xml.contains("PAGE"), "a page number field in the footer");
     assert!(xml.contains("w:tblBorders") || xml.contains("w:tcBorders"), "tables with borders");
+    assert!(!xml.contains("landscape"), "the report is upright");
+    // The 整改清单's eight columns are set on a page turned sideways, as offices print 附件3.
+    let (text, xml) = docx_text(&Format::Docx.render(&rectification_list(&d)).unwrap());
+    assert!(xml.contains("w:orient=\"landscape\""), "a landscape page");
+    for column in rectification::COLUMNS {
+        assert!(text.contains(column), "{column}");
+    }
 }
 
 #[test]

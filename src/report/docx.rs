@@ -1,7 +1,8 @@
 //! A document as Word (DOCX), set as Chinese offices set official papers: A4; the title in
 //! 方正小标宋简体 二号, section heads in 黑体 三号, the text in 仿宋_GB2312 三号 (Word and WPS put
 //! their own 仿宋 or 宋体 in place of a font the machine lacks), tables with borders in 小四,
-//! the page number at the foot of each page.
+//! the page number at the foot of each page; a table of eight columns (the 整改清单) on a page
+//! turned sideways.
 
 use docx_rs::{
     AlignmentType, Docx, Footer, PageMargin, PageNum, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
@@ -17,8 +18,13 @@ const BODY_FONT: &str = "仿宋_GB2312";
 const TITLE_SIZE: usize = 44;
 const BODY_SIZE: usize = 32;
 const TABLE_SIZE: usize = 24;
-/// The text width of A4 less 2.8 cm and 2.6 cm margins, in twips.
+/// The text width of A4 less 2.8 cm and 2.6 cm margins, in twips; turned (landscape), less
+/// 3.7 cm and 3.5 cm.
 const TEXT_WIDTH: usize = 8844;
+const TEXT_WIDTH_TURNED: usize = 12756;
+/// A table of more columns than this is set on a page turned sideways (the 整改清单's eight
+/// columns, as offices print 附件3).
+const PORTRAIT_COLUMNS: usize = 7;
 
 fn fonts(name: &str) -> RunFonts {
     RunFonts::new().east_asia(name).ascii("Times New Roman").hi_ansi("Times New Roman")
@@ -37,10 +43,20 @@ fn run(text: &str, font: &str, size: usize) -> Run {
 }
 
 pub fn render(doc: &Doc) -> Result<Vec<u8>, String> {
-    let mut docx = Docx::new()
+    let turned = doc.tables().any(|t| t.header.len() > PORTRAIT_COLUMNS);
+    let text_width = if turned { TEXT_WIDTH_TURNED } else { TEXT_WIDTH };
+    let docx = if turned {
+        Docx::new()
+            .page_size(16838, 11906)
+            .page_orient(docx_rs::PageOrientationType::Landscape)
+            .page_margin(PageMargin::new().top(1587).bottom(1474).left(2098).right(1984).header(851).footer(992))
+    } else {
         // A4 (twips), margins of official papers: 3.7 cm top, 3.5 bottom, 2.8 left, 2.6 right.
-        .page_size(11906, 16838)
-        .page_margin(PageMargin::new().top(2098).bottom(1984).left(1587).right(1474).header(851).footer(992))
+        Docx::new()
+            .page_size(11906, 16838)
+            .page_margin(PageMargin::new().top(2098).bottom(1984).left(1587).right(1474).header(851).footer(992))
+    };
+    let mut docx = docx
         .default_fonts(fonts(BODY_FONT))
         .default_size(BODY_SIZE)
         .footer(Footer::new().add_paragraph(Paragraph::new().align(AlignmentType::Center).add_page_num(PageNum::new())))
@@ -57,7 +73,7 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>, String> {
             }),
             Block::Table(t) => {
                 let total: usize = t.widths.iter().map(|w| usize::from(*w)).sum::<usize>().max(1);
-                let grid: Vec<usize> = t.widths.iter().map(|w| usize::from(*w) * TEXT_WIDTH / total).collect();
+                let grid: Vec<usize> = t.widths.iter().map(|w| usize::from(*w) * text_width / total).collect();
                 let cell = |text: &str, font: &str, width: usize| {
                     TableCell::new()
                         .width(width, WidthType::Dxa)
@@ -69,7 +85,7 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>, String> {
                     TableRow::new(r.iter().zip(&grid).map(|(c, w)| cell(&c.text(), BODY_FONT, *w)).collect())
                 }));
                 // docx-rs draws single borders round every cell of a table by default.
-                docx.add_table(Table::new(rows).set_grid(grid).width(TEXT_WIDTH, WidthType::Dxa))
+                docx.add_table(Table::new(rows).set_grid(grid).width(text_width, WidthType::Dxa))
             }
         };
     }

@@ -41,7 +41,7 @@ pub fn list(unit: &str, findings: &[(&Session, &Finding)], today: NaiveDate) -> 
             Block::Table(Table {
                 name: String::new(),
                 header: COLUMNS.map(String::from).to_vec(),
-                widths: vec![3, 8, 6, 18, 18, 6, 12, 8],
+                widths: vec![3, 8, 8, 18, 18, 7, 12, 8],
                 rows,
             }),
         ],
