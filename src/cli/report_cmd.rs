@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use super::args::{ReportCmd, ReportOut};
 use super::common::{Moment, resolve_session};
+use super::input::parse_date;
 use super::open::{CliError, Setup};
 use super::out::say;
 use crate::report::{self, Doc, Format, build};
@@ -22,45 +23,45 @@ pub fn run(setup: &Setup, what: &ReportCmd) -> Result<(), CliError> {
     let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     match what {
         ReportCmd::Session { id, out } => {
-            let format = format(out, &[Format::Docx, Format::Html, Format::Md])?;
+            let format = format(setup, out, &[Format::Docx, Format::Html, Format::Md])?;
             let id = resolve_session(setup, &store, id)?;
             let unit = org(&store, out);
             let (doc, s) = build::session_report(&store, id, &unit, &setup.waits, &at)
                 .map_err(err)?
-                .ok_or_else(|| no_session(id))?;
+                .ok_or_else(|| no_session(setup, id))?;
             let walked = day(moment.zone.date(s.created_ms));
-            write(out, format, &doc, report::file_name(&["体验报告", &s.item, &walked], format))
+            write(setup, out, format, &doc, report::file_name(&["体验报告", &s.item, &walked], format))
         }
         ReportCmd::Rectification { session: Some(id), out, .. } => {
-            let format = format(out, SHEETS)?;
+            let format = format(setup, out, SHEETS)?;
             let id = resolve_session(setup, &store, id)?;
             let unit = org(&store, out);
             let (doc, s) = build::session_rectification(&store, id, &unit, moment.today)
                 .map_err(err)?
-                .ok_or_else(|| no_session(id))?;
-            write(out, format, &doc, report::file_name(&["整改清单", &s.item, &day(moment.today)], format))
+                .ok_or_else(|| no_session(setup, id))?;
+            write(setup, out, format, &doc, report::file_name(&["整改清单", &s.item, &day(moment.today)], format))
         }
         ReportCmd::Reminders { unit, out } => {
-            let format = format(out, &[Format::Docx, Format::Html, Format::Md])?;
+            let format = format(setup, out, &[Format::Docx, Format::Html, Format::Md])?;
             let doc = build::reminders(&store, unit.as_deref(), &org(&store, out), &at).map_err(err)?;
             let parts = ["督查提醒函", unit.as_deref().unwrap_or_default(), &day(moment.today)];
-            write(out, format, &doc, report::file_name(&parts, format))
+            write(setup, out, format, &doc, report::file_name(&parts, format))
         }
         ReportCmd::Ledger { which, out } => {
-            let format = format(out, &[Format::Xlsx, Format::Csv, Format::Html, Format::Md])?;
+            let format = format(setup, out, &[Format::Xlsx, Format::Csv, Format::Html, Format::Md])?;
             let filter = super::ledger_cmd::ledger_filter(setup, &store, which)?;
             let doc = build::ledger(&store, &filter, &org(&store, out), &at).map_err(err)?;
-            write(out, format, &doc, report::file_name(&["整改台账", &day(moment.today)], format))
+            write(setup, out, format, &doc, report::file_name(&["整改台账", &day(moment.today)], format))
         }
         ReportCmd::Rectification { session: None, unit, from, to, out } => {
-            let format = format(out, SHEETS)?;
+            let format = format(setup, out, SHEETS)?;
             let (Some(unit), Some(from), Some(to)) = (unit, from, to) else {
-                return Err(refused("整改清单要么给 --session ID，要么给 --unit 单位 --from 日期 --to 日期".into()));
+                return Err(CliError::refused(setup.strings().t("cli.report.which_list").to_string()));
             };
-            let (from, to) = (date("--from", from)?, date("--to", to)?);
+            let (from, to) = (parse_date(setup, "--from", from)?, parse_date(setup, "--to", to)?);
             let doc = build::unit_rectification(&store, unit, from, to, &org(&store, out), &at).map_err(err)?;
             let range = format!("{}至{}", day(from), day(to));
-            write(out, format, &doc, report::file_name(&["整改清单", unit, &range], format))
+            write(setup, out, format, &doc, report::file_name(&["整改清单", unit, &range], format))
         }
     }
 }
@@ -68,27 +69,21 @@ pub fn run(setup: &Setup, what: &ReportCmd) -> Result<(), CliError> {
 /// The formats of a 整改清单.
 const SHEETS: &[Format] = &[Format::Xlsx, Format::Docx, Format::Csv, Format::Html, Format::Md];
 
-fn no_session(id: crate::domain::EntityId) -> CliError {
-    refused(format!("没有这个体验活动：{}", crate::domain::op::entity_id_string(id)))
+fn no_session(setup: &Setup, id: crate::domain::EntityId) -> CliError {
+    let id = crate::domain::op::entity_id_string(id);
+    CliError::refused(setup.strings().tf("cli.session.not_found", &[("id", &id)]))
 }
 
-fn refused(text: String) -> CliError {
-    CliError::refused(text)
-}
-
-fn format(out: &ReportOut, allowed: &[Format]) -> Result<Format, CliError> {
+fn format(setup: &Setup, out: &ReportOut, allowed: &[Format]) -> Result<Format, CliError> {
     match Format::parse(&out.format) {
         Some(f) if allowed.contains(&f) => Ok(f),
         _ => {
             let names: Vec<&str> = allowed.iter().map(|f| f.extension()).collect();
-            Err(refused(format!("--format {}：这份文件可以是 {}", out.format, names.join("、"))))
+            let args = [("value", crate::text::sanitize(&out.format).into_owned()), ("formats", names.join("、"))];
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            Err(CliError::refused(setup.strings().tf("cli.report.bad_format", &args)))
         }
     }
-}
-
-fn date(flag: &str, text: &str) -> Result<NaiveDate, CliError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| refused(format!("{flag} {text}：日期写成 2026-11-30 这样")))
 }
 
 /// The unit a document is from: `--org`, else the office's name, else blank (the template's
@@ -100,13 +95,18 @@ fn org(store: &Store, out: &ReportOut) -> String {
     }
 }
 
-fn write(out: &ReportOut, format: Format, doc: &Doc, default_name: String) -> Result<(), CliError> {
+fn write(setup: &Setup, out: &ReportOut, format: Format, doc: &Doc, default_name: String) -> Result<(), CliError> {
+    let s = setup.strings();
     let path = out.out.clone().unwrap_or_else(|| PathBuf::from(default_name));
+    let shown = crate::text::sanitize(&path.display().to_string()).into_owned();
     if !out.force && std::fs::symlink_metadata(&path).is_ok() {
-        return Err(refused(format!("{} 已经存在：换一个 --out，或加 --force 覆盖", path.display())));
+        return Err(CliError::refused(s.tf("cli.report.exists", &[("path", &shown)])));
     }
-    let bytes = format.render(doc).map_err(refused)?;
-    crate::files::write_atomically(&path, &bytes).map_err(|e| refused(format!("写不进 {}：{e}", path.display())))?;
-    say!("已写入：{}（{}）", path.display(), crate::files::size_text(bytes.len() as u64));
+    let bytes = format.render(doc).map_err(CliError::refused)?;
+    crate::files::write_atomically(&path, &bytes).map_err(|e| {
+        CliError::refused(s.tf("cli.report.not_written", &[("path", &shown), ("error", &e.to_string())]))
+    })?;
+    let size = crate::files::size_text(bytes.len() as u64);
+    say!("{}", s.tf("cli.report.written", &[("path", &shown), ("size", &size)]));
     Ok(())
 }
