@@ -79,7 +79,8 @@ fn format(setup: &Setup, out: &ReportOut, allowed: &[Format]) -> Result<Format, 
         Some(f) if allowed.contains(&f) => Ok(f),
         _ => {
             let names: Vec<&str> = allowed.iter().map(|f| f.extension()).collect();
-            let args = [("value", crate::text::sanitize(&out.format).into_owned()), ("formats", names.join("、"))];
+            let sep = if setup.lang == crate::i18n::Lang::Zh { "、" } else { ", " };
+            let args = [("value", crate::text::sanitize(&out.format).into_owned()), ("formats", names.join(sep))];
             let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             Err(CliError::refused(setup.strings().tf("cli.report.bad_format", &args)))
         }
