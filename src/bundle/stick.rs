@@ -77,6 +77,32 @@ fn failed(step: &'static str) -> impl FnOnce(io::Error) -> WriteFailure {
     move |error| WriteFailure { step, error }
 }
 
+/// A `.part` left this long unchanged is an export that never finished (killed, a power cut).
+pub const STALE_PART: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Removes bundles' `.part` files in `dir` untouched for `STALE_PART`: what an export killed
+/// mid-write left. One being written (by another profile on this machine) changes every
+/// moment, and is left. The names removed; what cannot be read or removed is left as it is.
+pub fn remove_stale_parts(dir: &Path) -> Vec<String> {
+    let suffix = format!(".{EXTENSION}{PART_SUFFIX}");
+    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= STALE_PART);
+        if name.ends_with(&suffix) && stale && fs::remove_file(entry.path()).is_ok() {
+            removed.push(name);
+        }
+    }
+    removed
+}
+
 /// Writes `bytes` as `dir/name` without ever overwriting: `name.part` created new, written,
 /// synced, renamed, the directory synced, then dropped from the page cache and read back and
 /// compared by BLAKE3. On any failure nothing named `name` is left (the `.part` is removed
@@ -189,6 +215,24 @@ mod tests {
         let mounts = parse_mountinfo(text);
         let paths: Vec<_> = mounts.iter().map(|m| m.path.to_string_lossy().into_owned()).collect();
         assert_eq!(paths, ["/media/wang/KINGSTON", "/run/media/li/U 盘", "/mnt/usb"]);
+    }
+
+    #[test]
+    fn a_part_left_by_a_killed_export_is_removed_and_a_fresh_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(format!("01M8QA8W60KA3A3Z4912J6P1PZ.{EXTENSION}{PART_SUFFIX}"));
+        let fresh = dir.path().join(format!("01M8QA8W60KA3A3Z4912J6P1Q0.{EXTENSION}{PART_SUFFIX}"));
+        let other = dir.path().join("照片.jpg.part");
+        for path in [&old, &fresh, &other] {
+            fs::write(path, b"half").unwrap();
+        }
+        let long_ago = std::time::SystemTime::now() - STALE_PART - std::time::Duration::from_secs(1);
+        for path in [&old, &other] {
+            File::options().write(true).open(path).unwrap().set_modified(long_ago).unwrap();
+        }
+        let removed = remove_stale_parts(dir.path());
+        assert_eq!(removed, [old.file_name().unwrap().to_string_lossy()]);
+        assert!(!old.exists() && fresh.exists() && other.exists(), "only a bundle's stale .part goes");
     }
 
     #[test]

@@ -221,6 +221,8 @@ impl Store {
             Ok(_) => return Err(ExportError::Directory { path: dir.clone(), detail: "not a directory".into() }),
             Err(e) => return Err(ExportError::Directory { path: dir.clone(), detail: e.to_string() }),
         }
+        // What an export killed mid-write left on this stick goes before a new one is written.
+        stick::remove_stale_parts(dir);
         let jobs = self.export_jobs(request)?;
         let (card, keys) = self.own_card()?;
         let vector = self.receipt_vector()?;
