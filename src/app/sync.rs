@@ -309,7 +309,11 @@ pub fn exported(
                 state.sync.last_used = Some(dir.to_path_buf());
             }
         }
-        Err(e) => state.sync.outcome = vec![export_error_text(s, &e, None)],
+        Err(e) => {
+            // Naming the card on the stick, as the look does (the two are then said once).
+            let card = state.sync.look.as_ref().and_then(|l| l.card_file.clone());
+            state.sync.outcome = vec![export_error_text(s, &e, card.as_deref())];
+        }
     }
     refresh_places(state);
     look(state)

@@ -102,8 +102,12 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
                     }
                 }
                 Err(e) => {
-                    for l in textwrap::wrap(&export_error_text(s, e, look.card_file.as_deref()), width.max(10)) {
-                        lines.push(plain(l.into_owned()));
+                    // Said once: an export just refused for the same reason put it above.
+                    let why = export_error_text(s, e, look.card_file.as_deref());
+                    if !view.outcome.contains(&why) {
+                        for l in textwrap::wrap(&why, width.max(10)) {
+                            lines.push(plain(l.into_owned()));
+                        }
                     }
                 }
             }
