@@ -336,3 +336,45 @@ fn the_keys_of_a_count_item_are_said_once() {
     assert!(status.starts_with("此项这样作答：0-9 输入数量"), "{status}");
     assert_eq!(status.matches("0-9 输入数量").count(), 1, "{status}");
 }
+
+/// An item answered differently on two devices: `r` lists both answers, each with who wrote
+/// it and when, and keeping one writes it again (an op over both).
+#[test]
+fn r_on_a_conflicting_item_keeps_one_answer() {
+    use tiyan::domain::finding::{ConflictField, ConflictValue};
+    let mut c = checklist(id(T0, 0), &[("sat-score", Answer::Score(5))]);
+    let field = cf::answer("sat-score");
+    let device = |n: u128| tiyan::domain::ReplicaId::from_u128(n);
+    c.conflicts = vec![field.clone()];
+    c.conflict_values = vec![ConflictField {
+        field: field.clone(),
+        values: vec![
+            ConflictValue { value: Value::text("score:2"), replica: device(1), wall_ms: T0 },
+            ConflictValue { value: Value::text("score:5"), replica: device(2), wall_ms: T0 + 60_000 },
+        ],
+    }];
+    let mut s = checklist_screen(Lang::Zh, (80, 24), c);
+    // On another item: the checklist's first conflict is offered all the same.
+    update(&mut s, key(KeyCode::Down));
+    update(&mut s, ch('r'));
+    let Some(Overlay::ResolvePicker { field: offered, .. }) = s.overlays.last() else { panic!("no pick list") };
+    assert_eq!(offered, &field);
+    let screen = text(&render(&s));
+    for line in ["1 5分  (", "2 2分  ("] {
+        assert!(screen.contains(line), "each answer with who and when:\n{screen}");
+    }
+    assert!(screen.contains("2026-11-26 09:30"), "{screen}");
+    // The newest first: Down, Enter keeps the other.
+    update(&mut s, key(KeyCode::Down));
+    let changes = applied(update(&mut s, key(KeyCode::Enter)));
+    assert!(s.overlays.is_empty());
+    assert_eq!(answer_of(&changes, "sat-score"), Some(Value::text("score:2")));
+}
+
+#[test]
+fn r_without_a_conflict_says_so() {
+    let mut s = checklist_screen(Lang::Zh, (80, 24), checklist(id(T0, 0), &[]));
+    let effects = update(&mut s, ch('r'));
+    assert!(requests(effects).is_empty() && s.overlays.is_empty());
+    assert!(s.notice.is_some());
+}

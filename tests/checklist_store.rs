@@ -135,6 +135,15 @@ fn two_inspectors_answering_different_items_merge_without_conflict() {
         assert_eq!(c.answer("conv-one-window"), Some(&Answer::No));
         assert!(matches!(c.answer("sat-score"), Some(Answer::Score(2 | 5))));
         assert_eq!(c.conflicts, vec![cf::answer("sat-score")]);
+        // Each value with the device that wrote it, for the pick list.
+        let values = &c.conflict_values[0];
+        assert_eq!(values.field, cf::answer("sat-score"));
+        let mut held: Vec<(String, tiyan::domain::ReplicaId)> =
+            values.values.iter().map(|v| (v.value.as_text().to_string(), v.replica)).collect();
+        held.sort();
+        let mut expected = vec![("score:2".to_string(), a.replica_id()), ("score:5".to_string(), b.replica_id())];
+        expected.sort();
+        assert_eq!(held, expected);
     }
     assert_eq!(a.checklists_of(session).unwrap(), b.checklists_of(session).unwrap());
 }

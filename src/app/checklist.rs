@@ -220,6 +220,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
             }
             vec![]
         }
+        Action::Resolve => super::conflicts::open_checklist(state, checklist.id, Some(&item.id)),
         Action::MakeFinding => {
             let text = if item.finding.is_empty() { &item.text } else { &item.finding };
             let purpose = CapturePurpose::Finding {

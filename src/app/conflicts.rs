@@ -1,8 +1,9 @@
-//! 冲突: a finding's field with several values after a merge. Its page lists each value with
-//! the device that wrote it and when; `r` opens a pick list of them, and keeping one writes it
-//! again as a new op, which supersedes every live value (`store::apply` supersedes what a
-//! field holds), so the conflict closes on every device the op reaches. Typing a new value in
-//! the editor closes it the same way.
+//! 冲突: a finding's or a checklist's field with several values after a merge. A finding's
+//! page lists each value with the device that wrote it and when; `r` (on a finding's page, or
+//! on a checklist's item) opens a pick list of them, each with who wrote it and when, and
+//! keeping one writes it again as a new op, which supersedes every live value (`store::apply`
+//! supersedes what a field holds), so the conflict closes on every device the op reaches.
+//! Typing a new value (or answering the item again) closes it the same way.
 
 use std::collections::HashMap;
 
@@ -33,9 +34,15 @@ pub fn writer(state: &State, replica: ReplicaId) -> String {
     }
 }
 
-/// A value as one line: its text (a status by its name, a date as a date).
+/// A value as one line: its text (a status by its name, a date as a date, an answer as the
+/// checklist shows it).
 pub fn value_text(state: &State, field: &str, value: &Value) -> String {
     use crate::domain::finding::field as ff;
+    if field.starts_with(crate::domain::checklist::field::ANSWER_PREFIX)
+        && let Some(answer) = crate::domain::Answer::parse(value.as_text())
+    {
+        return crate::present::labels::answer(state.ctx.strings(), &answer, "");
+    }
     match value {
         Value::Text(t) if field == ff::STATUS => crate::domain::FindingStatus::parse(t)
             .map(|st| crate::present::labels::finding_status(state.ctx.lang, st).to_string())
@@ -58,30 +65,58 @@ pub fn value_line(state: &State, field: &str, v: &ConflictValue) -> String {
 
 /// `r` on a finding's page: the values of its first conflicting field to keep one of.
 pub fn open(state: &mut State, finding: EntityId) -> Vec<Effect> {
-    let Some(f) = state.finding(finding) else { return vec![] };
-    let Some(first) = f.conflict_values.first() else {
-        state.notice = Some(state.t("conflict.none").to_string());
-        return vec![];
-    };
-    let field = first.field.clone();
-    state.overlays.push(Overlay::ResolvePicker { finding, field, cursor: 0 });
+    let first = state.finding(finding).and_then(|f| f.conflict_values.first()).map(|c| c.field.clone());
+    offer(state, EntityKind::Finding, finding, first)
+}
+
+/// `r` on a checklist: the values of the item under the cursor when it is in conflict, else of
+/// the checklist's first conflicting field.
+pub fn open_checklist(state: &mut State, checklist: EntityId, item: Option<&str>) -> Vec<Effect> {
+    let Some(c) = state.page.checklists.iter().find(|c| c.id == checklist) else { return vec![] };
+    let at_cursor = item.map(crate::domain::checklist::field::answer);
+    let field = at_cursor
+        .filter(|f| c.conflict_values.iter().any(|v| &v.field == f))
+        .or_else(|| c.conflict_values.first().map(|v| v.field.clone()));
+    offer(state, EntityKind::Checklist, checklist, field)
+}
+
+/// The conflicting field as the picker's title names it: a checklist item by its text.
+pub fn field_label(state: &State, kind: EntityKind, entity: EntityId, field: &str) -> String {
+    if kind == EntityKind::Checklist
+        && let Some(item) = field.strip_prefix(crate::domain::checklist::field::ANSWER_PREFIX)
+        && let Some(c) = state.page.checklists.iter().find(|c| c.id == entity)
+        && let Some((_, i)) = c.template.items().find(|(_, i)| i.id == item)
+    {
+        return i.text.clone();
+    }
+    state.ctx.strings().lookup(&format!("field.{field}")).unwrap_or(field).to_string()
+}
+
+fn offer(state: &mut State, kind: EntityKind, entity: EntityId, field: Option<String>) -> Vec<Effect> {
+    match field {
+        Some(field) => state.overlays.push(Overlay::ResolvePicker { kind, entity, field, cursor: 0 }),
+        None => state.notice = Some(state.t("conflict.none").to_string()),
+    }
     vec![]
 }
 
 /// The values offered, newest (the one shown) first.
-pub fn choices(state: &State, finding: EntityId, field: &str) -> Vec<ConflictValue> {
-    let Some(f) = state.finding(finding) else { return Vec::new() };
-    f.conflict_values
-        .iter()
-        .find(|c| c.field == field)
+pub fn choices(state: &State, kind: EntityKind, entity: EntityId, field: &str) -> Vec<ConflictValue> {
+    let fields = match kind {
+        EntityKind::Finding => state.finding(entity).map(|f| &f.conflict_values),
+        EntityKind::Checklist => state.page.checklists.iter().find(|c| c.id == entity).map(|c| &c.conflict_values),
+        _ => None,
+    };
+    fields
+        .and_then(|fields| fields.iter().find(|c| c.field == field))
         .map(|c| c.values.iter().rev().cloned().collect())
         .unwrap_or_default()
 }
 
 pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
-    let Some(Overlay::ResolvePicker { finding, field, cursor }) = state.overlays.last() else { return vec![] };
-    let (finding, field, mut at) = (*finding, field.clone(), *cursor);
-    let values = choices(state, finding, &field);
+    let Some(Overlay::ResolvePicker { kind, entity, field, cursor }) = state.overlays.last() else { return vec![] };
+    let (kind, entity, field, mut at) = (*kind, *entity, field.clone(), *cursor);
+    let values = choices(state, kind, entity, &field);
     let picked = pick_key(&mut at, values.len(), key);
     if let Some(Overlay::ResolvePicker { cursor, .. }) = state.overlays.last_mut() {
         *cursor = at;
@@ -97,6 +132,6 @@ pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     };
     state.overlays.pop();
     let Some(kept) = values.get(i) else { return vec![] };
-    let change = Change::set(EntityKind::Finding, finding, &field, kept.value.clone());
-    save(state, finding, vec![change], None)
+    let change = Change::set(kind, entity, &field, kept.value.clone());
+    save(state, entity, vec![change], None)
 }

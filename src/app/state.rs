@@ -151,9 +151,11 @@ pub enum Overlay {
         cursor: usize,
         at: Stamp,
     },
-    /// The values of a finding's conflicting field, to keep one (a new op over them all).
+    /// The values of a finding's or checklist's conflicting field, to keep one (a new op over
+    /// them all).
     ResolvePicker {
-        finding: EntityId,
+        kind: crate::domain::EntityKind,
+        entity: EntityId,
         field: String,
         cursor: usize,
     },

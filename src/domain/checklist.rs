@@ -105,6 +105,8 @@ pub struct Checklist {
     pub created_ms: i64,
     pub deleted: bool,
     pub conflicts: Vec<String>,
+    /// The values of each field in `conflicts`, with who wrote them and when.
+    pub conflict_values: Vec<super::finding::ConflictField>,
 }
 
 impl Checklist {
@@ -113,6 +115,7 @@ impl Checklist {
     /// None when the pinned template cannot be read (a record from a future version, or one
     /// whose `template` field never arrived in an import).
     pub fn from_record(r: &Record) -> Option<Checklist> {
+        let conflicts: Vec<String> = r.conflicts().into_iter().map(String::from).collect();
         let template: Template = serde_json::from_str(r.get(field::TEMPLATE).as_text()).ok()?;
         let mut answers = BTreeMap::new();
         let mut notes = BTreeMap::new();
@@ -136,7 +139,8 @@ impl Checklist {
             notes,
             created_ms: entity_created_ms(r.id),
             deleted: r.get(field::DELETED).as_bool(),
-            conflicts: r.conflicts().into_iter().map(String::from).collect(),
+            conflict_values: super::finding::conflict_values(r, &conflicts),
+            conflicts,
         })
     }
 

@@ -126,6 +126,22 @@ impl FindingStatus {
     }
 }
 
+/// The live values of each of `conflicts` (fields of `r`), with who wrote them and when.
+pub fn conflict_values(r: &Record, conflicts: &[String]) -> Vec<ConflictField> {
+    conflicts
+        .iter()
+        .filter_map(|name| r.fields.get(name.as_str()).map(|state| (name, state)))
+        .map(|(name, state)| ConflictField {
+            field: name.clone(),
+            values: state
+                .live
+                .iter()
+                .map(|l| ConflictValue { value: l.value.clone(), replica: l.op.replica, wall_ms: l.hlc.wall_ms })
+                .collect(),
+        })
+        .collect()
+}
+
 /// A field with several live values after a merge (冲突): each value, which device wrote it
 /// and when, oldest first (the last is the one shown).
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -230,17 +246,7 @@ impl Finding {
     pub fn from_record(mut r: Record) -> Finding {
         let conflicts: Vec<String> = r.conflicts().into_iter().map(String::from).collect();
         // Rare, so copied whole before the record's text is moved out.
-        let conflict_values = conflicts
-            .iter()
-            .map(|name| ConflictField {
-                field: name.clone(),
-                values: r.fields[name.as_str()]
-                    .live
-                    .iter()
-                    .map(|l| ConflictValue { value: l.value.clone(), replica: l.op.replica, wall_ms: l.hlc.wall_ms })
-                    .collect(),
-            })
-            .collect();
+        let conflict_values = conflict_values(&r, &conflicts);
         let moves = take_moves(&mut r);
         let check = r.get(field::CHECKLIST).as_ref_id().map(|c| (c, r.take_text(field::CHECK_ITEM)));
         let tags = match r.take(field::TAGS) {

@@ -128,6 +128,7 @@ impl Layer {
                 Note,
                 NextUnanswered,
                 MakeFinding,
+                Resolve,
                 Back,
             ],
             Layer::Board => &[

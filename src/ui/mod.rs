@@ -88,14 +88,14 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Overlay::MovePicker { finding, choices, cursor } => {
                 move_picker::draw(frame, state, &theme, main, *finding, choices, *cursor)
             }
-            Overlay::ResolvePicker { finding, field, cursor } => {
-                let labels: Vec<String> = crate::app::conflicts::choices(state, *finding, field)
+            Overlay::ResolvePicker { kind, entity, field, cursor } => {
+                let labels: Vec<String> = crate::app::conflicts::choices(state, *kind, *entity, field)
                     .iter()
                     .enumerate()
                     .map(|(i, v)| format!("{} {}", i + 1, crate::app::conflicts::value_line(state, field, v)))
                     .collect();
-                let name = state.ctx.strings().lookup(&format!("field.{field}")).unwrap_or(field);
-                let title = state.ctx.strings().tf("conflict.picker.title", &[("field", name)]);
+                let name = crate::app::conflicts::field_label(state, *kind, *entity, field);
+                let title = state.ctx.strings().tf("conflict.picker.title", &[("field", &name)]);
                 let hint = state.t("conflict.picker.hint");
                 widgets::pick_list(frame, &theme, main, (&title, &labels, hint), *cursor, 70);
             }

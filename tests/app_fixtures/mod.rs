@@ -179,6 +179,7 @@ pub fn checklist(session: u128, answers: &[(&str, tiyan::domain::Answer)]) -> ti
         created_ms: (T0 + 1_000) as i64,
         deleted: false,
         conflicts: vec![],
+        conflict_values: vec![],
     }
 }
 
