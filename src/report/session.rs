@@ -131,7 +131,8 @@ fn queue_text(w: &WaitStats) -> String {
     text
 }
 
-/// Per dimension: items passed and failed, the pass rate, and the failed items named.
+/// Per dimension: items met, not met and not answered (a score or a count is answered but
+/// neither), the rate of those met among those judged, and the items not met named.
 fn checklist_table(c: &Checklist) -> Table {
     let rows = c
         .template
@@ -144,12 +145,14 @@ fn checklist_table(c: &Checklist) -> Table {
             let failed: Vec<&str> =
                 answers.iter().filter(|(_, a)| matches!(a, Some(Answer::Fail | Answer::No))).map(|(t, _)| *t).collect();
             let judged = passed + failed.len();
+            let unanswered = answers.iter().filter(|(_, a)| a.is_none()).count();
             let rate = (passed * 100).checked_div(judged).map(|r| format!("{r}%")).unwrap_or_else(|| "—".into());
             vec![
                 Cell::Text(d.title.zh.clone()),
                 Cell::Int(d.items.len() as i64),
                 Cell::Int(passed as i64),
                 Cell::Int(failed.len() as i64),
+                Cell::Int(unanswered as i64),
                 Cell::Text(rate),
                 Cell::Text(if failed.is_empty() { NONE.into() } else { failed.join("；") }),
             ]
@@ -157,8 +160,8 @@ fn checklist_table(c: &Checklist) -> Table {
         .collect();
     Table {
         name: String::new(),
-        header: ["维度", "项数", "符合", "不符合", "符合率", "不符合项"].map(String::from).to_vec(),
-        widths: vec![8, 4, 4, 5, 5, 20],
+        header: ["维度", "项数", "符合", "不符合", "未答", "符合率", "不符合项"].map(String::from).to_vec(),
+        widths: vec![8, 4, 4, 5, 4, 5, 18],
         rows,
     }
 }
