@@ -207,23 +207,33 @@ fn carry_out(effects: Vec<Effect>, store: &StoreHandle, tx: &Sender<Msg>) -> Flo
 /// the UI thread), into the job's directory under its Chinese name, or that name with (2),
 /// (3) … when it is taken: a document written earlier is never replaced from here.
 fn write_document(job: crate::app::documents::DocumentJob, tx: Sender<Msg>) {
-    let answer = tx.clone();
     let req = job.req;
-    let spawned = std::thread::Builder::new().name("document".into()).spawn(move || {
-        let made = move || -> Result<std::path::PathBuf, String> {
-            let format = crate::report::Format::parse(job.choice.format).ok_or("unknown format")?;
-            let day = job.today.format("%Y-%m-%d").to_string();
-            let dir = job.dir.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
-            // The job's data goes once the document is made: not held while it is written out.
-            let (doc, what) = make_document(job);
-            let bytes = format.render(&doc)?;
-            drop(doc);
-            let parts: Vec<&str> = what.iter().map(String::as_str).chain(std::iter::once(day.as_str())).collect();
-            let path = free_name(&dir, &crate::report::file_name(&parts, format));
-            crate::files::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
-            Ok(std::fs::canonicalize(&path).unwrap_or(path))
-        };
-        let _ = answer.send(Msg::FileWritten { req, result: made() });
+    on_a_thread("document", req, tx, move || {
+        let format = crate::report::Format::parse(job.choice.format).ok_or("unknown format")?;
+        let day = job.today.format("%Y-%m-%d").to_string();
+        let dir = job.dir.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
+        // The job's data goes once the document is made: not held while it is written out.
+        let (doc, what) = make_document(job);
+        let bytes = format.render(&doc)?;
+        drop(doc);
+        let parts: Vec<&str> = what.iter().map(String::as_str).chain(std::iter::once(day.as_str())).collect();
+        let path = free_name(&dir, &crate::report::file_name(&parts, format));
+        crate::files::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
+        Ok(std::fs::canonicalize(&path).unwrap_or(path))
+    });
+}
+
+/// Runs `work` (a file the user asked for) on a thread of its own and says how it went as
+/// `Msg::FileWritten`; no thread, no file: said like any failed write.
+fn on_a_thread(
+    name: &str,
+    req: u64,
+    tx: Sender<Msg>,
+    work: impl FnOnce() -> Result<std::path::PathBuf, String> + Send + 'static,
+) {
+    let answer = tx.clone();
+    let spawned = std::thread::Builder::new().name(name.into()).spawn(move || {
+        let _ = answer.send(Msg::FileWritten { req, result: work() });
     });
     if let Err(e) = spawned {
         let _ = tx.send(Msg::FileWritten { req, result: Err(e.to_string()) });
@@ -234,11 +244,7 @@ fn write_document(job: crate::app::documents::DocumentJob, tx: Sender<Msg>) {
 fn make_document(job: crate::app::documents::DocumentJob) -> (crate::report::Doc, Vec<String>) {
     use crate::app::documents::{JobData, Kind};
     use crate::report::{build, rectification, session};
-    // The session's document was given its walk already; the ledger's use only the zone and
-    // the day.
-    let now = crate::domain::Stamp { wall_ms: 0, run: 0, mono_ms: 0 };
-    let zone = crate::domain::zone::Zone::local();
-    let at = build::At { now: &now, zone: &zone, today: job.today };
+    let (zone, today) = (job.zone, job.today);
     match (&job.data, job.choice.kind) {
         (JobData::Session { data, walk, waits, day }, Kind::Report) => {
             let facts = session::SessionFacts {
@@ -254,13 +260,13 @@ fn make_document(job: crate::app::documents::DocumentJob) -> (crate::report::Doc
         }
         (JobData::Session { data, .. }, _) => {
             let pairs: Vec<_> = data.findings.iter().map(|f| (&data.session, f)).collect();
-            (rectification::list(&data.office, &pairs, job.today), vec!["整改清单".into(), data.session.item.clone()])
+            (rectification::list(&data.office, &pairs, today), vec!["整改清单".into(), data.session.item.clone()])
         }
         (JobData::Ledger { data, .. }, Kind::Reminders) => {
-            (build::reminders_of(&data.sessions, &data.findings, &data.office, &at), vec!["督查提醒函".into()])
+            (build::reminders_of(&data.sessions, &data.findings, &data.office, zone, today), vec!["督查提醒函".into()])
         }
         (JobData::Ledger { data, counts, units }, _) => {
-            let doc = build::ledger_of(&data.sessions, &data.findings, counts, units, &data.office, &at);
+            let doc = build::ledger_of(&data.sessions, &data.findings, counts, units, &data.office, zone, today);
             (doc, vec!["整改台账".into()])
         }
     }
@@ -279,15 +285,9 @@ fn free_name(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
 /// hold up a save behind it on the store thread, nor the UI), whole or not at all, and says
 /// how it went as a message.
 fn write_file(req: u64, path: std::path::PathBuf, bytes: Vec<u8>, tx: Sender<Msg>) {
-    let answer = tx.clone();
-    let spawned = std::thread::Builder::new().name("file".into()).spawn(move || {
-        let result = crate::files::write_atomically(&path, &bytes).map(|()| path).map_err(|e| e.to_string());
-        let _ = answer.send(Msg::FileWritten { req, result });
+    on_a_thread("file", req, tx, move || {
+        crate::files::write_atomically(&path, &bytes).map(|()| path).map_err(|e| e.to_string())
     });
-    // No thread, no file: said like any failed write.
-    if let Err(e) = spawned {
-        let _ = tx.send(Msg::FileWritten { req, result: Err(e.to_string()) });
-    }
 }
 
 /// Watches the terminal for a hangup (the pty closed, the SSH link dropped) and says so as

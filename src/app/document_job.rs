@@ -93,6 +93,8 @@ pub struct DocumentJob {
     pub req: u64,
     pub choice: Choice,
     pub data: JobData,
+    /// The user's zone, and today in it.
+    pub zone: crate::domain::zone::Zone,
     pub today: NaiveDate,
     /// Where to write it (None: where tiyan was started).
     pub dir: Option<PathBuf>,

@@ -76,7 +76,8 @@ pub fn picker_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
             let request = match target {
                 Target::Session(session) => StoreRequest::LoadReportData { req, session },
                 Target::Ledger => {
-                    StoreRequest::LoadLedgerData { req, filter: state.ledger.filter.clone(), today: state.today() }
+                    let (filter, zone, today) = (state.ledger.filter.clone(), state.ctx.zone, state.today());
+                    StoreRequest::LoadLedgerData { req, filter, zone, today }
                 }
             };
             return vec![Effect::Store(request)];
@@ -119,6 +120,7 @@ pub fn loaded(state: &mut State, req: u64, result: Result<Loaded, StoreError>) -
             JobData::Ledger { data, counts: state.ledger.counts, units: state.ledger.units.clone() }
         }
     };
-    let job = DocumentJob { req, choice, data, today: state.today(), dir: destination_dir(state) };
+    let job =
+        DocumentJob { req, choice, data, zone: state.ctx.zone, today: state.today(), dir: destination_dir(state) };
     vec![Effect::Document(Box::new(job))]
 }

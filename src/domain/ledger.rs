@@ -448,12 +448,7 @@ pub fn reminders<'f>(
     today: NaiveDate,
     strings: &Strings,
 ) -> String {
-    let mut by_unit: HashMap<&str, Vec<&Finding>> = HashMap::new();
-    for f in findings.into_iter().filter(|f| !f.deleted && is_overdue(f, today)) {
-        by_unit.entry(f.unit.trim()).or_default().push(f);
-    }
-    let mut units: Vec<(&str, Vec<&Finding>)> = by_unit.into_iter().collect();
-    units.sort_unstable_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
+    let units = overdue_by_unit(findings, today);
     let date = today.format("%Y-%m-%d").to_string();
     let total: usize = units.iter().map(|(_, fs)| fs.len()).sum();
     let mut out =
@@ -464,8 +459,7 @@ pub fn reminders<'f>(
     }
     let (n_units, n) = (units.len().to_string(), total.to_string());
     out.push(strings.tf("ledger.reminder.intro", &[("date", &date), ("units", &n_units), ("n", &n)]));
-    for (unit, mut fs) in units {
-        fs.sort_unstable_by_key(|f| (f.deadline, f.session_id, f.seq, f.id));
+    for (unit, fs) in units {
         let label = if unit.is_empty() { strings.t(UNASSIGNED_KEY) } else { unit };
         out.push(String::new());
         out.push(strings.tf("ledger.reminder.unit", &[("unit", label), ("n", &fs.len().to_string())]));
@@ -474,6 +468,24 @@ pub fn reminders<'f>(
         }
     }
     lines(out)
+}
+
+/// The overdue ones among `findings` by unit ("" for none), the unit with most first (then by
+/// name), each unit's by deadline: whom the reminder letters go to, and about what.
+pub fn overdue_by_unit<'f>(
+    findings: impl IntoIterator<Item = &'f Finding>,
+    today: NaiveDate,
+) -> Vec<(&'f str, Vec<&'f Finding>)> {
+    let mut by_unit: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in findings.into_iter().filter(|f| !f.deleted && is_overdue(f, today)) {
+        by_unit.entry(f.unit.trim()).or_default().push(f);
+    }
+    let mut units: Vec<(&str, Vec<&Finding>)> = by_unit.into_iter().collect();
+    units.sort_unstable_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(b.0)));
+    for (_, fs) in &mut units {
+        fs.sort_unstable_by_key(|f| (f.deadline, f.session_id, f.seq, f.id));
+    }
+    units
 }
 
 /// A finding's detail lines sit under its numbered line.

@@ -18,13 +18,6 @@ pub struct At<'a> {
     pub today: NaiveDate,
 }
 
-/// Findings not deleted, by 序号.
-fn live(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.retain(|f| !f.deleted);
-    findings.sort_by_key(|f| (f.seq, f.created_ms));
-    findings
-}
-
 /// The 体验报告 of session `id` from `unit`, and the day it was walked; None when there is no
 /// such session.
 pub fn session_report(
@@ -35,7 +28,7 @@ pub fn session_report(
     at: &At<'_>,
 ) -> Result<Option<(Doc, Session)>, StoreError> {
     let Some(s) = store.session(id)? else { return Ok(None) };
-    let findings = live(store.findings_of(id)?);
+    let findings = store.findings_of(id)?;
     let checklists = store.checklists_of(id)?;
     let tickets = store.tickets_of(id)?;
     let thresholds = |t: &Ticket| waits.for_item(&t.item);
@@ -61,7 +54,7 @@ pub fn session_rectification(
     today: NaiveDate,
 ) -> Result<Option<(Doc, Session)>, StoreError> {
     let Some(s) = store.session(id)? else { return Ok(None) };
-    let findings = live(store.findings_of(id)?);
+    let findings = store.findings_of(id)?;
     let pairs: Vec<(&Session, &Finding)> = findings.iter().map(|f| (&s, f)).collect();
     Ok(Some((rectification::list(unit, &pairs, today), s)))
 }
@@ -79,7 +72,7 @@ pub fn unit_rectification(
     let sessions: Vec<Session> = store.sessions()?.into_iter().map(|s| s.session).filter(|s| !s.deleted).collect();
     let mut found: Vec<(usize, Finding)> = Vec::new();
     for (i, s) in sessions.iter().enumerate() {
-        for f in live(store.findings_of(s.id)?) {
+        for f in store.findings_of(s.id)? {
             let day = at.zone.date(f.created_ms);
             if f.unit.trim() == responsible.trim() && day >= from && day <= to {
                 found.push((i, f));
@@ -173,11 +166,12 @@ pub fn ledger_of(
     counts: &crate::domain::ledger::Counts,
     units: &[crate::domain::ledger::UnitRow],
     unit: &str,
-    at: &At<'_>,
+    zone: Zone,
+    today: NaiveDate,
 ) -> Doc {
-    let index = crate::domain::ledger::SessionIndex::in_zone(sessions, *at.zone);
-    let rows = findings.iter().filter_map(|f| Some(ledger_row(f, index.get(f.session_id)?, at.today))).collect();
-    ledger_doc(rows, counts, units, unit, at.today)
+    let index = crate::domain::ledger::SessionIndex::in_zone(sessions, zone);
+    let rows = findings.iter().filter_map(|f| Some(ledger_row(f, index.get(f.session_id)?, today))).collect();
+    ledger_doc(rows, counts, units, unit, today)
 }
 
 fn ledger_doc(
@@ -253,9 +247,9 @@ fn ledger_doc(
 }
 
 /// 督查提醒函 for `findings` (those past their deadline among them), from `sender`.
-pub fn reminders_of(sessions: &[Session], findings: &[Finding], sender: &str, at: &At<'_>) -> Doc {
-    let index = crate::domain::ledger::SessionIndex::in_zone(sessions, *at.zone);
-    super::reminders::letters(findings, &index, None, sender, at.today, &crate::holidays::calendar())
+pub fn reminders_of(sessions: &[Session], findings: &[Finding], sender: &str, zone: Zone, today: NaiveDate) -> Doc {
+    let index = crate::domain::ledger::SessionIndex::in_zone(sessions, zone);
+    super::reminders::letters(findings, &index, None, sender, today, &crate::holidays::calendar())
 }
 
 /// 督查提醒函 to each unit with findings past their deadline (only to `responsible` when

@@ -68,12 +68,11 @@ pub fn done_text(f: &Finding) -> String {
     }
 }
 
-/// 备注: 立行立改 (closed within a day of being found), days overdue, reopenings.
+/// 备注: 立行立改 (as the ledger counts it: straight from 待核查 to 已整改), days overdue,
+/// reopenings, the finding's note.
 pub fn remarks(f: &Finding, today: NaiveDate) -> String {
     let mut out = Vec::new();
-    // The day it was found (UTC: a day's slack either way is what 立行立改 allows anyway).
-    let found = chrono::DateTime::from_timestamp_millis(f.created_ms).map(|t| t.date_naive()).unwrap_or(today);
-    if f.status == FindingStatus::Closed && f.closed_on.is_some_and(|c| (c - found).num_days() <= 1) {
+    if crate::domain::ledger::fixed_on_the_spot(f) {
         out.push("立行立改".to_string());
     }
     if let Due::Overdue { days_over } = due(f, today) {

@@ -3,8 +3,6 @@
 //! office) and the date. The ledger's plain-text letter (`tiyan ledger --reminders`) says the
 //! same; this is the one a clerk prints and stamps.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 
 use super::session::chinese_date;
@@ -26,23 +24,21 @@ pub fn letters(
     today: NaiveDate,
     calendar: &Calendar,
 ) -> Doc {
-    let mut by_unit: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
-    for f in findings.iter().filter(|f| !f.deleted) {
-        let Due::Overdue { .. } = due(f, today) else { continue };
-        if unit.is_some_and(|u| u.trim() != f.unit.trim()) {
-            continue;
-        }
-        let name = if f.unit.trim().is_empty() { "待定责".to_string() } else { f.unit.trim().to_string() };
-        by_unit.entry(name).or_default().push(f);
-    }
+    // The same letters, to the same units in the same order, as the ledger's plain text.
+    // Findings without a unit go to 待定责, asked for by that name (as `tiyan ledger --unit`).
+    let unassigned = crate::i18n::Strings::get(crate::i18n::Lang::Zh).t(crate::domain::ledger::UNASSIGNED_KEY);
+    let by_unit: Vec<(&str, Vec<&Finding>)> = crate::domain::ledger::overdue_by_unit(findings, today)
+        .into_iter()
+        .map(|(name, fs)| (if name.is_empty() { unassigned } else { name }, fs))
+        .filter(|(name, _)| unit.is_none_or(|u| u.trim() == *name))
+        .collect();
     let sender = if sender.trim().is_empty() { "×××单位".to_string() } else { sender.trim().to_string() };
     let reply_by = calendar.add_working_days(today, REPLY_DAYS);
     let mut blocks = Vec::new();
     if by_unit.is_empty() {
         blocks.push(Block::Para(format!("截至{}，没有超过整改时限的问题。", chinese_date(today))));
     }
-    for (i, (name, mut fs)) in by_unit.into_iter().enumerate() {
-        fs.sort_by_key(|f| (f.deadline, f.created_ms));
+    for (i, (name, fs)) in by_unit.into_iter().enumerate() {
         if i > 0 {
             blocks.push(Block::PageBreak);
         }

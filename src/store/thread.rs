@@ -106,6 +106,8 @@ pub enum StoreRequest {
     LoadLedgerData {
         req: u64,
         filter: crate::domain::ledger::LedgerFilter,
+        /// The user's zone (walks are dated in it), and today in it.
+        zone: crate::domain::zone::Zone,
         today: chrono::NaiveDate,
     },
     /// Trust a card found on a stick; answered with `SyncTrusted`.
@@ -384,12 +386,10 @@ pub fn answer_with_progress(
         StoreRequest::LoadReportData { req, session } => {
             let read = || -> Result<Box<ReportData>, StoreError> {
                 let s = store.session(session)?.ok_or_else(|| StoreError::Db("no such session".into()))?;
-                let mut findings = store.findings_of(session)?;
-                findings.retain(|f| !f.deleted);
-                findings.sort_by_key(|f| (f.seq, f.created_ms));
                 Ok(Box::new(ReportData {
                     session: s,
-                    findings,
+                    // Not deleted, by 序号.
+                    findings: store.findings_of(session)?,
                     checklists: store.checklists_of(session)?,
                     tickets: store.tickets_of(session)?,
                     office: store.office_name().ok().flatten().unwrap_or_default(),
@@ -397,12 +397,11 @@ pub fn answer_with_progress(
             };
             StoreEvent::ReportData { req, result: read() }
         }
-        StoreRequest::LoadLedgerData { req, filter, today } => {
+        StoreRequest::LoadLedgerData { req, filter, zone, today } => {
             let read = || -> Result<Box<LedgerData>, StoreError> {
                 use crate::domain::ledger::SessionIndex;
                 let sessions: Vec<crate::domain::Session> =
                     store.sessions()?.into_iter().map(|s| s.session).filter(|s| !s.deleted).collect();
-                let zone = crate::domain::zone::Zone::local();
                 let index = SessionIndex::in_zone(&sessions, zone);
                 let mut findings = Vec::new();
                 let keep = |fs: Vec<Finding>| -> Vec<Finding> {
