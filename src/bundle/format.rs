@@ -445,6 +445,21 @@ pub fn read(bytes: &[u8], identity: Option<&age::x25519::Identity>) -> Result<Op
 /// its head and carried files read; its ops are read again by `ops()`, a chunk at a time, from
 /// the compressed payload it keeps: a big bundle is never held decompressed.
 pub struct Verified {
+    payload: Payload,
+    /// Where the body ends in the decompressed payload, and its BLAKE3.
+    body_end: u64,
+    body_hash: blake3::Hash,
+    /// Where the ops start in the decompressed payload.
+    ops_at: u64,
+    pub signed_by: [u8; 32],
+    pub head: Head,
+    /// Ops it carries.
+    pub ops: u64,
+    pub blobs: Vec<Blob>,
+}
+
+/// A bundle's payload as the plain header describes it, and where its bytes are.
+struct Payload {
     /// The file's bytes, or once decrypted the payload's (empty once `release_bytes`).
     kept: Vec<u8>,
     /// The compressed payload within `kept`.
@@ -457,17 +472,6 @@ pub struct Verified {
     format: u16,
     compression: Compression,
     body_len: u64,
-    /// Where the body starts and ends in the decompressed payload, and its BLAKE3.
-    body_start: u64,
-    body_end: u64,
-    body_hash: blake3::Hash,
-    /// Where the ops start in the decompressed payload.
-    ops_at: u64,
-    pub signed_by: [u8; 32],
-    pub head: Head,
-    /// Ops it carries.
-    pub ops: u64,
-    pub blobs: Vec<Blob>,
 }
 
 /// Opens and checks a bundle file's bytes, decrypting with `identity` when it is encrypted.
@@ -524,7 +528,7 @@ pub fn open(bytes: Vec<u8>, identity: Option<&age::x25519::Identity>) -> Result<
     } else {
         (bytes, payload)
     };
-    let mut verified = Verified {
+    let payload = Payload {
         kept,
         payload,
         in_file,
@@ -533,37 +537,19 @@ pub fn open(bytes: Vec<u8>, identity: Option<&age::x25519::Identity>) -> Result<
         format,
         compression: header.compression,
         body_len: header.body_len,
-        body_start: 0,
-        body_end: 0,
-        body_hash: blake3::hash(&[]),
-        ops_at: 0,
-        signed_by: header.sender,
-        head: Head {
-            bundle_id: [0; 16],
-            written_ms: 0,
-            sender: Card {
-                name: String::new(),
-                role: Role::Inspector,
-                signing_key: [0; 32],
-                age_recipient: String::new(),
-            },
-            sender_replica: [0; 16],
-            recipients: Vec::new(),
-            version_vector: Vec::new(),
-            covers: Vec::new(),
-        },
-        ops: 0,
-        blobs: Vec::new(),
     };
-    let walked = verified.walk_body()?;
+    let walked = payload.walk_body()?;
     let (hash, signature) = (walked.hash, walked.signature);
-    verified.body_start = walked.body_start;
-    verified.body_end = walked.body_end;
-    verified.body_hash = hash;
-    verified.head = walked.head;
-    verified.ops_at = walked.ops_at;
-    verified.ops = walked.ops;
-    verified.blobs = walked.blobs;
+    let verified = Verified {
+        payload,
+        body_end: walked.body_end,
+        body_hash: hash,
+        ops_at: walked.ops_at,
+        signed_by: header.sender,
+        head: walked.head,
+        ops: walked.ops,
+        blobs: walked.blobs,
+    };
     let key = VerifyingKey::from_bytes(&header.sender).map_err(|_| BundleError::SignatureInvalid)?;
     let signature = Signature::from_slice(&signature).map_err(|_| BundleError::SignatureInvalid)?;
     key.verify_strict(&message(format, &hash), &signature).map_err(|_| BundleError::SignatureInvalid)?;
@@ -582,7 +568,7 @@ pub fn open(bytes: Vec<u8>, identity: Option<&age::x25519::Identity>) -> Result<
     Ok(verified)
 }
 
-impl Verified {
+impl Payload {
     /// The payload decompressed as a stream, at most its declared length.
     fn stream(&self) -> Result<BodyStream<'_>, BundleError> {
         self.decompressing(Box::new(&self.kept[self.payload.clone()]))
@@ -606,12 +592,11 @@ impl Verified {
     /// hash and the signature after it.
     fn walk_body(&self) -> Result<Walked, BundleError> {
         let mut s = self.stream()?;
-        let (body_start, body_end) = if self.format == 1 {
+        let body_end = if self.format == 1 {
             let len = s.varint()?;
-            let start = s.at();
-            (start, start.checked_add(len).ok_or_else(past_declared)?)
+            s.at().checked_add(len).ok_or_else(past_declared)?
         } else {
-            (0, self.body_len.checked_sub(SIGNATURE_LEN).ok_or_else(past_declared)?)
+            self.body_len.checked_sub(SIGNATURE_LEN).ok_or_else(past_declared)?
         };
         s.hash_until(body_end);
         let head = s.postcard("the body's head")?;
@@ -653,21 +638,23 @@ impl Verified {
         }
         let signature = s.bytes(SIGNATURE_LEN)?;
         s.end()?;
-        Ok(Walked { head, body_start, body_end, ops_at, ops, blobs, hash, signature })
+        Ok(Walked { head, body_end, ops_at, ops, blobs, hash, signature })
     }
+}
 
+impl Verified {
     /// The ops, read again from the bytes kept, a chunk at a time.
     pub fn ops(&self) -> Result<OpsReader<'_>, BundleError> {
-        if self.kept.is_empty() {
+        if self.payload.kept.is_empty() {
             return Err(BundleError::Damaged("its bytes were let go: read the ops from the file".into()));
         }
-        self.ops_reader(self.stream()?)
+        self.ops_reader(self.payload.stream()?)
     }
 
     /// Lets go of the bytes `open` was given: the ops are then read from the file again
     /// (`ops_from_file`), so a big import does not hold the bundle too.
     pub fn release_bytes(&mut self) {
-        self.kept = Vec::new();
+        self.payload.kept = Vec::new();
     }
 
     /// The ops, read again from `file` (the bundle `open` was given, read anew: decrypted and
@@ -676,9 +663,10 @@ impl Verified {
     pub fn ops_from_file(&self, mut file: std::fs::File) -> Result<OpsReader<'_>, BundleError> {
         use std::io::{Seek, SeekFrom};
         let unreadable = |e: std::io::Error| BundleError::Damaged(format!("cannot be read again: {e}"));
-        file.seek(SeekFrom::Start(self.in_file.0)).map_err(unreadable)?;
-        let payload = std::io::BufReader::new(file.take(self.in_file.1));
-        let compressed: Box<dyn Read> = match (&self.identity, self.encrypted) {
+        let p = &self.payload;
+        file.seek(SeekFrom::Start(p.in_file.0)).map_err(unreadable)?;
+        let payload = std::io::BufReader::new(file.take(p.in_file.1));
+        let compressed: Box<dyn Read> = match (&p.identity, p.encrypted) {
             (Some(identity), true) => {
                 let decryptor = age::Decryptor::new(payload)
                     .map_err(|e| BundleError::Damaged(format!("the encryption does not read: {e}")))?;
@@ -690,19 +678,20 @@ impl Verified {
             (None, true) => return Err(BundleError::NotForUs),
             (_, false) => Box::new(payload),
         };
-        self.ops_reader(self.decompressing(compressed)?)
+        self.ops_reader(p.decompressing(compressed)?)
     }
 
     fn ops_reader<'a>(&self, mut stream: BodyStream<'a>) -> Result<OpsReader<'a>, BundleError> {
-        if self.format == 1 {
+        let format = self.payload.format;
+        if format == 1 {
             stream.varint()?;
         }
         stream.hash_until(self.body_end);
         stream.skip(self.ops_at - stream.at())?;
-        let left = if self.format == 1 { stream.varint()? } else { 0 };
+        let left = if format == 1 { stream.varint()? } else { 0 };
         Ok(OpsReader {
             stream,
-            format: self.format,
+            format,
             left,
             columns: ColumnReader::default(),
             block: Vec::new(),
@@ -716,7 +705,6 @@ impl Verified {
 /// What the first read of a payload found.
 struct Walked {
     head: Head,
-    body_start: u64,
     body_end: u64,
     ops_at: u64,
     ops: u64,
