@@ -274,6 +274,24 @@ fn report_commands_write_once_and_refuse_what_they_cannot_do() {
     assert!(std::fs::read(&out).unwrap().starts_with(b"\xEF\xBB\xBF"));
     let neither = run(&["report", "rectification", "--format", "csv"]);
     assert_eq!(neither.status.code(), Some(1));
+    let backwards = run(&[
+        "report",
+        "rectification",
+        "--unit",
+        "县医保局",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-11-01",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(backwards.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&backwards.stderr).contains("晚于"),
+        "{}",
+        String::from_utf8_lossy(&backwards.stderr)
+    );
 }
 
 /// The 整改台账 in Excel: a sheet of findings with seed 002's columns, one row per finding the

@@ -59,6 +59,11 @@ pub fn run(setup: &Setup, what: &ReportCmd) -> Result<(), CliError> {
                 return Err(CliError::refused(setup.strings().t("cli.report.which_list").to_string()));
             };
             let (from, to) = (parse_date(setup, "--from", from)?, parse_date(setup, "--to", to)?);
+            if from > to {
+                let (from, to) = (from.to_string(), to.to_string());
+                let args = [("from", from.as_str()), ("to", to.as_str())];
+                return Err(CliError::refused(setup.strings().tf("cli.ledger.bad_range", &args)));
+            }
             let doc = build::unit_rectification(&store, unit, from, to, &org(&store, out), &at).map_err(err)?;
             let range = format!("{}至{}", day(from), day(to));
             write(setup, out, format, &doc, report::file_name(&["整改清单", unit, &range], format))

@@ -27,7 +27,7 @@ pub fn session_report(
     waits: &WaitRules,
     at: &At<'_>,
 ) -> Result<Option<(Doc, Session)>, StoreError> {
-    let Some(s) = store.session(id)? else { return Ok(None) };
+    let Some(s) = store.session(id)?.filter(|s| !s.deleted) else { return Ok(None) };
     let findings = store.findings_of(id)?;
     let checklists = store.checklists_of(id)?;
     let tickets = store.tickets_of(id)?;
@@ -53,7 +53,7 @@ pub fn session_rectification(
     unit: &str,
     today: NaiveDate,
 ) -> Result<Option<(Doc, Session)>, StoreError> {
-    let Some(s) = store.session(id)? else { return Ok(None) };
+    let Some(s) = store.session(id)?.filter(|s| !s.deleted) else { return Ok(None) };
     let findings = store.findings_of(id)?;
     let pairs: Vec<(&Session, &Finding)> = findings.iter().map(|f| (&s, f)).collect();
     Ok(Some((rectification::list(unit, &pairs, today), s)))
