@@ -84,6 +84,7 @@ fn session(id: EntityId) -> SessionSummary {
         conflicts: vec![],
         clock_jumps: vec![],
         walk: Default::default(),
+        attachments: Vec::new(),
     };
     SessionSummary { session, findings: 0, max_seq: 0, conflicts: 0 }
 }

@@ -61,6 +61,7 @@ fn session(n: usize, rng: &mut StdRng) -> Session {
         conflicts: vec![],
         clock_jumps: vec![],
         walk: Default::default(),
+        attachments: Vec::new(),
     }
 }
 

@@ -24,6 +24,7 @@ pub fn context() -> Context {
         ids: std::sync::Arc::new(tiyan::domain::ids::UlidIds),
         zone: tiyan::domain::zone::Zone::local(),
         calendar: std::sync::Arc::new(tiyan::holidays::shipped()),
+        attach_cap: tiyan::domain::attachment::DEFAULT_MAX_BYTES,
     }
 }
 

@@ -8,6 +8,8 @@
 //! [waits.items."不动产登记"]
 //! warning_minutes = 40
 //! alert_minutes = 60
+//! [attachments]
+//! max_file_mib = 20
 //! ```
 //!
 //! A bad file is reported with line and column and ignored as a whole.
@@ -30,7 +32,19 @@ pub struct Config {
     pub lang: Option<String>,
     #[serde(default)]
     pub waits: WaitsConfig,
+    #[serde(default)]
+    pub attachments: AttachmentsConfig,
 }
+
+/// `[attachments]`: the largest photo or scan taken, in MiB (default 20).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentsConfig {
+    pub max_file_mib: Option<Spanned<u32>>,
+}
+
+/// The cap no config may raise above: a bundle carries its files in memory.
+pub const MAX_ATTACHMENT_MIB: u32 = 200;
 
 /// `[waits]`: the default thresholds, and per service item (named as in the item list, in
 /// either language).
@@ -99,7 +113,21 @@ impl Config {
         let config: Config =
             toml::from_str(&text).map_err(|e| at(e.span().map(|s| s.start).unwrap_or(0), e.message()))?;
         config.wait_rules().map_err(|(span, message)| at(span.start, &message))?;
+        if let Some(mib) = &config.attachments.max_file_mib
+            && !(1..=MAX_ATTACHMENT_MIB).contains(mib.get_ref())
+        {
+            let message = format!("max_file_mib is {}: it must be from 1 to {MAX_ATTACHMENT_MIB}", mib.get_ref());
+            return Err(at(mib.span().start, &message));
+        }
         Ok(config)
+    }
+
+    /// The largest file `tiyan attach` and `A` take, in bytes.
+    pub fn attachment_cap(&self) -> u64 {
+        self.attachments
+            .max_file_mib
+            .as_ref()
+            .map_or(crate::domain::attachment::DEFAULT_MAX_BYTES, |m| u64::from(*m.get_ref()) << 20)
     }
 
     /// The wait thresholds this file sets, item names turned into what tickets store.

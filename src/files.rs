@@ -245,9 +245,90 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
 }
 
+/// What Tab makes of a typed path: the path extended as far as the names in its directory
+/// agree, and those names (directories with a `/`) when more than one still fits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub text: String,
+    pub candidates: Vec<String>,
+}
+
+/// The most names a completion lists.
+pub const MAX_CANDIDATES: usize = 40;
+
+/// Completes the last component of `text` from its directory (`~/` is the home directory;
+/// hidden names only when the typed part starts with a dot). An unreadable directory
+/// completes nothing.
+pub fn complete_path(text: &str) -> Completion {
+    let unchanged = || Completion { text: text.to_string(), candidates: Vec::new() };
+    let expanded = match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => format!("{}/{rest}", home.to_string_lossy().trim_end_matches('/')),
+        _ => text.to_string(),
+    };
+    let (dir, typed) = match expanded.rfind('/') {
+        Some(at) => (&expanded[..=at], &expanded[at + 1..]),
+        None => ("", expanded.as_str()),
+    };
+    let Ok(entries) = std::fs::read_dir(if dir.is_empty() { "." } else { dir }) else { return unchanged() };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let shown = name.starts_with(typed) && (typed.starts_with('.') || !name.starts_with('.'));
+            // A link to a directory counts as one (metadata follows it).
+            let is_dir = std::fs::metadata(e.path()).is_ok_and(|m| m.is_dir());
+            shown.then(|| if is_dir { format!("{name}/") } else { name })
+        })
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return unchanged();
+    }
+    let shared = shared_start(&names);
+    let text = format!("{}{shared}", &text[..text.len() - typed.len()]);
+    let candidates = if names.len() > 1 { names.into_iter().take(MAX_CANDIDATES).collect() } else { Vec::new() };
+    Completion { text, candidates }
+}
+
+/// The longest start every name shares (at a char boundary).
+fn shared_start(names: &[String]) -> &str {
+    let Some(first) = names.first() else { return "" };
+    let mut end = first.len();
+    for name in &names[1..] {
+        end = first
+            .char_indices()
+            .zip(name.chars())
+            .take_while(|((i, a), b)| *i < end && a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8());
+    }
+    &first[..end]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tab_completes_a_path_as_far_as_the_names_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["大厅照片1.jpg", "大厅照片2.jpg", "窗口.png", ".hidden.jpg"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("扫描件")).unwrap();
+        let base = format!("{}/", dir.path().display());
+        let done = complete_path(&format!("{base}大"));
+        assert_eq!(done.text, format!("{base}大厅照片"));
+        assert_eq!(done.candidates, vec!["大厅照片1.jpg", "大厅照片2.jpg"]);
+        let done = complete_path(&format!("{base}窗"));
+        assert_eq!((done.text, done.candidates.len()), (format!("{base}窗口.png"), 0));
+        assert_eq!(complete_path(&format!("{base}扫")).text, format!("{base}扫描件/"), "a directory ends in /");
+        let all = complete_path(&base);
+        assert_eq!(all.candidates.len(), 4, "hidden names only when asked for: {:?}", all.candidates);
+        assert_eq!(complete_path(&format!("{base}.h")).text, format!("{base}.hidden.jpg"));
+        assert_eq!(complete_path(&format!("{base}无")).text, format!("{base}无"), "nothing fits: unchanged");
+        assert_eq!(complete_path("/no/such/dir/x").text, "/no/such/dir/x");
+    }
 
     #[test]
     fn a_file_written_atomically_replaces_the_old_one_whole_and_leaves_nothing_else() {

@@ -42,6 +42,7 @@ fn session(n: usize, created_day: i64, theme: usize, deleted: bool) -> Session {
         conflicts: vec![],
         clock_jumps: vec![],
         walk: Default::default(),
+        attachments: Vec::new(),
     }
 }
 

@@ -36,6 +36,7 @@ fn context(clock: Arc<ManualClock>) -> Context {
         ids: Arc::new(SeededIds::new(42)),
         zone: Zone::utc(),
         calendar: Arc::new(tiyan::holidays::shipped()),
+        attach_cap: tiyan::domain::attachment::DEFAULT_MAX_BYTES,
     }
 }
 

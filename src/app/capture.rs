@@ -18,6 +18,13 @@ use crate::keymap::{Action, Layer};
 pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.ctx.keymap.lookup(Layer::Capture, &key) {
         Some(Action::Submit) => return submit_capture(state),
+        // Tab completes where a path is typed; elsewhere it is nothing.
+        Some(Action::Complete) => {
+            return match state.overlays.last() {
+                Some(Overlay::Capture(c)) if c.purpose.takes_a_path() => super::attachments::complete(c.input.text()),
+                _ => vec![],
+            };
+        }
         Some(Action::Cancel) => {
             let has_text = matches!(state.overlays.last(), Some(Overlay::Capture(c)) if c.has_changes());
             if has_text {
@@ -46,6 +53,9 @@ fn submit_capture(state: &mut State) -> Vec<Effect> {
         CapturePurpose::Stage { at } => return walk::submit_stage(state, c.session, c.input.text(), *at),
         CapturePurpose::Inspector => return rectify::submit_inspector(state, c.input.text()),
         CapturePurpose::SyncPath => return super::sync::submit_path(state, c.input.text()),
+        CapturePurpose::AttachPath { kind, owner } => {
+            return super::attachments::submit_path(state, *kind, *owner, c.input.text());
+        }
         CapturePurpose::Answer { .. } | CapturePurpose::Note { .. } => return checklist::submit_entry(state, c),
     };
     let text = c.input.text().trim().to_string();

@@ -375,7 +375,8 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
         | CapturePurpose::Transfer { .. }
         | CapturePurpose::Stage { .. }
         | CapturePurpose::Inspector
-        | CapturePurpose::SyncPath => return vec![],
+        | CapturePurpose::SyncPath
+        | CapturePurpose::AttachPath { .. } => return vec![],
     };
     let before = state.checklist.item_cursor;
     if advance {

@@ -141,7 +141,7 @@ fn overlay_draft(overlay: &Overlay) -> Option<DraftOverlay> {
         // The name question comes back by itself on the next start of a nameless profile.
         Overlay::Capture(c) if c.purpose == CapturePurpose::Inspector => None,
         // A typed directory is not worth keeping across a crash.
-        Overlay::Capture(c) if c.purpose == CapturePurpose::SyncPath => None,
+        Overlay::Capture(c) if c.purpose.takes_a_path() => None,
         Overlay::Capture(c) if c.has_changes() => Some(DraftOverlay::Capture {
             session: c.session,
             purpose: purpose_draft(&c.purpose),
@@ -187,7 +187,7 @@ fn purpose_draft(p: &CapturePurpose) -> Purpose {
         CapturePurpose::Note { checklist, item } => Purpose::Note { checklist: *checklist, item: item.clone() },
         CapturePurpose::Transfer { ticket } => Purpose::Transfer { ticket: *ticket },
         CapturePurpose::Stage { at } => Purpose::Stage { at: *at },
-        CapturePurpose::Inspector | CapturePurpose::SyncPath => Purpose::Inspector,
+        CapturePurpose::Inspector | CapturePurpose::SyncPath | CapturePurpose::AttachPath { .. } => Purpose::Inspector,
     }
 }
 

@@ -45,6 +45,7 @@ pub fn screen_key(
         }
         Action::GotoSession => return goto::session_page_at(state, session, Some(finding)),
         Action::Resolve => return super::conflicts::open(state, finding),
+        Action::Attach => return super::attachments::open(state, crate::domain::EntityKind::Finding, finding),
         Action::Back if from_ledger => {
             let mut effects = goto::back_to_ledger(state);
             effects.extend(super::ledger::fetch(state, false));

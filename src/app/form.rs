@@ -150,6 +150,7 @@ impl FormState {
             conflicts: Vec::new(),
             clock_jumps: Vec::new(),
             walk: Default::default(),
+            attachments: Vec::new(),
         };
         if let Some(l) = last {
             s.mode = l.mode.clone();

@@ -91,6 +91,7 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
                 | Overlay::StagePicker { .. }
                 | Overlay::MovePicker { .. }
                 | Overlay::ResolvePicker { .. }
+                | Overlay::AttachmentPicker { .. }
         )
     });
     let skip: &[Action] = if picker { &[Action::Capture] } else { &[] };

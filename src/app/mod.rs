@@ -20,6 +20,7 @@
 //!   `nav` (cursor moves), `form` and `picker` (the models of a form and its pick list).
 //! - `state`, `msg`, `effect`: the data.
 
+pub mod attachments;
 pub mod board;
 pub mod capture;
 pub mod checklist;
@@ -45,6 +46,7 @@ pub mod nav;
 pub mod picker;
 pub mod picker_keys;
 pub mod rectify;
+pub mod reload;
 pub mod resume;
 pub mod session_page;
 pub mod sessions;

@@ -41,6 +41,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent, session: EntityId) ->
     };
     match action {
         Action::Documents => return super::documents::open(state, super::document_job::Target::Session(session)),
+        Action::Attach => return super::attachments::open(state, crate::domain::EntityKind::Session, session),
         Action::SwitchPane => {
             state.page.pane = match state.page.pane {
                 Pane::Findings => Pane::Checklists,

@@ -50,6 +50,8 @@ pub struct Context {
     pub zone: crate::domain::zone::Zone,
     /// The holiday calendar deadlines are counted on (the user's holidays.toml, or shipped).
     pub calendar: Arc<crate::domain::workdays::Calendar>,
+    /// The largest photo or scan `A` attaches, in bytes (`[attachments] max_file_mib`).
+    pub attach_cap: u64,
 }
 
 impl Context {
@@ -159,6 +161,12 @@ pub enum Overlay {
         field: String,
         cursor: usize,
     },
+    /// A session's or finding's attachments, to remove one, and a last line to add one.
+    AttachmentPicker {
+        kind: EntityKind,
+        owner: EntityId,
+        cursor: usize,
+    },
     /// The status moves allowed for a finding from where it stands.
     MovePicker {
         finding: EntityId,
@@ -180,6 +188,7 @@ impl Overlay {
             | Overlay::DocumentPicker { .. }
             | Overlay::StagePicker { .. }
             | Overlay::MovePicker { .. }
+            | Overlay::AttachmentPicker { .. }
             | Overlay::ResolvePicker { .. } => None,
         }
     }
@@ -249,10 +258,36 @@ pub enum CapturePurpose {
     Inspector,
     /// A directory for the sync screen.
     SyncPath,
+    /// A file to attach to a session or finding (Tab completes it).
+    AttachPath {
+        kind: EntityKind,
+        owner: EntityId,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachPending {
+    pub req: u64,
+    pub kind: EntityKind,
+    pub owner: EntityId,
+    pub text: String,
+}
+
+impl CapturePurpose {
+    /// Lines where a path is typed: Tab completes them from the disk.
+    pub fn takes_a_path(&self) -> bool {
+        matches!(self, CapturePurpose::SyncPath | CapturePurpose::AttachPath { .. })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfirmAction {
+    /// Remove an attachment from its session or finding.
+    Detach {
+        kind: EntityKind,
+        owner: EntityId,
+        attachment: EntityId,
+    },
     DeleteSession(EntityId),
     DeleteFinding(EntityId),
     RemoveChecklist(EntityId),
@@ -373,6 +408,9 @@ pub struct State {
     /// A document asked for (`p` on a session's page): its request and choice, while its data
     /// is read.
     pub document_pending: Option<(u64, super::document_job::Choice)>,
+    /// A file being attached (`A`): its request, where it goes and the path as typed (the line
+    /// comes back with it when the file is refused).
+    pub attach_pending: Option<AttachPending>,
     /// A one-line message for the status line (errors, hints).
     pub notice: Option<String>,
     pub size: (u16, u16),
@@ -411,6 +449,7 @@ impl State {
             select_after_load: None,
             next_req: 1,
             document_pending: None,
+            attach_pending: None,
             notice,
             size,
             quitting: false,

@@ -110,6 +110,7 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Some(Overlay::StagePicker { .. }) => walk::picker_key(state, &key),
         Some(Overlay::MovePicker { .. }) => rectify::picker_key(state, &key),
         Some(Overlay::ResolvePicker { .. }) => super::conflicts::picker_key(state, &key),
+        Some(Overlay::AttachmentPicker { .. }) => super::attachments::picker_key(state, &key),
         Some(_) => match state.layer() {
             Some(Layer::Dialog) => dialog::key(state, &key),
             Some(Layer::Help) => help::key(state, &key),

@@ -166,16 +166,7 @@ pub fn card_file_name(card: &Card) -> String {
     format!("tiyan-{}-{}.card", role_name(card.role), fingerprint(&card.signing_key))
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
-}
+pub use crate::domain::ids::{hex, unhex};
 
 #[cfg(test)]
 mod tests {

@@ -118,6 +118,44 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Attach photos or scans (JPEG, PNG, PDF) to a session or a finding: each is copied into
+    /// the profile (the same file twice is kept once); all are checked before any is attached
+    Attach(AttachArgs),
+    /// Remove an attachment from its session or finding (the removal is kept in its history)
+    Detach(DetachArgs),
+}
+
+/// Which record an attachment belongs to: exactly one of `--session`, `--finding`.
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+pub struct AttachOwner {
+    /// The session's id, or a unique start of it
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// The finding's id, or a unique start of it
+    #[arg(long, value_name = "ID")]
+    pub finding: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AttachArgs {
+    #[command(flatten)]
+    pub owner: AttachOwner,
+    /// The files: JPEG, PNG or PDF, each at most [attachments] max_file_mib (default 20 MiB)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Print what was attached as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DetachArgs {
+    #[command(flatten)]
+    pub owner: AttachOwner,
+    /// The attachment's id (or a unique start of it), or its file name
+    #[arg(value_name = "ATTACHMENT")]
+    pub attachment: String,
 }
 
 #[derive(Subcommand, Debug)]

@@ -126,7 +126,7 @@ fn set_status(setup: &Setup, a: &SetStatusArgs) -> Result<(), CliError> {
 }
 
 /// The finding a full id or a unique prefix names, or an error saying which of the two failed.
-fn load_finding(setup: &Setup, store: &Store, text_id: &str) -> Result<Finding, CliError> {
+pub(super) fn load_finding(setup: &Setup, store: &Store, text_id: &str) -> Result<Finding, CliError> {
     let s = setup.strings();
     let err = |e| setup.store_error(e);
     let id: EntityId = match store.lookup_prefix(EntityKind::Finding, text_id).map_err(err)? {

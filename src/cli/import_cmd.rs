@@ -45,6 +45,8 @@ struct ImportJson<'a> {
     quarantined_as: Option<String>,
     refused: Option<&'static str>,
     refused_detail: Option<String>,
+    /// Photos and scans carried (kept in the profile unless a dry run or refused).
+    files: usize,
 }
 
 fn import_json(r: &BundleImport) -> ImportJson<'_> {
@@ -70,6 +72,7 @@ fn import_json(r: &BundleImport) -> ImportJson<'_> {
         quarantined_as: r.quarantined_as.as_ref().map(|p| p.display().to_string()),
         refused: r.refused.as_ref().map(Refused::code),
         refused_detail: r.refused.as_ref().map(ToString::to_string),
+        files: r.files,
     }
 }
 
@@ -174,6 +177,9 @@ fn describe(setup: &Setup, r: &BundleImport) {
             ]
         )
     );
+    if r.files > 0 {
+        say!("{}", s.tf("sync.import.files", &[("n", &r.files.to_string())]));
+    }
     if r.trusted_now {
         let key = if r.dry_run { "sync.import.would_trust" } else { "sync.import.trusted" };
         say!("{}", s.tf(key, &[("name", &name), ("fp", &fp)]));

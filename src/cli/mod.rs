@@ -3,6 +3,7 @@
 //! (`tui::run`, with the core's `Context`) but never draws or imports the UI.
 
 mod args;
+mod attach_cmd;
 mod check_cmd;
 mod checks;
 mod common;
@@ -130,5 +131,7 @@ fn run_command(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Export(args) => export_cmd::run(&setup, args),
         Command::Import(args) => import_cmd::run(&setup, args),
         Command::Imports { json } => import_cmd::list(&setup, *json),
+        Command::Attach(args) => attach_cmd::attach(&setup, args),
+        Command::Detach(args) => attach_cmd::detach(&setup, args),
     }
 }

@@ -38,6 +38,8 @@ pub struct Setup {
     pub warnings: Vec<String>,
     /// Wait thresholds from the config file (the defaults when it has none or is broken).
     pub waits: crate::config::WaitRules,
+    /// The largest photo or scan attached, in bytes (`[attachments] max_file_mib`).
+    pub attach_cap: u64,
 }
 
 impl Setup {
@@ -74,9 +76,10 @@ impl Setup {
         }
         // A broken file was refused whole by `load`, so its rules are the defaults.
         let waits = config.wait_rules().unwrap_or_default();
+        let attach_cap = config.attachment_cap();
         // Before anything reads the calendar; a broken holidays.toml falls back to the shipped one.
         warnings.extend(crate::holidays::install(&paths.config_dir, lang));
-        Ok(Setup { paths, lang, warnings, waits })
+        Ok(Setup { paths, lang, warnings, waits, attach_cap })
     }
 
     /// The config files' problems on stderr, each once (commands; the TUI shows the first on
@@ -176,6 +179,7 @@ impl Setup {
             ids: std::sync::Arc::new(crate::domain::ids::UlidIds),
             zone: crate::domain::zone::Zone::local(),
             calendar: crate::holidays::calendar(),
+            attach_cap: self.attach_cap,
         }
     }
 }

@@ -200,6 +200,8 @@ pub struct Finding {
     pub closed_on: Option<chrono::NaiveDate>,
     /// The status history, oldest first.
     pub moves: Vec<StatusMove>,
+    /// Photos and scans (附件), oldest first.
+    pub attachments: Vec<super::attachment::Attachment>,
 }
 
 impl Finding {
@@ -239,6 +241,7 @@ impl Finding {
             closed_by: String::new(),
             closed_on: None,
             moves: Vec::new(),
+            attachments: Vec::new(),
         }
     }
 
@@ -248,6 +251,7 @@ impl Finding {
         // Rare, so copied whole before the record's text is moved out.
         let conflict_values = conflict_values(&r, &conflicts);
         let moves = take_moves(&mut r);
+        let attachments = super::attachment::of_record(&r);
         let check = r.get(field::CHECKLIST).as_ref_id().map(|c| (c, r.take_text(field::CHECK_ITEM)));
         let tags = match r.take(field::TAGS) {
             Value::TextList(tags) => tags,
@@ -285,6 +289,7 @@ impl Finding {
             closed_by: r.take_text(field::CLOSED_BY),
             closed_on: r.get(field::CLOSED_ON).as_date(),
             moves,
+            attachments,
         }
     }
 

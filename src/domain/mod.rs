@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, no terminal. Everything the store persists and the UI shows
 //! is defined here, in the words of DOMAIN.md (session 体验活动, finding 问题 …).
 
+pub mod attachment;
 pub mod checklist;
 pub mod deadline;
 pub mod finding;
@@ -21,6 +22,7 @@ pub mod walk;
 pub mod workdays;
 pub mod zone;
 
+pub use attachment::{Attachment, FileType};
 pub use checklist::{Answer, Checklist, ChecklistResult, Tally};
 pub use finding::{Finding, FindingLink, FindingStatus};
 pub use op::{Change, EntityId, EntityKind, Hlc, Op, OpId, OpPayload, ReplicaId, Value};

@@ -67,6 +67,8 @@ pub struct Session {
     pub clock_jumps: Vec<TimedEvent>,
     /// The stage stopwatch of this walk (事项办理全过程).
     pub walk: Walk,
+    /// Photos and scans (附件), oldest first.
+    pub attachments: Vec<super::attachment::Attachment>,
 }
 
 impl Session {
@@ -92,6 +94,7 @@ impl Session {
             deleted: r.get(field::DELETED).as_bool(),
             conflicts: r.conflicts().into_iter().map(String::from).collect(),
             walk: Walk::from_record(r),
+            attachments: super::attachment::of_record(r),
             clock_jumps: r
                 .fields_with_prefix(field::CLOCK_JUMP_PREFIX)
                 .filter_map(|(name, _)| r.get(name).as_event().cloned())

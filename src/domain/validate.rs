@@ -9,7 +9,7 @@
 //!
 //! A field is either a fixed name (`description`) or a family: a prefix and a numbered suffix
 //! (`event/0001`, `walk/0001`, `clock_jump/0001`: 1 to 9 digits, not all zero), a ULID suffix
-//! (`move/<ULID>`), or a checklist item id (`answer/<item>`, `note/<item>`: 1 to 128 bytes,
+//! (`move/<ULID>`, `attachment/<ULID>`), or a checklist item id (`answer/<item>`, `note/<item>`: 1 to 128 bytes,
 //! no control characters, no `/`).
 //!
 //! Each rule also numbers its field within its kind: the op log and bundles store that number
@@ -23,6 +23,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::attachment::FIELD_PREFIX as ATTACHMENT_PREFIX;
 use super::checklist::field as checklist;
 use super::finding::field as finding;
 use super::op::{EntityId, EntityKind, Op, OpId, OpPayload, Value};
@@ -146,6 +147,8 @@ const REF: &[ValueKind] = &[K::Ref];
 const INT: &[ValueKind] = &[K::Int];
 const DATE_OR_NULL: &[ValueKind] = &[K::Date, K::Null];
 const EVENT_OR_NULL: &[ValueKind] = &[K::Event, K::Null];
+/// An attachment, or Null once removed.
+const LIST_OR_NULL: &[ValueKind] = &[K::TextList, K::Null];
 
 const SESSION_RULES: &[Rule] = &[
     rule(1, Exact(session::ITEM), TEXT),
@@ -162,6 +165,7 @@ const SESSION_RULES: &[Rule] = &[
     rule(12, Numbered(walk::WALK_PREFIX), EVENT_OR_NULL),
     rule(13, Exact(session::MEASURES), TEXT),
     rule(14, Exact(session::ADVICE), TEXT),
+    rule(15, Ulid(ATTACHMENT_PREFIX), LIST_OR_NULL),
 ];
 
 const FINDING_RULES: &[Rule] = &[
@@ -191,6 +195,7 @@ const FINDING_RULES: &[Rule] = &[
     rule(24, Exact(finding::CLOSED_ON), DATE_OR_NULL),
     rule(25, Ulid(MOVE_PREFIX), &[K::Move]),
     rule(26, Exact(finding::CAUSE), TEXT),
+    rule(27, Ulid(ATTACHMENT_PREFIX), LIST_OR_NULL),
 ];
 
 const CHECKLIST_RULES: &[Rule] = &[
@@ -463,13 +468,13 @@ mod tests {
         assert_eq!(
             text(EntityKind::Session),
             "1=item 2=mode 3=channel 4=theme 5=place 6=window 7=inspectors 8=status 9=finished_at 10=deleted \
-             11=clock_jump/<n> 12=walk/<n> 13=measures 14=advice"
+             11=clock_jump/<n> 12=walk/<n> 13=measures 14=advice 15=attachment/<ulid>"
         );
         assert_eq!(
             text(EntityKind::Finding),
             "1=session 2=seq 3=description 4=category 5=tags 6=severity 7=unit 8=measure 9=deadline 10=progress \
              11=note 12=status 13=deleted 14=checklist 15=check_item 16=ticket 17=target 18=standard 19=owner \
-             20=evidence 21=rectified_by 22=rectified_on 23=closed_by 24=closed_on 25=move/<ulid> 26=cause"
+             20=evidence 21=rectified_by 22=rectified_on 23=closed_by 24=closed_on 25=move/<ulid> 26=cause 27=attachment/<ulid>"
         );
         assert_eq!(
             text(EntityKind::Checklist),

@@ -107,6 +107,7 @@ impl Layer {
                 OpenBoard,
                 OpenWalk,
                 Documents,
+                Attach,
             ],
             Layer::Checklist => &[
                 Up,
@@ -151,7 +152,9 @@ impl Layer {
             ],
             Layer::Walk => &[MarkStage, PauseResume, StopWalk, Undo, Back],
             Layer::Stats => &[Up, Down, PageUp, PageDown, Top, Bottom, GroupBy, Back],
-            Layer::Finding => &[Up, Down, PageUp, PageDown, Top, Bottom, MoveStatus, Edit, GotoSession, Resolve, Back],
+            Layer::Finding => {
+                &[Up, Down, PageUp, PageDown, Top, Bottom, MoveStatus, Edit, GotoSession, Resolve, Attach, Back]
+            }
             Layer::Ledger => &[
                 Up,
                 Down,
@@ -189,7 +192,7 @@ impl Layer {
                 DeleteToEnd,
                 Newline,
             ],
-            Layer::Capture => &[Submit, Cancel],
+            Layer::Capture => &[Submit, Cancel, Complete],
             Layer::Dialog => &[Yes, No],
             Layer::Help => &[Close, Up, Down, PageUp, PageDown, Top, Bottom],
         }
@@ -300,6 +303,9 @@ named_enum! {
         Resolve = "resolve",
         // office documents
         Documents = "documents",
+        // attachments (附件)
+        Attach = "attach",
+        Complete = "complete",
     }
 }
 

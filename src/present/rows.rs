@@ -15,7 +15,7 @@ use super::time::{date, rfc3339};
 use crate::domain::ledger::{Counts, UnitRow};
 use crate::domain::op::entity_id_string;
 use crate::domain::rectify::{Due, StatusMove, due};
-use crate::domain::{Checklist, Finding, SessionSummary, Stamp, Thresholds, Ticket, WaitStats, waits};
+use crate::domain::{Attachment, Checklist, Finding, SessionSummary, Stamp, Thresholds, Ticket, WaitStats, waits};
 
 /// Rows as `--json` prints them: pretty, two spaces, no newline at the end. serde_json
 /// escapes every control character, so stored text is exact and still cannot reach a terminal
@@ -47,6 +47,41 @@ pub struct SessionRow {
     pub walk_narrative: String,
     /// Records of the session with a conflict (冲突) after a merge.
     pub conflicts: usize,
+    /// Photos and scans (附件), oldest first (added after `conflicts`).
+    pub attachments: Vec<AttachmentRow>,
+}
+
+/// One attachment, in `list sessions|findings --json` and `tiyan attach --json`.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct AttachmentRow {
+    pub id: String,
+    /// The file's name when attached.
+    pub name: String,
+    pub size: u64,
+    /// `image/jpeg`, `image/png` or `application/pdf`, from the file's first bytes.
+    #[serde(rename = "type")]
+    pub file_type: &'static str,
+    /// BLAKE3, hex: the kept copy is `<profile>/attachments/<first 2>/<hash>`.
+    pub hash: String,
+    pub by: String,
+    pub at: String,
+}
+
+impl AttachmentRow {
+    pub fn of(a: &Attachment, zone: &Zone) -> AttachmentRow {
+        AttachmentRow {
+            id: entity_id_string(a.id),
+            name: a.name.clone(),
+            size: a.size,
+            file_type: a.file_type.mime(),
+            hash: a.hash_hex(),
+            by: a.by.clone(),
+            at: rfc3339(zone, a.at_ms),
+        }
+    }
+    pub fn all(list: &[Attachment], zone: &Zone) -> Vec<AttachmentRow> {
+        list.iter().map(|a| AttachmentRow::of(a, zone)).collect()
+    }
 }
 
 impl SessionRow {
@@ -70,6 +105,7 @@ impl SessionRow {
             findings: s.findings,
             walk_narrative: x.walk.narrative(now, zone),
             conflicts: s.conflicts,
+            attachments: AttachmentRow::all(&x.attachments, zone),
         }
     }
 }
@@ -120,6 +156,8 @@ pub struct FindingRow {
     pub conflicts: Vec<String>,
     /// 原因 (added after `conflicts`).
     pub cause: String,
+    /// Photos and scans (附件), oldest first (added after `cause`).
+    pub attachments: Vec<AttachmentRow>,
 }
 
 /// The code of how a finding stands against its deadline, and the days it is late.
@@ -173,6 +211,7 @@ impl FindingRow {
             closed_on: f.closed_on.map(date),
             moves: f.moves.into_iter().map(|m| MoveRow::of(m, zone)).collect(),
             conflicts: f.conflicts,
+            attachments: AttachmentRow::all(&f.attachments, zone),
         }
     }
 }

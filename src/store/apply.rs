@@ -24,6 +24,7 @@ use super::heads;
 use super::meta;
 use super::summary;
 use super::tables;
+use crate::domain::attachment;
 use crate::domain::checklist::field as checklist_field;
 use crate::domain::finding::field as finding_field;
 use crate::domain::ledger::IdHasher;
@@ -40,6 +41,7 @@ pub(super) struct WriteTables<'t> {
     pub session_summary: Table<'t, u128, &'static [u8]>,
     pub session_seqs: Table<'t, (u128, i64, u128), ()>,
     pub ledger_tally: Table<'t, (u128, &'static str, u8, Option<i32>, bool), u64>,
+    pub attachment_ops: Table<'t, (u128, u64), (u128, [u8; 32])>,
 }
 
 impl<'t> WriteTables<'t> {
@@ -55,6 +57,7 @@ impl<'t> WriteTables<'t> {
             session_summary: txn.open_table(tables::SESSION_SUMMARY)?,
             session_seqs: txn.open_table(tables::SESSION_SEQS)?,
             ledger_tally: txn.open_table(tables::LEDGER_TALLY)?,
+            attachment_ops: txn.open_table(tables::ATTACHMENT_OPS)?,
         })
     }
 }
@@ -176,6 +179,11 @@ impl<'t> Batch<'t> {
         let OpPayload::Set { entity, kind, field, value, supersedes } = &op.payload;
         for old in supersedes {
             self.t.superseded.insert(op_key(*old), ())?;
+        }
+        if field.starts_with(attachment::FIELD_PREFIX)
+            && let Some(hash) = attachment::hash_of(field, value)
+        {
+            self.t.attachment_ops.insert(op_key(op.id), (*entity, hash))?;
         }
         let already_superseded = !new && self.t.superseded.get(op_key(op.id))?.is_some();
         let cached = self.cached(*kind, *entity)?;

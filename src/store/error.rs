@@ -158,7 +158,24 @@ macro_rules! from_redb {
     )*};
 }
 
-from_redb!(DatabaseError, TableError, TransactionError, CommitError);
+from_redb!(DatabaseError, TransactionError, CommitError);
+
+impl From<redb::TableError> for StoreError {
+    fn from(e: redb::TableError) -> Self {
+        match e {
+            redb::TableError::Storage(s) => s.into(),
+            // Every table is defined once, here: a file that says otherwise of one is damaged
+            // (a flipped bit in the table list reads as another table's definition).
+            e @ (redb::TableError::TableTypeMismatch { .. }
+            | redb::TableError::TypeDefinitionChanged { .. }
+            | redb::TableError::TableIsMultimap(_)
+            | redb::TableError::TableIsNotMultimap(_)) => {
+                StoreError::Damaged { path: PathBuf::new(), detail: e.to_string() }
+            }
+            other => StoreError::Db(other.to_string()),
+        }
+    }
+}
 
 impl From<redb::Error> for StoreError {
     fn from(e: redb::Error) -> Self {

@@ -143,6 +143,7 @@ fn migrate(db: &Database, from: u32) -> Result<ReplicaId, StoreError> {
     txn.delete_table(tables::SESSION_SUMMARY)?;
     txn.delete_table(tables::SESSION_SEQS)?;
     txn.delete_table(tables::LEDGER_TALLY)?;
+    txn.delete_table(tables::ATTACHMENT_OPS)?;
     let replica;
     {
         let mut b = apply::Batch::open(&txn)?;

@@ -18,6 +18,7 @@
 //! The UI talks to a `Store` only through the store thread (`thread`), so it never waits on disk.
 
 mod apply;
+pub mod attachments;
 mod backend;
 pub mod check;
 pub mod codec;

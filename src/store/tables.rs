@@ -3,7 +3,7 @@
 //! write the raw file.
 //!
 //! `ops` is the truth; `records`, `children`, `superseded`, `heads` and the summaries
-//! (`session_summary`, `session_seqs`, `ledger_tally`) are derived from it and can be rebuilt
+//! (`session_summary`, `session_seqs`, `ledger_tally`) and `attachment_ops` are derived from it and can be rebuilt
 //! by replaying the op log (that is what a schema migration does).
 
 use redb::TableDefinition;
@@ -37,6 +37,10 @@ pub const SESSION_SEQS: TableDefinition<(u128, i64, u128), ()> = TableDefinition
 /// figure of the ledger, for any filter and any "today", without reading a finding.
 pub const LEDGER_TALLY: TableDefinition<(u128, &str, u8, Option<i32>, bool), u64> =
     TableDefinition::new("ledger_tally");
+
+/// (replica as u128, seq) of every op that attaches a file → (the record it sets, the file's
+/// BLAKE3): the files an export of a range of the log must carry (see `attachments`).
+pub const ATTACHMENT_OPS: TableDefinition<(u128, u64), (u128, [u8; 32])> = TableDefinition::new("attachment_ops");
 
 pub mod meta_key {
     /// u32, 4 bytes little-endian: fixed forever so every version can read it.

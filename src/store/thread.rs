@@ -110,6 +110,20 @@ pub enum StoreRequest {
         zone: crate::domain::zone::Zone,
         today: chrono::NaiveDate,
     },
+    /// Read, check and attach the file at `path` to a session or finding, by the profile's
+    /// inspector; answered with `Attached { req, .. }`.
+    Attach {
+        req: u64,
+        kind: crate::domain::EntityKind,
+        owner: EntityId,
+        path: PathBuf,
+        cap: u64,
+    },
+    /// Complete a typed path from its directory (read here, off the UI thread); answered with
+    /// `PathCompleted`.
+    CompletePath {
+        text: String,
+    },
     /// Trust a card found on a stick; answered with `SyncTrusted`.
     SyncTrust {
         card: Card,
@@ -255,6 +269,14 @@ pub enum StoreEvent {
         req: u64,
         result: Result<Box<LedgerData>, StoreError>,
     },
+    Attached {
+        req: u64,
+        result: Result<Vec<crate::domain::Attachment>, super::attachments::AttachError>,
+    },
+    PathCompleted {
+        asked: String,
+        completion: crate::files::Completion,
+    },
     /// The store is closed: every request before `Shutdown` was handled.
     Closed,
 }
@@ -383,6 +405,16 @@ pub fn answer_with_progress(
                 .ok()
                 .and_then(|all| all.last().and_then(|e| PathBuf::from(&e.path).parent().map(PathBuf::from))),
         },
+        StoreRequest::Attach { req, kind, owner, path, cap } => {
+            let result = super::attachments::load(&path, cap).and_then(|file| {
+                let by = store.inspector()?.unwrap_or_default();
+                store.attach(kind, owner, &[file], &by)
+            });
+            StoreEvent::Attached { req, result }
+        }
+        StoreRequest::CompletePath { text } => {
+            StoreEvent::PathCompleted { completion: crate::files::complete_path(&text), asked: text }
+        }
         StoreRequest::LoadReportData { req, session } => {
             let read = || -> Result<Box<ReportData>, StoreError> {
                 let s = store.session(session)?.ok_or_else(|| StoreError::Db("no such session".into()))?;

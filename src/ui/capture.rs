@@ -77,6 +77,9 @@ fn title(state: &State, capture: &CaptureState) -> String {
         }
         CapturePurpose::Inspector => s.t("capture.title_inspector").to_string(),
         CapturePurpose::SyncPath => s.t("sync.typed_title").to_string(),
+        CapturePurpose::AttachPath { .. } => {
+            s.tf("attach.path_title", &[("cap", &crate::files::size_text(state.ctx.attach_cap))])
+        }
         CapturePurpose::Transfer { ticket } => {
             let number =
                 state.board.tickets.iter().find(|t| t.id == *ticket).map(|t| ticket_label(s, &state.board.tickets, t));

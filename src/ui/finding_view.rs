@@ -108,6 +108,15 @@ pub fn page_lines(state: &State, theme: &Theme, f: &Finding, width: usize) -> Ve
         fact(&mut out, "finding.closed_by", &format!("{}  {on}", f.closed_by), theme.ok());
     }
 
+    if !f.attachments.is_empty() {
+        heading(&mut out, "attach.heading");
+        for (n, a) in f.attachments.iter().enumerate() {
+            let when = time::date_time(&zone, a.at_ms);
+            let line = format!("{} {}  {}  {when}", n + 1, crate::app::attachments::line(a), a.by);
+            out.extend(text::wrap(&line, width).into_iter().map(|l| Line::from(Span::styled(l, plain))));
+        }
+    }
+
     heading(&mut out, "finding.history");
     if f.moves.is_empty() {
         out.push(Line::from(Span::styled(

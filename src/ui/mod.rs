@@ -88,6 +88,11 @@ pub fn draw(frame: &mut Frame, state: &State) {
             Overlay::MovePicker { finding, choices, cursor } => {
                 move_picker::draw(frame, state, &theme, main, *finding, choices, *cursor)
             }
+            Overlay::AttachmentPicker { kind, owner, cursor } => {
+                let lines = crate::app::attachments::picker_lines(state, *kind, *owner);
+                let (title, hint) = (state.t("attach.picker.title"), state.t("attach.picker.hint"));
+                widgets::pick_list(frame, &theme, main, (title, &lines, hint), *cursor, 60);
+            }
             Overlay::ResolvePicker { kind, entity, field, cursor } => {
                 let labels: Vec<String> = crate::app::conflicts::choices(state, *kind, *entity, field)
                     .iter()

@@ -36,6 +36,9 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, session
     fact("field.theme", ChoiceList::Themes.display(&s.theme, lang));
     fact("field.place", format!("{} {}", s.place, s.window).trim().to_string());
     fact("field.inspectors", s.inspectors.join("、"));
+    if !s.attachments.is_empty() {
+        fact("attach.heading", s.attachments.len().to_string());
+    }
     fact("sessions.col.state", labels::session_status(state.ctx.strings(), s.status).to_string());
     let width = inner.width as usize;
     let mut packed = pack(&facts, width);

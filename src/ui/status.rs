@@ -61,12 +61,18 @@ fn hints(state: &State) -> String {
         Some(Overlay::TemplatePicker { .. }) => return state.t("picker.templates.hint").to_string(),
         Some(Overlay::DocumentPicker { .. }) => return state.t("documents.hint").to_string(),
         Some(Overlay::StagePicker { .. }) => return state.t("walk.picker.hint").to_string(),
+        Some(Overlay::AttachmentPicker { .. }) => return state.t("attach.picker.hint").to_string(),
         _ => {}
     }
     let Some(layer) = state.layer() else { return String::new() };
     let actions: &[Action] = match layer {
         Layer::Form => &[Action::Save, Action::NextField, Action::Pick, Action::Cancel],
-        Layer::Capture => &[Action::Submit, Action::Cancel],
+        Layer::Capture => match state.overlays.last() {
+            Some(Overlay::Capture(c)) if c.purpose.takes_a_path() => {
+                &[Action::Submit, Action::Complete, Action::Cancel]
+            }
+            _ => &[Action::Submit, Action::Cancel],
+        },
         Layer::Dialog => &[Action::Yes, Action::No],
         Layer::Help => &[Action::Close],
         Layer::Sessions => {

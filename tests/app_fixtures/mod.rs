@@ -45,6 +45,7 @@ pub fn context_with_clock(lang: Lang, clock: Arc<ManualClock>) -> Context {
         ids: Arc::new(tiyan::domain::ids::SeededIds::new(1)),
         zone: tiyan::domain::zone::Zone::local(),
         calendar: std::sync::Arc::new(tiyan::holidays::shipped()),
+        attach_cap: tiyan::domain::attachment::DEFAULT_MAX_BYTES,
     }
 }
 
@@ -68,6 +69,7 @@ pub fn session(n: u64, item: &str, findings: usize) -> SessionSummary {
             conflicts: vec![],
             clock_jumps: vec![],
             walk: Default::default(),
+            attachments: Vec::new(),
         },
         findings,
         max_seq: findings as i64,

@@ -15,11 +15,11 @@ use std::path::{Path, PathBuf};
 
 use super::records::{self, ExportEntry, Peer};
 use super::{PeerError, now_ms};
-use crate::bundle::format::{self, Head, Role, StreamError, StreamedOp};
+use crate::bundle::format::{self, Blob, Head, Role, StreamError, StreamedOp};
 use crate::bundle::identity;
 use crate::bundle::stick;
 use crate::domain::{EntityId, EntityKind, OpPayload, ReplicaId};
-use crate::store::{Store, StoreError, apply, codec, heads, tables};
+use crate::store::{Store, StoreError, apply, attachments, codec, heads, tables};
 
 /// What `tiyan export` was asked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -231,12 +231,19 @@ impl Store {
             let age_recipients = age_recipients(&job.recipients)?;
             let id = ulid::Ulid::new();
             let own = self.replica;
+            let files_dir = self.attachments_dir();
             let (plan, bytes) = self.read(|db| {
                 let txn = db.begin_read()?;
                 let ops = txn.open_table(tables::OPS)?;
                 let held = heads::all(&txn.open_table(tables::HEADS)?)?;
                 let selection = Selection::new(&ops, &held, own, job)?;
                 let plan = selection.plan(&ops, own, job)?;
+                // A store no write has touched since attachments came has no such table yet.
+                let blobs = match txn.open_table(tables::ATTACHMENT_OPS) {
+                    Ok(named) => selection.blobs(&named, own, &files_dir)?,
+                    Err(redb::TableError::TableDoesNotExist(_)) => Vec::new(),
+                    Err(e) => return Err(e.into()),
+                };
                 let head = Head {
                     bundle_id: id.to_bytes(),
                     written_ms: now_ms(),
@@ -258,7 +265,7 @@ impl Store {
                         Ok(())
                     })
                 };
-                let bytes = match format::write_streamed(&head, &[], walk, &keys.signing, &age_recipients) {
+                let bytes = match format::write_streamed(&head, &blobs, walk, &keys.signing, &age_recipients) {
                     Ok(bytes) => Ok(bytes),
                     Err(StreamError::Ops(e)) => return Err(e),
                     Err(StreamError::Write(why)) => Err(ExportError::Encode(why)),
@@ -326,6 +333,7 @@ fn covers(held: &BTreeMap<ReplicaId, heads::Head>, job: &Job) -> Vec<([u8; 16], 
 }
 
 type OpsTable = redb::ReadOnlyTable<(u128, u64), &'static [u8]>;
+type AttachmentOps = redb::ReadOnlyTable<(u128, u64), (u128, [u8; 32])>;
 
 /// Which ops a job carries, found once and walked twice: to plan the bundle, then to write
 /// it, in one read transaction.
@@ -410,9 +418,8 @@ impl Selection {
                     true => Some(codec::op_entity(value.value(), key.value())?),
                     false => None,
                 };
-                if let (Some(wanted), Some((entity, _))) = (&self.device_entities, &entity)
-                    && !wanted.contains(entity)
-                    && (*replica != own || self.foreign.contains(entity))
+                if let Some((entity, _)) = entity
+                    && !self.carries(*replica, own, entity)
                 {
                     continue;
                 }
@@ -420,6 +427,36 @@ impl Selection {
             }
         }
         Ok(())
+    }
+
+    /// Whether an op of `replica` on `entity` in the walked ranges goes (a return bundle picks
+    /// by entity; any other takes every op).
+    fn carries(&self, replica: ReplicaId, own: ReplicaId, entity: EntityId) -> bool {
+        match &self.device_entities {
+            None => true,
+            Some(wanted) => wanted.contains(&entity) || (replica == own && !self.foreign.contains(&entity)),
+        }
+    }
+
+    /// The files the carried ops attach, read back from the profile (each once). A file this
+    /// profile does not hold (an op forwarded without its file) is left out: the receiver
+    /// shows it as missing, as this profile does.
+    fn blobs(&self, named: &AttachmentOps, own: ReplicaId, dir: &Path) -> Result<Vec<Blob>, StoreError> {
+        let mut hashes = std::collections::BTreeSet::new();
+        for (replica, after) in &self.after {
+            if *after == u64::MAX {
+                continue;
+            }
+            for (entity, hash) in attachments::named_after(named, replica.as_u128(), *after)? {
+                if self.carries(*replica, own, entity) {
+                    hashes.insert(hash);
+                }
+            }
+        }
+        Ok(hashes
+            .into_iter()
+            .filter_map(|hash| attachments::read(dir, &hash, attachments::READ_CAP).map(|bytes| Blob { hash, bytes }))
+            .collect())
     }
 
     /// The plan of `job`: the ops it carries and the records they touch. Only the writing that

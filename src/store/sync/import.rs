@@ -16,7 +16,7 @@ use crate::bundle::identity::{self, hex};
 use crate::bundle::stick;
 use crate::domain::Op;
 use crate::domain::validate::Problem;
-use crate::store::{FutureStamps, Gap, ImportReport, MAX_OP_BYTES, Store, StoreError, import};
+use crate::store::{FutureStamps, Gap, ImportReport, MAX_OP_BYTES, Store, StoreError, attachments, import};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ImportOptions {
@@ -94,6 +94,8 @@ pub struct BundleImport {
     pub ops: usize,
     pub ops_new: usize,
     pub ops_duplicate: usize,
+    /// Files (photos, scans) the bundle carries.
+    pub files: usize,
     pub conflicts_opened: usize,
     /// Per `EntityKind::code` - 1 (session, finding, checklist, ticket): records made, changed.
     pub records_new: [usize; 4],
@@ -163,6 +165,8 @@ impl Store {
         // The ops are read from the file again below, so the import holds neither the file
         // nor its body (a changed file is caught: the body must hash as it did here).
         verified.release_bytes();
+        let files = std::mem::take(&mut verified.blobs);
+        out.files = files.len();
         let signed_by = verified.signed_by;
         let body = &verified.head;
         out.bundle_id = Some(ulid::Ulid::from_bytes(body.bundle_id).to_string());
@@ -257,7 +261,19 @@ impl Store {
         }
         let covered = |gap: &Gap| coverage.get(&gap.replica.as_u128().to_be_bytes()).is_some_and(|c| gap.to <= *c);
         let written_ms = body.written_ms;
+        let files_dir = self.attachments_dir();
+        let dry_run = options.dry_run;
         let mut also = |txn: &redb::WriteTransaction, report: &ImportReport| -> Result<(), StoreError> {
+            // The files go in before the ops naming them are committed (their hashes were
+            // checked when the bundle was opened).
+            if !dry_run {
+                for file in &files {
+                    attachments::keep(&files_dir, &file.hash, &file.bytes).map_err(|e| match e.raw_os_error() {
+                        Some(libc::ENOSPC) => StoreError::NoSpace(e.to_string()),
+                        _ => StoreError::Io(format!("{}: {e}", files_dir.display())),
+                    })?;
+                }
+            }
             let mut entry = entry.clone();
             entry.ops_new = report.new as u64;
             entry.ops_duplicate = report.duplicates as u64;
@@ -289,7 +305,6 @@ impl Store {
             Ok(())
         };
         let replica = self.replica;
-        let dry_run = options.dry_run;
         let total = out.ops;
         let imported = self.write(|db| {
             let now = super::super::wall_clock_ms();
