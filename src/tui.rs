@@ -256,7 +256,8 @@ fn make_document(job: crate::app::documents::DocumentJob) -> (crate::report::Doc
                 walk,
                 day: *day,
             };
-            (session::report(&facts), vec!["体验报告".into(), data.session.item.clone()])
+            let figures = crate::report::figures::load(&data.files_dir, &data.session, &data.findings);
+            (session::report(&facts, figures), vec!["体验报告".into(), data.session.item.clone()])
         }
         (JobData::Session { data, .. }, _) => {
             let pairs: Vec<_> = data.findings.iter().map(|f| (&data.session, f)).collect();

@@ -1,6 +1,7 @@
 //! Every test of the library and the headless commands, in one binary: one link after a change, not one per file. Each module is a file of its own beside this one.
 
 mod app_fixtures;
+mod photo_fixture;
 mod rectify_fixtures;
 
 mod app_board;
@@ -8,6 +9,7 @@ mod app_checklist;
 mod app_rectify;
 mod app_update;
 mod architecture;
+mod attachments;
 mod bundle_format;
 mod bundles;
 mod checklist_catalog;

@@ -269,3 +269,50 @@ fn written(dir: &Path, ext: &str) -> Vec<String> {
     names.sort();
     names
 }
+
+#[test]
+fn a_on_a_finding_attaches_a_photo_by_a_completed_path_and_d_takes_it_off() {
+    let home = temp_home();
+    let photos = home.path().join("照片");
+    std::fs::create_dir(&photos).unwrap();
+    std::fs::write(photos.join("大厅取号机.jpg"), crate::photo_fixture::jpeg(4000, 3000, 1, 1_000)).unwrap();
+    std::fs::write(photos.join("说明.txt"), "不是照片").unwrap();
+    cli(home.path(), "wang", &["inspector", "王建国"]);
+    cli(home.path(), "wang", &["demo", "--sessions", "1", "--findings-per-session", "2", "--seed", "5"]);
+    let mut t = tui(home.path(), "wang");
+    t.key(Key::Enter);
+    t.expect_text("的问题");
+    t.key(Key::Enter);
+    t.expect_text("六明确");
+    // No attachment yet: the path line at once. A file that is not a photo is refused, the
+    // line stays with the reason; Tab completes the photo's name.
+    t.type_text("A");
+    t.expect_text("附件文件路径");
+    t.type_text(&format!("{}/说", photos.display()));
+    t.key(Key::Tab);
+    t.expect_text("说明.txt");
+    t.key(Key::Enter);
+    t.expect_text("不是 JPEG、PNG 或 PDF");
+    t.key(Key::Ctrl('u'));
+    t.type_text(&format!("{}/大", photos.display()));
+    t.key(Key::Tab);
+    t.expect_text("大厅取号机.jpg");
+    t.key(Key::Enter);
+    t.expect_text("已附上 大厅取号机.jpg");
+    t.expect_text("1 大厅取号机.jpg (JPEG");
+    // With one: the list, `d` on it asks, y removes it.
+    t.type_text("A");
+    t.expect_text("添加附件");
+    t.type_text("d");
+    t.expect_text("移除附件 大厅取号机.jpg");
+    t.type_text("y");
+    t.wait_until(|screen| !screen.contains("1 大厅取号机.jpg (JPEG"), DEFAULT_TIMEOUT)
+        .unwrap_or_else(|screen| panic!("still listed:\n{screen}"));
+    quit(t);
+    let json: serde_json::Value =
+        serde_json::from_str(&cli(home.path(), "wang", &["list", "findings", "--json"])).unwrap();
+    let kept = json.as_array().unwrap().iter().map(|f| f["attachments"].as_array().unwrap().len()).sum::<usize>();
+    assert_eq!(kept, 0, "attached, then removed");
+    let files = std::fs::read_dir(home.path().join("wang").join("attachments")).unwrap().count();
+    assert_eq!(files, 1, "the file stays in the profile");
+}

@@ -2,6 +2,7 @@
 
 mod app_fixtures;
 mod common;
+mod photo_fixture;
 mod rectify_fixtures;
 
 mod checklist_e2e;

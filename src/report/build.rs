@@ -43,7 +43,8 @@ pub fn session_report(
         walk: &walk,
         day: at.zone.date(s.created_ms),
     };
-    Ok(Some((session::report(&facts), s)))
+    let figures = super::figures::load(&store.attachments_dir(), &s, &findings);
+    Ok(Some((session::report(&facts, figures), s)))
 }
 
 /// The 问题整改清单 of session `id`; None when there is no such session.

@@ -71,6 +71,7 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>, String> {
             Block::Right(lines) => lines.iter().fold(docx, |d, line| {
                 d.add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(line, BODY_FONT, BODY_SIZE)))
             }),
+            Block::Figure(f) => figure(docx, f),
             Block::Table(t) => {
                 let total: usize = t.widths.iter().map(|w| usize::from(*w)).sum::<usize>().max(1);
                 let grid: Vec<usize> = t.widths.iter().map(|w| usize::from(*w) * text_width / total).collect();
@@ -92,4 +93,37 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>, String> {
     let mut out = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut out).map_err(|e| format!("cannot write the Word file: {e}"))?;
     Ok(out.into_inner())
+}
+
+/// The box a photo is fitted into, in EMU (360,000 to the centimetre): the text's width less a
+/// little, and short enough for two to a page.
+const PHOTO_MAX_W: u32 = 14 * 360_000;
+const PHOTO_MAX_H: u32 = 10 * 360_000;
+/// EMU to a twip.
+const EMU_PER_TWIP: u32 = 635;
+
+/// A photo in a centred paragraph of its own, its caption below; a scan's caption alone.
+///
+/// Word shows a JPEG's pixels as stored, ignoring its EXIF orientation, so a photo taken with
+/// the phone upright is turned here (`rot`): its frame keeps the stored shape, and the
+/// paragraph is given room above and below for what the turn makes stand out of it.
+fn figure(docx: Docx, f: &super::figures::Figure) -> Docx {
+    use super::figures::{Shown, fitted};
+    let caption = |docx: Docx, note: &str| {
+        let text = format!("{}{note}", f.caption);
+        docx.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(&text, BODY_FONT, TABLE_SIZE)))
+    };
+    let Shown::Photo { bytes, picture } = &f.shown else {
+        return caption(docx, super::markdown::figure_note(&f.shown));
+    };
+    let (w, h) = fitted(picture, PHOTO_MAX_W, PHOTO_MAX_H);
+    let turn = picture.rotation();
+    let (frame_w, frame_h) = if turn % 180 == 90 { (h, w) } else { (w, h) };
+    let overhang = frame_w.saturating_sub(frame_h) / 2 / EMU_PER_TWIP;
+    let pic = docx_rs::Pic::new_with_dimensions(bytes.clone(), picture.width, picture.height)
+        .size(frame_w, frame_h)
+        .rotate(turn);
+    let spacing = docx_rs::LineSpacing::new().before(overhang).after(overhang);
+    let para = Paragraph::new().align(AlignmentType::Center).line_spacing(spacing).add_run(Run::new().add_image(pic));
+    caption(docx.add_paragraph(para), "")
 }

@@ -15,6 +15,9 @@ table { border-collapse: collapse; width: 100%; font-size: 12pt; }
 th, td { border: 1px solid #000; padding: 0.2em 0.4em; vertical-align: top; }
 th { font-family: 'SimHei', '黑体', sans-serif; font-weight: normal; }
 .right { text-align: right; }
+figure { margin: 1em 0; text-align: center; break-inside: avoid; }
+figure img { max-width: 100%; max-height: 20cm; image-orientation: from-image; }
+figcaption { font-size: 12pt; }
 hr.page { border: none; border-top: 1px dashed #999; margin: 2em 0; break-after: page; }
 @media print { body { max-width: none; margin: 0; padding: 0; } .table { overflow: visible; } }
 ";
@@ -46,6 +49,7 @@ pub fn render(doc: &Doc) -> String {
                 out.push_str("</tbody></table></div>\n");
             }
             Block::PageBreak => out.push_str("<hr class=\"page\">\n"),
+            Block::Figure(f) => out.push_str(&figure(f)),
             Block::Right(lines) => {
                 let lines: Vec<String> = lines.iter().map(|l| h(l)).collect();
                 out.push_str(&format!("<p class=\"right\">{}</p>\n", lines.join("<br>")));
@@ -54,4 +58,24 @@ pub fn render(doc: &Doc) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// A photo inlined (browsers turn it upright by its EXIF orientation), or a scan named.
+fn figure(f: &super::figures::Figure) -> String {
+    use super::figures::Shown;
+    use base64::Engine;
+    let caption = h(&f.caption);
+    match &f.shown {
+        Shown::Photo { bytes, picture } => {
+            let mime = match picture.kind {
+                super::picture::PictureKind::Jpeg => "image/jpeg",
+                super::picture::PictureKind::Png => "image/png",
+            };
+            let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+            format!(
+                "<figure><img alt=\"{caption}\" src=\"data:{mime};base64,{data}\"><figcaption>{caption}</figcaption></figure>\n"
+            )
+        }
+        other => format!("<p>{caption}{}</p>\n", super::markdown::figure_note(other)),
+    }
 }

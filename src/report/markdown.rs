@@ -20,6 +20,8 @@ pub fn render(doc: &Doc) -> String {
                 }
             }
             Block::PageBreak => out.push_str("---\n"),
+            // Text only: the photos are in the Word and HTML reports.
+            Block::Figure(f) => out.push_str(&format!("{}{}\n", md(&f.caption, false), figure_note(&f.shown))),
             Block::Right(lines) => {
                 let lines: Vec<String> = lines.iter().map(|l| md(l, false)).collect();
                 out.push_str(&format!("{}\n", lines.join("  \n")));
@@ -27,4 +29,13 @@ pub fn render(doc: &Doc) -> String {
         }
     }
     out
+}
+
+/// What a caption adds where the file itself is not shown.
+pub fn figure_note(shown: &super::figures::Shown) -> &'static str {
+    match shown {
+        super::figures::Shown::Photo { .. } => "",
+        super::figures::Shown::Scan => "（PDF 扫描件，随报告另附）",
+        super::figures::Shown::Missing => "（文件不在本档案中）",
+    }
 }

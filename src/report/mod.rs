@@ -7,8 +7,10 @@
 pub mod build;
 pub mod cell;
 pub mod docx;
+pub mod figures;
 pub mod html;
 pub mod markdown;
+pub mod picture;
 pub mod rectification;
 pub mod reminders;
 pub mod session;
@@ -34,6 +36,8 @@ pub enum Block {
     Right(Vec<String>),
     /// What follows starts a new page (a letter per unit).
     PageBreak,
+    /// An attachment: a photo set on the page with its caption, or a scan named.
+    Figure(Box<figures::Figure>),
 }
 
 /// A table with borders; `widths` in characters (a CJK character is one), for the formats that

@@ -29,7 +29,7 @@ pub struct SessionFacts<'a> {
 
 const NONE: &str = "无";
 
-pub fn report(f: &SessionFacts<'_>) -> Doc {
+pub fn report(f: &SessionFacts<'_>, figures: Vec<super::figures::Figure>) -> Doc {
     let s = f.session;
     let lang = Lang::Zh;
     let shown = |list: ChoiceList, stored: &str| list.display(stored, lang);
@@ -94,6 +94,12 @@ pub fn report(f: &SessionFacts<'_>) -> Doc {
         "单位（盖章）：            ".into(),
         "    年    月    日".into(),
     ]));
+    // The activity photos and scans follow the signature, as papers sent with a report do.
+    if !figures.is_empty() {
+        blocks.push(Block::PageBreak);
+        blocks.push(Block::Heading("附件：活动图片及扫描件".into()));
+        blocks.extend(figures.into_iter().map(|f| Block::Figure(Box::new(f))));
+    }
     Doc { title: format!("{}“我陪群众走流程”政务服务体验活动报告", or_unit(f.unit)), blocks }
 }
 

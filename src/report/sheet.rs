@@ -36,6 +36,7 @@ pub fn xlsx(doc: &Doc) -> Result<Vec<u8>, String> {
             Block::Para(p) | Block::Heading(p) => lines.push(p.clone()),
             Block::Right(r) => lines.push(r.join("  ")),
             Block::PageBreak => {}
+            Block::Figure(f) => lines.push(f.caption.clone()),
         }
     }
     book.save_to_buffer().map_err(fail)

@@ -162,6 +162,8 @@ pub struct ReportData {
     pub tickets: Vec<Ticket>,
     /// The office's name, when this profile is an office's ("" otherwise).
     pub office: String,
+    /// Where the profile keeps its attachments (the report's photos are read from there).
+    pub files_dir: PathBuf,
 }
 
 /// A finding as the ledger's documents need it: its history, conflicts and the texts they do
@@ -425,6 +427,7 @@ pub fn answer_with_progress(
                     checklists: store.checklists_of(session)?,
                     tickets: store.tickets_of(session)?,
                     office: store.office_name().ok().flatten().unwrap_or_default(),
+                    files_dir: store.attachments_dir(),
                 }))
             };
             StoreEvent::ReportData { req, result: read() }
