@@ -49,7 +49,7 @@ pub fn render(doc: &Doc) -> String {
                 out.push_str("</tbody></table></div>\n");
             }
             Block::PageBreak => out.push_str("<hr class=\"page\">\n"),
-            Block::Figure(f) => out.push_str(&figure(f)),
+            Block::Figure(f) => figure(&mut out, f),
             Block::Right(lines) => {
                 let lines: Vec<String> = lines.iter().map(|l| h(l)).collect();
                 out.push_str(&format!("<p class=\"right\">{}</p>\n", lines.join("<br>")));
@@ -60,8 +60,9 @@ pub fn render(doc: &Doc) -> String {
     out
 }
 
-/// A photo inlined (browsers turn it upright by its EXIF orientation), or a scan named.
-fn figure(f: &super::figures::Figure) -> String {
+/// A photo inlined (browsers turn it upright by its EXIF orientation), or a scan named. The
+/// photo's base64 is written straight into the page: ten phone photos are 50 MB of it.
+fn figure(out: &mut String, f: &super::figures::Figure) {
     use super::figures::Shown;
     use base64::Engine;
     let caption = h(&f.caption);
@@ -71,11 +72,10 @@ fn figure(f: &super::figures::Figure) -> String {
                 super::picture::PictureKind::Jpeg => "image/jpeg",
                 super::picture::PictureKind::Png => "image/png",
             };
-            let data = base64::engine::general_purpose::STANDARD.encode(bytes);
-            format!(
-                "<figure><img alt=\"{caption}\" src=\"data:{mime};base64,{data}\"><figcaption>{caption}</figcaption></figure>\n"
-            )
+            out.push_str(&format!("<figure><img alt=\"{caption}\" src=\"data:{mime};base64,"));
+            base64::engine::general_purpose::STANDARD.encode_string(bytes, out);
+            out.push_str(&format!("\"><figcaption>{caption}</figcaption></figure>\n"));
         }
-        other => format!("<p>{caption}{}</p>\n", super::markdown::figure_note(other)),
+        other => out.push_str(&format!("<p>{caption}{}</p>\n", super::markdown::figure_note(other))),
     }
 }
