@@ -11,9 +11,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod support;
 #[path = "../tests/photo_fixture/mod.rs"]
 mod photo_fixture;
+mod support;
 
 /// Photos attached to the session reported, and the size of each.
 const PHOTOS: usize = 10;

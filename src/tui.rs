@@ -263,6 +263,10 @@ fn make_document(job: crate::app::documents::DocumentJob) -> (crate::report::Doc
             let pairs: Vec<_> = data.findings.iter().map(|f| (&data.session, f)).collect();
             (rectification::list(&data.office, &pairs, today), vec!["整改清单".into(), data.session.item.clone()])
         }
+        (JobData::Ledger { data, .. }, Kind::Achievements) => {
+            let doc = crate::report::achievements::list(&data.office, &data.sessions, &data.findings, zone, today);
+            (doc, vec!["成果清单".into()])
+        }
         (JobData::Ledger { data, .. }, Kind::Reminders) => {
             (build::reminders_of(&data.sessions, &data.findings, &data.office, zone, today), vec!["督查提醒函".into()])
         }

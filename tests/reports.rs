@@ -49,6 +49,17 @@ fn demo() -> Demo {
                     Value::date(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()),
                 ),
                 Change::set(EntityKind::Session, session, sf::ADVICE, Value::text("建议推行“一件事一次办”")),
+                // One closed off, for the 成果清单.
+                set(findings[2].id, ff::UNIT, "县医保局"),
+                set(findings[2].id, ff::STATUS, "closed"),
+                set(findings[2].id, ff::EVIDENCE, "已在大厅增设自助终端两台"),
+                set(findings[2].id, ff::CLOSED_BY, "李娜"),
+                Change::set(
+                    EntityKind::Finding,
+                    findings[2].id,
+                    ff::CLOSED_ON,
+                    Value::date(NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()),
+                ),
             ],
             NOW as u64,
         )
@@ -359,4 +370,89 @@ fn reminder_letters_go_one_to_a_unit_with_a_reply_by_line() {
     let md = tiyan::report::markdown::render(&one);
     assert!(md.contains(&format!("## {}：", units[0])) && !md.contains(&format!("## {}：", units[1])), "{md}");
     assert!(md.contains("×××单位"), "no sender given: the template's blank");
+}
+
+/// 成果清单 (seed 001): every finding closed off, and only those, by unit, with what was done
+/// and who verified it; the office's column left to fill; in Excel as the other lists.
+#[test]
+fn the_achievements_list_holds_the_findings_closed_off_by_unit() {
+    let d = demo();
+    let (now, zone) = moment();
+    let at = At { now: &now, zone: &zone, today: today() };
+    let all = tiyan::domain::ledger::LedgerFilter::default();
+    let doc = build::achievements(&d.store, &all, "巫溪县政务服务中心", &at).unwrap();
+    let closed: Vec<tiyan::domain::Finding> = d
+        .store
+        .all_findings()
+        .unwrap()
+        .into_iter()
+        .filter(|f| !f.deleted && f.status == tiyan::domain::FindingStatus::Closed)
+        .collect();
+    assert!(!closed.is_empty(), "the demo closes some findings off");
+    let table = doc.tables().next().unwrap();
+    assert_eq!(table.header, tiyan::report::achievements::COLUMNS);
+    assert_eq!(table.rows.len(), closed.len());
+    let column = |name: &str| tiyan::report::achievements::COLUMNS.iter().position(|c| *c == name).unwrap();
+    let units: Vec<String> = table.rows.iter().map(|r| r[column("责任单位")].text()).collect();
+    assert!(units.windows(2).all(|w| w[0] <= w[1]), "by unit: {units:?}");
+    for f in &closed {
+        let row = table.rows.iter().find(|r| r[column("问题")].text() == f.description).expect("each closed finding");
+        assert_eq!(row[column("整改成效")].text(), f.evidence);
+        assert!(row[column("核验销号")].text().contains(&f.closed_by), "{row:?}");
+        assert_eq!(row[column("固化成果（制度机制）")].text(), "");
+    }
+    let bytes = Format::Xlsx.render(&doc).unwrap();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let range = book.worksheet_range(&book.sheet_names()[0]).unwrap();
+    let header = range.rows().find(|r| r.first() == Some(&Data::String("序号".into()))).expect("a header row");
+    assert_eq!(header.iter().map(|c| c.to_string()).collect::<Vec<_>>(), tiyan::report::achievements::COLUMNS);
+    // A unit's filter keeps its own.
+    let unit = closed[0].unit.trim().to_string();
+    let one = tiyan::domain::ledger::LedgerFilter { unit: Some(unit.clone()), ..Default::default() };
+    let doc = build::achievements(&d.store, &one, "", &at).unwrap();
+    let rows = &doc.tables().next().unwrap().rows;
+    assert!(!rows.is_empty() && rows.iter().all(|r| r[column("责任单位")].text() == unit));
+}
+
+/// The plain text of every document in the format the office files it, as its own reader sees
+/// it: Word's runs, Excel's cells (a row a line, cells by tabs, sheet by sheet), CSV as it is.
+/// A change to any document's words shows here.
+#[test]
+fn the_plain_text_of_every_document_is_pinned() {
+    let d = demo();
+    let (now, zone) = moment();
+    let at = At { now: &now, zone: &zone, today: today() };
+    let all = tiyan::domain::ledger::LedgerFilter::default();
+    let office = "巫溪县政务服务中心";
+    let word = |doc: &Doc| docx_text(&Format::Docx.render(doc).unwrap()).0;
+    let sheets = |doc: &Doc| {
+        let bytes = Format::Xlsx.render(doc).unwrap();
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let mut out = String::new();
+        for name in book.sheet_names() {
+            out.push_str(&format!("[{name}]\n"));
+            for row in book.worksheet_range(&name).unwrap().rows() {
+                let cell = |c: &Data| match c {
+                    // Excel counts days from 1899-12-30.
+                    Data::DateTime(d) => (NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()
+                        + chrono::Days::new(d.as_f64() as u64))
+                    .to_string(),
+                    c => c.to_string(),
+                };
+                out.push_str(&row.iter().map(cell).collect::<Vec<_>>().join("\t"));
+                out.push('\n');
+            }
+        }
+        out
+    };
+    insta::assert_snapshot!("session_report_docx_text", word(&session_report(&d)));
+    insta::assert_snapshot!("rectification_xlsx_text", sheets(&rectification_list(&d)));
+    let csv = String::from_utf8(Format::Csv.render(&rectification_list(&d)).unwrap()).unwrap();
+    insta::assert_snapshot!("rectification_csv_text", csv);
+    insta::assert_snapshot!("ledger_xlsx_text", sheets(&build::ledger(&d.store, &all, office, &at).unwrap()));
+    insta::assert_snapshot!("reminders_docx_text", word(&build::reminders(&d.store, None, office, &at).unwrap()));
+    insta::assert_snapshot!(
+        "achievements_xlsx_text",
+        sheets(&build::achievements(&d.store, &all, office, &at).unwrap())
+    );
 }

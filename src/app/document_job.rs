@@ -20,6 +20,8 @@ pub enum Kind {
     Ledger,
     /// 督查提醒函.
     Reminders,
+    /// 成果清单 (seed 001): the findings closed off.
+    Achievements,
 }
 
 /// A document and the format to write it in (its file extension).
@@ -51,13 +53,15 @@ pub fn choices(target: Target) -> &'static [Choice] {
         choice(Kind::List, "csv"),
         choice(Kind::List, "html"),
     ];
-    const LEDGER: [Choice; 6] = [
+    const LEDGER: [Choice; 8] = [
         choice(Kind::Ledger, "xlsx"),
         choice(Kind::Ledger, "csv"),
         choice(Kind::Ledger, "html"),
         choice(Kind::Reminders, "docx"),
         choice(Kind::Reminders, "html"),
         choice(Kind::Reminders, "md"),
+        choice(Kind::Achievements, "xlsx"),
+        choice(Kind::Achievements, "docx"),
     ];
     match target {
         Target::Session(_) => &SESSION,

@@ -21,6 +21,7 @@ pub fn label(state: &State, choice: Choice) -> String {
         Kind::List => "documents.list",
         Kind::Ledger => "documents.ledger",
         Kind::Reminders => "documents.reminders",
+        Kind::Achievements => "documents.achievements",
     });
     let format = match choice.format {
         "docx" => "Word (.docx)",

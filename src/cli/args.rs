@@ -222,6 +222,15 @@ pub enum ReportCmd {
         #[command(flatten)]
         out: ReportOut,
     },
+    /// 成果清单 (seed 001): the findings closed off (已销号) that the filters pass (those of
+    /// `tiyan ledger`), by unit, with what was done and who verified it; xlsx, docx, csv, html
+    /// or md
+    Achievements {
+        #[command(flatten)]
+        which: LedgerFilterArgs,
+        #[command(flatten)]
+        out: ReportOut,
+    },
     /// 整改台账 (seed 002): every finding the filters pass (those of `tiyan ledger`), with the
     /// figures and the table by unit; xlsx, csv or html
     Ledger {

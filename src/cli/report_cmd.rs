@@ -53,6 +53,12 @@ pub fn run(setup: &Setup, what: &ReportCmd) -> Result<(), CliError> {
             let doc = build::ledger(&store, &filter, &org(&store, out), &at).map_err(err)?;
             write(setup, out, format, &doc, report::file_name(&["整改台账", &day(moment.today)], format))
         }
+        ReportCmd::Achievements { which, out } => {
+            let format = format(setup, out, SHEETS)?;
+            let filter = super::ledger_cmd::ledger_filter(setup, &store, which)?;
+            let doc = build::achievements(&store, &filter, &org(&store, out), &at).map_err(err)?;
+            write(setup, out, format, &doc, report::file_name(&["成果清单", &day(moment.today)], format))
+        }
         ReportCmd::Rectification { session: None, unit, from, to, out } => {
             let format = format(setup, out, SHEETS)?;
             let (Some(unit), Some(from), Some(to)) = (unit, from, to) else {
@@ -71,7 +77,7 @@ pub fn run(setup: &Setup, what: &ReportCmd) -> Result<(), CliError> {
     }
 }
 
-/// The formats of a 整改清单.
+/// The formats of a 整改清单 and a 成果清单.
 const SHEETS: &[Format] = &[Format::Xlsx, Format::Docx, Format::Csv, Format::Html, Format::Md];
 
 fn no_session(setup: &Setup, id: crate::domain::EntityId) -> CliError {

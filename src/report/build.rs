@@ -273,3 +273,33 @@ pub fn reminders(store: &Store, responsible: Option<&str>, sender: &str, at: &At
     let calendar = crate::holidays::calendar();
     Ok(super::reminders::letters(&overdue, &index, responsible, sender, today, &calendar))
 }
+
+/// seed 001's 成果清单: the findings `filter` passes that are closed off, by unit.
+pub fn achievements(
+    store: &Store,
+    filter: &crate::domain::ledger::LedgerFilter,
+    unit: &str,
+    at: &At<'_>,
+) -> Result<Doc, StoreError> {
+    use crate::domain::ledger::SessionIndex;
+    let sessions: Vec<Session> = store.sessions()?.into_iter().map(|s| s.session).collect();
+    let index = SessionIndex::in_zone(&sessions, *at.zone);
+    let keep = |findings: Vec<Finding>| -> Vec<Finding> {
+        findings
+            .into_iter()
+            .filter(|f| {
+                let Some(walk) = index.get(f.session_id) else { return false };
+                f.status == crate::domain::FindingStatus::Closed
+                    && !f.deleted
+                    && filter.matches_walk(f, || Some(walk), at.today, *at.zone)
+            })
+            .collect()
+    };
+    let mut closed = Vec::new();
+    store.each_session_findings(keep, |batch| -> Result<(), StoreError> {
+        closed.extend(batch);
+        Ok(())
+    })??;
+    drop(index);
+    Ok(super::achievements::list(unit, &sessions, &closed, *at.zone, at.today))
+}

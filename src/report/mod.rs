@@ -4,6 +4,7 @@
 //! piece of typed text reaches a file through `cell`, so nothing a person typed can run as a
 //! formula or as markup in the office's tools.
 
+pub mod achievements;
 pub mod build;
 pub mod cell;
 pub mod docx;

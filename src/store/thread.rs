@@ -174,7 +174,11 @@ fn for_documents(mut f: Finding) -> Finding {
     f.conflict_values = Vec::new();
     f.tags = Vec::new();
     f.progress = String::new();
-    f.evidence = String::new();
+    // The 成果清单 shows what was done about the findings closed off.
+    if f.status != crate::domain::FindingStatus::Closed {
+        f.evidence = String::new();
+    }
+    f.attachments = Vec::new();
     f.target = String::new();
     f.standard = String::new();
     f.note = String::new();
