@@ -85,6 +85,7 @@ fn session(id: EntityId) -> SessionSummary {
         clock_jumps: vec![],
         walk: Default::default(),
         attachments: Vec::new(),
+        kiosk: None,
     };
     SessionSummary { session, findings: 0, max_seq: 0, conflicts: 0 }
 }

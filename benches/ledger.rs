@@ -62,6 +62,7 @@ fn session(n: usize, rng: &mut StdRng) -> Session {
         clock_jumps: vec![],
         walk: Default::default(),
         attachments: Vec::new(),
+        kiosk: None,
     }
 }
 

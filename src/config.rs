@@ -10,6 +10,9 @@
 //! alert_minutes = 60
 //! [attachments]
 //! max_file_mib = 20
+//! [kiosk]
+//! idle_warning_secs = 90
+//! idle_reset_secs = 120
 //! ```
 //!
 //! A bad file is reported with line and column and ignored as a whole.
@@ -34,6 +37,17 @@ pub struct Config {
     pub waits: WaitsConfig,
     #[serde(default)]
     pub attachments: AttachmentsConfig,
+    #[serde(default)]
+    pub kiosk: KioskConfig,
+}
+
+/// `[kiosk]`: after how many seconds without a key the kiosk warns, and then clears the
+/// entry under way (defaults 90 and 120).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KioskConfig {
+    pub idle_warning_secs: Option<Spanned<u32>>,
+    pub idle_reset_secs: Option<Spanned<u32>>,
 }
 
 /// `[attachments]`: the largest photo or scan taken, in MiB (default 20).
@@ -119,7 +133,21 @@ impl Config {
             let message = format!("max_file_mib is {}: it must be from 1 to {MAX_ATTACHMENT_MIB}", mib.get_ref());
             return Err(at(mib.span().start, &message));
         }
+        let (warn, reset) = config.kiosk_idle();
+        if !(5..=3600).contains(&reset) || !(1..reset).contains(&warn) {
+            let at_field = config.kiosk.idle_warning_secs.as_ref().or(config.kiosk.idle_reset_secs.as_ref());
+            let message = format!(
+                "idle_warning_secs ({warn}) must be at least 1 and below idle_reset_secs ({reset}), which is 5 to 3600"
+            );
+            return Err(at(at_field.map_or(0, |s| s.span().start), &message));
+        }
         Ok(config)
+    }
+
+    /// The kiosk's idle warning and reset, in seconds.
+    pub fn kiosk_idle(&self) -> (i64, i64) {
+        let get = |v: &Option<Spanned<u32>>, default| v.as_ref().map_or(default, |s| i64::from(*s.get_ref()));
+        (get(&self.kiosk.idle_warning_secs, 90), get(&self.kiosk.idle_reset_secs, 120))
     }
 
     /// The largest file `tiyan attach` and `A` take, in bytes.

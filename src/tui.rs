@@ -360,3 +360,71 @@ fn spawn_input(tx: Sender<Msg>) {
         })
         .expect("spawn input thread");
 }
+
+/// Runs the hall's kiosk (`tiyan kiosk`) until the admin leaves it (Ok(None)) or a signal or a
+/// closed terminal ends it: the same threads and terminal handling as the TUI, with the kiosk's
+/// own model (`app::kiosk`), which has no screen but its own. No draft is kept: an entry not
+/// submitted is gone with the process, so the next person never meets it.
+pub fn run_kiosk(store: Store, ctx: crate::app::kiosk::KioskContext) -> Result<Option<Signal>, String> {
+    use crate::app::kiosk::{Kiosk, update};
+    let strings = crate::i18n::Strings::get(ctx.lang);
+    let terminal_error = |e: std::io::Error| strings.tf("app.terminal_error", &[("error", &e.to_string())]);
+    let (tx, rx) = unbounded::<Msg>();
+    let store_tx = tx.clone();
+    let store = crate::store::thread::spawn(store, move |ev| {
+        let _ = store_tx.send(Msg::Store(ev));
+    });
+    let sig_tx = tx.clone();
+    signals::spawn(move |s| {
+        let _ = sig_tx.send(Msg::Signal(s));
+    })
+    .map_err(terminal_error)?;
+    let guard = TerminalGuard::enter().map_err(terminal_error)?;
+    let mut terminal = Terminal::new(TermBackend::new(stdout())).map_err(terminal_error)?;
+    let size = terminal.size().map_err(terminal_error)?;
+    let mut kiosk = Kiosk::new(ctx, (size.width, size.height));
+    let drawn = terminal.draw(|f| crate::ui::kiosk::draw(f, &kiosk));
+    spawn_hangup_watch(tx.clone());
+    spawn_input(tx.clone());
+    let mut result = drawn.map(|_| ()).map_err(terminal_error);
+    'run: while result.is_ok() {
+        // A countdown or a receipt on screen turns over each second.
+        let first = if kiosk.is_ticking() {
+            match rx.recv_timeout(kiosk.ctx.clock.until_next_second()) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => Msg::Tick,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            let Ok(m) = rx.recv() else { break };
+            m
+        };
+        let mut next = Some(first);
+        while let Some(msg) = next.take() {
+            if let Msg::Resize(width, height) = msg {
+                terminal.backend_mut().resized(width, height);
+            }
+            match carry_out(update(&mut kiosk, msg), &store, &tx) {
+                Flow::Go => {}
+                Flow::Quit => break 'run,
+                Flow::StoreGone => {
+                    result = Err(strings.t("app.store_gone").to_string());
+                    break 'run;
+                }
+            }
+            next = rx.try_recv().ok();
+        }
+        if terminal.draw(|f| crate::ui::kiosk::draw(f, &kiosk)).is_err() {
+            kiosk.ended = Some(Some(Signal::Hangup));
+            break;
+        }
+    }
+    store.shutdown();
+    if terminal.show_cursor().and_then(|()| ratatui::backend::Backend::flush(terminal.backend_mut())).is_ok() {
+        drop(terminal);
+    } else {
+        std::mem::forget(terminal);
+    }
+    drop(guard);
+    result.map(|()| kiosk.ended.flatten())
+}

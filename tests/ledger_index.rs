@@ -43,6 +43,7 @@ fn session(n: usize, created_day: i64, theme: usize, deleted: bool) -> Session {
         clock_jumps: vec![],
         walk: Default::default(),
         attachments: Vec::new(),
+        kiosk: None,
     }
 }
 

@@ -151,6 +151,7 @@ impl FormState {
             clock_jumps: Vec::new(),
             walk: Default::default(),
             attachments: Vec::new(),
+            kiosk: None,
         };
         if let Some(l) = last {
             s.mode = l.mode.clone();

@@ -39,6 +39,8 @@ pub mod form;
 pub mod form_keys;
 pub mod goto;
 pub mod help;
+pub mod kiosk;
+pub mod kiosk_steps;
 pub mod layout;
 pub mod ledger;
 pub mod msg;

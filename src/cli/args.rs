@@ -123,6 +123,19 @@ pub enum Command {
     Attach(AttachArgs),
     /// Remove an attachment from its session or finding (the removal is kept in its history)
     Detach(DetachArgs),
+    /// The hall terminal's kiosk: citizens record their experience and look up the answer;
+    /// nothing else is shown, and leaving needs the admin PIN (set it first with set-pin)
+    Kiosk {
+        #[command(subcommand)]
+        cmd: Option<KioskCmd>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KioskCmd {
+    /// Set the kiosk's admin PIN (4 to 12 digits), read from the terminal without echo, or one
+    /// line of standard input
+    SetPin,
 }
 
 /// Which record an attachment belongs to: exactly one of `--session`, `--finding`.

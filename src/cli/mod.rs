@@ -16,6 +16,7 @@ mod input;
 mod inspector_cmd;
 mod keymap_cmd;
 mod keys_cmd;
+mod kiosk_cmd;
 mod ledger_cmd;
 mod list;
 mod open;
@@ -78,6 +79,9 @@ fn die_quietly_on_closed_pipe() {
 /// the TUI).
 fn run(cli: Cli) -> Result<u8, CliError> {
     let Some(command) = &cli.command else { return run_tui(&cli) };
+    if let Command::Kiosk { cmd: None } = command {
+        return kiosk_cmd::run(&cli).map(exit_status);
+    }
     die_quietly_on_closed_pipe();
     run_command(&cli, command).map(|()| 0)
 }
@@ -133,5 +137,7 @@ fn run_command(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Imports { json } => import_cmd::list(&setup, *json),
         Command::Attach(args) => attach_cmd::attach(&setup, args),
         Command::Detach(args) => attach_cmd::detach(&setup, args),
+        Command::Kiosk { cmd: Some(args::KioskCmd::SetPin) } => kiosk_cmd::set_pin(&setup),
+        Command::Kiosk { cmd: None } => Ok(()),
     }
 }

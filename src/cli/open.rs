@@ -40,6 +40,8 @@ pub struct Setup {
     pub waits: crate::config::WaitRules,
     /// The largest photo or scan attached, in bytes (`[attachments] max_file_mib`).
     pub attach_cap: u64,
+    /// The kiosk's idle warning and reset, in seconds (`[kiosk]`).
+    pub kiosk_idle: (i64, i64),
 }
 
 impl Setup {
@@ -77,9 +79,10 @@ impl Setup {
         // A broken file was refused whole by `load`, so its rules are the defaults.
         let waits = config.wait_rules().unwrap_or_default();
         let attach_cap = config.attachment_cap();
+        let kiosk_idle = config.kiosk_idle();
         // Before anything reads the calendar; a broken holidays.toml falls back to the shipped one.
         warnings.extend(crate::holidays::install(&paths.config_dir, lang));
-        Ok(Setup { paths, lang, warnings, waits, attach_cap })
+        Ok(Setup { paths, lang, warnings, waits, attach_cap, kiosk_idle })
     }
 
     /// The config files' problems on stderr, each once (commands; the TUI shows the first on

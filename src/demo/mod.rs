@@ -180,7 +180,10 @@ fn session_changes(rng: &mut StdRng, start: i64, newest: bool) -> Vec<Change> {
         out.push(set(sf::ITEM, Value::text(&item.zh)));
         out.push(set(sf::THEME, Value::text(&item.theme)));
     }
-    if let Some(m) = pick(rng, &v.modes) {
+    // A walk's modes: the kiosk's own (群众评价, 体验官体验) are its entries', not walks'.
+    let kiosk = [crate::domain::kiosk::MODE_CITIZEN, crate::domain::kiosk::MODE_OFFICER];
+    let walks: Vec<_> = v.modes.iter().filter(|m| !kiosk.contains(&m.code())).cloned().collect();
+    if let Some(m) = pick(rng, &walks) {
         out.push(set(sf::MODE, Value::text(m.code())));
     }
     if let Some(c) = pick(rng, &v.channels) {

@@ -6,6 +6,7 @@ pub mod checklist;
 pub mod deadline;
 pub mod finding;
 pub mod ids;
+pub mod kiosk;
 pub mod ledger;
 pub mod ledger_index;
 pub mod numbering;

@@ -69,6 +69,8 @@ pub struct Session {
     pub walk: Walk,
     /// Photos and scans (附件), oldest first.
     pub attachments: Vec<super::attachment::Attachment>,
+    /// What the hall's kiosk recorded, when the session is a kiosk entry.
+    pub kiosk: Option<super::kiosk::KioskFacts>,
 }
 
 impl Session {
@@ -95,6 +97,7 @@ impl Session {
             conflicts: r.conflicts().into_iter().map(String::from).collect(),
             walk: Walk::from_record(r),
             attachments: super::attachment::of_record(r),
+            kiosk: super::kiosk::KioskFacts::of(r),
             clock_jumps: r
                 .fields_with_prefix(field::CLOCK_JUMP_PREFIX)
                 .filter_map(|(name, _)| r.get(name).as_event().cloned())

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::attachment::FIELD_PREFIX as ATTACHMENT_PREFIX;
 use super::checklist::field as checklist;
 use super::finding::field as finding;
+use super::kiosk::field as kiosk;
 use super::op::{EntityId, EntityKind, Op, OpId, OpPayload, Value};
 use super::rectify::MOVE_PREFIX;
 use super::session::field as session;
@@ -166,6 +167,11 @@ const SESSION_RULES: &[Rule] = &[
     rule(13, Exact(session::MEASURES), TEXT),
     rule(14, Exact(session::ADVICE), TEXT),
     rule(15, Ulid(ATTACHMENT_PREFIX), LIST_OR_NULL),
+    rule(16, Exact(kiosk::SOURCE), TEXT),
+    rule(17, Exact(kiosk::RECEIPT), TEXT),
+    rule(18, Exact(kiosk::CONTACT), TEXT),
+    rule(19, Exact(kiosk::WAIT_MINUTES), INT),
+    rule(20, Item(kiosk::RATING_PREFIX), INT),
 ];
 
 const FINDING_RULES: &[Rule] = &[
@@ -196,6 +202,7 @@ const FINDING_RULES: &[Rule] = &[
     rule(25, Ulid(MOVE_PREFIX), &[K::Move]),
     rule(26, Exact(finding::CAUSE), TEXT),
     rule(27, Ulid(ATTACHMENT_PREFIX), LIST_OR_NULL),
+    rule(28, Exact(kiosk::SOURCE), TEXT),
 ];
 
 const CHECKLIST_RULES: &[Rule] = &[
@@ -468,13 +475,13 @@ mod tests {
         assert_eq!(
             text(EntityKind::Session),
             "1=item 2=mode 3=channel 4=theme 5=place 6=window 7=inspectors 8=status 9=finished_at 10=deleted \
-             11=clock_jump/<n> 12=walk/<n> 13=measures 14=advice 15=attachment/<ulid>"
+             11=clock_jump/<n> 12=walk/<n> 13=measures 14=advice 15=attachment/<ulid> 16=source 17=receipt 18=contact 19=wait_minutes 20=rating/<item>"
         );
         assert_eq!(
             text(EntityKind::Finding),
             "1=session 2=seq 3=description 4=category 5=tags 6=severity 7=unit 8=measure 9=deadline 10=progress \
              11=note 12=status 13=deleted 14=checklist 15=check_item 16=ticket 17=target 18=standard 19=owner \
-             20=evidence 21=rectified_by 22=rectified_on 23=closed_by 24=closed_on 25=move/<ulid> 26=cause 27=attachment/<ulid>"
+             20=evidence 21=rectified_by 22=rectified_on 23=closed_by 24=closed_on 25=move/<ulid> 26=cause 27=attachment/<ulid> 28=source"
         );
         assert_eq!(
             text(EntityKind::Checklist),

@@ -142,6 +142,12 @@ pub enum MetaValue {
     },
     /// The office's name, when this profile is a supervision office's.
     Office(String),
+    /// The kiosk's admin PIN, as a salted scrypt hash (`kiosk`): never the PIN itself.
+    KioskPin {
+        log_n: u8,
+        salt: [u8; 16],
+        hash: [u8; 32],
+    },
 }
 
 fn encode<T: Serialize>(what: &str, value: &T) -> Result<Vec<u8>, StoreError> {

@@ -122,3 +122,23 @@ pub fn office(t: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Opt
 pub fn set_office(t: &mut MetaTable<'_>, name: &str) -> Result<(), StoreError> {
     put(t, meta_key::OFFICE, MetaValue::Office(name.to_string()))
 }
+
+/// The kiosk's admin PIN as kept: scrypt's cost (log2 of its rounds), the salt, the hash.
+pub struct PinHash {
+    pub log_n: u8,
+    pub salt: [u8; 16],
+    pub hash: [u8; 32],
+}
+
+/// The kiosk's admin PIN hash, when one was set.
+pub fn kiosk_pin(t: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Option<PinHash>, StoreError> {
+    match get(t, meta_key::KIOSK_PIN)? {
+        None => Ok(None),
+        Some(MetaValue::KioskPin { log_n, salt, hash }) => Ok(Some(PinHash { log_n, salt, hash })),
+        Some(other) => Err(wrong_kind(meta_key::KIOSK_PIN, other)),
+    }
+}
+
+pub fn set_kiosk_pin(t: &mut MetaTable<'_>, log_n: u8, salt: [u8; 16], hash: [u8; 32]) -> Result<(), StoreError> {
+    put(t, meta_key::KIOSK_PIN, MetaValue::KioskPin { log_n, salt, hash })
+}

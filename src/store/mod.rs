@@ -28,6 +28,7 @@ mod error;
 mod finding_batches;
 mod heads;
 mod import;
+pub mod kiosk;
 mod ledger_rows;
 mod ledger_scan;
 mod lock;

@@ -51,6 +51,7 @@ pub mod meta_key {
     pub const INSPECTOR: &str = "inspector";
     pub const DEVICE_KEYS: &str = "device_keys";
     pub const OFFICE: &str = "office";
+    pub const KIOSK_PIN: &str = "kiosk_pin";
 }
 
 /// Table names as `StoreError::Decode` reports them.

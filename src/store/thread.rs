@@ -124,6 +124,17 @@ pub enum StoreRequest {
     CompletePath {
         text: String,
     },
+    /// The kiosk entry a receipt code names; answered with `KioskFound`.
+    KioskLookup {
+        req: u64,
+        code: String,
+    },
+    /// Whether `pin` is the kiosk's admin PIN (a slow hash: here, not on the UI thread);
+    /// answered with `KioskPin`.
+    KioskCheckPin {
+        req: u64,
+        pin: String,
+    },
     /// Trust a card found on a stick; answered with `SyncTrusted`.
     SyncTrust {
         card: Card,
@@ -279,6 +290,14 @@ pub enum StoreEvent {
         req: u64,
         result: Result<Vec<crate::domain::Attachment>, super::attachments::AttachError>,
     },
+    KioskFound {
+        req: u64,
+        result: Result<Option<Box<super::kiosk::Receipt>>, StoreError>,
+    },
+    KioskPin {
+        req: u64,
+        right: bool,
+    },
     PathCompleted {
         asked: String,
         completion: crate::files::Completion,
@@ -417,6 +436,12 @@ pub fn answer_with_progress(
                 store.attach(kind, owner, &[file], &by)
             });
             StoreEvent::Attached { req, result }
+        }
+        StoreRequest::KioskLookup { req, code } => {
+            StoreEvent::KioskFound { req, result: store.kiosk_receipt(&code).map(|r| r.map(Box::new)) }
+        }
+        StoreRequest::KioskCheckPin { req, pin } => {
+            StoreEvent::KioskPin { req, right: store.check_kiosk_pin(&pin).unwrap_or(false) }
         }
         StoreRequest::CompletePath { text } => {
             StoreEvent::PathCompleted { completion: crate::files::complete_path(&text), asked: text }

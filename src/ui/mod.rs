@@ -12,6 +12,7 @@ pub mod finding_view;
 pub mod form;
 pub mod help;
 pub mod input;
+pub mod kiosk;
 pub mod ledger;
 pub mod move_picker;
 pub mod picker;

@@ -70,6 +70,7 @@ pub fn session(n: u64, item: &str, findings: usize) -> SessionSummary {
             clock_jumps: vec![],
             walk: Default::default(),
             attachments: Vec::new(),
+            kiosk: None,
         },
         findings,
         max_seq: findings as i64,

@@ -1,0 +1,441 @@
+//! The hall's kiosk (`tiyan kiosk`): a model of its own beside the inspector's `State`, so no
+//! key can reach the inspector's screens, lists or anyone else's entries: it has none to show.
+//! Its keys are fixed (a user keymap changes nothing here), and every key goes through
+//! [`update`] as in the inspector's TUI.
+//!
+//! The start screen offers 开始登记 and 查询办理结果. An entry goes step by step
+//! (`kiosk_steps`), is written in one durable transaction (已保存 only after the commit) and
+//! answered with a receipt code; a lookup by that code shows only that entry's problems and
+//! where they stand. Left idle, an entry is warned about, then discarded, so the next person
+//! never sees the last one's text. Leaving the kiosk needs the admin PIN, checked on the store
+//! thread.
+
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::common::{EditOutcome, edit_key};
+use super::effect::Effect;
+use super::kiosk_steps::{MAX_PROBLEM_CHARS, MAX_SHORT_CHARS, Step, StepKind, channel_codes};
+use super::msg::Msg;
+use crate::clock::Clock;
+use crate::domain::Stamp;
+use crate::domain::kiosk::{Dimension, Entry, Level, parse_receipt, receipt_code};
+use crate::edit::TextInput;
+use crate::i18n::{Lang, Strings};
+use crate::keymap::Keymap;
+use crate::store::kiosk::Receipt;
+use crate::store::{StoreEvent, StoreRequest};
+use crate::term::signals::Signal;
+
+/// How long a receipt stays on screen when no key is pressed.
+pub const RECEIPT_SECS: i64 = 30;
+
+/// Settings of the kiosk that do not change while it runs.
+pub struct KioskContext {
+    pub lang: Lang,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn crate::domain::ids::IdSource>,
+    /// The hall's name, shown on the start screen ("" : none set).
+    pub hall: String,
+    pub caps: crate::term::caps::Caps,
+    /// Seconds without a key before the warning, and before the entry is cleared.
+    pub idle_warn_secs: i64,
+    pub idle_reset_secs: i64,
+}
+
+pub enum Screen {
+    /// 0: 开始登记, 1: 查询办理结果.
+    Start {
+        cursor: usize,
+    },
+    Entry {
+        entry: Entry,
+        step: Step,
+    },
+    /// Written, waiting for the commit; the entry kept should it fail.
+    Saving {
+        req: u64,
+        entry: Entry,
+        receipt: String,
+    },
+    Receipt {
+        code: String,
+        at: Stamp,
+    },
+    Lookup {
+        input: TextInput,
+        error: Option<String>,
+        req: Option<u64>,
+    },
+    Found {
+        receipt: Box<Receipt>,
+        at: Stamp,
+    },
+    /// The admin PIN to leave the kiosk; `back` is where Esc returns.
+    Admin {
+        input: TextInput,
+        error: Option<String>,
+        req: Option<u64>,
+        back: Box<Screen>,
+    },
+}
+
+pub struct Kiosk {
+    pub ctx: KioskContext,
+    pub screen: Screen,
+    pub size: (u16, u16),
+    /// The last key, by the run's monotonic clock: what idleness counts from.
+    pub last_key: Stamp,
+    pub next_req: u64,
+    /// A one-line message (a refused save, a wrong PIN).
+    pub notice: Option<String>,
+    /// Set when the kiosk ends: by the admin (None) or a signal.
+    pub ended: Option<Option<Signal>>,
+    /// The editor's keys as shipped: a user keymap does not reach the kiosk.
+    keymap: Keymap,
+}
+
+impl Kiosk {
+    pub fn new(ctx: KioskContext, size: (u16, u16)) -> Kiosk {
+        let now = ctx.clock.now();
+        Kiosk {
+            ctx,
+            screen: Screen::Start { cursor: 0 },
+            size,
+            last_key: now,
+            next_req: 1,
+            notice: None,
+            ended: None,
+            keymap: Keymap::builtin(),
+        }
+    }
+    pub fn strings(&self) -> &'static Strings {
+        Strings::get(self.ctx.lang)
+    }
+    pub fn t(&self, key: &str) -> &'static str {
+        self.strings().t(key)
+    }
+    /// Seconds since the last key.
+    pub fn idle_secs(&self) -> i64 {
+        crate::domain::stamp::secs_between(&self.last_key, &self.ctx.clock.now())
+    }
+    /// Whether the screen changes with time (a countdown, a receipt's timeout).
+    pub fn is_ticking(&self) -> bool {
+        !matches!(self.screen, Screen::Start { .. })
+    }
+    fn req(&mut self) -> u64 {
+        self.next_req += 1;
+        self.next_req
+    }
+}
+
+pub fn update(k: &mut Kiosk, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => {
+            k.last_key = k.ctx.clock.now();
+            k.notice = None;
+            key_pressed(k, &key)
+        }
+        Msg::Paste(text) => {
+            k.last_key = k.ctx.clock.now();
+            paste(k, &text);
+            vec![]
+        }
+        Msg::Resize(w, h) => {
+            k.size = (w, h);
+            vec![]
+        }
+        Msg::Store(ev) => on_store(k, ev),
+        // A signal or a terminal gone ends the kiosk; an entry not submitted is not kept.
+        Msg::Signal(s) => end(k, Some(s)),
+        Msg::InputClosed(_) => end(k, Some(Signal::Hangup)),
+        Msg::Tick => tick(k),
+        Msg::FileWritten { .. } => vec![],
+    }
+}
+
+fn end(k: &mut Kiosk, signal: Option<Signal>) -> Vec<Effect> {
+    k.ended = Some(signal);
+    vec![Effect::Quit]
+}
+
+/// Idle entries are warned about, then discarded; a receipt goes after its time.
+fn tick(k: &mut Kiosk) -> Vec<Effect> {
+    let idle = k.idle_secs();
+    match &k.screen {
+        Screen::Start { .. } | Screen::Saving { .. } => {}
+        Screen::Receipt { at, .. } | Screen::Found { at, .. }
+            if crate::domain::stamp::secs_between(at, &k.ctx.clock.now()) >= RECEIPT_SECS =>
+        {
+            to_start(k);
+        }
+        Screen::Receipt { .. } | Screen::Found { .. } => {}
+        _ if idle >= k.ctx.idle_reset_secs => {
+            to_start(k);
+            k.notice = Some(k.t("kiosk.idle.discarded").to_string());
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Back to the start screen, nothing of the last person's kept on screen.
+fn to_start(k: &mut Kiosk) {
+    k.screen = Screen::Start { cursor: 0 };
+}
+
+/// F10 (or Ctrl-Q) asks for the admin PIN, from anywhere; Ctrl-C does nothing here.
+fn is_admin_key(key: &KeyEvent) -> bool {
+    key.code == KeyCode::F(10) || (key.code == KeyCode::Char('q') && key.modifiers.contains(KeyModifiers::CONTROL))
+}
+
+fn key_pressed(k: &mut Kiosk, key: &KeyEvent) -> Vec<Effect> {
+    if is_admin_key(key) && !matches!(k.screen, Screen::Admin { .. } | Screen::Saving { .. }) {
+        let back = std::mem::replace(&mut k.screen, Screen::Start { cursor: 0 });
+        k.screen = Screen::Admin { input: TextInput::single(), error: None, req: None, back: Box::new(back) };
+        return vec![];
+    }
+    let next_req = k.next_req + 1;
+    let bad_code = k.t("kiosk.lookup.bad_code");
+    let mut asked: Option<StoreRequest> = None;
+    match &mut k.screen {
+        Screen::Start { cursor } => match key.code {
+            KeyCode::Up | KeyCode::Down | KeyCode::Tab => *cursor = 1 - *cursor,
+            KeyCode::Enter if *cursor == 0 => begin(k),
+            KeyCode::Enter => k.screen = Screen::Lookup { input: TextInput::single(), error: None, req: None },
+            _ => {}
+        },
+        Screen::Entry { .. } => return entry_key(k, key),
+        Screen::Saving { .. } => {}
+        Screen::Receipt { .. } | Screen::Found { .. } => to_start(k),
+        Screen::Lookup { input, error, req } => match key.code {
+            KeyCode::Esc => to_start(k),
+            KeyCode::Enter if req.is_none() => match parse_receipt(input.text()) {
+                Some(code) => {
+                    *req = Some(next_req);
+                    asked = Some(StoreRequest::KioskLookup { req: next_req, code });
+                }
+                None => *error = Some(bad_code.to_string()),
+            },
+            _ => edit(&k.keymap, input, key, MAX_SHORT_CHARS),
+        },
+        Screen::Admin { input, req, .. } => match key.code {
+            KeyCode::Esc => {
+                if let Screen::Admin { back, .. } = std::mem::replace(&mut k.screen, Screen::Start { cursor: 0 }) {
+                    k.screen = *back;
+                }
+            }
+            KeyCode::Enter if req.is_none() && !input.text().is_empty() => {
+                *req = Some(next_req);
+                asked = Some(StoreRequest::KioskCheckPin { req: next_req, pin: input.text().to_string() });
+            }
+            // Digits only, and not echoed (the screen shows dots).
+            KeyCode::Char(c) if c.is_ascii_digit() && input.text().len() < 32 => {
+                input.insert_char(c);
+            }
+            KeyCode::Backspace => {
+                input.backspace();
+            }
+            _ => {}
+        },
+    }
+    match asked {
+        Some(request) => {
+            k.next_req = next_req;
+            vec![Effect::Store(request)]
+        }
+        None => vec![],
+    }
+}
+
+/// Edits a line with the shipped editor keys, to at most `max` characters.
+fn edit(keymap: &Keymap, input: &mut TextInput, key: &KeyEvent, max: usize) {
+    let before = input.text().to_string();
+    if let EditOutcome::Done = edit_key(keymap, input, key)
+        && input.text().chars().count() > max
+    {
+        input.set_text(&before);
+    }
+}
+
+fn begin(k: &mut Kiosk) {
+    let entry = Entry::default();
+    let step = Step::open(StepKind::Item, &entry, k.ctx.lang);
+    k.screen = Screen::Entry { entry, step };
+}
+
+fn entry_key(k: &mut Kiosk, key: &KeyEvent) -> Vec<Effect> {
+    let lang = k.ctx.lang;
+    let Screen::Entry { entry, step } = &mut k.screen else { return vec![] };
+    let kind = step.kind();
+    match key.code {
+        KeyCode::Esc => {
+            match kind.back() {
+                Some(back) => *step = Step::open(back, entry, lang),
+                None => to_start(k),
+            }
+            return vec![];
+        }
+        KeyCode::Enter => {
+            // On the problems' step a typed line is one more problem; Enter on an empty line
+            // goes on.
+            if let Step::Problems(input) = step
+                && !input.text().trim().is_empty()
+            {
+                entry.problems.push(input.text().trim().to_string());
+                input.clear();
+                return vec![];
+            }
+            if let Err(missing) = step.keep(entry) {
+                k.notice = Some(k.t(missing).to_string());
+                return vec![];
+            }
+            match kind.next() {
+                Some(next) => *step = Step::open(next, entry, lang),
+                None => return submit(k),
+            }
+            return vec![];
+        }
+        _ => {}
+    }
+    match step {
+        Step::Item(picker) => match key.code {
+            KeyCode::Up => picker.move_by(-1),
+            KeyCode::Down => picker.move_by(1),
+            _ => {
+                edit(&k.keymap, &mut picker.query, key, MAX_SHORT_CHARS);
+                picker.refilter();
+            }
+        },
+        Step::Channel { cursor } => {
+            let last = channel_codes().len().saturating_sub(1);
+            match key.code {
+                KeyCode::Up => *cursor = cursor.saturating_sub(1),
+                KeyCode::Down => *cursor = (*cursor + 1).min(last),
+                KeyCode::Char(c) => {
+                    if let Some(n) = c.to_digit(10).filter(|n| (1..=last as u32 + 1).contains(n)) {
+                        *cursor = n as usize - 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Step::Ratings { cursor, levels } => match key.code {
+            KeyCode::Up => *cursor = cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Tab => *cursor = (*cursor + 1).min(Dimension::ALL.len() - 1),
+            KeyCode::Left => levels[*cursor] = Some(shift(levels[*cursor], -1)),
+            KeyCode::Right => levels[*cursor] = Some(shift(levels[*cursor], 1)),
+            // 1 非常满意 … 5 非常不满意, as the screen lists them; the next dimension follows.
+            KeyCode::Char(c) => {
+                if let Some(l) = c.to_digit(10).and_then(|n| Level::ALL.get((n as usize).wrapping_sub(1))) {
+                    levels[*cursor] = Some(*l);
+                    *cursor = (*cursor + 1).min(Dimension::ALL.len() - 1);
+                }
+            }
+            _ => {}
+        },
+        Step::Wait(input) => {
+            if matches!(key.code, KeyCode::Char(c) if !c.is_ascii_digit()) {
+                return vec![];
+            }
+            edit(&k.keymap, input, key, 4);
+        }
+        Step::Window(input) | Step::Contact(input) => edit(&k.keymap, input, key, MAX_SHORT_CHARS),
+        Step::Problems(input) => {
+            // Backspace on an empty line takes the last problem back into it.
+            if key.code == KeyCode::Backspace && input.text().is_empty() {
+                if let Some(last) = entry.problems.pop() {
+                    input.set_text(&last);
+                }
+                return vec![];
+            }
+            edit(&k.keymap, input, key, MAX_PROBLEM_CHARS);
+        }
+        Step::Review => {}
+    }
+    vec![]
+}
+
+/// The level `by` steps from `from` along the list as shown (left is better).
+fn shift(from: Option<Level>, by: isize) -> Level {
+    let at = from.map_or(1, |l| l as isize);
+    Level::ALL[(at + by).clamp(0, Level::ALL.len() as isize - 1) as usize]
+}
+
+fn paste(k: &mut Kiosk, text: &str) {
+    let line: String = text.chars().filter(|c| !c.is_control()).collect();
+    let input = match &mut k.screen {
+        Screen::Entry { step: Step::Window(i) | Step::Contact(i), .. } | Screen::Lookup { input: i, .. } => {
+            Some((i, MAX_SHORT_CHARS))
+        }
+        Screen::Entry { step: Step::Problems(i), .. } => Some((i, MAX_PROBLEM_CHARS)),
+        Screen::Entry { step: Step::Item(p), .. } => Some((&mut p.query, MAX_SHORT_CHARS)),
+        _ => None,
+    };
+    if let Some((input, max)) = input {
+        let room = max.saturating_sub(input.text().chars().count());
+        input.insert_str(&line.chars().take(room).collect::<String>());
+    }
+    if let Screen::Entry { step: Step::Item(p), .. } = &mut k.screen {
+        p.refilter();
+    }
+}
+
+/// Review's Enter: the entry and its problems in one durable transaction.
+fn submit(k: &mut Kiosk) -> Vec<Effect> {
+    let Screen::Entry { entry, .. } = std::mem::replace(&mut k.screen, Screen::Start { cursor: 0 }) else {
+        return vec![];
+    };
+    let now = k.ctx.clock.now().wall_ms;
+    let session = k.ctx.ids.next_id(now);
+    let findings: Vec<_> = entry.problems.iter().map(|_| k.ctx.ids.next_id(now)).collect();
+    let receipt = receipt_code(session as u64 ^ (session >> 64) as u64);
+    let changes = entry.changes(session, &findings, &receipt);
+    let req = k.req();
+    k.screen = Screen::Saving { req, entry, receipt };
+    vec![Effect::Store(StoreRequest::Apply { req, changes })]
+}
+
+fn on_store(k: &mut Kiosk, ev: StoreEvent) -> Vec<Effect> {
+    let now = k.ctx.clock.now();
+    let s = k.strings();
+    match (ev, &mut k.screen) {
+        (StoreEvent::Saved { req }, Screen::Saving { req: asked, receipt, .. }) if req == *asked => {
+            let code = std::mem::take(receipt);
+            k.screen = Screen::Receipt { code, at: now };
+        }
+        (StoreEvent::SaveFailed { req, error }, Screen::Saving { req: asked, .. }) if req == *asked => {
+            // Nothing is lost: back to the review, the reason said.
+            if let Screen::Saving { entry, .. } = std::mem::replace(&mut k.screen, Screen::Start { cursor: 0 }) {
+                k.screen = Screen::Entry { entry, step: Step::Review };
+            }
+            k.notice = Some(k.strings().tf("kiosk.save_failed", &[("error", &error.localized(k.strings()))]));
+        }
+        (StoreEvent::KioskFound { req, result }, Screen::Lookup { req: asked, error, .. }) if Some(req) == *asked => {
+            match result {
+                Ok(Some(receipt)) => k.screen = Screen::Found { receipt, at: now },
+                Ok(None) => {
+                    *asked = None;
+                    *error = Some(s.t("kiosk.lookup.not_found").to_string());
+                }
+                Err(e) => {
+                    *asked = None;
+                    *error = Some(e.localized(s));
+                }
+            }
+        }
+        (StoreEvent::KioskPin { req, right }, Screen::Admin { req: asked, error, input, .. })
+            if Some(req) == *asked =>
+        {
+            if right {
+                return end(k, None);
+            }
+            *asked = None;
+            input.clear();
+            *error = Some(s.t("kiosk.admin.wrong").to_string());
+        }
+        _ => {}
+    }
+    vec![]
+}
