@@ -9,6 +9,7 @@ mod checklist_e2e;
 mod data_safety;
 mod e2e;
 mod hostile;
+mod kiosk_e2e;
 mod pty_harness;
 mod rectify_e2e;
 mod screen_bytes;
