@@ -23,6 +23,7 @@ mod finding_batches;
 mod i18n_keys;
 mod json_contract;
 mod keymap;
+mod kiosk_keys;
 mod ledger;
 mod ledger_index;
 mod picker;

@@ -202,6 +202,8 @@ fn key_pressed(k: &mut Kiosk, key: &KeyEvent) -> Vec<Effect> {
     match &mut k.screen {
         Screen::Start { cursor } => match key.code {
             KeyCode::Up | KeyCode::Down | KeyCode::Tab => *cursor = 1 - *cursor,
+            KeyCode::Home => *cursor = 0,
+            KeyCode::End => *cursor = 1,
             KeyCode::Enter if *cursor == 0 => begin(k),
             KeyCode::Enter => k.screen = Screen::Lookup { input: TextInput::single(), error: None, req: None },
             _ => {}
