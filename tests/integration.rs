@@ -24,6 +24,7 @@ mod i18n_keys;
 mod json_contract;
 mod keymap;
 mod kiosk_keys;
+mod kiosk_ratings;
 mod ledger;
 mod ledger_index;
 mod picker;

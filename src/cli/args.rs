@@ -409,6 +409,16 @@ pub struct SetStatusArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum StatsWhat {
+    /// 好差评 of the kiosk's entries: per dimension (服务态度, 办事效率, 指引清晰, 环境设施) how many
+    /// gave each of the five levels, their share and the 满意率; over all entries, or by service
+    /// item, window or ISO week
+    Ratings {
+        /// Group by service item, window or week
+        #[arg(long, value_name = "item|window|week")]
+        by: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Queue waits: count, median, 90th percentile and maximum (nearest rank), median service
     /// time, share over the threshold, share who left unserved
     Waits {

@@ -80,3 +80,38 @@ fn read_hidden(prompt: &str) -> Result<String, CliError> {
     read.map_err(|e| CliError::refused(e.to_string()))?;
     Ok(line.trim().to_string())
 }
+
+/// `tiyan stats ratings [--by item|window|week] [--json]`.
+pub fn ratings(setup: &Setup, by: Option<&str>, json: bool) -> Result<(), CliError> {
+    use crate::domain::kiosk::Dimension;
+    use crate::domain::ratings::{GroupBy, figures};
+    let s = setup.strings();
+    let by = match by {
+        None => GroupBy::All,
+        Some(text) => GroupBy::parse(text)
+            .ok_or_else(|| CliError::refused(s.tf("cli.stats.bad_ratings_by", &[("value", text)])))?,
+    };
+    let store = setup.open_store_read_only()?;
+    let sessions: Vec<_> = store.sessions().map_err(|e| setup.store_error(e))?.into_iter().map(|x| x.session).collect();
+    let rows = figures(&sessions, by, &super::common::Moment::current().zone);
+    if json {
+        let rows: Vec<_> = rows.iter().map(|r| crate::present::rows::RatingRowJson::of(r, by)).collect();
+        return super::common::print_json(&rows);
+    }
+    let pct = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.0}%", x * 100.0));
+    let mut head =
+        format!("{}  {:>6}", crate::text::pad(s.t("cli.stats.ratings.group"), 24), s.t("cli.stats.ratings.entries"));
+    for d in Dimension::ALL {
+        head.push_str(&format!("  {}", crate::text::pad(d.label(setup.lang), 10)));
+    }
+    say!("{head}");
+    for r in &rows {
+        let group = if r.group.is_empty() { "-" } else { &r.group };
+        let mut line = format!("{}  {:>6}", crate::text::pad(group, 24), r.entries);
+        for d in Dimension::ALL {
+            line.push_str(&format!("  {}", crate::text::pad(&pct(r.satisfied(d)), 10)));
+        }
+        say!("{line}");
+    }
+    Ok(())
+}

@@ -121,6 +121,7 @@ fn run_command(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::List { what } => list::run(&setup, what),
         Command::Keymap { cmd } => keymap_cmd::run(&setup, cmd),
         Command::Template { cmd } => template_cmd::run(&setup, cmd),
+        Command::Stats { what: StatsWhat::Ratings { by, json } } => kiosk_cmd::ratings(&setup, by.as_deref(), *json),
         Command::Stats { what: StatsWhat::Waits { session, by, json } } => {
             tickets::stats(&setup, session.as_deref(), by.as_deref(), *json)
         }

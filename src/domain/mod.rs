@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod ledger_index;
 pub mod numbering;
 pub mod op;
+pub mod ratings;
 pub mod record;
 pub mod rectify;
 pub mod session;

@@ -7,6 +7,8 @@
 //! "today" for dues, "now" for timers still running. Codes stay codes (`status`, `severity`,
 //! `kind`); words are for [`super::labels`].
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -448,4 +450,46 @@ pub fn wait_rows(
 pub struct LedgerRow {
     pub counts: Counts,
     pub units: Vec<UnitRow>,
+}
+
+/// `tiyan stats ratings --json`: one row per group.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct RatingRowJson {
+    /// "all", "item", "window" or "week".
+    pub by: &'static str,
+    pub group: String,
+    /// Kiosk entries with a rating.
+    pub entries: usize,
+    pub dimensions: Vec<DimensionJson>,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct DimensionJson {
+    /// `attitude`, `efficiency`, `guidance`, `environment`.
+    pub dimension: &'static str,
+    /// 服务态度 …
+    pub name: &'static str,
+    /// How many gave each level, 非常满意 first: `{very_satisfied, satisfied, fair, dissatisfied, very_dissatisfied}`.
+    pub counts: BTreeMap<&'static str, usize>,
+    /// The same as fractions of those who rated this dimension; null when none did.
+    pub shares: BTreeMap<&'static str, Option<f64>>,
+    /// 满意率: 非常满意, 满意 and 基本满意 together; null when none rated it.
+    pub satisfied_share: Option<f64>,
+}
+
+impl RatingRowJson {
+    pub fn of(r: &crate::domain::ratings::RatingRow, by: crate::domain::ratings::GroupBy) -> RatingRowJson {
+        use crate::domain::kiosk::{Dimension, Level};
+        let dimensions = Dimension::ALL
+            .into_iter()
+            .map(|d| DimensionJson {
+                dimension: d.code(),
+                name: d.zh(),
+                counts: Level::ALL.into_iter().map(|l| (l.code(), r.counts[&d][l as usize])).collect(),
+                shares: Level::ALL.into_iter().map(|l| (l.code(), r.share(d, l))).collect(),
+                satisfied_share: r.satisfied(d),
+            })
+            .collect();
+        RatingRowJson { by: by.code(), group: r.group.clone(), entries: r.entries, dimensions }
+    }
 }
