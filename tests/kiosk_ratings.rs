@@ -15,6 +15,7 @@ fn entry(item: &str, window: &str, levels: [Level; 4]) -> Entry {
         ratings: Dimension::ALL.into_iter().zip(levels).collect(),
         problems: vec!["排队慢".into()],
         contact: String::new(),
+        officer: None,
     }
 }
 

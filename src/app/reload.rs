@@ -44,5 +44,7 @@ pub(super) fn reload(state: &mut State, changed: EntityKind) -> Vec<Effect> {
         EntityKind::Session => {
             vec![Effect::Store(StoreRequest::LoadFindings { session }), Effect::Store(StoreRequest::LoadSessions)]
         }
+        // The roster is not on the inspector's screens.
+        EntityKind::Officer => vec![],
     }
 }

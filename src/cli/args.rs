@@ -123,12 +123,82 @@ pub enum Command {
     Attach(AttachArgs),
     /// Remove an attachment from its session or finding (the removal is kept in its history)
     Detach(DetachArgs),
+    /// The roster of 体验官 (政务服务体验官): add, edit, retire, set a PIN, list, the year's
+    /// participation summary
+    Officers {
+        #[command(subcommand)]
+        cmd: OfficersCmd,
+    },
     /// The hall terminal's kiosk: citizens record their experience and look up the answer;
     /// nothing else is shown, and leaving needs the admin PIN (set it first with set-pin)
     Kiosk {
         #[command(subcommand)]
         cmd: Option<KioskCmd>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OfficersCmd {
+    /// Add an officer (--number and --name needed)
+    Add(OfficerFields),
+    /// Change an officer's details (only the flags given)
+    Edit {
+        /// The officer's number, or name when unique
+        officer: String,
+        #[command(flatten)]
+        fields: OfficerFields,
+    },
+    /// Take an officer off the kiosk: dismissed (解聘, default) or suspended (暂停)
+    Retire {
+        officer: String,
+        #[arg(long, value_name = "dismissed|suspended", default_value = "dismissed")]
+        status: String,
+    },
+    /// Set an officer's PIN for the kiosk (4 to 12 digits), from the terminal or one line of
+    /// standard input
+    SetPin { officer: String },
+    /// The roster, phones masked (138****5678) unless --show-phones
+    List {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        show_phones: bool,
+    },
+    /// Each officer's part in a year: entries, problems reported, confirmed, closed off, last
+    /// visit
+    Summary {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// An officer's details as flags (all optional for `edit`).
+#[derive(Args, Debug)]
+pub struct OfficerFields {
+    /// The officer's number (编号), as the kiosk asks for it
+    #[arg(long)]
+    pub number: Option<String>,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// citizen (群众代表), business (企业代表), unit (单位代表), supervisor (行业特邀监督员)
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// The unit or company the officer comes from
+    #[arg(long)]
+    pub unit: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Appointed on (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub appointed: Option<String>,
+    /// Term ends on (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub term_end: Option<String>,
+    /// active (在任), suspended (暂停) or dismissed (解聘)
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -29,8 +29,19 @@ pub fn run(cli: &Cli) -> Result<Option<Signal>, CliError> {
     crate::tui::run_kiosk(store, ctx).map_err(|message| CliError::new(1, message))
 }
 
-/// Asks for the PIN twice on a terminal (not echoed), or reads one line from a pipe.
+/// Sets the kiosk's admin PIN.
 pub fn set_pin(setup: &Setup) -> Result<(), CliError> {
+    let s = setup.strings();
+    let pin = read_pin(setup)?;
+    let mut store = setup.open_store()?;
+    setup.say_if_created(&store);
+    store.set_kiosk_pin(&pin).map_err(|e| setup.store_error(e))?;
+    say!("{}", s.t("cli.kiosk.pin_set"));
+    Ok(())
+}
+
+/// A PIN of 4 to 12 digits: asked twice on a terminal (not echoed), or one line of a pipe.
+pub fn read_pin(setup: &Setup) -> Result<String, CliError> {
     let s = setup.strings();
     let pin = if std::io::stdin().is_terminal() {
         let first = read_hidden(s.t("cli.kiosk.pin_prompt"))?;
@@ -47,11 +58,7 @@ pub fn set_pin(setup: &Setup) -> Result<(), CliError> {
     if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
         return Err(CliError::refused(s.t("cli.kiosk.pin_bad")));
     }
-    let mut store = setup.open_store()?;
-    setup.say_if_created(&store);
-    store.set_kiosk_pin(&pin).map_err(|e| setup.store_error(e))?;
-    say!("{}", s.t("cli.kiosk.pin_set"));
-    Ok(())
+    Ok(pin)
 }
 
 /// A line typed on the terminal with its echo off (restored however the read ends).

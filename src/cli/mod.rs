@@ -19,6 +19,7 @@ mod keys_cmd;
 mod kiosk_cmd;
 mod ledger_cmd;
 mod list;
+mod officers_cmd;
 mod open;
 pub(crate) mod out;
 mod report_cmd;
@@ -138,6 +139,7 @@ fn run_command(cli: &Cli, command: &Command) -> Result<(), CliError> {
         Command::Imports { json } => import_cmd::list(&setup, *json),
         Command::Attach(args) => attach_cmd::attach(&setup, args),
         Command::Detach(args) => attach_cmd::detach(&setup, args),
+        Command::Officers { cmd } => officers_cmd::run(&setup, cmd),
         Command::Kiosk { cmd: Some(args::KioskCmd::SetPin) } => kiosk_cmd::set_pin(&setup),
         Command::Kiosk { cmd: None } => Ok(()),
     }

@@ -16,12 +16,16 @@ pub mod field {
     pub const CONTACT: &str = "contact";
     /// The wait, in whole minutes, as the person gave it.
     pub const WAIT_MINUTES: &str = "wait_minutes";
+    /// The 体验官 who made the entry (Ref to the roster), when not anonymous.
+    pub const OFFICER: &str = "officer";
     /// One rating per dimension: `rating/attitude` … , 1 (非常不满意) to 5 (非常满意).
     pub const RATING_PREFIX: &str = "rating/";
 }
 
 /// The value of `source` on what the kiosk writes.
 pub const SOURCE_KIOSK: &str = "kiosk";
+/// Who made an entry nobody signed: 匿名群众.
+pub const ANONYMOUS: &str = "匿名群众";
 /// The modes of a kiosk entry (codes in `assets/vocab/modes.toml`).
 pub const MODE_CITIZEN: &str = "citizen_rating";
 pub const MODE_OFFICER: &str = "officer_visit";
@@ -146,6 +150,8 @@ pub struct KioskFacts {
     pub contact: String,
     pub wait_minutes: Option<i64>,
     pub ratings: Vec<(Dimension, Level)>,
+    /// The 体验官 who made it; None: 匿名群众.
+    pub officer: Option<EntityId>,
 }
 
 impl KioskFacts {
@@ -156,6 +162,7 @@ impl KioskFacts {
             contact: r.text(field::CONTACT),
             wait_minutes: r.get(field::WAIT_MINUTES).as_int(),
             ratings: ratings(r),
+            officer: r.get(field::OFFICER).as_ref_id(),
         })
     }
 }
@@ -189,6 +196,8 @@ pub struct Entry {
     /// Problems and suggestions, one finding each.
     pub problems: Vec<String>,
     pub contact: String,
+    /// The 体验官 making it (their id and name), once their PIN was right; None: anonymous.
+    pub officer: Option<(EntityId, String)>,
 }
 
 impl Entry {
@@ -199,16 +208,23 @@ impl Entry {
         use super::op::Change;
         use super::session::field as sf;
         let s = |f: &str, v: Value| Change::set(EntityKind::Session, session, f, v);
+        let (mode, who) = match &self.officer {
+            Some((_, name)) => (MODE_OFFICER, name.clone()),
+            None => (MODE_CITIZEN, ANONYMOUS.to_string()),
+        };
         let mut out = vec![
             s(sf::ITEM, Value::text(&self.item)),
-            s(sf::MODE, Value::text(MODE_CITIZEN)),
+            s(sf::MODE, Value::text(mode)),
             s(sf::CHANNEL, Value::text(&self.channel)),
             s(sf::WINDOW, Value::text(self.window.trim())),
-            s(sf::INSPECTORS, Value::TextList(vec!["匿名群众".into()])),
+            s(sf::INSPECTORS, Value::TextList(vec![who])),
             s(sf::STATUS, Value::text("finished")),
             s(field::SOURCE, Value::text(SOURCE_KIOSK)),
             s(field::RECEIPT, Value::text(receipt)),
         ];
+        if let Some((officer, _)) = &self.officer {
+            out.push(s(field::OFFICER, Value::Ref(*officer)));
+        }
         if !self.contact.trim().is_empty() {
             out.push(s(field::CONTACT, Value::text(self.contact.trim())));
         }

@@ -10,6 +10,7 @@ pub mod kiosk;
 pub mod ledger;
 pub mod ledger_index;
 pub mod numbering;
+pub mod officer;
 pub mod op;
 pub mod ratings;
 pub mod record;

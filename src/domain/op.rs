@@ -66,6 +66,8 @@ pub enum EntityKind {
     Finding,
     Checklist,
     Ticket,
+    /// 政务服务体验官 on the roster (appended: postcard stores the variant's index).
+    Officer,
 }
 
 impl EntityKind {
@@ -75,6 +77,7 @@ impl EntityKind {
             EntityKind::Finding => 2,
             EntityKind::Checklist => 3,
             EntityKind::Ticket => 4,
+            EntityKind::Officer => 5,
         }
     }
 }

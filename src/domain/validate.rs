@@ -27,6 +27,7 @@ use super::attachment::FIELD_PREFIX as ATTACHMENT_PREFIX;
 use super::checklist::field as checklist;
 use super::finding::field as finding;
 use super::kiosk::field as kiosk;
+use super::officer::field as officer;
 use super::op::{EntityId, EntityKind, Op, OpId, OpPayload, Value};
 use super::rectify::MOVE_PREFIX;
 use super::session::field as session;
@@ -87,6 +88,7 @@ pub fn kind_name(kind: EntityKind) -> &'static str {
         EntityKind::Finding => "finding",
         EntityKind::Checklist => "checklist",
         EntityKind::Ticket => "ticket",
+        EntityKind::Officer => "officer",
     }
 }
 
@@ -172,6 +174,7 @@ const SESSION_RULES: &[Rule] = &[
     rule(18, Exact(kiosk::CONTACT), TEXT),
     rule(19, Exact(kiosk::WAIT_MINUTES), INT),
     rule(20, Item(kiosk::RATING_PREFIX), INT),
+    rule(21, Exact(kiosk::OFFICER), REF),
 ];
 
 const FINDING_RULES: &[Rule] = &[
@@ -215,6 +218,20 @@ const CHECKLIST_RULES: &[Rule] = &[
     rule(7, Item(checklist::NOTE_PREFIX), TEXT),
 ];
 
+const OFFICER_RULES: &[Rule] = &[
+    rule(1, Exact(officer::NUMBER), TEXT),
+    rule(2, Exact(officer::NAME), TEXT),
+    rule(3, Exact(officer::KIND), TEXT),
+    rule(4, Exact(officer::UNIT), TEXT),
+    rule(5, Exact(officer::PHONE), TEXT),
+    rule(6, Exact(officer::APPOINTED), DATE_OR_NULL),
+    rule(7, Exact(officer::TERM_END), DATE_OR_NULL),
+    rule(8, Exact(officer::STATUS), TEXT),
+    rule(9, Exact(officer::PIN), LIST),
+    rule(10, Exact(officer::PIN_FAILURES), INT),
+    rule(11, Exact(officer::LOCKED_UNTIL), &[K::Timestamp, K::Null]),
+];
+
 const TICKET_RULES: &[Rule] = &[
     rule(1, Exact(ticket::SESSION), REF),
     rule(2, Exact(ticket::NUMBER), TEXT),
@@ -230,6 +247,7 @@ fn rules(kind: EntityKind) -> &'static [Rule] {
         EntityKind::Finding => FINDING_RULES,
         EntityKind::Checklist => CHECKLIST_RULES,
         EntityKind::Ticket => TICKET_RULES,
+        EntityKind::Officer => OFFICER_RULES,
     }
 }
 
@@ -475,7 +493,7 @@ mod tests {
         assert_eq!(
             text(EntityKind::Session),
             "1=item 2=mode 3=channel 4=theme 5=place 6=window 7=inspectors 8=status 9=finished_at 10=deleted \
-             11=clock_jump/<n> 12=walk/<n> 13=measures 14=advice 15=attachment/<ulid> 16=source 17=receipt 18=contact 19=wait_minutes 20=rating/<item>"
+             11=clock_jump/<n> 12=walk/<n> 13=measures 14=advice 15=attachment/<ulid> 16=source 17=receipt 18=contact 19=wait_minutes 20=rating/<item> 21=officer"
         );
         assert_eq!(
             text(EntityKind::Finding),

@@ -92,7 +92,7 @@ fn session_of(record: &Record) -> Option<EntityId> {
         EntityKind::Finding => record.get(finding_field::SESSION).as_ref_id(),
         EntityKind::Checklist => record.get(checklist_field::SESSION).as_ref_id(),
         EntityKind::Ticket => record.get(crate::domain::ticket::field::SESSION).as_ref_id(),
-        EntityKind::Session => None,
+        EntityKind::Session | EntityKind::Officer => None,
     }
 }
 

@@ -279,7 +279,7 @@ pub fn decode_record(bytes: &[u8], key: (u8, u128)) -> Result<Record, StoreError
 }
 
 fn kind_of_code(code: u8) -> Option<EntityKind> {
-    [EntityKind::Session, EntityKind::Finding, EntityKind::Checklist, EntityKind::Ticket]
+    [EntityKind::Session, EntityKind::Finding, EntityKind::Checklist, EntityKind::Ticket, EntityKind::Officer]
         .into_iter()
         .find(|k| k.code() == code)
 }

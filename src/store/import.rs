@@ -173,7 +173,8 @@ struct Entity {
     written: bool,
 }
 
-const KINDS: [EntityKind; 4] = [EntityKind::Session, EntityKind::Finding, EntityKind::Checklist, EntityKind::Ticket];
+const KINDS: [EntityKind; 5] =
+    [EntityKind::Session, EntityKind::Finding, EntityKind::Checklist, EntityKind::Ticket, EntityKind::Officer];
 
 /// Rows written with an import, in its transaction, once its ops passed (a bundle's log
 /// entry and its sender's receipt). Given the report so far.

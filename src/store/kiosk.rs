@@ -12,7 +12,7 @@ const LOG_N: u8 = 15;
 const R: u32 = 8;
 const P: u32 = 1;
 
-fn pin_hash(pin: &str, log_n: u8, salt: &[u8; 16]) -> Result<[u8; 32], StoreError> {
+pub(super) fn pin_hash(pin: &str, log_n: u8, salt: &[u8; 16]) -> Result<[u8; 32], StoreError> {
     let params = scrypt::Params::new(log_n, R, P, 32).map_err(|e| StoreError::Db(format!("scrypt: {e}")))?;
     let mut out = [0u8; 32];
     scrypt::scrypt(pin.as_bytes(), salt, &params, &mut out).map_err(|e| StoreError::Db(format!("scrypt: {e}")))?;
@@ -22,6 +22,44 @@ fn pin_hash(pin: &str, log_n: u8, salt: &[u8; 16]) -> Result<[u8; 32], StoreErro
 /// Equal without saying where they differ by how long it takes.
 fn same(a: &[u8; 32], b: &[u8; 32]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A PIN as an officer's record keeps it: `[scrypt, log_n, salt hex, hash hex]`.
+pub fn officer_pin_value(pin: &str) -> Result<Vec<String>, StoreError> {
+    let salt: [u8; 16] = rand::random();
+    let hash = pin_hash(pin, LOG_N, &salt)?;
+    Ok(vec!["scrypt".into(), LOG_N.to_string(), crate::domain::ids::hex(&salt), crate::domain::ids::hex(&hash)])
+}
+
+/// Whether `pin` matches what an officer's record keeps (false for none, or one unreadable).
+fn officer_pin_matches(kept: &[String], pin: &str) -> Result<bool, StoreError> {
+    let [kind, log_n, salt, hash] = kept else { return Ok(false) };
+    let parsed = (|| {
+        let log_n: u8 = log_n.parse().ok().filter(|n| (10..=20).contains(n))?;
+        let salt: [u8; 16] = crate::domain::ids::unhex(salt)?.try_into().ok()?;
+        let hash: [u8; 32] = crate::domain::ids::unhex(hash)?.try_into().ok()?;
+        Some((log_n, salt, hash))
+    })();
+    match (kind.as_str(), parsed) {
+        ("scrypt", Some((log_n, salt, hash))) => Ok(same(&pin_hash(pin, log_n, &salt)?, &hash)),
+        _ => Ok(false),
+    }
+}
+
+/// How an officer's PIN at the kiosk went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OfficerPin {
+    Right,
+    /// Wrong; this many more wrong ones lock the officer out.
+    Wrong {
+        left: i64,
+    },
+    /// Locked out (now, or already) until this moment (Unix ms).
+    Locked {
+        until_ms: i64,
+    },
+    /// Not on the roster, not 在任, or without a PIN.
+    NotAllowed,
 }
 
 /// An entry as its receipt shows it: the session, and its problems in plain words.
@@ -55,6 +93,50 @@ impl Store {
             return Ok(false);
         };
         Ok(same(&pin_hash(pin, kept.log_n, &kept.salt)?, &kept.hash))
+    }
+
+    /// Every officer on the roster (retired ones too), by number.
+    pub fn officers(&self) -> Result<Vec<crate::domain::officer::Officer>, StoreError> {
+        self.read(super::query::officers)
+    }
+
+    /// Checks an officer's PIN at the kiosk, `now_ms` by the wall clock. A wrong one is
+    /// recorded (an op), and the fifth in a row locks the officer out for 15 minutes; a right
+    /// one clears the count.
+    pub fn check_officer_pin(&mut self, officer: EntityId, pin: &str, now_ms: i64) -> Result<OfficerPin, StoreError> {
+        use crate::domain::officer::{LOCKOUT_MS, MAX_PIN_FAILURES, Officer, field};
+        use crate::domain::{Change, EntityKind, Value};
+        let Some(record) = self.record(EntityKind::Officer, officer)? else { return Ok(OfficerPin::NotAllowed) };
+        let o = Officer::from_record(&record);
+        if o.status != crate::domain::officer::OfficerStatus::Active || o.pin.is_empty() {
+            return Ok(OfficerPin::NotAllowed);
+        }
+        if let Some(until_ms) = o.locked_until_ms.filter(|until| now_ms < *until) {
+            return Ok(OfficerPin::Locked { until_ms });
+        }
+        let set = |f: &str, v: Value| Change::set(EntityKind::Officer, officer, f, v);
+        if officer_pin_matches(&o.pin, pin)? {
+            if o.pin_failures != 0 || o.locked_until_ms.is_some() {
+                self.apply(&[set(field::PIN_FAILURES, Value::Int(0)), set(field::LOCKED_UNTIL, Value::Null)])?;
+            }
+            return Ok(OfficerPin::Right);
+        }
+        // A lockout that has run out starts the count again.
+        let failures = if o.locked_until_ms.is_some() { 1 } else { o.pin_failures + 1 };
+        if failures >= MAX_PIN_FAILURES {
+            let until_ms = now_ms + LOCKOUT_MS;
+            self.apply(&[
+                set(field::PIN_FAILURES, Value::Int(failures)),
+                set(field::LOCKED_UNTIL, Value::Timestamp(until_ms)),
+            ])?;
+            return Ok(OfficerPin::Locked { until_ms });
+        }
+        let mut changes = vec![set(field::PIN_FAILURES, Value::Int(failures))];
+        if o.locked_until_ms.is_some() {
+            changes.push(set(field::LOCKED_UNTIL, Value::Null));
+        }
+        self.apply(&changes)?;
+        Ok(OfficerPin::Wrong { left: MAX_PIN_FAILURES - failures })
     }
 
     /// The kiosk entry whose receipt is `code` (the newest, should two share it), with its

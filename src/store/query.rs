@@ -361,3 +361,15 @@ pub(super) fn next_seq(db: &dyn ReadableDatabase) -> Result<u64, StoreError> {
     let meta = txn.open_table(tables::META)?;
     super::meta::next_seq(&meta)
 }
+
+/// Every officer on the roster (retired ones too), by number.
+pub(super) fn officers(db: &dyn ReadableDatabase) -> Result<Vec<crate::domain::officer::Officer>, StoreError> {
+    let txn = db.begin_read()?;
+    let records = txn.open_table(tables::RECORDS)?;
+    let mut out: Vec<_> = records_of_kind(&records, EntityKind::Officer)?
+        .iter()
+        .map(crate::domain::officer::Officer::from_record)
+        .collect();
+    out.sort_by(|a, b| a.number.cmp(&b.number));
+    Ok(out)
+}

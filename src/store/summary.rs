@@ -112,7 +112,7 @@ impl Facts {
 
     fn counts_of(record: &Record) -> Facts {
         match record.kind {
-            EntityKind::Session => Facts::default(),
+            EntityKind::Session | EntityKind::Officer => Facts::default(),
             EntityKind::Finding => {
                 // What `Finding::from_record` would say of these fields, without making the
                 // whole finding (this runs twice for every finding a transaction writes).
