@@ -52,6 +52,8 @@ fn hall() -> tempfile::TempDir {
 /// An anonymous entry, step by step: returns the receipt code shown.
 fn anonymous_entry(t: &mut Tui) -> String {
     t.key(Key::Enter);
+    t.expect_text("请问您是");
+    t.key(Key::Enter);
     t.expect_text("第 1/8 步：办理的事项");
     t.type_text("bdc");
     t.expect_text("不动产转移登记");
@@ -177,7 +179,7 @@ fn an_entry_left_idle_is_warned_about_then_cleared_and_nothing_of_it_stays() {
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(config.join("config.toml"), "[kiosk]\nidle_warning_secs = 2\nidle_reset_secs = 5\n").unwrap();
     let mut t = kiosk(home.path());
-    t.key(Key::Enter);
+    t.keys(&[Key::Enter, Key::Enter]);
     t.type_text("bdc");
     t.key(Key::Enter);
     t.type_text("秘密窗口");

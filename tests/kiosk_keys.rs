@@ -81,6 +81,22 @@ fn twenty_thousand_random_events_never_leave_the_kiosk_nor_show_the_walk() {
     let mut store = Store::open(&dir.path().join("hall").join("tiyan.redb")).unwrap();
     tiyan::demo::fill_at(&mut store, 1, 6, 9, 1_795_689_000_000).unwrap();
     store.set_kiosk_pin("97531").unwrap();
+    // An officer on the roster, whose phone the kiosk never shows.
+    let officer = tiyan::domain::op::new_entity_id();
+    let set = |f: &str, v: tiyan::domain::Value| {
+        tiyan::domain::Change::set(tiyan::domain::EntityKind::Officer, officer, f, v)
+    };
+    use tiyan::domain::officer::field as of;
+    let pin = tiyan::store::kiosk::officer_pin_value("2468").unwrap();
+    store
+        .apply(&[
+            set(of::NUMBER, tiyan::domain::Value::text("TY001")),
+            set(of::NAME, tiyan::domain::Value::text("李娜")),
+            set(of::PHONE, tiyan::domain::Value::text("13812345678")),
+            set(of::STATUS, tiyan::domain::Value::text("active")),
+            set(of::PIN, tiyan::domain::Value::TextList(pin)),
+        ])
+        .unwrap();
     let walk = store.sessions().unwrap().remove(0).session;
     let secrets: Vec<String> = store
         .findings_of(walk.id)
@@ -88,6 +104,7 @@ fn twenty_thousand_random_events_never_leave_the_kiosk_nor_show_the_walk() {
         .into_iter()
         .map(|f| f.description)
         .chain(walk.inspectors.clone())
+        .chain(["13812345678".to_string(), "5678".to_string()])
         .filter(|s| s.chars().count() >= 3)
         .collect();
     assert!(!secrets.is_empty());
@@ -107,7 +124,7 @@ fn twenty_thousand_random_events_never_leave_the_kiosk_nor_show_the_walk() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
     let mut typed = String::new();
-    let mut visited = [0usize; 7];
+    let mut visited = [0usize; 10];
     let mut pins = 0usize;
     let mut codes: Vec<String> = Vec::new();
     let mut script: std::collections::VecDeque<Msg> = Default::default();
@@ -137,7 +154,11 @@ fn twenty_thousand_random_events_never_leave_the_kiosk_nor_show_the_walk() {
             for effect in update(&mut kiosk, msg) {
                 match effect {
                     tiyan::app::Effect::Store(req) => {
-                        pins += usize::from(matches!(req, tiyan::store::StoreRequest::KioskCheckPin { .. }));
+                        pins += usize::from(matches!(
+                            req,
+                            tiyan::store::StoreRequest::KioskCheckPin { .. }
+                                | tiyan::store::StoreRequest::KioskOfficerPin { .. }
+                        ));
                         queue.extend(thread::answer(&mut store, req).map(Msg::Store));
                     }
                     tiyan::app::Effect::Quit => panic!("step {step}: the kiosk ended without its PIN"),
@@ -154,6 +175,9 @@ fn twenty_thousand_random_events_never_leave_the_kiosk_nor_show_the_walk() {
             Screen::Lookup { .. } => 4,
             Screen::Found { .. } => 5,
             Screen::Admin { .. } => 6,
+            Screen::Who { .. } => 7,
+            Screen::OfficerPick { .. } => 8,
+            Screen::OfficerPin { .. } => 9,
         };
         visited[seen] += 1;
         if let Screen::Receipt { code, .. } = &kiosk.screen
@@ -169,7 +193,10 @@ fn twenty_thousand_random_events_never_leave_the_kiosk_nor_show_the_walk() {
             assert!(!shown || typed.contains(secret.as_str()), "step {step}: the walk's {secret:?} on screen");
         }
     }
-    eprintln!("screens visited (start, entry, saving, receipt, lookup, found, admin): {visited:?}, PINs tried: {pins}");
+    eprintln!(
+        "screens visited (start, entry, saving, receipt, lookup, found, admin, who, officer, PIN): {visited:?}, PINs tried: {pins}"
+    );
+    assert!(visited[8] > 0 && visited[9] > 0, "officers were picked: {visited:?}");
     assert!(codes.len() >= 5, "entries were made: {codes:?}");
     assert!(visited[5] > 0, "entries were looked up: {visited:?}");
 }
@@ -192,7 +219,7 @@ fn whole_entry(rng: &mut Rng) -> Vec<Msg> {
     // A receipt on screen goes with any key; Home is the first line of the start screen.
     out.push(Msg::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE)));
     out.push(Msg::Key(KeyEvent::new(KeyCode::Home, KeyModifiers::NONE)));
-    out.push(enter());
+    out.extend([enter(), enter()]);
     out.extend(keys("bdc"));
     out.push(enter());
     out.extend(keys("窗口"));

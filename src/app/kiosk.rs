@@ -10,125 +10,17 @@
 //! never sees the last one's text. Leaving the kiosk needs the admin PIN, checked on the store
 //! thread.
 
-use std::sync::Arc;
-
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::common::{EditOutcome, edit_key};
 use super::effect::Effect;
-use super::kiosk_steps::{MAX_PROBLEM_CHARS, MAX_SHORT_CHARS, Step, StepKind, channel_codes};
+pub use super::kiosk_state::{Kiosk, KioskContext, RECEIPT_SECS, Screen};
+use super::kiosk_steps::{MAX_PROBLEM_CHARS, MAX_SHORT_CHARS, Step, channel_codes, edit};
+use super::kiosk_who;
 use super::msg::Msg;
-use crate::clock::Clock;
-use crate::domain::Stamp;
-use crate::domain::kiosk::{Dimension, Entry, Level, parse_receipt, receipt_code};
+use crate::domain::kiosk::{Dimension, Level, parse_receipt, receipt_code};
 use crate::edit::TextInput;
-use crate::i18n::{Lang, Strings};
-use crate::keymap::Keymap;
-use crate::store::kiosk::Receipt;
 use crate::store::{StoreEvent, StoreRequest};
 use crate::term::signals::Signal;
-
-/// How long a receipt stays on screen when no key is pressed.
-pub const RECEIPT_SECS: i64 = 30;
-
-/// Settings of the kiosk that do not change while it runs.
-pub struct KioskContext {
-    pub lang: Lang,
-    pub clock: Arc<dyn Clock>,
-    pub ids: Arc<dyn crate::domain::ids::IdSource>,
-    /// The hall's name, shown on the start screen ("" : none set).
-    pub hall: String,
-    pub caps: crate::term::caps::Caps,
-    /// Seconds without a key before the warning, and before the entry is cleared.
-    pub idle_warn_secs: i64,
-    pub idle_reset_secs: i64,
-}
-
-pub enum Screen {
-    /// 0: 开始登记, 1: 查询办理结果.
-    Start {
-        cursor: usize,
-    },
-    Entry {
-        entry: Entry,
-        step: Step,
-    },
-    /// Written, waiting for the commit; the entry kept should it fail.
-    Saving {
-        req: u64,
-        entry: Entry,
-        receipt: String,
-    },
-    Receipt {
-        code: String,
-        at: Stamp,
-    },
-    Lookup {
-        input: TextInput,
-        error: Option<String>,
-        req: Option<u64>,
-    },
-    Found {
-        receipt: Box<Receipt>,
-        at: Stamp,
-    },
-    /// The admin PIN to leave the kiosk; `back` is where Esc returns.
-    Admin {
-        input: TextInput,
-        error: Option<String>,
-        req: Option<u64>,
-        back: Box<Screen>,
-    },
-}
-
-pub struct Kiosk {
-    pub ctx: KioskContext,
-    pub screen: Screen,
-    pub size: (u16, u16),
-    /// The last key, by the run's monotonic clock: what idleness counts from.
-    pub last_key: Stamp,
-    pub next_req: u64,
-    /// A one-line message (a refused save, a wrong PIN).
-    pub notice: Option<String>,
-    /// Set when the kiosk ends: by the admin (None) or a signal.
-    pub ended: Option<Option<Signal>>,
-    /// The editor's keys as shipped: a user keymap does not reach the kiosk.
-    keymap: Keymap,
-}
-
-impl Kiosk {
-    pub fn new(ctx: KioskContext, size: (u16, u16)) -> Kiosk {
-        let now = ctx.clock.now();
-        Kiosk {
-            ctx,
-            screen: Screen::Start { cursor: 0 },
-            size,
-            last_key: now,
-            next_req: 1,
-            notice: None,
-            ended: None,
-            keymap: Keymap::builtin(),
-        }
-    }
-    pub fn strings(&self) -> &'static Strings {
-        Strings::get(self.ctx.lang)
-    }
-    pub fn t(&self, key: &str) -> &'static str {
-        self.strings().t(key)
-    }
-    /// Seconds since the last key.
-    pub fn idle_secs(&self) -> i64 {
-        crate::domain::stamp::secs_between(&self.last_key, &self.ctx.clock.now())
-    }
-    /// Whether the screen changes with time (a countdown, a receipt's timeout).
-    pub fn is_ticking(&self) -> bool {
-        !matches!(self.screen, Screen::Start { .. })
-    }
-    fn req(&mut self) -> u64 {
-        self.next_req += 1;
-        self.next_req
-    }
-}
 
 pub fn update(k: &mut Kiosk, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -204,11 +96,14 @@ fn key_pressed(k: &mut Kiosk, key: &KeyEvent) -> Vec<Effect> {
             KeyCode::Up | KeyCode::Down | KeyCode::Tab => *cursor = 1 - *cursor,
             KeyCode::Home => *cursor = 0,
             KeyCode::End => *cursor = 1,
-            KeyCode::Enter if *cursor == 0 => begin(k),
+            KeyCode::Enter if *cursor == 0 => kiosk_who::begin(k),
             KeyCode::Enter => k.screen = Screen::Lookup { input: TextInput::single(), error: None, req: None },
             _ => {}
         },
         Screen::Entry { .. } => return entry_key(k, key),
+        Screen::Who { .. } => return kiosk_who::who_key(k, key),
+        Screen::OfficerPick { .. } => return kiosk_who::pick_key(k, key),
+        Screen::OfficerPin { .. } => return kiosk_who::pin_key(k, key),
         Screen::Saving { .. } => {}
         Screen::Receipt { .. } | Screen::Found { .. } => to_start(k),
         Screen::Lookup { input, error, req } => match key.code {
@@ -251,29 +146,13 @@ fn key_pressed(k: &mut Kiosk, key: &KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// Edits a line with the shipped editor keys, to at most `max` characters.
-fn edit(keymap: &Keymap, input: &mut TextInput, key: &KeyEvent, max: usize) {
-    let before = input.text().to_string();
-    if let EditOutcome::Done = edit_key(keymap, input, key)
-        && input.text().chars().count() > max
-    {
-        input.set_text(&before);
-    }
-}
-
-fn begin(k: &mut Kiosk) {
-    let entry = Entry::default();
-    let step = Step::open(StepKind::Item, &entry, k.ctx.lang);
-    k.screen = Screen::Entry { entry, step };
-}
-
 fn entry_key(k: &mut Kiosk, key: &KeyEvent) -> Vec<Effect> {
     let lang = k.ctx.lang;
     let Screen::Entry { entry, step } = &mut k.screen else { return vec![] };
     let kind = step.kind();
     match key.code {
         KeyCode::Esc => {
-            match kind.back() {
+            match kind.back_for(entry) {
                 Some(back) => *step = Step::open(back, entry, lang),
                 None => to_start(k),
             }
@@ -293,7 +172,7 @@ fn entry_key(k: &mut Kiosk, key: &KeyEvent) -> Vec<Effect> {
                 k.notice = Some(k.t(missing).to_string());
                 return vec![];
             }
-            match kind.next() {
+            match kind.next_for(entry) {
                 Some(next) => *step = Step::open(next, entry, lang),
                 None => return submit(k),
             }
@@ -416,7 +295,10 @@ fn on_store(k: &mut Kiosk, ev: StoreEvent) -> Vec<Effect> {
         }
         (StoreEvent::KioskFound { req, result }, Screen::Lookup { req: asked, error, .. }) if Some(req) == *asked => {
             match result {
-                Ok(Some(receipt)) => k.screen = Screen::Found { receipt, at: now },
+                Ok(Some(receipt)) => match receipt.session.kiosk.as_ref().and_then(|f| f.officer) {
+                    Some(officer) => kiosk_who::ask_pin_for(k, receipt, officer),
+                    None => k.screen = Screen::Found { receipt, at: now },
+                },
                 Ok(None) => {
                     *asked = None;
                     *error = Some(s.t("kiosk.lookup.not_found").to_string());
@@ -426,6 +308,10 @@ fn on_store(k: &mut Kiosk, ev: StoreEvent) -> Vec<Effect> {
                     *error = Some(e.localized(s));
                 }
             }
+        }
+        (StoreEvent::KioskOfficers { roster, .. }, Screen::OfficerPick { .. }) => kiosk_who::roster(k, roster),
+        (StoreEvent::KioskOfficerPin { req, result }, Screen::OfficerPin { .. }) => {
+            kiosk_who::pin_checked(k, req, result)
         }
         (StoreEvent::KioskPin { req, right }, Screen::Admin { req: asked, error, input, .. })
             if Some(req) == *asked =>

@@ -2,10 +2,14 @@
 //! order, and what each keeps of the answer. A step is built from the entry so far, so Esc
 //! back and Enter again show what was given.
 
+use ratatui::crossterm::event::KeyEvent;
+
+use super::common::{EditOutcome, edit_key};
 use super::picker::{Picker, vocab_options};
 use crate::domain::kiosk::{Dimension, Entry, Level};
 use crate::edit::TextInput;
 use crate::i18n::Lang;
+use crate::keymap::Keymap;
 use crate::vocab::ChoiceList;
 
 /// The longest texts a kiosk line takes: a problem, a window, a phone number.
@@ -44,6 +48,13 @@ impl StepKind {
     }
     pub fn back(self) -> Option<StepKind> {
         self.number().checked_sub(2).map(|i| StepKind::ALL[i])
+    }
+    /// The next step for `entry`: an officer is not asked for a phone (the roster has it).
+    pub fn next_for(self, entry: &Entry) -> Option<StepKind> {
+        self.next().and_then(|n| if n == StepKind::Contact && entry.officer.is_some() { n.next() } else { Some(n) })
+    }
+    pub fn back_for(self, entry: &Entry) -> Option<StepKind> {
+        self.back().and_then(|b| if b == StepKind::Contact && entry.officer.is_some() { b.back() } else { Some(b) })
     }
     /// The i18n key of the line under its title, for the steps that are a line to type in.
     pub fn hint_key(self) -> &'static str {
@@ -179,4 +190,14 @@ impl Step {
 /// The channels offered, as stored.
 pub fn channel_codes() -> Vec<&'static str> {
     ChoiceList::Channels.entries().into_iter().map(|e| e.code()).collect()
+}
+
+/// Edits a line with the shipped editor keys, to at most `max` characters.
+pub fn edit(keymap: &Keymap, input: &mut TextInput, key: &KeyEvent, max: usize) {
+    let before = input.text().to_string();
+    if let EditOutcome::Done = edit_key(keymap, input, key)
+        && input.text().chars().count() > max
+    {
+        input.set_text(&before);
+    }
 }

@@ -14,7 +14,10 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
     match ev {
         StoreEvent::Attached { req, result } => super::attachments::attached(state, req, result),
         // The kiosk's answers go to the kiosk's own model.
-        StoreEvent::KioskFound { .. } | StoreEvent::KioskPin { .. } => vec![],
+        StoreEvent::KioskFound { .. }
+        | StoreEvent::KioskPin { .. }
+        | StoreEvent::KioskOfficers { .. }
+        | StoreEvent::KioskOfficerPin { .. } => vec![],
         StoreEvent::PathCompleted { asked, completion } => super::attachments::completed(state, &asked, completion),
         StoreEvent::ReportData { req, result } => {
             super::documents::loaded(state, req, result.map(super::document_job::Loaded::Session))

@@ -129,6 +129,18 @@ pub enum StoreRequest {
         req: u64,
         code: String,
     },
+    /// The officers 在任 on the roster, as the kiosk offers them (id, number, name: nothing
+    /// else of theirs); answered with `KioskOfficers`.
+    KioskOfficers {
+        req: u64,
+    },
+    /// An officer's PIN at the kiosk (a wrong one is recorded); answered with
+    /// `KioskOfficerPin`.
+    KioskOfficerPin {
+        req: u64,
+        officer: EntityId,
+        pin: String,
+    },
     /// Whether `pin` is the kiosk's admin PIN (a slow hash: here, not on the UI thread);
     /// answered with `KioskPin`.
     KioskCheckPin {
@@ -298,6 +310,14 @@ pub enum StoreEvent {
         req: u64,
         right: bool,
     },
+    KioskOfficers {
+        req: u64,
+        roster: Vec<(EntityId, String, String)>,
+    },
+    KioskOfficerPin {
+        req: u64,
+        result: Result<super::kiosk::OfficerPin, StoreError>,
+    },
     PathCompleted {
         asked: String,
         completion: crate::files::Completion,
@@ -439,6 +459,21 @@ pub fn answer_with_progress(
         }
         StoreRequest::KioskLookup { req, code } => {
             StoreEvent::KioskFound { req, result: store.kiosk_receipt(&code).map(|r| r.map(Box::new)) }
+        }
+        StoreRequest::KioskOfficers { req } => {
+            // Locked-out officers are listed: picking one says until when.
+            let roster = store
+                .officers()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|o| o.status == crate::domain::officer::OfficerStatus::Active && !o.pin.is_empty())
+                .map(|o| (o.id, o.number, o.name))
+                .collect();
+            StoreEvent::KioskOfficers { req, roster }
+        }
+        StoreRequest::KioskOfficerPin { req, officer, pin } => {
+            let now = super::wall_clock_ms() as i64;
+            StoreEvent::KioskOfficerPin { req, result: store.check_officer_pin(officer, &pin, now) }
         }
         StoreRequest::KioskCheckPin { req, pin } => {
             StoreEvent::KioskPin { req, right: store.check_kiosk_pin(&pin).unwrap_or(false) }

@@ -119,7 +119,10 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
                                 k.strings().tf("kiosk.minutes", &[("n", &m.to_string())])
                             }),
                         ),
-                        (k.t("kiosk.step.contact"), or_none(&entry.contact)),
+                        match &entry.officer {
+                            Some((_, name)) => (k.t("kiosk.who.officer"), name.clone()),
+                            None => (k.t("kiosk.step.contact"), or_none(&entry.contact)),
+                        },
                     ];
                     for (label, value) in facts {
                         para(&mut lines, &format!("{label}：{value}"), plain);
@@ -140,6 +143,37 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
                 let left = (k.ctx.idle_reset_secs - idle).max(0).to_string();
                 lines.push(Line::from(""));
                 para(&mut lines, &k.strings().tf("kiosk.idle.warning", &[("n", &left)]), theme.error());
+            }
+        }
+        Screen::Who { cursor: at } => {
+            para(&mut lines, k.t("kiosk.who.title"), theme.header());
+            lines.push(Line::from(""));
+            for (i, key) in ["kiosk.who.anonymous", "kiosk.who.officer"].into_iter().enumerate() {
+                let style = if i == *at { theme.selected() } else { plain };
+                let mark = if i == *at { "> " } else { "  " };
+                lines.push(Line::from(Span::styled(
+                    text::truncate(&format!("{mark}{}", k.t(key)), w).into_owned(),
+                    style,
+                )));
+            }
+        }
+        Screen::OfficerPick { picker, .. } => {
+            para(&mut lines, k.t("kiosk.officer.pick"), theme.header());
+            lines.push(Line::from(""));
+            cursor = Some((lines.len(), 2 + text::width(&picker.query.text()[..picker.query.caret()])));
+            lines.push(Line::from(format!("> {}", picker.query.text())));
+            for (i, label) in picker.shown().take(usize::from(body.height).saturating_sub(4)).enumerate() {
+                let style = if i == picker.cursor { theme.selected() } else { plain };
+                lines.push(Line::from(Span::styled(text::truncate(label, w).into_owned(), style)));
+            }
+        }
+        Screen::OfficerPin { officer, input, error, .. } => {
+            para(&mut lines, &k.strings().tf("kiosk.officer.pin", &[("name", &officer.1)]), theme.header());
+            let stars = "*".repeat(input.text().chars().count());
+            cursor = Some((lines.len(), 2 + stars.len()));
+            lines.push(Line::from(format!("> {stars}")));
+            if let Some(e) = error {
+                para(&mut lines, e, theme.error());
             }
         }
         Screen::Saving { .. } => para(&mut lines, k.t("kiosk.saving"), theme.header()),
@@ -216,7 +250,8 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
 /// The keys of where the person is.
 fn hint_key(k: &Kiosk) -> &'static str {
     match &k.screen {
-        Screen::Start { .. } => "kiosk.hint.start",
+        Screen::Start { .. } | Screen::Who { .. } => "kiosk.hint.start",
+        Screen::OfficerPick { .. } | Screen::OfficerPin { .. } => "kiosk.hint.entry",
         Screen::Entry { step: Step::Ratings { .. }, .. } => "kiosk.hint.ratings",
         Screen::Entry { step: Step::Problems(_), .. } => "kiosk.hint.problems",
         Screen::Entry { step: Step::Review, .. } => "kiosk.hint.review",
