@@ -196,3 +196,73 @@ fn an_entry_left_idle_is_warned_about_then_cleared_and_nothing_of_it_stays() {
     let sessions: serde_json::Value = serde_json::from_str(&ok(home.path(), &["list", "sessions", "--json"])).unwrap();
     assert_eq!(sessions.as_array().unwrap().len(), 1, "only the walk");
 }
+
+#[test]
+fn an_officer_enters_with_their_pin_and_five_wrong_pins_lock_them_out() {
+    let home = hall();
+    ok(
+        home.path(),
+        &["officers", "add", "--number", "TY001", "--name", "李娜", "--kind", "business", "--phone", "13812345678"],
+    );
+    let out = cli(home.path(), &["officers", "set-pin", "TY001"], "1357\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut t = kiosk(home.path());
+    t.key(Key::Enter);
+    t.expect_text("请问您是");
+    t.key(Key::Down);
+    t.key(Key::Enter);
+    t.expect_text("体验官编号或姓名");
+    t.type_text("ln");
+    t.expect_text("TY001 李娜");
+    t.key(Key::Enter);
+    t.expect_text("李娜，请输入您的 PIN");
+    t.type_text("1357");
+    t.key(Key::Enter);
+    t.expect_text("第 1/8 步：办理的事项");
+    t.type_text("bdc");
+    t.key(Key::Enter);
+    t.keys(&[Key::Enter, Key::Enter]);
+    t.type_text("10");
+    t.key(Key::Enter);
+    t.type_text("1111");
+    t.key(Key::Enter);
+    t.type_text("导办台无人");
+    t.keys(&[Key::Enter, Key::Enter]);
+    // No phone asked of an officer: the review comes next.
+    let review = t.expect_text("第 8/8 步：确认提交");
+    assert!(review.contains("李娜") && !review.contains("13812345678"), "{review}");
+    t.key(Key::Enter);
+    t.expect_text("您的查询码");
+    t.type_text("x");
+
+    // Five wrong PINs in a row: locked out, said with the time; the right one no longer works.
+    t.keys(&[Key::Enter, Key::Down, Key::Enter]);
+    t.type_text("TY001");
+    t.expect_text("TY001 李娜");
+    t.key(Key::Enter);
+    for left in (0..5).rev() {
+        t.type_text("9999");
+        t.key(Key::Enter);
+        if left > 0 {
+            t.expect_text(&format!("再错 {left} 次将锁定"));
+        }
+    }
+    t.expect_text("已锁定到");
+    t.type_text("1357");
+    t.key(Key::Enter);
+    t.expect_text("已锁定到");
+    t.key(Key::Esc);
+    t.expect_text("开始登记");
+    t.key(Key::F(10));
+    t.type_text(PIN);
+    t.key(Key::Enter);
+    assert_eq!(t.wait_exit(DEFAULT_TIMEOUT), Some(0));
+    let roster: serde_json::Value = serde_json::from_str(&ok(home.path(), &["officers", "list", "--json"])).unwrap();
+    assert!(roster[0]["locked_until"].is_string(), "the lockout is recorded: {roster}");
+    assert_eq!(roster[0]["phone"], "138****5678");
+    let year = chrono::Datelike::year(&chrono::Local::now()).to_string();
+    let summary: serde_json::Value =
+        serde_json::from_str(&ok(home.path(), &["officers", "summary", "--year", &year, "--json"])).unwrap();
+    assert_eq!(summary[0]["entries"], 1);
+    assert_eq!(summary[0]["problems"], 1);
+}
