@@ -712,9 +712,11 @@ mod tests {
             for e in list.entries() {
                 let short = e.short_label(Lang::En);
                 assert!(crate::text::width(short) <= 10, "{short:?} is wider than the column");
-                // Typed back, a short label finds its entry; Chinese keeps its own label.
+                // Typed back, a short label finds its entry; Chinese keeps its own label, but one.
                 assert_eq!(list.find(short).map(|f| f.code()), Some(e.code()));
-                assert_eq!(e.short_label(Lang::Zh), e.zh());
+                // 体验官体验 alone is longer than the column.
+                let zh = if e.code() == "officer_visit" { "体验官" } else { e.zh() };
+                assert_eq!(e.short_label(Lang::Zh), zh);
             }
         }
         assert_eq!(ChoiceList::Modes.short_display("accompany", Lang::En), "accompany");

@@ -132,7 +132,7 @@ fn place(screen: Screen) -> Place {
         Screen::Walk { session } => Place::Walk(session),
         Screen::Finding { session, finding, from_ledger } => Place::Finding { session, finding, from_ledger },
         Screen::Ledger | Screen::Reminders => Place::Ledger,
-        Screen::Sessions | Screen::WaitStats | Screen::Sync => Place::Sessions,
+        Screen::Sessions | Screen::WaitStats | Screen::Ratings | Screen::Sync => Place::Sessions,
     }
 }
 

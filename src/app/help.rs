@@ -67,6 +67,7 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
             Screen::Board { .. } => &["help.board"],
             Screen::Walk { .. } => &["help.walk"],
             Screen::WaitStats => &["help.stats"],
+            Screen::Ratings => &["help.ratings"],
             Screen::Finding { .. } => &["help.finding"],
             Screen::Ledger => &["help.ledger"],
             Screen::Reminders => &["help.reminders"],

@@ -49,6 +49,7 @@ pub mod msg;
 pub mod nav;
 pub mod picker;
 pub mod picker_keys;
+pub mod ratings;
 pub mod rectify;
 pub mod reload;
 pub mod resume;
@@ -95,10 +96,15 @@ mod tests {
             if name == "mod" || name == "state" {
                 continue;
             }
+            // `super::kiosk` and not `super::kiosk_state`: a path ends where the name does.
+            let names_module = |prefix: String| {
+                code.match_indices(&prefix)
+                    .any(|(at, _)| !code[at + prefix.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+            };
             let used = names.iter().filter(|other| {
                 *other != name
-                    && (code.contains(&format!("super::{other}"))
-                        || code.contains(&format!("crate::app::{other}"))
+                    && (names_module(format!("super::{other}"))
+                        || names_module(format!("crate::app::{other}"))
                         || code.split("super::{").skip(1).any(|group| {
                             let group = group.split('}').next().unwrap_or_default();
                             group.split(',').any(|m| m.trim() == other.as_str())

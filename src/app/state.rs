@@ -86,6 +86,8 @@ pub enum Screen {
     },
     /// Wait statistics across every session, by window or by service item.
     WaitStats,
+    /// The kiosk entries' ratings (好差评).
+    Ratings,
     /// One finding: its 六明确, deadline and history. `from_ledger` says where Back goes.
     Finding {
         session: EntityId,
@@ -109,7 +111,7 @@ impl Screen {
             Screen::Checklist { .. } => Layer::Checklist,
             Screen::Board { .. } => Layer::Board,
             Screen::Walk { .. } => Layer::Walk,
-            Screen::WaitStats => Layer::Stats,
+            Screen::WaitStats | Screen::Ratings => Layer::Stats,
             Screen::Finding { .. } => Layer::Finding,
             Screen::Ledger => Layer::Ledger,
             Screen::Reminders => Layer::Reminders,
@@ -381,6 +383,7 @@ pub struct State {
     pub board: BoardView,
     /// The wait statistics across sessions.
     pub stats: StatsView,
+    pub ratings: super::ratings::RatingsView,
     /// One finding's page.
     pub finding_view: FindingView,
     /// 整改台账: every finding across sessions, its filter and cursor.
@@ -435,6 +438,7 @@ impl State {
             checklist: ChecklistView::default(),
             board: BoardView::default(),
             stats: StatsView::default(),
+            ratings: Default::default(),
             finding_view: FindingView::default(),
             ledger: Default::default(),
             sync: Default::default(),
@@ -607,7 +611,7 @@ impl State {
             Screen::Walk { session } => Some(session),
             Screen::Finding { finding, .. } => Some(finding),
             Screen::Ledger => self.ledger.selected_row().map(|r| r.id),
-            Screen::WaitStats | Screen::Reminders | Screen::Sync => None,
+            Screen::WaitStats | Screen::Ratings | Screen::Reminders | Screen::Sync => None,
         }
     }
 
@@ -619,7 +623,12 @@ impl State {
             | Screen::Board { session }
             | Screen::Walk { session }
             | Screen::Finding { session, from_ledger: false, .. } => Some(session),
-            Screen::Sessions | Screen::WaitStats | Screen::Ledger | Screen::Reminders | Screen::Sync => None,
+            Screen::Sessions
+            | Screen::WaitStats
+            | Screen::Ratings
+            | Screen::Ledger
+            | Screen::Reminders
+            | Screen::Sync => None,
             Screen::Finding { from_ledger: true, .. } => None,
         }
     }

@@ -82,6 +82,7 @@ impl Layer {
                 Delete,
                 Undo,
                 WaitStats,
+                Ratings,
                 OpenLedger,
                 SetInspector,
                 OpenSync,
@@ -305,6 +306,8 @@ named_enum! {
         Documents = "documents",
         // attachments (附件)
         Attach = "attach",
+        // the kiosk's ratings (好差评)
+        Ratings = "ratings",
         Complete = "complete",
     }
 }

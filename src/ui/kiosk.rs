@@ -23,7 +23,7 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
     let width = usize::from(area.width);
     let title = match k.ctx.hall.trim() {
         "" => k.t("kiosk.title").to_string(),
-        hall => format!("{} · {hall}", k.t("kiosk.title")),
+        hall => format!("{}  {hall}", k.t("kiosk.title")),
     };
     let bar = text::pad(&format!(" {title}"), width);
     frame.render_widget(Paragraph::new(Line::from(Span::styled(bar, theme.title()))), Rect { height: 1, ..area });

@@ -16,6 +16,7 @@ pub mod kiosk;
 pub mod ledger;
 pub mod move_picker;
 pub mod picker;
+pub mod ratings;
 pub mod reminders;
 pub mod session_checklists;
 pub mod session_page;
@@ -63,6 +64,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::Board { session } => board::draw(frame, state, &theme, main, session),
         Screen::Walk { session } => walk::draw(frame, state, &theme, main, session),
         Screen::WaitStats => wait_stats::draw(frame, state, &theme, main),
+        Screen::Ratings => ratings::draw(frame, state, &theme, main),
         Screen::Finding { finding, .. } => finding_view::draw(frame, state, &theme, main, finding),
         Screen::Ledger => ledger::draw(frame, state, &theme, main),
         Screen::Reminders => reminders::draw(frame, state, &theme, main),
