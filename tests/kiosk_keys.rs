@@ -243,3 +243,61 @@ fn lookup(code: &str) -> Vec<Msg> {
     out.push(enter());
     out
 }
+
+/// A ticket number on the wait's step: the queue board's stamps give the minutes, and the
+/// entry keeps the ticket.
+#[test]
+fn a_ticket_number_fills_the_wait_from_the_boards_stamps() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("hall").join("tiyan.redb")).unwrap();
+    let t0 = 1_795_689_000_000;
+    tiyan::demo::fill_at(&mut store, 1, 2, 9, t0).unwrap();
+    let clock = Arc::new(ManualClock::new(1, t0 + 3_600_000));
+    let now = tiyan::clock::Clock::now(clock.as_ref());
+    let ticket = store
+        .all_tickets()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.final_wait_secs().is_some() && !t.number.trim().is_empty())
+        .expect("a called ticket in the demo");
+    let wait = ticket.wait_secs(&now).unwrap();
+    let ctx = KioskContext {
+        lang: Lang::Zh,
+        clock: clock.clone(),
+        ids: Arc::new(tiyan::domain::ids::SeededIds::new(3)),
+        hall: String::new(),
+        caps: tiyan::term::caps::Caps::default(),
+        idle_warn_secs: 90,
+        idle_reset_secs: 120,
+    };
+    let mut kiosk = Kiosk::new(ctx, (80, 24));
+    let mut script = vec![enter(), enter()];
+    script.extend(keys("bdc"));
+    script.extend([enter(), enter(), enter()]);
+    script.extend(keys(&ticket.number.to_lowercase()));
+    script.push(enter());
+    script.extend(keys("1234"));
+    script.extend([enter(), enter(), enter(), enter()]);
+    let mut queue: std::collections::VecDeque<Msg> = script.into();
+    while let Some(msg) = queue.pop_front() {
+        for effect in update(&mut kiosk, msg) {
+            if let tiyan::app::Effect::Store(req) = effect {
+                if let Some(answer) = thread::answer(&mut store, req) {
+                    queue.push_front(Msg::Store(answer));
+                }
+            }
+        }
+    }
+    assert!(matches!(kiosk.screen, Screen::Receipt { .. }), "the entry was made: {:?}", kiosk.notice);
+    let entry = store
+        .sessions()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.session)
+        .find(|s| s.kiosk.is_some())
+        .expect("the kiosk's entry");
+    let facts = entry.kiosk.unwrap();
+    assert_eq!(facts.wait_minutes, Some((wait + 30) / 60), "the board's wait, in minutes");
+    let record = store.record(tiyan::domain::EntityKind::Session, entry.id).unwrap().unwrap();
+    assert_eq!(record.get(tiyan::domain::kiosk::field::TICKET).as_ref_id(), Some(ticket.id));
+}

@@ -16,6 +16,7 @@ fn entry(item: &str, window: &str, levels: [Level; 4]) -> Entry {
         problems: vec!["排队慢".into()],
         contact: String::new(),
         officer: None,
+        ticket: None,
     }
 }
 

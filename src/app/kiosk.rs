@@ -14,7 +14,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::effect::Effect;
 pub use super::kiosk_state::{Kiosk, KioskContext, RECEIPT_SECS, Screen};
-use super::kiosk_steps::{MAX_PROBLEM_CHARS, MAX_SHORT_CHARS, Step, channel_codes, edit};
+use super::kiosk_steps::{MAX_PROBLEM_CHARS, MAX_SHORT_CHARS, Step, StepKind, channel_codes, edit};
 use super::kiosk_who;
 use super::msg::Msg;
 use crate::domain::kiosk::{Dimension, Level, parse_receipt, receipt_code};
@@ -168,6 +168,17 @@ fn entry_key(k: &mut Kiosk, key: &KeyEvent) -> Vec<Effect> {
                 input.clear();
                 return vec![];
             }
+            // A ticket number instead of minutes: the board's stamps give the wait.
+            if let Step::Wait(input) = step
+                && is_ticket_number(input.text())
+            {
+                let number = input.text().trim().to_uppercase();
+                let now = k.ctx.clock.now();
+                let req = k.next_req + 1;
+                k.next_req = req;
+                k.pending_ticket = Some((req, number.clone()));
+                return vec![Effect::Store(StoreRequest::KioskTicket { req, number, now })];
+            }
             if let Err(missing) = step.keep(entry) {
                 k.notice = Some(k.t(missing).to_string());
                 return vec![];
@@ -216,11 +227,12 @@ fn entry_key(k: &mut Kiosk, key: &KeyEvent) -> Vec<Effect> {
             }
             _ => {}
         },
+        // Minutes, or a ticket number (A012) from the hall's queue board.
         Step::Wait(input) => {
-            if matches!(key.code, KeyCode::Char(c) if !c.is_ascii_digit()) {
+            if matches!(key.code, KeyCode::Char(c) if !c.is_ascii_alphanumeric()) {
                 return vec![];
             }
-            edit(&k.keymap, input, key, 4);
+            edit(&k.keymap, input, key, 8);
         }
         Step::Window(input) | Step::Contact(input) => edit(&k.keymap, input, key, MAX_SHORT_CHARS),
         Step::Problems(input) => {
@@ -236,6 +248,12 @@ fn entry_key(k: &mut Kiosk, key: &KeyEvent) -> Vec<Effect> {
         Step::Review => {}
     }
     vec![]
+}
+
+/// A wait typed as a ticket number (letters and digits), not as minutes.
+fn is_ticket_number(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty() && text.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 /// The level `by` steps from `from` along the list as shown (left is better).
@@ -310,6 +328,22 @@ fn on_store(k: &mut Kiosk, ev: StoreEvent) -> Vec<Effect> {
             }
         }
         (StoreEvent::KioskOfficers { roster, .. }, Screen::OfficerPick { .. }) => kiosk_who::roster(k, roster),
+        (StoreEvent::KioskTicket { req, result }, Screen::Entry { entry, step })
+            if k.pending_ticket.as_ref().is_some_and(|(asked, _)| *asked == req) =>
+        {
+            let number = k.pending_ticket.take().map(|(_, n)| n).unwrap_or_default();
+            match result {
+                Ok(Some((ticket, secs))) if matches!(step, Step::Wait(_)) => {
+                    entry.wait_minutes = Some((secs + 30) / 60);
+                    entry.ticket = Some((ticket, number));
+                    if let Some(next) = StepKind::Wait.next_for(entry) {
+                        *step = Step::open(next, entry, k.ctx.lang);
+                    }
+                }
+                Ok(_) => k.notice = Some(s.tf("kiosk.ticket.not_found", &[("number", &number)])),
+                Err(e) => k.notice = Some(e.localized(s)),
+            }
+        }
         (StoreEvent::KioskOfficerPin { req, result }, Screen::OfficerPin { .. }) => {
             kiosk_who::pin_checked(k, req, result)
         }

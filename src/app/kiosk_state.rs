@@ -94,6 +94,8 @@ pub struct Kiosk {
     /// The last key, by the run's monotonic clock: what idleness counts from.
     pub last_key: Stamp,
     pub next_req: u64,
+    /// A ticket number asked about on the wait's step (its request and the number).
+    pub pending_ticket: Option<(u64, String)>,
     /// A one-line message (a refused save, a wrong PIN).
     pub notice: Option<String>,
     /// Set when the kiosk ends: by the admin (None) or a signal.
@@ -112,6 +114,7 @@ impl Kiosk {
             last_key: now,
             next_req: 1,
             notice: None,
+            pending_ticket: None,
             ended: None,
             keymap: Keymap::builtin(),
         }

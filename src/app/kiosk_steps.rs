@@ -128,7 +128,13 @@ impl Step {
                 let codes = channel_codes();
                 Step::Channel { cursor: codes.iter().position(|c| *c == entry.channel).unwrap_or(0) }
             }
-            StepKind::Wait => Step::Wait(line(&entry.wait_minutes.map(|m| m.to_string()).unwrap_or_default())),
+            StepKind::Wait => {
+                let given = match &entry.ticket {
+                    Some((_, number)) => number.clone(),
+                    None => entry.wait_minutes.map(|m| m.to_string()).unwrap_or_default(),
+                };
+                Step::Wait(line(&given))
+            }
             StepKind::Ratings => {
                 let mut levels = [None; 4];
                 for (d, l) in &entry.ratings {
@@ -159,6 +165,12 @@ impl Step {
             }
             Step::Wait(input) => {
                 let text = input.text().trim();
+                // Minutes typed over a ticket's number: the ticket no longer stands.
+                if entry.ticket.as_ref().is_some_and(|(_, n)| n != text) {
+                    entry.ticket = None;
+                } else if entry.ticket.is_some() {
+                    return Ok(());
+                }
                 entry.wait_minutes = match text {
                     "" => None,
                     t => match t.parse::<i64>() {

@@ -17,7 +17,8 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
         StoreEvent::KioskFound { .. }
         | StoreEvent::KioskPin { .. }
         | StoreEvent::KioskOfficers { .. }
-        | StoreEvent::KioskOfficerPin { .. } => vec![],
+        | StoreEvent::KioskOfficerPin { .. }
+        | StoreEvent::KioskTicket { .. } => vec![],
         StoreEvent::PathCompleted { asked, completion } => super::attachments::completed(state, &asked, completion),
         StoreEvent::ReportData { req, result } => {
             super::documents::loaded(state, req, result.map(super::document_job::Loaded::Session))

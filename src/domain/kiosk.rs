@@ -16,6 +16,8 @@ pub mod field {
     pub const CONTACT: &str = "contact";
     /// The wait, in whole minutes, as the person gave it.
     pub const WAIT_MINUTES: &str = "wait_minutes";
+    /// The queue ticket (Ref) the person gave instead of minutes: the wait is its stamps'.
+    pub const TICKET: &str = "ticket";
     /// The 体验官 who made the entry (Ref to the roster), when not anonymous.
     pub const OFFICER: &str = "officer";
     /// One rating per dimension: `rating/attitude` … , 1 (非常不满意) to 5 (非常满意).
@@ -198,6 +200,8 @@ pub struct Entry {
     pub contact: String,
     /// The 体验官 making it (their id and name), once their PIN was right; None: anonymous.
     pub officer: Option<(EntityId, String)>,
+    /// The queue ticket the wait was read from, with its number as typed.
+    pub ticket: Option<(EntityId, String)>,
 }
 
 impl Entry {
@@ -222,6 +226,9 @@ impl Entry {
             s(field::SOURCE, Value::text(SOURCE_KIOSK)),
             s(field::RECEIPT, Value::text(receipt)),
         ];
+        if let Some((ticket, _)) = &self.ticket {
+            out.push(s(field::TICKET, Value::Ref(*ticket)));
+        }
         if let Some((officer, _)) = &self.officer {
             out.push(s(field::OFFICER, Value::Ref(*officer)));
         }

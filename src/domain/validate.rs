@@ -175,6 +175,7 @@ const SESSION_RULES: &[Rule] = &[
     rule(19, Exact(kiosk::WAIT_MINUTES), INT),
     rule(20, Item(kiosk::RATING_PREFIX), INT),
     rule(21, Exact(kiosk::OFFICER), REF),
+    rule(22, Exact(kiosk::TICKET), REF),
 ];
 
 const FINDING_RULES: &[Rule] = &[
@@ -493,7 +494,7 @@ mod tests {
         assert_eq!(
             text(EntityKind::Session),
             "1=item 2=mode 3=channel 4=theme 5=place 6=window 7=inspectors 8=status 9=finished_at 10=deleted \
-             11=clock_jump/<n> 12=walk/<n> 13=measures 14=advice 15=attachment/<ulid> 16=source 17=receipt 18=contact 19=wait_minutes 20=rating/<item> 21=officer"
+             11=clock_jump/<n> 12=walk/<n> 13=measures 14=advice 15=attachment/<ulid> 16=source 17=receipt 18=contact 19=wait_minutes 20=rating/<item> 21=officer 22=ticket"
         );
         assert_eq!(
             text(EntityKind::Finding),

@@ -139,6 +139,25 @@ impl Store {
         Ok(OfficerPin::Wrong { left: MAX_PIN_FAILURES - failures })
     }
 
+    /// The queue ticket numbered `number` (any case) taken within the last 12 hours, the newest
+    /// such, with its wait in whole seconds by the board's stamps; None when there is none, or
+    /// it has no wait yet.
+    pub fn kiosk_ticket(
+        &self,
+        number: &str,
+        now: &crate::domain::Stamp,
+    ) -> Result<Option<(EntityId, i64)>, StoreError> {
+        const RECENT_MS: i64 = 12 * 3600 * 1000;
+        let wanted = number.trim().to_uppercase();
+        let found = self
+            .all_tickets()?
+            .into_iter()
+            .filter(|t| t.number.trim().to_uppercase() == wanted)
+            .filter(|t| t.taken().is_some_and(|s| now.wall_ms - s.wall_ms <= RECENT_MS))
+            .max_by_key(|t| t.taken().map(|s| s.wall_ms));
+        Ok(found.and_then(|t| t.wait_secs(now).map(|w| (t.id, w))))
+    }
+
     /// The kiosk entry whose receipt is `code` (the newest, should two share it), with its
     /// problems; None when no entry has it.
     pub fn kiosk_receipt(&self, code: &str) -> Result<Option<Receipt>, StoreError> {

@@ -141,6 +141,13 @@ pub enum StoreRequest {
         officer: EntityId,
         pin: String,
     },
+    /// The wait of the queue ticket numbered `number` (taken today); answered with
+    /// `KioskTicket`.
+    KioskTicket {
+        req: u64,
+        number: String,
+        now: crate::domain::Stamp,
+    },
     /// Whether `pin` is the kiosk's admin PIN (a slow hash: here, not on the UI thread);
     /// answered with `KioskPin`.
     KioskCheckPin {
@@ -314,6 +321,10 @@ pub enum StoreEvent {
         req: u64,
         roster: Vec<(EntityId, String, String)>,
     },
+    KioskTicket {
+        req: u64,
+        result: Result<Option<(EntityId, i64)>, StoreError>,
+    },
     KioskOfficerPin {
         req: u64,
         result: Result<super::kiosk::OfficerPin, StoreError>,
@@ -459,6 +470,9 @@ pub fn answer_with_progress(
         }
         StoreRequest::KioskLookup { req, code } => {
             StoreEvent::KioskFound { req, result: store.kiosk_receipt(&code).map(|r| r.map(Box::new)) }
+        }
+        StoreRequest::KioskTicket { req, number, now } => {
+            StoreEvent::KioskTicket { req, result: store.kiosk_ticket(&number, &now) }
         }
         StoreRequest::KioskOfficers { req } => {
             // Locked-out officers are listed: picking one says until when.
