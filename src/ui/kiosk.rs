@@ -38,9 +38,8 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
     let plain = Style::new();
     match &k.screen {
         Screen::Start { cursor: at } => {
+            // The two choices come before the explanation: on a small terminal they stay.
             para(&mut lines, k.t("kiosk.start.welcome"), theme.header());
-            lines.push(Line::from(""));
-            para(&mut lines, k.t("kiosk.start.what"), plain);
             lines.push(Line::from(""));
             for (i, key) in ["kiosk.start.begin", "kiosk.start.lookup"].into_iter().enumerate() {
                 let style = if i == *at { theme.selected() } else { plain };
@@ -50,6 +49,8 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
                     style,
                 )));
             }
+            lines.push(Line::from(""));
+            para(&mut lines, k.t("kiosk.start.what"), plain);
         }
         Screen::Entry { entry, step } => {
             let kind = step.kind();
