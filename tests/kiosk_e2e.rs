@@ -265,4 +265,10 @@ fn an_officer_enters_with_their_pin_and_five_wrong_pins_lock_them_out() {
         serde_json::from_str(&ok(home.path(), &["officers", "summary", "--year", &year, "--json"])).unwrap();
     assert_eq!(summary[0]["entries"], 1);
     assert_eq!(summary[0]["problems"], 1);
+    // The year's summary as the office files it.
+    let csv = home.path().join("体验官.csv");
+    ok(home.path(), &["report", "officers", "--year", &year, "--format", "csv", "--out", csv.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("序号,编号,姓名,类别,所在单位,状态,登记次数,反映问题,核实问题,已销号"), "{text}");
+    assert!(text.contains("1,TY001,李娜,企业代表,,在任,1,1,0,0"), "{text}");
 }

@@ -314,6 +314,14 @@ pub enum ReportCmd {
         #[command(flatten)]
         out: ReportOut,
     },
+    /// 体验官年度参与情况 (seed 004): each officer's entries, problems reported, confirmed and
+    /// closed off in a year; xlsx, docx, csv, html or md
+    Officers {
+        #[arg(long)]
+        year: i32,
+        #[command(flatten)]
+        out: ReportOut,
+    },
     /// 整改台账 (seed 002): every finding the filters pass (those of `tiyan ledger`), with the
     /// figures and the table by unit; xlsx, csv or html
     Ledger {

@@ -10,7 +10,7 @@ use super::open::{CliError, Setup};
 use super::out::say;
 use crate::domain::officer::{Officer, OfficerKind, OfficerStatus, date_value, field};
 use crate::domain::op::entity_id_string;
-use crate::domain::{Change, EntityId, EntityKind, FindingStatus, Value};
+use crate::domain::{Change, EntityId, EntityKind, Value};
 use crate::store::Store;
 
 pub fn run(setup: &Setup, cmd: &OfficersCmd) -> Result<(), CliError> {
@@ -203,38 +203,22 @@ struct SummaryJson {
 }
 
 fn summary(setup: &Setup, year: i32, json: bool) -> Result<(), CliError> {
-    use chrono::Datelike;
     let store = setup.open_store_read_only()?;
     let zone = super::common::Moment::current().zone;
-    let err = |e| setup.store_error(e);
-    let officers = store.officers().map_err(err)?;
-    let sessions: Vec<_> = store.sessions().map_err(err)?.into_iter().map(|s| s.session).collect();
-    let mut rows = Vec::new();
-    for o in &officers {
-        let mine: Vec<_> = sessions
-            .iter()
-            .filter(|s| !s.deleted && s.kiosk.as_ref().and_then(|k| k.officer) == Some(o.id))
-            .filter(|s| zone.date(s.created_ms).year() == year)
-            .collect();
-        let mut row = SummaryJson {
-            number: o.number.clone(),
-            name: o.name.clone(),
-            status: o.status.code(),
-            entries: mine.len(),
-            problems: 0,
-            confirmed: 0,
-            closed: 0,
-            last_visit: mine.iter().map(|s| s.created_ms).max().map(|ms| zone.date(ms).to_string()),
-        };
-        for s in &mine {
-            for f in store.findings_of(s.id).map_err(err)?.into_iter().filter(|f| !f.deleted) {
-                row.problems += 1;
-                row.confirmed += usize::from(!matches!(f.status, FindingStatus::Found | FindingStatus::NotAProblem));
-                row.closed += usize::from(f.status == FindingStatus::Closed);
-            }
-        }
-        rows.push(row);
-    }
+    let years = crate::report::build::officer_years(&store, year, &zone).map_err(|e| setup.store_error(e))?;
+    let rows: Vec<SummaryJson> = years
+        .into_iter()
+        .map(|y| SummaryJson {
+            number: y.officer.number,
+            name: y.officer.name,
+            status: y.officer.status.code(),
+            entries: y.entries,
+            problems: y.problems,
+            confirmed: y.confirmed,
+            closed: y.closed,
+            last_visit: y.last_visit.map(|d| d.to_string()),
+        })
+        .collect();
     if json {
         return print_json(&rows);
     }

@@ -53,6 +53,12 @@ pub fn run(setup: &Setup, what: &ReportCmd) -> Result<(), CliError> {
             let doc = build::ledger(&store, &filter, &org(&store, out), &at).map_err(err)?;
             write(setup, out, format, &doc, report::file_name(&["整改台账", &day(moment.today)], format))
         }
+        ReportCmd::Officers { year, out } => {
+            let format = format(setup, out, SHEETS)?;
+            let rows = build::officer_years(&store, *year, &moment.zone).map_err(err)?;
+            let doc = report::officers::summary(&org(&store, out), *year, &rows, moment.today);
+            write(setup, out, format, &doc, report::file_name(&["体验官参与情况", &year.to_string()], format))
+        }
         ReportCmd::Achievements { which, out } => {
             let format = format(setup, out, SHEETS)?;
             let filter = super::ledger_cmd::ledger_filter(setup, &store, which)?;

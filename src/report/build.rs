@@ -303,3 +303,36 @@ pub fn achievements(
     drop(index);
     Ok(super::achievements::list(unit, &sessions, &closed, *at.zone, at.today))
 }
+
+/// Each officer's part in `year` (the user's days): the entries they made at the kiosk and
+/// what became of the problems in them.
+pub fn officer_years(store: &Store, year: i32, zone: &Zone) -> Result<Vec<super::officers::OfficerYear>, StoreError> {
+    use crate::domain::FindingStatus;
+    use chrono::Datelike;
+    let sessions: Vec<Session> = store.sessions()?.into_iter().map(|s| s.session).collect();
+    let mut rows = Vec::new();
+    for officer in store.officers()? {
+        let mine: Vec<&Session> = sessions
+            .iter()
+            .filter(|s| !s.deleted && s.kiosk.as_ref().and_then(|k| k.officer) == Some(officer.id))
+            .filter(|s| zone.date(s.created_ms).year() == year)
+            .collect();
+        let mut row = super::officers::OfficerYear {
+            entries: mine.len(),
+            problems: 0,
+            confirmed: 0,
+            closed: 0,
+            last_visit: mine.iter().map(|s| s.created_ms).max().map(|ms| zone.date(ms)),
+            officer,
+        };
+        for s in &mine {
+            for f in store.findings_of(s.id)?.into_iter().filter(|f| !f.deleted) {
+                row.problems += 1;
+                row.confirmed += usize::from(!matches!(f.status, FindingStatus::Found | FindingStatus::NotAProblem));
+                row.closed += usize::from(f.status == FindingStatus::Closed);
+            }
+        }
+        rows.push(row);
+    }
+    Ok(rows)
+}

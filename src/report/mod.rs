@@ -11,6 +11,7 @@ pub mod docx;
 pub mod figures;
 pub mod html;
 pub mod markdown;
+pub mod officers;
 pub mod picture;
 pub mod rectification;
 pub mod reminders;
