@@ -58,15 +58,7 @@ fn run_in(store: Store, ctx: Context) -> Result<Option<Signal>, Stop> {
     let inspector = store.inspector().ok().flatten();
     let draft = store.draft();
     let store_path = store.path().to_path_buf();
-    let (tx, rx) = unbounded::<Msg>();
-    let store_tx = tx.clone();
-    let store = crate::store::thread::spawn(store, move |ev| {
-        let _ = store_tx.send(Msg::Store(ev));
-    });
-    let sig_tx = tx.clone();
-    signals::spawn(move |s| {
-        let _ = sig_tx.send(Msg::Signal(s));
-    })?;
+    let (store, tx, rx) = start_threads(store)?;
 
     let guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(TermBackend::new(stdout()))?;
@@ -92,16 +84,7 @@ fn run_in(store: Store, ctx: Context) -> Result<Option<Signal>, Stop> {
     // Flush every queued write (the draft of a hangup among them) before the terminal is
     // given back, or the process ends.
     store.shutdown();
-    // ratatui's Terminal prints with `eprintln!` when it cannot show the cursor on drop, which
-    // panics when the terminal is gone: show it here, and if that fails the terminal is gone
-    // and there is nothing to give back, so the value is not dropped. (The backend queues
-    // what it writes until flushed.)
-    if terminal.show_cursor().and_then(|()| ratatui::backend::Backend::flush(terminal.backend_mut())).is_ok() {
-        drop(terminal);
-    } else {
-        std::mem::forget(terminal);
-    }
-    drop(guard);
+    give_back(terminal, guard);
     // The draft written on the way out could be kept nowhere: said where a terminal may
     // still read it (SIGTERM; after a hangup nobody will, and nothing else can be done).
     for msg in rx.try_iter() {
@@ -369,16 +352,7 @@ pub fn run_kiosk(store: Store, ctx: crate::app::kiosk::KioskContext) -> Result<O
     use crate::app::kiosk::{Kiosk, update};
     let strings = crate::i18n::Strings::get(ctx.lang);
     let terminal_error = |e: std::io::Error| strings.tf("app.terminal_error", &[("error", &e.to_string())]);
-    let (tx, rx) = unbounded::<Msg>();
-    let store_tx = tx.clone();
-    let store = crate::store::thread::spawn(store, move |ev| {
-        let _ = store_tx.send(Msg::Store(ev));
-    });
-    let sig_tx = tx.clone();
-    signals::spawn(move |s| {
-        let _ = sig_tx.send(Msg::Signal(s));
-    })
-    .map_err(terminal_error)?;
+    let (store, tx, rx) = start_threads(store).map_err(terminal_error)?;
     let guard = TerminalGuard::enter().map_err(terminal_error)?;
     let mut terminal = Terminal::new(TermBackend::new(stdout())).map_err(terminal_error)?;
     let size = terminal.size().map_err(terminal_error)?;
@@ -420,11 +394,33 @@ pub fn run_kiosk(store: Store, ctx: crate::app::kiosk::KioskContext) -> Result<O
         }
     }
     store.shutdown();
+    give_back(terminal, guard);
+    result.map(|()| kiosk.ended.flatten())
+}
+
+/// The store's thread and the signal watch, both answering on one channel of `Msg`.
+fn start_threads(store: Store) -> std::io::Result<(StoreHandle, Sender<Msg>, Receiver<Msg>)> {
+    let (tx, rx) = unbounded::<Msg>();
+    let store_tx = tx.clone();
+    let store = crate::store::thread::spawn(store, move |ev| {
+        let _ = store_tx.send(Msg::Store(ev));
+    });
+    let sig_tx = tx.clone();
+    signals::spawn(move |s| {
+        let _ = sig_tx.send(Msg::Signal(s));
+    })?;
+    Ok((store, tx, rx))
+}
+
+/// The terminal given back as it was found. ratatui's Terminal prints with `eprintln!` when it
+/// cannot show the cursor on drop, which panics when the terminal is gone: show it here, and if
+/// that fails the terminal is gone and there is nothing to give back, so the value is not
+/// dropped. (The backend queues what it writes until flushed.)
+fn give_back(mut terminal: Terminal<TermBackend<std::io::Stdout>>, guard: TerminalGuard) {
     if terminal.show_cursor().and_then(|()| ratatui::backend::Backend::flush(terminal.backend_mut())).is_ok() {
         drop(terminal);
     } else {
         std::mem::forget(terminal);
     }
     drop(guard);
-    result.map(|()| kiosk.ended.flatten())
 }

@@ -139,22 +139,7 @@ pub fn ledger(
     let sessions: Vec<Session> = store.sessions()?.into_iter().map(|s| s.session).collect();
     let index = SessionIndex::in_zone(&sessions, *at.zone);
     let today = at.today;
-    // Rows are made on the store's reading threads, a session's findings at a time.
-    let make = |findings: Vec<Finding>| -> Vec<LedgerRow> {
-        findings
-            .into_iter()
-            .filter_map(|f| {
-                let walk = index.get(f.session_id)?;
-                let shown = !f.deleted && filter.matches_walk(&f, || Some(walk), today, *at.zone);
-                shown.then(|| ledger_row(&f, walk, today))
-            })
-            .collect()
-    };
-    let mut rows = Vec::new();
-    store.each_session_findings(make, |batch| -> Result<(), StoreError> {
-        rows.extend(batch);
-        Ok(())
-    })??;
+    let rows = passed(store, &index, filter, at, |f, walk| Some(ledger_row(&f, walk, today)))?;
     let (counts, units) = ledger::from_tally(&store.ledger_tally()?, &index, filter, today);
     Ok(ledger_doc(rows, &counts, &units, unit, today))
 }
@@ -284,22 +269,8 @@ pub fn achievements(
     use crate::domain::ledger::SessionIndex;
     let sessions: Vec<Session> = store.sessions()?.into_iter().map(|s| s.session).collect();
     let index = SessionIndex::in_zone(&sessions, *at.zone);
-    let keep = |findings: Vec<Finding>| -> Vec<Finding> {
-        findings
-            .into_iter()
-            .filter(|f| {
-                let Some(walk) = index.get(f.session_id) else { return false };
-                f.status == crate::domain::FindingStatus::Closed
-                    && !f.deleted
-                    && filter.matches_walk(f, || Some(walk), at.today, *at.zone)
-            })
-            .collect()
-    };
-    let mut closed = Vec::new();
-    store.each_session_findings(keep, |batch| -> Result<(), StoreError> {
-        closed.extend(batch);
-        Ok(())
-    })??;
+    let closed =
+        passed(store, &index, filter, at, |f, _| (f.status == crate::domain::FindingStatus::Closed).then_some(f))?;
     drop(index);
     Ok(super::achievements::list(unit, &sessions, &closed, *at.zone, at.today))
 }
@@ -335,4 +306,31 @@ pub fn officer_years(store: &Store, year: i32, zone: &Zone) -> Result<Vec<super:
         rows.push(row);
     }
     Ok(rows)
+}
+
+/// What `make` makes of each finding (not deleted) that `filter` passes, with its walk: on the
+/// store's reading threads, a session's findings at a time.
+fn passed<T: Send>(
+    store: &Store,
+    index: &crate::domain::ledger::SessionIndex<'_>,
+    filter: &crate::domain::ledger::LedgerFilter,
+    at: &At<'_>,
+    make: impl Fn(Finding, crate::domain::ledger::DatedWalk<'_>) -> Option<T> + Sync,
+) -> Result<Vec<T>, StoreError> {
+    let keep = |findings: Vec<Finding>| -> Vec<T> {
+        findings
+            .into_iter()
+            .filter_map(|f| {
+                let walk = index.get(f.session_id)?;
+                let shown = !f.deleted && filter.matches_walk(&f, || Some(walk), at.today, *at.zone);
+                if shown { make(f, walk) } else { None }
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    store.each_session_findings(keep, |batch| -> Result<(), StoreError> {
+        out.extend(batch);
+        Ok(())
+    })??;
+    Ok(out)
 }
