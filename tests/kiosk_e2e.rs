@@ -178,12 +178,17 @@ fn an_entry_left_idle_is_warned_about_then_cleared_and_nothing_of_it_stays() {
     let config = home.path().join("config");
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(config.join("config.toml"), "[kiosk]\nidle_warning_secs = 2\nidle_reset_secs = 5\n").unwrap();
+    // A keymap that would make q quit and Backspace wipe the line changes nothing here.
+    let keymap = "[global]\n\"q\" = \"quit\"\n[editor]\n\"backspace\" = \"delete_to_start\"\n";
+    std::fs::write(config.join("keymap.toml"), keymap).unwrap();
     let mut t = kiosk(home.path());
     t.keys(&[Key::Enter, Key::Enter]);
     t.type_text("bdc");
     t.key(Key::Enter);
-    t.type_text("秘密窗口");
-    t.expect_text("秘密窗口");
+    t.type_text("q秘密窗口x");
+    t.key(Key::Backspace);
+    t.expect_text("q秘密窗口");
+    assert!(!t.screen().contains("秘密窗口x"), "Backspace takes one character back");
     t.expect_text("秒后将清空本次登记");
     let screen = t.expect_text("上一次未提交的登记已清空");
     assert!(screen.contains("开始登记"), "{screen}");
