@@ -193,13 +193,12 @@ fn write_document(job: crate::app::documents::DocumentJob, tx: Sender<Msg>) {
     let req = job.req;
     on_a_thread("document", req, tx, move || {
         let format = crate::report::Format::parse(job.choice.format).ok_or("unknown format")?;
-        let day = job.today.format("%Y-%m-%d").to_string();
         let dir = job.dir.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
         // The job's data goes once the document is made: not held while it is written out.
         let (doc, what) = make_document(job);
         let bytes = format.render(&doc)?;
         drop(doc);
-        let parts: Vec<&str> = what.iter().map(String::as_str).chain(std::iter::once(day.as_str())).collect();
+        let parts: Vec<&str> = what.iter().map(String::as_str).collect();
         let path = free_name(&dir, &crate::report::file_name(&parts, format));
         crate::files::write_atomically(&path, &bytes).map_err(|e| e.to_string())?;
         Ok(std::fs::canonicalize(&path).unwrap_or(path))
@@ -223,11 +222,13 @@ fn on_a_thread(
     }
 }
 
-/// The document a job asks for, and the words its file is named by (before the date).
+/// The document a job asks for, and the words its file is named by, its date last: the walk's
+/// for a 体验报告, today's for the rest (as `tiyan report` names them).
 fn make_document(job: crate::app::documents::DocumentJob) -> (crate::report::Doc, Vec<String>) {
     use crate::app::documents::{JobData, Kind};
     use crate::report::{build, rectification, session};
     let (zone, today) = (job.zone, job.today);
+    let on = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match (&job.data, job.choice.kind) {
         (JobData::Session { data, walk, waits, day }, Kind::Report) => {
             let facts = session::SessionFacts {
@@ -240,22 +241,26 @@ fn make_document(job: crate::app::documents::DocumentJob) -> (crate::report::Doc
                 day: *day,
             };
             let figures = crate::report::figures::load(&data.files_dir, &data.session, &data.findings);
-            (session::report(&facts, figures), vec!["体验报告".into(), data.session.item.clone()])
+            (session::report(&facts, figures), vec!["体验报告".into(), data.session.item.clone(), on(*day)])
         }
         (JobData::Session { data, .. }, _) => {
             let pairs: Vec<_> = data.findings.iter().map(|f| (&data.session, f)).collect();
-            (rectification::list(&data.office, &pairs, today), vec!["整改清单".into(), data.session.item.clone()])
+            (
+                rectification::list(&data.office, &pairs, today),
+                vec!["整改清单".into(), data.session.item.clone(), on(today)],
+            )
         }
         (JobData::Ledger { data, .. }, Kind::Achievements) => {
             let doc = crate::report::achievements::list(&data.office, &data.sessions, &data.findings, zone, today);
-            (doc, vec!["成果清单".into()])
+            (doc, vec!["成果清单".into(), on(today)])
         }
-        (JobData::Ledger { data, .. }, Kind::Reminders) => {
-            (build::reminders_of(&data.sessions, &data.findings, &data.office, zone, today), vec!["督查提醒函".into()])
-        }
+        (JobData::Ledger { data, .. }, Kind::Reminders) => (
+            build::reminders_of(&data.sessions, &data.findings, &data.office, zone, today),
+            vec!["督查提醒函".into(), on(today)],
+        ),
         (JobData::Ledger { data, counts, units }, _) => {
             let doc = build::ledger_of(&data.sessions, &data.findings, counts, units, &data.office, zone, today);
-            (doc, vec!["整改台账".into()])
+            (doc, vec!["整改台账".into(), on(today)])
         }
     }
 }

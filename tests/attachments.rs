@@ -86,33 +86,36 @@ fn attach_checks_every_file_first_keeps_each_once_and_detach_takes_one_off() {
     assert_eq!(me.first("findings")["attachments"], Json::Array(vec![]));
     assert!(me.kept().is_empty(), "nothing copied: {:?}", me.kept());
 
-    // The same photo twice and a scan: three attachments, two files kept.
-    let out = me.json(&["attach", "--finding", &finding, &photo, &photo, &scan, "--json"]);
+    // A photo and a scan: two attachments, two files kept.
+    let out = me.json(&["attach", "--finding", &finding, &photo, &scan, "--json"]);
     let attached = out.as_array().unwrap();
-    assert_eq!(attached.len(), 3);
+    assert_eq!(attached.len(), 2);
     assert_eq!(attached[0]["name"], "大厅 取号机.jpg");
     assert_eq!(attached[0]["type"], "image/jpeg");
-    assert_eq!(attached[2]["type"], "application/pdf");
+    assert_eq!(attached[1]["type"], "application/pdf");
     assert_eq!(attached[0]["by"], "王建国");
-    assert_eq!(attached[0]["hash"], attached[1]["hash"]);
     let hash = attached[0]["hash"].as_str().unwrap();
     assert_eq!(hash, blake3::hash(&std::fs::read(&photo).unwrap()).to_hex().as_str());
     assert_eq!(me.kept().len(), 2, "{:?}", me.kept());
     assert!(me.kept().contains(&me.files_dir().join(&hash[..2]).join(hash)));
-    let listed = me.first("findings")["attachments"].as_array().unwrap().clone();
-    assert_eq!(listed.len(), 3);
+    // The same photo on the same record again is a slip: said, and nothing attached.
+    let said = me.refused(&["attach", "--finding", &finding, &photo]);
+    assert!(said.contains("已附在这条记录上") && said.contains("大厅 取号机.jpg"), "{said}");
+    // A copy under another name is the same file.
+    let copy = write(files.path(), "取号机副本.jpg", &std::fs::read(&photo).unwrap());
+    let said = me.refused(&["attach", "--finding", &finding, &copy]);
+    assert!(said.contains("已附在这条记录上"), "{said}");
+    assert_eq!(me.first("findings")["attachments"].as_array().unwrap().len(), 2);
 
-    // By name when it is one; by id when the name is shared.
-    let said = me.refused(&["detach", "--finding", &finding, "大厅 取号机.jpg"]);
-    assert!(said.contains("多个附件"), "{said}");
+    // By name, or by id (a unique start of it).
     me.ok(&["detach", "--finding", &finding, "告知单.pdf"]);
-    me.ok(&["detach", "--finding", &finding, attached[0]["id"].as_str().unwrap()]);
-    let left = me.first("findings")["attachments"].as_array().unwrap().clone();
-    assert_eq!(left.len(), 1);
-    assert_eq!(left[0]["id"], attached[1]["id"]);
-    assert_eq!(me.kept().len(), 2, "removing one keeps its file");
-    let said = me.refused(&["detach", "--finding", &finding, "没有这个.jpg"]);
+    let said = me.refused(&["detach", "--finding", &finding, "告知单.pdf"]);
     assert!(said.contains("没有附件"), "{said}");
+    me.ok(&["detach", "--finding", &finding, attached[0]["id"].as_str().unwrap()]);
+    assert_eq!(me.first("findings")["attachments"], Json::Array(vec![]));
+    assert_eq!(me.kept().len(), 2, "removing one keeps its file");
+    // Removed, it may be attached again.
+    me.ok(&["attach", "--finding", &finding, &photo]);
 
     // A session takes them too.
     let session = me.first("sessions")["id"].as_str().unwrap().to_string();
@@ -140,7 +143,8 @@ fn the_cap_is_the_configs_and_a_bad_cap_is_named_with_its_place() {
     assert_eq!(me.first("findings")["attachments"].as_array().unwrap().len(), 1);
 
     std::fs::write(config.join("config.toml"), "[attachments]\nmax_file_mib = 0\n").unwrap();
-    let out = me.run(&["attach", "--finding", &finding, &big]);
+    let session = me.first("sessions")["id"].as_str().unwrap().to_string();
+    let out = me.run(&["attach", "--session", &session, &big]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("config.toml:2:16") && stderr.contains("max_file_mib"), "{stderr}");
     assert!(out.status.success(), "a broken config is said and the default cap used: {stderr}");

@@ -126,6 +126,9 @@ pub fn complete(text: &str) -> Vec<Effect> {
 /// The completion, if the line still says what was completed; names that still fit are shown
 /// in the status line.
 pub fn completed(state: &mut State, asked: &str, completion: Completion) -> Vec<Effect> {
+    if state.completing.as_deref() == Some(asked) {
+        state.completing = None;
+    }
     let Some(Overlay::Capture(c)) = state.overlays.last_mut() else { return vec![] };
     if c.input.text() != asked {
         return vec![];
@@ -154,7 +157,7 @@ pub fn attached(state: &mut State, req: u64, result: Result<Vec<Attachment>, Att
             let session = state.current_session().unwrap_or(0);
             let purpose = CapturePurpose::AttachPath { kind: pending.kind, owner: pending.owner };
             let mut line = CaptureState::new(session, purpose, &pending.text);
-            line.error = Some(e.message(s));
+            line.error = Some(e.reason(s));
             state.overlays.push(Overlay::Capture(line));
             vec![]
         }

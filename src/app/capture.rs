@@ -17,15 +17,26 @@ use crate::keymap::{Action, Layer};
 /// before dropping typed text), editing keys edit.
 pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match state.ctx.keymap.lookup(Layer::Capture, &key) {
+        // Enter right after Tab: the line is taken once the completion is in.
+        Some(Action::Submit) if state.completing.is_some() => {
+            state.submit_on_completion = true;
+            return vec![];
+        }
         Some(Action::Submit) => return submit_capture(state),
         // Tab completes where a path is typed; elsewhere it is nothing.
         Some(Action::Complete) => {
             return match state.overlays.last() {
-                Some(Overlay::Capture(c)) if c.purpose.takes_a_path() => super::attachments::complete(c.input.text()),
+                Some(Overlay::Capture(c)) if c.purpose.takes_a_path() => {
+                    let text = c.input.text().to_string();
+                    state.completing = Some(text.clone());
+                    super::attachments::complete(&text)
+                }
                 _ => vec![],
             };
         }
         Some(Action::Cancel) => {
+            state.completing = None;
+            state.submit_on_completion = false;
             let has_text = matches!(state.overlays.last(), Some(Overlay::Capture(c)) if c.has_changes());
             if has_text {
                 ask(state, "capture.discard", &[], ConfirmAction::DiscardOverlay);
@@ -45,7 +56,7 @@ pub(super) fn key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
 
 /// Enter: a quick finding is saved here, with the next 序号; any other line goes to the
 /// screen that opened it.
-fn submit_capture(state: &mut State) -> Vec<Effect> {
+pub(super) fn submit_capture(state: &mut State) -> Vec<Effect> {
     let Some(Overlay::Capture(c)) = state.overlays.pop() else { return vec![] };
     let link = match &c.purpose {
         CapturePurpose::Finding { link } => link,

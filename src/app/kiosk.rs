@@ -27,7 +27,16 @@ pub fn update(k: &mut Kiosk, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => {
             k.last_key = k.ctx.clock.now();
             k.notice = None;
-            key_pressed(k, &key)
+            if scrolled(k, &key) {
+                return vec![];
+            }
+            let before = place(k);
+            let effects = key_pressed(k, &key);
+            // A new page starts at its top.
+            if place(k) != before {
+                k.scroll = 0;
+            }
+            effects
         }
         Msg::Paste(text) => {
             k.last_key = k.ctx.clock.now();
@@ -45,6 +54,31 @@ pub fn update(k: &mut Kiosk, msg: Msg) -> Vec<Effect> {
         Msg::Tick => tick(k),
         Msg::FileWritten { .. } => vec![],
     }
+}
+
+/// Which page is on screen: the screen, and the step of an entry.
+fn place(k: &Kiosk) -> (std::mem::Discriminant<Screen>, Option<StepKind>) {
+    let step = match &k.screen {
+        Screen::Entry { step, .. } => Some(step.kind()),
+        _ => None,
+    };
+    (std::mem::discriminant(&k.screen), step)
+}
+
+/// Up, Down, PageUp and PageDown scroll the pages people read: the review and a lookup's answer.
+fn scrolled(k: &mut Kiosk, key: &KeyEvent) -> bool {
+    let reading = matches!(k.screen, Screen::Found { .. } | Screen::Entry { step: Step::Review, .. });
+    let by: isize = match key.code {
+        KeyCode::Up => -1,
+        KeyCode::Down => 1,
+        KeyCode::PageUp => -5,
+        KeyCode::PageDown => 5,
+        _ => return false,
+    };
+    if reading {
+        k.scroll = k.scroll.saturating_add_signed(by).min(60);
+    }
+    reading
 }
 
 fn end(k: &mut Kiosk, signal: Option<Signal>) -> Vec<Effect> {
@@ -75,6 +109,7 @@ fn tick(k: &mut Kiosk) -> Vec<Effect> {
 /// Back to the start screen, nothing of the last person's kept on screen.
 fn to_start(k: &mut Kiosk) {
     k.screen = Screen::Start { cursor: 0 };
+    k.scroll = 0;
 }
 
 /// F10 (or Ctrl-Q) asks for the admin PIN, from anywhere; Ctrl-C does nothing here.

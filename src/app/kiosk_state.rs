@@ -94,6 +94,8 @@ pub struct Kiosk {
     /// The last key, by the run's monotonic clock: what idleness counts from.
     pub last_key: Stamp,
     pub next_req: u64,
+    /// How far a page to read (the review, a lookup's answer) is scrolled, in rows.
+    pub scroll: usize,
     /// A ticket number asked about on the wait's step (its request and the number).
     pub pending_ticket: Option<(u64, String)>,
     /// A one-line message (a refused save, a wrong PIN).
@@ -115,6 +117,7 @@ impl Kiosk {
             next_req: 1,
             notice: None,
             pending_ticket: None,
+            scroll: 0,
             ended: None,
             keymap: Keymap::builtin(),
         }

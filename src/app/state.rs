@@ -414,6 +414,10 @@ pub struct State {
     /// A file being attached (`A`): its request, where it goes and the path as typed (the line
     /// comes back with it when the file is refused).
     pub attach_pending: Option<AttachPending>,
+    /// A path line's text sent to be completed (Tab), and whether Enter came before the
+    /// answer: then the line is taken once completed, as the person meant it.
+    pub completing: Option<String>,
+    pub submit_on_completion: bool,
     /// A one-line message for the status line (errors, hints).
     pub notice: Option<String>,
     pub size: (u16, u16),
@@ -454,6 +458,8 @@ impl State {
             next_req: 1,
             document_pending: None,
             attach_pending: None,
+            completing: None,
+            submit_on_completion: false,
             notice,
             size,
             quitting: false,

@@ -19,7 +19,14 @@ pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
         | StoreEvent::KioskOfficers { .. }
         | StoreEvent::KioskOfficerPin { .. }
         | StoreEvent::KioskTicket { .. } => vec![],
-        StoreEvent::PathCompleted { asked, completion } => super::attachments::completed(state, &asked, completion),
+        StoreEvent::PathCompleted { asked, completion } => {
+            let mut effects = super::attachments::completed(state, &asked, completion);
+            // Enter came before the completion: now the line is what was meant.
+            if state.completing.is_none() && std::mem::take(&mut state.submit_on_completion) {
+                effects.extend(super::capture::submit_capture(state));
+            }
+            effects
+        }
         StoreEvent::ReportData { req, result } => {
             super::documents::loaded(state, req, result.map(super::document_job::Loaded::Session))
         }

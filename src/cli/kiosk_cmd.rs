@@ -111,9 +111,14 @@ pub fn ratings(setup: &Setup, by: Option<&str>, json: bool) -> Result<(), CliErr
     for d in Dimension::ALL {
         head.push_str(&format!("  {}", crate::text::pad(d.label(setup.lang), 10)));
     }
+    say!("{}", s.t("cli.stats.ratings.note"));
     say!("{head}");
     for r in &rows {
-        let group = if r.group.is_empty() { "-" } else { &r.group };
+        let group = match (r.group.is_empty(), by) {
+            (false, _) => r.group.as_str(),
+            (true, GroupBy::All) => s.t("ratings.all"),
+            (true, _) => s.t("ratings.unnamed"),
+        };
         let mut line = format!("{}  {:>6}", crate::text::pad(group, 24), r.entries);
         for d in Dimension::ALL {
             line.push_str(&format!("  {}", crate::text::pad(&pct(r.satisfied(d)), 10)));

@@ -180,10 +180,18 @@ fn list(setup: &Setup, json: bool, show_phones: bool) -> Result<(), CliError> {
             .collect();
         return print_json(&rows);
     }
+    let s = setup.strings();
+    say!("{}", s.t("cli.officers.list_head"));
     for o in &all {
-        let kind = o.kind.map_or("", OfficerKind::zh);
-        let term = o.term_end.map(|d| d.to_string()).unwrap_or_default();
-        say!("{}  {}  {}  {}  {}  {}  {}", o.number, o.name, kind, o.unit, phone(o), o.status.zh(), term);
+        let kind = o.kind.map_or("-", OfficerKind::zh);
+        let term = o.term_end.map_or("-".to_string(), |d| d.to_string());
+        let pin = match o.locked_until_ms.filter(|t| *t > now) {
+            Some(t) => s.tf("cli.officers.locked", &[("until", &crate::present::time::clock(&zone, t))]),
+            None if o.pin.is_empty() => s.t("cli.officers.no_pin").to_string(),
+            None => s.t("cli.officers.pin_ok").to_string(),
+        };
+        let unit = if o.unit.is_empty() { "-" } else { &o.unit };
+        say!("{}  {}  {}  {}  {}  {}  {}  {}", o.number, o.name, kind, unit, phone(o), o.status.zh(), term, pin);
     }
     Ok(())
 }

@@ -46,6 +46,11 @@ pub enum AttachError {
     },
     /// The record is not there (or deleted).
     NoRecord,
+    /// The same file is attached to this record already (as `name`), or given twice.
+    AlreadyAttached {
+        path: PathBuf,
+        name: String,
+    },
     Store(StoreError),
 }
 
@@ -58,17 +63,37 @@ impl From<StoreError> for AttachError {
 impl AttachError {
     /// "file: what is wrong", in the language of `s`.
     pub fn message(&self, s: &Strings) -> String {
-        let at = |path: &Path, what: String| format!("{}: {what}", path.display());
+        match self.path() {
+            Some(path) => format!("{}: {}", path.display(), self.reason(s)),
+            None => self.reason(s),
+        }
+    }
+
+    /// What is wrong without the file's name (the TUI shows it in the line typed).
+    pub fn reason(&self, s: &Strings) -> String {
         match self {
-            AttachError::Unreadable { path, error } => at(path, error.message(s)),
-            AttachError::TooLarge { path, size, cap } => {
-                at(path, s.tf("attach.too_large", &[("size", &size_text(*size)), ("cap", &size_text(*cap))]))
+            AttachError::Unreadable { error, .. } => error.message(s),
+            AttachError::TooLarge { size, cap, .. } => {
+                s.tf("attach.too_large", &[("size", &size_text(*size)), ("cap", &size_text(*cap))])
             }
-            AttachError::Empty { path } => at(path, s.t("attach.empty").to_string()),
-            AttachError::NotAType { path } => at(path, s.t("attach.not_a_type").to_string()),
-            AttachError::Keep { path, detail } => at(path, s.tf("attach.keep_failed", &[("detail", detail)])),
+            AttachError::Empty { .. } => s.t("attach.empty").to_string(),
+            AttachError::NotAType { .. } => s.t("attach.not_a_type").to_string(),
+            AttachError::Keep { detail, .. } => s.tf("attach.keep_failed", &[("detail", detail)]),
             AttachError::NoRecord => s.t("attach.no_record").to_string(),
+            AttachError::AlreadyAttached { name, .. } => s.tf("attach.already", &[("name", name)]),
             AttachError::Store(e) => e.to_string(),
+        }
+    }
+
+    fn path(&self) -> Option<&Path> {
+        match self {
+            AttachError::Unreadable { path, .. }
+            | AttachError::TooLarge { path, .. }
+            | AttachError::Empty { path }
+            | AttachError::NotAType { path }
+            | AttachError::Keep { path, .. }
+            | AttachError::AlreadyAttached { path, .. } => Some(path),
+            AttachError::NoRecord | AttachError::Store(_) => None,
         }
     }
 }
@@ -148,7 +173,17 @@ impl Store {
         files: &[Loaded],
         by: &str,
     ) -> Result<Vec<Attachment>, AttachError> {
-        self.owner_exists(kind, owner)?;
+        let record = self.owner_exists(kind, owner)?;
+        // The same photo twice on one record is a slip: said, and nothing attached.
+        let mut held: Vec<([u8; 32], String)> =
+            attachment::of_record(&record).into_iter().map(|a| (a.hash, a.name)).collect();
+        for file in files {
+            let hash = *blake3::hash(&file.bytes).as_bytes();
+            if let Some((_, name)) = held.iter().find(|(h, _)| *h == hash) {
+                return Err(AttachError::AlreadyAttached { path: file.path.clone(), name: name.clone() });
+            }
+            held.push((hash, display_name(&file.path)));
+        }
         let dir = self.attachments_dir();
         let at_ms = wall_clock_ms() as i64;
         let mut attached = Vec::new();
@@ -179,12 +214,12 @@ impl Store {
         Ok(())
     }
 
-    fn owner_exists(&self, kind: EntityKind, owner: EntityId) -> Result<(), AttachError> {
+    fn owner_exists(&self, kind: EntityKind, owner: EntityId) -> Result<crate::domain::Record, AttachError> {
         let record = self.record(kind, owner)?.ok_or(AttachError::NoRecord)?;
         // Sessions and findings both name it `deleted`.
         match record.get(crate::domain::finding::field::DELETED).as_bool() {
             true => Err(AttachError::NoRecord),
-            false => Ok(()),
+            false => Ok(record),
         }
     }
 }

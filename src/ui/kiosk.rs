@@ -30,6 +30,9 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
 
     let body = Rect { x: area.x + 1, y: area.y + 2, width: area.width - 2, height: area.height - 4 };
     let mut lines: Vec<Line<'static>> = Vec::new();
+    // A line being typed (drawn by the input's own render: it scrolls sideways at the caret),
+    // or a PIN's stars, by row and column.
+    let mut typing: Option<(usize, &crate::edit::TextInput)> = None;
     let mut cursor: Option<(usize, usize)> = None;
     let w = usize::from(body.width);
     let para = |lines: &mut Vec<Line<'static>>, t: &str, style: Style| {
@@ -66,8 +69,8 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
             lines.push(Line::from(""));
             match step {
                 Step::Item(picker) => {
-                    cursor = Some((lines.len(), 2 + text::width(&picker.query.text()[..picker.query.caret()])));
-                    lines.push(Line::from(format!("> {}", picker.query.text())));
+                    typing = Some((lines.len(), &picker.query));
+                    lines.push(Line::from("> "));
                     for (i, label) in picker.shown().take(usize::from(body.height).saturating_sub(4)).enumerate() {
                         let style = if i == picker.cursor { theme.selected() } else { plain };
                         lines.push(Line::from(Span::styled(text::truncate(label, w).into_owned(), style)));
@@ -75,8 +78,8 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
                 }
                 Step::Window(input) | Step::Wait(input) | Step::Contact(input) => {
                     para(&mut lines, k.t(kind.hint_key()), theme.dim());
-                    cursor = Some((lines.len(), 2 + text::width(&input.text()[..input.caret()])));
-                    lines.push(Line::from(format!("> {}", input.text())));
+                    typing = Some((lines.len(), input));
+                    lines.push(Line::from("> "));
                 }
                 Step::Channel { cursor: at } => {
                     for (i, code) in channel_codes().into_iter().enumerate() {
@@ -104,8 +107,8 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
                     for (i, p) in entry.problems.iter().enumerate() {
                         para(&mut lines, &format!("{}. {p}", i + 1), plain);
                     }
-                    cursor = Some((lines.len(), 2 + text::width(&input.text()[..input.caret()])));
-                    lines.push(Line::from(format!("> {}", input.text())));
+                    typing = Some((lines.len(), input));
+                    lines.push(Line::from("> "));
                 }
                 Step::Review => {
                     let none = k.t("kiosk.review.none");
@@ -161,8 +164,11 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
         Screen::OfficerPick { picker, .. } => {
             para(&mut lines, k.t("kiosk.officer.pick"), theme.header());
             lines.push(Line::from(""));
-            cursor = Some((lines.len(), 2 + text::width(&picker.query.text()[..picker.query.caret()])));
-            lines.push(Line::from(format!("> {}", picker.query.text())));
+            typing = Some((lines.len(), &picker.query));
+            lines.push(Line::from("> "));
+            if picker.matches() == 0 && !picker.query.text().trim().is_empty() {
+                para(&mut lines, k.t("kiosk.officer.none"), theme.error());
+            }
             for (i, label) in picker.shown().take(usize::from(body.height).saturating_sub(4)).enumerate() {
                 let style = if i == picker.cursor { theme.selected() } else { plain };
                 lines.push(Line::from(Span::styled(text::truncate(label, w).into_owned(), style)));
@@ -193,8 +199,8 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
             para(&mut lines, k.t("kiosk.lookup.title"), theme.header());
             lines.push(Line::from(""));
             para(&mut lines, k.t("kiosk.lookup.hint"), theme.dim());
-            cursor = Some((lines.len(), 2 + text::width(&input.text()[..input.caret()])));
-            lines.push(Line::from(format!("> {}", input.text())));
+            typing = Some((lines.len(), input));
+            lines.push(Line::from("> "));
             if let Some(e) = error {
                 para(&mut lines, e, theme.error());
             }
@@ -232,14 +238,39 @@ pub fn draw(frame: &mut Frame, k: &Kiosk) {
             }
         }
     }
-    // What does not fit is cut at the foot (the question and the answer line come first).
-    let shown: Vec<Line> = lines.into_iter().take(usize::from(body.height)).collect();
+    // The line being typed stays in view (what is above it goes first); a page to read scrolls
+    // with the arrows.
+    let height = usize::from(body.height);
+    let row_of = typing.map(|(row, _)| row).or(cursor.map(|(row, _)| row));
+    let first = match row_of {
+        Some(row) if row >= height => row + 1 - height,
+        Some(_) => 0,
+        None => k.scroll.min(lines.len().saturating_sub(height)),
+    };
+    let more = lines.len() > first + height;
+    let shown: Vec<Line> = lines.into_iter().skip(first).take(height).collect();
     frame.render_widget(Paragraph::new(shown), body);
-    if let Some((row, col)) = cursor.filter(|(row, _)| *row < usize::from(body.height)) {
-        let col = col.min(usize::from(body.width).saturating_sub(1));
-        frame.set_cursor_position(Position { x: body.x + col as u16, y: body.y + row as u16 });
+    let on_screen = |row: usize| (row >= first && row < first + height).then(|| body.y + (row - first) as u16);
+    if let Some((row, input)) = typing
+        && let Some(y) = on_screen(row)
+    {
+        let line = Rect { x: body.x + 2, y, width: body.width.saturating_sub(2), height: 1 };
+        if let Some(at) = super::input::render(input, line, frame.buffer_mut(), Style::new()) {
+            frame.set_cursor_position(at);
+        }
     }
-    let foot = k.notice.clone().unwrap_or_else(|| k.t(hint_key(k)).to_string());
+    if let Some((row, col)) = cursor
+        && let Some(y) = on_screen(row)
+    {
+        let col = col.min(usize::from(body.width).saturating_sub(1));
+        frame.set_cursor_position(Position { x: body.x + col as u16, y });
+    }
+    let hint = match (&k.screen, more || first > 0) {
+        (Screen::Entry { step: Step::Review, .. }, true) => k.t("kiosk.hint.review_more"),
+        (Screen::Found { .. }, true) => k.t("kiosk.hint.more"),
+        _ => k.t(hint_key(k)),
+    };
+    let foot = k.notice.clone().unwrap_or_else(|| hint.to_string());
     let style = if k.notice.is_some() { theme.error() } else { theme.dim() };
     let foot = text::truncate(&foot, width).into_owned();
     frame.render_widget(

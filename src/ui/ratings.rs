@@ -41,7 +41,11 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
     }
     let line = |i: usize| {
         let r = &rows[i];
-        let name = if r.group.is_empty() { state.t("ratings.all").to_string() } else { r.group.clone() };
+        let name = match (r.group.is_empty(), state.ratings.by) {
+            (false, _) => r.group.clone(),
+            (true, GroupBy::All) => state.t("ratings.all").to_string(),
+            (true, _) => state.t("ratings.unnamed").to_string(),
+        };
         let mut cells = vec![name, r.entries.to_string()];
         cells.extend(Dimension::ALL.into_iter().map(|d| percent(r.satisfied(d))));
         cells
