@@ -91,8 +91,9 @@ fn tick(k: &mut Kiosk) -> Vec<Effect> {
     let idle = k.idle_secs();
     match &k.screen {
         Screen::Start { .. } | Screen::Saving { .. } => {}
+        // Half a minute after it is shown, or after the last key (someone reading on).
         Screen::Receipt { at, .. } | Screen::Found { at, .. }
-            if crate::domain::stamp::secs_between(at, &k.ctx.clock.now()) >= RECEIPT_SECS =>
+            if crate::domain::stamp::secs_between(at, &k.ctx.clock.now()) >= RECEIPT_SECS && idle >= RECEIPT_SECS =>
         {
             to_start(k);
         }
