@@ -26,8 +26,10 @@ use crate::domain::{Op, ReplicaId};
 /// summaries (`session_summary`, `session_seqs`, `ledger_tally`; an older build would change
 /// records without them). 7: records and new ops in V2, fields by number (see `codec`; an
 /// older build could not read them). 8: each session's tally counts its records with a
-/// conflict (a V2 tally; an older build would not keep the count).
-pub const SCHEMA_VERSION: u32 = 8;
+/// conflict (a V2 tally; an older build would not keep the count). 9: the 体验官 roster (a
+/// new entity kind) and `attachment_ops` (the files an export must carry; an older build
+/// would add ops without it).
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// What the file says before we change anything.
 struct Found {
