@@ -27,6 +27,7 @@ mod kiosk_keys;
 mod kiosk_ratings;
 mod ledger;
 mod ledger_index;
+mod officers_screen;
 mod picker;
 mod rectify_moves;
 mod replay;

@@ -64,6 +64,9 @@ pub(super) fn submit_capture(state: &mut State) -> Vec<Effect> {
         CapturePurpose::Stage { at } => return walk::submit_stage(state, c.session, c.input.text(), *at),
         CapturePurpose::Inspector => return rectify::submit_inspector(state, c.input.text()),
         CapturePurpose::SyncPath => return super::sync::submit_path(state, c.input.text()),
+        CapturePurpose::OfficerPin { officer, name } => {
+            return super::officers::submit_pin(state, *officer, name, c.input.text().trim());
+        }
         CapturePurpose::AttachPath { kind, owner } => {
             return super::attachments::submit_path(state, *kind, *owner, c.input.text());
         }

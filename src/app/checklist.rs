@@ -376,6 +376,7 @@ pub(super) fn submit_entry(state: &mut State, mut capture: CaptureState) -> Vec<
         | CapturePurpose::Stage { .. }
         | CapturePurpose::Inspector
         | CapturePurpose::SyncPath
+        | CapturePurpose::OfficerPin { .. }
         | CapturePurpose::AttachPath { .. } => return vec![],
     };
     let before = state.checklist.item_cursor;

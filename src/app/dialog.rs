@@ -31,6 +31,7 @@ fn confirm_yes(state: &mut State) -> Vec<Effect> {
         ConfirmAction::Quit => quit(state),
         ConfirmAction::DeleteSession(id) => deleted::delete_session(state, id),
         ConfirmAction::DeleteFinding(id) => deleted::delete_finding(state, id),
+        ConfirmAction::RetireOfficer(id) => super::officers::retire(state, id),
         ConfirmAction::Detach { kind, owner, attachment } => super::attachments::detach(state, kind, owner, attachment),
         ConfirmAction::RemoveChecklist(id) => checklist::remove(state, id),
         ConfirmAction::DeleteTicket(id) => board::delete(state, id),

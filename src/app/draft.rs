@@ -132,7 +132,7 @@ fn place(screen: Screen) -> Place {
         Screen::Walk { session } => Place::Walk(session),
         Screen::Finding { session, finding, from_ledger } => Place::Finding { session, finding, from_ledger },
         Screen::Ledger | Screen::Reminders => Place::Ledger,
-        Screen::Sessions | Screen::WaitStats | Screen::Ratings | Screen::Sync => Place::Sessions,
+        Screen::Sessions | Screen::WaitStats | Screen::Ratings | Screen::Officers | Screen::Sync => Place::Sessions,
     }
 }
 
@@ -142,6 +142,8 @@ fn overlay_draft(overlay: &Overlay) -> Option<DraftOverlay> {
         Overlay::Capture(c) if c.purpose == CapturePurpose::Inspector => None,
         // A typed directory is not worth keeping across a crash.
         Overlay::Capture(c) if c.purpose.takes_a_path() => None,
+        // A PIN is never written to a draft.
+        Overlay::Capture(c) if matches!(c.purpose, CapturePurpose::OfficerPin { .. }) => None,
         Overlay::Capture(c) if c.has_changes() => Some(DraftOverlay::Capture {
             session: c.session,
             purpose: purpose_draft(&c.purpose),
@@ -155,7 +157,7 @@ fn overlay_draft(overlay: &Overlay) -> Option<DraftOverlay> {
                 FormKind::Ticket { editing } => Kind::Ticket { editing },
                 FormKind::Move { finding, to, reopen } => Kind::Move { finding, to: to.code().to_string(), reopen },
                 // A filter is a view, not work to keep.
-                FormKind::LedgerFilter => return None,
+                FormKind::LedgerFilter | FormKind::Officer { .. } => return None,
             };
             let fields = f
                 .fields
@@ -187,7 +189,10 @@ fn purpose_draft(p: &CapturePurpose) -> Purpose {
         CapturePurpose::Note { checklist, item } => Purpose::Note { checklist: *checklist, item: item.clone() },
         CapturePurpose::Transfer { ticket } => Purpose::Transfer { ticket: *ticket },
         CapturePurpose::Stage { at } => Purpose::Stage { at: *at },
-        CapturePurpose::Inspector | CapturePurpose::SyncPath | CapturePurpose::AttachPath { .. } => Purpose::Inspector,
+        CapturePurpose::Inspector
+        | CapturePurpose::SyncPath
+        | CapturePurpose::AttachPath { .. }
+        | CapturePurpose::OfficerPin { .. } => Purpose::Inspector,
     }
 }
 

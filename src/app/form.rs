@@ -29,6 +29,10 @@ pub enum FormKind {
     },
     /// What the ledger shows (see `app::ledger`).
     LedgerFilter,
+    /// A 体验官 on the roster (see `app::officers`).
+    Officer {
+        editing: Option<EntityId>,
+    },
     /// What a status move needs (see `app::rectify`).
     Move {
         finding: EntityId,
@@ -278,6 +282,8 @@ impl FormState {
             FormKind::Finding { editing: None, .. } => "form.finding.new",
             FormKind::Finding { editing: Some(_), .. } => "form.finding.edit",
             FormKind::Ticket { .. } => "form.ticket.edit",
+            FormKind::Officer { editing: None } => "form.officer.new",
+            FormKind::Officer { editing: Some(_) } => "form.officer.edit",
             FormKind::Move { .. } => "form.move",
             FormKind::LedgerFilter => "form.ledger_filter",
         }
@@ -337,7 +343,7 @@ impl FormState {
             FormKind::Ticket { editing } => (EntityKind::Ticket, editing, vec![]),
             // Moves and the ledger's filter are read by their own modules, never from here.
             FormKind::Move { finding, .. } => (EntityKind::Finding, finding, vec![]),
-            FormKind::LedgerFilter => return Ok((0, vec![])),
+            FormKind::LedgerFilter | FormKind::Officer { .. } => return Ok((0, vec![])),
             FormKind::Finding { session, editing: None } => {
                 (EntityKind::Finding, new_id, new_finding_fields(session, next_seq))
             }

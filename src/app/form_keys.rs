@@ -68,6 +68,7 @@ pub(super) fn save_form(state: &mut State) -> Vec<Effect> {
         FormKind::Finding { session, .. } => next_seq(state, session),
         FormKind::Move { .. } => return rectify::submit(state),
         FormKind::LedgerFilter => return ledger::submit_filter(state),
+        FormKind::Officer { editing } => return save_officer(state, editing),
         FormKind::Session { .. } | FormKind::Ticket { .. } => 0,
     };
     match form.to_changes(strings, seq, state.today(), &state.ctx.calendar, state.ctx.new_id()) {
@@ -108,6 +109,25 @@ pub(super) fn save_form(state: &mut State) -> Vec<Effect> {
                 p.open_when_listed = true;
             }
             effects
+        }
+    }
+}
+
+/// Ctrl-S on an officer's form: the roster's own values (codes, dates), saved as one change.
+fn save_officer(state: &mut State, editing: Option<crate::domain::EntityId>) -> Vec<Effect> {
+    let id = editing.unwrap_or_else(|| state.ctx.new_id());
+    let Some(Overlay::Form(form)) = state.overlays.last() else { return vec![] };
+    match super::officers::changes(state, form, id) {
+        Err((field, message)) => {
+            if let Some(Overlay::Form(form)) = state.overlays.last_mut() {
+                form.focus = field;
+                form.error = Some((field, message));
+            }
+            vec![]
+        }
+        Ok(changes) => {
+            let overlay = state.overlays.pop();
+            save(state, id, changes, overlay)
         }
     }
 }

@@ -68,6 +68,7 @@ pub fn lines(state: &State, width: usize) -> Vec<(String, bool)> {
             Screen::Walk { .. } => &["help.walk"],
             Screen::WaitStats => &["help.stats"],
             Screen::Ratings => &["help.ratings"],
+            Screen::Officers => &["help.officers"],
             Screen::Finding { .. } => &["help.finding"],
             Screen::Ledger => &["help.ledger"],
             Screen::Reminders => &["help.reminders"],

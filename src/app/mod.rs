@@ -47,6 +47,7 @@ pub mod layout;
 pub mod ledger;
 pub mod msg;
 pub mod nav;
+pub mod officers;
 pub mod picker;
 pub mod picker_keys;
 pub mod ratings;

@@ -10,6 +10,10 @@ use crate::store::StoreRequest;
 /// session's counts are derived from its reloaded findings, so the whole session list (which
 /// reads every finding for its counts) is queried only when a session itself changed.
 pub(super) fn reload(state: &mut State, changed: EntityKind) -> Vec<Effect> {
+    // The roster is on its own screen, whatever session is open.
+    if changed == EntityKind::Officer {
+        return vec![Effect::Store(StoreRequest::LoadOfficers)];
+    }
     if changed == EntityKind::Finding {
         // A finding may be held twice, on its session's page and in the ledger: no copy may
         // stay stale, or the next move would be made from it. The ledger on screen is
@@ -44,7 +48,6 @@ pub(super) fn reload(state: &mut State, changed: EntityKind) -> Vec<Effect> {
         EntityKind::Session => {
             vec![Effect::Store(StoreRequest::LoadFindings { session }), Effect::Store(StoreRequest::LoadSessions)]
         }
-        // The roster is not on the inspector's screens.
         EntityKind::Officer => vec![],
     }
 }

@@ -51,6 +51,7 @@ pub(super) fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         (Action::Finish, Some(s)) => finish::toggle_finished(state, &s),
         (Action::WaitStats, _) => goto::stats(state),
         (Action::Ratings, _) => super::ratings::open(state),
+        (Action::OpenOfficers, _) => super::officers::open(state),
         (Action::OpenLedger, _) => goto::ledger(state),
         (Action::SetInspector, _) => {
             rectify::ask_inspector(state);

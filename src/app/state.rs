@@ -88,6 +88,8 @@ pub enum Screen {
     WaitStats,
     /// The kiosk entries' ratings (好差评).
     Ratings,
+    /// The roster of 体验官.
+    Officers,
     /// One finding: its 六明确, deadline and history. `from_ledger` says where Back goes.
     Finding {
         session: EntityId,
@@ -112,6 +114,7 @@ impl Screen {
             Screen::Board { .. } => Layer::Board,
             Screen::Walk { .. } => Layer::Walk,
             Screen::WaitStats | Screen::Ratings => Layer::Stats,
+            Screen::Officers => Layer::Officers,
             Screen::Finding { .. } => Layer::Finding,
             Screen::Ledger => Layer::Ledger,
             Screen::Reminders => Layer::Reminders,
@@ -260,6 +263,11 @@ pub enum CapturePurpose {
     Inspector,
     /// A directory for the sync screen.
     SyncPath,
+    /// A new PIN for an officer: typed unseen.
+    OfficerPin {
+        officer: EntityId,
+        name: String,
+    },
     /// A file to attach to a session or finding (Tab completes it).
     AttachPath {
         kind: EntityKind,
@@ -284,6 +292,8 @@ impl CapturePurpose {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfirmAction {
+    /// Dismiss an officer (解聘).
+    RetireOfficer(EntityId),
     /// Remove an attachment from its session or finding.
     Detach {
         kind: EntityKind,
@@ -384,6 +394,9 @@ pub struct State {
     /// The wait statistics across sessions.
     pub stats: StatsView,
     pub ratings: super::ratings::RatingsView,
+    pub officers: super::officers::OfficersView,
+    /// A PIN being set for an officer: its request and the officer's name, said once saved.
+    pub pin_pending: Option<(u64, String)>,
     /// One finding's page.
     pub finding_view: FindingView,
     /// 整改台账: every finding across sessions, its filter and cursor.
@@ -443,6 +456,8 @@ impl State {
             board: BoardView::default(),
             stats: StatsView::default(),
             ratings: Default::default(),
+            officers: Default::default(),
+            pin_pending: None,
             finding_view: FindingView::default(),
             ledger: Default::default(),
             sync: Default::default(),
@@ -617,7 +632,7 @@ impl State {
             Screen::Walk { session } => Some(session),
             Screen::Finding { finding, .. } => Some(finding),
             Screen::Ledger => self.ledger.selected_row().map(|r| r.id),
-            Screen::WaitStats | Screen::Ratings | Screen::Reminders | Screen::Sync => None,
+            Screen::WaitStats | Screen::Ratings | Screen::Officers | Screen::Reminders | Screen::Sync => None,
         }
     }
 
@@ -632,6 +647,7 @@ impl State {
             Screen::Sessions
             | Screen::WaitStats
             | Screen::Ratings
+            | Screen::Officers
             | Screen::Ledger
             | Screen::Reminders
             | Screen::Sync => None,

@@ -7,11 +7,22 @@ use super::nav::{SessionList, reselect};
 use super::reload::reload;
 use super::state::{SaveStatus, Screen, State};
 use super::{board, checklist, goto, ledger, rectify};
-use crate::store::StoreEvent;
+use crate::store::{StoreEvent, StoreRequest};
 
 /// One answer of the store thread.
 pub(super) fn on_store(state: &mut State, ev: StoreEvent) -> Vec<Effect> {
     match ev {
+        StoreEvent::Officers(list) => {
+            let len = list.len();
+            state.officers.list = Some(list);
+            state.officers.cursor = state.officers.cursor.min(len.saturating_sub(1));
+            vec![]
+        }
+        StoreEvent::Saved { req } if state.pin_pending.as_ref().is_some_and(|(asked, _)| *asked == req) => {
+            let name = state.pin_pending.take().map(|(_, n)| n).unwrap_or_default();
+            state.notice = Some(state.ctx.strings().tf("officers.pin_saved", &[("name", &name)]));
+            vec![Effect::Store(StoreRequest::LoadOfficers)]
+        }
         StoreEvent::Attached { req, result } => super::attachments::attached(state, req, result),
         // The kiosk's answers go to the kiosk's own model.
         StoreEvent::KioskFound { .. }

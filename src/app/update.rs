@@ -130,6 +130,7 @@ fn screen_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         Screen::Walk { session } => walk::screen_key(state, key, session),
         Screen::WaitStats => stats::screen_key(state, key),
         Screen::Ratings => super::ratings::screen_key(state, key),
+        Screen::Officers => super::officers::screen_key(state, key),
         Screen::Finding { session, finding, from_ledger } => {
             finding_view::screen_key(state, key, session, finding, from_ledger)
         }

@@ -32,14 +32,7 @@ pub fn run(setup: &Setup, cmd: &OfficersCmd) -> Result<(), CliError> {
             let pin = super::kiosk_cmd::read_pin(setup)?;
             let mut store = setup.open_store_existing()?;
             let o = find(setup, &store, officer)?;
-            let value = crate::store::kiosk::officer_pin_value(&pin).map_err(|e| setup.store_error(e))?;
-            let set = |f: &str, v: Value| Change::set(EntityKind::Officer, o.id, f, v);
-            let changes = [
-                set(field::PIN, Value::TextList(value)),
-                set(field::PIN_FAILURES, Value::Int(0)),
-                set(field::LOCKED_UNTIL, Value::Null),
-            ];
-            store.apply(&changes).map_err(|e| setup.store_error(e))?;
+            store.set_officer_pin(o.id, &pin).map_err(|e| setup.store_error(e))?;
             say!("{}", setup.strings().tf("cli.officers.pin_set", &[("name", &o.name)]));
             Ok(())
         }

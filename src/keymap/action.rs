@@ -37,6 +37,8 @@ named_enum! {
         Finding = "finding",
         Ledger = "ledger",
         Reminders = "reminders",
+        /// 体验官名册: the roster of experience officers.
+        Officers = "officers",
         /// 同步: bundles to and from a USB stick.
         Sync = "sync",
         Form = "form",
@@ -83,6 +85,7 @@ impl Layer {
                 Undo,
                 WaitStats,
                 Ratings,
+                OpenOfficers,
                 OpenLedger,
                 SetInspector,
                 OpenSync,
@@ -175,6 +178,7 @@ impl Layer {
                 Back,
             ],
             Layer::Reminders => &[Up, Down, PageUp, PageDown, Top, Bottom, Back],
+            Layer::Officers => &[Up, Down, PageUp, PageDown, Top, Bottom, New, Edit, Delete, SetPin, Back],
             Layer::Sync => &[Up, Down, PageUp, PageDown, ExportBundle, ImportBundles, TypePath, Refresh, Back],
             Layer::Form => &[NextField, PrevField, Save, Cancel, Pick],
             Layer::Editor => &[
@@ -308,6 +312,9 @@ named_enum! {
         Attach = "attach",
         // the kiosk's ratings (好差评)
         Ratings = "ratings",
+        // the roster of 体验官
+        OpenOfficers = "officers",
+        SetPin = "set_pin",
         Complete = "complete",
     }
 }

@@ -25,6 +25,7 @@ const ESSENTIALS: &[(Layer, &[Action])] = &[
     (Layer::Finding, &[Action::Back]),
     (Layer::Ledger, &[Action::Back]),
     (Layer::Reminders, &[Action::Back]),
+    (Layer::Officers, &[Action::Back]),
     (Layer::Sync, &[Action::Back]),
 ];
 

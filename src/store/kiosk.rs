@@ -95,6 +95,20 @@ impl Store {
         Ok(same(&pin_hash(pin, kept.log_n, &kept.salt)?, &kept.hash))
     }
 
+    /// Sets an officer's PIN (and clears a lockout).
+    pub fn set_officer_pin(&mut self, officer: EntityId, pin: &str) -> Result<(), StoreError> {
+        use crate::domain::officer::field;
+        use crate::domain::{Change, EntityKind, Value};
+        let set = |f: &str, v: Value| Change::set(EntityKind::Officer, officer, f, v);
+        let value = officer_pin_value(pin)?;
+        self.apply(&[
+            set(field::PIN, Value::TextList(value)),
+            set(field::PIN_FAILURES, Value::Int(0)),
+            set(field::LOCKED_UNTIL, Value::Null),
+        ])?;
+        Ok(())
+    }
+
     /// Every officer on the roster (retired ones too), by number.
     pub fn officers(&self) -> Result<Vec<crate::domain::officer::Officer>, StoreError> {
         self.read(super::query::officers)

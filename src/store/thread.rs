@@ -141,6 +141,15 @@ pub enum StoreRequest {
         officer: EntityId,
         pin: String,
     },
+    /// The roster of 体验官 (the office's screen); answered with `Officers`.
+    LoadOfficers,
+    /// Sets an officer's PIN (hashed here, off the UI thread); answered with `Saved { req }`
+    /// or `SaveFailed`.
+    SetOfficerPin {
+        req: u64,
+        officer: EntityId,
+        pin: String,
+    },
     /// The wait of the queue ticket numbered `number` (taken today); answered with
     /// `KioskTicket`.
     KioskTicket {
@@ -325,6 +334,7 @@ pub enum StoreEvent {
         req: u64,
         result: Result<Option<(EntityId, i64)>, StoreError>,
     },
+    Officers(Vec<crate::domain::officer::Officer>),
     KioskOfficerPin {
         req: u64,
         result: Result<super::kiosk::OfficerPin, StoreError>,
@@ -471,6 +481,11 @@ pub fn answer_with_progress(
         StoreRequest::KioskLookup { req, code } => {
             StoreEvent::KioskFound { req, result: store.kiosk_receipt(&code).map(|r| r.map(Box::new)) }
         }
+        StoreRequest::LoadOfficers => StoreEvent::Officers(store.officers().unwrap_or_default()),
+        StoreRequest::SetOfficerPin { req, officer, pin } => match store.set_officer_pin(officer, &pin) {
+            Ok(()) => StoreEvent::Saved { req },
+            Err(error) => StoreEvent::SaveFailed { req, error },
+        },
         StoreRequest::KioskTicket { req, number, now } => {
             StoreEvent::KioskTicket { req, result: store.kiosk_ticket(&number, &now) }
         }

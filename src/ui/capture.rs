@@ -30,9 +30,16 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect, capture
     let block = if capture.error.is_some() { block.title_style(theme.error()) } else { block };
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    if let Some(pos) =
-        super::input::render_wrapped(&capture.input, inner, frame.buffer_mut(), ratatui::style::Style::new())
-    {
+    // A PIN is shown as stars, never as typed.
+    let masked;
+    let input = match &capture.purpose {
+        CapturePurpose::OfficerPin { .. } => {
+            masked = crate::edit::TextInput::single().with_text(&"*".repeat(capture.input.text().chars().count()));
+            &masked
+        }
+        _ => &capture.input,
+    };
+    if let Some(pos) = super::input::render_wrapped(input, inner, frame.buffer_mut(), ratatui::style::Style::new()) {
         frame.set_cursor_position(pos);
     }
 }
@@ -77,6 +84,7 @@ fn title(state: &State, capture: &CaptureState) -> String {
         }
         CapturePurpose::Inspector => s.t("capture.title_inspector").to_string(),
         CapturePurpose::SyncPath => s.t("sync.typed_title").to_string(),
+        CapturePurpose::OfficerPin { name, .. } => s.tf("officers.pin_title", &[("name", name)]),
         CapturePurpose::AttachPath { .. } => {
             s.tf("attach.path_title", &[("cap", &crate::files::size_text(state.ctx.attach_cap))])
         }

@@ -15,6 +15,7 @@ pub mod input;
 pub mod kiosk;
 pub mod ledger;
 pub mod move_picker;
+pub mod officers;
 pub mod picker;
 pub mod ratings;
 pub mod reminders;
@@ -65,6 +66,7 @@ pub fn draw(frame: &mut Frame, state: &State) {
         Screen::Walk { session } => walk::draw(frame, state, &theme, main, session),
         Screen::WaitStats => wait_stats::draw(frame, state, &theme, main),
         Screen::Ratings => ratings::draw(frame, state, &theme, main),
+        Screen::Officers => officers::draw(frame, state, &theme, main),
         Screen::Finding { finding, .. } => finding_view::draw(frame, state, &theme, main, finding),
         Screen::Ledger => ledger::draw(frame, state, &theme, main),
         Screen::Reminders => reminders::draw(frame, state, &theme, main),

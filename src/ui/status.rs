@@ -109,6 +109,7 @@ fn hints(state: &State) -> String {
             &[Action::Open, Action::MoveStatus, Action::Filter, Action::GroupBy, Action::Reminders, Action::Back]
         }
         Layer::Reminders => &[Action::Back],
+        Layer::Officers => &[Action::New, Action::Edit, Action::SetPin, Action::Delete, Action::Back],
         Layer::Sync => &[Action::ExportBundle, Action::ImportBundles, Action::TypePath, Action::Back],
         Layer::Global | Layer::Editor => &[],
     };
