@@ -94,3 +94,66 @@ fn ratings_count_and_share_each_level_as_worked_out_by_hand() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(1));
 }
+
+/// The roster is kept at the office and reaches the hall terminal in a bundle, PINs as hashes;
+/// an entry the hall makes comes back to the office under its officer.
+#[test]
+fn the_roster_travels_to_the_hall_and_its_entries_come_back() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_str().unwrap().to_string();
+    let run = |profile: &str, args: &[&str], stdin: &str| {
+        let mut child = std::process::Command::new(BIN)
+            .args(["--home", &h, "--profile", profile, "--lang", "zh"])
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), stdin.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{profile}: tiyan {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let stick = home.path().join("stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    let stick_s = stick.to_str().unwrap();
+    run("office", &["office", "init", "--name", "巫溪县政务服务中心"], "");
+    run("office", &["office", "card", "--to", stick_s], "");
+    run("office", &["officers", "add", "--number", "TY001", "--name", "李娜", "--phone", "13812345678"], "");
+    run("office", &["officers", "set-pin", "TY001"], "1357\n");
+    // The hall terminal trusts the office and makes itself known with a first bundle.
+    let card = std::fs::read_dir(&stick).unwrap().next().unwrap().unwrap().path();
+    run("hall", &["inspector", "大厅终端"], "");
+    run("hall", &["peers", "trust", card.to_str().unwrap()], "");
+    let first: serde_json::Value =
+        serde_json::from_str(&run("hall", &["export", "--to", stick_s, "--json"], "")).unwrap();
+    run("office", &["import", "--trust-new", first[0]["file"].as_str().unwrap()], "");
+    // The office's bundle for the hall carries the roster.
+    let back: serde_json::Value =
+        serde_json::from_str(&run("office", &["export", "--to", stick_s, "--json"], "")).unwrap();
+    for bundle in back.as_array().unwrap() {
+        run("hall", &["import", bundle["file"].as_str().unwrap()], "");
+    }
+    let roster: serde_json::Value = serde_json::from_str(&run("hall", &["officers", "list", "--json"], "")).unwrap();
+    assert_eq!(roster[0]["number"], "TY001", "{roster}");
+    assert_eq!(roster[0]["pin_set"], true);
+    // The PIN set at the office is the PIN at the hall.
+    let mut store = Store::open(&home.path().join("hall").join("tiyan.redb")).unwrap();
+    let id = store.officers().unwrap()[0].id;
+    assert_eq!(store.check_officer_pin(id, "1357", 0).unwrap(), tiyan::store::kiosk::OfficerPin::Right);
+    // Her entry at the hall reaches the office under her name.
+    let mut e = entry("不动产转移登记", "8号窗口", [Level::Fair; 4]);
+    e.officer = Some((id, "李娜".into()));
+    let session = tiyan::domain::op::new_entity_id();
+    store.apply(&e.changes(session, &[tiyan::domain::op::new_entity_id()], "ABCDEF")).unwrap();
+    drop(store);
+    let next: serde_json::Value =
+        serde_json::from_str(&run("hall", &["export", "--to", stick_s, "--json"], "")).unwrap();
+    run("office", &["import", next[0]["file"].as_str().unwrap()], "");
+    let year = chrono::Datelike::year(&chrono::Local::now()).to_string();
+    let summary: serde_json::Value =
+        serde_json::from_str(&run("office", &["officers", "summary", "--year", &year, "--json"], "")).unwrap();
+    assert_eq!(summary[0]["entries"], 1, "{summary}");
+    assert_eq!(summary[0]["problems"], 1);
+}
