@@ -31,7 +31,21 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         Column { title: state.t("officers.col.status"), width: 4, flex: false, priority: 8 },
         Column { title: state.t("officers.col.term_end"), width: 10, flex: false, priority: 3 },
         Column { title: state.t("officers.col.pin"), width: 4, flex: false, priority: 7 },
+        Column { title: state.t("officers.col.entries"), width: 4, flex: false, priority: 6 },
+        Column { title: state.t("officers.col.last"), width: 10, flex: false, priority: 2 },
     ];
+    // Each officer's part, from the sessions listed: entries made at the kiosk, the last one.
+    let zone = super::widgets::zone(state);
+    let part = |id| {
+        let mine = state
+            .sessions
+            .list
+            .iter()
+            .map(|s| &s.session)
+            .filter(|s| !s.deleted && s.kiosk.as_ref().and_then(|k| k.officer) == Some(id));
+        let (count, last) = mine.fold((0usize, None::<i64>), |(n, last), s| (n + 1, last.max(Some(s.created_ms))));
+        (count.to_string(), last.map(|ms| crate::present::time::date_of(&zone, ms)).unwrap_or_default())
+    };
     let now = state.now().wall_ms;
     let line = |i: usize| {
         let o = &list[i];
@@ -40,6 +54,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             (true, false) => state.t("officers.pin_none"),
             (false, false) => state.t("officers.pin_set"),
         };
+        let (entries, last) = part(o.id);
         vec![
             o.number.clone(),
             o.name.clone(),
@@ -49,6 +64,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
             o.status.zh().to_string(),
             o.term_end.map(|d| d.to_string()).unwrap_or_default(),
             pin.to_string(),
+            entries,
+            last,
         ]
     };
     let cursor = state.officers.cursor.min(n.saturating_sub(1));
