@@ -52,8 +52,9 @@ fn a_highlight_move_on_the_session_list_rewrites_only_two_rows_of_text() {
     for key in ["j", "j", "k", "j"] {
         let bytes = bytes_of(&mut tui, key);
         // ratatui's own backend wrote 934–1,207 bytes here (a move after every wide
-        // character, the whole width of both rows).
-        assert!(bytes.len() <= 300, "{key}: {} bytes: {}", bytes.len(), shown(&bytes));
+        // character, the whole width of both rows). Ours writes the two rows' text, about
+        // 300 bytes: 283–321 so far, as the demo's rows (dated from today) differ by the day.
+        assert!(bytes.len() <= 360, "{key}: {} bytes: {}", bytes.len(), shown(&bytes));
         // One move to each row; ratatui's backend made one after every wide character.
         assert!(absolute_moves(&bytes) <= 2, "{key}: {}", shown(&bytes));
     }
