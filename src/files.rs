@@ -261,10 +261,7 @@ pub const MAX_CANDIDATES: usize = 40;
 /// completes nothing.
 pub fn complete_path(text: &str) -> Completion {
     let unchanged = || Completion { text: text.to_string(), candidates: Vec::new() };
-    let expanded = match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => format!("{}/{rest}", home.to_string_lossy().trim_end_matches('/')),
-        _ => text.to_string(),
-    };
+    let expanded = expand_home(text);
     let (dir, typed) = match expanded.rfind('/') {
         Some(at) => (&expanded[..=at], &expanded[at + 1..]),
         None => ("", expanded.as_str()),
@@ -288,6 +285,14 @@ pub fn complete_path(text: &str) -> Completion {
     let text = format!("{}{shared}", &text[..text.len() - typed.len()]);
     let candidates = if names.len() > 1 { names.into_iter().take(MAX_CANDIDATES).collect() } else { Vec::new() };
     Completion { text, candidates }
+}
+
+/// A typed path with a leading `~/` read as the home directory, as shells do.
+pub fn expand_home(text: &str) -> String {
+    match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => format!("{}/{rest}", home.to_string_lossy().trim_end_matches('/')),
+        _ => text.to_string(),
+    }
 }
 
 /// The longest start every name shares (at a char boundary).

@@ -103,19 +103,12 @@ pub fn submit_path(state: &mut State, kind: EntityKind, owner: EntityId, text: &
     if text.is_empty() {
         return vec![];
     }
-    let path = std::path::PathBuf::from(expand_home(text));
+    let path = std::path::PathBuf::from(text);
     let req = state.next_req;
     state.next_req += 1;
     state.attach_pending = Some(AttachPending { req, kind, owner, text: text.to_string() });
     state.notice = Some(state.ctx.strings().tf("attach.adding", &[("path", &crate::text::sanitize(text))]));
     vec![Effect::Store(StoreRequest::Attach { req, kind, owner, path, cap: state.ctx.attach_cap })]
-}
-
-fn expand_home(text: &str) -> String {
-    match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => format!("{}/{rest}", home.to_string_lossy().trim_end_matches('/')),
-        _ => text.to_string(),
-    }
 }
 
 /// Tab on the path line: asks the store thread to look in the typed directory.

@@ -25,10 +25,9 @@ impl Default for RatingsView {
     }
 }
 
-/// The rows on screen.
+/// The rows on screen, from the sessions listed (read, not copied: this runs each frame).
 pub fn rows(state: &State) -> Vec<RatingRow> {
-    let sessions: Vec<_> = state.sessions.list.iter().map(|s| s.session.clone()).collect();
-    figures(&sessions, state.ratings.by, &state.ctx.zone)
+    figures(state.sessions.list.iter().map(|s| &s.session), state.ratings.by, &state.ctx.zone)
 }
 
 pub fn open(state: &mut State) -> Vec<Effect> {

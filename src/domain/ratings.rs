@@ -64,9 +64,9 @@ impl RatingRow {
 }
 
 /// The figures of every kiosk entry among `sessions` (deleted ones left out), grouped.
-pub fn figures(sessions: &[Session], by: GroupBy, zone: &Zone) -> Vec<RatingRow> {
+pub fn figures<'a>(sessions: impl IntoIterator<Item = &'a Session>, by: GroupBy, zone: &Zone) -> Vec<RatingRow> {
     let mut rows: BTreeMap<String, RatingRow> = BTreeMap::new();
-    for s in sessions.iter().filter(|s| !s.deleted) {
+    for s in sessions.into_iter().filter(|s| !s.deleted) {
         let Some(k) = s.kiosk.as_ref().filter(|k| !k.ratings.is_empty()) else { continue };
         let group = match by {
             GroupBy::All => String::new(),

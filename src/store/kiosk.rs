@@ -175,17 +175,14 @@ impl Store {
     /// The kiosk entry whose receipt is `code` (the newest, should two share it), with its
     /// problems; None when no entry has it.
     pub fn kiosk_receipt(&self, code: &str) -> Result<Option<Receipt>, StoreError> {
-        let mut found: Option<EntityId> = None;
-        for s in self.sessions()? {
-            let s = s.session;
-            if s.deleted || s.kiosk.as_ref().is_none_or(|k| k.receipt != code) {
-                continue;
-            }
-            found = Some(found.map_or(s.id, |f| f.max(s.id)));
-        }
-        let Some(id) = found else { return Ok(None) };
-        let Some(session) = self.session(id)? else { return Ok(None) };
-        let findings = self.findings_of(id)?.into_iter().filter(|f| !f.deleted).collect();
+        let found = self
+            .sessions()?
+            .into_iter()
+            .map(|s| s.session)
+            .filter(|s| !s.deleted && s.kiosk.as_ref().is_some_and(|k| k.receipt == code))
+            .max_by_key(|s| s.id);
+        let Some(session) = found else { return Ok(None) };
+        let findings = self.findings_of(session.id)?.into_iter().filter(|f| !f.deleted).collect();
         Ok(Some(Receipt { session, findings }))
     }
 }

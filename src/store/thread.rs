@@ -472,6 +472,8 @@ pub fn answer_with_progress(
                 .and_then(|all| all.last().and_then(|e| PathBuf::from(&e.path).parent().map(PathBuf::from))),
         },
         StoreRequest::Attach { req, kind, owner, path, cap } => {
+            // `~/` is read here: the core reads nothing of the world but its context.
+            let path = PathBuf::from(crate::files::expand_home(&path.to_string_lossy()));
             let result = super::attachments::load(&path, cap).and_then(|file| {
                 let by = store.inspector()?.unwrap_or_default();
                 store.attach(kind, owner, &[file], &by)

@@ -34,17 +34,19 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, area: Rect) {
         Column { title: state.t("officers.col.entries"), width: 4, flex: false, priority: 6 },
         Column { title: state.t("officers.col.last"), width: 10, flex: false, priority: 2 },
     ];
-    // Each officer's part, from the sessions listed: entries made at the kiosk, the last one.
+    // Each officer's part, from the sessions listed in one pass: entries made at the kiosk, and
+    // when the last one was.
     let zone = super::widgets::zone(state);
-    let part = |id| {
-        let mine = state
-            .sessions
-            .list
-            .iter()
-            .map(|s| &s.session)
-            .filter(|s| !s.deleted && s.kiosk.as_ref().and_then(|k| k.officer) == Some(id));
-        let (count, last) = mine.fold((0usize, None::<i64>), |(n, last), s| (n + 1, last.max(Some(s.created_ms))));
-        (count.to_string(), last.map(|ms| crate::present::time::date_of(&zone, ms)).unwrap_or_default())
+    let mut parts: std::collections::HashMap<crate::domain::EntityId, (usize, i64)> = Default::default();
+    for s in state.sessions.list.iter().map(|s| &s.session).filter(|s| !s.deleted) {
+        if let Some(officer) = s.kiosk.as_ref().and_then(|k| k.officer) {
+            let part = parts.entry(officer).or_insert((0, s.created_ms));
+            *part = (part.0 + 1, part.1.max(s.created_ms));
+        }
+    }
+    let part = |id| match parts.get(&id) {
+        Some((n, last)) => (n.to_string(), crate::present::time::date_of(&zone, *last)),
+        None => ("0".to_string(), String::new()),
     };
     let now = state.now().wall_ms;
     let line = |i: usize| {
